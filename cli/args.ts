@@ -1,0 +1,75 @@
+/**
+ * Command-line arguments of `npm run conformance`, validated into a run plan. Our own options are parsed
+ * here; anything else (e.g. `--grep SESSION`, `--repeat-each 10`, `--workers 1`) goes to Playwright.
+ */
+import { z } from 'zod';
+import { isFaultModeName, FAULT_MODE_NAMES } from '../targets/reference/faults.js';
+import { HARNESS_FAULTS, TARGET_NAMES, type RunSpec } from '../config/run-plan.js';
+
+export interface ParsedArgs {
+  plan: RunSpec[];
+  playwrightArgs: string[];
+}
+
+const OWN_OPTIONS = ['--target', '--fault', '--harness-fault', '--target-version', '--base-url', '--login', '--password', '--second-login', '--second-password'] as const;
+type OwnOption = (typeof OWN_OPTIONS)[number];
+
+const OptionsSchema = z
+  .object({
+    '--target': z.enum(TARGET_NAMES, { error: `--target must be one of: ${TARGET_NAMES.join(', ')}` }).default('reference'),
+    '--fault': z.string().optional(),
+    '--harness-fault': z.enum(HARNESS_FAULTS, { error: `--harness-fault must be one of: ${HARNESS_FAULTS.join(', ')}` }).optional(),
+    '--target-version': z.string().regex(/^[0-9A-Za-z.+-]+$/, '--target-version looks wrong').optional(),
+    '--base-url': z.url({ error: '--base-url must be an absolute URL, e.g. http://gateway.localhost:4444' }).optional(),
+    '--login': z.string().optional(),
+    '--password': z.string().optional(),
+    '--second-login': z.string().optional(),
+    '--second-password': z.string().optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (o['--fault'] !== undefined && o['--target'] !== 'reference') {
+      ctx.addIssue({ code: 'custom', message: '--fault only applies to the reference gateway' });
+    }
+    if (o['--fault'] !== undefined && !isFaultModeName(o['--fault'])) {
+      ctx.addIssue({ code: 'custom', message: `unknown fault mode "${o['--fault']}"; valid: ${FAULT_MODE_NAMES.join(', ')}` });
+    }
+    if (o['--target'] === 'contextforge' && !o['--target-version'] && !o['--base-url']) {
+      ctx.addIssue({ code: 'custom', message: 'contextforge needs --target-version <pypi version> or --base-url <running gateway>' });
+    }
+    if (o['--base-url'] && (!o['--login'] || !o['--password'])) {
+      ctx.addIssue({ code: 'custom', message: '--base-url needs --login and --password of an admin account' });
+    }
+  });
+
+/** Splits argv into our options and Playwright's, then validates ours. Throws one readable line on bad input. */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const own: Partial<Record<OwnOption, string>> = {};
+  const playwrightArgs: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const [name, inlineValue] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if ((OWN_OPTIONS as readonly string[]).includes(name)) {
+      const value = inlineValue ?? argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value`);
+      own[name as OwnOption] = value;
+    } else {
+      playwrightArgs.push(arg);
+    }
+  }
+  const parsed = OptionsSchema.safeParse(own);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
+  const o = parsed.data;
+  const settings: Record<string, unknown> = {};
+  if (o['--target-version']) settings['version'] = o['--target-version'];
+  if (o['--base-url']) settings['baseUrl'] = o['--base-url'];
+  if (o['--login']) settings['login'] = o['--login'];
+  if (o['--password']) settings['password'] = o['--password'];
+  if (o['--second-login']) settings['secondLogin'] = o['--second-login'];
+  if (o['--second-password']) settings['secondPassword'] = o['--second-password'];
+  const fault = o['--fault'] ?? null;
+  const id = [o['--target'], o['--target-version'], fault, o['--harness-fault']].filter(Boolean).join('@');
+  return {
+    plan: [{ id, target: o['--target'], faultMode: fault, harnessFault: o['--harness-fault'] ?? null, settings }],
+    playwrightArgs,
+  };
+}

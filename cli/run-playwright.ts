@@ -1,0 +1,43 @@
+/**
+ * Runs Playwright on a plan and reads back the conformance report. Shared by `conformance` and
+ * `selftest`: both are "run these target runs, then judge the report".
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { PLAN_ENV, REPORT_DIR_ENV, type RunSpec } from '../config/run-plan.js';
+import type { RunReport } from '../reporting/results.js';
+import { redactTracesUnder } from '../reporting/redact-traces.js';
+
+export interface ConformanceReport {
+  suite: { name: string; version: string };
+  passed: boolean;
+  durationMs: number;
+  runs: RunReport[];
+}
+
+export interface PlaywrightRun {
+  exitCode: number;
+  report: ConformanceReport | null;
+}
+
+export async function runPlaywright(
+  plan: RunSpec[],
+  options: { reportDir: string; extraArgs?: string[]; env?: Record<string, string> },
+): Promise<PlaywrightRun> {
+  // Old results must never be read as new ones.
+  for (const stale of ['conformance.json', 'conformance.md', 'junit.xml', 'html', 'test-results']) {
+    rmSync(path.join(options.reportDir, stale), { recursive: true, force: true });
+  }
+  const bin = path.join('node_modules', '.bin', 'playwright');
+  const child = spawn(bin, ['test', ...(options.extraArgs ?? [])], {
+    stdio: 'inherit',
+    env: { ...process.env, ...options.env, [PLAN_ENV]: JSON.stringify(plan), [REPORT_DIR_ENV]: options.reportDir },
+  });
+  // Ctrl-C reaches the child through the terminal's process group; we only wait for it to finish cleanly.
+  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  await redactTracesUnder(options.reportDir);
+  const file = path.join(options.reportDir, 'conformance.json');
+  const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ConformanceReport) : null;
+  return { exitCode, report };
+}

@@ -1,0 +1,59 @@
+/**
+ * What one invocation runs: a list of target runs (the reference gateway, a fault mode of it, a
+ * ContextForge version, …). The CLI builds it from its arguments and hands it to Playwright through
+ * one environment variable, so `playwright.config.ts`, the fixtures and the reporter all read the same
+ * validated plan. With no plan set, the default is the correct reference gateway.
+ */
+import { z } from 'zod';
+
+/** Harness-side faults: they break the test environment, not the gateway, to prove the ENV self-checks can fail. */
+export const HARNESS_FAULTS = ['attacker-same-site', 'lenient-idp'] as const;
+export type HarnessFault = (typeof HARNESS_FAULTS)[number];
+
+export const TARGET_NAMES = ['reference', 'contextforge'] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+export const RunSpecSchema = z
+  .object({
+    /** Unique in the plan; names the Playwright project and the report section. */
+    id: z.string().regex(/^[a-z0-9][a-z0-9._@-]*$/, 'lowercase letters, digits, ".", "_", "@" and "-" only'),
+    target: z.enum(TARGET_NAMES),
+    faultMode: z.string().min(1).nullable().default(null),
+    harnessFault: z.enum(HARNESS_FAULTS).nullable().default(null),
+    /** Adapter settings (validated again, in detail, by the adapter's own schema). */
+    settings: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export type RunSpec = z.infer<typeof RunSpecSchema>;
+
+export const RunPlanSchema = z
+  .array(RunSpecSchema)
+  .min(1)
+  .refine((plan) => new Set(plan.map((r) => r.id)).size === plan.length, 'run ids must be unique');
+
+export const PLAN_ENV = 'CONFORMANCE_PLAN';
+export const REPORT_DIR_ENV = 'CONFORMANCE_REPORT_DIR';
+
+export const DEFAULT_PLAN: RunSpec[] = [
+  { id: 'reference', target: 'reference', faultMode: null, harnessFault: null, settings: {} },
+];
+
+/** Reads and validates the plan; a bad plan is a one-line error naming what is wrong. */
+export function readRunPlan(env: NodeJS.ProcessEnv = process.env): RunSpec[] {
+  const raw = env[PLAN_ENV];
+  if (raw === undefined || raw === '') return DEFAULT_PLAN;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new Error(`${PLAN_ENV} is not valid JSON`);
+  }
+  const parsed = RunPlanSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`${PLAN_ENV} is invalid: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
+  return parsed.data;
+}
+
+export function reportDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env[REPORT_DIR_ENV] || 'reports';
+}

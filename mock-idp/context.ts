@@ -1,0 +1,36 @@
+import type { IncomingMessage } from 'node:http';
+import type { IdpLogEntry, IdpLogKind } from './types.js';
+import type { GrantStore } from './grant-store.js';
+import type { ParsedParams, Reply } from './http-io.js';
+import type { Knobs } from './knobs.js';
+import type { LibraryIssuer } from './library-issuer.js';
+import type { Registry } from './registry.js';
+
+/** Everything a handler may read or change; one instance per IdP. */
+export interface IdpContext {
+  library: LibraryIssuer;
+  registry: Registry;
+  grants: GrantStore;
+  knobs: Knobs;
+}
+
+export interface IdpRequest {
+  req: IncomingMessage;
+  query: ParsedParams;
+  /** The form body of a POST; undefined when the body was not application/x-www-form-urlencoded. */
+  form: ParsedParams | undefined;
+}
+
+/** Log fields a handler learns while it works; the router adds status and outcome from the reply. */
+export interface LogNotes {
+  kind: IdpLogKind;
+  clientId?: string;
+  user?: string;
+  clientAuth?: IdpLogEntry['clientAuth'];
+}
+
+export type Handler = (ctx: IdpContext, request: IdpRequest, notes: LogNotes) => Reply | Promise<Reply>;
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

@@ -1,0 +1,41 @@
+/**
+ * Paths of every endpoint the IdP serves. One table, so the router, the discovery documents and the
+ * `MockIdp` URLs can never disagree.
+ */
+export const ENDPOINT_PATHS = {
+  openidConfiguration: '/.well-known/openid-configuration',
+  authorizationServerMetadata: '/.well-known/oauth-authorization-server',
+  jwks: '/jwks',
+  authorize: '/authorize',
+  signIn: '/sign-in',
+  consent: '/consent',
+  token: '/token',
+  introspect: '/introspect',
+  revoke: '/revoke',
+} as const;
+
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_post', 'client_secret_basic'] as const;
+
+/** RFC 8414 / OpenID Discovery metadata. Both discovery documents serve exactly this. */
+export function serverMetadata(issuer: string): Record<string, unknown> {
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}${ENDPOINT_PATHS.authorize}`,
+    token_endpoint: `${issuer}${ENDPOINT_PATHS.token}`,
+    jwks_uri: `${issuer}${ENDPOINT_PATHS.jwks}`,
+    introspection_endpoint: `${issuer}${ENDPOINT_PATHS.introspect}`,
+    revocation_endpoint: `${issuer}${ENDPOINT_PATHS.revoke}`,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
+    // Introspection accepts anonymous callers too (the MCP mock is not a registered client); see token-management.ts.
+    introspection_endpoint_auth_methods_supported: ['none', ...TOKEN_ENDPOINT_AUTH_METHODS],
+    revocation_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    // RFC 9207: every authorization response (success and error) carries `iss`.
+    authorization_response_iss_parameter_supported: true,
+  };
+}

@@ -1,0 +1,129 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hashSecret } from '../lib/secrets.js';
+import type { IdpUser, IssuedToken } from './types.js';
+
+/** RFC 6749 §4.1.2 recommends at most 10 minutes; 60 s is plenty for a browser flow and catches slow replays. */
+export const CODE_LIFETIME_MS = 60_000;
+/** How long a started authorization (sign-in page shown) stays usable. */
+export const PENDING_LIFETIME_MS = 10 * 60_000;
+export const REFRESH_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+
+/** An authorization request that passed validation and waits for sign-in and consent. */
+export interface PendingAuthorization {
+  id: string;
+  clientId: string;
+  redirectUri: string;
+  state?: string;
+  scope: string;
+  codeChallenge: string;
+  resource?: string;
+  nonce?: string;
+  createdAtMs: number;
+  /** Set once the user signed in on this request; consent is only possible afterwards. */
+  user?: IdpUser;
+}
+
+/** What the user consented to; every code and token issued from one consent shares the grant. */
+export interface Grant {
+  id: string;
+  clientId: string;
+  user: IdpUser;
+  scope: string;
+  resource?: string;
+  nonce?: string;
+  authTimeSec: number;
+}
+
+export interface AuthorizationCode {
+  grant: Grant;
+  redirectUri: string;
+  codeChallenge: string;
+  expiresAtMs: number;
+  used: boolean;
+}
+
+export interface TokenRecord {
+  issued: IssuedToken;
+  grant: Grant;
+  /** `exp` in seconds, as in the JWT and introspection. */
+  expSec: number;
+}
+
+export function randomSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** In-memory state of authorizations, codes and tokens. Tokens are keyed by their hash, never stored raw. */
+export class GrantStore {
+  readonly #pending = new Map<string, PendingAuthorization>();
+  readonly #codes = new Map<string, AuthorizationCode>();
+  readonly #tokens = new Map<string, TokenRecord>();
+
+  startAuthorization(request: Omit<PendingAuthorization, 'id' | 'createdAtMs'>): PendingAuthorization {
+    const pending: PendingAuthorization = { ...request, id: randomUUID(), createdAtMs: Date.now() };
+    this.#pending.set(pending.id, pending);
+    return pending;
+  }
+
+  pendingAuthorization(id: string): PendingAuthorization | undefined {
+    const pending = this.#pending.get(id);
+    if (pending !== undefined && Date.now() - pending.createdAtMs > PENDING_LIFETIME_MS) {
+      this.#pending.delete(id);
+      return undefined;
+    }
+    return pending;
+  }
+
+  /** A pending authorization ends with the consent decision, whichever it was. */
+  finishAuthorization(id: string): void {
+    this.#pending.delete(id);
+  }
+
+  issueCode(grant: Grant, redirectUri: string, codeChallenge: string): string {
+    const code = randomSecret();
+    this.#codes.set(code, { grant, redirectUri, codeChallenge, expiresAtMs: Date.now() + CODE_LIFETIME_MS, used: false });
+    return code;
+  }
+
+  code(code: string): AuthorizationCode | undefined {
+    return this.#codes.get(code);
+  }
+
+  recordToken(rawToken: string, token: Omit<IssuedToken, 'tokenHash' | 'revoked'>, grant: Grant, expSec: number): IssuedToken {
+    const issued: IssuedToken = { ...token, tokenHash: hashSecret(rawToken), revoked: false };
+    this.#tokens.set(issued.tokenHash, { issued, grant, expSec });
+    return issued;
+  }
+
+  tokenByRaw(rawToken: string): TokenRecord | undefined {
+    return this.#tokens.get(hashSecret(rawToken));
+  }
+
+  tokenByHash(tokenHash: string): TokenRecord | undefined {
+    return this.#tokens.get(tokenHash);
+  }
+
+  allTokens(): TokenRecord[] {
+    return [...this.#tokens.values()];
+  }
+
+  /** Revokes every token issued under one consent (code replay, refresh-token reuse, refresh-token revocation). */
+  revokeGrant(grantId: string): number {
+    return this.#revokeWhere((r) => r.grant.id === grantId);
+  }
+
+  revokeUser(username: string): number {
+    return this.#revokeWhere((r) => r.issued.user === username);
+  }
+
+  #revokeWhere(match: (record: TokenRecord) => boolean): number {
+    let count = 0;
+    for (const record of this.#tokens.values()) {
+      if (match(record) && !record.issued.revoked) {
+        record.issued.revoked = true;
+        count += 1;
+      }
+    }
+    return count;
+  }
+}

@@ -1,0 +1,29 @@
+import type { IdpKnobs } from './types.js';
+import { knobsPatchSchema } from './schemas.js';
+
+export const DEFAULT_KNOBS: Readonly<IdpKnobs> = Object.freeze({
+  accessTokenTtlSeconds: 3600,
+  refreshFails: false,
+  authorizeError: null,
+  opaqueTokens: false,
+  lenient: false,
+});
+
+/** The fault knobs currently in force. `set` merges (validated), `reset` returns to the defaults. */
+export class Knobs {
+  #current: IdpKnobs = { ...DEFAULT_KNOBS };
+
+  get current(): Readonly<IdpKnobs> {
+    return this.#current;
+  }
+
+  set(patch: Partial<IdpKnobs>): void {
+    const parsed = knobsPatchSchema.parse(patch);
+    const defined = Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined));
+    this.#current = { ...this.#current, ...defined };
+  }
+
+  reset(): void {
+    this.#current = { ...DEFAULT_KNOBS };
+  }
+}

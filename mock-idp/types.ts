@@ -1,0 +1,125 @@
+/**
+ * Public contract of the mock IdP. Specs, fixtures and target adapters depend on these types only;
+ * everything else in mock-idp/ is an implementation detail.
+ */
+
+/** A person who can sign in at the IdP's own sign-in page. */
+export interface IdpUser {
+  username: string;
+  password: string;
+  /** The `sub` claim of every token issued for this user. */
+  sub: string;
+}
+
+/** A confidential OAuth client (a gateway) known to the IdP. */
+export interface IdpClient {
+  clientId: string;
+  clientSecret: string;
+  /** Compared byte for byte with the authorize and token requests' redirect_uri. */
+  redirectUris: string[];
+  /** Display name shown on the consent page. */
+  name?: string;
+}
+
+/**
+ * Knobs that make the IdP misbehave (or behave in a particular legal way) for the next requests.
+ * Every knob is off by default; `setKnobs` merges, `resetKnobs` returns to defaults.
+ */
+export interface IdpKnobs {
+  /** `expires_in` and `exp` of access tokens; 0 or negative issues an already expired token. Default 3600. */
+  accessTokenTtlSeconds: number;
+  /** Answer every refresh_token grant with 400 invalid_grant. */
+  refreshFails: boolean;
+  /** The authorize endpoint redirects back with this error instead of showing the sign-in page. */
+  authorizeError: null | 'access_denied' | 'invalid_request' | 'server_error';
+  /** Issue opaque access tokens (validated through introspection) instead of JWTs. */
+  opaqueTokens: boolean;
+  /**
+   * Behave like a lax IdP (as oauth2-mock-server alone does): accept a missing PKCE verifier, a reused
+   * code and a different redirect_uri at the token endpoint. Only the harness self-test uses it, to prove
+   * that the ENV-02 strictness check can fail.
+   */
+  lenient: boolean;
+}
+
+export type IdpLogKind =
+  | 'discovery'
+  | 'jwks'
+  | 'authorize'
+  | 'sign-in'
+  | 'consent'
+  | 'token:authorization_code'
+  | 'token:refresh_token'
+  | 'token:other'
+  | 'introspect'
+  | 'revoke'
+  | 'other';
+
+/**
+ * One request the IdP saw. Secrets never appear: codes, verifiers, client secrets and tokens are
+ * replaced by a short SHA-256 prefix (`sha256:abcd1234…`), so specs can still correlate them.
+ */
+export interface IdpLogEntry {
+  seq: number;
+  at: string; // ISO time
+  kind: IdpLogKind;
+  method: string;
+  path: string;
+  clientId?: string;
+  /** IdP user (username) the request was made for, when known (sign-in, code, refresh token). */
+  user?: string;
+  /** Request parameters (query + form), secret-valued ones hashed as above. */
+  params: Record<string, string>;
+  /** How the client authenticated at /token: 'client_secret_post' | 'client_secret_basic' | 'none'. */
+  clientAuth?: 'client_secret_post' | 'client_secret_basic' | 'none';
+  status: number;
+  /** Short machine-readable outcome, e.g. 'ok', 'invalid_grant: code reused', 'invalid_client'. */
+  outcome: string;
+}
+
+/** A token the IdP issued (never the token itself). */
+export interface IssuedToken {
+  kind: 'access' | 'refresh';
+  /** `sha256:` + first 16 hex chars of SHA-256 over the token string, as in the logs. */
+  tokenHash: string;
+  jti: string;
+  sub: string;
+  /** IdP username of `sub`. */
+  user: string;
+  clientId: string;
+  /** The RFC 8707 resource the token is for (the JWT `aud`), or '' when none was requested. */
+  audience: string;
+  scope: string;
+  issuedAt: string;
+  expiresAt: string;
+  /** For refresh tokens: true once it was used (rotated) or revoked. */
+  revoked: boolean;
+}
+
+export interface MockIdp {
+  /** Issuer identifier and base URL, e.g. `http://127.0.0.1:41234`; reachable by browser and servers. */
+  readonly issuer: string;
+  readonly authorizationEndpoint: string;
+  readonly tokenEndpoint: string;
+  readonly jwksUri: string;
+  readonly introspectionEndpoint: string;
+  registerClient(client: IdpClient): void;
+  setKnobs(knobs: Partial<IdpKnobs>): void;
+  resetKnobs(): void;
+  /** Every request seen so far, oldest first. */
+  log(): IdpLogEntry[];
+  issuedTokens(): IssuedToken[];
+  /** Looks up an issued token by the hash form used in logs (`hashSecret`). */
+  findToken(tokenHash: string): IssuedToken | undefined;
+  /** Revokes every access and refresh token of one user (the MCP mock then rejects them via introspection / revocation list). */
+  revokeUser(username: string): void;
+  /** True when the access token (raw) was revoked; used by the MCP mock. */
+  isRevoked(rawToken: string): boolean;
+  close(): Promise<void>;
+}
+
+export interface MockIdpOptions {
+  users: IdpUser[];
+  /** Defaults to 0 (an ephemeral port). Always binds 127.0.0.1. */
+  port?: number;
+}

@@ -1,0 +1,138 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
+import { getOAuthProtectedResourceMetadataUrl, mcpAuthMetadataRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
+import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { CallRecorder } from './call-recorder.js';
+import type { AcceptedClaims, TokenCheck } from './token-check.js';
+import { buildMcpServer } from './tools.js';
+import type { McpBehaviour } from './types.js';
+
+export interface MockMcpAppDeps {
+  /** The MCP endpoint, e.g. http://127.0.0.1:41235/mcp; also the required token audience. */
+  mcpUrl: string;
+  issuer: string;
+  runId: string;
+  checkToken: TokenCheck;
+  recorder: CallRecorder;
+  behaviour: () => McpBehaviour;
+}
+
+/** Reasons end up inside a quoted WWW-Authenticate parameter: keep them to printable ASCII without quotes. */
+function headerSafe(text: string): string {
+  return text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, ' ');
+}
+
+function jsonRpcError(code: number, message: string): object {
+  return { jsonrpc: '2.0', error: { code, message }, id: null };
+}
+
+/** body-parser errors carry the HTTP status to answer with; anything else is our fault. */
+function httpStatusOf(error: unknown): number {
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+}
+
+function authInfoFor(token: string, claims: AcceptedClaims, mcpUrl: string): AuthInfo {
+  return {
+    token, // required by the SDK type; lives only on this request object, never recorded
+    clientId: claims.clientId ?? '',
+    scopes: (claims.scope ?? '').split(' ').filter((s) => s !== ''),
+    expiresAt: claims.exp,
+    // Our check already required aud === mcpUrl; the SDK's expectedResource check then confirms it.
+    resource: new URL(mcpUrl),
+    extra: { sub: claims.sub, iss: claims.iss, clientId: claims.clientId, jti: claims.jti, scope: claims.scope },
+  };
+}
+
+/** Express app: RFC 9728 metadata plus the bearer-protected, stateless Streamable HTTP endpoint at /mcp. */
+export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof createMcpExpressApp> {
+  const { mcpUrl, recorder } = deps;
+  const resource = new URL(mcpUrl);
+  const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(resource);
+  const app = createMcpExpressApp({ host: '127.0.0.1' });
+
+  // The SDK router also serves a copy of the AS metadata at this origin. This server is not an
+  // authorization server, and a gateway must find the AS through the PRM document, so that path is 404.
+  app.use('/.well-known/oauth-authorization-server', (_req, res) => {
+    res.status(404).json({ error: 'not_found', error_description: 'This is a resource server; see the protected resource metadata' });
+  });
+  app.use(
+    mcpAuthMetadataRouter({
+      // Only `issuer` reaches the PRM document (authorization_servers); the endpoints below are never served.
+      oauthMetadata: {
+        issuer: deps.issuer,
+        authorization_endpoint: new URL('/authorize', deps.issuer).href,
+        token_endpoint: new URL('/token', deps.issuer).href,
+        response_types_supported: ['code'],
+      },
+      resourceServerUrl: resource,
+      resourceName: `Mock MCP ${deps.runId}`,
+    }),
+  );
+
+  const rejectAll: RequestHandler = (req, res, next) => {
+    if (deps.behaviour() !== 'reject-all-401') return next();
+    const error = new InvalidTokenError('Token rejected (mock behaviour reject-all-401)');
+    recorder.noteRejected(req, 'behaviour: reject-all-401');
+    res.set('WWW-Authenticate', `Bearer error="${error.errorCode}", error_description="${error.message}", resource_metadata="${resourceMetadataUrl}"`);
+    res.status(401).json(error.toResponseObject());
+  };
+
+  // A verifier per request, so the outcome lands in this request's record.
+  const authenticate: RequestHandler = (req, res, next) => {
+    const verifier: OAuthTokenVerifier = {
+      async verifyAccessToken(token) {
+        const outcome = await deps.checkToken(token);
+        if (!outcome.accepted) {
+          recorder.noteRejected(req, outcome.reason, outcome.claims);
+          // Always an InvalidTokenError: anything else makes the SDK answer 500 without a challenge.
+          throw new InvalidTokenError(headerSafe(outcome.reason));
+        }
+        recorder.noteAccepted(req, outcome.claims);
+        return authInfoFor(token, outcome.claims, mcpUrl);
+      },
+    };
+    // No requiredScopes: gateways ask for different scopes; the scope is only recorded.
+    const bearer = requireBearerAuth({ verifier, expectedResource: resource, resourceMetadataUrl });
+    return bearer(req, res, next);
+  };
+
+  // Runs after authentication, so a gateway without a valid token still sees 401, not 500.
+  const failAll: RequestHandler = (_req, res, next) => {
+    if (deps.behaviour() !== 'fail-500') return next();
+    res.status(500).json(jsonRpcError(-32603, 'Internal error (mock behaviour fail-500)'));
+  };
+
+  const handleMcpPost: RequestHandler = async (req, res) => {
+    const server = buildMcpServer(deps.runId);
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  };
+
+  // Stateless: there is no session to stream (GET) or end (DELETE).
+  const methodNotAllowed: RequestHandler = (_req, res) => {
+    res.set('Allow', 'POST').status(405).json(jsonRpcError(-32000, 'Method not allowed: this MCP server is stateless'));
+  };
+
+  app.post('/mcp', rejectAll, authenticate, failAll, handleMcpPost);
+  app.all('/mcp', rejectAll, authenticate, failAll, methodNotAllowed);
+
+  // Malformed JSON and other failures answer in JSON-RPC form instead of express's HTML page with a
+  // stack trace (which would also be printed to the console).
+  const answerError: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = httpStatusOf(error);
+    res.status(status).json(status === 400 ? jsonRpcError(-32700, 'Parse error') : jsonRpcError(-32603, 'Internal error'));
+  };
+  app.use(answerError);
+  return app;
+}

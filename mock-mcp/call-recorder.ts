@@ -1,0 +1,133 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { hashSecret } from '../lib/secrets.js';
+import { presentedCredential } from './bearer.js';
+import { unverifiedClaims, type TokenClaims } from './claims.js';
+import type { McpCallRecord } from './types.js';
+
+/** What we learn about one request while it is in flight; holds no raw token. */
+interface Draft {
+  seq: number;
+  at: string;
+  httpMethod: string;
+  authScheme: McpCallRecord['authScheme'];
+  tokenHash?: string;
+  /** Read without verification when the request arrived; replaced by verified claims if the token is accepted. */
+  claims?: TokenClaims;
+  accepted: boolean;
+  rejectedReason?: string;
+  hadCookie: boolean;
+}
+
+const rpcMessageSchema = z.looseObject({ method: z.string() });
+
+/** JSON-RPC method names of a parsed body; a batch is joined with ','. Responses (no method) are skipped. */
+function rpcMethodsOf(body: unknown): string {
+  const messages: unknown[] = Array.isArray(body) ? body : [body];
+  const methods: string[] = [];
+  for (const message of messages) {
+    const parsed = rpcMessageSchema.safeParse(message);
+    if (parsed.success) methods.push(parsed.data.method);
+  }
+  return methods.join(',');
+}
+
+/** The error_description the SDK put into its WWW-Authenticate challenge, e.g. 'Missing Authorization header'. */
+function challengeDescription(res: ServerResponse): string | undefined {
+  const header = res.getHeader('www-authenticate');
+  if (typeof header !== 'string') return undefined;
+  return /error_description="([^"]*)"/.exec(header)?.[1];
+}
+
+function pickClaims(claims: TokenClaims | undefined): Partial<McpCallRecord> {
+  if (claims === undefined) return {};
+  const { sub, iss, aud, clientId, jti, scope } = claims;
+  return Object.fromEntries(
+    Object.entries({ sub, iss, aud, clientId, jti, scope }).filter(([, v]) => v !== undefined),
+  ) as Partial<McpCallRecord>;
+}
+
+/**
+ * Keeps one McpCallRecord per HTTP request to the MCP endpoint, accepted or not. A request is
+ * recorded once its response is finished (or its connection dropped), with the status really sent.
+ */
+export class CallRecorder {
+  private readonly records: McpCallRecord[] = [];
+  private readonly drafts = new WeakMap<IncomingMessage, Draft>();
+  private nextSeq = 1;
+
+  /** Must run before any middleware, so requests refused early (Host check, bad JSON) are recorded too. */
+  begin(req: IncomingMessage, res: ServerResponse): void {
+    const credential = presentedCredential(req.headers.authorization);
+    const draft: Draft = {
+      seq: this.nextSeq++,
+      at: new Date().toISOString(),
+      httpMethod: req.method ?? '',
+      authScheme: credential.scheme,
+      accepted: false,
+      hadCookie: req.headers.cookie !== undefined,
+    };
+    if (credential.token !== undefined) {
+      draft.tokenHash = hashSecret(credential.token);
+      draft.claims = unverifiedClaims(credential.token);
+    }
+    this.drafts.set(req, draft);
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      this.records.push(this.toRecord(draft, req, res));
+    };
+    res.once('finish', finish);
+    res.once('close', finish);
+  }
+
+  noteAccepted(req: IncomingMessage, verifiedClaims: TokenClaims): void {
+    const draft = this.drafts.get(req);
+    if (draft === undefined) return;
+    draft.accepted = true;
+    draft.claims = verifiedClaims;
+    delete draft.rejectedReason;
+  }
+
+  noteRejected(req: IncomingMessage, reason: string, claims?: TokenClaims): void {
+    const draft = this.drafts.get(req);
+    if (draft === undefined) return;
+    draft.accepted = false;
+    draft.rejectedReason = reason;
+    if (claims !== undefined) draft.claims = { ...draft.claims, ...claims };
+  }
+
+  calls(): McpCallRecord[] {
+    return [...this.records].sort((a, b) => a.seq - b.seq).map((r) => ({ ...r }));
+  }
+
+  private toRecord(draft: Draft, req: IncomingMessage, res: ServerResponse): McpCallRecord {
+    // express.json() has put the parsed body on the request by now (absent when refused before parsing).
+    const body = (req as IncomingMessage & { body?: unknown }).body;
+    const record: McpCallRecord = {
+      seq: draft.seq,
+      at: draft.at,
+      httpMethod: draft.httpMethod,
+      rpcMethod: rpcMethodsOf(body),
+      // 0 when the connection closed before any response was sent (e.g. the server shut down mid-check).
+      status: res.headersSent ? res.statusCode : 0,
+      authScheme: draft.authScheme,
+      ...(draft.tokenHash !== undefined ? { tokenHash: draft.tokenHash } : {}),
+      ...pickClaims(draft.claims),
+      accepted: draft.accepted,
+      hadCookie: draft.hadCookie,
+    };
+    if (!draft.accepted) record.rejectedReason = draft.rejectedReason ?? this.fallbackReason(draft, res);
+    return record;
+  }
+
+  /** Reasons for refusals our own code did not see: the SDK's own checks, or middleware before the bearer check. */
+  private fallbackReason(draft: Draft, res: ServerResponse): string {
+    if (!res.headersSent) return 'connection closed before a response was sent';
+    if (draft.authScheme === 'none' && res.statusCode === 401) return 'missing bearer';
+    const described = challengeDescription(res);
+    if (described !== undefined) return described;
+    return `HTTP ${res.statusCode} before the bearer check`;
+  }
+}

@@ -1,0 +1,77 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createMockMcpApp } from './app.js';
+import { CallRecorder } from './call-recorder.js';
+import { parseMockMcpOptions } from './options.js';
+import { createTokenCheck } from './token-check.js';
+import { toolNamesFor } from './tools.js';
+import type { McpBehaviour, MockMcp, MockMcpOptions } from './types.js';
+
+export type { McpBehaviour, McpCallRecord, MockMcp, MockMcpOptions } from './types.js';
+
+/** Every request aimed at the MCP endpoint is recorded, including ones the app refuses before routing. */
+function isMcpPath(rawUrl: string | undefined): boolean {
+  const { pathname } = new URL(rawUrl ?? '/', 'http://127.0.0.1');
+  return pathname === '/mcp' || pathname.startsWith('/mcp/');
+}
+
+/** Starts the bearer-protected mock MCP server on 127.0.0.1; resolves once it listens. */
+export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
+  const opts = parseMockMcpOptions(options);
+  const httpServer = createServer();
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(opts.port ?? 0, '127.0.0.1', () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+
+  // The URL (and so the audience) depends on the port, so the app is built after listen.
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/mcp`;
+  const closing = new AbortController();
+  const recorder = new CallRecorder();
+  let behaviour: McpBehaviour = 'normal';
+  const app = createMockMcpApp({
+    mcpUrl: url,
+    issuer: opts.issuer,
+    runId: opts.runId,
+    recorder,
+    behaviour: () => behaviour,
+    checkToken: createTokenCheck({
+      issuer: opts.issuer,
+      jwksUri: opts.jwksUri,
+      introspectionEndpoint: opts.introspectionEndpoint,
+      audience: url,
+      isRevoked: opts.isRevoked,
+      closing: closing.signal,
+    }),
+  });
+  httpServer.on('request', (req, res) => {
+    if (isMcpPath(req.url)) recorder.begin(req, res);
+    app(req, res);
+  });
+
+  const names = toolNamesFor(opts.runId);
+  const toolNames = Object.freeze([names.echo, names.add, names.whoami]);
+  let closed: Promise<void> | undefined;
+
+  return {
+    url,
+    toolNames,
+    calls: () => recorder.calls(),
+    setBehaviour(next) {
+      behaviour = next;
+    },
+    close() {
+      closed ??= new Promise<void>((resolve, reject) => {
+        closing.abort();
+        httpServer.close((error) => (error ? reject(error) : resolve()));
+        // Open SSE streams would keep close() waiting forever otherwise.
+        httpServer.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Public contract of the mock MCP server (Streamable HTTP, bearer-protected).
+ */
+
+export interface MockMcpOptions {
+  /** The IdP's issuer; tokens must carry exactly this `iss`. */
+  issuer: string;
+  /** JWKS of the IdP, used to verify JWT access tokens. */
+  jwksUri: string;
+  /** Introspection endpoint of the IdP, used for opaque tokens. */
+  introspectionEndpoint: string;
+  /** Called for every token before it is accepted; true rejects it as revoked. */
+  isRevoked?: (rawToken: string) => boolean;
+  /** Short id unique to this run; tool names embed it so stale tools can never satisfy a spec. */
+  runId: string;
+  /** Defaults to 0 (ephemeral). Always binds 127.0.0.1. */
+  port?: number;
+}
+
+/** What the mock answers, for error-handling specs. Default: 'normal'. */
+export type McpBehaviour = 'normal' | 'reject-all-401' | 'fail-500';
+
+/** One HTTP request to the MCP endpoint. The raw token is never kept. */
+export interface McpCallRecord {
+  seq: number;
+  at: string;
+  httpMethod: string;
+  /** JSON-RPC method(s) of the body, e.g. 'initialize', 'tools/list'; '' for GET/DELETE. */
+  rpcMethod: string;
+  status: number;
+  /** 'none' when no Authorization header came. */
+  authScheme: 'bearer' | 'none' | 'other';
+  /** `sha256:` + 16 hex of the bearer token (same hashing as the IdP logs). */
+  tokenHash?: string;
+  /** Verified claims when the token was accepted, or the claims read unverified when rejected (if a JWT). */
+  sub?: string;
+  iss?: string;
+  aud?: string;
+  clientId?: string;
+  jti?: string;
+  /** The token's `scope` (space-separated); recorded, never required, since gateways ask for different scopes. */
+  scope?: string;
+  accepted: boolean;
+  /** Why the token was rejected (jose message, 'revoked', 'missing bearer', …). */
+  rejectedReason?: string;
+  /** True when the request carried a Cookie header (a gateway must never forward browser cookies). */
+  hadCookie: boolean;
+}
+
+export interface MockMcp {
+  /** Canonical resource URL of the MCP endpoint, e.g. `http://127.0.0.1:41235/mcp`; also the required `aud`. */
+  readonly url: string;
+  /** The names of the tools this server lists; unique to the run. */
+  readonly toolNames: readonly string[];
+  calls(): McpCallRecord[];
+  setBehaviour(behaviour: McpBehaviour): void;
+  close(): Promise<void>;
+}

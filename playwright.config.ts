@@ -1,0 +1,54 @@
+/**
+ * Playwright configuration. The projects come from the run plan (config/run-plan.ts): for each target
+ * run, an `<id>:env` project with the environment self-checks and an `<id>` project with every other
+ * spec, which only runs if the self-checks passed — a broken environment is reported as invalid, never
+ * as a pass or a gateway failure.
+ */
+import path from 'node:path';
+import { defineConfig, type PlaywrightTestProject } from '@playwright/test';
+import { readRunPlan, reportDir, type RunSpec } from './config/run-plan.js';
+
+const plan = readRunPlan();
+const reports = reportDir();
+const heavyTarget = plan.some((r) => r.target !== 'reference');
+
+const projects: PlaywrightTestProject<{ runSpec: RunSpec }>[] = plan.flatMap((run) => [
+  { name: `${run.id}:env`, testMatch: /specs[\\/]env[\\/].*\.spec\.ts$/, use: { runSpec: run } },
+  {
+    name: run.id,
+    testMatch: /specs[\\/].*\.spec\.ts$/,
+    testIgnore: /specs[\\/]env[\\/]/,
+    dependencies: [`${run.id}:env`],
+    use: { runSpec: run },
+  },
+]);
+
+export default defineConfig<{ runSpec: RunSpec }>({
+  testDir: './specs',
+  outputDir: path.join(reports, 'test-results'),
+  fullyParallel: true,
+  forbidOnly: true,
+  retries: 0,
+  // Each worker starts its own mocks and target; a real gateway (a Python server) is too heavy for more than one.
+  workers: Number(process.env['CONFORMANCE_WORKERS'] ?? (heavyTarget ? 1 : 2)),
+  timeout: heavyTarget ? 90_000 : 30_000,
+  expect: { timeout: heavyTarget ? 15_000 : 5_000 },
+  reporter: [
+    [process.env['CONFORMANCE_PROGRESS'] === 'dot' ? 'dot' : 'list'],
+    ['html', { outputFolder: path.join(reports, 'html'), open: 'never' }],
+    ['junit', { outputFile: path.join(reports, 'junit.xml'), includeProjectInTestName: true, stripANSIControlSequences: true }],
+    ['./reporting/conformance-reporter.ts'],
+  ],
+  use: {
+    headless: true,
+    launchOptions: {
+      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+      args: ['--disable-gpu', '--disable-quic'],
+    },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    actionTimeout: heavyTarget ? 15_000 : 5_000,
+    navigationTimeout: heavyTarget ? 30_000 : 10_000,
+  },
+  projects,
+});

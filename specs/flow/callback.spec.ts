@@ -1,0 +1,113 @@
+/**
+ * The callback: the only door through which an authorization code enters the gateway. A wrong, reused,
+ * foreign or error-carrying callback must be refused with a readable page, and must not reach the IdP's
+ * token endpoint (which is where a code becomes a stored grant).
+ */
+import { test, expect, req } from '../../fixtures/index.js';
+import { authorize, authorizeAndCaptureCallback, tokenRequests } from '../../fixtures/flows.js';
+import { isReadableRefusal, readErrorPage, type ErrorPageReading } from '../../fixtures/error-page.js';
+import { signInAndDeny } from '../../mock-idp/browser.js';
+import type { Page } from '@playwright/test';
+
+async function openCallback(page: Page, url: string): Promise<ErrorPageReading> {
+  const response = await page.goto(url);
+  return readErrorPage(page, response);
+}
+
+function withState(callback: URL, state: string | null): string {
+  const url = new URL(callback.href);
+  if (state === null) url.searchParams.delete('state');
+  else url.searchParams.set('state', state);
+  return url.href;
+}
+
+/** The same string with one character changed (keeps the alphabet, so only the value is wrong). */
+function flipOneCharacter(value: string): string {
+  const i = Math.floor(value.length / 2);
+  const c = value[i] === 'A' ? 'B' : 'A';
+  return `${value.slice(0, i)}${c}${value.slice(i + 1)}`;
+}
+
+test('FLOW-06 a callback with a missing, altered or unknown state is refused and makes no token request', req('FLOW-06'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  const callback = await authorizeAndCaptureCallback(harness, alice, upstream);
+  const state = callback.searchParams.get('state') ?? '';
+  const variants = {
+    'state missing': withState(callback, null),
+    'state altered': withState(callback, flipOneCharacter(state)),
+    'state unknown': withState(callback, 'Zm9yZ2VkLXN0YXRlLXRoYXQtbm8tb25lLWlzc3VlZA'),
+  };
+  const readings: Record<string, ErrorPageReading & { tokenRequests: number }> = {};
+  for (const [name, url] of Object.entries(variants)) {
+    const reading = await openCallback(alice.page, url);
+    readings[name] = { ...reading, tokenRequests: tokenRequests(harness, upstream) };
+  }
+  // Positive twin: the untouched callback is accepted, so the refusals above were about state alone.
+  const genuine = await openCallback(alice.page, callback.href);
+  evidence.add('refusals', readings);
+  evidence.add('genuineCallback', { status: genuine.status, tokenRequests: tokenRequests(harness, upstream) });
+  for (const [name, reading] of Object.entries(readings)) {
+    expect(reading.tokenRequests, `${name}: token requests made`).toBe(0);
+    expect(isReadableRefusal(reading), `${name}: expected a readable 4xx error page, got ${reading.status}: ${reading.text.slice(0, 120)}`).toBe(true);
+  }
+  expect(genuine.status, 'the genuine callback (positive twin)').toBeLessThan(400);
+});
+
+test('FLOW-07 reopening a completed callback URL is refused and makes no second token request', req('FLOW-07'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  const callbackUrl = (await authorize(harness, alice, upstream)).href;
+  const afterFirst = tokenRequests(harness, upstream);
+  const replay = await openCallback(alice.page, callbackUrl);
+  const afterReplay = tokenRequests(harness, upstream);
+  evidence.add('replay', { ...replay, tokenRequestsAfterFirst: afterFirst, tokenRequestsAfterReplay: afterReplay });
+  expect(afterFirst, 'token requests for the first, genuine callback').toBe(1);
+  expect(afterReplay, 'token requests after reopening the callback').toBe(1);
+  expect(isReadableRefusal(replay), `replayed callback: expected a readable 4xx error page, got ${replay.status}: ${replay.text.slice(0, 120)}`).toBe(true);
+});
+
+test("FLOW-08 user A's authorization cannot be completed in user B's session", req('FLOW-08'), async ({
+  harness,
+  alice,
+  bob,
+  upstream,
+  evidence,
+}) => {
+  const callback = await authorizeAndCaptureCallback(harness, alice, upstream);
+  const inBobsSession = await openCallback(bob.page, callback.href);
+  const afterBob = tokenRequests(harness, upstream);
+  // Positive twin: the same URL in alice's own browser completes.
+  const inAlicesSession = await openCallback(alice.page, callback.href);
+  evidence.add('bob', { ...inBobsSession, tokenRequests: afterBob });
+  evidence.add('alice', { status: inAlicesSession.status, tokenRequests: tokenRequests(harness, upstream) });
+  expect(afterBob, "token requests caused by bob's browser").toBe(0);
+  expect(isReadableRefusal(inBobsSession), `bob's session: expected a readable 4xx error page, got ${inBobsSession.status}: ${inBobsSession.text.slice(0, 120)}`).toBe(true);
+  expect(inAlicesSession.status, "the same callback in alice's session (positive twin)").toBeLessThan(400);
+});
+
+test('FLOW-10 an IdP error on the callback (access_denied) yields a readable 4xx page and no grant', req('FLOW-10'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  const { target, idp } = harness;
+  await target.startAuthorization(alice.page, upstream.gateway);
+  await alice.page.waitForURL((url) => url.href.startsWith(idp.issuer));
+  const landed = alice.page.waitForResponse((r) => r.url().startsWith(target.redirectUri) && r.request().isNavigationRequest());
+  await signInAndDeny(alice.page, alice.idpUser);
+  const response = await landed;
+  await alice.page.waitForLoadState();
+  const reading = await readErrorPage(alice.page, response);
+  evidence.add('callback', { ...reading, tokenRequests: tokenRequests(harness, upstream) });
+  expect(tokenRequests(harness, upstream), 'token requests after a denial').toBe(0);
+  expect(isReadableRefusal(reading), `expected a readable 4xx error page, got ${reading.status}: ${reading.text.slice(0, 160)}`).toBe(true);
+  expect(reading.text, 'the page names the error').toMatch(/access_denied|denied/i);
+});

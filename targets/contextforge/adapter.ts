@@ -1,0 +1,248 @@
+/**
+ * Target adapter for ContextForge (PyPI `mcp-contextforge-gateway`). Managed mode installs and starts a
+ * given release; attach mode drives one that is already running. Users: alice is the platform admin
+ * made at startup; bob is a second platform admin created through the admin API, so he may press
+ * Fetch Tools on alice's gateway (the table shows the control only to admins, owners and team owners)
+ * while his OAuth token row stays separate (tokens are stored per gateway and user email).
+ */
+import { join } from 'node:path';
+import type { Page, Request } from '@playwright/test';
+import { z } from 'zod';
+import type {
+  FetchToolsOutcome,
+  GatewayUser,
+  RegisteredGateway,
+  Target,
+  TargetDescription,
+  TargetFactory,
+  UpstreamRegistration,
+} from '../target.js';
+import { ContextForgeApi } from './api.js';
+import { strongPassword } from './config.js';
+import { ensureContextForge } from './install.js';
+import { startContextForge, type RunningContextForge } from './process.js';
+import { quirksFor, type ContextForgeQuirks } from './quirks.js';
+import { callbackOutcome, clickAuthorize, clickCallbackFetch, clickTableFetch, loginThroughForm, openGatewayRow, tableOutcome, type TableClickResult } from './ui.js';
+
+const hostName = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a lower-case host name');
+const credentials = z.strictObject({ email: z.email(), password: z.string().min(1) });
+
+export const ManagedSettingsSchema = z.strictObject({
+  /** PyPI version, e.g. `1.0.0rc1`, `1.0.7`. */
+  version: z.string().min(1),
+  /** Browser host name of the gateway; must be `localhost` or end in `.localhost` (Chromium resolves those itself). */
+  hostname: hostName.refine((h) => h === 'localhost' || h.endsWith('.localhost'), 'must be localhost or *.localhost').optional(),
+  /** Extra environment for the ContextForge process (e.g. `{ "COOKIE_SAMESITE": "strict" }`). */
+  extraEnv: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case variable name'), z.string()).optional(),
+});
+
+export const AttachSettingsSchema = z.strictObject({
+  /** Browser origin of the running gateway (its APP_DOMAIN). */
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  /** Where Node reaches the same server when it cannot resolve `baseUrl`'s host (e.g. `*.localhost`). */
+  apiBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** A platform admin; plays alice. */
+  admin: credentials,
+  /** An existing second user; created as a platform admin through the API when absent. */
+  bob: credentials.optional(),
+});
+
+export type ManagedSettings = z.infer<typeof ManagedSettingsSchema>;
+export type AttachSettings = z.infer<typeof AttachSettingsSchema>;
+
+/** Validates settings into one of the two modes; a bad setting becomes one line naming the field. */
+export function parseContextForgeSettings(raw: Record<string, unknown>): { mode: 'managed'; settings: ManagedSettings } | { mode: 'attach'; settings: AttachSettings } {
+  const attach = 'baseUrl' in raw;
+  const parsed = attach ? AttachSettingsSchema.safeParse(raw) : ManagedSettingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(settings)'}: ${i.message}`).join('; ');
+    throw new Error(`Invalid contextforge settings (${attach ? 'attach' : 'managed'} mode): ${problems}`);
+  }
+  return attach
+    ? { mode: 'attach', settings: parsed.data as AttachSettings }
+    : { mode: 'managed', settings: parsed.data as ManagedSettings };
+}
+
+export const createContextForgeTarget: TargetFactory = async (options) => {
+  if (options.faultMode !== null) throw new Error(`contextforge has no fault modes (got "${options.faultMode}")`);
+  const parsed = parseContextForgeSettings(options.settings);
+
+  let running: RunningContextForge | undefined;
+  let origin: string;
+  let api: ContextForgeApi;
+  let alice: GatewayUser;
+  if (parsed.mode === 'managed') {
+    const install = await ensureContextForge(parsed.settings.version);
+    running = await startContextForge({
+      install,
+      logFile: join(options.logDir, `contextforge-${parsed.settings.version}.log`),
+      ...(parsed.settings.hostname ? { hostname: parsed.settings.hostname } : {}),
+      ...(parsed.settings.extraEnv ? { extraEnv: parsed.settings.extraEnv } : {}),
+    });
+    origin = running.origin;
+    const secrets = running.secrets;
+    api = new ContextForgeApi(running.baseUrl, () => secrets);
+    alice = { key: 'alice', login: running.admin.email, password: running.admin.password, idpUsername: 'alice' };
+  } else {
+    const s = parsed.settings;
+    origin = new URL(s.baseUrl).origin;
+    api = new ContextForgeApi(new URL(s.apiBaseUrl ?? s.baseUrl).origin, () => [s.admin.password, ...(s.bob ? [s.bob.password] : [])]);
+    alice = { key: 'alice', login: s.admin.email, password: s.admin.password, idpUsername: 'alice' };
+  }
+
+  try {
+    const aliceToken = await api.login(alice.login, alice.password);
+    const reportedVersion = await api.version(aliceToken);
+    const bobCredentials = parsed.mode === 'attach' && parsed.settings.bob ? parsed.settings.bob : null;
+    const bob: GatewayUser = {
+      key: 'bob',
+      login: bobCredentials?.email ?? 'bob@example.com',
+      password: bobCredentials?.password ?? strongPassword(),
+      idpUsername: 'bob',
+    };
+    if (!bobCredentials) {
+      await api.createUser(aliceToken, { email: bob.login, password: bob.password, fullName: 'Bob Admin', isAdmin: true });
+    }
+    const target = new ContextForgeTarget({ origin, api, running, users: { alice, bob }, reportedVersion });
+    // Fail at start, not in the first spec, when bob exists with other credentials.
+    await target.apiToken(bob);
+    return target;
+  } catch (err) {
+    await running?.stop();
+    throw err;
+  }
+};
+
+interface ContextForgeTargetInit {
+  origin: string;
+  api: ContextForgeApi;
+  running: RunningContextForge | undefined;
+  users: Record<GatewayUser['key'], GatewayUser>;
+  reportedVersion: string;
+}
+
+class ContextForgeTarget implements Target {
+  readonly origin: string;
+  readonly redirectUri: string;
+  readonly users: Readonly<Record<GatewayUser['key'], GatewayUser>>;
+  readonly sessionCookieName = 'jwt_token';
+  /** GET /version answers a browser (Accept: text/html) with an HTML diagnostics page. */
+  readonly plainPagePath = '/version';
+  readonly adminPagePath = '/admin';
+
+  readonly #api: ContextForgeApi;
+  readonly #running: RunningContextForge | undefined;
+  readonly #reportedVersion: string;
+  readonly #quirks: ContextForgeQuirks;
+  readonly #tokens = new Map<GatewayUser['key'], string>();
+  /** Response of the last table Fetch Tools click, per page and gateway, for the outcome read. */
+  readonly #pendingTable = new WeakMap<Page, Map<string, Promise<TableClickResult>>>();
+
+  constructor(init: ContextForgeTargetInit) {
+    this.origin = init.origin;
+    this.redirectUri = `${init.origin}/oauth/callback`;
+    this.users = init.users;
+    this.#api = init.api;
+    this.#running = init.running;
+    this.#reportedVersion = init.reportedVersion;
+    this.#quirks = quirksFor(init.reportedVersion);
+  }
+
+  describe(): TargetDescription {
+    return { name: 'contextforge', version: this.#reportedVersion, faultMode: null, siblingPolicy: this.#quirks.siblingPolicy };
+  }
+
+  async login(page: Page, user: GatewayUser): Promise<void> {
+    await loginThroughForm(page, this.origin, user.login, user.password);
+  }
+
+  async apiToken(user: GatewayUser): Promise<string> {
+    const cached = this.#tokens.get(user.key);
+    if (cached !== undefined) return cached;
+    const token = await this.#api.login(user.login, user.password);
+    this.#tokens.set(user.key, token);
+    return token;
+  }
+
+  async registerGateway(registration: UpstreamRegistration): Promise<RegisteredGateway> {
+    return this.#api.registerOAuthGateway(await this.apiToken(this.users.alice), {
+      name: registration.name,
+      url: registration.mcpUrl,
+      clientId: registration.clientId,
+      clientSecret: registration.clientSecret,
+      authorizationUrl: registration.authorizationEndpoint,
+      tokenUrl: registration.tokenEndpoint,
+      redirectUri: this.redirectUri,
+      scopes: registration.scopes,
+      resource: registration.resource,
+    });
+  }
+
+  async startAuthorization(page: Page, gateway: RegisteredGateway): Promise<void> {
+    const row = await openGatewayRow(page, this.origin, this.adminPagePath, gateway);
+    await clickAuthorize(page, this.origin, row, gateway);
+  }
+
+  authorizeUrl(gateway: RegisteredGateway): string {
+    return `${this.origin}/oauth/authorize/${encodeURIComponent(gateway.id)}`;
+  }
+
+  async clickCallbackFetchTools(page: Page): Promise<void> {
+    await clickCallbackFetch(page);
+  }
+
+  async callbackFetchToolsOutcome(page: Page): Promise<FetchToolsOutcome> {
+    return callbackOutcome(page);
+  }
+
+  async clickTableFetchTools(page: Page, gateway: RegisteredGateway): Promise<void> {
+    const row = await openGatewayRow(page, this.origin, this.adminPagePath, gateway);
+    const { result } = await clickTableFetch(page, row, gateway, (url, method) => this.#isFetchTools(url, method, gateway));
+    let perPage = this.#pendingTable.get(page);
+    if (!perPage) {
+      perPage = new Map();
+      this.#pendingTable.set(page, perPage);
+    }
+    perPage.set(gateway.id, result);
+  }
+
+  async tableFetchToolsOutcome(page: Page, gateway: RegisteredGateway): Promise<FetchToolsOutcome> {
+    const pending = this.#pendingTable.get(page)?.get(gateway.id);
+    if (!pending) throw new Error(`tableFetchToolsOutcome: no Fetch Tools click on gateway ${gateway.id} from this page`);
+    this.#pendingTable.get(page)?.delete(gateway.id);
+    return tableOutcome(page, gateway, await pending);
+  }
+
+  isFetchToolsRequest(request: Request, gateway: RegisteredGateway): boolean {
+    return this.#isFetchTools(request.url(), request.method(), gateway);
+  }
+
+  /** Callback page and rc1/rc2 table: POST /oauth/fetch-tools/ID. Menu table (rc3+): POST [/v1]/gateways/ID/tools/refresh. */
+  #isFetchTools(rawUrl: string, method: string, gateway: RegisteredGateway): boolean {
+    if (method !== 'POST') return false;
+    const url = new URL(rawUrl);
+    if (url.origin !== this.origin) return false;
+    const id = encodeURIComponent(gateway.id);
+    return url.pathname === `/oauth/fetch-tools/${id}` || new RegExp(`^(/v1)?/gateways/${id}/tools/refresh$`).test(url.pathname);
+  }
+
+  fetchToolsUrl(gateway: RegisteredGateway): string {
+    return `${this.origin}/oauth/fetch-tools/${encodeURIComponent(gateway.id)}`;
+  }
+
+  async fetchToolsHeaders(page: Page): Promise<Record<string, string>> {
+    if (!this.#quirks.pagesSendCsrfHeader) return {};
+    const host = new URL(this.origin).hostname;
+    // No URL filter: Playwright hides cookies from context.cookies(url) in some http cases.
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'mcpgateway_csrf_token' && c.domain.replace(/^\./, '') === host);
+    return { Accept: 'application/json', ...(cookie ? { 'X-CSRF-Token': cookie.value } : {}) };
+  }
+
+  async listTools(gateway: RegisteredGateway, user: GatewayUser): Promise<string[]> {
+    return this.#api.toolNames(await this.apiToken(user), gateway.id);
+  }
+
+  async stop(): Promise<void> {
+    await this.#running?.stop();
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * ContextForge's REST API as an API client uses it: bearer tokens from POST /auth/email/login.
+ * Node cannot resolve `*.localhost`, so calls go to the 127.0.0.1 base URL; bearer requests are
+ * exempt from ContextForge's Origin/CSRF checks, so the Host does not matter to them.
+ */
+import { z } from 'zod';
+import { redactText } from '../../lib/secrets.js';
+
+export class ContextForgeApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ContextForgeApiError';
+  }
+}
+
+const loginSchema = z.object({ access_token: z.string().min(1), token_type: z.string() });
+const versionSchema = z.object({ app: z.object({ version: z.string() }) });
+const gatewaySchema = z.object({ id: z.string().min(1), name: z.string() });
+/** ToolRead is serialised camelCase (by alias); accept snake_case too in case a release differs. */
+const toolSchema = z.object({
+  name: z.string(),
+  originalName: z.string().optional(),
+  original_name: z.string().optional(),
+  gatewayId: z.string().nullable().optional(),
+  gateway_id: z.string().nullable().optional(),
+});
+const toolListSchema = z.union([z.array(toolSchema), z.object({ tools: z.array(toolSchema) }), z.object({ items: z.array(toolSchema) })]);
+
+export interface OAuthGatewayBody {
+  name: string;
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  authorizationUrl: string;
+  tokenUrl: string;
+  redirectUri: string;
+  scopes: string[];
+  resource: string;
+  issuer?: string;
+}
+
+export class ContextForgeApi {
+  constructor(
+    readonly baseUrl: string,
+    /** Values to scrub from error messages (passwords, client secrets). */
+    private readonly secrets: () => readonly string[] = () => [],
+  ) {}
+
+  /** POST /auth/email/login → session JWT usable as a bearer token. */
+  async login(email: string, password: string): Promise<string> {
+    const body = await this.request('POST', '/auth/email/login', { json: { email, password } });
+    return loginSchema.parse(body).access_token;
+  }
+
+  /** `app.version` of GET /version, e.g. `1.0.0-RC-1`. */
+  async version(token: string): Promise<string> {
+    return versionSchema.parse(await this.request('GET', '/version', { token })).app.version;
+  }
+
+  /** Creates a local user (admin API). An existing user with that email is left as it is. */
+  async createUser(token: string, user: { email: string; password: string; fullName: string; isAdmin: boolean }): Promise<void> {
+    try {
+      await this.request('POST', '/auth/email/admin/users', {
+        token,
+        json: {
+          email: user.email,
+          password: user.password,
+          full_name: user.fullName,
+          is_admin: user.isAdmin,
+          is_active: true,
+          password_change_required: false,
+        },
+      });
+    } catch (err) {
+      if (err instanceof ContextForgeApiError && err.status === 409) return;
+      throw err;
+    }
+  }
+
+  /** Registers a Streamable HTTP upstream behind OAuth authorization code (public visibility). */
+  async registerOAuthGateway(token: string, g: OAuthGatewayBody): Promise<{ id: string; name: string }> {
+    const body = await this.request('POST', '/gateways', {
+      token,
+      json: {
+        name: g.name,
+        url: g.url,
+        description: 'mcp-gateway-conformance upstream',
+        transport: 'STREAMABLEHTTP',
+        auth_type: 'oauth',
+        visibility: 'public',
+        oauth_config: {
+          grant_type: 'authorization_code',
+          client_id: g.clientId,
+          client_secret: g.clientSecret,
+          authorization_url: g.authorizationUrl,
+          token_url: g.tokenUrl,
+          redirect_uri: g.redirectUri,
+          scopes: g.scopes,
+          resource: g.resource,
+          ...(g.issuer ? { issuer: g.issuer } : {}),
+        },
+      },
+    });
+    return gatewaySchema.parse(body);
+  }
+
+  /** Original (upstream) names of the tools ContextForge holds for one gateway. */
+  async toolNames(token: string, gatewayId: string): Promise<string[]> {
+    const query = new URLSearchParams({ gateway_id: gatewayId, include_inactive: 'true', limit: '0' });
+    const parsed = toolListSchema.parse(await this.request('GET', `/tools?${query.toString()}`, { token }));
+    const tools = Array.isArray(parsed) ? parsed : 'tools' in parsed ? parsed.tools : parsed.items;
+    return tools
+      .filter((t) => (t.gatewayId ?? t.gateway_id) === gatewayId)
+      .map((t) => t.originalName ?? t.original_name ?? t.name)
+      .sort();
+  }
+
+  private async request(method: string, path: string, opts: { token?: string; json?: unknown }): Promise<unknown> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (opts.token) headers['Authorization'] = `Bearer ${opts.token}`;
+    if (opts.json !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: opts.json === undefined ? null : JSON.stringify(opts.json),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      const detail = redactText(text.slice(0, 300), this.secrets());
+      throw new ContextForgeApiError(`${method} ${path.split('?')[0]} → ${res.status}: ${detail}`, res.status);
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new ContextForgeApiError(`${method} ${path.split('?')[0]} → ${res.status}: not JSON`, res.status);
+    }
+  }
+}

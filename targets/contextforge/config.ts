@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+/**
+ * The environment a ContextForge run gets: a realistic deployment with its security features on
+ * (auth, UI/admin API, CSRF, security headers), plain http on a `*.localhost` name, and only the
+ * allowances a local test rig needs (localhost upstreams, no forced password change).
+ */
+
+export interface RunSecrets {
+  jwtSecretKey: string;
+  authEncryptionSecret: string;
+  basicAuthPassword: string;
+  adminPassword: string;
+}
+
+export interface RunConfigInput {
+  /** Browser origin, e.g. `http://gateway.localhost:41234`; becomes APP_DOMAIN. */
+  origin: string;
+  port: number;
+  /** Fresh per-run folder: working directory, HOME and SQLite file. */
+  runDir: string;
+  adminEmail: string;
+  secrets: RunSecrets;
+  /** Variables to add or override (e.g. a spec that needs a different COOKIE_SAMESITE). */
+  extra?: Record<string, string>;
+}
+
+/**
+ * A strong random string: 48 URL-safe characters, plus a fixed mixed-class prefix so password
+ * policies ("3 of upper/lower/digit/special") and ContextForge's entropy check (from 1.0.7) accept it.
+ */
+export function strongSecret(): string {
+  return `Cf9!${randomBytes(36).toString('base64url')}`;
+}
+
+/** True when three consecutive characters run up or down ("abc", "CBA", "123"): ContextForge's policy (1.0.7+) refuses them. */
+export function hasSequentialRun(s: string): boolean {
+  for (let i = 0; i + 2 < s.length; i++) {
+    const [a, b, c] = [s[i], s[i + 1], s[i + 2]].map((ch) => (ch ?? '').toLowerCase());
+    if (a === undefined || b === undefined || c === undefined) continue;
+    const digits = /^\d{3}$/.test(a + b + c);
+    const letters = /^[a-z]{3}$/.test(a + b + c);
+    if (!digits && !letters) continue;
+    const d1 = b.charCodeAt(0) - a.charCodeAt(0);
+    const d2 = c.charCodeAt(0) - b.charCodeAt(0);
+    if (d1 === d2 && Math.abs(d1) === 1) return true;
+  }
+  return false;
+}
+
+/** A password every release's policy accepts: strong, mixed classes, no sequential run, no user name in it. */
+export function strongPassword(): string {
+  for (;;) {
+    const candidate = strongSecret();
+    if (!hasSequentialRun(candidate) && !/alice|bob|admin/i.test(candidate)) return candidate;
+  }
+}
+
+export function newRunSecrets(): RunSecrets {
+  return {
+    jwtSecretKey: strongSecret(),
+    authEncryptionSecret: strongSecret(),
+    basicAuthPassword: strongPassword(),
+    adminPassword: strongPassword(),
+  };
+}
+
+export function secretValues(secrets: RunSecrets): string[] {
+  return [secrets.jwtSecretKey, secrets.authEncryptionSecret, secrets.basicAuthPassword, secrets.adminPassword];
+}
+
+/**
+ * The whole environment of the child process. Nothing is inherited from the harness apart from
+ * PATH: ContextForge reads every variable case-insensitively (HOST, PORT, DATABASE_URL, …) and a
+ * stray one would silently change the deployment under test.
+ */
+export function contextForgeEnv(input: RunConfigInput): Record<string, string> {
+  const { origin, port, runDir, adminEmail, secrets } = input;
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: runDir,
+    LANG: 'C.UTF-8',
+    TZ: 'UTC',
+    // Loopback only; make sure no proxy setting can capture the calls to the mocks.
+    NO_PROXY: '*',
+    PYTHONUNBUFFERED: '1',
+
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ENVIRONMENT: 'development',
+    APP_DOMAIN: origin,
+    ALLOWED_ORIGINS: JSON.stringify([origin]),
+    DATABASE_URL: `sqlite:///${join(runDir, 'mcp.db')}`,
+    CACHE_TYPE: 'database',
+
+    MCPGATEWAY_UI_ENABLED: 'true',
+    MCPGATEWAY_ADMIN_API_ENABLED: 'true',
+    AUTH_REQUIRED: 'true',
+    EMAIL_AUTH_ENABLED: 'true',
+    PLATFORM_ADMIN_EMAIL: adminEmail,
+    PLATFORM_ADMIN_PASSWORD: secrets.adminPassword,
+    PLATFORM_ADMIN_FULL_NAME: 'Alice Admin',
+    PASSWORD_CHANGE_ENFORCEMENT_ENABLED: 'false',
+    ADMIN_REQUIRE_PASSWORD_CHANGE_ON_BOOTSTRAP: 'false',
+    JWT_SECRET_KEY: secrets.jwtSecretKey,
+    AUTH_ENCRYPTION_SECRET: secrets.authEncryptionSecret,
+    // Basic auth stays disabled (API_ALLOW_BASIC_AUTH default false); a strong value silences the
+    // "default BASIC_AUTH_PASSWORD" warning and keeps it safe if someone turns it on.
+    BASIC_AUTH_PASSWORD: secrets.basicAuthPassword,
+
+    CSRF_ENABLED: 'true',
+    SECURITY_HEADERS_ENABLED: 'true',
+    // Plain http: Chromium would keep Secure cookies on *.localhost, but other hosts would drop them.
+    SECURE_COOKIES: 'false',
+    COOKIE_SAMESITE: 'lax',
+
+    // The mocks listen on 127.0.0.1; the callback URL uses a *.localhost name Python cannot resolve.
+    SSRF_ALLOW_LOCALHOST: 'true',
+    SSRF_ALLOW_PRIVATE_NETWORKS: 'false',
+    SSRF_DNS_FAIL_CLOSED: 'false',
+
+    // Background health checks would mark an upstream unreachable mid-run (default 60 s, 3 failures).
+    HEALTH_CHECK_INTERVAL: '3600',
+    LOG_LEVEL: 'INFO',
+  };
+  return { ...env, ...(input.extra ?? {}) };
+}

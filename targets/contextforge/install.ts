@@ -1,0 +1,247 @@
+/**
+ * Installs a ContextForge release into its own cached virtualenv, resolved as of its release date.
+ *
+ *   npx tsx targets/contextforge/install.ts --version 1.0.0rc1 [--check-start]
+ *
+ * Layout: `${XDG_CACHE_HOME:-~/.cache}/mcp-gateway-conformance/`
+ *   contextforge/<version>/   the venv (relocatable), with `.conformance-installed.json` once verified
+ *   tools/uv/                 a venv holding the pinned uv
+ *   uv-cache/                 uv's download cache, shared by all versions
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { contextForgeEnv, newRunSecrets } from './config.js';
+import { parsePipConfigList, uvSettingsFromPip } from './pip-settings.js';
+import { findPython } from './python.js';
+import { lastLine, runCommand } from './run-command.js';
+import { contextForgeVersionInfo, excludeNewerFor } from './versions.js';
+
+/** Pinned so the resolver's behaviour does not drift under the harness. */
+const UV_VERSION = '0.13.9';
+const MARKER = '.conformance-installed.json';
+
+export interface ContextForgeInstall {
+  version: string;
+  /** The venv folder. */
+  venv: string;
+  /** The venv's `bin` folder (`mcpgateway`, `python`). */
+  bin: string;
+  /** What `mcpgateway.__version__` says, e.g. `1.0.0-RC-1`. */
+  reportedVersion: string;
+}
+
+export interface EnsureOptions {
+  /** Defaults to `${XDG_CACHE_HOME:-~/.cache}/mcp-gateway-conformance`. */
+  cacheRoot?: string;
+  /** Progress lines (default: stderr). */
+  log?: (line: string) => void;
+}
+
+const markerSchema = z.object({
+  version: z.string(),
+  reportedVersion: z.string(),
+  python: z.string(),
+  excludeNewer: z.string(),
+  uv: z.string(),
+  installedAt: z.string(),
+  installSeconds: z.number(),
+});
+type Marker = z.infer<typeof markerSchema>;
+
+export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env['XDG_CACHE_HOME'] && env['XDG_CACHE_HOME'] !== '' ? env['XDG_CACHE_HOME'] : join(homedir(), '.cache');
+  return join(base, 'mcp-gateway-conformance');
+}
+
+export function venvDirFor(cacheRoot: string, version: string): string {
+  return join(cacheRoot, 'contextforge', version);
+}
+
+/** Returns the verified venv for `version`, installing it first when needed. */
+export async function ensureContextForge(version: string, options: EnsureOptions = {}): Promise<ContextForgeInstall> {
+  const info = contextForgeVersionInfo(version);
+  const cacheRoot = options.cacheRoot ?? defaultCacheRoot();
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const say = (msg: string): void => log(`[contextforge ${version}] ${msg}`);
+  const venv = venvDirFor(cacheRoot, version);
+
+  const existing = await readMarker(venv);
+  if (existing && (await quickImportCheck(venv))) {
+    return { version, venv, bin: join(venv, 'bin'), reportedVersion: existing.reportedVersion };
+  }
+
+  const started = Date.now();
+  const python = await findPython(info.python);
+  say(`python ${info.python}: ${python}`);
+  const uv = await ensureUv(cacheRoot, say);
+  const uvEnv = await uvEnvironment(python, cacheRoot);
+  const excludeNewer = excludeNewerFor(info);
+
+  await mkdir(join(cacheRoot, 'contextforge'), { recursive: true });
+  // Build beside the final folder and rename at the end, so a half-built venv is never picked up
+  // and two concurrent installers cannot interleave (uv's --relocatable venv survives the move).
+  const staging = `${venv}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    say(`creating venv`);
+    const created = await runCommand(uv, ['venv', '--quiet', '--relocatable', '--python', python, staging], { env: uvEnv.env });
+    if (created.code !== 0) throw new Error(`uv venv failed: ${lastLine(created)}`);
+
+    say(`resolving mcp-contextforge-gateway==${version} as of ${excludeNewer}`);
+    const installed = await runCommand(
+      uv,
+      [
+        'pip', 'install',
+        '--python', join(staging, 'bin', 'python'),
+        '--exclude-newer', excludeNewer,
+        ...uvEnv.args,
+        `mcp-contextforge-gateway==${version}`,
+      ],
+      { env: uvEnv.env, onStderrLine: (line) => say(`uv: ${line.trim()}`) },
+    );
+    if (installed.code !== 0) throw new Error(`uv pip install failed: ${lastLine(installed)}`);
+
+    say('checking that mcpgateway.main imports');
+    const reportedVersion = await fullImportCheck(staging);
+    const marker: Marker = {
+      version,
+      reportedVersion,
+      python,
+      excludeNewer,
+      uv: UV_VERSION,
+      installedAt: new Date().toISOString(),
+      installSeconds: Math.round((Date.now() - started) / 100) / 10,
+    };
+    await writeFile(join(staging, MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+
+    if (existsSync(venv)) {
+      if (await readMarker(venv)) {
+        // Another installer finished first; its venv is as good as ours.
+        await rm(staging, { recursive: true, force: true });
+        return { version, venv, bin: join(venv, 'bin'), reportedVersion };
+      }
+      await rm(venv, { recursive: true, force: true });
+    }
+    await rename(staging, venv);
+    say(`installed in ${marker.installSeconds} s (reports ${reportedVersion})`);
+    return { version, venv, bin: join(venv, 'bin'), reportedVersion };
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function readMarker(venv: string): Promise<Marker | null> {
+  try {
+    return markerSchema.parse(JSON.parse(await readFile(join(venv, MARKER), 'utf8')));
+  } catch {
+    return null;
+  }
+}
+
+/** Cheap check for a cached venv: the interpreter still runs and the package and its web stack import. */
+async function quickImportCheck(venv: string): Promise<boolean> {
+  const result = await runCommand(join(venv, 'bin', 'python'), ['-c', 'import mcpgateway, fastapi, uvicorn, sqlalchemy, mcp'], {
+    cwd: venv,
+  });
+  return result.code === 0;
+}
+
+/**
+ * Imports the whole application as the server would. It needs real secrets (1.0.7+ refuse weak ones)
+ * and writes a SQLite file into its working directory, so it runs in a throwaway folder.
+ */
+async function fullImportCheck(venv: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'cf-import-'));
+  try {
+    const env = contextForgeEnv({
+      origin: 'http://gateway.localhost:4444',
+      port: 4444,
+      runDir: dir,
+      adminEmail: 'import-check@example.com',
+      secrets: newRunSecrets(),
+    });
+    const result = await runCommand(
+      join(venv, 'bin', 'python'),
+      ['-c', 'import mcpgateway.main, mcpgateway; print("CF_VERSION=" + mcpgateway.__version__)'],
+      { cwd: dir, env },
+    );
+    const m = /^CF_VERSION=(.+)$/m.exec(result.stdout);
+    if (result.code !== 0 || !m?.[1]) throw new Error(`installed ContextForge does not import: ${lastLine(result)}`);
+    return m[1].trim();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** uv lives in its own small venv under the cache, installed with pip (which has this machine's settings). */
+async function ensureUv(cacheRoot: string, say: (msg: string) => void): Promise<string> {
+  const dir = join(cacheRoot, 'tools', 'uv');
+  const uv = join(dir, 'bin', 'uv');
+  const version = await runCommand(uv, ['--version']);
+  if (version.code === 0 && version.stdout.includes(UV_VERSION)) return uv;
+
+  say(`installing uv ${UV_VERSION}`);
+  const python = await findAnyPython();
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(join(cacheRoot, 'tools'), { recursive: true });
+  const venv = await runCommand(python, ['-m', 'venv', dir]);
+  if (venv.code !== 0) throw new Error(`cannot create a venv for uv: ${lastLine(venv)}`);
+  const pip = await runCommand(join(dir, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', `uv==${UV_VERSION}`]);
+  if (pip.code !== 0) throw new Error(`pip install uv==${UV_VERSION} failed: ${lastLine(pip)}`);
+  return uv;
+}
+
+async function findAnyPython(): Promise<string> {
+  for (const minor of ['3.11', '3.12', '3.13']) {
+    try {
+      return await findPython(minor);
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error('no python3.11, 3.12 or 3.13 found to install uv with');
+}
+
+/** pip's index/certificate settings, asked from pip itself, translated for uv. */
+async function uvEnvironment(python: string, cacheRoot: string): Promise<{ args: string[]; env: NodeJS.ProcessEnv }> {
+  const listed = await runCommand(python, ['-m', 'pip', 'config', 'list']);
+  const settings = uvSettingsFromPip(parsePipConfigList(listed.code === 0 ? listed.stdout : ''));
+  return {
+    args: settings.args,
+    env: { ...process.env, ...settings.env, UV_CACHE_DIR: join(cacheRoot, 'uv-cache'), UV_NO_PROGRESS: '1' },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { version: { type: 'string' }, 'check-start': { type: 'boolean', default: false } },
+    strict: true,
+  });
+  if (!values.version) throw new Error('usage: install.ts --version <version> [--check-start]');
+  const t0 = Date.now();
+  const installed = await ensureContextForge(values.version);
+  process.stderr.write(
+    `[contextforge ${installed.version}] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${installed.venv} (${installed.reportedVersion})\n`,
+  );
+  if (values['check-start']) {
+    const { startContextForge } = await import('./process.js');
+    const logFile = join(await mkdtemp(join(tmpdir(), 'cf-check-')), 'contextforge.log');
+    const t1 = Date.now();
+    const running = await startContextForge({ install: installed, logFile });
+    process.stderr.write(`[contextforge ${installed.version}] started and healthy at ${running.origin} in ${((Date.now() - t1) / 1000).toFixed(1)} s (log ${logFile})\n`);
+    await running.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`contextforge install: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,168 @@
+/**
+ * Drives ContextForge's own pages the way a person does. Selectors and texts were read from the
+ * installed releases and checked in a browser (1.0.0rc1 plain-button table, 1.0.7/1.0.8 overflow menu).
+ * The UI generation is recognised from the DOM, not from the version, so a release in between works
+ * as long as it uses one of the two.
+ */
+import { expect, type Locator, type Page, type Response } from '@playwright/test';
+import type { FetchToolsOutcome, RegisteredGateway } from '../target.js';
+
+/** Upper bound for one UI answer; not a wait (every wait below is on an element or a response). */
+const UI_BOUND_MS = 30_000;
+
+export async function loginThroughForm(page: Page, origin: string, email: string, password: string): Promise<void> {
+  await page.goto(`${origin}/admin/login`);
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('button[type=submit]').click();
+  // Success: 303 → /admin; bad credentials: 303 → /admin/login?error=…
+  await page.waitForURL((u) => !u.pathname.startsWith('/admin/login') || u.searchParams.has('error'), { timeout: UI_BOUND_MS });
+  const landed = new URL(page.url());
+  if (landed.pathname.startsWith('/admin/login')) {
+    throw new Error(`ContextForge login of ${email} failed: ${landed.searchParams.get('error') ?? 'unknown error'}`);
+  }
+  if (landed.pathname.includes('change-password')) {
+    throw new Error(`ContextForge asks ${email} to change the password (${landed.pathname})`);
+  }
+  await expect(gatewaysTab(page)).toBeVisible({ timeout: UI_BOUND_MS });
+}
+
+function gatewaysTab(page: Page): Locator {
+  return page.locator('#tab-gateways, [data-testid="gateways-tab"]').first();
+}
+
+/** The HTMX-rendered row; a hidden server-rendered copy with the same id exists and must be skipped. */
+function visibleRow(page: Page, gateway: RegisteredGateway): Locator {
+  return page.locator(`[id="gateway-row-${gateway.id}"]`).filter({ visible: true }).first();
+}
+
+/** Shows the gateways table with this gateway's row, loading or reloading the admin page when needed. */
+export async function openGatewayRow(page: Page, origin: string, adminPath: string, gateway: RegisteredGateway): Promise<Locator> {
+  const onAdmin = page.url().startsWith(`${origin}${adminPath}`);
+  if (!onAdmin) {
+    await page.goto(`${origin}${adminPath}#gateways`);
+  } else if ((await visibleRow(page, gateway).count()) === 0) {
+    // Registered after this page rendered its table.
+    await page.reload();
+  }
+  await gatewaysTab(page).click();
+  const row = visibleRow(page, gateway);
+  await expect(row).toBeVisible({ timeout: UI_BOUND_MS });
+  return row;
+}
+
+/**
+ * A control in the row's Actions column. Up to rc2 the controls are plain buttons and links; from rc3
+ * they sit in an overflow menu opened by `button[aria-label="Actions"]`.
+ */
+async function rowControl(row: Locator, selector: string): Promise<Locator> {
+  const direct = row.locator(selector).filter({ visible: true });
+  if ((await direct.count()) > 0) return direct.first();
+  const menuButton = row.locator('button[aria-label="Actions"]');
+  if ((await menuButton.count()) === 0) throw new Error(`No "${selector}" control and no Actions menu in the gateway row`);
+  await menuButton.click();
+  const item = row.locator(selector).filter({ visible: true }).first();
+  await expect(item).toBeVisible({ timeout: UI_BOUND_MS });
+  return item;
+}
+
+export async function clickAuthorize(page: Page, origin: string, row: Locator, gateway: RegisteredGateway): Promise<void> {
+  const link = await rowControl(row, `a[href$="/oauth/authorize/${gateway.id}"]`);
+  const leaving = page.waitForRequest(
+    (r) => r.isNavigationRequest() && r.frame() === page.mainFrame() && new URL(r.url()).origin !== origin,
+    { timeout: UI_BOUND_MS },
+  );
+  await link.click();
+  await leaving;
+}
+
+/** What a table Fetch Tools click led to: the response of the request it sent, or a script error and no request. */
+export type TableClickResult = { kind: 'response'; response: Response } | { kind: 'no-request'; pageError: string };
+
+/**
+ * Clicks the table's Fetch Tools control. 1.0.0rc1's HTMX-rendered button has a broken inline handler
+ * (`onclick="fetchToolsForGateway("ID", "NAME")"`): the click raises a SyntaxError and sends nothing,
+ * so a page error after the click, with no request within a short bound, counts as "no request".
+ */
+export async function clickTableFetch(
+  page: Page,
+  row: Locator,
+  gateway: RegisteredGateway,
+  isFetchRequest: (url: string, method: string) => boolean,
+): Promise<{ result: Promise<TableClickResult> }> {
+  const control = await rowControl(row, `#fetch-tools-${gateway.id}, #refresh-tools-${gateway.id}`);
+  const response = page.waitForResponse((r) => isFetchRequest(r.url(), r.request().method()), { timeout: UI_BOUND_MS });
+  let firstError: string | undefined;
+  const onError = (e: Error): void => {
+    firstError ??= e.message;
+  };
+  page.on('pageerror', onError);
+  const errored = new Promise<string>((resolve) => page.once('pageerror', (e) => resolve(e.message)));
+  await control.click();
+  const result = (async (): Promise<TableClickResult> => {
+    try {
+      const first = await Promise.race([response.then((r) => ({ r })), errored.then((m) => ({ m }))]);
+      if ('r' in first) return { kind: 'response', response: first.r };
+      // A script error: give the request a short bound to show up anyway (an unrelated error elsewhere on the page).
+      const late = await page
+        .waitForResponse((r) => isFetchRequest(r.url(), r.request().method()), { timeout: 2_000 })
+        .catch(() => null);
+      return late ? { kind: 'response', response: late } : { kind: 'no-request', pageError: firstError ?? first.m };
+    } finally {
+      page.off('pageerror', onError);
+      response.catch(() => undefined);
+    }
+  })();
+  return { result };
+}
+
+/**
+ * The table's result as shown to the user: a toast. Plain buttons: "Successfully fetched and created
+ * N tools" / "Failed to fetch tools from NAME: DETAIL". Menu: "NAME: A added, U updated, R removed" /
+ * "Failed to refresh tools for NAME: DETAIL". The page reloads 2 s after a plain-button success.
+ */
+export async function tableOutcome(page: Page, gateway: RegisteredGateway, click: TableClickResult): Promise<FetchToolsOutcome> {
+  if (click.kind === 'no-request') {
+    return { state: 'failure', text: `nothing happened: no request was sent (page error: ${click.pageError})` };
+  }
+  const { response } = click;
+  const name = escapeRegExp(gateway.name);
+  const toast = page
+    .getByText(
+      new RegExp(
+        `^(Successfully fetched and created \\d+ tools|${name}: \\d+ added, \\d+ updated, \\d+ removed|Failed to (fetch tools from|refresh tools for) ${name}: .*)$`,
+      ),
+    )
+    .first();
+  let text: string;
+  try {
+    await expect(toast).toBeVisible({ timeout: 10_000 });
+    text = (await toast.innerText()).trim();
+  } catch {
+    // No toast (page navigated, script error): report what the server said instead.
+    text = `HTTP ${response.status()}: ${(await response.text().catch(() => '')).slice(0, 200)}`;
+  }
+  const failed = !response.ok() || text.startsWith('Failed') || text.startsWith('HTTP ');
+  return { state: failed ? 'failure' : 'success', text };
+}
+
+export async function clickCallbackFetch(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /Fetch Tools from MCP Server/ }).click();
+}
+
+/**
+ * The callback page's result: `#fetch-status` gets h4 "✅ Tools Fetched Successfully!" + the server's
+ * message, or h4 "❌ Failed to Fetch Tools" + "Error: DETAIL".
+ */
+export async function callbackOutcome(page: Page): Promise<FetchToolsOutcome> {
+  const status = page.locator('#fetch-status');
+  const heading = status.locator('h4');
+  await expect(heading).toHaveText(/Tools Fetched Successfully|Failed to Fetch Tools/, { timeout: UI_BOUND_MS });
+  const headingText = await heading.innerText();
+  const text = (await status.innerText()).replace(/\s+/g, ' ').trim();
+  return { state: /Successfully/.test(headingText) ? 'success' : 'failure', text };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

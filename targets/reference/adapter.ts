@@ -1,0 +1,203 @@
+/**
+ * Target adapter for the reference gateway: starts it in-process (correct, or in one fault mode) and
+ * drives its UI with web-first Playwright waits.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { expect, type Locator, type Page, type Request } from '@playwright/test';
+import { z } from 'zod';
+import type {
+  FetchToolsOutcome,
+  GatewayUser,
+  RegisteredGateway,
+  Target,
+  TargetDescription,
+  TargetFactory,
+  UpstreamRegistration,
+} from '../target.js';
+import { FAULT_MODE_NAMES, isFaultModeName, type FaultModeName } from './faults.js';
+import { startReferenceGateway, type ReferenceGateway } from './index.js';
+import { SESSION_COOKIE_NAME } from './server/sessions.js';
+import { readPackageVersion } from './version.js';
+
+const ReferenceSettingsSchema = z.strictObject({
+  /** Host name the browser uses for the gateway (must resolve to 127.0.0.1 in Chromium; *.localhost does). */
+  publicHost: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a lower-case host name')
+    .optional(),
+});
+
+const ApiLoginResponseSchema = z.object({ token: z.string().min(1) });
+const RegisteredResponseSchema = z.object({ id: z.string().min(1), name: z.string() });
+const ToolsResponseSchema = z.object({ tools: z.array(z.object({ name: z.string() })) });
+
+/** A UI outcome appears within this bound or the wait fails (the gateway's own upstream timeout is 10 s). */
+const OUTCOME_TIMEOUT_MS = 15_000;
+
+function parseFaultMode(value: string | null): FaultModeName | null {
+  if (value === null) return null;
+  if (!isFaultModeName(value)) {
+    throw new Error(`Unknown reference fault mode "${value}"; valid modes: ${FAULT_MODE_NAMES.join(', ')}`);
+  }
+  return value;
+}
+
+export const createReferenceTarget: TargetFactory = async (options) => {
+  const faultMode = parseFaultMode(options.faultMode);
+  const settings = ReferenceSettingsSchema.safeParse(options.settings);
+  if (!settings.success) throw new Error(`Invalid reference target settings:\n${z.prettifyError(settings.error)}`);
+  const users: Record<GatewayUser['key'], GatewayUser> = {
+    alice: { key: 'alice', login: 'alice', password: randomBytes(18).toString('base64url'), idpUsername: 'alice' },
+    bob: { key: 'bob', login: 'bob', password: randomBytes(18).toString('base64url'), idpUsername: 'bob' },
+  };
+  const gateway = await startReferenceGateway({
+    faultMode,
+    users: Object.values(users).map((u) => ({ login: u.login, password: u.password })),
+    ...(settings.data.publicHost === undefined ? {} : { publicHost: settings.data.publicHost }),
+    logFile: path.join(options.logDir, 'reference-gateway.log'),
+  });
+  return new ReferenceTarget(gateway, faultMode, users);
+};
+
+class ReferenceTarget implements Target {
+  readonly origin: string;
+  readonly redirectUri: string;
+  readonly users: Readonly<Record<GatewayUser['key'], GatewayUser>>;
+  readonly sessionCookieName = SESSION_COOKIE_NAME;
+  readonly plainPagePath = '/profile';
+  readonly adminPagePath = '/admin';
+
+  readonly #gateway: ReferenceGateway;
+  readonly #faultMode: FaultModeName | null;
+  /** Node cannot resolve *.localhost, so API calls dial the loopback address directly (bearer calls need no Origin). */
+  readonly #apiBase: string;
+  readonly #apiTokens = new Map<GatewayUser['key'], string>();
+  readonly #version = readPackageVersion();
+
+  constructor(gateway: ReferenceGateway, faultMode: FaultModeName | null, users: Record<GatewayUser['key'], GatewayUser>) {
+    this.#gateway = gateway;
+    this.#faultMode = faultMode;
+    this.users = users;
+    this.origin = gateway.origin;
+    this.redirectUri = `${gateway.origin}/oauth/callback`;
+    this.#apiBase = `http://127.0.0.1:${gateway.port}`;
+  }
+
+  describe(): TargetDescription {
+    return { name: 'reference', version: this.#version, faultMode: this.#faultMode, siblingPolicy: 'reject' };
+  }
+
+  async login(page: Page, user: GatewayUser): Promise<void> {
+    await page.goto(`${this.origin}/login`);
+    await page.locator('input[name=username]').fill(user.login);
+    await page.locator('input[name=password]').fill(user.password);
+    await page.locator('button[type=submit]', { hasText: 'Sign in' }).click();
+    await page.waitForURL(`${this.origin}${this.adminPagePath}`);
+    await expect(page.locator('#gateways')).toBeVisible();
+  }
+
+  async apiToken(user: GatewayUser): Promise<string> {
+    const cached = this.#apiTokens.get(user.key);
+    if (cached !== undefined) return cached;
+    const response = await fetch(`${this.#apiBase}/api/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: user.login, password: user.password }),
+    });
+    if (!response.ok) throw new Error(`Reference gateway API login for ${user.login} failed: HTTP ${response.status}`);
+    const { token } = ApiLoginResponseSchema.parse(await response.json());
+    this.#apiTokens.set(user.key, token);
+    return token;
+  }
+
+  async registerGateway(registration: UpstreamRegistration): Promise<RegisteredGateway> {
+    const response = await this.#api('POST', '/api/gateways', this.users.alice, registration);
+    if (response.status !== 201) throw new Error(`Registering ${registration.name} failed: HTTP ${response.status} ${await response.text()}`);
+    return RegisteredResponseSchema.parse(await response.json());
+  }
+
+  async startAuthorization(page: Page, gateway: RegisteredGateway): Promise<void> {
+    await this.#openAdminWithRow(page, gateway);
+    // The Authorize link leads to /oauth/authorize/ID, which redirects to the IdP: wait for that hop to leave the gateway.
+    const leaving = page.waitForRequest(
+      (r) => r.isNavigationRequest() && r.frame() === page.mainFrame() && new URL(r.url()).origin !== this.origin,
+    );
+    await page.locator(`tr[data-gateway-id="${gateway.id}"] a[data-action="authorize"]`).click();
+    await leaving;
+  }
+
+  authorizeUrl(gateway: RegisteredGateway): string {
+    return `${this.origin}/oauth/authorize/${encodeURIComponent(gateway.id)}`;
+  }
+
+  async clickCallbackFetchTools(page: Page): Promise<void> {
+    await page.locator('#fetch-tools-btn').click();
+  }
+
+  async callbackFetchToolsOutcome(page: Page): Promise<FetchToolsOutcome> {
+    return this.#outcome(page.locator('#fetch-status'));
+  }
+
+  async clickTableFetchTools(page: Page, gateway: RegisteredGateway): Promise<void> {
+    await this.#openAdminWithRow(page, gateway);
+    await page.locator(`button[data-action="fetch-tools"][data-gateway-id="${gateway.id}"]`).click();
+  }
+
+  async tableFetchToolsOutcome(page: Page, gateway: RegisteredGateway): Promise<FetchToolsOutcome> {
+    return this.#outcome(page.locator(`tr[data-gateway-id="${gateway.id}"] span.fetch-status`));
+  }
+
+  isFetchToolsRequest(request: Request, gateway: RegisteredGateway): boolean {
+    if (request.method() !== 'POST') return false;
+    const url = new URL(request.url());
+    return url.origin === this.origin && url.pathname === `/oauth/fetch-tools/${gateway.id}`;
+  }
+
+  fetchToolsUrl(gateway: RegisteredGateway): string {
+    return `${this.origin}/oauth/fetch-tools/${encodeURIComponent(gateway.id)}`;
+  }
+
+  async fetchToolsHeaders(page: Page): Promise<Record<string, string>> {
+    const token = await page.locator('meta[name="csrf-token"]').getAttribute('content');
+    if (token === null || token === '') throw new Error(`No csrf-token meta tag on ${page.url()}`);
+    return { 'X-CSRF-Token': token };
+  }
+
+  async listTools(gateway: RegisteredGateway, user: GatewayUser): Promise<string[]> {
+    const response = await this.#api('GET', `/api/gateways/${encodeURIComponent(gateway.id)}/tools`, user);
+    if (!response.ok) throw new Error(`Listing tools of ${gateway.id} as ${user.login} failed: HTTP ${response.status}`);
+    return ToolsResponseSchema.parse(await response.json()).tools.map((t) => t.name);
+  }
+
+  async stop(): Promise<void> {
+    await this.#gateway.close();
+  }
+
+  async #api(method: 'GET' | 'POST', pathname: string, user: GatewayUser, body?: unknown): Promise<Response> {
+    const token = await this.apiToken(user);
+    return fetch(`${this.#apiBase}${pathname}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  }
+
+  /** The admin page showing this gateway's row: navigates there when elsewhere, reloads once if the row was registered after the page loaded. */
+  async #openAdminWithRow(page: Page, gateway: RegisteredGateway): Promise<void> {
+    const row = page.locator(`tr[data-gateway-id="${gateway.id}"]`);
+    if (!page.url().startsWith(`${this.origin}${this.adminPagePath}`)) {
+      await page.goto(`${this.origin}${this.adminPagePath}`);
+    } else if ((await row.count()) === 0) {
+      await page.reload();
+    }
+    await expect(row).toBeVisible();
+  }
+
+  async #outcome(status: Locator): Promise<FetchToolsOutcome> {
+    await expect(status).toHaveAttribute('data-state', /^(success|failure)$/, { timeout: OUTCOME_TIMEOUT_MS });
+    const state = await status.getAttribute('data-state');
+    const text = ((await status.textContent()) ?? '').trim();
+    return { state: state === 'success' ? 'success' : 'failure', text };
+  }
+}

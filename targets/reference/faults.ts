@@ -1,0 +1,157 @@
+/**
+ * Fault modes of the reference gateway: one flag per real class of bug. Each names the requirement(s)
+ * meant to catch it; `npm run selftest` proves every one is caught by them while the correct
+ * reference passes everything.
+ */
+
+export interface FaultMode {
+  /** The flag, as given to `--fault`. */
+  mode: string;
+  /** What the gateway does wrong, in one sentence. */
+  bug: string;
+  /** Requirement IDs that must fail against this mode. Others may fail too (collateral), and are reported. */
+  detectedBy: readonly string[];
+}
+
+export const FAULT_MODES = [
+  // --- Issue: the harness (same-origin cookie sessions, delegated tokens) ---
+  {
+    mode: 'cookie-api-heuristic',
+    bug: 'Cookie requests count as "browser" only when Accept has text/html or the Referer contains /admin; else 401 "Cookie authentication not allowed for API requests. Use Authorization header." (ContextForge 1.0.0rc1).',
+    detectedBy: ['SESSION-01', 'SESSION-04'],
+  },
+  {
+    mode: 'callback-fetch-omits-credentials',
+    bug: "The callback page's Fetch Tools button calls fetch with credentials: 'omit', so no session cookie is sent.",
+    detectedBy: ['SESSION-01'],
+  },
+  {
+    mode: 'callback-script-dead',
+    bug: "The callback page's own Content-Security-Policy blocks its inline script, so the button does nothing.",
+    detectedBy: ['SESSION-01', 'UI-01'],
+  },
+  {
+    mode: 'table-fetch-noop',
+    bug: 'The admin table Fetch Tools button reports success without calling the server.',
+    detectedBy: ['SESSION-02'],
+  },
+  {
+    mode: 'token-passthrough',
+    bug: "The gateway calls the MCP server with the user's gateway session token instead of the IdP-issued delegated token.",
+    detectedBy: ['TOKEN-01', 'TOKEN-02'],
+  },
+  // --- Issue: the security matrix ---
+  {
+    mode: 'csrf-open',
+    bug: 'Fixes the 401 by accepting every cookie request: no Origin/Fetch-Metadata/token check, and the session cookie is SameSite=None; Secure.',
+    detectedBy: ['XSITE-01', 'XSITE-02'],
+  },
+  {
+    mode: 'lax-post',
+    bug: 'No server-side CSRF check and a session cookie without a SameSite attribute: Chromium lets it ride cross-site top-level POSTs for 2 minutes (Lax+POST).',
+    detectedBy: ['XSITE-02'],
+  },
+  {
+    mode: 'samesite-none',
+    bug: 'The session cookie is set SameSite=None (server-side checks intact).',
+    detectedBy: ['SESSION-07'],
+  },
+  {
+    mode: 'session-script-readable',
+    bug: 'The session cookie lacks HttpOnly, so page script can read the session token.',
+    detectedBy: ['SESSION-08'],
+  },
+  {
+    mode: 'sibling-trusted',
+    bug: 'Sec-Fetch-Site: same-site is accepted like same-origin, so any sibling subdomain can act with the session.',
+    detectedBy: ['XSITE-06'],
+  },
+  {
+    mode: 'null-origin-trusted',
+    bug: 'The CSRF check reads only Origin and accepts Origin: null as the gateway itself.',
+    detectedBy: ['XSITE-04'],
+  },
+  {
+    mode: 'missing-origin-allowed',
+    bug: 'A cookie request with neither Origin nor Sec-Fetch-Site nor a CSRF token is accepted.',
+    detectedBy: ['XSITE-05'],
+  },
+  {
+    mode: 'cors-reflect',
+    bug: 'API responses echo any Origin in Access-Control-Allow-Origin with Access-Control-Allow-Credentials: true, preflights included.',
+    detectedBy: ['XSITE-07'],
+  },
+  {
+    mode: 'bearer-unverified',
+    bug: 'Any Authorization: Bearer header skips the CSRF checks; an invalid bearer then falls back to the session cookie.',
+    detectedBy: ['XSITE-08'],
+  },
+  {
+    mode: 'no-pkce',
+    bug: 'The authorization request carries no PKCE code_challenge.',
+    detectedBy: ['FLOW-01'],
+  },
+  {
+    mode: 'state-predictable',
+    bug: 'state is a readable counter (base64 of gateway id and sequence number), not 128 bits of randomness.',
+    detectedBy: ['FLOW-03'],
+  },
+  {
+    mode: 'resource-missing',
+    bug: 'The authorization and token requests omit the RFC 8707 resource parameter.',
+    detectedBy: ['FLOW-05'],
+  },
+  {
+    mode: 'state-unchecked',
+    bug: 'A callback with a missing or unknown state is completed with the newest pending authorization.',
+    detectedBy: ['FLOW-06'],
+  },
+  {
+    mode: 'state-replayable',
+    bug: 'state is not deleted after use: reopening a completed callback URL exchanges the code again.',
+    detectedBy: ['FLOW-07'],
+  },
+  {
+    mode: 'state-unbound',
+    bug: "state is not bound to the session that started the flow: user B's browser can complete user A's authorization.",
+    detectedBy: ['FLOW-08'],
+  },
+  {
+    mode: 'idp-error-500',
+    bug: 'A callback carrying error=access_denied crashes with a 500 and a stack trace.',
+    detectedBy: ['FLOW-10'],
+  },
+  {
+    mode: 'token-in-page',
+    bug: 'The callback page embeds the access token (in a data attribute and a script variable).',
+    detectedBy: ['FLOW-12'],
+  },
+  {
+    mode: 'shared-token',
+    bug: 'Tokens are stored per gateway, not per (gateway, user): user B fetches tools with user A’s token.',
+    detectedBy: ['TOKEN-03'],
+  },
+  {
+    mode: 'no-refresh',
+    bug: 'An expired access token is sent upstream as it is; the refresh token is never used.',
+    detectedBy: ['TOKEN-05'],
+  },
+  {
+    mode: 'refresh-error-500',
+    bug: 'A refresh answered invalid_grant ends in a bare 500 with no hint to authorize again.',
+    detectedBy: ['TOKEN-07'],
+  },
+  {
+    mode: 'upstream-error-500',
+    bug: "The MCP server's 401 or an unreachable MCP server ends in a bare 500.",
+    detectedBy: ['TOKEN-08'],
+  },
+] as const satisfies readonly FaultMode[];
+
+export type FaultModeName = (typeof FAULT_MODES)[number]['mode'];
+
+export const FAULT_MODE_NAMES: readonly FaultModeName[] = FAULT_MODES.map((f) => f.mode);
+
+export function isFaultModeName(value: string): value is FaultModeName {
+  return (FAULT_MODE_NAMES as readonly string[]).includes(value);
+}

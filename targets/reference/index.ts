@@ -1,0 +1,83 @@
+/**
+ * The reference MCP gateway: a small, correct gateway (cookie sessions, delegated OAuth tokens, Go-style
+ * cross-origin protection) that can be switched into exactly one fault mode of faults.ts at a time.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FaultModeName } from './faults.js';
+import { createApp } from './server/app.js';
+import type { GatewayContext } from './server/context.js';
+import { faultFlags } from './server/faults.js';
+import { GatewayRegistry } from './server/gateways.js';
+import { PendingAuthorizations } from './server/pending-authorizations.js';
+import { RequestLog } from './server/request-log.js';
+import { AccountStore, ApiTokenStore, SessionStore, type GatewayAccount } from './server/sessions.js';
+import { GrantStore } from './server/token-store.js';
+import { readPackageVersion } from './version.js';
+
+export interface ReferenceGatewayOptions {
+  faultMode: FaultModeName | null;
+  users: GatewayAccount[];
+  /** Host name browsers use; `*.localhost` resolves to loopback in Chromium and is a secure context. Default 'gateway.localhost'. */
+  publicHost?: string;
+  /** Request log (one line per request, secrets redacted). None when omitted. */
+  logFile?: string;
+}
+
+export interface ReferenceGateway {
+  /** `http://${publicHost}:${port}`: what browsers use and what the origin check compares with. */
+  origin: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startReferenceGateway(options: ReferenceGatewayOptions): Promise<ReferenceGateway> {
+  const faults = faultFlags(options.faultMode);
+  const grants = new GrantStore(faults);
+  const accountPasswords = options.users.map((u) => u.password);
+  const log = new RequestLog(options.logFile, () => [...grants.secrets(), ...accountPasswords]);
+
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://${options.publicHost ?? 'gateway.localhost'}:${port}`;
+
+  const ctx: GatewayContext = {
+    origin,
+    redirectUri: `${origin}/oauth/callback`,
+    version: readPackageVersion(),
+    faults,
+    accounts: new AccountStore(options.users),
+    sessions: new SessionStore(),
+    apiTokens: new ApiTokenStore(),
+    gateways: new GatewayRegistry(),
+    pending: new PendingAuthorizations(faults),
+    grants,
+    log,
+  };
+  server.on('request', createApp(ctx));
+  log.line(`reference gateway listening on 127.0.0.1:${port} as ${origin}, fault mode: ${options.faultMode ?? 'none'}`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    origin,
+    port,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Browsers keep idle keep-alive connections open; without this close() would wait for them.
+          server.closeAllConnections();
+        });
+        await log.close();
+      })();
+      return closing;
+    },
+  };
+}

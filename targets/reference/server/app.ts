@@ -1,0 +1,71 @@
+/** Wires the reference gateway's express app: headers, logging, routes, static scripts, error handling. */
+import { fileURLToPath } from 'node:url';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { GatewayContext } from './context.js';
+import { apiRoutes } from './routes-api.js';
+import { oauthRoutes } from './routes-oauth.js';
+import { pageRoutes } from './routes-pages.js';
+
+export const PAGE_CSP = "default-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
+
+/** CSP, anti-framing and nosniff on every response (HTML pages need them; on the rest they cost nothing). */
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set({ 'Content-Security-Policy': PAGE_CSP, 'X-Frame-Options': 'DENY', 'X-Content-Type-Options': 'nosniff' });
+  next();
+};
+
+/** BUG (cors-reflect): any Origin is echoed with credentials allowed, and every preflight is approved. */
+const reflectCors: RequestHandler = (req, res, next) => {
+  const origin = req.get('origin');
+  if (origin === undefined) {
+    next();
+    return;
+  }
+  res.set({ 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' });
+  const requestedMethod = req.get('access-control-request-method');
+  if (req.method === 'OPTIONS' && requestedMethod !== undefined) {
+    res.set('Access-Control-Allow-Methods', requestedMethod);
+    const requestedHeaders = req.get('access-control-request-headers');
+    if (requestedHeaders !== undefined) res.set('Access-Control-Allow-Headers', requestedHeaders);
+    res.status(204).end();
+    return;
+  }
+  next();
+};
+
+export function createApp(ctx: GatewayContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('etag', false);
+
+  app.use(ctx.log.middleware());
+  app.use(securityHeaders);
+  if (ctx.faults['cors-reflect']) app.use(reflectCors);
+
+  // Browsers ask for /favicon.ico whatever the page says; a 404 there is a console error on every page.
+  app.get('/favicon.ico', (_req, res) => {
+    res.redirect(301, '/static/favicon.svg');
+  });
+  app.use('/static', express.static(STATIC_DIR, { index: false, fallthrough: false, etag: false }));
+  app.use(pageRoutes(ctx));
+  app.use(apiRoutes(ctx));
+  app.use(oauthRoutes(ctx));
+
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('Not found');
+  });
+
+  // Never a stack trace: body-parser refusals become 400/413, anything else a generic 500 (details to the log only).
+  const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+    const status = typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : 500;
+    if (status >= 500) ctx.log.event(`error on ${req.method} ${req.path}: ${err instanceof Error ? err.message : String(err)}`);
+    if (res.headersSent) return;
+    const message = status === 404 ? 'Not found' : status < 500 ? 'Malformed request' : 'Internal error';
+    res.status(status).json({ success: false, message });
+  };
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,41 @@
+/** Reading the Cookie header and building the session cookie's Set-Cookie value (attributes depend on the fault mode). */
+import type { FaultFlags } from './faults.js';
+import { SESSION_COOKIE_NAME } from './sessions.js';
+
+/** First value of each cookie name in a Cookie header (a planted duplicate cannot shadow the real one that comes first). */
+export function parseCookieHeader(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  if (header === undefined) return cookies;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (!cookies.has(name)) cookies.set(name, value);
+  }
+  return cookies;
+}
+
+/**
+ * `gw_session=<id>; Path=/; HttpOnly; SameSite=Lax` for the correct gateway; `Secure` is added when the
+ * request came over https (never on this plain-http test gateway). Fault modes weaken exactly one aspect.
+ */
+export function sessionCookie(sessionId: string, requestWasHttps: boolean, faults: FaultFlags): string {
+  const attributes = [`${SESSION_COOKIE_NAME}=${sessionId}`, 'Path=/'];
+  if (!faults['session-script-readable']) attributes.push('HttpOnly');
+  if (faults['csrf-open'] || faults['samesite-none']) {
+    // Chromium drops SameSite=None without Secure; *.localhost is a secure context, so Secure cookies stick over http.
+    attributes.push('SameSite=None', 'Secure');
+  } else if (faults['lax-post']) {
+    // No SameSite attribute at all: Chromium's Lax-allowing-unsafe lets it ride cross-site top-level POSTs for 2 minutes.
+  } else {
+    attributes.push('SameSite=Lax');
+    if (requestWasHttps) attributes.push('Secure');
+  }
+  return attributes.join('; ');
+}
+
+/** Expires the session cookie (logout). */
+export function clearedSessionCookie(): string {
+  return `${SESSION_COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
+}

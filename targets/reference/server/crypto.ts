@@ -1,0 +1,19 @@
+/** Random values and constant-time comparison used for sessions, API tokens, CSRF tokens, state and PKCE. */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** 32 bytes of CSPRNG output as base64url (43 characters, 256 bits). */
+export function randomToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Compares two secrets without leaking where they differ (hashing first makes the lengths equal). */
+export function secretsEqual(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a, 'utf8').digest();
+  const hb = createHash('sha256').update(b, 'utf8').digest();
+  return timingSafeEqual(ha, hb);
+}
+
+/** RFC 7636 S256 code challenge of a verifier. */
+export function s256Challenge(verifier: string): string {
+  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+}

@@ -1,0 +1,111 @@
+/**
+ * POST /oauth/fetch-tools/:id after authentication: find the caller's grant, refresh it when due, list the
+ * upstream tools with the delegated token, store them. Every outcome is a JSON answer the page can show
+ * (the *-500 fault modes replace some with a bare 500).
+ */
+import type { Caller } from './auth.js';
+import type { GatewayContext } from './context.js';
+import type { Gateway } from './gateways.js';
+import { listUpstreamTools } from './mcp-upstream.js';
+import { refreshTokens } from './oauth-client.js';
+import { expiresAtFrom, grantNeedsRefresh, type Grant } from './token-store.js';
+
+export interface FetchToolsBody {
+  success: boolean;
+  message: string;
+  tools?: string[];
+}
+
+export type FetchToolsAnswer = { kind: 'json'; status: number; body: FetchToolsBody } | { kind: 'bare-500' };
+
+const fail = (status: number, message: string): FetchToolsAnswer => ({ kind: 'json', status, body: { success: false, message } });
+const BARE_500: FetchToolsAnswer = { kind: 'bare-500' };
+
+type RefreshOutcome = { ok: true; grant: Grant } | { ok: false; answer: FetchToolsAnswer };
+
+export class ToolFetcher {
+  readonly #ctx: GatewayContext;
+  /** One refresh at a time per grant: a second caller waits for the first instead of reusing a rotated refresh token. */
+  readonly #refreshing = new Map<Grant, Promise<RefreshOutcome>>();
+
+  constructor(ctx: GatewayContext) {
+    this.#ctx = ctx;
+  }
+
+  async fetchTools(gateway: Gateway, caller: Caller): Promise<FetchToolsAnswer> {
+    const { faults, grants } = this.#ctx;
+    let grant = grants.get(gateway.id, caller.user);
+    if (grant === undefined) {
+      return fail(400, `Not authorized yet: authorize this gateway first (/oauth/authorize/${gateway.id})`);
+    }
+
+    let refreshedNow = false;
+    if (!faults['no-refresh'] && grantNeedsRefresh(grant)) {
+      const refreshed = await this.#refresh(gateway, caller.user, grant);
+      if (!refreshed.ok) return refreshed.answer;
+      grant = refreshed.grant;
+      refreshedNow = true;
+    }
+
+    let result = await this.#list(gateway, caller, grant);
+    // A 401 for a token we believed valid (revoked early, clock skew): one refresh and one retry, never a loop.
+    if (!result.ok && result.kind === 'rejected' && result.status === 401 && !refreshedNow && !faults['no-refresh'] && grant.refreshToken !== undefined) {
+      const refreshed = await this.#refresh(gateway, caller.user, grant);
+      if (!refreshed.ok) return refreshed.answer;
+      grant = refreshed.grant;
+      result = await this.#list(gateway, caller, grant);
+    }
+
+    if (result.ok) {
+      gateway.tools = result.tools;
+      return { kind: 'json', status: 200, body: { success: true, message: `Fetched ${result.tools.length} tools`, tools: result.tools } };
+    }
+    this.#ctx.log.event(`fetch-tools ${gateway.id} for ${caller.user} failed: ${result.kind === 'rejected' ? `MCP ${result.status}` : result.reason}`);
+    if (faults['upstream-error-500']) return BARE_500;
+    if (result.kind === 'rejected') return fail(502, `The MCP server rejected the token (${result.status}): authorize again`);
+    return fail(502, `MCP server unreachable or failing: ${result.reason}`);
+  }
+
+  #list(gateway: Gateway, caller: Caller, grant: Grant) {
+    // BUG (token-passthrough): the caller's own gateway credential goes upstream instead of the delegated token.
+    const bearer = this.#ctx.faults['token-passthrough'] ? caller.credential : grant.accessToken;
+    return listUpstreamTools(gateway.mcpUrl, bearer, this.#ctx.version);
+  }
+
+  #refresh(gateway: Gateway, user: string, grant: Grant): Promise<RefreshOutcome> {
+    const running = this.#refreshing.get(grant);
+    if (running !== undefined) return running;
+    const outcome = this.#doRefresh(gateway, user, grant).finally(() => this.#refreshing.delete(grant));
+    this.#refreshing.set(grant, outcome);
+    return outcome;
+  }
+
+  async #doRefresh(gateway: Gateway, user: string, grant: Grant): Promise<RefreshOutcome> {
+    const { faults, grants } = this.#ctx;
+    const authorizeAgain = `Authorization expired or revoked: authorize again (/oauth/authorize/${gateway.id})`;
+    if (grant.refreshToken === undefined) {
+      grants.delete(gateway.id, user);
+      return { ok: false, answer: fail(401, authorizeAgain) };
+    }
+    const result = await refreshTokens(gateway, grant.refreshToken, faults);
+    if (result.ok) {
+      const renewed: Grant = {
+        accessToken: result.tokens.accessToken,
+        // Rotation: the new refresh token replaces the old one; keep the old one only if none was issued.
+        refreshToken: result.tokens.refreshToken ?? grant.refreshToken,
+        expiresAt: expiresAtFrom(result.tokens.expiresIn),
+        user: grant.user,
+      };
+      grants.set(gateway.id, user, renewed);
+      return { ok: true, grant: renewed };
+    }
+    this.#ctx.log.event(`refresh for ${gateway.id}/${user} failed: ${result.kind === 'network' ? result.message : result.error}`);
+    if (faults['refresh-error-500']) return { ok: false, answer: BARE_500 };
+    if (result.kind === 'oauth-error' && result.error === 'invalid_grant') {
+      grants.delete(gateway.id, user);
+      return { ok: false, answer: fail(401, authorizeAgain) };
+    }
+    const reason = result.kind === 'network' ? result.message : result.error;
+    return { ok: false, answer: fail(502, `Token refresh failed: ${reason}`) };
+  }
+}

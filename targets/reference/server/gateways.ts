@@ -1,0 +1,43 @@
+/** Registered upstream MCP servers (called "gateways" in the UI) and the tools last fetched for each. */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const GatewayRegistrationSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  mcpUrl: httpUrl,
+  issuer: httpUrl,
+  authorizationEndpoint: httpUrl,
+  tokenEndpoint: httpUrl,
+  clientId: z.string().min(1).max(500),
+  clientSecret: z.string().min(1).max(500),
+  scopes: z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be an RFC 6749 scope token')).max(50),
+  resource: httpUrl.refine((u) => !u.includes('#'), 'must not contain a fragment (RFC 8707)'),
+});
+
+export type GatewayRegistration = z.infer<typeof GatewayRegistrationSchema>;
+
+export interface Gateway extends GatewayRegistration {
+  id: string;
+  /** Tool names from the last successful Fetch Tools, by any user. */
+  tools: string[];
+}
+
+export class GatewayRegistry {
+  readonly #gateways = new Map<string, Gateway>();
+
+  add(registration: GatewayRegistration): Gateway {
+    const gateway: Gateway = { ...registration, id: `gw-${randomBytes(6).toString('hex')}`, tools: [] };
+    this.#gateways.set(gateway.id, gateway);
+    return gateway;
+  }
+
+  get(id: string): Gateway | undefined {
+    return this.#gateways.get(id);
+  }
+
+  all(): Gateway[] {
+    return [...this.#gateways.values()];
+  }
+}

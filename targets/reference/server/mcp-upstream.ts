@@ -1,0 +1,52 @@
+/**
+ * Lists an upstream MCP server's tools with the SDK client, sending only `Authorization: Bearer <token>`
+ * (no cookies, nothing of the browser's request). Follows `nextCursor` so every page is read.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { shortReason } from './oauth-client.js';
+
+const MCP_TIMEOUT_MS = 10_000;
+const MAX_PAGES = 100;
+
+export type UpstreamToolsResult =
+  | { ok: true; tools: string[] }
+  /** The MCP server refused the token (401/403). */
+  | { ok: false; kind: 'rejected'; status: number }
+  /** Unreachable, timed out, 5xx or not speaking MCP. */
+  | { ok: false; kind: 'failing'; reason: string };
+
+export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVersion: string): Promise<UpstreamToolsResult> {
+  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), {
+    requestInit: { headers: { Authorization: `Bearer ${bearer}` } },
+  });
+  const client = new Client({ name: 'reference-mcp-gateway', version: clientVersion });
+  // The optional GET event stream may fail in the background (e.g. 405); it is not part of listing tools.
+  client.onerror = () => {};
+  try {
+    await client.connect(transport, { timeout: MCP_TIMEOUT_MS });
+    const tools: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page += 1) {
+      const result = await client.listTools(cursor === undefined ? {} : { cursor }, { timeout: MCP_TIMEOUT_MS });
+      tools.push(...result.tools.map((t) => t.name));
+      cursor = result.nextCursor;
+      if (cursor === undefined || cursor === '') return { ok: true, tools };
+    }
+    return { ok: false, kind: 'failing', reason: `more than ${MAX_PAGES} pages of tools` };
+  } catch (error) {
+    return classify(error);
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
+
+function classify(error: unknown): UpstreamToolsResult {
+  if (error instanceof StreamableHTTPError) {
+    const status = error.code ?? 0;
+    if (status === 401 || status === 403) return { ok: false, kind: 'rejected', status };
+    return { ok: false, kind: 'failing', reason: status > 0 ? `HTTP ${status}` : 'unexpected response' };
+  }
+  if (error instanceof Error && /timed? ?out/i.test(error.message)) return { ok: false, kind: 'failing', reason: 'timed out' };
+  return { ok: false, kind: 'failing', reason: shortReason(error) };
+}

@@ -1,0 +1,127 @@
+/**
+ * The gateway as an OAuth client of the upstream IdP: builds the authorization request, exchanges the
+ * code and refreshes grants (client_secret_basic, PKCE S256, RFC 8707 resource).
+ */
+import { z } from 'zod';
+import { s256Challenge } from './crypto.js';
+import type { FaultFlags } from './faults.js';
+import type { Gateway } from './gateways.js';
+import type { PendingAuthorization } from './pending-authorizations.js';
+
+const TOKEN_REQUEST_TIMEOUT_MS = 10_000;
+
+export function buildAuthorizeUrl(gateway: Gateway, pending: PendingAuthorization, redirectUri: string, faults: FaultFlags): string {
+  const url = new URL(gateway.authorizationEndpoint);
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('client_id', gateway.clientId);
+  url.searchParams.set('redirect_uri', redirectUri);
+  if (gateway.scopes.length > 0) url.searchParams.set('scope', gateway.scopes.join(' '));
+  url.searchParams.set('state', pending.state);
+  if (pending.verifier !== null) {
+    url.searchParams.set('code_challenge', s256Challenge(pending.verifier));
+    url.searchParams.set('code_challenge_method', 'S256');
+  }
+  if (!faults['resource-missing']) url.searchParams.set('resource', gateway.resource);
+  return url.href;
+}
+
+const TokenResponseSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().refine((t) => t.toLowerCase() === 'bearer', 'token_type must be Bearer'),
+  expires_in: z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]).optional(),
+  refresh_token: z.string().min(1).optional(),
+});
+
+const TokenErrorSchema = z.object({
+  error: z.string().min(1).max(200),
+  error_description: z.string().max(1000).optional(),
+});
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string | undefined;
+  expiresIn: number | undefined;
+}
+
+export type TokenResult =
+  | { ok: true; tokens: IssuedTokens }
+  /** The IdP answered with an OAuth error (`invalid_grant`, …) or an unusable response. */
+  | { ok: false; kind: 'oauth-error'; error: string; description: string | undefined; status: number }
+  /** The IdP could not be reached. */
+  | { ok: false; kind: 'network'; message: string };
+
+export function exchangeCode(
+  gateway: Gateway,
+  code: string,
+  verifier: string | null,
+  redirectUri: string,
+  faults: FaultFlags,
+): Promise<TokenResult> {
+  const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri });
+  if (verifier !== null) form.set('code_verifier', verifier);
+  if (!faults['resource-missing']) form.set('resource', gateway.resource);
+  return tokenRequest(gateway, form);
+}
+
+export function refreshTokens(gateway: Gateway, refreshToken: string, faults: FaultFlags): Promise<TokenResult> {
+  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
+  // No scope: RFC 6749 §6 then means "the scope originally granted".
+  if (!faults['resource-missing']) form.set('resource', gateway.resource);
+  return tokenRequest(gateway, form);
+}
+
+/** RFC 6749 §2.3.1: client id and secret are form-urlencoded before they go into the Basic credentials. */
+function basicAuthorization(clientId: string, clientSecret: string): string {
+  const encode = (v: string) => new URLSearchParams({ v }).toString().slice(2);
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`, 'utf8').toString('base64')}`;
+}
+
+async function tokenRequest(gateway: Gateway, form: URLSearchParams): Promise<TokenResult> {
+  let response: Response;
+  try {
+    response = await fetch(gateway.tokenEndpoint, {
+      method: 'POST',
+      headers: {
+        Authorization: basicAuthorization(gateway.clientId, gateway.clientSecret),
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: 'application/json',
+      },
+      body: form.toString(),
+      redirect: 'error',
+      signal: AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS),
+    });
+  } catch (error) {
+    return { ok: false, kind: 'network', message: shortReason(error) };
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  if (response.ok) {
+    const parsed = TokenResponseSchema.safeParse(body);
+    if (parsed.success) {
+      return {
+        ok: true,
+        tokens: {
+          accessToken: parsed.data.access_token,
+          refreshToken: parsed.data.refresh_token,
+          expiresIn: parsed.data.expires_in,
+        },
+      };
+    }
+    return { ok: false, kind: 'oauth-error', error: 'invalid_token_response', description: 'the token response is not a usable Bearer token', status: response.status };
+  }
+  const oauthError = TokenErrorSchema.safeParse(body);
+  return oauthError.success
+    ? { ok: false, kind: 'oauth-error', error: oauthError.data.error, description: oauthError.data.error_description, status: response.status }
+    : { ok: false, kind: 'oauth-error', error: `http_${response.status}`, description: undefined, status: response.status };
+}
+
+/** A short, secret-free reason for a failed outbound request (Node's fetch hides the cause one level down). */
+export function shortReason(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown error';
+  if (error.name === 'TimeoutError') return 'timed out';
+  const cause = error.cause;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === 'string' ? code : cause.message.slice(0, 120);
+  }
+  return error.message.slice(0, 120);
+}

@@ -1,0 +1,59 @@
+import type { Gateway } from '../gateways.js';
+import { html } from '../html.js';
+import type { Session } from '../sessions.js';
+import { renderPage } from './layout.js';
+
+export interface AdminPageOptions {
+  session: Session;
+  gateways: readonly Gateway[];
+  /** table-fetch-noop: tells /static/admin.js to report success without calling the server. */
+  tableFetchNoop: boolean;
+}
+
+export function renderAdminPage({ session, gateways, tableFetchNoop }: AdminPageOptions): string {
+  const rows = gateways.map(
+    (g) => html`<tr data-gateway-id="${g.id}">
+<td class="gateway-name">${g.name}</td>
+<td class="tool-count">${g.tools.length}</td>
+<td class="actions">
+<a data-action="authorize" href="/oauth/authorize/${encodeURIComponent(g.id)}">Authorize</a>
+<button type="button" data-action="fetch-tools" data-gateway-id="${g.id}">Fetch Tools</button>
+<span class="fetch-status" role="status" aria-live="polite"></span>
+</td>
+</tr>`,
+  );
+  return renderPage({
+    title: 'Gateways',
+    csrfToken: session.csrfToken,
+    scripts: ['/static/admin.js'],
+    body: html`<header>
+<span>Signed in as <strong id="current-user">${session.user}</strong></span>
+<a href="/profile">Profile</a>
+<form method="post" action="/logout" class="inline"><input type="hidden" name="csrf_token" value="${session.csrfToken}"><button type="submit">Sign out</button></form>
+</header>
+<main>
+<h1>MCP gateways</h1>
+<table id="gateways"${tableFetchNoop ? html` data-fetch-mode="noop"` : null}>
+<thead><tr><th>Name</th><th>Tools</th><th>Actions</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+${gateways.length === 0 ? html`<p id="no-gateways">No gateways registered yet.</p>` : null}
+<h2>Register a gateway</h2>
+<form id="register-gateway" method="post" action="/admin/gateways">
+<input type="hidden" name="csrf_token" value="${session.csrfToken}">
+<label>Name <input name="name" required></label>
+<label>MCP URL <input name="mcpUrl" type="url" required></label>
+<label>Issuer <input name="issuer" type="url" required></label>
+<label>Authorization endpoint <input name="authorizationEndpoint" type="url" required></label>
+<label>Token endpoint <input name="tokenEndpoint" type="url" required></label>
+<label>Client ID <input name="clientId" required></label>
+<label>Client secret <input name="clientSecret" type="password" required></label>
+<label>Scopes (space-separated) <input name="scopes"></label>
+<label>Resource <input name="resource" type="url" required></label>
+<button type="submit">Register</button>
+</form>
+</main>`,
+  });
+}

@@ -1,0 +1,51 @@
+import type { Gateway } from '../gateways.js';
+import { html, jsonForScriptBlock } from '../html.js';
+import { renderPage } from './layout.js';
+
+export interface CallbackSuccessOptions {
+  gateway: Gateway;
+  user: string;
+  /** The session's anti-CSRF token (absent only when the callback ran without a session). */
+  csrfToken: string | undefined;
+  /** callback-fetch-omits-credentials: tells /static/callback.js to send the POST with credentials 'omit'. */
+  omitCredentials: boolean;
+  /** token-in-page: the tokens this page must NOT contain in a correct gateway. */
+  leakedTokens: { accessToken: string; refreshToken: string | undefined } | null;
+}
+
+export function renderCallbackSuccessPage(options: CallbackSuccessOptions): string {
+  const { gateway, leakedTokens } = options;
+  const leak =
+    leakedTokens === null
+      ? null
+      : html`<div data-access-token="${leakedTokens.accessToken}" hidden></div>
+<script type="application/json" id="token">${jsonForScriptBlock({
+          access_token: leakedTokens.accessToken,
+          refresh_token: leakedTokens.refreshToken ?? null,
+        })}</script>`;
+  return renderPage({
+    title: 'Authorization successful',
+    csrfToken: options.csrfToken ?? '',
+    scripts: ['/static/callback.js'],
+    body: html`<main>
+<h1>Authorization successful</h1>
+<p>The gateway <strong>${gateway.name}</strong> is now authorized for <strong>${options.user}</strong>.</p>
+<button type="button" id="fetch-tools-btn" data-gateway-id="${gateway.id}"${options.omitCredentials ? html` data-credentials="omit"` : null}>Fetch Tools from MCP Server</button>
+<div id="fetch-status" role="status" aria-live="polite"></div>
+${leak}
+<p><a href="/admin">Back to gateways</a></p>
+</main>`,
+  });
+}
+
+export function renderCallbackFailurePage(reason: string, detail?: string): string {
+  return renderPage({
+    title: 'Authorization failed',
+    body: html`<main>
+<h1>Authorization failed</h1>
+<p class="error" role="alert" id="callback-error">${reason}</p>
+${detail === undefined ? null : html`<p class="error-detail">${detail}</p>`}
+<p><a href="/admin">Back to gateways</a></p>
+</main>`,
+  });
+}

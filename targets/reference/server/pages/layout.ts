@@ -1,0 +1,44 @@
+/** The page frame every HTML response shares: no inline script or style, only same-origin /static/ resources. */
+import { html, type SafeHtml } from '../html.js';
+
+export interface PageOptions {
+  title: string;
+  body: SafeHtml;
+  /** Paths under /static/ loaded as module scripts (deferred by nature). */
+  scripts?: readonly string[];
+  /** Per-session anti-CSRF token, exposed to the page scripts as `<meta name="csrf-token">`. */
+  csrfToken?: string;
+}
+
+export function renderPage(options: PageOptions): string {
+  const scripts = (options.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>`);
+  const csrfMeta = options.csrfToken === undefined ? null : html`<meta name="csrf-token" content="${options.csrfToken}">`;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${csrfMeta}
+<title>${options.title} · Reference MCP Gateway</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/static/app.css">
+${scripts}
+</head>
+<body>
+${options.body}
+</body>
+</html>
+`.value;
+}
+
+/** A page that only says what happened (errors, rejections) with a way back. */
+export function renderMessagePage(title: string, message: string, linkBack = '/admin'): string {
+  return renderPage({
+    title,
+    body: html`<main>
+<h1>${title}</h1>
+<p class="message">${message}</p>
+<p><a href="${linkBack}">Back</a></p>
+</main>`,
+  });
+}

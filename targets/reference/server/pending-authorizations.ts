@@ -1,0 +1,71 @@
+/**
+ * Server-side `state` records of authorizations in flight: who started them (session + user), for which
+ * gateway, and the PKCE verifier. Single use, 5-minute TTL.
+ */
+import type { FaultFlags } from './faults.js';
+import { randomToken } from './crypto.js';
+
+export interface PendingAuthorization {
+  state: string;
+  gatewayId: string;
+  sessionId: string;
+  user: string;
+  /** PKCE code_verifier; null under no-pkce. */
+  verifier: string | null;
+  createdAt: number;
+}
+
+export const STATE_TTL_MS = 5 * 60_000;
+
+export class PendingAuthorizations {
+  readonly #byState = new Map<string, PendingAuthorization>();
+  readonly #faults: FaultFlags;
+  #sequence = 0;
+
+  constructor(faults: FaultFlags) {
+    this.#faults = faults;
+  }
+
+  start(gatewayId: string, sessionId: string, user: string): PendingAuthorization {
+    this.#sequence += 1;
+    const state = this.#faults['state-predictable']
+      ? // BUG (state-predictable): a readable counter, not 128 bits of randomness.
+        Buffer.from(JSON.stringify({ gw: gatewayId, n: this.#sequence }), 'utf8').toString('base64url')
+      : randomToken();
+    const pending: PendingAuthorization = {
+      state,
+      gatewayId,
+      sessionId,
+      user,
+      verifier: this.#faults['no-pkce'] ? null : randomToken(),
+      createdAt: Date.now(),
+    };
+    this.#byState.set(state, pending);
+    return pending;
+  }
+
+  /** The live record for `state`; expired records are dropped and reported as unknown. */
+  find(state: string, now = Date.now()): PendingAuthorization | undefined {
+    const pending = this.#byState.get(state);
+    if (pending === undefined) return undefined;
+    if (now - pending.createdAt >= STATE_TTL_MS) {
+      this.#byState.delete(state);
+      return undefined;
+    }
+    return pending;
+  }
+
+  /** The most recently started live authorization of any session (only the state-unchecked fault uses it). */
+  newest(now = Date.now()): PendingAuthorization | undefined {
+    let newest: PendingAuthorization | undefined;
+    for (const pending of this.#byState.values()) {
+      if (now - pending.createdAt >= STATE_TTL_MS) continue;
+      if (newest === undefined || pending.createdAt >= newest.createdAt) newest = pending;
+    }
+    return newest;
+  }
+
+  consume(state: string): void {
+    this.#byState.delete(state);
+  }
+}

@@ -1,0 +1,51 @@
+/** JSON API for scripts and the harness: bearer tokens (or the browser session) on /api/*. */
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { authenticateApiCaller } from './auth.js';
+import type { GatewayContext } from './context.js';
+import { GatewayRegistrationSchema } from './gateways.js';
+
+const ApiLoginSchema = z.object({ username: z.string().max(200), password: z.string().max(500) });
+
+export function apiRoutes(ctx: GatewayContext): Router {
+  const router = Router();
+  const json = express.json({ limit: '64kb' });
+
+  router.post('/api/login', json, (req, res) => {
+    const parsed = ApiLoginSchema.safeParse(req.body);
+    const user = parsed.success ? ctx.accounts.verify(parsed.data.username, parsed.data.password) : null;
+    if (user === null) {
+      res.status(401).json({ success: false, message: 'Invalid username or password' });
+      return;
+    }
+    res.json({ token: ctx.apiTokens.issue(user) });
+  });
+
+  router.get('/api/gateways', (req, res) => {
+    if (authenticateApiCaller(req, res, ctx) === null) return;
+    res.json({ gateways: ctx.gateways.all().map((g) => ({ id: g.id, name: g.name, toolCount: g.tools.length })) });
+  });
+
+  router.post('/api/gateways', json, (req, res) => {
+    if (authenticateApiCaller(req, res, ctx) === null) return;
+    const parsed = GatewayRegistrationSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ success: false, message: z.prettifyError(parsed.error) });
+      return;
+    }
+    const gateway = ctx.gateways.add(parsed.data);
+    res.status(201).json({ id: gateway.id, name: gateway.name });
+  });
+
+  router.get('/api/gateways/:id/tools', (req, res) => {
+    if (authenticateApiCaller(req, res, ctx) === null) return;
+    const gateway = ctx.gateways.get(req.params.id);
+    if (gateway === undefined) {
+      res.status(404).json({ success: false, message: 'Unknown gateway' });
+      return;
+    }
+    res.json({ tools: gateway.tools.map((name) => ({ name })) });
+  });
+
+  return router;
+}

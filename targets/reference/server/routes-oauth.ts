@@ -1,0 +1,149 @@
+/** The OAuth client flow (authorize → callback) and Fetch Tools, which uses the delegated grant. */
+import express, { Router, type Response } from 'express';
+import { z } from 'zod';
+import { authenticateApiCaller, currentSession, requirePageSession } from './auth.js';
+import type { GatewayContext } from './context.js';
+import { ToolFetcher } from './fetch-tools.js';
+import { buildAuthorizeUrl, exchangeCode } from './oauth-client.js';
+import { renderCallbackFailurePage, renderCallbackSuccessPage } from './pages/callback.js';
+import { renderMessagePage } from './pages/layout.js';
+import type { PendingAuthorization } from './pending-authorizations.js';
+import { expiresAtFrom } from './token-store.js';
+
+const CallbackQuerySchema = z.object({
+  code: z.string().max(2000).optional(),
+  state: z.string().max(2000).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(2000).optional(),
+});
+
+export function oauthRoutes(ctx: GatewayContext): Router {
+  const router = Router();
+  const fetcher = new ToolFetcher(ctx);
+  const { faults } = ctx;
+
+  /** The callback's refusal page; the reason also goes to the log, as evidence of which check refused it. */
+  const failPage = (res: Response, status: number, reason: string, detail?: string): void => {
+    ctx.log.event(`callback refused (${status}): ${reason}`);
+    res.status(status).type('html').send(renderCallbackFailurePage(reason, detail));
+  };
+
+  router.get('/oauth/authorize/:id', (req, res) => {
+    const session = requirePageSession(req, res, ctx);
+    if (session === null) return;
+    const gateway = ctx.gateways.get(req.params.id);
+    if (gateway === undefined) {
+      res.status(404).type('html').send(renderMessagePage('Unknown gateway', `No gateway with id ${req.params.id}`));
+      return;
+    }
+    const pending = ctx.pending.start(gateway.id, session.id, session.user);
+    res.set('Cache-Control', 'no-store');
+    res.redirect(302, buildAuthorizeUrl(gateway, pending, ctx.redirectUri, faults));
+  });
+
+  // A HEAD (link prefetch, scanner) must never spend the authorization code.
+  router.head('/oauth/callback', (_req, res) => {
+    res.set('Cache-Control', 'no-store').status(405).end();
+  });
+
+  router.get('/oauth/callback', async (req, res) => {
+    res.set({ 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
+    if (faults['callback-script-dead']) {
+      // BUG (callback-script-dead): the page's own CSP forbids every script, its Fetch Tools handler included.
+      res.set('Content-Security-Policy', "default-src 'self'; script-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    }
+    const parsed = CallbackQuerySchema.safeParse(req.query);
+    if (!parsed.success) {
+      failPage(res, 400, 'Malformed callback: each parameter must appear at most once.');
+      return;
+    }
+    const query = parsed.data;
+    const session = currentSession(req, ctx);
+
+    if (query.error !== undefined) {
+      if (faults['idp-error-500']) {
+        // BUG (idp-error-500): the error is thrown unhandled and its stack trace shown.
+        const crash = new Error(`Unhandled OAuth error response: ${query.error}`);
+        res.status(500).type('text/plain').send(`Internal Server Error\n${crash.stack ?? crash.message}`);
+        return;
+      }
+      // The error ends the flow it belongs to (if it is this session's); an unknown state is attributed to no flow.
+      const pending = query.state === undefined ? undefined : ctx.pending.find(query.state);
+      if (pending !== undefined && pending.sessionId === session?.id) ctx.pending.consume(pending.state);
+      failPage(res, 400, `The identity provider returned an error: ${query.error}`, query.error_description);
+      return;
+    }
+
+    let pending: PendingAuthorization | undefined = query.state === undefined ? undefined : ctx.pending.find(query.state);
+    if (pending === undefined && faults['state-unchecked']) {
+      // BUG (state-unchecked): any callback completes the newest authorization in flight.
+      pending = ctx.pending.newest();
+    }
+    if (pending === undefined) {
+      failPage(res, 400, query.state === undefined ? 'The callback carries no state.' : 'Unknown, expired or already used state.');
+      return;
+    }
+    if (!faults['state-unbound'] && pending.sessionId !== session?.id) {
+      failPage(res, 400, 'This authorization was started in another browser session.');
+      return;
+    }
+    if (!faults['state-replayable']) ctx.pending.consume(pending.state);
+    if (query.code === undefined) {
+      failPage(res, 400, 'The callback carries no authorization code.');
+      return;
+    }
+    const gateway = ctx.gateways.get(pending.gatewayId);
+    if (gateway === undefined) {
+      failPage(res, 400, 'The gateway of this authorization no longer exists.');
+      return;
+    }
+
+    const result = await exchangeCode(gateway, query.code, pending.verifier, ctx.redirectUri, faults);
+    if (!result.ok) {
+      if (result.kind === 'network') {
+        failPage(res, 502, `The token endpoint could not be reached: ${result.message}`);
+      } else {
+        failPage(res, 400, `The identity provider refused the code exchange: ${result.error}`, result.description);
+      }
+      return;
+    }
+
+    // BUG (state-unbound): the grant goes to whoever's browser completes the flow.
+    const user = faults['state-unbound'] && session !== undefined ? session.user : pending.user;
+    const { tokens } = result;
+    ctx.grants.set(gateway.id, user, {
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      expiresAt: expiresAtFrom(tokens.expiresIn),
+      user,
+    });
+    res.type('html').send(
+      renderCallbackSuccessPage({
+        gateway,
+        user,
+        csrfToken: session?.csrfToken,
+        omitCredentials: faults['callback-fetch-omits-credentials'],
+        leakedTokens: faults['token-in-page'] ? { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken } : null,
+      }),
+    );
+  });
+
+  router.post('/oauth/fetch-tools/:id', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+    const caller = authenticateApiCaller(req, res, ctx);
+    if (caller === null) return;
+    const gateway = ctx.gateways.get(req.params.id);
+    if (gateway === undefined) {
+      res.status(404).json({ success: false, message: 'Unknown gateway' });
+      return;
+    }
+    const answer = await fetcher.fetchTools(gateway, caller);
+    if (answer.kind === 'bare-500') {
+      res.status(500).type('text/plain').send('Internal Server Error');
+      return;
+    }
+    res.status(answer.status).json(answer.body);
+  });
+
+  return router;
+}
+

@@ -1,0 +1,87 @@
+/** Sign-in, sign-out and the HTML pages of the admin UI. */
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { currentSession, requireFormSession, requirePageSession } from './auth.js';
+import type { GatewayContext } from './context.js';
+import { clearedSessionCookie, sessionCookie } from './cookies.js';
+import { GatewayRegistrationSchema } from './gateways.js';
+import { renderAdminPage } from './pages/admin.js';
+import { renderLoginPage } from './pages/login.js';
+import { renderMessagePage } from './pages/layout.js';
+import { renderProfilePage } from './pages/profile.js';
+
+const LoginFormSchema = z.object({ username: z.string().max(200), password: z.string().max(500) });
+
+/** The admin form sends scopes as one space-separated field. */
+const RegistrationFormSchema = z
+  .object({ scopes: z.string().max(2000).default('') })
+  .loose()
+  .transform(({ scopes, ...rest }) => ({ ...rest, scopes: scopes.split(/\s+/).filter((s) => s !== '') }))
+  .pipe(GatewayRegistrationSchema);
+
+export function pageRoutes(ctx: GatewayContext): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+
+  router.get('/', (_req, res) => res.redirect(302, '/admin'));
+
+  router.get('/login', (req, res) => {
+    res.type('html').send(renderLoginPage(req.query['error'] !== undefined));
+  });
+
+  router.post('/login', form, (req, res) => {
+    // Login CSRF: a browser that says the form came from elsewhere is refused (no session exists yet to hold a token).
+    const site = req.get('sec-fetch-site');
+    const origin = req.get('origin');
+    if ((site !== undefined && site !== 'same-origin') || (origin !== undefined && origin !== ctx.origin)) {
+      res.status(403).type('html').send(renderMessagePage('Request rejected', 'Cross-site sign-in rejected', '/login'));
+      return;
+    }
+    const parsed = LoginFormSchema.safeParse(req.body);
+    const user = parsed.success ? ctx.accounts.verify(parsed.data.username, parsed.data.password) : null;
+    if (user === null) {
+      ctx.log.event(`sign-in failed`);
+      res.redirect(303, '/login?error=1');
+      return;
+    }
+    const previous = currentSession(req, ctx);
+    if (previous !== undefined) ctx.sessions.delete(previous.id);
+    const session = ctx.sessions.create(user);
+    res.set('Set-Cookie', sessionCookie(session.id, req.secure, ctx.faults));
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/logout', form, (req, res) => {
+    const session = requireFormSession(req, res, ctx);
+    if (session === null) return;
+    ctx.sessions.delete(session.id);
+    res.set('Set-Cookie', clearedSessionCookie());
+    res.redirect(303, '/login');
+  });
+
+  router.get('/admin', (req, res) => {
+    const session = requirePageSession(req, res, ctx);
+    if (session === null) return;
+    res.type('html').send(renderAdminPage({ session, gateways: ctx.gateways.all(), tableFetchNoop: ctx.faults['table-fetch-noop'] }));
+  });
+
+  router.post('/admin/gateways', form, (req, res) => {
+    const session = requireFormSession(req, res, ctx);
+    if (session === null) return;
+    const parsed = RegistrationFormSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).type('html').send(renderMessagePage('Registration failed', z.prettifyError(parsed.error)));
+      return;
+    }
+    ctx.gateways.add(parsed.data);
+    res.redirect(303, '/admin');
+  });
+
+  router.get('/profile', (req, res) => {
+    const session = requirePageSession(req, res, ctx);
+    if (session === null) return;
+    res.type('html').send(renderProfilePage(session));
+  });
+
+  return router;
+}

@@ -1,0 +1,72 @@
+/**
+ * Gateway users, browser sessions (cookie `gw_session`) and API bearer tokens, all in memory.
+ * Session ids and API tokens come from separate maps, so one can never be used as the other.
+ */
+import { randomToken, secretsEqual } from './crypto.js';
+
+export interface GatewayAccount {
+  login: string;
+  password: string;
+}
+
+export interface Session {
+  id: string;
+  user: string;
+  /** Per-session anti-CSRF token: the fallback proof for requests without Origin or Sec-Fetch-Site. */
+  csrfToken: string;
+  createdAt: number;
+}
+
+export const SESSION_COOKIE_NAME = 'gw_session';
+
+export class AccountStore {
+  readonly #accounts: readonly GatewayAccount[];
+
+  constructor(accounts: readonly GatewayAccount[]) {
+    this.#accounts = accounts;
+  }
+
+  /** The login name when the password matches, else null. Every account is compared, so timing says nothing about which one exists. */
+  verify(login: string, password: string): string | null {
+    let found: string | null = null;
+    for (const account of this.#accounts) {
+      const loginOk = secretsEqual(account.login, login);
+      const passwordOk = secretsEqual(account.password, password);
+      if (loginOk && passwordOk) found = account.login;
+    }
+    return found;
+  }
+}
+
+export class SessionStore {
+  readonly #sessions = new Map<string, Session>();
+
+  create(user: string): Session {
+    const session: Session = { id: randomToken(), user, csrfToken: randomToken(), createdAt: Date.now() };
+    this.#sessions.set(session.id, session);
+    return session;
+  }
+
+  get(id: string | undefined): Session | undefined {
+    return id === undefined ? undefined : this.#sessions.get(id);
+  }
+
+  delete(id: string): void {
+    this.#sessions.delete(id);
+  }
+}
+
+export class ApiTokenStore {
+  readonly #tokens = new Map<string, string>();
+
+  issue(user: string): string {
+    const token = randomToken();
+    this.#tokens.set(token, user);
+    return token;
+  }
+
+  /** The user the token belongs to, or undefined for an unknown token. */
+  userOf(token: string): string | undefined {
+    return this.#tokens.get(token);
+  }
+}

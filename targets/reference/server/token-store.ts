@@ -1,0 +1,58 @@
+/** Delegated upstream grants (IdP access + refresh token), one per (gateway, gateway user). */
+import type { FaultFlags } from './faults.js';
+
+export interface Grant {
+  accessToken: string;
+  refreshToken: string | undefined;
+  /** Epoch ms when the access token expires; null when the IdP gave no `expires_in`. */
+  expiresAt: number | null;
+  /** The gateway user the grant was obtained for. */
+  user: string;
+}
+
+/** Refresh this long before `expiresAt`, so a token never expires on its way upstream. */
+export const REFRESH_MARGIN_MS = 30_000;
+
+export function grantNeedsRefresh(grant: Grant, now = Date.now()): boolean {
+  return grant.expiresAt !== null && now >= grant.expiresAt - REFRESH_MARGIN_MS;
+}
+
+/** `expires_in` seconds → epoch ms; ≤ 0 means already expired. */
+export function expiresAtFrom(expiresInSeconds: number | undefined, now = Date.now()): number | null {
+  if (expiresInSeconds === undefined) return null;
+  return expiresInSeconds <= 0 ? now - 1 : now + expiresInSeconds * 1000;
+}
+
+export class GrantStore {
+  readonly #grants = new Map<string, Grant>();
+  readonly #faults: FaultFlags;
+
+  constructor(faults: FaultFlags) {
+    this.#faults = faults;
+  }
+
+  #key(gatewayId: string, user: string): string {
+    // BUG (shared-token): one grant per gateway, whoever obtained it.
+    return this.#faults['shared-token'] ? gatewayId : JSON.stringify([gatewayId, user]);
+  }
+
+  get(gatewayId: string, user: string): Grant | undefined {
+    return this.#grants.get(this.#key(gatewayId, user));
+  }
+
+  set(gatewayId: string, user: string, grant: Grant): void {
+    this.#grants.set(this.#key(gatewayId, user), grant);
+  }
+
+  delete(gatewayId: string, user: string): void {
+    this.#grants.delete(this.#key(gatewayId, user));
+  }
+
+  /** Every raw token held, so log lines can be scrubbed of them. */
+  *secrets(): Iterable<string> {
+    for (const grant of this.#grants.values()) {
+      yield grant.accessToken;
+      if (grant.refreshToken !== undefined) yield grant.refreshToken;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The one interface specs use to drive a gateway. Specs never look past it: everything that differs
+ * between gateways (login form, API paths, button selectors, UI generations) lives in an adapter.
+ */
+import type { Page, Request } from '@playwright/test';
+
+/** A gateway account used by the specs. `idpUsername` is who this person signs in as at the IdP. */
+export interface GatewayUser {
+  /** Stable key the specs use: the first user authorizes, the second one is the "other user". */
+  key: 'alice' | 'bob';
+  /** Login name at the gateway (an email for ContextForge). */
+  login: string;
+  password: string;
+  idpUsername: string;
+}
+
+/** How the target wants same-site, cross-origin siblings (e.g. app.gateway.localhost) treated. */
+export type SiblingPolicy = 'reject' | 'allow';
+
+export interface TargetDescription {
+  /** Adapter name: 'reference', 'contextforge', … */
+  name: string;
+  /** The gateway's version as it reports it (or as installed). */
+  version: string;
+  /** Fault mode of the reference gateway, or null. */
+  faultMode: string | null;
+  /**
+   * Declared cross-origin same-site policy (XSITE-06). 'reject' is Go's CrossOriginProtection,
+   * 'allow' is Rails' Sec-Fetch-Site check. The report names the policy used.
+   */
+  siblingPolicy: SiblingPolicy;
+}
+
+/** What the harness asks a gateway to register: an upstream MCP server behind OAuth authorization code. */
+export interface UpstreamRegistration {
+  /** Unique per test; also the visible name in the admin UI. */
+  name: string;
+  mcpUrl: string;
+  issuer: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  /** RFC 8707 resource the gateway should request (the MCP server's canonical URL). */
+  resource: string;
+}
+
+export interface RegisteredGateway {
+  id: string;
+  name: string;
+}
+
+/** What a Fetch Tools click on a page ended in, as the page tells the user. */
+export interface FetchToolsOutcome {
+  state: 'success' | 'failure';
+  /** The visible status text (success or error message). */
+  text: string;
+}
+
+export interface Target {
+  describe(): TargetDescription;
+  /** Browser-facing origin, e.g. `http://gateway.localhost:41234`. The sibling and attacker origins derive from its host. */
+  readonly origin: string;
+  /** The redirect URI the gateway uses; the harness registers it at the IdP. */
+  readonly redirectUri: string;
+  /** The two gateway accounts the specs use. */
+  readonly users: Readonly<Record<GatewayUser['key'], GatewayUser>>;
+  /** Name of the session cookie (for attribute checks and leak scans). */
+  readonly sessionCookieName: string;
+
+  /** Logs the user in through the gateway's real login form; resolves once the admin UI is loaded. */
+  login(page: Page, user: GatewayUser): Promise<void>;
+  /** An API bearer token for the user, obtained the way an API client of this gateway would. */
+  apiToken(user: GatewayUser): Promise<string>;
+  /** Registers an OAuth-protected upstream (as the first user, through the gateway's API). */
+  registerGateway(registration: UpstreamRegistration): Promise<RegisteredGateway>;
+
+  /**
+   * From a logged-in page, starts the authorization for `gateway` the way a person does (the
+   * Authorize control in the admin UI). Resolves once the browser is on its way to the IdP.
+   */
+  startAuthorization(page: Page, gateway: RegisteredGateway): Promise<void>;
+  /** The URL the Authorize control leads to (for specs that open it directly). */
+  authorizeUrl(gateway: RegisteredGateway): string;
+
+  /** On the callback success page: clicks "Fetch Tools from MCP Server". */
+  clickCallbackFetchTools(page: Page): Promise<void>;
+  /** Waits for the callback page's Fetch Tools result as shown to the user. */
+  callbackFetchToolsOutcome(page: Page): Promise<FetchToolsOutcome>;
+
+  /** Opens the admin gateways table (if not already there) and clicks this gateway's Fetch Tools control. */
+  clickTableFetchTools(page: Page, gateway: RegisteredGateway): Promise<void>;
+  /** Waits for the table's Fetch Tools result as shown to the user. */
+  tableFetchToolsOutcome(page: Page, gateway: RegisteredGateway): Promise<FetchToolsOutcome>;
+
+  /** True for the browser request a Fetch Tools control sends (callback page or table). */
+  isFetchToolsRequest(request: Request, gateway: RegisteredGateway): boolean;
+  /**
+   * The endpoint the callback page's Fetch Tools posts to, as an absolute URL on `origin`. Cross-site
+   * specs aim forged requests at it.
+   */
+  fetchToolsUrl(gateway: RegisteredGateway): string;
+  /** Extra same-origin request headers the gateway's own pages add to that POST (e.g. a CSRF token), read from a logged-in page. */
+  fetchToolsHeaders(page: Page): Promise<Record<string, string>>;
+
+  /** The gateway's tool list for `gateway`, read through its own API as `user`. Tool names only. */
+  listTools(gateway: RegisteredGateway, user: GatewayUser): Promise<string[]>;
+  /** A URL on `origin` that serves an HTML page to a logged-in user and is neither the admin UI nor the callback. */
+  readonly plainPagePath: string;
+  /** Path of the admin UI page with the gateways table (e.g. `/admin`). */
+  readonly adminPagePath: string;
+
+  /** Stops what this adapter started (a no-op for an attached, already running gateway). */
+  stop(): Promise<void>;
+}
+
+/** Starts (or attaches to) a target. `faultMode` is only meaningful for the reference gateway. */
+export type TargetFactory = (options: TargetStartOptions) => Promise<Target>;
+
+export interface TargetStartOptions {
+  faultMode: string | null;
+  /** Where the target may write logs (inside the report folder). */
+  logDir: string;
+  /** Target-specific settings already validated by the adapter's own zod schema. */
+  settings: Record<string, unknown>;
+}
