@@ -12,16 +12,35 @@ const plan = readRunPlan();
 const reports = reportDir();
 const heavyTarget = plan.some((r) => r.target !== 'reference');
 
-const projects: PlaywrightTestProject<{ runSpec: RunSpec }>[] = plan.flatMap((run) => [
-  { name: `${run.id}:env`, testMatch: /specs[\\/]env[\\/].*\.spec\.ts$/, use: { runSpec: run } },
-  {
-    name: run.id,
-    testMatch: /specs[\\/].*\.spec\.ts$/,
-    testIgnore: /specs[\\/]env[\\/]/,
-    dependencies: [`${run.id}:env`],
-    use: { runSpec: run },
-  },
-]);
+/**
+ * A filter for a run limited to some requirements. Titles start with the requirement ID, and Playwright
+ * matches `grep` against the file path plus the title, hence the word boundary instead of `^`.
+ */
+function onlyRequirements(ids: string[]): RegExp | undefined {
+  return ids.length === 0 ? undefined : new RegExp(`(^|\\s)(${ids.join('|')})\\s`);
+}
+
+const projects: PlaywrightTestProject<{ runSpec: RunSpec }>[] = plan.flatMap((run) => {
+  const only = onlyRequirements(run.only);
+  // A limited run keeps the topology check (every verdict depends on it) plus the ENV checks it names.
+  const envChecks = onlyRequirements(['ENV-01', ...run.only.filter((id) => id.startsWith('ENV-') && id !== 'ENV-01')]);
+  return [
+    {
+      name: `${run.id}:env`,
+      testMatch: /specs[\\/]env[\\/].*\.spec\.ts$/,
+      ...(only && envChecks ? { grep: envChecks } : {}),
+      use: { runSpec: run },
+    },
+    {
+      name: run.id,
+      testMatch: /specs[\\/].*\.spec\.ts$/,
+      testIgnore: /specs[\\/]env[\\/]/,
+      dependencies: [`${run.id}:env`],
+      ...(only ? { grep: only } : {}),
+      use: { runSpec: run },
+    },
+  ];
+});
 
 export default defineConfig<{ runSpec: RunSpec }>({
   testDir: './specs',

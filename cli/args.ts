@@ -69,7 +69,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const fault = o['--fault'] ?? null;
   const id = [o['--target'], o['--target-version'], fault, o['--harness-fault']].filter(Boolean).join('@');
   return {
-    plan: [{ id, target: o['--target'], faultMode: fault, harnessFault: o['--harness-fault'] ?? null, settings }],
+    plan: [{ id, target: o['--target'], faultMode: fault, harnessFault: o['--harness-fault'] ?? null, only: [], settings }],
     playwrightArgs,
   };
 }

@@ -20,6 +20,11 @@ export const RunSpecSchema = z
     target: z.enum(TARGET_NAMES),
     faultMode: z.string().min(1).nullable().default(null),
     harnessFault: z.enum(HARNESS_FAULTS).nullable().default(null),
+    /**
+     * Run only the specs of these requirements (and the ENV checks they depend on). The self-test uses it
+     * to run each fault mode against the requirements meant to catch it; empty means the whole catalogue.
+     */
+    only: z.array(z.string().regex(/^[A-Z]+-\d{2}$/)).default([]),
     /** Adapter settings (validated again, in detail, by the adapter's own schema). */
     settings: z.record(z.string(), z.unknown()).default({}),
   })
@@ -36,7 +41,7 @@ export const PLAN_ENV = 'CONFORMANCE_PLAN';
 export const REPORT_DIR_ENV = 'CONFORMANCE_REPORT_DIR';
 
 export const DEFAULT_PLAN: RunSpec[] = [
-  { id: 'reference', target: 'reference', faultMode: null, harnessFault: null, settings: {} },
+  { id: 'reference', target: 'reference', faultMode: null, harnessFault: null, only: [], settings: {} },
 ];
 
 /** Reads and validates the plan; a bad plan is a one-line error naming what is wrong. */

@@ -115,7 +115,8 @@ export function buildRunReport(id: string, target: unknown, tests: TestRecord[])
     notRun: count('not-run'),
     notTested: count('not-tested'),
   };
-  const envBroken = results.some((r) => r.family === 'ENV' && r.status !== 'passed');
+  // An ENV check that failed or could not run invalidates the run; one left out of a limited run does not.
+  const envBroken = results.some((r) => r.family === 'ENV' && (r.status === 'failed' || r.status === 'not-run'));
   const verdict: RunVerdict = envBroken
     ? 'invalid-environment'
     : summary.failed > 0 || summary.staleExpectations > 0 || summary.notRun > 0

@@ -3,7 +3,7 @@
  * read, and the MCP server's resource. Read from the IdP's log of what it received.
  */
 import { test, expect, req } from '../../fixtures/index.js';
-import { authorize } from '../../fixtures/flows.js';
+import { arriveAtIdp, authorize } from '../../fixtures/flows.js';
 import type { IdpLogEntry } from '../../mock-idp/types.js';
 
 /** Random bytes essentially never parse as a JSON object or array; a readable state does. */
@@ -49,7 +49,7 @@ test('FLOW-03 state is unique, at least 128 bits, and carries no readable gatewa
   const { target, idp } = harness;
   for (let i = 0; i < 3; i++) {
     await target.startAuthorization(alice.page, upstream.gateway);
-    await alice.page.waitForURL((url) => url.href.startsWith(idp.issuer));
+    await arriveAtIdp(harness, alice.page);
   }
   const states = authorizeRequests(idp.log(), upstream.clientId).map((e) => e.params['state'] ?? '');
   evidence.add('states', states);

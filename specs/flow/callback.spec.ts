@@ -4,7 +4,7 @@
  * token endpoint (which is where a code becomes a stored grant).
  */
 import { test, expect, req } from '../../fixtures/index.js';
-import { authorize, authorizeAndCaptureCallback, tokenRequests } from '../../fixtures/flows.js';
+import { arriveAtIdp, authorize, authorizeAndCaptureCallback, tokenRequests } from '../../fixtures/flows.js';
 import { isReadableRefusal, readErrorPage, type ErrorPageReading } from '../../fixtures/error-page.js';
 import { signInAndDeny } from '../../mock-idp/browser.js';
 import type { Page } from '@playwright/test';
@@ -100,7 +100,7 @@ test('FLOW-10 an IdP error on the callback (access_denied) yields a readable 4xx
 }) => {
   const { target, idp } = harness;
   await target.startAuthorization(alice.page, upstream.gateway);
-  await alice.page.waitForURL((url) => url.href.startsWith(idp.issuer));
+  await arriveAtIdp(harness, alice.page);
   const landed = alice.page.waitForResponse((r) => r.url().startsWith(target.redirectUri) && r.request().isNavigationRequest());
   await signInAndDeny(alice.page, alice.idpUser);
   const response = await landed;

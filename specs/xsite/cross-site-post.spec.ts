@@ -5,14 +5,8 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { attempt, gatewayAnswer, openForeignPage, positiveTwin, type AttemptRecord } from '../../fixtures/forgery.js';
+import { attempt, expectRejected, gatewayAnswer, openForeignPage, positiveTwin, type AttemptRecord } from '../../fixtures/forgery.js';
 import { autoSubmitFormPage, fetchFromPage } from '../../fixtures/probes.js';
-import { is2xx } from '../../fixtures/fetch-tools.js';
-
-function expectRejected(name: string, record: AttemptRecord): void {
-  expect(record.sideEffects, `${name}: side effects`).toEqual([]);
-  if (record.serverStatus !== null) expect(is2xx(record.serverStatus), `${name}: the gateway answered ${record.serverStatus}`).toBe(false);
-}
 
 test('XSITE-01 a credentialed cross-site fetch POST to Fetch Tools is rejected and changes nothing', req('XSITE-01'), async ({
   harness,

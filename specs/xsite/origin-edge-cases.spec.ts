@@ -5,15 +5,10 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { attempt, cookieHeaderFor, gatewayAnswer, openForeignPage, positiveTwin, type AttemptRecord } from '../../fixtures/forgery.js';
+import { attempt, expectRejected, cookieHeaderFor, gatewayAnswer, openForeignPage, positiveTwin } from '../../fixtures/forgery.js';
 import { autoSubmitFormPage, fetchFromPage } from '../../fixtures/probes.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
 import { is2xx } from '../../fixtures/fetch-tools.js';
-
-function expectRejected(name: string, record: AttemptRecord): void {
-  expect(record.sideEffects, `${name}: side effects`).toEqual([]);
-  if (record.serverStatus !== null) expect(is2xx(record.serverStatus), `${name}: the gateway answered ${record.serverStatus}`).toBe(false);
-}
 
 test('XSITE-04 a cookie-carrying POST with Origin: null is rejected', req('XSITE-04'), async ({ harness, alice, upstream, evidence }) => {
   await authorize(harness, alice, upstream);

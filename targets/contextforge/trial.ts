@@ -110,6 +110,22 @@ try {
   await target.clickTableFetchTools(bobPage, gw);
   out('table Fetch Tools (bob, no token)', await target.tableFetchToolsOutcome(bobPage, gw));
 
+  // Same-origin POST to the fetch-tools endpoint with the headers the gateway's pages add, from the plain page.
+  for (const [who, p] of [['bob', bobPage], ['alice', page]] as const) {
+    await p.goto(`${target.origin}${target.plainPagePath}`);
+    const own = await target.fetchToolsHeaders(p);
+    for (const headers of [own, { ...own, Accept: 'text/html' }]) {
+      const answer = await p.evaluate(
+        async ({ url, headers }) => {
+          const r = await fetch(url, { method: 'POST', credentials: 'include', headers, redirect: 'manual' });
+          return `${r.status} ${(await r.text()).slice(0, 220)}`;
+        },
+        { url: target.fetchToolsUrl(gw), headers },
+      );
+      out(`same-origin POST fetch-tools as ${who} from ${target.plainPagePath} (${JSON.stringify({ ...headers, 'X-CSRF-Token': headers['X-CSRF-Token'] ? '…' : undefined })})`, answer);
+    }
+  }
+
   // The plain page.
   const plain = await page.goto(`${target.origin}${target.plainPagePath}`);
   out('plain page', { status: plain?.status(), type: plain?.headers()['content-type'], title: await page.title() });
@@ -171,7 +187,7 @@ function watchFetchTools(page: Page, t: Target, gw: { id: string; name: string }
           .filter(([k]) => ['accept', 'origin', 'referer', 'x-csrf-token', 'content-type', 'cookie', 'sec-fetch-site'].includes(k))
           .map(([k, v]) => [k, k === 'cookie' ? v.split(';').map((c) => c.trim().split('=')[0]).join(',') : k === 'x-csrf-token' ? hashSecret(v) : k === 'referer' ? redactUrl(v) : v]),
       );
-      out(`  ${who} ${req.method()} ${new URL(req.url()).pathname}`, { status: res?.status(), headers: shown, body: (await res?.text())?.slice(0, 200) });
+      out(`  ${who} ${req.method()} ${new URL(req.url()).pathname}`, { status: res?.status(), headers: shown, body: (await res?.text().catch(() => '(body gone: page navigated)'))?.slice(0, 200) });
     })();
   });
 }

@@ -91,26 +91,26 @@ export async function clickTableFetch(
   isFetchRequest: (url: string, method: string) => boolean,
 ): Promise<{ result: Promise<TableClickResult> }> {
   const control = await rowControl(row, `#fetch-tools-${gateway.id}, #refresh-tools-${gateway.id}`);
-  const response = page.waitForResponse((r) => isFetchRequest(r.url(), r.request().method()), { timeout: UI_BOUND_MS });
-  let firstError: string | undefined;
-  const onError = (e: Error): void => {
-    firstError ??= e.message;
-  };
+  let onError: (e: Error) => void = () => undefined;
+  const errored = new Promise<string>((resolve) => {
+    onError = (e) => resolve(e.message);
+  });
   page.on('pageerror', onError);
-  const errored = new Promise<string>((resolve) => page.once('pageerror', (e) => resolve(e.message)));
+  const response = page.waitForResponse((r) => isFetchRequest(r.url(), r.request().method()), { timeout: UI_BOUND_MS });
+  response.catch(() => undefined);
   await control.click();
   const result = (async (): Promise<TableClickResult> => {
     try {
       const first = await Promise.race([response.then((r) => ({ r })), errored.then((m) => ({ m }))]);
       if ('r' in first) return { kind: 'response', response: first.r };
-      // A script error: give the request a short bound to show up anyway (an unrelated error elsewhere on the page).
-      const late = await page
-        .waitForResponse((r) => isFetchRequest(r.url(), r.request().method()), { timeout: 2_000 })
-        .catch(() => null);
-      return late ? { kind: 'response', response: late } : { kind: 'no-request', pageError: firstError ?? first.m };
+      // A script error, maybe unrelated to the click: the request still has a short bound to show up.
+      const bound = new Promise<null>((resolve) => setTimeout(() => resolve(null), 2_000).unref());
+      const late = await Promise.race([response.catch(() => null), bound]);
+      return late ? { kind: 'response', response: late } : { kind: 'no-request', pageError: first.m };
+    } catch {
+      return { kind: 'no-request', pageError: `none; no request within ${UI_BOUND_MS} ms` };
     } finally {
       page.off('pageerror', onError);
-      response.catch(() => undefined);
     }
   })();
   return { result };

@@ -43,6 +43,11 @@ test('a failed ENV check makes the run invalid, and skipped specs are never coun
   assert.equal(report.summary.passed, 1);
 });
 
+test('a limited run that leaves an ENV check out is still valid', () => {
+  const subset = allPassing().filter((t) => t.requirement === 'ENV-01' || t.requirement === 'SESSION-01');
+  assert.equal(buildRunReport('r', null, subset).verdict, 'pass');
+});
+
 test('a requirement without tests in this run is reported as not tested and does not change the verdict', () => {
   const subset = allPassing().filter((t) => t.requirement !== 'UI-01');
   assert.equal(statusOf(subset, 'UI-01'), 'not-tested');

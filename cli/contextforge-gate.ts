@@ -1,0 +1,60 @@
+/**
+ * `npm run test:contextforge`: the CI gate on a real gateway. Runs the whole suite against ContextForge
+ * 1.0.0rc1 (the release with the original bug) and a later release, each judged against its own
+ * baseline, and then asserts the one verdict this project exists for: rc1 fails SESSION-01 with the 401
+ * as evidence, the later release passes it.
+ */
+import path from 'node:path';
+import { reportDir, type RunSpec } from '../config/run-plan.js';
+import { preflight } from './preflight.js';
+import { prepareTargets } from './prepare-targets.js';
+import { runPlaywright } from './run-playwright.js';
+import type { RunReport } from '../reporting/results.js';
+
+/** The release with the bug, and the fixed release the gate holds to it. */
+export const BUGGY_VERSION = '1.0.0rc1';
+export const FIXED_VERSION = '1.0.7';
+
+function session01(report: RunReport | undefined): { status: string; evidence: string } {
+  const row = report?.families.flatMap((f) => f.requirements).find((r) => r.id === 'SESSION-01');
+  return { status: row?.status ?? 'missing', evidence: JSON.stringify(row?.tests.map((t) => [t.error, t.evidence]) ?? []) };
+}
+
+async function main(): Promise<number> {
+  const plan: RunSpec[] = [BUGGY_VERSION, FIXED_VERSION].map((version) => ({
+    id: `contextforge@${version}`,
+    target: 'contextforge',
+    faultMode: null,
+    harnessFault: null,
+    only: [],
+    settings: { version },
+  }));
+  try {
+    await preflight(plan);
+    await prepareTargets(plan);
+  } catch (error) {
+    process.stderr.write(`contextforge gate: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const { report } = await runPlaywright(plan, { reportDir: path.join(reportDir(), 'contextforge'), extraArgs: process.argv.slice(2) });
+  if (!report) {
+    process.stderr.write('contextforge gate: Playwright wrote no conformance report\n');
+    return 1;
+  }
+  const buggy = session01(report.runs.find((r) => r.id === `contextforge@${BUGGY_VERSION}`));
+  const fixed = session01(report.runs.find((r) => r.id === `contextforge@${FIXED_VERSION}`));
+  const checks = [
+    {
+      name: `${BUGGY_VERSION} fails SESSION-01 with the 401 "Cookie authentication not allowed" as evidence`,
+      ok: buggy.status === 'expected-failure' && buggy.evidence.includes('401') && /Cookie authentication not allowed/.test(buggy.evidence),
+    },
+    { name: `${FIXED_VERSION} passes SESSION-01`, ok: fixed.status === 'passed' },
+    { name: 'both runs match their baselines (no unexpected failure, no stale entry)', ok: report.passed },
+  ];
+  for (const c of checks) process.stdout.write(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}\n`);
+  const failed = checks.filter((c) => !c.ok).length;
+  process.stdout.write(`contextforge gate: ${checks.length - failed} passed, ${failed} failed\n`);
+  return failed === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();

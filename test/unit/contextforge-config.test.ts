@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { contextForgeEnv, hasSequentialRun, newRunSecrets, secretValues, strongPassword } from '../../targets/contextforge/config.js';
+import { parseContextForgeSettings } from '../../targets/contextforge/adapter.js';
+import { pypiVersionOf, quirksFor } from '../../targets/contextforge/quirks.js';
+
+describe('contextForgeEnv', () => {
+  const secrets = newRunSecrets();
+  const env = contextForgeEnv({
+    origin: 'http://gateway.localhost:41234',
+    port: 41234,
+    runDir: '/tmp/cf-run-x',
+    adminEmail: 'alice@example.com',
+    secrets,
+  });
+
+  it('describes a secure deployment on the browser origin', () => {
+    assert.equal(env['APP_DOMAIN'], 'http://gateway.localhost:41234');
+    assert.deepEqual(JSON.parse(env['ALLOWED_ORIGINS'] ?? ''), ['http://gateway.localhost:41234']);
+    assert.equal(env['DATABASE_URL'], 'sqlite:////tmp/cf-run-x/mcp.db');
+    for (const on of ['AUTH_REQUIRED', 'CSRF_ENABLED', 'SECURITY_HEADERS_ENABLED', 'MCPGATEWAY_UI_ENABLED', 'MCPGATEWAY_ADMIN_API_ENABLED']) {
+      assert.equal(env[on], 'true', on);
+    }
+    assert.equal(env['PASSWORD_CHANGE_ENFORCEMENT_ENABLED'], 'false');
+    assert.equal(env['SSRF_ALLOW_LOCALHOST'], 'true');
+    assert.equal(env['SSRF_ALLOW_PRIVATE_NETWORKS'], 'false');
+    assert.equal(env['PLATFORM_ADMIN_PASSWORD'], secrets.adminPassword);
+    assert.notEqual(env['PLATFORM_ADMIN_PASSWORD'], 'changeme');
+  });
+
+  it('uses fresh strong secrets per run', () => {
+    const other = newRunSecrets();
+    assert.notEqual(other.jwtSecretKey, secrets.jwtSecretKey);
+    for (const s of secretValues(secrets)) assert.ok(s.length >= 32, 'at least 32 characters');
+    assert.equal(env['JWT_SECRET_KEY'], secrets.jwtSecretKey);
+    assert.equal(env['AUTH_ENCRYPTION_SECRET'], secrets.authEncryptionSecret);
+  });
+
+  it('inherits nothing from the harness but PATH, and lets callers override', () => {
+    process.env['DATABASE_URL_PROBE_FOR_TEST'] = 'leak';
+    const e = contextForgeEnv({
+      origin: 'http://localhost:1',
+      port: 1,
+      runDir: '/r',
+      adminEmail: 'a@example.com',
+      secrets,
+      extra: { COOKIE_SAMESITE: 'strict' },
+    });
+    delete process.env['DATABASE_URL_PROBE_FOR_TEST'];
+    assert.equal(e['DATABASE_URL_PROBE_FOR_TEST'], undefined);
+    assert.equal(e['HOME'], '/r');
+    assert.equal(e['COOKIE_SAMESITE'], 'strict');
+  });
+});
+
+describe('passwords', () => {
+  it('detects the sequential runs ContextForge refuses', () => {
+    for (const bad of ['xabcx', 'Q123', 'zyx', '987', 'aBc']) assert.ok(hasSequentialRun(bad), bad);
+    for (const ok of ['acegi', '1357', 'ab1', 'a-b-c', 'aab']) assert.ok(!hasSequentialRun(ok), ok);
+  });
+
+  it('strongPassword satisfies the policy every time', () => {
+    for (let i = 0; i < 200; i++) {
+      const p = strongPassword();
+      assert.ok(p.length >= 22 && /[a-z]/i.test(p) && /\d/.test(p) && /[!]/.test(p));
+      assert.ok(!hasSequentialRun(p), p);
+      assert.ok(!/alice|bob|admin/i.test(p));
+    }
+  });
+});
+
+describe('adapter settings', () => {
+  it('accepts managed and attach settings', () => {
+    assert.equal(parseContextForgeSettings({ version: '1.0.7' }).mode, 'managed');
+    const attach = parseContextForgeSettings({ baseUrl: 'http://gateway.localhost:4444', admin: { email: 'a@example.com', password: 'x' } });
+    assert.equal(attach.mode, 'attach');
+  });
+
+  it('turns a bad setting into one line naming the field', () => {
+    assert.throws(
+      () => parseContextForgeSettings({ version: '1.0.7', hostname: 'gateway.test' }),
+      (e: Error) => /^Invalid contextforge settings \(managed mode\): hostname: must be localhost or \*\.localhost$/.test(e.message),
+    );
+    assert.throws(
+      () => parseContextForgeSettings({ baseUrl: 'ftp://x', admin: { email: 'nope', password: '' } }),
+      (e: Error) => !e.message.includes('\n') && /baseUrl/.test(e.message) && /admin\.email/.test(e.message) && /admin\.password/.test(e.message),
+    );
+    assert.throws(() => parseContextForgeSettings({}), /version/);
+    assert.throws(() => parseContextForgeSettings({ version: '1.0.7', colour: 'red' }), /colour/);
+  });
+});
+
+describe('per-release quirks', () => {
+  it('maps reported versions to PyPI versions', () => {
+    assert.equal(pypiVersionOf('1.0.0-RC-1'), '1.0.0rc1');
+    assert.equal(pypiVersionOf('1.0.0-RC2'), '1.0.0rc2');
+    assert.equal(pypiVersionOf('1.0.7'), '1.0.7');
+  });
+
+  it('rc1 has no fetch-tools CSRF (sibling allowed); 1.0.1+ checks Origin and the CSRF header', () => {
+    assert.deepEqual(quirksFor('1.0.0-RC-1'), { siblingPolicy: 'allow', pagesSendCsrfHeader: false });
+    assert.deepEqual(quirksFor('1.0.7'), { siblingPolicy: 'reject', pagesSendCsrfHeader: true });
+    assert.equal(quirksFor('1.0.0').siblingPolicy, 'allow');
+    assert.equal(quirksFor('1.0.8').siblingPolicy, 'reject');
+  });
+});
