@@ -158,6 +158,13 @@ export const REQUIREMENTS = [
     sources: ['RFC 6749 §10.10, §10.12', 'MCP 2025-11-25 security best practices §2.1.5', 'OAuth 2.1 §4.1.1'],
   },
   {
+    id: 'FLOW-04',
+    family: 'FLOW',
+    level: 'MUST',
+    statement: 'redirect_uri is the registered callback, byte for byte, and identical in the authorization and token requests.',
+    sources: ['RFC 6749 §4.1.3, §10.6', 'RFC 9700 §2.1 (exact string matching)', 'MCP 2025-11-25 security best practices §2.1.5'],
+  },
+  {
     id: 'FLOW-05',
     family: 'FLOW',
     level: 'MUST',

@@ -67,6 +67,27 @@ test('FLOW-03 state is unique, at least 128 bits, and carries no readable gatewa
   }
 });
 
+test('FLOW-04 redirect_uri is the registered callback, identical in the authorization and token requests', req('FLOW-04'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  // Look only at what the gateway sent: a strict IdP refuses a mismatch, so the flow itself may fail.
+  await authorize(harness, alice, upstream).catch((e: unknown) => evidence.add('flow', String(e)));
+  const log = harness.idp.log();
+  const request = authorizeRequests(log, upstream.clientId)[0];
+  const exchange = log.find((e) => e.kind === 'token:authorization_code' && e.clientId === upstream.clientId);
+  evidence.add('redirectUri', {
+    registered: harness.target.redirectUri,
+    authorize: request?.params['redirect_uri'],
+    token: exchange?.params['redirect_uri'],
+    tokenOutcome: exchange?.outcome,
+  });
+  expect(request?.params['redirect_uri'], 'redirect_uri in the authorization request').toBe(harness.target.redirectUri);
+  expect(exchange?.params['redirect_uri'], 'redirect_uri in the token request').toBe(harness.target.redirectUri);
+});
+
 test('FLOW-05 the authorization and token requests name the MCP server as resource', req('FLOW-05'), async ({ harness, alice, upstream, evidence }) => {
   await authorize(harness, alice, upstream);
   const log = harness.idp.log();

@@ -71,6 +71,9 @@ export const createContextForgeTarget: TargetFactory = async (options) => {
   let origin: string;
   let api: ContextForgeApi;
   let alice: GatewayUser;
+  /** Secrets to keep out of logs and error messages; grows with client secrets and created passwords. */
+  const attachSecrets: string[] = [];
+  let remember: (secret: string) => void = (secret) => attachSecrets.push(secret);
   if (parsed.mode === 'managed') {
     const install = await ensureContextForge(parsed.settings.version);
     running = await startContextForge({
@@ -80,13 +83,15 @@ export const createContextForgeTarget: TargetFactory = async (options) => {
       ...(parsed.settings.extraEnv ? { extraEnv: parsed.settings.extraEnv } : {}),
     });
     origin = running.origin;
-    const secrets = running.secrets;
-    api = new ContextForgeApi(running.baseUrl, () => secrets);
+    const live = running;
+    api = new ContextForgeApi(running.baseUrl, () => live.secrets);
+    remember = (secret) => live.addSecret(secret);
     alice = { key: 'alice', login: running.admin.email, password: running.admin.password, idpUsername: 'alice' };
   } else {
     const s = parsed.settings;
     origin = new URL(s.baseUrl).origin;
-    api = new ContextForgeApi(new URL(s.apiBaseUrl ?? s.baseUrl).origin, () => [s.admin.password, ...(s.bob ? [s.bob.password] : [])]);
+    attachSecrets.push(s.admin.password, ...(s.bob ? [s.bob.password] : []));
+    api = new ContextForgeApi(new URL(s.apiBaseUrl ?? s.baseUrl).origin, () => attachSecrets);
     alice = { key: 'alice', login: s.admin.email, password: s.admin.password, idpUsername: 'alice' };
   }
 
@@ -100,10 +105,11 @@ export const createContextForgeTarget: TargetFactory = async (options) => {
       password: bobCredentials?.password ?? strongPassword(),
       idpUsername: 'bob',
     };
+    remember(bob.password);
     if (!bobCredentials) {
       await api.createUser(aliceToken, { email: bob.login, password: bob.password, fullName: 'Bob Admin', isAdmin: true });
     }
-    const target = new ContextForgeTarget({ origin, api, running, users: { alice, bob }, reportedVersion });
+    const target = new ContextForgeTarget({ origin, api, running, users: { alice, bob }, reportedVersion, remember });
     // Fail at start, not in the first spec, when bob exists with other credentials.
     await target.apiToken(bob);
     return target;
@@ -119,6 +125,7 @@ interface ContextForgeTargetInit {
   running: RunningContextForge | undefined;
   users: Record<GatewayUser['key'], GatewayUser>;
   reportedVersion: string;
+  remember: (secret: string) => void;
 }
 
 class ContextForgeTarget implements Target {
@@ -133,6 +140,7 @@ class ContextForgeTarget implements Target {
   readonly #api: ContextForgeApi;
   readonly #running: RunningContextForge | undefined;
   readonly #reportedVersion: string;
+  readonly #remember: (secret: string) => void;
   readonly #quirks: ContextForgeQuirks;
   readonly #tokens = new Map<GatewayUser['key'], string>();
   /** Response of the last table Fetch Tools click, per page and gateway, for the outcome read. */
@@ -145,6 +153,7 @@ class ContextForgeTarget implements Target {
     this.#api = init.api;
     this.#running = init.running;
     this.#reportedVersion = init.reportedVersion;
+    this.#remember = init.remember;
     this.#quirks = quirksFor(init.reportedVersion);
   }
 
@@ -165,6 +174,7 @@ class ContextForgeTarget implements Target {
   }
 
   async registerGateway(registration: UpstreamRegistration): Promise<RegisteredGateway> {
+    this.#remember(registration.clientSecret);
     return this.#api.registerOAuthGateway(await this.apiToken(this.users.alice), {
       name: registration.name,
       url: registration.mcpUrl,

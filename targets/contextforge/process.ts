@@ -4,13 +4,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { redactText } from '../../lib/secrets.js';
+import { redactLogLine } from './log-redaction.js';
 import { contextForgeEnv, newRunSecrets, secretValues } from './config.js';
 import type { ContextForgeInstall } from './install.js';
 
@@ -37,7 +37,11 @@ export interface RunningContextForge {
   readonly admin: { email: string; password: string };
   /** Every generated secret, for redaction by the caller. */
   readonly secrets: readonly string[];
+  /** Adds a secret (a client secret, a password) to be scrubbed from the log from now on. */
+  addSecret(secret: string): void;
   readonly pid: number;
+  /** The fresh working directory (SQLite file inside); removed by stop(). */
+  readonly runDir: string;
   stop(): Promise<void>;
 }
 
@@ -66,6 +70,7 @@ async function startOnce(options: StartContextForgeOptions, port: number): Promi
   const baseUrl = `http://127.0.0.1:${port}`;
   const adminEmail = options.adminEmail ?? 'alice@example.com';
   const secrets = newRunSecrets();
+  // Grows when the adapter learns more secrets (client secrets, passwords of users it creates).
   const known = secretValues(secrets);
   const runDir = await mkdtemp(join(tmpdir(), 'cf-run-'));
   const env = contextForgeEnv({ origin, port, runDir, adminEmail, secrets, extra: options.extraEnv ?? {} });
@@ -74,7 +79,7 @@ async function startOnce(options: StartContextForgeOptions, port: number): Promi
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const tail: string[] = [];
   const write = (line: string): void => {
-    const clean = redactText(line, known);
+    const clean = redactLogLine(line, known);
     tail.push(clean);
     if (tail.length > 30) tail.shift();
     log.write(`${clean}\n`);
@@ -88,17 +93,20 @@ async function startOnce(options: StartContextForgeOptions, port: number): Promi
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  track(child);
+  track(child, runDir);
   createInterface({ input: child.stdout! }).on('line', write);
   createInterface({ input: child.stderr! }).on('line', write);
   const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as string | null }));
 
-  const stop = async (): Promise<void> => {
-    await stopGroup(child, exited);
-    untrack(child);
-    await new Promise<void>((resolve) => log.end(resolve));
-    await rm(runDir, { recursive: true, force: true });
-  };
+  let stopping: Promise<void> | undefined;
+  // Idempotent: a second stop() must not signal a process group id that may since have been reused.
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await stopGroup(child, exited);
+      untrack(child);
+      await new Promise<void>((resolve) => log.end(resolve));
+      await rm(runDir, { recursive: true, force: true });
+    })());
 
   try {
     await waitHealthy(baseUrl, exited, options.startTimeoutMs ?? 120_000);
@@ -115,7 +123,11 @@ async function startOnce(options: StartContextForgeOptions, port: number): Promi
     port,
     admin: { email: adminEmail, password: secrets.adminPassword },
     secrets: known,
+    addSecret: (secret: string) => {
+      if (secret.length > 0 && !known.includes(secret)) known.push(secret);
+    },
     pid: child.pid ?? -1,
+    runDir,
     stop,
   };
 }
@@ -149,15 +161,33 @@ async function waitHealthy(
 
 /** SIGTERM to the whole group, SIGKILL after a bound. */
 async function stopGroup(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  signalGroup(child.pid, 'SIGTERM');
-  const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), STOP_GRACE_MS).unref());
-  if ((await Promise.race([exited.then(() => 'exited' as const), timer])) === 'timeout') {
-    signalGroup(child.pid, 'SIGKILL');
-    await exited;
+  if (child.pid === undefined) return;
+  if (child.exitCode === null && child.signalCode === null) {
+    signalGroup(child.pid, 'SIGTERM');
+    const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), STOP_GRACE_MS).unref());
+    if ((await Promise.race([exited.then(() => 'exited' as const), timer])) === 'timeout') {
+      signalGroup(child.pid, 'SIGKILL');
+      await exited;
+    }
   }
   // Children uvicorn may have left behind in the group.
   signalGroup(child.pid, 'SIGKILL');
+  await groupGone(child.pid);
+}
+
+/**
+ * SIGKILL is delivered asynchronously and the kernel offers no event for "group empty", so this is a
+ * bounded poll (2 s): stop() must not return while a member still holds the port or the run folder.
+ */
+async function groupGone(pgid: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return; // ESRCH: no process left in the group
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -168,12 +198,12 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Processes still running, killed if the harness itself exits or is interrupted. */
-const live = new Set<ChildProcess>();
+/** Processes still running (with their run folders), killed and removed if the harness itself exits or is interrupted. */
+const live = new Map<ChildProcess, string>();
 let hooksInstalled = false;
 
-function track(child: ChildProcess): void {
-  live.add(child);
+function track(child: ChildProcess, runDir: string): void {
+  live.set(child, runDir);
   if (hooksInstalled) return;
   hooksInstalled = true;
   process.on('exit', killAllNow);
@@ -193,8 +223,10 @@ function untrack(child: ChildProcess): void {
 }
 
 function killAllNow(): void {
-  for (const child of live) {
+  for (const [child, runDir] of live) {
     if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+    // Synchronous: nothing asynchronous runs any more in an 'exit' handler.
+    rmSync(runDir, { recursive: true, force: true });
   }
   live.clear();
 }

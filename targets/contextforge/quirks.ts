@@ -8,9 +8,9 @@ import { compareContextForgeVersions } from './versions.js';
 
 export interface ContextForgeQuirks {
   /**
-   * Fetch-tools CSRF check (Origin must be APP_DOMAIN, cookie `mcpgateway_csrf_token` must equal
-   * `X-CSRF-Token`) exists from 1.0.1. Before it, any same-site page carrying the Lax session cookie is
-   * accepted, i.e. the sibling is allowed.
+   * The declared policy: ContextForge's fetch-tools CSRF check (from 1.0.1) requires Origin = APP_DOMAIN,
+   * i.e. it rejects same-site siblings. Releases before it have no check at all; that is not a different
+   * policy but the defect XSITE-06 exists to find, so they declare the same policy and carry a baseline entry.
    */
   siblingPolicy: SiblingPolicy;
   /** The pages send `Accept: application/json` and `X-CSRF-Token` (from the CSRF cookie). rc1 sends neither (rc2 added them). */
@@ -26,7 +26,7 @@ export function pypiVersionOf(reported: string): string {
 export function quirksFor(version: string): ContextForgeQuirks {
   const v = pypiVersionOf(version);
   return {
-    siblingPolicy: compareContextForgeVersions(v, '1.0.1') >= 0 ? 'reject' : 'allow',
+    siblingPolicy: 'reject',
     pagesSendCsrfHeader: compareContextForgeVersions(v, '1.0.0rc2') >= 0,
   };
 }

@@ -97,6 +97,11 @@ export const FAULT_MODES = [
     detectedBy: ['FLOW-03'],
   },
   {
+    mode: 'redirect-uri-inconsistent',
+    bug: 'The token request sends a differently spelled redirect_uri (a trailing slash) than the authorization request.',
+    detectedBy: ['FLOW-04'],
+  },
+  {
     mode: 'resource-missing',
     bug: 'The authorization and token requests omit the RFC 8707 resource parameter.',
     detectedBy: ['FLOW-05'],

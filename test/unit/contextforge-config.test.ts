@@ -97,10 +97,10 @@ describe('per-release quirks', () => {
     assert.equal(pypiVersionOf('1.0.7'), '1.0.7');
   });
 
-  it('rc1 has no fetch-tools CSRF (sibling allowed); 1.0.1+ checks Origin and the CSRF header', () => {
-    assert.deepEqual(quirksFor('1.0.0-RC-1'), { siblingPolicy: 'allow', pagesSendCsrfHeader: false });
+  it('every release declares the sibling policy reject; the pages send the CSRF header from rc2', () => {
+    assert.deepEqual(quirksFor('1.0.0-RC-1'), { siblingPolicy: 'reject', pagesSendCsrfHeader: false });
     assert.deepEqual(quirksFor('1.0.7'), { siblingPolicy: 'reject', pagesSendCsrfHeader: true });
-    assert.equal(quirksFor('1.0.0').siblingPolicy, 'allow');
+    assert.equal(quirksFor('1.0.0').siblingPolicy, 'reject');
     assert.equal(quirksFor('1.0.8').siblingPolicy, 'reject');
   });
 });

@@ -3,11 +3,15 @@
  * server) so the test runs in well under a second: health wait, redacted log, group stop, start failure.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { redactLogLine } from '../../targets/contextforge/log-redaction.js';
 import { startContextForge } from '../../targets/contextforge/process.js';
 import type { ContextForgeInstall } from '../../targets/contextforge/install.js';
 import { findPython } from '../../targets/contextforge/python.js';
@@ -42,6 +46,20 @@ function alive(pid: number): boolean {
   }
 }
 
+describe('redactLogLine', () => {
+  it('hashes the callback code and state of access-log lines, known secrets, bearer tokens', () => {
+    const line =
+      '{"message": "127.0.0.1:45296 - \\"GET /oauth/callback?code=tvbEzbttpFB7dOv-y9g_y6jKQOe3&state=x_pJZOWFrzoQ&iss=http%3A%2F%2F127.0.0.1 HTTP/1.1\\" 200"} ' +
+      'client secret s3cr3t-client-value Authorization: Bearer abcdefghijklmnop';
+    const out = redactLogLine(line, ['s3cr3t-client-value']);
+    for (const secret of ['tvbEzbttpFB7dOv-y9g_y6jKQOe3', 'x_pJZOWFrzoQ', 's3cr3t-client-value', 'abcdefghijklmnop']) {
+      assert.ok(!out.includes(secret), `${secret} removed`);
+    }
+    assert.match(out, /code=sha256:[0-9a-f]{16}&state=sha256:[0-9a-f]{16}&iss=http%3A%2F%2F127\.0\.0\.1 /);
+    assert.equal(redactLogLine('GET /health 200', []), 'GET /health 200');
+  });
+});
+
 describe('startContextForge (stand-in server)', () => {
   let dir: string;
   let install: ContextForgeInstall;
@@ -63,6 +81,7 @@ describe('startContextForge (stand-in server)', () => {
     const running = await startContextForge({ install, logFile });
     assert.match(running.origin, /^http:\/\/gateway\.localhost:\d+$/);
     assert.equal(running.baseUrl, `http://127.0.0.1:${running.port}`);
+    running.addSecret('late-client-secret-value');
     const health = await fetch(`${running.baseUrl}/health`);
     assert.equal(health.status, 200);
     await running.stop();
@@ -77,6 +96,28 @@ describe('startContextForge (stand-in server)', () => {
     assert.equal(alive(grandchild), false, 'grandchild killed with the group');
     await assert.rejects(fetch(`${running.baseUrl}/health`));
   });
+
+  for (const how of ['exit', 'SIGINT'] as const) {
+    it(`kills the server and removes its folder when the harness ${how === 'exit' ? 'exits' : 'gets SIGINT'} without stop()`, async () => {
+      const script = join(dir, `harness-${how}.mts`);
+      await writeFile(
+        script,
+        `import { startContextForge } from ${JSON.stringify(join(process.cwd(), 'targets/contextforge/process.ts'))};\n` +
+          `const r = await startContextForge({ install: ${JSON.stringify(install)}, logFile: ${JSON.stringify(join(dir, `${how}.log`))} });\n` +
+          `console.log(JSON.stringify({ pid: r.pid, runDir: r.runDir }));\n` +
+          (how === 'exit' ? 'process.exit(0);\n' : 'setInterval(() => undefined, 1000);\n'),
+      );
+      const harness = spawn(process.execPath, ['--import', 'tsx', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+      const [line] = (await once(createInterface({ input: harness.stdout }), 'line')) as [string];
+      const started = JSON.parse(line) as { pid: number; runDir: string };
+      assert.ok(alive(started.pid), 'server running');
+      if (how === 'SIGINT') harness.kill('SIGINT');
+      const [code, signal] = (await once(harness, 'exit')) as [number | null, string | null];
+      assert.ok(how === 'exit' ? code === 0 : signal === 'SIGINT', `harness ended by ${how}: code ${code} signal ${signal}`);
+      assert.equal(alive(started.pid), false, 'server killed');
+      assert.equal(existsSync(started.runDir), false, 'run folder removed');
+    });
+  }
 
   it('fails with one line naming the reason when the server exits at start', async () => {
     await assert.rejects(

@@ -642,6 +642,13 @@ describe('fault modes flip exactly their behaviour', () => {
     assert.equal(idp.calls.at(-1)?.params['resource'], undefined);
   });
 
+  test('redirect-uri-inconsistent: the token request spells redirect_uri differently', async () => {
+    const w = await track(world('redirect-uri-inconsistent', idp, mcp));
+    const { authorizeUrl } = await completeAuthorization(w, w.alice);
+    const sent = idp.calls.at(-1)?.params['redirect_uri'];
+    assert.equal(sent, `${authorizeUrl.searchParams.get('redirect_uri')}/`);
+  });
+
   test('state-unchecked: a callback without state completes the newest pending authorization', async () => {
     const w = await track(world('state-unchecked', idp, mcp));
     await w.gw.authorize(w.alice, w.gatewayId);

@@ -57,7 +57,9 @@ export function exchangeCode(
   redirectUri: string,
   faults: FaultFlags,
 ): Promise<TokenResult> {
-  const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri });
+  // The fault: a "normalised" redirect URI (trailing slash) that no longer matches the authorize request.
+  const sentRedirectUri = faults['redirect-uri-inconsistent'] ? `${redirectUri}/` : redirectUri;
+  const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: sentRedirectUri });
   if (verifier !== null) form.set('code_verifier', verifier);
   if (!faults['resource-missing']) form.set('resource', gateway.resource);
   return tokenRequest(gateway, form);
