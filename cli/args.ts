@@ -11,7 +11,18 @@ export interface ParsedArgs {
   playwrightArgs: string[];
 }
 
-const OWN_OPTIONS = ['--target', '--fault', '--harness-fault', '--target-version', '--base-url', '--login', '--password', '--second-login', '--second-password'] as const;
+const OWN_OPTIONS = [
+  '--target',
+  '--fault',
+  '--harness-fault',
+  '--target-version',
+  '--base-url',
+  '--api-base-url',
+  '--login',
+  '--password',
+  '--second-login',
+  '--second-password',
+] as const;
 type OwnOption = (typeof OWN_OPTIONS)[number];
 
 const OptionsSchema = z
@@ -21,6 +32,7 @@ const OptionsSchema = z
     '--harness-fault': z.enum(HARNESS_FAULTS, { error: `--harness-fault must be one of: ${HARNESS_FAULTS.join(', ')}` }).optional(),
     '--target-version': z.string().regex(/^[0-9A-Za-z.+-]+$/, '--target-version looks wrong').optional(),
     '--base-url': z.url({ error: '--base-url must be an absolute URL, e.g. http://gateway.localhost:4444' }).optional(),
+    '--api-base-url': z.url({ error: '--api-base-url must be an absolute URL, e.g. http://127.0.0.1:4444' }).optional(),
     '--login': z.string().optional(),
     '--password': z.string().optional(),
     '--second-login': z.string().optional(),
@@ -61,11 +73,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const o = parsed.data;
   const settings: Record<string, unknown> = {};
   if (o['--target-version']) settings['version'] = o['--target-version'];
+  // Attach mode: the browser origin, where Node reaches the same server (Node cannot resolve *.localhost),
+  // an admin account, and optionally a second account (else the adapter creates one).
   if (o['--base-url']) settings['baseUrl'] = o['--base-url'];
-  if (o['--login']) settings['login'] = o['--login'];
-  if (o['--password']) settings['password'] = o['--password'];
-  if (o['--second-login']) settings['secondLogin'] = o['--second-login'];
-  if (o['--second-password']) settings['secondPassword'] = o['--second-password'];
+  if (o['--api-base-url']) settings['apiBaseUrl'] = o['--api-base-url'];
+  if (o['--login'] && o['--password']) settings['admin'] = { email: o['--login'], password: o['--password'] };
+  if (o['--second-login'] && o['--second-password']) settings['bob'] = { email: o['--second-login'], password: o['--second-password'] };
   const fault = o['--fault'] ?? null;
   const id = [o['--target'], o['--target-version'], fault, o['--harness-fault']].filter(Boolean).join('@');
   return {

@@ -11,9 +11,16 @@ export async function preflight(plan: RunSpec[]): Promise<void> {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run "npm run bootstrap" (installs Debian's chromium), or set CHROMIUM_PATH`);
   }
   for (const run of plan) {
-    const baseUrl = run.settings['baseUrl'];
-    if (typeof baseUrl === 'string') await assertReachable(baseUrl);
+    const baseUrl = run.settings['apiBaseUrl'] ?? run.settings['baseUrl'];
+    if (typeof baseUrl === 'string') await assertReachable(nodeReachable(baseUrl));
   }
+}
+
+/** Node cannot resolve `*.localhost` (Chromium can): dial loopback for those. */
+function nodeReachable(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.hostname.endsWith('.localhost')) parsed.hostname = '127.0.0.1';
+  return parsed.href;
 }
 
 async function assertReachable(baseUrl: string): Promise<void> {

@@ -2,7 +2,7 @@
  * The one interface specs use to drive a gateway. Specs never look past it: everything that differs
  * between gateways (login form, API paths, button selectors, UI generations) lives in an adapter.
  */
-import type { Page, Request } from '@playwright/test';
+import type { BrowserContext, Page, Request } from '@playwright/test';
 
 /** A gateway account used by the specs. `idpUsername` is who this person signs in as at the IdP. */
 export interface GatewayUser {
@@ -68,6 +68,13 @@ export interface Target {
   readonly users: Readonly<Record<GatewayUser['key'], GatewayUser>>;
   /** Name of the session cookie (for attribute checks and leak scans). */
   readonly sessionCookieName: string;
+
+  /**
+   * Called for every new browser context before its first page, e.g. to serve the admin UI's CDN
+   * scripts from local copies. The harness has already blocked (and reports through `reportBlocked`)
+   * every request that would leave the machine; an adapter that aborts one itself reports it too.
+   */
+  prepareContext(context: BrowserContext, reportBlocked: (url: string) => void): Promise<void>;
 
   /** Logs the user in through the gateway's real login form; resolves once the admin UI is loaded. */
   login(page: Page, user: GatewayUser): Promise<void>;

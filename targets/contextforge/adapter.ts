@@ -6,7 +6,7 @@
  * while his OAuth token row stays separate (tokens are stored per gateway and user email).
  */
 import { join } from 'node:path';
-import type { Page, Request } from '@playwright/test';
+import type { BrowserContext, Page, Request } from '@playwright/test';
 import { z } from 'zod';
 import type {
   FetchToolsOutcome,
@@ -22,6 +22,7 @@ import { strongPassword } from './config.js';
 import { ensureContextForge } from './install.js';
 import { startContextForge, type RunningContextForge } from './process.js';
 import { quirksFor, type ContextForgeQuirks } from './quirks.js';
+import { routeOfflineAssets } from './offline-assets.js';
 import { callbackOutcome, clickAuthorize, clickCallbackFetch, clickTableFetch, loginThroughForm, openGatewayRow, tableOutcome, type TableClickResult } from './ui.js';
 
 const hostName = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a lower-case host name');
@@ -159,6 +160,11 @@ class ContextForgeTarget implements Target {
 
   describe(): TargetDescription {
     return { name: 'contextforge', version: this.#reportedVersion, faultMode: null, siblingPolicy: this.#quirks.siblingPolicy };
+  }
+
+  /** Older releases load admin UI scripts from public CDNs: serve local npm copies of the same versions. */
+  async prepareContext(context: BrowserContext, reportBlocked: (url: string) => void): Promise<void> {
+    await routeOfflineAssets(context, reportBlocked);
   }
 
   async login(page: Page, user: GatewayUser): Promise<void> {

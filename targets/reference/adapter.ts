@@ -88,6 +88,9 @@ class ReferenceTarget implements Target {
     return { name: 'reference', version: this.#version, faultMode: this.#faultMode, siblingPolicy: 'reject' };
   }
 
+  /** The reference gateway loads nothing from outside; the harness's blocking is all it needs. */
+  async prepareContext(): Promise<void> {}
+
   async login(page: Page, user: GatewayUser): Promise<void> {
     await page.goto(`${this.origin}/login`);
     await page.locator('input[name=username]').fill(user.login);

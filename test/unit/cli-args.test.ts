@@ -28,5 +28,5 @@ test('bad input is one readable line', () => {
 test('contextforge by version, and attached to a running gateway', () => {
   assert.deepEqual(parseArgs(['--target', 'contextforge', '--target-version', '1.0.0rc1']).plan[0]?.settings, { version: '1.0.0rc1' });
   const attached = parseArgs(['--target=contextforge', '--base-url', 'http://gateway.localhost:4444', '--login', 'a@example.com', '--password', 'pw']);
-  assert.deepEqual(attached.plan[0]?.settings, { baseUrl: 'http://gateway.localhost:4444', login: 'a@example.com', password: 'pw' });
+  assert.deepEqual(attached.plan[0]?.settings, { baseUrl: 'http://gateway.localhost:4444', admin: { email: 'a@example.com', password: 'pw' } });
 });
