@@ -3,16 +3,8 @@
  * resources), every interpolated value escaped. Selectors the browser helpers rely on: input[name=username],
  * input[name=password], button[type=submit] "Sign in"; buttons "Allow" and "Deny".
  */
+import { escapeHtml } from '../lib/html.js';
 import { ENDPOINT_PATHS } from './endpoints.js';
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
 
 function layout(title: string, body: string): string {
   return `<!doctype html>

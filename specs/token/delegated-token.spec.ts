@@ -2,12 +2,31 @@
  * What the MCP server receives: the token the IdP issued for this user and this resource, to this
  * gateway — never the gateway's own credentials, the caller's bearer, or browser cookies.
  */
-import { test, expect, req } from '../../fixtures/index.js';
+import { test, expect, req, type Actor, type Harness, type Upstream } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
 import { pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { cookieHeaderFor } from '../../fixtures/forgery.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
 import { hashSecret } from '../../lib/secrets.js';
+
+/**
+ * Makes the gateway call the MCP server for alice both ways a gateway offers: the callback page's button
+ * (cookie session) and its API (alice's bearer token). Either may fail — that is SESSION-01's business —
+ * as long as one of them reaches the MCP server, whose records the TOKEN specs then judge.
+ */
+async function triggerUpstreamCalls(
+  harness: Harness,
+  alice: Actor,
+  upstream: Upstream,
+): Promise<{ callback: string; api: number; apiToken: string }> {
+  const callback = await pressFetchTools(harness, alice.page, upstream, 'callback').then(
+    (exchange) => String(exchange.status),
+    (error: unknown) => String(error),
+  );
+  const apiToken = await harness.target.apiToken(alice.user);
+  const api = await rawRequest(harness.target.fetchToolsUrl(upstream.gateway), { method: 'POST', headers: { authorization: `Bearer ${apiToken}` } });
+  return { callback, api: api.status, apiToken };
+}
 
 test('TOKEN-01 the MCP server receives the token the IdP issued to this gateway for this user and resource', req('TOKEN-01'), async ({
   harness,
@@ -16,7 +35,9 @@ test('TOKEN-01 the MCP server receives the token the IdP issued to this gateway 
   evidence,
 }) => {
   await authorize(harness, alice, upstream);
-  await pressFetchTools(harness, alice.page, upstream, 'callback');
+  const triggers = await triggerUpstreamCalls(harness, alice, upstream);
+  evidence.secret(triggers.apiToken);
+  evidence.add('triggers', { callback: triggers.callback, api: triggers.api });
   const calls = upstream.mcp.calls();
   const issued = new Map(harness.idp.issuedTokens().map((t) => [t.tokenHash, t]));
   const report = calls.map((c) => {
@@ -48,17 +69,15 @@ test("TOKEN-02 the MCP server never receives the gateway's session token, the ca
 }) => {
   const { target } = harness;
   await authorize(harness, alice, upstream);
-  await pressFetchTools(harness, alice.page, upstream, 'callback');
-  const apiToken = await target.apiToken(alice.user);
-  evidence.secret(apiToken);
-  const viaApi = await rawRequest(target.fetchToolsUrl(upstream.gateway), { method: 'POST', headers: { authorization: `Bearer ${apiToken}` } });
-  const gatewaySecrets = new Map<string, string>([[hashSecret(apiToken), "the caller's API bearer token"]]);
+  const triggers = await triggerUpstreamCalls(harness, alice, upstream);
+  evidence.secret(triggers.apiToken);
+  const gatewaySecrets = new Map<string, string>([[hashSecret(triggers.apiToken), "the caller's API bearer token"]]);
   for (const cookie of (await cookieHeaderFor(alice.context, target.origin)).split('; ')) {
     const [name = '', ...value] = cookie.split('=');
     if (value.length > 0) gatewaySecrets.set(hashSecret(value.join('=')), `the browser cookie ${name}`);
   }
   const calls = upstream.mcp.calls();
-  evidence.add('apiFetchTools', { status: viaApi.status });
+  evidence.add('triggers', { callback: triggers.callback, api: triggers.api });
   evidence.add('mcpCalls', calls.map((c) => ({ rpcMethod: c.rpcMethod, tokenHash: c.tokenHash, hadCookie: c.hadCookie, accepted: c.accepted })));
   expect(calls.length, 'requests the MCP server received').toBeGreaterThan(0);
   for (const call of calls) {

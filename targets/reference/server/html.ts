@@ -3,20 +3,15 @@
  * `SafeHtml` (built by this same tag). Reflected values (callback error, state, names) can never become markup.
  */
 
+import { escapeHtml } from '../../../lib/html.js';
+
+export { escapeHtml };
+
 export class SafeHtml {
   constructor(readonly value: string) {}
   toString(): string {
     return this.value;
   }
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
 }
 
 type Interpolation = SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
