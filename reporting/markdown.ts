@@ -33,8 +33,8 @@ function describeTarget(target: unknown): string {
 }
 
 function detail(r: RequirementResult): string {
-  if (r.status === 'expected-failure') return r.expectedFailureNote ?? '';
   const failing = r.tests.find((t) => t.error);
+  if (r.status === 'expected-failure') return `baseline: ${r.expectedFailureNote ?? ''} — this run: ${failing?.error ?? '(no error text)'}`;
   if (failing?.error) return failing.error;
   return r.tests.map((t) => t.title).join('; ');
 }
