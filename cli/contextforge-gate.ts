@@ -1,7 +1,7 @@
 /**
- * `npm run test:contextforge`: the CI gate on a real gateway. Runs the whole suite against ContextForge
- * 1.0.0rc1 (the release with the original bug) and a later release, each judged against its own
- * baseline, and then asserts the one verdict this project exists for: rc1 fails SESSION-01 with the 401
+ * `npm run test:contextforge`: the CI gate on a real gateway. Runs the gate requirements (below) against
+ * ContextForge 1.0.0rc1 (the release with the original bug) and a later release, each judged against its
+ * own baseline, and then asserts the one verdict this project exists for: rc1 fails SESSION-01 with the 401
  * as evidence, the later release passes it.
  */
 import path from 'node:path';
