@@ -9,8 +9,13 @@ export interface FaultMode {
   mode: string;
   /** What the gateway does wrong, in one sentence. */
   bug: string;
-  /** Requirement IDs that must fail against this mode. Others may fail too (collateral), and are reported. */
+  /** Requirement IDs meant to catch this mode (the selftest's quick run runs only these). */
   detectedBy: readonly string[];
+  /**
+   * Requirements that also fail against this mode in a full run (collateral), pinned: the full selftest
+   * fails when the observed failure set differs from `detectedBy` + `alsoFails` in either direction.
+   */
+  alsoFails?: readonly string[];
 }
 
 export const FAULT_MODES = [
