@@ -2,7 +2,8 @@
  * Playwright configuration. The projects come from the run plan (config/run-plan.ts): for each target
  * run, an `<id>:env` project with the environment self-checks and an `<id>` project with every other
  * spec, which only runs if the self-checks passed — a broken environment is reported as invalid, never
- * as a pass or a gateway failure.
+ * as a pass or a gateway failure. Retries stay off; if someone turns them on, the reporter keeps every
+ * attempt and a test that failed once is failed.
  */
 import path from 'node:path';
 import { defineConfig, type PlaywrightTestProject } from '@playwright/test';
@@ -22,13 +23,13 @@ function onlyRequirements(ids: string[]): RegExp | undefined {
 
 const projects: PlaywrightTestProject<{ runSpec: RunSpec }>[] = plan.flatMap((run) => {
   const only = onlyRequirements(run.only);
-  // A limited run keeps the topology check (every verdict depends on it) plus the ENV checks it names.
-  const envChecks = onlyRequirements(['ENV-01', ...run.only.filter((id) => id.startsWith('ENV-') && id !== 'ENV-01')]);
   return [
     {
+      // Every ENV self-check runs, whatever the run is limited to: every verdict depends on all of them.
+      // Playwright's own filters (--grep, file arguments) do not reach a dependency project; the CLI
+      // refuses --no-deps, --project and the other options that would drop it.
       name: `${run.id}:env`,
       testMatch: /specs[\\/]env[\\/].*\.spec\.ts$/,
-      ...(only && envChecks ? { grep: envChecks } : {}),
       use: { runSpec: run },
     },
     {

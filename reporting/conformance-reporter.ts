@@ -1,18 +1,30 @@
 /**
  * Playwright reporter that turns test results into the conformance report: `conformance.json` (for
  * machines) and `conformance.md` (for people), one section per target run, requirements grouped by
- * family. It also decides the run's exit status: MUST failures, stale baseline entries and an invalid
- * environment fail it; SHOULD failures are warnings.
+ * family. It also decides the run's exit status from the verdicts (see reporting/results.ts for the
+ * rules and their precedence); it never turns Playwright's failure into a pass unless the report accounts
+ * for every failure.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { readRunPlan, reportDir } from '../config/run-plan.js';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
+import { PARTIAL_ENV, readRunPlan, reportDir, type RunSpec } from '../config/run-plan.js';
+import { decodeExpectation, EXPECTATION_ANNOTATION } from '../config/baseline.js';
 import { redactText } from '../lib/secrets.js';
 import { EVIDENCE_ATTACHMENT } from '../fixtures/evidence.js';
 import { requirementOf } from '../fixtures/requirement.js';
 import { TARGET_ANNOTATION } from '../fixtures/target-annotation.js';
-import { buildRunReport, isPassingVerdict, type RunReport, type TestRecord } from './results.js';
+import {
+  buildRunReport,
+  isPassingVerdict,
+  REQUIREMENT_STATUSES,
+  RUN_VERDICTS,
+  unaccountedPlaywrightFailure,
+  worstVerdict,
+  type PlannedTest,
+  type RunReport,
+  type TestRecord,
+} from './results.js';
 import { renderMarkdown } from './markdown.js';
 
 const SUITE_NAME = 'mcp-gateway-conformance';
@@ -27,26 +39,49 @@ function runIdOf(projectName: string): string {
   return projectName.replace(/:env$/, '');
 }
 
-function firstLines(text: string, lines = 6): string {
-  return text.split('\n').slice(0, lines).join('\n');
+/** Playwright colours messages; strip ANSI escapes before matching or writing them, and hash anything secret-shaped. */
+function cleanError(text: string): string {
+  return redactText(text.replace(/\u001b\[[0-9;]*m/g, '')).trim();
+}
+
+function errorText(errors: readonly TestError[]): string {
+  return errors.map((e) => e.message ?? e.value ?? '').join('\n');
 }
 
 export default class ConformanceReporter implements Reporter {
   private readonly records: TestRecord[] = [];
+  private readonly planned: PlannedTest[] = [];
+  private readonly globalErrors: string[] = [];
   private readonly targets = new Map<string, unknown>();
   private startedAt = new Date();
+  private shard: string | undefined;
   private readonly version = suiteVersion();
 
-  onBegin(_config: FullConfig, _suite: Suite): void {
+  onBegin(config: FullConfig, suite: Suite): void {
     this.startedAt = new Date();
+    if (config.shard) this.shard = `shard ${config.shard.current} of ${config.shard.total}`;
+    for (const test of suite.allTests()) {
+      this.planned.push({
+        run: runIdOf(test.parent.project()?.name ?? 'unknown'),
+        testId: test.id,
+        requirement: requirementOf(test.annotations),
+        title: test.title,
+      });
+    }
+  }
+
+  /** Errors outside any test (a spec file that fails to load, a crash in global setup): never silently dropped. */
+  onError(error: TestError): void {
+    const where = error.location ? ` (${path.relative(process.cwd(), error.location.file)}:${error.location.line})` : '';
+    this.globalErrors.push(`error outside any test${where}: ${cleanError(errorText([error])).split('\n')[0] ?? ''}`);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
-    // Only the final attempt counts (retries are off, but be exact if someone turns them on).
-    if (result.retry < test.retries && result.status !== 'passed' && result.status !== 'skipped') return;
+    // Every attempt is kept: a retry that passes must not hide a failure.
     const project = test.parent.project()?.name ?? 'unknown';
     const run = runIdOf(project);
-    const targetNote = test.annotations.find((a) => a.type === TARGET_ANNOTATION)?.description;
+    const annotations = [...test.annotations, ...result.annotations];
+    const targetNote = annotations.find((a) => a.type === TARGET_ANNOTATION)?.description;
     if (targetNote && !this.targets.has(run)) this.targets.set(run, JSON.parse(targetNote) as unknown);
     const evidenceAttachment = result.attachments.find((a) => a.name === EVIDENCE_ATTACHMENT && a.body);
     let evidence: unknown;
@@ -57,38 +92,62 @@ export default class ConformanceReporter implements Reporter {
         evidence = evidenceAttachment.body.toString('utf8');
       }
     }
-    const error = result.errors.map((e) => e.message ?? e.value ?? '').join('\n').trim();
+    const error = cleanError(errorText(result.errors));
     this.records.push({
       run,
       project,
+      testId: test.id,
       requirement: requirementOf(test.annotations),
       title: test.title,
+      attempt: result.retry,
       status: result.status,
       expectedStatus: test.expectedStatus,
       durationMs: result.duration,
-      // Playwright colours messages; strip ANSI escapes before they go into JSON or Markdown.
-      error: error ? redactText(firstLines(error.replace(/\u001b\[[0-9;]*m/g, ''))) : undefined,
+      error: error || undefined,
       evidence,
-      expectedFailureNote: test.annotations.find((a) => a.type === 'expected-failure')?.description,
+      expectation: decodeExpectation(annotations.find((a) => a.type === EXPECTATION_ANNOTATION)?.description),
     });
   }
 
-  async onEnd(result: FullResult): Promise<{ status?: FullResult["status"] } | undefined> {
-    let plan: { id: string }[] = [];
+  private partialReason(run: RunSpec): string | undefined {
+    const reasons = [
+      run.only.length > 0 ? `limited to ${run.only.join(', ')}` : undefined,
+      process.env[PARTIAL_ENV] || undefined,
+      this.shard,
+    ].filter((r): r is string => r !== undefined);
+    return reasons.length > 0 ? reasons.join('; ') : undefined;
+  }
+
+  async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
+    let plan: RunSpec[];
     try {
       plan = readRunPlan();
     } catch {
-      plan = [...new Set(this.records.map((r) => r.run))].map((id) => ({ id }));
+      plan = [...new Set(this.records.map((r) => r.run))].map((id) => ({ id, target: 'reference', faultMode: null, harnessFault: null, only: [], settings: {} }));
     }
+    const unaccounted = unaccountedPlaywrightFailure(result.status, this.records, this.globalErrors.length);
+    const globalProblems = [...this.globalErrors, ...(unaccounted ? [unaccounted] : [])];
     const runs: RunReport[] = plan.map((run) =>
-      buildRunReport(run.id, this.targets.get(run.id) ?? null, this.records.filter((r) => r.run === run.id)),
+      buildRunReport(
+        run.id,
+        this.targets.get(run.id) ?? null,
+        this.records.filter((r) => r.run === run.id),
+        this.planned.filter((p) => p.run === run.id),
+        { partialReason: this.partialReason(run), globalProblems },
+      ),
     );
+    const passed = runs.length > 0 && runs.every((r) => isPassingVerdict(r.verdict));
     const report = {
       suite: { name: SUITE_NAME, version: this.version },
       startedAt: this.startedAt.toISOString(),
       durationMs: Date.now() - this.startedAt.getTime(),
       playwrightStatus: result.status,
-      passed: runs.every((r) => isPassingVerdict(r.verdict)),
+      verdict: worstVerdict(runs.map((r) => r.verdict)),
+      passed,
+      /** Only a full run claims conformance; a partial one says what it left out. */
+      conformant: passed && runs.every((r) => r.scope === 'full'),
+      verdictPrecedence: RUN_VERDICTS,
+      requirementStatuses: REQUIREMENT_STATUSES,
       runs,
     };
     const dir = reportDir();
@@ -98,13 +157,15 @@ export default class ConformanceReporter implements Reporter {
     for (const run of runs) {
       const s = run.summary;
       process.stdout.write(
-        `conformance ${run.id}: ${run.verdict.toUpperCase()} — ${s.passed} passed, ${s.failed} MUST failed, ${s.warnings} SHOULD failed, ` +
-          `${s.expectedFailures} expected failures, ${s.staleExpectations} stale expectations, ${s.notRun} not run\n`,
+        `conformance ${run.id}: ${run.verdict.toUpperCase()}${run.scope === 'partial' ? ` (partial run: ${run.partialReason})` : ''} — ` +
+          `${s.passed} passed, ${s.failed} MUST failed, ${s.warnings} SHOULD failed, ${s.failedDifferently} failed differently, ` +
+          `${s.expectedFailures} expected failures, ${s.staleExpectations} stale expectations, ${s.notTestable} not testable, ${s.notRun} not run\n`,
       );
+      for (const problem of run.problems) process.stdout.write(`conformance ${run.id}: ${problem}\n`);
     }
     process.stdout.write(`conformance report: ${path.join(dir, 'conformance.md')} (json: ${path.join(dir, 'conformance.json')})\n`);
-    if (result.status === 'passed' || result.status === 'failed') return { status: report.passed ? 'passed' : 'failed' };
-    return undefined;
+    // Playwright's failure becomes a pass only when every run passed, which requires every failure to be accounted for.
+    return { status: passed ? 'passed' : 'failed' };
   }
 
   printsToStdio(): boolean {

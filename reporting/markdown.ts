@@ -1,7 +1,7 @@
 /**
  * The human-readable conformance report: per run, a verdict line, then one table per requirement family.
  */
-import type { RequirementResult, RunReport } from './results.js';
+import type { RequirementResult, RunReport, RunVerdict } from './results.js';
 
 interface ReportLike {
   suite: { name: string; version: string };
@@ -13,14 +13,24 @@ interface ReportLike {
 const STATUS_LABEL: Record<RequirementResult['status'], string> = {
   passed: 'PASS',
   failed: 'FAIL',
+  'failed-differently': 'FAILED DIFFERENTLY (baseline expects another failure)',
   'expected-failure': 'EXPECTED FAIL',
   'stale-expectation': 'STALE (passes, but baseline expects failure)',
+  'not-testable': 'NOT TESTABLE',
   'not-run': 'NOT RUN',
   'not-tested': 'not tested',
 };
 
+const VERDICT_NOTE: Record<RunVerdict, string> = {
+  'invalid-environment': '**Invalid test environment**: an ENV self-check did not pass, so no verdict on the gateway was given.',
+  fail: '**Fail**: the gateway failed a MUST requirement with evidence, or a baseline entry is stale or its failure differs.',
+  inconclusive: '**Inconclusive**: the run could not tell for some requirements (not testable, not run) or checked less than it claims; this is not a pass.',
+  'pass-with-warnings': 'Pass with warnings: only SHOULD requirements failed.',
+  pass: 'Pass.',
+};
+
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').slice(0, 300);
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').slice(0, 400);
 }
 
 function describeTarget(target: unknown): string {
@@ -33,10 +43,13 @@ function describeTarget(target: unknown): string {
 }
 
 function detail(r: RequirementResult): string {
-  const failing = r.tests.find((t) => t.error);
-  if (r.status === 'expected-failure') return `baseline: ${r.expectedFailureNote ?? ''} — this run: ${failing?.error ?? '(no error text)'}`;
-  if (failing?.error) return failing.error;
-  return r.tests.map((t) => t.title).join('; ');
+  const deciding = r.tests.find((t) => t.outcome === r.status && t.error) ?? r.tests.find((t) => t.error);
+  const retries = r.tests.some((t) => t.attempts.length > 1) ? ` (attempts: ${r.tests.map((t) => t.attempts.map((a) => a.status).join('→')).join('; ')})` : '';
+  if (r.status === 'expected-failure' || r.status === 'failed-differently') {
+    return `baseline: ${r.expectedFailureNote ?? ''} — this run: ${deciding?.error ?? '(no error text)'}${retries}`;
+  }
+  if (deciding?.error) return `${deciding.error}${retries}`;
+  return r.tests.map((t) => t.title).join('; ') + retries;
 }
 
 export function renderMarkdown(report: ReportLike): string {
@@ -47,14 +60,16 @@ export function renderMarkdown(report: ReportLike): string {
     const s = run.summary;
     out.push(`## ${run.id}: ${run.verdict.toUpperCase()}`, '');
     out.push(`Target: ${describeTarget(run.target)}.`, '');
+    if (run.scope === 'partial') out.push(`**Partial run** (${run.partialReason ?? 'limited'}): it makes no conformance claim for the requirements it left out.`, '');
     out.push(
-      `${s.passed} passed · ${s.failed} MUST failed · ${s.warnings} SHOULD failed (warnings) · ${s.expectedFailures} expected failures · ` +
-        `${s.staleExpectations} stale expectations · ${s.notRun} not run · ${s.notTested} not tested`,
+      `${s.passed} passed · ${s.failed} MUST failed · ${s.warnings} SHOULD failed (warnings) · ${s.failedDifferently} failed differently · ` +
+        `${s.expectedFailures} expected failures · ${s.staleExpectations} stale expectations · ${s.notTestable} not testable · ` +
+        `${s.notRun} not run · ${s.notTested} not tested`,
       '',
     );
-    if (run.verdict === 'invalid-environment') {
-      out.push('**Invalid test environment**: an ENV self-check failed, so no verdict on the gateway was given.', '');
-    }
+    out.push(VERDICT_NOTE[run.verdict], '');
+    for (const problem of run.problems) out.push(`- ${problem}`);
+    if (run.problems.length > 0) out.push('');
     for (const family of run.families) {
       if (family.requirements.every((r) => r.status === 'not-tested')) continue;
       out.push(`### ${family.family} — ${family.title}`, '');

@@ -1,36 +1,79 @@
 /**
  * The conformance report's data model and the rules that turn test results into requirement verdicts.
  * Pure functions, so the rules are unit-tested without running a browser.
+ *
+ * Three outcomes are never mixed up: the gateway passed (with evidence), the gateway failed (with
+ * evidence), or the run could not tell (the environment, our own steps, a run that checked less than it
+ * claims). The last is never a pass and never blamed on the gateway.
+ *
+ * Run verdict precedence (the first that applies wins):
+ *   invalid-environment  an ENV self-check did not pass (failed, not run, not testable): nothing can be judged
+ *   fail                 a MUST requirement failed with evidence, or a baseline entry is stale or the failure differs from it
+ *   inconclusive         a requirement was not testable or did not run, a full run lacks catalogue requirements,
+ *                        or an error the report cannot account for (load error, interrupted run, worker crash)
+ *   pass-with-warnings   only SHOULD requirements failed
+ *   pass                 every requirement that ran passed (or failed exactly as its baseline lists)
  */
 import { FAMILY_TITLES, REQUIREMENTS, type Family, type Level } from '../catalogue/requirements.js';
+import { isNotTestableMessage } from '../lib/outcome.js';
+import { matchesExpectation, type BaselineEntry } from '../config/baseline.js';
 
-/** One finished test, as the reporter saw it. */
+type PlaywrightStatus = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
+
+/** One attempt of one test, as the reporter saw it (every attempt is recorded: retries never hide a failure). */
 export interface TestRecord {
   run: string;
   project: string;
+  /** Playwright's test id: the attempts of one test share it. */
+  testId: string;
   requirement: string | undefined;
   title: string;
-  /** Playwright's status of the last attempt. */
-  status: 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
+  /** 0 for the first attempt, 1 for the first retry, … */
+  attempt: number;
+  status: PlaywrightStatus;
   /** Playwright's expected status ('failed' when a baseline lists the requirement). */
-  expectedStatus: 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
+  expectedStatus: PlaywrightStatus;
   durationMs: number;
+  /** The error, redacted and ANSI-stripped, in full (signatures are matched against all of it). */
   error: string | undefined;
   evidence: unknown;
-  expectedFailureNote: string | undefined;
+  /** The baseline entry that lists this requirement for the target version, if any. */
+  expectation: BaselineEntry | undefined;
 }
 
-export type RequirementStatus =
-  | 'passed'
-  | 'failed'
+/** A test Playwright planned to run (from the suite at the start): a test with no result did not run. */
+export interface PlannedTest {
+  run: string;
+  testId: string;
+  requirement: string | undefined;
+  title: string;
+}
+
+export const REQUIREMENT_STATUSES = [
+  'passed',
+  /** The gateway failed it, with evidence (in any attempt: a retry that passes does not undo a failure). */
+  'failed',
+  /** Listed in the baseline, but it failed with another error than the entry's signature (or timed out): fails the run. */
+  'failed-differently',
   /** Listed in the target version's baseline and failed as listed. */
-  | 'expected-failure'
+  'expected-failure',
   /** Listed in the baseline but passed: the entry is stale and must be removed. */
-  | 'stale-expectation'
-  /** Its tests did not run (e.g. the environment check failed); never counted as a pass. */
-  | 'not-run'
+  'stale-expectation',
+  /** Our side could not tell (a "Not testable:" error, a crashed worker): the run is inconclusive. */
+  'not-testable',
+  /** Its tests were planned but did not run or did not finish (skipped after an ENV failure, interrupted). */
+  'not-run',
   /** No spec declares it in this run. */
-  | 'not-tested';
+  'not-tested',
+] as const;
+export type RequirementStatus = (typeof REQUIREMENT_STATUSES)[number];
+
+export interface AttemptSummary {
+  attempt: number;
+  status: string;
+  durationMs: number;
+  error?: string;
+}
 
 export interface RequirementResult {
   id: string;
@@ -39,17 +82,31 @@ export interface RequirementResult {
   statement: string;
   sources: readonly string[];
   status: RequirementStatus;
-  tests: { title: string; status: string; expectedStatus: string; durationMs: number; error?: string; evidence?: unknown }[];
+  tests: {
+    title: string;
+    /** This test's outcome over all its attempts. */
+    outcome: TestOutcome;
+    status: string;
+    expectedStatus: string;
+    durationMs: number;
+    error?: string;
+    evidence?: unknown;
+    attempts: AttemptSummary[];
+  }[];
+  /** The baseline entry's note: why it is expected, and what was observed when it was recorded. */
   expectedFailureNote?: string;
 }
 
-export type RunVerdict = 'pass' | 'pass-with-warnings' | 'fail' | 'invalid-environment';
+export const RUN_VERDICTS = ['invalid-environment', 'fail', 'inconclusive', 'pass-with-warnings', 'pass'] as const;
+export type RunVerdict = (typeof RUN_VERDICTS)[number];
 
 export interface RunSummary {
   passed: number;
   failed: number;
+  failedDifferently: number;
   expectedFailures: number;
   staleExpectations: number;
+  notTestable: number;
   notRun: number;
   notTested: number;
   warnings: number;
@@ -59,84 +116,218 @@ export interface RunReport {
   id: string;
   target: unknown;
   verdict: RunVerdict;
+  /** `partial` when the run was limited (requirement subset, --grep, a shard): it makes no conformance claim. */
+  scope: 'full' | 'partial';
+  partialReason?: string;
+  /** Why the run is not a plain pass or fail, one line each (missing requirements, errors nobody accounted for). */
+  problems: string[];
   summary: RunSummary;
   families: { family: Family; title: string; requirements: RequirementResult[] }[];
 }
 
-function requirementStatus(tests: TestRecord[]): RequirementStatus {
-  if (tests.length === 0) return 'not-tested';
-  const ran = tests.filter((t) => t.status !== 'skipped' && t.status !== 'interrupted');
-  if (ran.length < tests.length) return ran.some((t) => isUnexpectedFailure(t)) ? 'failed' : 'not-run';
-  if (ran.some((t) => isUnexpectedFailure(t))) return 'failed';
-  if (ran.some((t) => t.expectedStatus === 'failed' && t.status === 'passed')) return 'stale-expectation';
-  if (ran.some((t) => t.expectedStatus === 'failed')) return 'expected-failure';
-  return 'passed';
+export interface RunContext {
+  /** Why the run is partial, or undefined for a full run (every catalogue requirement must then have a test). */
+  partialReason?: string | undefined;
+  /** Problems that concern the whole invocation (Playwright's global errors, its final status). */
+  globalProblems?: readonly string[];
 }
 
-function isUnexpectedFailure(t: TestRecord): boolean {
-  return t.expectedStatus === 'passed' && (t.status === 'failed' || t.status === 'timedOut');
+/** What one test amounts to over all its attempts. */
+export type TestOutcome = 'passed' | 'failed' | 'failed-differently' | 'expected-failure' | 'stale-expectation' | 'not-testable' | 'not-run';
+
+/** A worker that died takes the test with it: that is our harness, not the gateway. */
+const HARNESS_CRASH = /worker process exited unexpectedly|Internal error: step id not found/i;
+
+function attemptOutcome(r: TestRecord): TestOutcome {
+  if (r.status === 'skipped' || r.status === 'interrupted') return 'not-run';
+  if (r.status === 'passed') return r.expectation ? 'stale-expectation' : 'passed';
+  // failed or timedOut
+  if (r.expectation && matchesExpectation(r.expectation, r)) return 'expected-failure';
+  if (isNotTestableMessage(r.error) || HARNESS_CRASH.test(r.error ?? '')) return 'not-testable';
+  return r.expectation ? 'failed-differently' : 'failed';
+}
+
+/** Worst first: one attempt's failure outweighs any number of passes (a flaky test is a failed test). */
+const OUTCOME_SEVERITY: readonly TestOutcome[] = [
+  'failed',
+  'failed-differently',
+  'stale-expectation',
+  'not-testable',
+  'not-run',
+  'expected-failure',
+  'passed',
+];
+
+function worst(outcomes: readonly TestOutcome[]): TestOutcome {
+  for (const o of OUTCOME_SEVERITY) if (outcomes.includes(o)) return o;
+  return 'not-run';
+}
+
+/** The outcome of one test over all its attempts. */
+export function testOutcome(attempts: readonly TestRecord[]): TestOutcome {
+  return attempts.length === 0 ? 'not-run' : worst(attempts.map(attemptOutcome));
+}
+
+function requirementStatus(outcomes: readonly TestOutcome[]): RequirementStatus {
+  return outcomes.length === 0 ? 'not-tested' : worst(outcomes);
+}
+
+function firstLines(text: string, lines = 8): string {
+  return text.split('\n').slice(0, lines).join('\n');
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
 }
 
 /**
- * Builds one run's report from its tests. Requirements no spec declared in this run (a --grep subset) are
- * listed as not-tested and do not change the verdict; the project's own tests check that a full run
- * covers the whole catalogue.
+ * Builds one run's report from its planned tests and the records of every attempt. A full run must have
+ * a test for every catalogue requirement; a partial run lists the others as not-tested and says it is partial.
  */
-export function buildRunReport(id: string, target: unknown, tests: TestRecord[]): RunReport {
+export function buildRunReport(id: string, target: unknown, records: TestRecord[], planned: PlannedTest[], context: RunContext = {}): RunReport {
+  const problems: string[] = [...(context.globalProblems ?? [])];
+  const attemptsByTest = groupBy(records, (r) => r.testId);
+  // Every test there is: planned ones (a missing result means it did not run) and any that reported without being planned.
+  const tests = new Map<string, { requirement: string | undefined; title: string }>();
+  for (const p of planned) tests.set(p.testId, { requirement: p.requirement, title: p.title });
+  for (const r of records) if (!tests.has(r.testId)) tests.set(r.testId, { requirement: r.requirement, title: r.title });
+
+  const known = new Set<string>(REQUIREMENTS.map((r) => r.id));
+  for (const [, t] of tests) {
+    if (t.requirement === undefined) problems.push(`test "${t.title}" declares no requirement (req('ID')), so its result counts for nothing`);
+    else if (!known.has(t.requirement)) problems.push(`test "${t.title}" declares ${t.requirement}, which is not in the catalogue`);
+    else if (!t.title.startsWith(`${t.requirement} `)) problems.push(`test "${t.title}" declares ${t.requirement} but its title does not start with that ID`);
+  }
+  const interrupted = records.filter((r) => r.status === 'interrupted').map((r) => r.title);
+  if (interrupted.length > 0) problems.push(`interrupted before finishing: ${[...new Set(interrupted)].join('; ')}`);
+
   const results: RequirementResult[] = REQUIREMENTS.map((r) => {
-    const own = tests.filter((t) => t.requirement === r.id);
-    const status = requirementStatus(own);
-    const note = own.find((t) => t.expectedFailureNote)?.expectedFailureNote;
+    const own = [...tests].filter(([, t]) => t.requirement === r.id);
+    const rows = own.map(([testId, t]) => {
+      const attempts = (attemptsByTest.get(testId) ?? []).slice().sort((a, b) => a.attempt - b.attempt);
+      const outcome = testOutcome(attempts);
+      const last = attempts.at(-1);
+      // Show the error that decided the outcome (a failed first attempt, not the passing retry).
+      const deciding = attempts.find((a) => attemptOutcome(a) === outcome && a.error) ?? attempts.find((a) => a.error);
+      const evidenceFrom = attempts.find((a) => attemptOutcome(a) === outcome && a.evidence !== undefined) ?? last;
+      return {
+        title: t.title,
+        outcome,
+        status: last?.status ?? 'not-run',
+        expectedStatus: last?.expectedStatus ?? 'passed',
+        durationMs: attempts.reduce((sum, a) => sum + a.durationMs, 0),
+        ...(deciding?.error ? { error: firstLines(deciding.error) } : {}),
+        ...(evidenceFrom?.evidence !== undefined ? { evidence: evidenceFrom.evidence } : {}),
+        attempts: attempts.map((a) => ({ attempt: a.attempt, status: a.status, durationMs: a.durationMs, ...(a.error ? { error: firstLines(a.error, 3) } : {}) })),
+      };
+    });
+    const entry = own.flatMap(([testId]) => attemptsByTest.get(testId) ?? []).find((a) => a.expectation)?.expectation;
     return {
       id: r.id,
       family: r.family,
       level: r.level,
       statement: r.statement,
       sources: r.sources,
-      status,
-      tests: own.map((t) => ({
-        title: t.title,
-        status: t.status,
-        expectedStatus: t.expectedStatus,
-        durationMs: t.durationMs,
-        ...(t.error ? { error: t.error } : {}),
-        ...(t.evidence !== undefined ? { evidence: t.evidence } : {}),
-      })),
-      ...(note ? { expectedFailureNote: note } : {}),
+      status: requirementStatus(rows.map((row) => row.outcome)),
+      tests: rows,
+      ...(entry ? { expectedFailureNote: `${entry.reason} (observed: ${entry.observed})` } : {}),
     };
   });
+
+  const partial = context.partialReason !== undefined;
+  const ranSomething = records.some((r) => r.status !== 'skipped' && r.status !== 'interrupted');
+  if (!ranSomething) problems.push('no requirement was tested');
+  if (!partial) {
+    const missing = results.filter((r) => r.status === 'not-tested').map((r) => r.id);
+    if (missing.length > 0) problems.push(`full run without a test for catalogue requirements: ${missing.join(', ')}`);
+  }
   const count = (s: RequirementStatus): number => results.filter((r) => r.status === s).length;
   const summary: RunSummary = {
     passed: count('passed'),
     failed: results.filter((r) => r.status === 'failed' && r.level === 'MUST').length,
     warnings: results.filter((r) => r.status === 'failed' && r.level === 'SHOULD').length,
+    failedDifferently: count('failed-differently'),
     expectedFailures: count('expected-failure'),
     staleExpectations: count('stale-expectation'),
+    notTestable: count('not-testable'),
     notRun: count('not-run'),
     notTested: count('not-tested'),
   };
-  // An ENV check that failed or could not run invalidates the run; one left out of a limited run does not.
-  const envBroken = results.some((r) => r.family === 'ENV' && (r.status === 'failed' || r.status === 'not-run'));
+  // Every ENV self-check must have passed in any run that tested something: every verdict depends on them.
+  const envBroken = ranSomething && results.some((r) => r.family === 'ENV' && r.status !== 'passed');
   const verdict: RunVerdict = envBroken
     ? 'invalid-environment'
-    : summary.failed > 0 || summary.staleExpectations > 0 || summary.notRun > 0
+    : summary.failed > 0 || summary.failedDifferently > 0 || summary.staleExpectations > 0
       ? 'fail'
-      : summary.warnings > 0
-        ? 'pass-with-warnings'
-        : 'pass';
+      : summary.notTestable > 0 || summary.notRun > 0 || problems.length > 0
+        ? 'inconclusive'
+        : summary.warnings > 0
+          ? 'pass-with-warnings'
+          : 'pass';
   const families = (Object.keys(FAMILY_TITLES) as Family[]).map((family) => ({
     family,
     title: FAMILY_TITLES[family],
     requirements: results.filter((r) => r.family === family),
   }));
-  return { id, target, verdict, summary, families };
+  return {
+    id,
+    target,
+    verdict,
+    scope: partial ? 'partial' : 'full',
+    ...(partial ? { partialReason: context.partialReason } : {}),
+    problems,
+    summary,
+    families,
+  };
 }
 
 export function isPassingVerdict(verdict: RunVerdict): boolean {
   return verdict === 'pass' || verdict === 'pass-with-warnings';
 }
 
-/** Requirement IDs that failed (MUST or SHOULD) in a run: what the self-test compares with a fault's intent. */
+/** The worst of several verdicts, by the precedence above. */
+export function worstVerdict(verdicts: readonly RunVerdict[]): RunVerdict {
+  for (const v of RUN_VERDICTS) if (verdicts.includes(v)) return v;
+  return 'inconclusive';
+}
+
+/**
+ * Exit codes: 0 conformant (every run passed, SHOULD failures are warnings); 1 the gateway failed a MUST, or
+ * a baseline entry is stale or its failure differs; 2 the environment was invalid, the run inconclusive, or
+ * the command or configuration was wrong.
+ */
+export function exitCodeFor(verdict: RunVerdict): 0 | 1 | 2 {
+  if (verdict === 'fail') return 1;
+  return isPassingVerdict(verdict) ? 0 : 2;
+}
+
+/** Requirement IDs that failed (MUST or SHOULD, or unlike their baseline entry) in a run: what the self-test compares with a fault's intent. */
 export function failedRequirements(report: RunReport): string[] {
-  return report.families.flatMap((f) => f.requirements.filter((r) => r.status === 'failed').map((r) => r.id));
+  return report.families.flatMap((f) => f.requirements.filter((r) => r.status === 'failed' || r.status === 'failed-differently').map((r) => r.id));
+}
+
+/**
+ * Playwright's own "failed" must be explained by the report: by a test whose outcome Playwright counted as
+ * unexpected (the report shows its requirement as failed, not testable or stale, or lists the test as a
+ * problem), or by a global error already listed.
+ * Returns the line to add when it is not (the reporter then refuses to turn Playwright's failure into a pass).
+ */
+export function unaccountedPlaywrightFailure(
+  playwrightStatus: 'passed' | 'failed' | 'timedout' | 'interrupted',
+  records: readonly TestRecord[],
+  globalErrors: number,
+): string | undefined {
+  if (playwrightStatus === 'passed') return undefined;
+  if (playwrightStatus === 'timedout') return 'Playwright stopped the run at its global timeout';
+  if (playwrightStatus === 'interrupted') return 'the run was interrupted';
+  const unexpected = records.some((r) => r.status !== 'skipped' && r.status !== r.expectedStatus);
+  if (unexpected || globalErrors > 0) return undefined;
+  return 'Playwright reported the run as failed, but no test result or error explains why';
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BASELINE_ROOT, expectedFailure, loadBaseline } from '../../config/baseline.js';
+import { BASELINE_ROOT, expectedFailure, loadBaseline, matchesExpectation } from '../../config/baseline.js';
 
 test('every committed baseline is valid and names catalogued requirements once each', () => {
   for (const target of readdirSync(BASELINE_ROOT)) {
@@ -23,9 +23,54 @@ test('no baseline file means every requirement is expected to pass', () => {
 test('a baseline naming an unknown requirement, or another version, is refused with the file name', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'baseline-'));
   mkdirSync(path.join(root, 'gw'));
-  const entry = { observed: 'x', reason: 'y' };
+  const entry = { observed: 'x', reason: 'y', signature: 'some server message' };
   writeFileSync(path.join(root, 'gw', '1.json'), JSON.stringify({ target: 'gw', version: '1', expectedFailures: [{ requirement: 'NOPE-01', ...entry }] }));
   assert.throws(() => loadBaseline('gw', '1', root), /1\.json: .*not a requirement ID/);
   writeFileSync(path.join(root, 'gw', '2.json'), JSON.stringify({ target: 'gw', version: '1', expectedFailures: [] }));
   assert.throws(() => loadBaseline('gw', '2', root), /declares gw 1, expected gw 2/);
+});
+
+test('a baseline entry for an ENV requirement, without a signature, or with a signature that matches anything is refused in one line', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'baseline-'));
+  mkdirSync(path.join(root, 'gw'));
+  const write = (version: string, entry: Record<string, unknown>): void =>
+    writeFileSync(path.join(root, 'gw', `${version}.json`), JSON.stringify({ target: 'gw', version, expectedFailures: [entry] }));
+  const base = { observed: 'x', reason: 'y', signature: 'Cookie authentication not allowed' };
+  write('env', { requirement: 'ENV-01', ...base });
+  assert.throws(() => loadBaseline('gw', 'env', root), (e: Error) => /ENV requirements check the test environment/.test(e.message) && !e.message.includes('\n'));
+  write('nosig', { requirement: 'SESSION-01', observed: 'x', reason: 'y' });
+  assert.throws(() => loadBaseline('gw', 'nosig', root), /signature/);
+  write('any', { requirement: 'SESSION-01', ...base, signature: '.*|anything' });
+  assert.throws(() => loadBaseline('gw', 'any', root), /matches any error/);
+  write('bad', { requirement: 'SESSION-01', ...base, signature: '(unclosed group' });
+  assert.throws(() => loadBaseline('gw', 'bad', root), /not a valid JavaScript regular expression/);
+  write('timeout', { requirement: 'SESSION-01', ...base, timeout: false });
+  assert.throws(() => loadBaseline('gw', 'timeout', root), /timeout/);
+});
+
+test('matchesExpectation: signature case-insensitively, timeouts only with timeout: true', () => {
+  const entry = { signature: 'cookie authentication NOT allowed' };
+  assert.equal(matchesExpectation(entry, { status: 'failed', error: 'answered 401: Cookie authentication not allowed for API requests' }), true);
+  assert.equal(matchesExpectation(entry, { status: 'failed', error: 'locator.click: Timeout 5000ms exceeded' }), false);
+  assert.equal(matchesExpectation(entry, { status: 'timedOut', error: 'Cookie authentication not allowed' }), false);
+  assert.equal(matchesExpectation({ ...entry, timeout: true }, { status: 'timedOut', error: 'Cookie authentication not allowed' }), true);
+  assert.equal(matchesExpectation(entry, { status: 'passed', error: undefined }), false);
+});
+
+test('no committed signature matches a selector, login or timeout failure', () => {
+  const unrelated = [
+    "locator.click: Timeout 15000ms exceeded. waiting for getByRole('button', { name: 'Fetch Tools' })",
+    'page.goto: net::ERR_CONNECTION_REFUSED at http://gateway.localhost:4444/admin/login',
+    'Test timeout of 90000ms exceeded.',
+    'Not testable: the adapter could not find the gateway row',
+  ];
+  for (const target of readdirSync(BASELINE_ROOT)) {
+    for (const file of readdirSync(path.join(BASELINE_ROOT, target))) {
+      for (const entry of loadBaseline(target, file.replace(/\.json$/, '')).expectedFailures) {
+        for (const text of unrelated) {
+          assert.equal(matchesExpectation(entry, { status: 'failed', error: text }), false, `${target}/${file} ${entry.requirement} matches "${text}"`);
+        }
+      }
+    }
+  }
 });
