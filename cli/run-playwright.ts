@@ -6,12 +6,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PLAN_ENV, REPORT_DIR_ENV, type RunSpec } from '../config/run-plan.js';
-import type { RunReport } from '../reporting/results.js';
+import type { RunReport, RunVerdict } from '../reporting/results.js';
 import { redactTracesUnder } from '../reporting/redact-traces.js';
 
 export interface ConformanceReport {
   suite: { name: string; version: string };
   passed: boolean;
+  /** Every run passed and none was partial. */
+  conformant: boolean;
+  verdict: RunVerdict;
   durationMs: number;
   runs: RunReport[];
 }

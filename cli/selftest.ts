@@ -2,17 +2,22 @@
  * `npm run selftest`: proves the suite can fail. Runs the correct reference gateway, every fault mode of
  * it, and every harness fault, in one Playwright invocation (one project pair per run), then prints one
  * line per run: which requirements failed, and whether that was the intended one. Usage:
- * `npm run selftest [-- [--full] [mode …] [playwright options]]`.
+ * `npm run selftest [-- [--full] [--print-pins] [mode …] [playwright options]]`.
  *
- * Exits non-zero if the reference fails anything, any fault mode goes undetected by the requirement
- * meant for it, or a harness fault does not make the environment invalid.
+ * Exits non-zero if the reference is not a full clean pass (anything failed, not testable, not run or
+ * not tested), a fault mode's failure set differs from its pin (quick: every `detectedBy` fails and
+ * nothing else that ran does; `--full`: exactly `detectedBy` + `alsoFails`), a fault-mode run is invalid
+ * or inconclusive, or a harness fault does not make the environment invalid. `--print-pins` prints the
+ * observed `alsoFails` of every fault mode, to paste into targets/reference/faults.ts.
  */
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { FAULT_MODES } from '../targets/reference/faults.js';
+import { FAULT_MODES, type FaultMode } from '../targets/reference/faults.js';
 import { HARNESS_FAULTS, reportDir, type HarnessFault, type RunSpec } from '../config/run-plan.js';
 import { failedRequirements, type RunReport } from '../reporting/results.js';
 import { preflight } from './preflight.js';
+import { vetPlaywrightArgs } from './playwright-options.js';
+import { pathToFileURL } from 'node:url';
 import { runPlaywright } from './run-playwright.js';
 
 /** Which ENV requirement each harness fault must trip. */
@@ -25,59 +30,108 @@ interface Expectation {
   run: RunSpec;
   kind: 'reference' | 'fault' | 'harness';
   intended: readonly string[];
+  /** Fault modes: the collateral failures pinned for a full run. */
+  alsoFails: readonly string[];
 }
 
 /**
  * The runs. By default each fault mode runs only the specs of the requirements meant to catch it (plus
- * the topology check), which keeps the self-test to minutes; `--full` runs the whole catalogue against
- * every fault mode and also shows collateral failures.
+ * the ENV self-checks), which keeps the self-test to minutes; `--full` runs the whole catalogue against
+ * every fault mode and holds its failures to the pinned set.
  */
+export type { Expectation };
+
 function plan(only: string[], full: boolean): Expectation[] {
   const base = { target: 'reference' as const, settings: {} };
   const limit = (ids: readonly string[]): string[] => (full ? [] : [...ids]);
   const all: Expectation[] = [
-    { kind: 'reference', intended: [], run: { ...base, id: 'reference', faultMode: null, harnessFault: null, only: [] } },
-    ...FAULT_MODES.map((f) => ({
+    { kind: 'reference', intended: [], alsoFails: [], run: { ...base, id: 'reference', faultMode: null, harnessFault: null, only: [] } },
+    ...(FAULT_MODES as readonly FaultMode[]).map((f) => ({
       kind: 'fault' as const,
       intended: f.detectedBy,
+      alsoFails: f.alsoFails ?? [],
       run: { ...base, id: `reference@${f.mode}`, faultMode: f.mode, harnessFault: null, only: limit(f.detectedBy) },
     })),
     ...HARNESS_FAULTS.map((h) => ({
       kind: 'harness' as const,
       intended: [HARNESS_FAULT_DETECTED_BY[h]],
+      alsoFails: [],
       run: { ...base, id: `harness@${h}`, faultMode: null, harnessFault: h, only: limit([HARNESS_FAULT_DETECTED_BY[h]]) },
     })),
   ];
   return only.length === 0 ? all : all.filter((e) => only.some((o) => e.run.id === o || e.run.id.endsWith(`@${o}`)));
 }
 
-function judge(expectation: Expectation, report: RunReport | undefined): { ok: boolean; line: string } {
+interface Judgement {
+  ok: boolean;
+  line: string;
+  /** Fault modes: the requirements that failed beyond `detectedBy` (what `alsoFails` should pin). */
+  observedAlsoFails?: string[];
+}
+
+function requirementsWith(report: RunReport, statuses: readonly string[]): string[] {
+  return report.families.flatMap((f) => f.requirements.filter((r) => statuses.includes(r.status)).map((r) => r.id));
+}
+
+/**
+ * One run against what it must show. A fault-mode run must fail exactly as pinned: in a quick run every
+ * `detectedBy` requirement fails and nothing else that ran does; in a full run the failed set equals
+ * `detectedBy` + `alsoFails`, in both directions. A fault-mode run that is invalid or inconclusive never counts.
+ */
+export function judge(expectation: Expectation, report: RunReport | undefined, full: boolean): Judgement {
   const id = expectation.run.id.padEnd(44);
-  if (!report) return { ok: false, line: `${id} NO RESULT` };
+  if (!report) return { ok: false, line: `${id} FAIL  no result for this run` };
   const failed = failedRequirements(report);
-  const envFailed = report.families.find((f) => f.family === 'ENV')?.requirements.filter((r) => r.status === 'failed').map((r) => r.id) ?? [];
+  const undecided = requirementsWith(report, ['not-testable', 'not-run']);
+  const tail = `${undecided.length ? `; not testable/not run: ${undecided.join(', ')}` : ''}${report.problems.length ? `; ${report.problems.join('; ')}` : ''}`;
   if (expectation.kind === 'reference') {
-    const ok = report.verdict === 'pass' && failed.length === 0;
-    return { ok, line: `${id} ${ok ? 'ok   ' : 'FAIL '} reference: ${ok ? 'every requirement passed' : `failed ${failed.join(', ') || report.verdict}`}` };
+    const notTested = requirementsWith(report, ['not-tested']);
+    const ok = report.verdict === 'pass' && report.scope === 'full' && failed.length === 0 && notTested.length === 0;
+    const why = ok
+      ? 'every catalogue requirement ran and passed'
+      : `verdict ${report.verdict}${failed.length ? `; failed ${failed.join(', ')}` : ''}${notTested.length ? `; not tested ${notTested.join(', ')}` : ''}${tail}`;
+    return { ok, line: `${id} ${ok ? 'ok   ' : 'FAIL '} reference: ${why}` };
   }
   if (expectation.kind === 'harness') {
+    const envFailed = report.families.find((f) => f.family === 'ENV')?.requirements.filter((r) => r.status === 'failed').map((r) => r.id) ?? [];
     const ok = report.verdict === 'invalid-environment' && expectation.intended.every((r) => envFailed.includes(r));
     return { ok, line: `${id} ${ok ? 'ok   ' : 'FAIL '} ${ok ? 'invalid environment detected by' : 'NOT detected; expected'} ${expectation.intended.join(', ')} (verdict ${report.verdict})` };
   }
-  const missed = expectation.intended.filter((r) => !failed.includes(r));
-  const collateral = failed.filter((r) => !expectation.intended.includes(r));
-  const ok = missed.length === 0 && report.verdict !== 'invalid-environment';
-  const detail = ok
-    ? `detected by ${expectation.intended.join(', ')}`
-    : `NOT detected by ${missed.join(', ')}${report.verdict === 'invalid-environment' ? ' (environment invalid)' : ''}`;
-  return { ok, line: `${id} ${ok ? 'ok   ' : 'FAIL '} ${detail}${collateral.length ? `; also failed: ${collateral.join(', ')}` : ''}` };
+  const intended = expectation.intended;
+  const pinned = [...intended, ...expectation.alsoFails];
+  const missed = (full ? pinned : intended).filter((r) => !failed.includes(r));
+  const unpinned = failed.filter((r) => !(full ? pinned : intended).includes(r));
+  // Not testable / not run anywhere in the run is "could not tell", which a pinned failure set cannot hold.
+  const usable = report.verdict !== 'invalid-environment' && report.verdict !== 'inconclusive' && undecided.length === 0 && report.problems.length === 0;
+  const ok = usable && missed.length === 0 && unpinned.length === 0;
+  const parts = [
+    missed.length ? `expected to fail but did not: ${missed.join(', ')}` : `detected by ${intended.join(', ')}`,
+    unpinned.length ? `failed without a pin: ${unpinned.join(', ')}` : '',
+    usable ? '' : `run is ${report.verdict === 'fail' ? 'not decisive' : report.verdict}`,
+  ].filter(Boolean);
+  return {
+    ok,
+    line: `${id} ${ok ? 'ok   ' : 'FAIL '} ${parts.join('; ')}${ok ? '' : tail}`,
+    observedAlsoFails: failed.filter((r) => !intended.includes(r)),
+  };
 }
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const full = argv.includes('--full');
-  const only = argv.filter((a) => !a.startsWith('--'));
-  const playwrightArgs = argv.filter((a) => a.startsWith('--') && a !== '--full');
+  const printPins = argv.includes('--print-pins');
+  let only: string[];
+  let playwrightArgs: string[];
+  try {
+    const vetted = vetPlaywrightArgs(argv.filter((a) => a !== '--full' && a !== '--print-pins'));
+    const filter = vetted.args.find((a) => /^(-g|--grep|-G|--grep-invert|--shard)(=|$)/.test(a));
+    if (filter) throw new Error(`${filter} is refused: the selftest chooses the requirements of each run itself (name fault modes instead)`);
+    only = vetted.positionals;
+    playwrightArgs = vetted.args.filter((a) => !only.includes(a));
+  } catch (error) {
+    process.stderr.write(`selftest: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
   const expectations = plan(only, full);
   if (expectations.length === 0) {
     process.stderr.write(`selftest: nothing matches ${only.join(', ')}\n`);
@@ -90,7 +144,9 @@ async function main(): Promise<number> {
     return 2;
   }
   const dir = path.join(reportDir(), 'selftest');
-  process.stdout.write(`selftest: ${expectations.length} runs (reference, ${FAULT_MODES.length} fault modes, ${HARNESS_FAULTS.length} harness faults)\n`);
+  process.stdout.write(
+    `selftest: ${expectations.length} runs (${full ? 'full catalogue per fault mode, failure sets pinned exactly' : 'each fault mode against its detectedBy'})\n`,
+  );
   const { report } = await runPlaywright(
     expectations.map((e) => e.run),
     { reportDir: dir, extraArgs: playwrightArgs, env: { CONFORMANCE_PROGRESS: 'dot' } },
@@ -99,14 +155,24 @@ async function main(): Promise<number> {
     process.stderr.write('selftest: Playwright wrote no conformance report\n');
     return 1;
   }
-  const verdicts = expectations.map((e) => judge(e, report.runs.find((r) => r.id === e.run.id)));
+  const verdicts = expectations.map((e) => ({ expectation: e, ...judge(e, report.runs.find((r) => r.id === e.run.id), full) }));
   process.stdout.write('\nselftest results\n');
   for (const v of verdicts) process.stdout.write(`${v.line}\n`);
   const failures = verdicts.filter((v) => !v.ok).length;
   const summary = `selftest: ${verdicts.length - failures} passed, ${failures} failed`;
-  writeFileSync(path.join(dir, 'selftest.txt'), `${verdicts.map((v) => v.line).join('\n')}\n${summary}\n`);
+  const lines = verdicts.map((v) => v.line);
+  if (printPins) {
+    // What to paste into targets/reference/faults.ts; only a --full run observes the whole failure set.
+    const pins = verdicts
+      .filter((v) => v.expectation.kind === 'fault')
+      .map((v) => `  ${v.expectation.run.faultMode}: alsoFails: [${(v.observedAlsoFails ?? []).map((r) => `'${r}'`).join(', ')}],`);
+    const header = full ? 'observed alsoFails per fault mode (full run):' : 'observed alsoFails per fault mode (quick run: only detectedBy ran, use --full to pin):';
+    process.stdout.write(`\n${header}\n${pins.join('\n')}\n`);
+    lines.push(header, ...pins);
+  }
+  writeFileSync(path.join(dir, 'selftest.txt'), `${lines.join('\n')}\n${summary}\n`);
   process.stdout.write(`${summary}\n`);
   return failures === 0 ? 0 : 1;
 }
 
-process.exitCode = await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main();

@@ -1,0 +1,61 @@
+/** The selftest's judgement of one run: failure sets pinned exactly, invalid or inconclusive runs never count. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { judge, type Expectation } from '../../cli/selftest.js';
+import { buildRunReport, type TestRecord } from '../../reporting/results.js';
+import { REQUIREMENTS } from '../../catalogue/requirements.js';
+
+function record(requirement: string, status: TestRecord['status'], error?: string): TestRecord {
+  return { run: 'f', project: 'f', testId: requirement, requirement, title: `${requirement} t`, attempt: 0, status, expectedStatus: 'passed', durationMs: 1, error, evidence: undefined, expectation: undefined };
+}
+
+function runWith(failing: Record<string, string | undefined>, only?: string[]) {
+  const ids = only ? REQUIREMENTS.filter((r) => r.family === 'ENV' || only.includes(r.id)).map((r) => r.id) : REQUIREMENTS.map((r) => r.id);
+  const records = ids.map((id) => (id in failing ? record(id, 'failed', failing[id] ?? 'Error: expected') : record(id, 'passed')));
+  const planned = records.map((r) => ({ run: 'f', testId: r.testId, requirement: r.requirement, title: r.title }));
+  return buildRunReport('f', null, records, planned, only ? { partialReason: `limited to ${only.join(', ')}` } : {});
+}
+
+const fault: Expectation = {
+  kind: 'fault',
+  intended: ['XSITE-01', 'XSITE-02'],
+  alsoFails: ['SESSION-07'],
+  run: { id: 'reference@csrf-open', target: 'reference', faultMode: 'csrf-open', harnessFault: null, only: [], settings: {} },
+};
+
+test('full: the failed set must equal detectedBy + alsoFails, in both directions', () => {
+  assert.equal(judge(fault, runWith({ 'XSITE-01': undefined, 'XSITE-02': undefined, 'SESSION-07': undefined }), true).ok, true);
+  const dropped = judge(fault, runWith({ 'XSITE-01': undefined, 'XSITE-02': undefined }), true);
+  assert.equal(dropped.ok, false);
+  assert.match(dropped.line, /expected to fail but did not: SESSION-07/);
+  const widened = judge(fault, runWith({ 'XSITE-01': undefined, 'XSITE-02': undefined, 'SESSION-07': undefined, 'FLOW-01': undefined }), true);
+  assert.equal(widened.ok, false);
+  assert.match(widened.line, /failed without a pin: FLOW-01/);
+  assert.deepEqual(widened.observedAlsoFails, ['SESSION-07', 'FLOW-01'].sort((a, b) => REQUIREMENTS.findIndex((r) => r.id === a) - REQUIREMENTS.findIndex((r) => r.id === b)));
+});
+
+test('quick: every detectedBy fails and nothing else that ran fails', () => {
+  const quick = { ...fault, run: { ...fault.run, only: ['XSITE-01', 'XSITE-02'] } };
+  assert.equal(judge(quick, runWith({ 'XSITE-01': undefined, 'XSITE-02': undefined }, ['XSITE-01', 'XSITE-02']), false).ok, true);
+  assert.equal(judge(quick, runWith({ 'XSITE-01': undefined }, ['XSITE-01', 'XSITE-02']), false).ok, false);
+});
+
+test('an inconclusive or invalid fault-mode run is a selftest failure even when the intended requirements failed', () => {
+  const inconclusive = runWith({ 'XSITE-01': undefined, 'XSITE-02': undefined, 'SESSION-07': undefined, 'TOKEN-01': 'Not testable: twin showed nothing' });
+  assert.equal(inconclusive.verdict, 'fail', 'MUST failures outrank inconclusive in the verdict…');
+  assert.equal(judge(fault, inconclusive, true).ok, false, '…but a not-testable requirement still fails the selftest');
+  const invalid = runWith({ 'XSITE-01': undefined, 'XSITE-02': undefined, 'SESSION-07': undefined, 'ENV-01': undefined });
+  assert.equal(judge(fault, invalid, true).ok, false);
+  const onlyNotTestable = runWith({ 'XSITE-01': 'Not testable: no answer' }, ['XSITE-01']);
+  const quick = { ...fault, intended: ['XSITE-01'], run: { ...fault.run, only: ['XSITE-01'] } };
+  const j = judge(quick, onlyNotTestable, false);
+  assert.equal(j.ok, false);
+  assert.match(j.line, /run is inconclusive|expected to fail but did not: XSITE-01/);
+});
+
+test('the reference must be a full pass with nothing untested', () => {
+  const reference: Expectation = { kind: 'reference', intended: [], alsoFails: [], run: { ...fault.run, id: 'reference', faultMode: null } };
+  assert.equal(judge(reference, runWith({}), false).ok, true);
+  const partial = judge(reference, runWith({}, ['SESSION-01']), false);
+  assert.equal(partial.ok, false);
+});
