@@ -47,6 +47,14 @@ export const REQUIREMENTS = [
       'The mocks are strict: the IdP rejects a missing or wrong PKCE verifier, a reused code and a changed redirect_uri; the MCP server answers 401 with WWW-Authenticate to a missing or wrong-audience token.',
     sources: ['RFC 7636 §4.6', 'RFC 6749 §4.1.3, §10.5', 'RFC 6750 §3', 'MCP 2025-11-25 authorization §9.2'],
   },
+  {
+    id: 'ENV-03',
+    family: 'ENV',
+    level: 'MUST',
+    statement:
+      "A CORS preflight from the attacker page reaches a real server: the echo server under the gateway's host name receives the OPTIONS (Origin, Access-Control-Request-Method/-Headers), and the browser refuses the unapproved request itself — no test tool answers preflights in place of the gateway.",
+    sources: ['WHATWG Fetch: CORS-preflight fetch', '(ours) calibration before any verdict'],
+  },
   // SESSION
   {
     id: 'SESSION-01',
@@ -131,7 +139,7 @@ export const REQUIREMENTS = [
     family: 'XSITE',
     level: 'MUST',
     statement:
-      'No gateway API response or preflight approves a foreign origin with credentials: no Access-Control-Allow-Origin echoing the attacker together with Access-Control-Allow-Credentials: true.',
+      'No gateway API response or CORS preflight approves a foreign origin with credentials: no Access-Control-Allow-Origin echoing the attacker (or *) together with Access-Control-Allow-Credentials: true — checked on preflights the gateway itself answers (raw OPTIONS, and a real cross-site preflighted fetch whose preflight reaches the gateway), and the attacker page can never read a credentialed answer.',
     sources: ['WHATWG Fetch: CORS protocol and credentials', 'OWASP CSRF cheat sheet'],
   },
   {
@@ -141,6 +149,22 @@ export const REQUIREMENTS = [
     statement:
       'A request carrying an invalid Authorization: Bearer token plus the session cookie is rejected (401), never authenticated by the cookie with the CSRF checks skipped.',
     sources: ['RFC 6750 §3.1 (invalid_token)', '(ours)'],
+  },
+  {
+    id: 'XSITE-10',
+    family: 'XSITE',
+    level: 'MUST',
+    statement:
+      "Wherever the gateway takes an anti-CSRF token as proof, only the session's exact token is accepted: a missing, empty, truncated (prefix), one-character-changed, case-changed or padded token, another user's token and the same user's other session's token are refused with no side effect, in the header and the form field. A gateway that takes no token must refuse those requests by other means (e.g. requiring Origin).",
+    sources: ['OWASP CSRF cheat sheet: synchronizer token pattern, signed double-submit cookie', 'RFC 6750 §5.3', '(ours)'],
+  },
+  {
+    id: 'XSITE-11',
+    family: 'XSITE',
+    level: 'MUST',
+    statement:
+      "The gateway's Origin check compares whole origins (scheme, host and port): a cookie-carrying POST whose Origin differs from the gateway's only in port or scheme, or whose host merely starts or ends with the gateway's (suffix, prefix, userinfo tricks), is rejected with no side effect; same-site variants are exempt only under the declared sibling policy \"allow\".",
+    sources: ['RFC 6454 §5 (origin comparison)', 'OWASP CSRF cheat sheet: verifying origin with standard headers', '(ours)'],
   },
   // FLOW
   {

@@ -24,6 +24,8 @@ import { runPlaywright } from './run-playwright.js';
 const HARNESS_FAULT_DETECTED_BY: Record<HarnessFault, string> = {
   'attacker-same-site': 'ENV-01',
   'lenient-idp': 'ENV-02',
+  'third-party-cookies-unset': 'ENV-01',
+  'preflight-intercepted': 'ENV-03',
 };
 
 interface Expectation {

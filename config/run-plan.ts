@@ -7,7 +7,14 @@
 import { z } from 'zod';
 
 /** Harness-side faults: they break the test environment, not the gateway, to prove the ENV self-checks can fail. */
-export const HARNESS_FAULTS = ['attacker-same-site', 'lenient-idp'] as const;
+export const HARNESS_FAULTS = [
+  'attacker-same-site',
+  'lenient-idp',
+  // The preference call claims success but third-party cookies stay blocked (ENV-01 must observe, not trust).
+  'third-party-cookies-unset',
+  // The cross-site CORS context is routed like the actors' contexts, so Playwright answers preflights (ENV-03).
+  'preflight-intercepted',
+] as const;
 export type HarnessFault = (typeof HARNESS_FAULTS)[number];
 
 export const TARGET_NAMES = ['reference', 'contextforge'] as const;

@@ -6,6 +6,7 @@
  * ports and cookies are not port-isolated, so what arrives there is what the browser attaches to a
  * request for the gateway's host — observed by a server, not inferred from the browser's own events.
  */
+import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { test, expect, req } from '../../fixtures/index.js';
 import type { EchoRecord } from '../../fixtures/attacker-site.js';
@@ -15,19 +16,27 @@ import { blankPage } from '../../fixtures/probes.js';
 interface ProbeSeen {
   secFetchSite: string | undefined;
   carriedSessionCookie: boolean;
+  /** Names of the cookies that arrived (values are secrets and are never read). */
+  cookieNames: string[];
 }
 
-/** From `page`, sends a credentialed fetch to the echo server under the gateway's host name; returns what arrived. */
+/**
+ * From `page`, sends a credentialed fetch to the echo server under the gateway's host name; returns what
+ * arrived. The label is unique per probe (random suffix), so under `--repeat-each` or a retry no earlier
+ * probe's record can answer for this one.
+ */
 async function probe(harness: Harness, page: Page, label: string): Promise<ProbeSeen> {
   const host = new URL(harness.origins.gateway).hostname;
-  const url = `http://${host}:${harness.attackerSite.port}/echo/${label}`;
+  const path = `/echo/${label}-${randomBytes(6).toString('hex')}`;
+  const url = `http://${host}:${harness.attackerSite.port}${path}`;
   await page.evaluate(async (u) => {
     await fetch(u, { method: 'POST', credentials: 'include', mode: 'no-cors', body: 'probe' }).catch(() => undefined);
   }, url);
-  const seen: EchoRecord | undefined = harness.attackerSite.echoes().find((e) => e.path === `/echo/${label}`);
+  const seen: EchoRecord | undefined = harness.attackerSite.echoes().find((e) => e.path === path);
   return {
     secFetchSite: seen?.secFetchSite,
     carriedSessionCookie: seen?.cookieNames.includes(harness.target.sessionCookieName) ?? false,
+    cookieNames: seen?.cookieNames ?? [],
   };
 }
 
@@ -37,10 +46,14 @@ test('ENV-01 the browser labels gateway, sibling and attacker pages same-origin,
   thirdPartyCookies,
   evidence,
 }) => {
-  const { origins, attackerSite } = harness;
+  const { origins, attackerSite, idp } = harness;
   const gatewayHost = new URL(origins.gateway).hostname;
   const page = await alice.context.newPage();
   const probePage = attackerSite.publish(blankPage('env probe'));
+  // A SameSite=None; Secure cookie on the probe target's host, set first-party: whether it rides a
+  // cross-site request below is what "third-party cookies allowed" means, observed instead of assumed.
+  const noneCookie = `env01_none_${randomBytes(6).toString('hex')}`;
+  await page.goto(`http://${gatewayHost}:${attackerSite.port}/set-cookie/${noneCookie}`);
   // A page on the probe target's own origin (gateway host, echo port): its probe must be same-origin and carry the session.
   await page.goto(`http://${gatewayHost}:${attackerSite.port}${probePage}`);
   const fromGatewayHost = await probe(harness, page, 'same-origin');
@@ -48,11 +61,27 @@ test('ENV-01 the browser labels gateway, sibling and attacker pages same-origin,
   const fromSibling = await probe(harness, page, 'sibling');
   await page.goto(`${origins.attacker}${probePage}`);
   const fromAttacker = await probe(harness, page, 'attacker');
+  // A page of the IdP (its discovery document): the IdP must be another site than the gateway, as a real one is.
+  await page.goto(`${idp.issuer}/.well-known/openid-configuration`);
+  const fromIdp = await probe(harness, page, 'idp');
 
-  evidence.add('origins', origins);
-  evidence.add('probes', { fromGatewayHost, fromSibling, fromAttacker, thirdPartyCookies });
-  expect(fromGatewayHost, 'a page on the gateway host → gateway host').toEqual({ secFetchSite: 'same-origin', carriedSessionCookie: true });
+  evidence.add('origins', { ...origins, idp: new URL(idp.issuer).origin });
+  evidence.add('probes', {
+    fromGatewayHost: { secFetchSite: fromGatewayHost.secFetchSite, carriedSessionCookie: fromGatewayHost.carriedSessionCookie },
+    fromSibling: { secFetchSite: fromSibling.secFetchSite },
+    fromAttacker: { secFetchSite: fromAttacker.secFetchSite, carriedSameSiteNoneCookie: fromAttacker.cookieNames.includes(noneCookie) },
+    fromIdp: { secFetchSite: fromIdp.secFetchSite },
+    thirdPartyCookiesSetup: thirdPartyCookies,
+  });
+  expect(
+    { secFetchSite: fromGatewayHost.secFetchSite, carriedSessionCookie: fromGatewayHost.carriedSessionCookie },
+    'a page on the gateway host → gateway host',
+  ).toEqual({ secFetchSite: 'same-origin', carriedSessionCookie: true });
   expect(fromSibling.secFetchSite, `sibling ${origins.sibling} must be same-site with the gateway`).toBe('same-site');
   expect(fromAttacker.secFetchSite, `attacker ${origins.attacker} must be cross-site to the gateway`).toBe('cross-site');
-  expect(thirdPartyCookies, 'third-party cookies must be allowed (the worst case a CSRF defence must survive)').toBe('ok');
+  expect(fromIdp.secFetchSite, `the IdP ${idp.issuer} must be cross-site to the gateway`).toBe('cross-site');
+  expect(
+    fromAttacker.cookieNames.includes(noneCookie),
+    `a SameSite=None; Secure cookie of the gateway host must ride a cross-site request (third-party cookies allowed: the worst case a CSRF defence must survive; setup said "${thirdPartyCookies}")`,
+  ).toBe(true);
 });

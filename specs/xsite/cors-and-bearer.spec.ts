@@ -1,14 +1,36 @@
 /**
  * Two ways around a cookie CSRF defence that are not about cookies at all: a CORS policy that invites
  * the attacker in, and a bearer header whose mere presence switches the CSRF checks off.
+ *
+ * Preflights are checked where the gateway answers them: raw OPTIONS requests, and real cross-site fetches
+ * from a page in a context WITHOUT request routing (in a routed context Playwright answers preflights
+ * itself and approves everything — ENV-03 proves the unrouted context reaches a real server).
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { attempt, cookieHeaderFor, openForeignPage, positiveTwin } from '../../fixtures/forgery.js';
-import { fetchFromPage } from '../../fixtures/probes.js';
+import { answered, cookieHeaderFor, deliveryOfPageFetch, expectRefused, Forgery } from '../../fixtures/forgery.js';
+import { fetchFromPage, type PageFetchResult } from '../../fixtures/probes.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
+import { openUnroutedPage } from '../../fixtures/unrouted-page.js';
+import { notTestable } from '../../lib/outcome.js';
 
-test('XSITE-07 no gateway response approves the attacker origin with credentials', req('XSITE-07'), async ({
+interface CorsAnswer {
+  channel: string;
+  status: number | null;
+  allowOrigin: string;
+  allowCredentials: string;
+}
+
+function corsAnswer(channel: string, status: number | null, headers: Record<string, string | string[] | undefined>): CorsAnswer {
+  const one = (name: string): string => {
+    const value = headers[name];
+    return Array.isArray(value) ? value.join(', ') : (value ?? '');
+  };
+  return { channel, status, allowOrigin: one('access-control-allow-origin'), allowCredentials: one('access-control-allow-credentials') };
+}
+
+test('XSITE-07 no gateway response or preflight approves the attacker origin with credentials', req('XSITE-07'), async ({
+  browser,
   harness,
   alice,
   upstream,
@@ -16,37 +38,62 @@ test('XSITE-07 no gateway response approves the attacker origin with credentials
 }) => {
   const { target, origins } = harness;
   await authorize(harness, alice, upstream);
-  const attacker = await openForeignPage(alice.context, harness, origins.attacker);
-  const approvals: { url: string; allowOrigin: string; allowCredentials: string }[] = [];
-  attacker.on('response', (response) => {
-    if (!response.url().startsWith(target.origin)) return;
-    const headers = response.headers();
-    const allowOrigin = headers['access-control-allow-origin'] ?? '';
-    if (allowOrigin === origins.attacker || allowOrigin === '*') {
-      approvals.push({ url: new URL(response.url()).pathname, allowOrigin, allowCredentials: headers['access-control-allow-credentials'] ?? '' });
+  const fetchTools = target.fetchToolsUrl(upstream.gateway);
+  const urls = { 'Fetch Tools': fetchTools, 'a gateway page': `${target.origin}${target.plainPagePath}`, 'the admin page': `${target.origin}${target.adminPagePath}` };
+  const answers: CorsAnswer[] = [];
+
+  // 1. Raw preflights, exactly as a browser sends them for a credentialed JSON / custom-header request.
+  for (const [name, url] of Object.entries(urls)) {
+    for (const requestHeaders of ['content-type', 'content-type, x-csrf-token', 'authorization']) {
+      const response = await rawRequest(url, {
+        method: 'OPTIONS',
+        headers: {
+          origin: origins.attacker,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': requestHeaders,
+          'sec-fetch-mode': 'cors',
+          'sec-fetch-site': 'cross-site',
+        },
+      });
+      answers.push(corsAnswer(`raw OPTIONS to ${name} (${requestHeaders})`, response.status, response.headers));
     }
-  });
-  const probes = {
-    'JSON POST to Fetch Tools (preflighted)': () => fetchFromPage(attacker, target.fetchToolsUrl(upstream.gateway), {
-      method: 'POST',
-      credentials: 'include',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    }),
-    'GET of a gateway page': () => fetchFromPage(attacker, `${target.origin}${target.plainPagePath}`, { credentials: 'include' }),
-  };
-  const seen: Record<string, { pageSaw: number | string; serverStatus: number | null }> = {};
-  for (const [name, send] of Object.entries(probes)) {
-    const result = await send();
-    seen[name] = { pageSaw: result.pageSaw, serverStatus: result.serverStatus };
   }
-  evidence.add('probes', seen);
-  evidence.add('approvals', approvals);
-  expect(approvals.filter((a) => a.allowCredentials === 'true'), 'responses that let the attacker read them with credentials').toEqual([]);
-  expect(approvals.filter((a) => a.allowOrigin === origins.attacker), 'responses echoing the attacker origin').toEqual([]);
+
+  // 2. Real cross-site requests from the attacker page, in an unrouted context holding alice's cookies.
+  const attacker = await openUnroutedPage(browser, harness, alice.context, origins.attacker);
+  const pageResults: Record<string, PageFetchResult> = {};
+  try {
+    pageResults['credentialed JSON POST to Fetch Tools (preflighted)'] = await fetchFromPage(
+      attacker.page,
+      fetchTools,
+      { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: '{}' },
+      harness.responseBoundMs,
+    );
+    pageResults['credentialed GET of a gateway page'] = await fetchFromPage(attacker.page, urls['a gateway page'], { credentials: 'include' }, harness.responseBoundMs);
+  } finally {
+    await attacker.close();
+  }
+  for (const [name, result] of Object.entries(pageResults)) {
+    if (result.preflight) answers.push(corsAnswer(`browser preflight of ${name}`, result.preflight.status, result.preflight.headers));
+    if (result.serverStatus !== null) answers.push(corsAnswer(`browser: ${name}`, result.serverStatus, result.serverHeaders));
+  }
+  const readable = Object.entries(pageResults)
+    .filter(([, r]) => typeof r.pageSaw === 'number' && r.pageSaw !== 0)
+    .map(([name, r]) => `${name}: the attacker page read status ${String(r.pageSaw)}`);
+
+  evidence.add('corsAnswers', answers);
+  evidence.add('attackerPage', Object.fromEntries(Object.entries(pageResults).map(([n, r]) => [n, { pageSaw: r.pageSaw, serverStatus: r.serverStatus, preflight: r.preflight?.status ?? null, corsError: r.corsError }])));
+  const echoing = answers.filter((a) => a.allowOrigin === origins.attacker || (a.allowOrigin === '*' && a.allowCredentials === 'true'));
+  expect(echoing.filter((a) => a.allowCredentials === 'true'), 'answers approving the attacker origin with credentials').toEqual([]);
+  expect(echoing, 'answers echoing the attacker origin').toEqual([]);
+  expect(readable, 'credentialed answers the attacker page could read').toEqual([]);
+  // Only after the verdicts that need no preflight: without a preflight seen by the browser, the preflight part proves nothing.
+  const jsonPost = pageResults['credentialed JSON POST to Fetch Tools (preflighted)'];
+  if (!jsonPost?.preflight) notTestable('the browser sent no preflight to the gateway that its network layer reported (is the context routed?)');
 });
 
 test('XSITE-08 an invalid bearer token next to the session cookie is rejected, not rescued by the cookie', req('XSITE-08'), async ({
+  browser,
   harness,
   alice,
   upstream,
@@ -55,7 +102,23 @@ test('XSITE-08 an invalid bearer token next to the session cookie is rejected, n
   await authorize(harness, alice, upstream);
   const cookie = await cookieHeaderFor(alice.context, harness.target.origin);
   const url = harness.target.fetchToolsUrl(upstream.gateway);
-  const record = await attempt(harness, upstream, alice, async () => {
+  const forgery = await Forgery.begin(harness, upstream, alice);
+  // The browser path: a cross-site fetch with the junk bearer is preflighted; the gateway must not approve it.
+  const attacker = await openUnroutedPage(browser, harness, alice.context, harness.origins.attacker);
+  let fromPage: PageFetchResult | undefined;
+  const viaBrowser = await forgery
+    .attempt(async () => {
+      fromPage = await fetchFromPage(
+        attacker.page,
+        url,
+        { method: 'POST', credentials: 'include', headers: { authorization: 'Bearer not-a-token-anyone-issued', 'content-type': 'text/plain' }, body: 'probe' },
+        harness.responseBoundMs,
+      );
+      return deliveryOfPageFetch(fromPage);
+    })
+    .finally(() => attacker.close());
+  // The synthetic path: what an old browser or a script would send, the junk bearer next to the real cookie.
+  const synthetic = await forgery.attempt(async () => {
     const response = await rawRequest(url, {
       method: 'POST',
       headers: {
@@ -68,10 +131,12 @@ test('XSITE-08 an invalid bearer token next to the session cookie is rejected, n
       },
       body: 'probe',
     });
-    return response.status;
+    return answered(response.status);
   });
-  evidence.add('synthetic', record);
-  evidence.add('positiveTwin', await positiveTwin(harness, upstream, alice));
-  expect(record.sideEffects, 'side effects of the junk-bearer request').toEqual([]);
-  expect(record.serverStatus, 'status for an invalid bearer token').toBe(401);
+  const settlement = await forgery.settle();
+  evidence.add('viaBrowser', { ...viaBrowser, preflight: fromPage?.preflight?.status ?? null, corsError: fromPage?.corsError ?? null });
+  evidence.add('synthetic', synthetic);
+  evidence.add('settled', settlement);
+  expectRefused({ 'cross-site fetch with a junk bearer (preflighted)': viaBrowser, 'junk bearer + session cookie (synthetic)': synthetic }, settlement);
+  expect(synthetic.delivery, 'status for an invalid bearer token').toEqual({ kind: 'answered', status: 401 });
 });

@@ -1,11 +1,11 @@
 /**
  * Requests a real page on another site makes with the victim's browser. The browser decides Origin,
  * Fetch Metadata and which cookies ride along (third-party cookies allowed: the worst case); the
- * gateway must make sure nothing happens.
+ * gateway must make sure nothing happens — not at once, and not a moment later either.
  */
-import { test, expect, req } from '../../fixtures/index.js';
+import { test, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { attempt, expectRejected, gatewayAnswer, openForeignPage, positiveTwin, type AttemptRecord } from '../../fixtures/forgery.js';
+import { deliveryOfPageFetch, expectRefused, Forgery, openForeignPage, submitFormFrom, type AttemptRecord } from '../../fixtures/forgery.js';
 import { autoSubmitFormPage, fetchFromPage } from '../../fixtures/probes.js';
 
 test('XSITE-01 a credentialed cross-site fetch POST to Fetch Tools is rejected and changes nothing', req('XSITE-01'), async ({
@@ -16,24 +16,22 @@ test('XSITE-01 a credentialed cross-site fetch POST to Fetch Tools is rejected a
 }) => {
   await authorize(harness, alice, upstream);
   const url = harness.target.fetchToolsUrl(upstream.gateway);
+  const forgery = await Forgery.begin(harness, upstream, alice);
   const attacker = await openForeignPage(alice.context, harness, harness.origins.attacker);
   const bodies = { 'text/plain': '{"probe":1}', 'application/x-www-form-urlencoded': 'probe=1' };
   const records: Record<string, AttemptRecord> = {};
   for (const [contentType, body] of Object.entries(bodies)) {
-    records[contentType] = await attempt(harness, upstream, alice, async () => {
-      const result = await fetchFromPage(attacker, url, {
-        method: 'POST',
-        credentials: 'include',
-        mode: 'no-cors',
-        headers: { 'content-type': contentType },
-        body,
-      });
-      return result.serverStatus;
-    });
+    // A no-cors simple request is always sent by the browser: no answer here is "no answer", never "refused".
+    records[`cross-site fetch, ${contentType}`] = await forgery.attempt(async () =>
+      deliveryOfPageFetch(
+        await fetchFromPage(attacker, url, { method: 'POST', credentials: 'include', mode: 'no-cors', headers: { 'content-type': contentType }, body }, harness.responseBoundMs),
+      ),
+    );
   }
+  const settlement = await forgery.settle();
   evidence.add('forged', records);
-  evidence.add('positiveTwin', await positiveTwin(harness, upstream, alice));
-  for (const [name, record] of Object.entries(records)) expectRejected(`cross-site fetch, ${name}`, record);
+  evidence.add('settled', settlement);
+  expectRefused(records, settlement);
 });
 
 test('XSITE-02 an auto-submitted cross-site form POST (top-level and into an iframe) changes nothing, right after login', req('XSITE-02'), async ({
@@ -45,6 +43,7 @@ test('XSITE-02 an auto-submitted cross-site form POST (top-level and into an ifr
   // alice logged in moments ago: a session cookie without SameSite is inside Chromium's 2-minute Lax+POST window.
   await authorize(harness, alice, upstream);
   const url = harness.target.fetchToolsUrl(upstream.gateway);
+  const forgery = await Forgery.begin(harness, upstream, alice);
   const cases = {
     'top-level, urlencoded': autoSubmitFormPage(url),
     'top-level, text/plain': autoSubmitFormPage(url, { enctype: 'text/plain' }),
@@ -52,18 +51,10 @@ test('XSITE-02 an auto-submitted cross-site form POST (top-level and into an ifr
   };
   const records: Record<string, AttemptRecord> = {};
   for (const [name, html] of Object.entries(cases)) {
-    records[name] = await attempt(harness, upstream, alice, async () => {
-      const page = await alice.context.newPage();
-      try {
-        const answered = gatewayAnswer(harness, page, url);
-        await page.goto(`${harness.origins.attacker}${harness.attackerSite.publish(html)}`);
-        return await answered;
-      } finally {
-        await page.close();
-      }
-    });
+    records[`cross-site form POST, ${name}`] = await forgery.attempt(() => submitFormFrom(harness, alice.context, harness.origins.attacker, html, url));
   }
+  const settlement = await forgery.settle();
   evidence.add('forged', records);
-  evidence.add('positiveTwin', await positiveTwin(harness, upstream, alice));
-  for (const [name, record] of Object.entries(records)) expectRejected(`cross-site form POST, ${name}`, record);
+  evidence.add('settled', settlement);
+  expectRefused(records, settlement);
 });

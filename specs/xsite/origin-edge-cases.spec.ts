@@ -5,7 +5,16 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { attempt, expectRejected, cookieHeaderFor, gatewayAnswer, openForeignPage, positiveTwin } from '../../fixtures/forgery.js';
+import {
+  answered,
+  cookieHeaderFor,
+  deliveryOfPageFetch,
+  describeDelivery,
+  expectRefused,
+  Forgery,
+  openForeignPage,
+  submitFormFrom,
+} from '../../fixtures/forgery.js';
 import { autoSubmitFormPage, fetchFromPage } from '../../fixtures/probes.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
 import { is2xx } from '../../fixtures/fetch-tools.js';
@@ -13,28 +22,22 @@ import { is2xx } from '../../fixtures/fetch-tools.js';
 test('XSITE-04 a cookie-carrying POST with Origin: null is rejected', req('XSITE-04'), async ({ harness, alice, upstream, evidence }) => {
   await authorize(harness, alice, upstream);
   const url = harness.target.fetchToolsUrl(upstream.gateway);
-  const submitFromSibling = async (action: string): Promise<number | null> => {
-    const page = await alice.context.newPage();
-    try {
-      const answered = gatewayAnswer(harness, page, action);
-      await page.goto(`${harness.origins.sibling}${harness.attackerSite.publish(autoSubmitFormPage(action, { noReferrer: true }))}`);
-      return await answered;
-    } finally {
-      await page.close();
-    }
-  };
+  const noReferrerForm = (action: string): string => autoSubmitFormPage(action, { noReferrer: true });
   // Calibration: the same form aimed at the echo server under the gateway's host name shows, server-side,
   // that the browser sends Origin: null together with the session cookie. Without that this proves nothing.
-  const echoUrl = `http://${new URL(harness.origins.gateway).hostname}:${harness.attackerSite.port}/echo/xsite-04`;
-  await submitFromSibling(echoUrl);
-  const calibration = harness.attackerSite.echoes().find((e) => e.path === '/echo/xsite-04');
-  const record = await attempt(harness, upstream, alice, () => submitFromSibling(url));
+  const echoPath = `/echo/xsite-04-${harness.runId}-${Date.now().toString(36)}`;
+  const echoUrl = `http://${new URL(harness.origins.gateway).hostname}:${harness.attackerSite.port}${echoPath}`;
+  await submitFormFrom(harness, alice.context, harness.origins.sibling, noReferrerForm(echoUrl), echoUrl);
+  const calibration = harness.attackerSite.echoes().find((e) => e.path === echoPath);
+  const forgery = await Forgery.begin(harness, upstream, alice);
+  const record = await forgery.attempt(() => submitFormFrom(harness, alice.context, harness.origins.sibling, noReferrerForm(url), url));
+  const settlement = await forgery.settle();
   evidence.add('calibration', calibration && { origin: calibration.origin, secFetchSite: calibration.secFetchSite, cookieNames: calibration.cookieNames });
   evidence.add('forged', record);
-  evidence.add('positiveTwin', await positiveTwin(harness, upstream, alice));
+  evidence.add('settled', settlement);
   expect(calibration?.origin, 'the no-referrer form POST carries Origin: null').toBe('null');
   expect(calibration?.cookieNames, 'the same-site form POST carries the session cookie').toContain(harness.target.sessionCookieName);
-  expectRejected('Origin: null form POST from a same-site page', record);
+  expectRefused({ 'Origin: null form POST from a same-site page': record }, settlement);
 });
 
 test('XSITE-05 a cookie-carrying POST with no Origin, Referer or Fetch Metadata is rejected without an anti-CSRF token', req('XSITE-05'), async ({
@@ -48,13 +51,15 @@ test('XSITE-05 a cookie-carrying POST with no Origin, Referer or Fetch Metadata 
   await authorize(harness, alice, upstream);
   const cookie = await cookieHeaderFor(alice.context, harness.target.origin);
   const url = harness.target.fetchToolsUrl(upstream.gateway);
-  const record = await attempt(harness, upstream, alice, async () => {
+  const forgery = await Forgery.begin(harness, upstream, alice);
+  const record = await forgery.attempt(async () => {
     const response = await rawRequest(url, { method: 'POST', headers: { cookie, 'content-type': 'text/plain' }, body: 'probe' });
-    return response.status;
+    return answered(response.status);
   });
+  const settlement = await forgery.settle();
   evidence.add('synthetic', record);
-  evidence.add('positiveTwin', await positiveTwin(harness, upstream, alice));
-  expectRejected('cookie-only POST without provenance headers', record);
+  evidence.add('settled', settlement);
+  expectRefused({ 'cookie-only POST without provenance headers': record }, settlement);
 });
 
 test('XSITE-06 a cookie-carrying POST from a same-site sibling origin is handled as the target declares', req('XSITE-06'), async ({
@@ -66,29 +71,27 @@ test('XSITE-06 a cookie-carrying POST from a same-site sibling origin is handled
   const policy = harness.target.describe().siblingPolicy;
   await authorize(harness, alice, upstream);
   const url = harness.target.fetchToolsUrl(upstream.gateway);
+  const forgery = await Forgery.begin(harness, upstream, alice);
   const sibling = await openForeignPage(alice.context, harness, harness.origins.sibling);
-  const viaFetch = await attempt(harness, upstream, alice, async () => {
-    const result = await fetchFromPage(sibling, url, { method: 'POST', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: 'probe' });
-    return result.serverStatus;
-  });
-  const viaForm = await attempt(harness, upstream, alice, async () => {
-    const page = await alice.context.newPage();
-    try {
-      const answered = gatewayAnswer(harness, page, url);
-      await page.goto(`${harness.origins.sibling}${harness.attackerSite.publish(autoSubmitFormPage(url))}`);
-      return await answered;
-    } finally {
-      await page.close();
-    }
-  });
+  const send = {
+    viaFetch: async () =>
+      deliveryOfPageFetch(
+        await fetchFromPage(sibling, url, { method: 'POST', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: 'probe' }, harness.responseBoundMs),
+      ),
+    viaForm: () => submitFormFrom(harness, alice.context, harness.origins.sibling, autoSubmitFormPage(url), url),
+  };
   evidence.add('policy', policy);
-  evidence.add('sibling', { viaFetch, viaForm });
   if (policy === 'reject') {
-    evidence.add('positiveTwin', await positiveTwin(harness, upstream, alice));
-    expectRejected('same-site fetch POST', viaFetch);
-    expectRejected('same-site form POST', viaForm);
+    const records = { 'same-site fetch POST': await forgery.attempt(send.viaFetch), 'same-site form POST': await forgery.attempt(send.viaForm) };
+    const settlement = await forgery.settle();
+    evidence.add('sibling', records);
+    evidence.add('settled', settlement);
+    expectRefused(records, settlement);
   } else {
-    expect(viaFetch.serverStatus !== null && is2xx(viaFetch.serverStatus), `policy allow: same-site fetch answered ${viaFetch.serverStatus}`).toBe(true);
+    const viaFetch = await forgery.calibrate(send.viaFetch);
+    evidence.add('sibling', { viaFetch });
+    const ok = viaFetch.delivery.kind === 'answered' && is2xx(viaFetch.delivery.status);
+    expect(ok, `policy allow: the same-site fetch was ${describeDelivery(viaFetch.delivery)}`).toBe(true);
     expect(viaFetch.sideEffects.length, 'policy allow: the same-site fetch took effect').toBeGreaterThan(0);
   }
 });

@@ -156,6 +156,27 @@ export const FAULT_MODES = [
     bug: "The MCP server's 401 or an unreachable MCP server ends in a bare 500.",
     detectedBy: ['TOKEN-08'],
   },
+  // --- cross-site trust ---
+  {
+    mode: 'refusal-acts-later',
+    bug: 'A refused (cross-site) Fetch Tools is answered 403 at once, but the job it queued before the check still runs in the background moments later and calls the MCP server.',
+    detectedBy: ['XSITE-01', 'XSITE-05'],
+  },
+  {
+    mode: 'origin-host-only',
+    bug: "The CSRF check ignores Fetch Metadata and compares only the Origin's host name with the gateway's: another port or scheme on the gateway's host is accepted.",
+    detectedBy: ['XSITE-11'],
+  },
+  {
+    mode: 'origin-prefix-match',
+    bug: "The CSRF check ignores Fetch Metadata and accepts any Origin that starts with the gateway's origin (userinfo and suffix tricks pass).",
+    detectedBy: ['XSITE-11'],
+  },
+  {
+    mode: 'csrf-token-prefix-accepted',
+    bug: "The anti-CSRF token is compared by a hand-written constant-time loop over the length of the token sent: an empty or truncated token matches.",
+    detectedBy: ['XSITE-10'],
+  },
 ] as const satisfies readonly FaultMode[];
 
 export type FaultModeName = (typeof FAULT_MODES)[number]['mode'];

@@ -35,6 +35,14 @@ export function checkRequestOrigin(
 
   const { secFetchSite, origin } = evidence;
 
+  if (faults['origin-host-only'] || faults['origin-prefix-match']) {
+    // BUG (origin-host-only / origin-prefix-match): Fetch Metadata is ignored and Origin is compared loosely.
+    if (origin !== undefined) {
+      return looseOriginMatch(origin, gatewayOrigin, faults) ? { ok: true } : { ok: false, reason: `Origin ${origin} is not ${gatewayOrigin}` };
+    }
+    return checkToken(evidence, sessionCsrfToken, faults);
+  }
+
   if (faults['null-origin-trusted']) {
     // BUG (null-origin-trusted): Sec-Fetch-Site is ignored and Origin "null" counts as the gateway itself.
     if (origin !== undefined) {
@@ -61,9 +69,31 @@ export function checkRequestOrigin(
 /** Neither Origin nor Sec-Fetch-Site: only the session's anti-CSRF token proves the request comes from our own page. */
 function checkToken(evidence: OriginEvidence, sessionCsrfToken: string, faults: FaultFlags): CsrfVerdict {
   if (faults['missing-origin-allowed']) return { ok: true };
-  if (evidence.csrfToken !== undefined && secretsEqual(evidence.csrfToken, sessionCsrfToken)) return { ok: true };
+  if (evidence.csrfToken !== undefined && tokensMatch(evidence.csrfToken, sessionCsrfToken, faults)) return { ok: true };
   return {
     ok: false,
     reason: evidence.csrfToken === undefined ? 'no Origin, no Sec-Fetch-Site and no CSRF token' : 'CSRF token does not match the session',
   };
+}
+
+/** The session's token compared with the one sent: in full and in constant time (hashing equalises the lengths). */
+function tokensMatch(sent: string, expected: string, faults: FaultFlags): boolean {
+  if (faults['csrf-token-prefix-accepted']) {
+    // BUG (csrf-token-prefix-accepted): a hand-rolled constant-time loop that runs over the sent token's length
+    // only, so an empty token or any prefix of the real one "matches".
+    let difference = 0;
+    for (let i = 0; i < sent.length; i++) difference |= sent.charCodeAt(i) ^ expected.charCodeAt(i);
+    return difference === 0;
+  }
+  return secretsEqual(sent, expected);
+}
+
+/** The two loose Origin comparisons of the origin-* fault modes (the correct check is `origin === gatewayOrigin`). */
+function looseOriginMatch(origin: string, gatewayOrigin: string, faults: FaultFlags): boolean {
+  if (faults['origin-prefix-match']) return origin.startsWith(gatewayOrigin);
+  try {
+    return new URL(origin).hostname === new URL(gatewayOrigin).hostname;
+  } catch {
+    return false;
+  }
 }

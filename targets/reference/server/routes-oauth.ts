@@ -1,5 +1,5 @@
 /** The OAuth client flow (authorize → callback) and Fetch Tools, which uses the delegated grant. */
-import express, { Router, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { authenticateApiCaller, currentSession, requirePageSession } from './auth.js';
 import type { GatewayContext } from './context.js';
@@ -130,7 +130,10 @@ export function oauthRoutes(ctx: GatewayContext): Router {
 
   router.post('/oauth/fetch-tools/:id', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const caller = authenticateApiCaller(req, res, ctx);
-    if (caller === null) return;
+    if (caller === null) {
+      if (faults['refusal-acts-later']) runRefusedJobLater(req, res);
+      return;
+    }
     const gateway = ctx.gateways.get(req.params.id);
     if (gateway === undefined) {
       res.status(404).json({ success: false, message: 'Unknown gateway' });
@@ -144,6 +147,21 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     res.status(answer.status).json(answer.body);
   });
 
+  /**
+   * BUG (refusal-acts-later): the job was queued before the origin check ran; the refusal answers 403 at once,
+   * but nobody dequeues the job, so the background worker (next tick, ~100 ms later) still fetches the tools.
+   */
+  const runRefusedJobLater = (req: Request<{ id: string }>, res: Response): void => {
+    const session = currentSession(req, ctx);
+    const gateway = ctx.gateways.get(req.params.id);
+    if (res.statusCode !== 403 || session === undefined || gateway === undefined) return;
+    const caller = { user: session.user, via: 'session' as const, credential: session.id, session };
+    setTimeout(() => void fetcher.fetchTools(gateway, caller).catch(() => undefined), REFUSED_JOB_DELAY_MS);
+  };
+
   return router;
 }
+
+/** The fault's background worker tick. */
+const REFUSED_JOB_DELAY_MS = 100;
 

@@ -1,0 +1,157 @@
+/**
+ * XSITE-10: an anti-CSRF token is compared in full. Every shape a broken comparison lets through — missing,
+ * empty, a prefix, one character changed, case changed, padded, another user's token, the same user's
+ * other session's token — is sent in the header the gateway's own pages use (learned from the adapter's
+ * `fetchToolsHeaders`) and in a form field (`csrf_token`, the common name), in two settings:
+ *
+ * - header-less (synthetic: the victim's cookie, no Origin, Referer or Fetch Metadata — an old browser or a
+ *   stripping proxy): the token is the only possible proof here, so every bad shape must be refused. A
+ *   gateway without tokens passes only by refusing these requests by other means (e.g. requiring Origin),
+ *   so a gateway with no token gets no pass for free;
+ * - same-origin (a real page of the gateway with the header tampered): applies when the gateway requires a
+ *   token there, i.e. when the same request WITHOUT a token is refused (calibrated first). A gateway that
+ *   relies on the Origin check for same-origin requests needs no token there.
+ *
+ * The positive twins (the session's exact token) are calibrated first; the victim is a second sign-in of
+ * alice, so the fixture's alice session supplies "the same user's other session's token".
+ */
+import { test, expect, req } from '../../fixtures/index.js';
+import { authorize } from '../../fixtures/flows.js';
+import { answered, cookieHeaderFor, deliveryOfPageFetch, expectRefused, Forgery, type AttemptRecord, type Delivery } from '../../fixtures/forgery.js';
+import { fetchFromPage } from '../../fixtures/probes.js';
+import { rawRequest } from '../../fixtures/raw-http.js';
+import type { Page } from '@playwright/test';
+import type { Target } from '../../targets/target.js';
+
+const FORM_FIELD = 'csrf_token';
+/** Used only when the gateway's pages send no token header at all. */
+const GUESSED_HEADER = 'X-CSRF-Token';
+
+interface TokenHeaders {
+  /** The header carrying the token, as the gateway's pages send it; undefined when they send none. */
+  name: string | undefined;
+  token: string | undefined;
+  /** Everything else the pages add (e.g. Accept), kept on every request. */
+  others: Record<string, string>;
+}
+
+async function tokenHeaders(target: Target, page: Page): Promise<TokenHeaders> {
+  const headers = await target.fetchToolsHeaders(page);
+  const names = Object.keys(headers);
+  const name = names.find((n) => /csrf|xsrf/i.test(n)) ?? names.find((n) => !/^(accept|content-type)$/i.test(n));
+  const others = Object.fromEntries(Object.entries(headers).filter(([n]) => n !== name));
+  return { name, token: name === undefined ? undefined : headers[name], others };
+}
+
+function swapCase(value: string): string {
+  return [...value].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
+}
+
+function changeChar(c: string): string {
+  return c === 'A' ? 'B' : 'A';
+}
+
+/** Every wrong shape of `token`; undefined means "no token at all". Shapes equal to the token itself are dropped. */
+function badShapes(token: string, others: { bob?: string | undefined; olderSession?: string | undefined }): Record<string, string | undefined> {
+  const shapes: Record<string, string | undefined> = {
+    missing: undefined,
+    empty: '',
+    'first character only': token.slice(0, 1),
+    'first half': token.slice(0, Math.floor(token.length / 2)),
+    'all but the last character': token.slice(0, -1),
+    'first character changed': changeChar(token.charAt(0)) + token.slice(1),
+    'last character changed': token.slice(0, -1) + changeChar(token.charAt(token.length - 1)),
+    'case changed': swapCase(token),
+    'padded with one character': `${token}A`,
+    "another user's token": others.bob,
+    "the same user's other session's token": others.olderSession,
+  };
+  return Object.fromEntries(Object.entries(shapes).filter(([name, v]) => name === 'missing' || (v !== undefined && v !== token)));
+}
+
+test('XSITE-10 an anti-CSRF token must match in full: empty, partial, altered and foreign tokens are refused', req('XSITE-10'), async ({
+  harness,
+  alice,
+  bob,
+  upstream,
+  makeActor,
+  evidence,
+}) => {
+  const { target } = harness;
+  await authorize(harness, alice, upstream);
+  // The victim: alice signed in a second time (grants belong to the user, so the authorization holds).
+  const victim = await makeActor('alice');
+  const victimPage = victim.page;
+  await victimPage.goto(`${target.origin}${target.adminPagePath}`);
+  const mine = await tokenHeaders(target, victimPage);
+  const olderSession = await tokenHeaders(target, await reopenAdmin(alice.page, target));
+  const bobs = await tokenHeaders(target, await reopenAdmin(bob.page, target));
+  const header = mine.name ?? GUESSED_HEADER;
+  // Without a token of its own pages, shapes are built around a made-up token: all must be refused anyway.
+  const token = mine.token ?? 'Zm9yZ2VkLXRva2VuLXRoYXQtbm8tZ2F0ZXdheS1pc3N1ZWQ';
+  const shapes = badShapes(token, { bob: bobs.token, olderSession: olderSession.token });
+  const url = target.fetchToolsUrl(upstream.gateway);
+  const cookie = await cookieHeaderFor(victim.context, target.origin);
+
+  type Channel = 'header' | 'form field';
+  const headerless = async (channel: Channel, value: string | undefined): Promise<Delivery> => {
+    const headers: Record<string, string> = { cookie, ...mine.others };
+    let body = 'probe';
+    if (channel === 'header') {
+      headers['content-type'] = 'text/plain';
+      if (value !== undefined) headers[header] = value;
+    } else {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = value === undefined ? 'probe=1' : `probe=1&${FORM_FIELD}=${encodeURIComponent(value)}`;
+    }
+    return answered((await rawRequest(url, { method: 'POST', headers, body })).status);
+  };
+  const sameOrigin = async (channel: Channel, value: string | undefined): Promise<Delivery> => {
+    const headers: Record<string, string> = { ...mine.others };
+    let body: string | undefined;
+    if (channel === 'header') {
+      if (value !== undefined) headers[header] = value;
+    } else {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = value === undefined ? 'probe=1' : `probe=1&${FORM_FIELD}=${encodeURIComponent(value)}`;
+    }
+    return deliveryOfPageFetch(await fetchFromPage(victimPage, url, { method: 'POST', headers, ...(body === undefined ? {} : { body }) }, harness.responseBoundMs));
+  };
+
+  const forgery = await Forgery.begin(harness, upstream, victim);
+  // Calibrations (their effects are allowed): does the exact token work without Origin? Is a token required same-origin?
+  const calibration = {
+    'header-less, exact token in the header': await forgery.calibrate(() => headerless('header', token)),
+    'same-origin page, no token': await forgery.calibrate(() => sameOrigin('header', undefined)),
+  };
+  const tokenRequiredSameOrigin = calibration['same-origin page, no token'].sideEffects.length === 0;
+  const records: Record<string, AttemptRecord> = {};
+  for (const channel of ['header', 'form field'] as const) {
+    for (const [shape, value] of Object.entries(shapes)) {
+      records[`header-less, ${channel}: ${shape}`] = await forgery.attempt(() => headerless(channel, value));
+    }
+  }
+  if (tokenRequiredSameOrigin) {
+    for (const channel of ['header', 'form field'] as const) {
+      for (const [shape, value] of Object.entries(shapes)) {
+        records[`same-origin page, ${channel}: ${shape}`] = await forgery.attempt(() => sameOrigin(channel, value));
+      }
+    }
+  }
+  const settlement = await forgery.settle();
+  evidence.add('tokenHeader', { learned: mine.name ?? null, used: header, tokenFromPages: mine.token !== undefined });
+  evidence.add('calibration', calibration);
+  evidence.add('verdictBasis', {
+    tokenTakenAsProofWithoutOrigin: calibration['header-less, exact token in the header'].sideEffects.length > 0,
+    tokenRequiredOnSameOriginRequests: tokenRequiredSameOrigin,
+  });
+  evidence.add('forged', records);
+  evidence.add('settled', settlement);
+  expect(Object.keys(shapes).length, 'token shapes tried').toBeGreaterThanOrEqual(9);
+  expectRefused(records, settlement);
+});
+
+async function reopenAdmin(page: Page, target: Target): Promise<Page> {
+  await page.goto(`${target.origin}${target.adminPagePath}`);
+  return page;
+}
