@@ -156,6 +156,32 @@ export const FAULT_MODES = [
     bug: "The MCP server's 401 or an unreachable MCP server ends in a bare 500.",
     detectedBy: ['TOKEN-08'],
   },
+  // --- flow and token trust ---
+  {
+    mode: 'token-in-redirect-query',
+    bug: "After the code exchange the callback redirects the browser to a hand-off page with ?access_token=… in the query string.",
+    detectedBy: ['FLOW-12'],
+  },
+  {
+    mode: 'token-in-fragment',
+    bug: 'After the code exchange the callback redirects the browser to a hand-off page with #access_token=… in the fragment (never sent to a server, but the browser has it).',
+    detectedBy: ['FLOW-12'],
+  },
+  {
+    mode: 'refresh-token-not-rotated',
+    bug: 'After a refresh the gateway keeps the old refresh token instead of the rotated one, so the second refresh presents a spent token (invalid_grant, grant revoked).',
+    detectedBy: ['TOKEN-06'],
+  },
+  {
+    mode: 'state-hash-of-counter',
+    bug: 'state looks opaque (43 base64url characters) but is SHA-256 of "<gateway id>:<sequence number>": anyone can compute the next one.',
+    detectedBy: ['FLOW-03'],
+  },
+  {
+    mode: 'pkce-reused',
+    bug: 'The PKCE code_verifier is made once per gateway and reused for every authorization of every user, so the code_challenge never changes.',
+    detectedBy: ['FLOW-02'],
+  },
 ] as const satisfies readonly FaultMode[];
 
 export type FaultModeName = (typeof FAULT_MODES)[number]['mode'];

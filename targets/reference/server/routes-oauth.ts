@@ -117,6 +117,14 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       expiresAt: expiresAtFrom(tokens.expiresIn),
       user,
     });
+    if (faults['token-in-redirect-query'] || faults['token-in-fragment']) {
+      // BUG (token-in-redirect-query, token-in-fragment): the token is handed to the browser in a URL
+      // ("so the page can show it"), the way implicit-flow era code did.
+      const handOff = `/oauth/callback/complete/${encodeURIComponent(gateway.id)}`;
+      const token = `access_token=${encodeURIComponent(tokens.accessToken)}`;
+      res.redirect(303, faults['token-in-fragment'] ? `${handOff}#${token}` : `${handOff}?${token}`);
+      return;
+    }
     res.type('html').send(
       renderCallbackSuccessPage({
         gateway,
@@ -127,6 +135,23 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       }),
     );
   });
+
+  if (faults['token-in-redirect-query'] || faults['token-in-fragment']) {
+    // The page the two URL-leak faults hand off to: the ordinary success page (the token in its URL is ignored).
+    router.get('/oauth/callback/complete/:id', (req, res) => {
+      const session = requirePageSession(req, res, ctx);
+      if (session === null) return;
+      const gateway = ctx.gateways.get(req.params.id);
+      if (gateway === undefined || ctx.grants.get(gateway.id, session.user) === undefined) {
+        failPage(res, 400, 'No completed authorization for this gateway.');
+        return;
+      }
+      res.set({ 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
+      res.type('html').send(
+        renderCallbackSuccessPage({ gateway, user: session.user, csrfToken: session.csrfToken, omitCredentials: false, leakedTokens: null }),
+      );
+    });
+  }
 
   router.post('/oauth/fetch-tools/:id', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const caller = authenticateApiCaller(req, res, ctx);
