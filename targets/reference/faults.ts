@@ -182,6 +182,11 @@ export const FAULT_MODES = [
     bug: 'The PKCE code_verifier is made once per gateway and reused for every authorization of every user, so the code_challenge never changes.',
     detectedBy: ['FLOW-02'],
   },
+  {
+    mode: 'session-rotation-drops-attributes',
+    bug: 'The session cookie is right at login, but its renewal after the OAuth callback is set without HttpOnly and SameSite.',
+    detectedBy: ['SESSION-07', 'SESSION-08'],
+  },
 ] as const satisfies readonly FaultMode[];
 
 export type FaultModeName = (typeof FAULT_MODES)[number]['mode'];

@@ -3,6 +3,7 @@ import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import { authenticateApiCaller, currentSession, requirePageSession } from './auth.js';
 import type { GatewayContext } from './context.js';
+import { renewedCookieWithoutAttributes, sessionCookie } from './cookies.js';
 import { ToolFetcher } from './fetch-tools.js';
 import { buildAuthorizeUrl, exchangeCode } from './oauth-client.js';
 import { renderCallbackFailurePage, renderCallbackSuccessPage } from './pages/callback.js';
@@ -117,6 +118,11 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       expiresAt: expiresAtFrom(tokens.expiresIn),
       user,
     });
+    if (session !== undefined) {
+      // Sliding renewal: the session cookie is sent again after the authorization (same session, same
+      // attributes as at login), so SESSION-07/08 see a cookie set later in the flow, as real gateways do.
+      res.set('Set-Cookie', faults['session-rotation-drops-attributes'] ? renewedCookieWithoutAttributes(session.id) : sessionCookie(session.id, req.secure, faults));
+    }
     if (faults['token-in-redirect-query'] || faults['token-in-fragment']) {
       // BUG (token-in-redirect-query, token-in-fragment): the token is handed to the browser in a URL
       // ("so the page can show it"), the way implicit-flow era code did.
