@@ -77,21 +77,23 @@ export const REQUIREMENTS = [
     family: 'SESSION',
     level: 'MUST',
     statement:
-      'A same-origin cookie request to the Fetch Tools endpoint from any same-origin page, with default fetch headers (no Accept: text/html, no /admin Referer, no HX-Request), is accepted.',
+      'A same-origin cookie request to the Fetch Tools endpoint from any same-origin page (neither the admin UI nor the callback) is accepted with the headers fetch() sends by default (Accept: */*, no Accept: text/html, no /admin Referer, no HX-Request), also with Accept: application/json and with no Referer. A gateway MAY require its own anti-CSRF header on top (a same-origin page can read and send it); then the same request with nothing but that header added must be accepted, so that a refusal of the bare request is shown to be about the missing token, never about the cookie looking like "an API request".',
     sources: ['WHATWG Fetch: Accept is CORS-safelisted, so it proves nothing', 'RFC 9700 §4.2.4 (Referer suppression)', '(ours)'],
   },
   {
     id: 'SESSION-07',
     family: 'SESSION',
     level: 'MUST',
-    statement: 'The session cookie sets SameSite=Lax or Strict explicitly, and Secure when served over https.',
+    statement:
+      'Every Set-Cookie of the session cookie during the whole flow (login, authorize, callback, both Fetch Tools controls, same-origin API calls; rotation and sliding renewal included) sets SameSite=Lax or Strict explicitly, Secure when served over https, and the same Path.',
     sources: ['RFC 6750 §5.3', 'RFC 6265bis §4.1.2.7, §5.6.7.2', 'MCP 2025-11-25 security best practices §2.1.5'],
   },
   {
     id: 'SESSION-08',
     family: 'SESSION',
     level: 'MUST',
-    statement: 'Page script never sees the session token: the session cookie is HttpOnly and its value is not in document.cookie, the DOM or Web Storage.',
+    statement:
+      'Page script never sees the session token: every Set-Cookie of the session cookie during the whole flow (login, callback, Fetch Tools, rotation or renewal) is HttpOnly, and no value it ever had is in document.cookie, the DOM or Web Storage.',
     sources: ['RFC 6265bis §4.1.2.6', 'OWASP CSRF cheat sheet (XSS defeats all CSRF defences)', '(ours)'],
   },
   // XSITE
@@ -175,10 +177,19 @@ export const REQUIREMENTS = [
     sources: ['RFC 7636 §4.2', 'OAuth 2.1 §4.1.1', 'MCP 2025-11-25 authorization §11.4'],
   },
   {
+    id: 'FLOW-02',
+    family: 'FLOW',
+    level: 'MUST',
+    statement:
+      'Every authorization request has a fresh PKCE code_challenge (so a fresh code_verifier), method S256: no challenge repeats across authorizations of one user, of two users, or a retry after an IdP error, and none is sent as plain or without a method.',
+    sources: ['RFC 7636 §4.1 (a cryptographically random verifier per authorization request)', 'RFC 9700 §2.1.1', 'OAuth 2.1 §4.1.1'],
+  },
+  {
     id: 'FLOW-03',
     family: 'FLOW',
     level: 'MUST',
-    statement: 'state is unique per authorization request, carries at least 128 bits of randomness and no readable gateway or user data.',
+    statement:
+      'state is unique per authorization request (across requests and users), carries at least 128 bits of randomness and no readable gateway or user data, and is not derived from anything guessable: not sequential (as a number or as decoded bytes), and not a SHA-256, SHA-1 or MD5 (hex or base64) of a small counter, a current timestamp, the user or gateway identifiers, or a combination of these.',
     sources: ['RFC 6749 §10.10, §10.12', 'MCP 2025-11-25 security best practices §2.1.5', 'OAuth 2.1 §4.1.1'],
   },
   {
@@ -227,7 +238,8 @@ export const REQUIREMENTS = [
     id: 'FLOW-12',
     family: 'FLOW',
     level: 'MUST',
-    statement: 'No access or refresh token reaches the browser: not in the callback page, its URL, any redirect, or any response the browser loads.',
+    statement:
+      'No access, refresh or id token, PKCE code_verifier or client secret reaches the browser, searched as a substring (also URL-decoded): not in the URL of any navigation, redirect or request (query, fragment, path), request or response headers and bodies, the DOM, script-readable cookies, Web Storage, IndexedDB, console messages or postMessage payloads.',
     sources: ['RFC 6749 §10.3', 'RFC 9700 §4.3.2', 'MCP 2025-11-25 authorization §9.1'],
   },
   // TOKEN
@@ -251,7 +263,7 @@ export const REQUIREMENTS = [
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      'Grants are per user: when only user A has authorized, user B\'s Fetch Tools fails with an "authorize first" error and the MCP server receives no token of A.',
+      'Grants are per user: when only user A has authorized, every way user B can fetch tools (the table control, the Fetch Tools endpoint from B\'s own same-origin page, the API with B\'s token) fails without success, the page asks B to authorize, and the MCP server receives no token of A.',
     sources: ['RFC 6749 §1.4', 'MCP 2025-11-25 security best practices §2.1 (confused deputy)'],
   },
   {
@@ -262,17 +274,27 @@ export const REQUIREMENTS = [
     sources: ['RFC 6749 §6', 'MCP 2025-11-25 authorization §9.2'],
   },
   {
+    id: 'TOKEN-06',
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      'A rotated refresh token is kept: with an IdP that rotates refresh tokens (and refuses a reused old one), two refreshes in a row both succeed, the second presenting the refresh token the first one returned, and both Fetch Tools succeed.',
+    sources: ['RFC 9700 §4.14.2 (refresh token rotation)', 'OAuth 2.1 §4.3.1', 'RFC 6749 §6'],
+  },
+  {
     id: 'TOKEN-07',
     family: 'TOKEN',
     level: 'MUST',
-    statement: 'A refresh answered invalid_grant ends in a clear, non-5xx "authorize again" error and no upstream call with the stale token.',
+    statement:
+      'When the IdP answers the gateway\'s refresh with invalid_grant (seen at the IdP), Fetch Tools ends in a non-2xx, non-5xx failure, the page leads to authorizing again (a message asking to authorize, or a control to the authorize URL), and no upstream call carries the dead token.',
     sources: ['RFC 6749 §5.2', '(ours)'],
   },
   {
     id: 'TOKEN-08',
     family: 'TOKEN',
     level: 'MUST',
-    statement: 'An MCP server 401 (revoked token) and an unreachable MCP server each surface as a clear, non-5xx error on the page, not as success.',
+    statement:
+      'An MCP server 401 (revoked token) and an unreachable MCP server each end in a 4xx, or a 2xx error body that names the upstream failure — never a success, never a 5xx — and the page shows a message a person can act on: it names the MCP server (or its name or address), not just a status phrase.',
     sources: ['MCP 2025-11-25 authorization §10', '(ours)'],
   },
   // UI

@@ -58,6 +58,13 @@ export class GrantStore {
   readonly #pending = new Map<string, PendingAuthorization>();
   readonly #codes = new Map<string, AuthorizationCode>();
   readonly #tokens = new Map<string, TokenRecord>();
+  /**
+   * Raw values by hash, for leak scans only (`MockIdp.leakScanSecrets`): a scan must find a token as a
+   * substring of a URL or page, which a hash cannot do. Kept in memory, never logged.
+   */
+  readonly #rawForLeakScan = new Map<string, string>();
+  /** PKCE verifiers each client sent to the token endpoint (raw, for leak scans only). */
+  readonly #verifiers = new Map<string, Set<string>>();
 
   startAuthorization(request: Omit<PendingAuthorization, 'id' | 'createdAtMs'>): PendingAuthorization {
     const pending: PendingAuthorization = { ...request, id: randomUUID(), createdAtMs: Date.now() };
@@ -92,7 +99,26 @@ export class GrantStore {
   recordToken(rawToken: string, token: Omit<IssuedToken, 'tokenHash' | 'revoked'>, grant: Grant, expSec: number): IssuedToken {
     const issued: IssuedToken = { ...token, tokenHash: hashSecret(rawToken), revoked: false };
     this.#tokens.set(issued.tokenHash, { issued, grant, expSec });
+    this.#rawForLeakScan.set(issued.tokenHash, rawToken);
     return issued;
+  }
+
+  recordVerifier(clientId: string, verifier: string): void {
+    const set = this.#verifiers.get(clientId) ?? new Set<string>();
+    set.add(verifier);
+    this.#verifiers.set(clientId, set);
+  }
+
+  /** Raw tokens issued to one client and the verifiers it sent, each with its kind (leak scans only). */
+  rawSecretsOf(clientId: string): { kind: IssuedToken['kind'] | 'code_verifier'; value: string }[] {
+    const tokens = [...this.#tokens.values()]
+      .filter((r) => r.issued.clientId === clientId)
+      .flatMap((r) => {
+        const value = this.#rawForLeakScan.get(r.issued.tokenHash);
+        return value === undefined ? [] : [{ kind: r.issued.kind, value }];
+      });
+    const verifiers = [...(this.#verifiers.get(clientId) ?? [])].map((value) => ({ kind: 'code_verifier' as const, value }));
+    return [...tokens, ...verifiers];
   }
 
   tokenByRaw(rawToken: string): TokenRecord | undefined {

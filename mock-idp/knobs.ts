@@ -3,6 +3,7 @@ import { knobsPatchSchema } from './schemas.js';
 
 export const DEFAULT_KNOBS: Readonly<IdpKnobs> = Object.freeze({
   accessTokenTtlSeconds: 3600,
+  advertisedExpiresInSeconds: null,
   refreshFails: false,
   authorizeError: null,
   opaqueTokens: false,

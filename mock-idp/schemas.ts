@@ -35,6 +35,7 @@ export const idpClientSchema = z.object({
 
 export const knobsPatchSchema = z.strictObject({
   accessTokenTtlSeconds: z.number().int().optional(),
+  advertisedExpiresInSeconds: z.number().int().nullable().optional(),
   refreshFails: z.boolean().optional(),
   authorizeError: z.enum(['access_denied', 'invalid_request', 'server_error']).nullable().optional(),
   opaqueTokens: z.boolean().optional(),

@@ -10,6 +10,7 @@ import { RequestLog } from './request-log.js';
 import { handleRequest } from './router.js';
 import { mockIdpOptionsSchema } from './schemas.js';
 import type { MockIdp, MockIdpOptions } from './types.js';
+import { hashSecret } from '../lib/secrets.js';
 
 /** Starts a strict OAuth 2.0 / OIDC IdP on 127.0.0.1 (ephemeral port unless told). Close it when done. */
 export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
@@ -48,6 +49,11 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     resetKnobs: () => ctx.knobs.reset(),
     log: () => log.entries(),
     issuedTokens: () => ctx.grants.allTokens().map((r) => ({ ...r.issued })),
+    leakScanSecrets: (clientId) => {
+      const client = ctx.registry.client(clientId);
+      const secrets = [...ctx.grants.rawSecretsOf(clientId), ...(client === undefined ? [] : [{ kind: 'client_secret' as const, value: client.clientSecret }])];
+      return secrets.map((s) => ({ ...s, tokenHash: hashSecret(s.value) }));
+    },
     findToken: (tokenHash) => {
       const record = ctx.grants.tokenByHash(tokenHash);
       return record === undefined ? undefined : { ...record.issued };

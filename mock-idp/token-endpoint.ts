@@ -71,6 +71,7 @@ async function exchangeCode(ctx: IdpContext, client: IdpClient, form: Record<str
   if (params.code_verifier === undefined) {
     if (strict) return invalidGrant('code_verifier missing');
   } else {
+    ctx.grants.recordVerifier(client.clientId, params.code_verifier);
     if (!isWellFormedVerifier(params.code_verifier)) return invalidGrant('code_verifier malformed');
     if (!s256Matches(params.code_verifier, stored.codeChallenge)) return invalidGrant('code_verifier mismatch');
   }

@@ -21,7 +21,7 @@ function isoFromSeconds(seconds: number): string {
 
 /**
  * Mints one access token (JWT signed by the library, or opaque per knob), one fresh refresh token and,
- * when `openid` was asked for, an id_token; records all but the id_token as `IssuedToken`s.
+ * when `openid` was asked for, an id_token; records each as an `IssuedToken`.
  */
 export async function issueTokens(
   ctx: IdpContext,
@@ -29,7 +29,7 @@ export async function issueTokens(
   accessScope: string,
   options: { includeNonce: boolean },
 ): Promise<TokenResponse> {
-  const { accessTokenTtlSeconds: ttl, opaqueTokens } = ctx.knobs.current;
+  const { accessTokenTtlSeconds: ttl, opaqueTokens, advertisedExpiresInSeconds } = ctx.knobs.current;
   const iat = nowSeconds();
   const exp = iat + ttl;
   const jti = randomUUID();
@@ -74,21 +74,31 @@ export async function issueTokens(
   const response: TokenResponse = {
     access_token: accessToken,
     token_type: 'Bearer',
-    expires_in: ttl,
+    expires_in: advertisedExpiresInSeconds ?? ttl,
     refresh_token: refreshToken,
     scope: accessScope,
   };
   if (accessScope.split(' ').includes('openid')) {
+    const idExp = iat + ID_TOKEN_LIFETIME_SECONDS;
+    const idJti = randomUUID();
     response.id_token = await ctx.library.sign({
       sub: grant.user.sub,
       aud: grant.clientId,
       azp: grant.clientId,
       auth_time: grant.authTimeSec,
       iat,
-      exp: iat + ID_TOKEN_LIFETIME_SECONDS,
+      exp: idExp,
+      jti: idJti,
       // OIDC Core §12.2: an id_token from a refresh carries no nonce.
       ...(options.includeNonce && grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
     });
+    // Recorded like the others, so leak scans and upstream checks know it (an id_token is no access token).
+    ctx.grants.recordToken(
+      response.id_token,
+      { kind: 'id', jti: idJti, ...common, audience: grant.clientId, scope: accessScope, issuedAt: isoFromSeconds(iat), expiresAt: isoFromSeconds(idExp) },
+      grant,
+      idExp,
+    );
   }
   return response;
 }

@@ -28,6 +28,12 @@ export interface IdpClient {
 export interface IdpKnobs {
   /** `expires_in` and `exp` of access tokens; 0 or negative issues an already expired token. Default 3600. */
   accessTokenTtlSeconds: number;
+  /**
+   * `expires_in` the token response announces, when not null; the token itself (JWT `exp`, introspection)
+   * keeps `accessTokenTtlSeconds`. 0 makes a gateway that honours `expires_in` refresh before every use
+   * while the MCP server still accepts the token: several refreshes in a row without waiting. Default null.
+   */
+  advertisedExpiresInSeconds: number | null;
   /** Answer every refresh_token grant with 400 invalid_grant. */
   refreshFails: boolean;
   /** The authorize endpoint redirects back with this error instead of showing the sign-in page. */
@@ -79,7 +85,7 @@ export interface IdpLogEntry {
 
 /** A token the IdP issued (never the token itself). */
 export interface IssuedToken {
-  kind: 'access' | 'refresh';
+  kind: 'access' | 'refresh' | 'id';
   /** `sha256:` + first 16 hex chars of SHA-256 over the token string, as in the logs. */
   tokenHash: string;
   jti: string;
@@ -96,6 +102,16 @@ export interface IssuedToken {
   revoked: boolean;
 }
 
+/**
+ * A secret the IdP handed to (or received from) one client, in the clear, for leak scans only: a spec
+ * searches for it as a substring of what the browser saw. Never written anywhere: report its `tokenHash`.
+ */
+export interface LeakScanSecret {
+  kind: 'access' | 'refresh' | 'id' | 'code_verifier' | 'client_secret';
+  tokenHash: string;
+  value: string;
+}
+
 export interface MockIdp {
   /** Issuer identifier and base URL, e.g. `http://127.0.0.1:41234`; reachable by browser and servers. */
   readonly issuer: string;
@@ -109,6 +125,11 @@ export interface MockIdp {
   /** Every request seen so far, oldest first. */
   log(): IdpLogEntry[];
   issuedTokens(): IssuedToken[];
+  /**
+   * Every secret of one client in the clear: the access, refresh and id tokens issued to it, the PKCE
+   * verifiers it sent and its client secret. In memory only, for substring leak scans (FLOW-12).
+   */
+  leakScanSecrets(clientId: string): LeakScanSecret[];
   /** Looks up an issued token by the hash form used in logs (`hashSecret`). */
   findToken(tokenHash: string): IssuedToken | undefined;
   /** Revokes every access and refresh token of one user (the MCP mock then rejects them via introspection / revocation list). */

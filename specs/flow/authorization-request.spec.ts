@@ -1,9 +1,10 @@
 /**
- * The authorization request the gateway sends the browser to: PKCE S256, a state nobody can guess or
- * read, and the MCP server's resource. Read from the IdP's log of what it received.
+ * The authorization request the gateway sends the browser to: PKCE S256 with a fresh challenge every
+ * time, a state nobody can guess or read, and the MCP server's resource. Read from the IdP's log of what it received.
  */
-import { test, expect, req } from '../../fixtures/index.js';
+import { test, expect, req, type Actor, type Harness, type Upstream } from '../../fixtures/index.js';
 import { arriveAtIdp, authorize } from '../../fixtures/flows.js';
+import { findHashDerivation, guessableInputs, maxRandomBits, sequentialPair, varyingBits } from '../../fixtures/guessable-state.js';
 import type { IdpLogEntry } from '../../mock-idp/types.js';
 
 /** Random bytes essentially never parse as a JSON object or array; a readable state does. */
@@ -40,31 +41,97 @@ test('FLOW-01 the authorization request uses PKCE S256 and the token request pro
   expect(exchange?.status, `token request: ${exchange?.outcome}`).toBe(200);
 });
 
-test('FLOW-03 state is unique, at least 128 bits, and carries no readable gateway or user data', req('FLOW-03'), async ({
+/** Starts an authorization as `actor` and stops on the IdP's sign-in page (nothing is completed). */
+async function startAtIdp(harness: Harness, actor: Actor, upstream: Upstream): Promise<void> {
+  await harness.target.startAuthorization(actor.page, upstream.gateway);
+  await arriveAtIdp(harness, actor.page);
+}
+
+test('FLOW-02 every authorization request has a fresh S256 PKCE challenge: per request, per user, and after an IdP error', req('FLOW-02'), async ({
   harness,
   alice,
+  bob,
   upstream,
   evidence,
 }) => {
-  const { target, idp } = harness;
-  for (let i = 0; i < 3; i++) {
-    await target.startAuthorization(alice.page, upstream.gateway);
-    await arriveAtIdp(harness, alice.page);
+  test.slow(); // six authorizations by two users
+  const { idp, target } = harness;
+  const labels: string[] = [];
+  for (const [label, actor] of [['alice 1', alice], ['alice 2', alice], ['bob 1', bob], ['bob 2', bob]] as const) {
+    await startAtIdp(harness, actor, upstream);
+    labels.push(label);
   }
+  // An IdP error ends alice's next attempt on the callback; the retry after it must not reuse that attempt's PKCE pair.
+  idp.setKnobs({ authorizeError: 'access_denied' });
+  await target.startAuthorization(alice.page, upstream.gateway);
+  await alice.page.waitForURL((url) => url.href.startsWith(target.redirectUri));
+  await alice.page.waitForLoadState();
+  labels.push('alice, refused by the IdP');
+  idp.setKnobs({ authorizeError: null });
+  await startAtIdp(harness, alice, upstream);
+  labels.push('alice, retry after the IdP error');
+
+  const requests = authorizeRequests(idp.log(), upstream.clientId);
+  const seen = requests.map((e, i) => ({
+    authorization: labels[i] ?? `#${i + 1}`,
+    method: e.params['code_challenge_method'] ?? '(absent)',
+    challenge: e.params['code_challenge'] ?? '(absent)',
+  }));
+  evidence.add('challenges', seen);
+  expect(requests.length, 'authorization requests the IdP received').toBe(labels.length);
+  for (const s of seen) {
+    expect(s.method, `${s.authorization}: code_challenge_method`).toBe('S256');
+    expect(s.challenge, `${s.authorization}: code_challenge (43 base64url characters)`).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  }
+  const repeats = seen.filter((s, i) => seen.findIndex((o) => o.challenge === s.challenge) !== i);
+  expect(repeats.map((r) => `${r.authorization} reuses an earlier code_challenge`), 'reused PKCE challenges').toEqual([]);
+});
+
+test('FLOW-03 state is unique, at least 128 bits, readable as nothing and derived from nothing guessable', req('FLOW-03'), async ({
+  harness,
+  alice,
+  bob,
+  upstream,
+  evidence,
+}) => {
+  test.slow(); // five authorizations and an enumeration of a few hundred thousand hashes
+  const { idp } = harness;
+  const fromMs = Date.now() - 2_000;
+  for (const actor of [alice, bob, alice, bob, alice]) await startAtIdp(harness, actor, upstream);
+  const toMs = Date.now() + 1_000;
   const states = authorizeRequests(idp.log(), upstream.clientId).map((e) => e.params['state'] ?? '');
   evidence.add('states', states);
-  expect(states.length, 'authorization requests seen').toBe(3);
-  expect(new Set(states).size, 'distinct states').toBe(3);
-  const identifying = [upstream.gateway.id, upstream.gateway.name, alice.user.login, alice.user.idpUsername].filter((s) => s.length >= 3);
+  expect(states.length, 'authorization requests seen').toBe(5);
+  expect(new Set(states).size, 'distinct states (alice and bob, five requests)').toBe(5);
+
+  const users = [...new Set([alice, bob].flatMap((a) => [a.user.login, a.user.idpUsername, a.idpUser.sub]))];
+  const identifying = [upstream.gateway.id, upstream.gateway.name, ...users].filter((s) => s.length >= 3);
   for (const state of states) {
-    // 128 bits need at least 22 base64url characters (or 32 hex); shorter cannot hold them.
-    expect(state.length, `state "${state}" is too short for 128 bits`).toBeGreaterThanOrEqual(22);
+    expect(maxRandomBits(state), `state "${state}" is too short to hold 128 random bits`).toBeGreaterThanOrEqual(128);
     const decodings = [state, Buffer.from(state, 'base64url').toString('utf8'), Buffer.from(state, 'base64').toString('utf8')];
     for (const text of decodings) {
       for (const value of identifying) expect(text.includes(value), `state "${state}" reveals "${value}"`).toBe(false);
       expect(parsesAsJson(text), `state "${state}" decodes to structured data: ${text.slice(0, 60)}`).toBe(false);
     }
   }
+  // Opaque is not enough: the values must not be computable by someone who saw one of them or knows the setup.
+  const varying = varyingBits(states);
+  evidence.add('varyingBits', varying);
+  expect(varying, 'bits that differ between the five states (~120 for 128 random bits; constant padding does not count)').toBeGreaterThanOrEqual(100);
+  const sequential = sequentialPair(states);
+  expect(sequential, `states are numerically close (sequential): ${JSON.stringify(sequential)}`).toBeUndefined();
+  const derivation = findHashDerivation(
+    states,
+    guessableInputs({
+      identifiers: [...identifying, upstream.clientId],
+      gatewayIds: [...new Set([upstream.gateway.id, upstream.clientId])],
+      users,
+      fromMs,
+      toMs,
+    }),
+  );
+  evidence.add('hashDerivation', derivation ?? null);
+  expect(derivation, `a state is ${derivation?.algorithm} (${derivation?.encoding}) of "${derivation?.input}"`).toBeUndefined();
 });
 
 test('FLOW-04 redirect_uri is the registered callback, identical in the authorization and token requests', req('FLOW-04'), async ({

@@ -4,8 +4,9 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
-import { fetchFromPage } from '../../fixtures/probes.js';
+import { antiCsrfHeadersOnly, is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
+import { fetchFromPage, type PageFetchInit } from '../../fixtures/probes.js';
+import { notTestable } from '../../lib/outcome.js';
 
 test('SESSION-01 callback page "Fetch Tools from MCP Server" succeeds with the session cookie alone', req('SESSION-01'), async ({
   harness,
@@ -52,7 +53,7 @@ test('SESSION-02 admin table "Fetch Tools" succeeds with the session cookie alon
   ).toBe(true);
 });
 
-test('SESSION-04 a same-origin cookie request from any same-origin page, with default fetch headers, is accepted', req('SESSION-04'), async ({
+test('SESSION-04 a same-origin cookie request from any same-origin page, with the headers fetch() sends by default, is accepted', req('SESSION-04'), async ({
   harness,
   alice,
   upstream,
@@ -60,22 +61,39 @@ test('SESSION-04 a same-origin cookie request from any same-origin page, with de
 }) => {
   const { target } = harness;
   await authorize(harness, alice, upstream);
-  // A page that is neither the admin UI nor the callback, and requests that look like any API client's:
-  // Accept as fetch() sends it by default or as JSON, and no Referer at all.
+  // A page that is neither the admin UI nor the callback.
   await alice.page.goto(`${target.origin}${target.plainPagePath}`);
-  const ownHeaders = await target.fetchToolsHeaders(alice.page);
-  const variants = {
-    'default headers': { method: 'POST', headers: ownHeaders },
-    'Accept: application/json': { method: 'POST', headers: { ...ownHeaders, accept: 'application/json' } },
-    'no Referer': { method: 'POST', headers: ownHeaders, referrerPolicy: 'no-referrer' as const },
+  // Only the gateway's own anti-CSRF proof may be added (a same-origin page can read and send it); never
+  // the adapter's Accept or anything else a cookie-vs-API heuristic could key on.
+  const csrf = antiCsrfHeadersOnly(await target.fetchToolsHeaders(alice.page));
+  const url = target.fetchToolsUrl(upstream.gateway);
+  const variants: Record<string, PageFetchInit> = {
+    // Exactly what fetch() sends: Accept: */*, the page's Referer, no other header.
+    'fetch() defaults, nothing added': { method: 'POST' },
+    'fetch() defaults + the gateway\'s anti-CSRF header (Accept: */*)': { method: 'POST', headers: csrf },
+    'Accept: application/json': { method: 'POST', headers: { ...csrf, accept: 'application/json' } },
+    'no Referer (Accept: */*)': { method: 'POST', headers: csrf, referrerPolicy: 'no-referrer' },
+    'no Referer, Accept: application/json': { method: 'POST', headers: { ...csrf, accept: 'application/json' }, referrerPolicy: 'no-referrer' },
   };
   const seen: Record<string, { status: number | null; body: string }> = {};
   for (const [name, init] of Object.entries(variants)) {
-    const result = await fetchFromPage(alice.page, target.fetchToolsUrl(upstream.gateway), init);
+    const result = await fetchFromPage(alice.page, url, init);
     seen[name] = { status: result.serverStatus, body: result.serverBody.slice(0, 300) };
   }
+  evidence.add('antiCsrfHeaderNames', Object.keys(csrf));
   evidence.add('requests', seen);
   for (const [name, answer] of Object.entries(seen)) {
+    if (answer.status === null) notTestable(`${name}: the page's fetch never reached the gateway`);
+  }
+  const [bare, ...withOwnHeaders] = Object.entries(seen);
+  for (const [name, answer] of withOwnHeaders) {
     expect(answer.status !== null && is2xx(answer.status), `${name}: answered ${answer.status}: ${answer.body}`).toBe(true);
+  }
+  // The bare request may be refused only for lacking the gateway's anti-CSRF header: the twin that differs by
+  // that header alone was accepted above; a refusal that treats the cookie as "an API request" is not that.
+  const [bareName, bareAnswer] = bare ?? ['', { status: null, body: '' }];
+  if (bareAnswer.status !== null && !is2xx(bareAnswer.status)) {
+    expect(Object.keys(csrf).length, `${bareName}: refused (${bareAnswer.status}) although the gateway's pages add no header of their own: ${bareAnswer.body}`).toBeGreaterThan(0);
+    expect(bareAnswer.body, `${bareName}: refused as an API request rather than for the missing anti-CSRF header`).not.toMatch(/api request|authorization header|bearer/i);
   }
 });

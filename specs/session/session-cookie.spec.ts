@@ -1,59 +1,88 @@
 /**
  * The session cookie itself: the browser's own CSRF and XSS defences only work if the gateway asks for
- * them (SameSite, HttpOnly, Secure). Read from the Set-Cookie header the login sent, because the cookie
- * jar reports a missing SameSite as the browser's default.
+ * them (SameSite, HttpOnly, Secure) — every time it sets the cookie, not only at login: a rotation after
+ * the OAuth callback or a sliding renewal replaces the cookie, attributes included. Read from the
+ * Set-Cookie headers themselves, because the cookie jar reports a missing SameSite as the browser's default.
  */
 import { test, expect, req } from '../../fixtures/index.js';
+import { watchSessionCookie, type SessionCookieSet } from '../../fixtures/cookie-watch.js';
+import { walkWholeFlow } from '../../fixtures/whole-flow.js';
 
-/** Attribute names of one Set-Cookie value, lower-cased, with their values. */
-function cookieAttributes(setCookie: string): Map<string, string> {
-  const [, ...parts] = setCookie.split(';');
-  return new Map(parts.map((p) => p.trim()).filter(Boolean).map((p) => {
-    const [name = '', ...value] = p.split('=');
-    return [name.trim().toLowerCase(), value.join('=').trim()];
-  }));
+/** RFC 6265 §5.2.4 / §5.1.4: the Path a cookie really gets (an absent or relative Path means the response's directory). */
+function effectivePath(set: SessionCookieSet): string {
+  const path = set.attributes['path'];
+  if (path !== undefined && path.startsWith('/')) return path;
+  const responsePath = new URL(set.where).pathname;
+  const last = responsePath.lastIndexOf('/');
+  return last <= 0 ? '/' : responsePath.slice(0, last);
 }
 
-test('SESSION-07 the session cookie sets SameSite=Lax or Strict explicitly, and Secure over https', req('SESSION-07'), async ({
+function describeSets(sets: readonly SessionCookieSet[]): unknown[] {
+  return sets.map((s) => ({ where: s.where, deletion: s.deletion, attributes: s.attributes }));
+}
+
+test('SESSION-07 every Set-Cookie of the session cookie, through the whole flow, sets SameSite=Lax or Strict, Secure over https and the same Path', req('SESSION-07'), async ({
   harness,
   makeActor,
+  upstream,
   evidence,
 }) => {
+  test.slow(); // the whole journey: sign-in, authorization, both Fetch Tools controls, an API call
   const { target } = harness;
   const actor = await makeActor('alice', { login: false });
-  const setCookies: string[] = [];
-  actor.page.on('response', async (response) => {
-    if (!response.url().startsWith(target.origin)) return;
-    for (const value of await response.headerValues('set-cookie')) {
-      if (value.startsWith(`${target.sessionCookieName}=`)) setCookies.push(value);
-    }
-  });
-  await target.login(actor.page, actor.user);
-  expect(setCookies.length, `the login set the ${target.sessionCookieName} cookie`).toBeGreaterThan(0);
-  const last = setCookies.at(-1) ?? '';
-  const attributes = cookieAttributes(last);
-  evidence.add('sessionCookieAttributes', Object.fromEntries(attributes));
-  expect(['lax', 'strict'], `SameSite attribute of ${target.sessionCookieName}`).toContain((attributes.get('samesite') ?? '(absent)').toLowerCase());
-  if (target.origin.startsWith('https:')) expect(attributes.has('secure'), 'Secure over https').toBe(true);
+  const watch = watchSessionCookie(actor.context, target);
+  const steps = await walkWholeFlow(harness, actor, upstream);
+  watch.stop();
+  const sets = await watch.sets();
+  for (const s of sets) evidence.secret(s.value);
+  evidence.add('steps', steps);
+  evidence.add('sessionCookieSets', describeSets(sets));
+  const live = sets.filter((s) => !s.deletion);
+  expect(live.length, `the login set the ${target.sessionCookieName} cookie`).toBeGreaterThan(0);
+  const firstPath = effectivePath(live[0] as SessionCookieSet);
+  for (const set of live) {
+    expect(['lax', 'strict'], `SameSite of ${target.sessionCookieName} set by ${set.where}`).toContain((set.attributes['samesite'] ?? '(absent)').toLowerCase());
+    if (target.origin.startsWith('https:')) expect('secure' in set.attributes, `Secure on the cookie set by ${set.where} (https)`).toBe(true);
+    expect(effectivePath(set), `Path of the cookie set by ${set.where} (a different Path makes a second cookie)`).toBe(firstPath);
+  }
 });
 
-test('SESSION-08 page script never sees the session token', req('SESSION-08'), async ({ harness, alice, evidence }) => {
+test('SESSION-08 page script never sees the session token, however often the cookie is set', req('SESSION-08'), async ({
+  harness,
+  makeActor,
+  upstream,
+  evidence,
+}) => {
+  test.slow(); // the whole journey, then every page read as script would
   const { target } = harness;
-  const value = await alice.sessionCookieValue();
-  expect(value, 'a session cookie after login').toBeTruthy();
-  const jar = (await alice.context.cookies()).find((c) => c.name === target.sessionCookieName);
+  const actor = await makeActor('alice', { login: false });
+  const watch = watchSessionCookie(actor.context, target);
+  const steps = await walkWholeFlow(harness, actor, upstream);
+  watch.stop();
+  const sets = await watch.sets();
+  const jar = (await actor.context.cookies()).find((c) => c.name === target.sessionCookieName);
+  const values = [...new Set([...sets.filter((s) => !s.deletion).map((s) => s.value), ...(jar ? [jar.value] : [])])];
+  for (const v of values) evidence.secret(v);
+  evidence.add('steps', steps);
+  evidence.add('sessionCookieSets', describeSets(sets));
   evidence.add('jar', { httpOnly: jar?.httpOnly, sameSite: jar?.sameSite, secure: jar?.secure });
+  expect(values.length, 'a session cookie after login').toBeGreaterThan(0);
+  for (const set of sets.filter((s) => !s.deletion)) {
+    expect('httponly' in set.attributes, `HttpOnly on the cookie set by ${set.where}`).toBe(true);
+  }
   for (const path of [target.adminPagePath, target.plainPagePath]) {
-    await alice.page.goto(`${target.origin}${path}`);
-    const visible = await alice.page.evaluate(() => ({
+    await actor.page.goto(`${target.origin}${path}`);
+    const visible = await actor.page.evaluate(() => ({
       cookie: document.cookie,
       dom: document.documentElement.outerHTML,
       storage: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
     }));
     evidence.add(`visibleTo:${path}`, { documentCookieNames: visible.cookie.split(/;\s*/).map((c) => c.split('=')[0]) });
-    expect(visible.cookie.includes(value ?? '\u0000'), `document.cookie on ${path} exposes the session token`).toBe(false);
-    expect(visible.dom.includes(value ?? '\u0000'), `the DOM of ${path} contains the session token`).toBe(false);
-    expect(visible.storage.includes(value ?? '\u0000'), `Web Storage on ${path} holds the session token`).toBe(false);
+    for (const value of values) {
+      expect(visible.cookie.includes(value), `document.cookie on ${path} exposes a session token`).toBe(false);
+      expect(visible.dom.includes(value), `the DOM of ${path} contains a session token`).toBe(false);
+      expect(visible.storage.includes(value), `Web Storage on ${path} holds a session token`).toBe(false);
+    }
   }
-  expect(jar?.httpOnly, 'the session cookie is HttpOnly').toBe(true);
+  expect(jar?.httpOnly, 'the session cookie the browser holds at the end is HttpOnly').toBe(true);
 });

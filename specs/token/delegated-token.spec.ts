@@ -4,7 +4,10 @@
  */
 import { test, expect, req, type Actor, type Harness, type Upstream } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { pressFetchTools } from '../../fixtures/fetch-tools.js';
+import { antiCsrfHeadersOnly, is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
+import { asksToAuthorize } from '../../fixtures/messages.js';
+import { fetchFromPage } from '../../fixtures/probes.js';
+import { notTestable } from '../../lib/outcome.js';
 import { cookieHeaderFor } from '../../fixtures/forgery.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
 import { hashSecret } from '../../lib/secrets.js';
@@ -87,24 +90,49 @@ test("TOKEN-02 the MCP server never receives the gateway's session token, the ca
   }
 });
 
-test("TOKEN-03 a user who has not authorized gets an 'authorize first' error, and the MCP server gets no other user's token", req('TOKEN-03'), async ({
+/** A 2xx that is not an error body: the gateway told the caller the fetch worked. */
+function claimsSuccess(status: number | null, body: string): boolean {
+  return status !== null && is2xx(status) && !/"success"\s*:\s*false/.test(body) && !asksToAuthorize(body);
+}
+
+test("TOKEN-03 a user who has not authorized fails every way to fetch tools with an 'authorize' error, and the MCP server gets no other user's token", req('TOKEN-03'), async ({
   harness,
   alice,
   bob,
   upstream,
   evidence,
 }) => {
+  const { target } = harness;
   await authorize(harness, alice, upstream);
   const alicesTokens = new Set(
     harness.idp.issuedTokens().filter((t) => t.clientId === upstream.clientId && t.user === alice.idpUser.username).map((t) => t.tokenHash),
   );
   const before = upstream.mcp.calls().length;
-  const exchange = await pressFetchTools(harness, bob.page, upstream, 'table');
-  const outcome = await harness.target.tableFetchToolsOutcome(bob.page, upstream.gateway);
+
+  // 1. The admin table's control, as bob.
+  const table = await pressFetchTools(harness, bob.page, upstream, 'table');
+  const tableSays = await target.tableFetchToolsOutcome(bob.page, upstream.gateway);
+  // 2. The callback page's endpoint, called from bob's own same-origin page with what his pages send.
+  await bob.page.goto(`${target.origin}${target.plainPagePath}`);
+  const ownHeaders = antiCsrfHeadersOnly(await target.fetchToolsHeaders(bob.page));
+  const fromPage = await fetchFromPage(bob.page, target.fetchToolsUrl(upstream.gateway), { method: 'POST', headers: ownHeaders });
+  // 3. The API, with bob's own API token.
+  const bobsApiToken = await target.apiToken(bob.user);
+  evidence.secret(bobsApiToken);
+  const api = await rawRequest(target.fetchToolsUrl(upstream.gateway), { method: 'POST', headers: { authorization: `Bearer ${bobsApiToken}` } });
+
   const after = upstream.mcp.calls().slice(before);
-  evidence.add('bob', { exchange, outcome, mcpCallsAfterBob: after.map((c) => ({ rpcMethod: c.rpcMethod, tokenHash: c.tokenHash })) });
-  expect(after.filter((c) => c.tokenHash && alicesTokens.has(c.tokenHash)), "MCP requests carrying alice's token after bob's click").toEqual([]);
-  expect(exchange.status >= 200 && exchange.status < 300, `bob's Fetch Tools answered ${exchange.status}: ${exchange.body}`).toBe(false);
-  expect(outcome.state, 'the page reports a failure to bob').toBe('failure');
-  expect(outcome.text, 'the error tells bob to authorize first').toMatch(/authori[sz]/i);
+  const ways = {
+    'admin table control': { status: table.status as number | null, body: table.body },
+    'Fetch Tools endpoint from his own page': { status: fromPage.serverStatus, body: fromPage.serverBody.slice(0, 500) },
+    'API with his own token': { status: api.status as number | null, body: api.body.slice(0, 500) },
+  };
+  evidence.add('bob', { ways, tableSays, mcpCallsAfterBob: after.map((c) => ({ rpcMethod: c.rpcMethod, tokenHash: c.tokenHash })) });
+  if (fromPage.serverStatus === null) notTestable(`the page fetch from ${target.plainPagePath} never reached the gateway: ${String(fromPage.pageSaw)}`);
+  expect(after.filter((c) => c.tokenHash && alicesTokens.has(c.tokenHash)), "MCP requests carrying alice's token after bob's attempts").toEqual([]);
+  for (const [way, answer] of Object.entries(ways)) {
+    expect(claimsSuccess(answer.status, answer.body), `bob's ${way} reported success: ${answer.status}: ${answer.body}`).toBe(false);
+  }
+  expect(tableSays.state, 'the page reports a failure to bob').toBe('failure');
+  expect(asksToAuthorize(tableSays.text), `the error asks bob to authorize (it says: ${tableSays.text})`).toBe(true);
 });

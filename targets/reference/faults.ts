@@ -177,6 +177,37 @@ export const FAULT_MODES = [
     bug: "The anti-CSRF token is compared by a hand-written constant-time loop over the length of the token sent: an empty or truncated token matches.",
     detectedBy: ['XSITE-10'],
   },
+  // --- flow and token trust ---
+  {
+    mode: 'token-in-redirect-query',
+    bug: "After the code exchange the callback redirects the browser to a hand-off page with ?access_token=… in the query string.",
+    detectedBy: ['FLOW-12'],
+  },
+  {
+    mode: 'token-in-fragment',
+    bug: 'After the code exchange the callback redirects the browser to a hand-off page with #access_token=… in the fragment (never sent to a server, but the browser has it).',
+    detectedBy: ['FLOW-12'],
+  },
+  {
+    mode: 'refresh-token-not-rotated',
+    bug: 'After a refresh the gateway keeps the old refresh token instead of the rotated one, so the second refresh presents a spent token (invalid_grant, grant revoked).',
+    detectedBy: ['TOKEN-06'],
+  },
+  {
+    mode: 'state-hash-of-counter',
+    bug: 'state looks opaque (43 base64url characters) but is SHA-256 of "<gateway id>:<sequence number>": anyone can compute the next one.',
+    detectedBy: ['FLOW-03'],
+  },
+  {
+    mode: 'pkce-reused',
+    bug: 'The PKCE code_verifier is made once per gateway and reused for every authorization of every user, so the code_challenge never changes.',
+    detectedBy: ['FLOW-02'],
+  },
+  {
+    mode: 'session-rotation-drops-attributes',
+    bug: 'The session cookie is right at login, but its renewal after the OAuth callback is set without HttpOnly and SameSite.',
+    detectedBy: ['SESSION-07', 'SESSION-08'],
+  },
 ] as const satisfies readonly FaultMode[];
 
 export type FaultModeName = (typeof FAULT_MODES)[number]['mode'];

@@ -573,6 +573,26 @@ describe('knobs', () => {
     assert.deepEqual(await introspect(tokens.access_token), { active: false });
   });
 
+  it('advertisedExpiresInSeconds 0 → expires_in 0 while the token itself stays valid for its TTL', async () => {
+    idp.setKnobs({ advertisedExpiresInSeconds: 0 });
+    const tokens = await fullFlow();
+    assert.equal(tokens.expires_in, 0);
+    const claims = decodeJwt(tokens.access_token);
+    assert.equal((claims.exp ?? 0) - (claims.iat ?? 0), 3600);
+    assert.equal((await introspect(tokens.access_token)).active, true);
+  });
+
+  it('id_tokens are recorded as issued tokens, and leakScanSecrets lists every secret of the client in the clear', async () => {
+    const tokens = await fullFlow();
+    assert.ok(tokens.id_token);
+    assert.equal(idp.findToken(hashSecret(tokens.id_token))?.kind, 'id');
+    const secrets = idp.leakScanSecrets(GATEWAY.clientId);
+    const values = new Set(secrets.map((s) => s.value));
+    for (const raw of [tokens.access_token, tokens.refresh_token, tokens.id_token, GATEWAY.clientSecret]) assert.ok(values.has(raw));
+    assert.ok(secrets.some((s) => s.kind === 'code_verifier'), 'the verifier the client sent');
+    for (const s of secrets) assert.equal(s.tokenHash, hashSecret(s.value));
+  });
+
   it('opaqueTokens → a non-JWT access token, resolved by introspection, inactive once revoked', async () => {
     idp.setKnobs({ opaqueTokens: true });
     const tokens = await fullFlow();

@@ -475,7 +475,7 @@ describe('correct reference gateway', () => {
       assert.equal(refreshCall?.params['grant_type'], 'refresh_token');
       assert.equal(refreshCall?.params['resource'], mcp.url);
       assert.notEqual(idp.issued.at(-1), expired);
-      assert.equal(firstRefresh.status, 502);
+      assert.equal(firstRefresh.status, 424);
 
       idp.refreshFails = true;
       const revoked = await w.gw.fetchTools(w.bob, w.gatewayId);
@@ -492,11 +492,14 @@ describe('correct reference gateway', () => {
     }
   });
 
-  test('an MCP 401 after one refresh+retry ends in 502 asking to authorize again', async () => {
+  test('an MCP 401 after one refresh+retry ends in 424 naming the MCP server and asking to authorize again', async () => {
     await completeAuthorization(w, w.bob);
     const response = await w.gw.fetchTools(w.bob, w.gatewayId);
-    assert.equal(response.status, 502);
-    assert.deepEqual(await response.json(), { success: false, message: 'The MCP server rejected the token (401): authorize again' });
+    assert.equal(response.status, 424);
+    assert.deepEqual(await response.json(), {
+      success: false,
+      message: `The MCP server rejected this gateway's token (401): authorize again (/oauth/authorize/${w.gatewayId})`,
+    });
   });
 });
 
@@ -573,7 +576,7 @@ describe('fault modes flip exactly their behaviour', () => {
     mcp.accepted.add(idp.issued.at(-1) ?? '');
     const seen = mcp.requests.length;
     const response = await w.gw.fetchTools(w.alice, w.gatewayId);
-    assert.equal(response.status, 502);
+    assert.equal(response.status, 424);
     assert.equal(mcp.requests[seen]?.authorization, `Bearer ${w.alice.sessionId}`);
   });
 

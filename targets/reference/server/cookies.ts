@@ -39,3 +39,8 @@ export function sessionCookie(sessionId: string, requestWasHttps: boolean, fault
 export function clearedSessionCookie(): string {
   return `${SESSION_COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
 }
+
+/** BUG (session-rotation-drops-attributes): the renewal after the callback is written by hand and forgets HttpOnly and SameSite. */
+export function renewedCookieWithoutAttributes(sessionId: string): string {
+  return `${SESSION_COOKIE_NAME}=${sessionId}; Path=/`;
+}

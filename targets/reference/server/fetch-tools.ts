@@ -62,8 +62,12 @@ export class ToolFetcher {
     }
     this.#ctx.log.event(`fetch-tools ${gateway.id} for ${caller.user} failed: ${result.kind === 'rejected' ? `MCP ${result.status}` : result.reason}`);
     if (faults['upstream-error-500']) return BARE_500;
-    if (result.kind === 'rejected') return fail(502, `The MCP server rejected the token (${result.status}): authorize again`);
-    return fail(502, `MCP server unreachable or failing: ${result.reason}`);
+    // 424 Failed Dependency, not 502: the gateway itself worked, and a 5xx would read as "the gateway is broken"
+    // (TOKEN-08). The message names the MCP server and what the person can do about it.
+    if (result.kind === 'rejected') {
+      return fail(424, `The MCP server rejected this gateway's token (${result.status}): authorize again (/oauth/authorize/${gateway.id})`);
+    }
+    return fail(424, `The MCP server could not be reached or failed (${result.reason}): check that it is running, then try again`);
   }
 
   #list(gateway: Gateway, caller: Caller, grant: Grant) {
@@ -92,7 +96,8 @@ export class ToolFetcher {
       const renewed: Grant = {
         accessToken: result.tokens.accessToken,
         // Rotation: the new refresh token replaces the old one; keep the old one only if none was issued.
-        refreshToken: result.tokens.refreshToken ?? grant.refreshToken,
+        // BUG (refresh-token-not-rotated): the new refresh token is dropped, so the next refresh presents the spent one.
+        refreshToken: faults['refresh-token-not-rotated'] ? grant.refreshToken : (result.tokens.refreshToken ?? grant.refreshToken),
         expiresAt: expiresAtFrom(result.tokens.expiresIn),
         user: grant.user,
       };
@@ -106,6 +111,6 @@ export class ToolFetcher {
       return { ok: false, answer: fail(401, authorizeAgain) };
     }
     const reason = result.kind === 'network' ? result.message : result.error;
-    return { ok: false, answer: fail(502, `Token refresh failed: ${reason}`) };
+    return { ok: false, answer: fail(424, `Token refresh at the identity provider failed (${reason}): try again, or authorize again (/oauth/authorize/${gateway.id})`) };
   }
 }

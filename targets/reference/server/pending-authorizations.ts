@@ -3,6 +3,7 @@
  * gateway, and the PKCE verifier. Single use, 5-minute TTL.
  */
 import type { FaultFlags } from './faults.js';
+import { createHash } from 'node:crypto';
 import { randomToken } from './crypto.js';
 
 export interface PendingAuthorization {
@@ -21,6 +22,8 @@ export class PendingAuthorizations {
   readonly #byState = new Map<string, PendingAuthorization>();
   readonly #faults: FaultFlags;
   #sequence = 0;
+  /** pkce-reused only: the one verifier each gateway keeps using. */
+  readonly #verifierByGateway = new Map<string, string>();
 
   constructor(faults: FaultFlags) {
     this.#faults = faults;
@@ -31,17 +34,28 @@ export class PendingAuthorizations {
     const state = this.#faults['state-predictable']
       ? // BUG (state-predictable): a readable counter, not 128 bits of randomness.
         Buffer.from(JSON.stringify({ gw: gatewayId, n: this.#sequence }), 'utf8').toString('base64url')
-      : randomToken();
+      : this.#faults['state-hash-of-counter']
+        ? // BUG (state-hash-of-counter): looks random, but anyone can hash "<gateway id>:<n>" for small n.
+          createHash('sha256').update(`${gatewayId}:${this.#sequence}`, 'utf8').digest('base64url')
+        : randomToken();
     const pending: PendingAuthorization = {
       state,
       gatewayId,
       sessionId,
       user,
-      verifier: this.#faults['no-pkce'] ? null : randomToken(),
+      verifier: this.#faults['no-pkce'] ? null : this.#verifierFor(gatewayId),
       createdAt: Date.now(),
     };
     this.#byState.set(state, pending);
     return pending;
+  }
+
+  #verifierFor(gatewayId: string): string {
+    if (!this.#faults['pkce-reused']) return randomToken();
+    // BUG (pkce-reused): one verifier per gateway, made once and reused for every authorization of every user.
+    const kept = this.#verifierByGateway.get(gatewayId) ?? randomToken();
+    this.#verifierByGateway.set(gatewayId, kept);
+    return kept;
   }
 
   /** The live record for `state`; expired records are dropped and reported as unknown. */

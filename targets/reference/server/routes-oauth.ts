@@ -3,6 +3,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { authenticateApiCaller, currentSession, requirePageSession } from './auth.js';
 import type { GatewayContext } from './context.js';
+import { renewedCookieWithoutAttributes, sessionCookie } from './cookies.js';
 import { ToolFetcher } from './fetch-tools.js';
 import { buildAuthorizeUrl, exchangeCode } from './oauth-client.js';
 import { renderCallbackFailurePage, renderCallbackSuccessPage } from './pages/callback.js';
@@ -117,6 +118,19 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       expiresAt: expiresAtFrom(tokens.expiresIn),
       user,
     });
+    if (session !== undefined) {
+      // Sliding renewal: the session cookie is sent again after the authorization (same session, same
+      // attributes as at login), so SESSION-07/08 see a cookie set later in the flow, as real gateways do.
+      res.set('Set-Cookie', faults['session-rotation-drops-attributes'] ? renewedCookieWithoutAttributes(session.id) : sessionCookie(session.id, req.secure, faults));
+    }
+    if (faults['token-in-redirect-query'] || faults['token-in-fragment']) {
+      // BUG (token-in-redirect-query, token-in-fragment): the token is handed to the browser in a URL
+      // ("so the page can show it"), the way implicit-flow era code did.
+      const handOff = `/oauth/callback/complete/${encodeURIComponent(gateway.id)}`;
+      const token = `access_token=${encodeURIComponent(tokens.accessToken)}`;
+      res.redirect(303, faults['token-in-fragment'] ? `${handOff}#${token}` : `${handOff}?${token}`);
+      return;
+    }
     res.type('html').send(
       renderCallbackSuccessPage({
         gateway,
@@ -127,6 +141,23 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       }),
     );
   });
+
+  if (faults['token-in-redirect-query'] || faults['token-in-fragment']) {
+    // The page the two URL-leak faults hand off to: the ordinary success page (the token in its URL is ignored).
+    router.get('/oauth/callback/complete/:id', (req, res) => {
+      const session = requirePageSession(req, res, ctx);
+      if (session === null) return;
+      const gateway = ctx.gateways.get(req.params.id);
+      if (gateway === undefined || ctx.grants.get(gateway.id, session.user) === undefined) {
+        failPage(res, 400, 'No completed authorization for this gateway.');
+        return;
+      }
+      res.set({ 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
+      res.type('html').send(
+        renderCallbackSuccessPage({ gateway, user: session.user, csrfToken: session.csrfToken, omitCredentials: false, leakedTokens: null }),
+      );
+    });
+  }
 
   router.post('/oauth/fetch-tools/:id', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const caller = authenticateApiCaller(req, res, ctx);
