@@ -65,6 +65,19 @@ export const REQUIREMENTS = [
     sources: ['as SESSION-01', '(ours)'],
   },
   {
+    id: 'SESSION-03',
+    family: 'SESSION',
+    level: 'MUST',
+    statement:
+      "After Fetch Tools (callback page or admin table) the gateway lists exactly the MCP server's tools: every page of a paginated tools/list (cursor, nextCursor), none left from an earlier fetch after the server's list changed, and no tool twice.",
+    sources: [
+      'MCP 2025-11-25 server/tools, Protocol Messages: Listing Tools ("This operation supports pagination.")',
+      'MCP 2025-11-25 server/utilities/pagination §1 (page size is determined by the server), §6 (clients SHOULD treat a missing nextCursor as the end of results and support both paginated and non-paginated flows)',
+      'MCP 2025-11-25 server/tools, List Changed Notification (the server\'s list changes; the stored copy must follow)',
+      '(ours) MUST: a partial or stale list hides tools or offers ones the server no longer has',
+    ],
+  },
+  {
     id: 'SESSION-04',
     family: 'SESSION',
     level: 'MUST',
