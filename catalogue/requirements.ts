@@ -117,6 +117,19 @@ export const REQUIREMENTS = [
     sources: ['RFC 6265bis §5.6.7.2 (Lax-allowing-unsafe)', 'OWASP CSRF cheat sheet'],
   },
   {
+    id: 'XSITE-03',
+    family: 'XSITE',
+    level: 'MUST',
+    statement:
+      'The admin page (its Authorize and Fetch Tools controls) and the callback page cannot be framed by another site, nor by a same-site sibling when siblings are untrusted: the browser refuses to render them in the frame (CSP frame-ancestors or X-Frame-Options).',
+    sources: [
+      'MCP 2025-11-25 security best practices §2.1.5 (consent page: "Prevent iframing via frame-ancestors CSP directive or X-Frame-Options: DENY")',
+      'RFC 9700 §4.16 (clickjacking: "Authorization servers MUST prevent clickjacking attacks"; frame-ancestors, X-Frame-Options)',
+      'RFC 6749 §10.13 (clickjacking)',
+      '(ours) MUST for the gateway\'s own Authorize and Fetch Tools pages, which act with the user\'s session like a consent page',
+    ],
+  },
+  {
     id: 'XSITE-04',
     family: 'XSITE',
     level: 'MUST',
