@@ -73,6 +73,19 @@ export const REQUIREMENTS = [
     sources: ['as SESSION-01', '(ours)'],
   },
   {
+    id: 'SESSION-03',
+    family: 'SESSION',
+    level: 'MUST',
+    statement:
+      "After Fetch Tools (callback page or admin table) the gateway lists exactly the MCP server's tools: every page of a paginated tools/list (cursor, nextCursor), none left from an earlier fetch after the server's list changed, and no tool twice.",
+    sources: [
+      'MCP 2025-11-25 server/tools, Protocol Messages: Listing Tools ("This operation supports pagination.")',
+      'MCP 2025-11-25 server/utilities/pagination §1 (page size is determined by the server), §6 (clients SHOULD treat a missing nextCursor as the end of results and support both paginated and non-paginated flows)',
+      'MCP 2025-11-25 server/tools, List Changed Notification (the server\'s list changes; the stored copy must follow)',
+      '(ours) MUST: a partial or stale list hides tools or offers ones the server no longer has',
+    ],
+  },
+  {
     id: 'SESSION-04',
     family: 'SESSION',
     level: 'MUST',
@@ -112,6 +125,19 @@ export const REQUIREMENTS = [
     statement:
       'An auto-submitted cross-site form POST (top-level, and into an iframe) to the Fetch Tools endpoint has no side effect, also within the 2-minute Lax+POST window right after login.',
     sources: ['RFC 6265bis §5.6.7.2 (Lax-allowing-unsafe)', 'OWASP CSRF cheat sheet'],
+  },
+  {
+    id: 'XSITE-03',
+    family: 'XSITE',
+    level: 'MUST',
+    statement:
+      'The admin page (its Authorize and Fetch Tools controls) and the callback page cannot be framed by another site, nor by a same-site sibling when siblings are untrusted: the browser refuses to render them in the frame (CSP frame-ancestors or X-Frame-Options).',
+    sources: [
+      'MCP 2025-11-25 security best practices §2.1.5 (consent page: "Prevent iframing via frame-ancestors CSP directive or X-Frame-Options: DENY")',
+      'RFC 9700 §4.16 (clickjacking: "Authorization servers MUST prevent clickjacking attacks"; frame-ancestors, X-Frame-Options)',
+      'RFC 6749 §10.13 (clickjacking)',
+      '(ours) MUST for the gateway\'s own Authorize and Fetch Tools pages, which act with the user\'s session like a consent page',
+    ],
   },
   {
     id: 'XSITE-04',

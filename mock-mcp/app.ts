@@ -8,6 +8,7 @@ import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/p
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { CallRecorder } from './call-recorder.js';
 import type { AcceptedClaims, TokenCheck } from './token-check.js';
+import type { ToolCatalogue } from './tool-catalogue.js';
 import { buildMcpServer } from './tools.js';
 import type { McpBehaviour } from './types.js';
 
@@ -19,6 +20,8 @@ export interface MockMcpAppDeps {
   checkToken: TokenCheck;
   recorder: CallRecorder;
   behaviour: () => McpBehaviour;
+  /** The tools/list the server serves right now; null for the default tools. */
+  catalogue: () => ToolCatalogue | null;
 }
 
 /** Reasons end up inside a quoted WWW-Authenticate parameter: keep them to printable ASCII without quotes. */
@@ -108,7 +111,7 @@ export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof create
   };
 
   const handleMcpPost: RequestHandler = async (req, res) => {
-    const server = buildMcpServer(deps.runId);
+    const server = buildMcpServer(deps.runId, deps.catalogue());
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => {
       void transport.close();

@@ -4,10 +4,12 @@ import { createMockMcpApp } from './app.js';
 import { CallRecorder } from './call-recorder.js';
 import { parseMockMcpOptions } from './options.js';
 import { createTokenCheck } from './token-check.js';
+import { parseToolCatalogue, type ToolCatalogue } from './tool-catalogue.js';
 import { toolNamesFor } from './tools.js';
 import type { McpBehaviour, MockMcp, MockMcpOptions } from './types.js';
 
 export type { McpBehaviour, McpCallRecord, MockMcp, MockMcpOptions } from './types.js';
+export type { ToolCatalogue } from './tool-catalogue.js';
 
 /** Every request aimed at the MCP endpoint is recorded, including ones the app refuses before routing. */
 function isMcpPath(rawUrl: string | undefined): boolean {
@@ -33,12 +35,14 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
   const closing = new AbortController();
   const recorder = new CallRecorder();
   let behaviour: McpBehaviour = 'normal';
+  let catalogue: ToolCatalogue | null = null;
   const app = createMockMcpApp({
     mcpUrl: url,
     issuer: opts.issuer,
     runId: opts.runId,
     recorder,
     behaviour: () => behaviour,
+    catalogue: () => catalogue,
     checkToken: createTokenCheck({
       issuer: opts.issuer,
       jwksUri: opts.jwksUri,
@@ -63,6 +67,9 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     calls: () => recorder.calls(),
     setBehaviour(next) {
       behaviour = next;
+    },
+    setToolCatalogue(next) {
+      catalogue = next === null ? null : parseToolCatalogue(next);
     },
     close() {
       closed ??= new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { serveToolCatalogue, type ToolCatalogue } from './tool-catalogue.js';
 
 export interface RunToolNames {
   echo: string;
@@ -16,8 +17,11 @@ function textResult(text: string): { content: { type: 'text'; text: string }[] }
   return { content: [{ type: 'text', text }] };
 }
 
-/** A fresh server per HTTP request (stateless Streamable HTTP), so no state leaks between callers. */
-export function buildMcpServer(runId: string): McpServer {
+/**
+ * A fresh server per HTTP request (stateless Streamable HTTP), so no state leaks between callers. With a
+ * `catalogue`, tools/list serves that instead of the three tools below (which stay callable).
+ */
+export function buildMcpServer(runId: string, catalogue: ToolCatalogue | null = null): McpServer {
   const names = toolNamesFor(runId);
   const server = new McpServer({ name: `mock-mcp-${runId}`, version: '1.0.0' });
 
@@ -39,5 +43,6 @@ export function buildMcpServer(runId: string): McpServer {
     return textResult(typeof sub === 'string' ? sub : '');
   });
 
+  if (catalogue !== null) serveToolCatalogue(server, catalogue);
   return server;
 }

@@ -1,6 +1,7 @@
 /**
  * Public contract of the mock MCP server (Streamable HTTP, bearer-protected).
  */
+import type { ToolCatalogue } from './tool-catalogue.js';
 
 export interface MockMcpOptions {
   /** The IdP's issuer; tokens must carry exactly this `iss`. */
@@ -54,5 +55,10 @@ export interface MockMcp {
   readonly toolNames: readonly string[];
   calls(): McpCallRecord[];
   setBehaviour(behaviour: McpBehaviour): void;
+  /**
+   * From the next request on, tools/list serves these tool names in pages of `pageSize` (cursor
+   * pagination), instead of `toolNames` in one page; null returns to the default.
+   */
+  setToolCatalogue(catalogue: ToolCatalogue | null): void;
   close(): Promise<void>;
 }

@@ -208,6 +208,37 @@ export const FAULT_MODES = [
     bug: 'The session cookie is right at login, but its renewal after the OAuth callback is set without HttpOnly and SameSite.',
     detectedBy: ['SESSION-07', 'SESSION-08'],
   },
+  // --- incident classes ---
+  {
+    mode: 'tools-first-page-only',
+    bug: 'Fetch Tools reads only the first page of a paginated tools/list and ignores nextCursor.',
+    detectedBy: ['SESSION-03'],
+  },
+  {
+    mode: 'tools-merged-not-replaced',
+    bug: "Fetch Tools appends the fetched tools to the stored list instead of replacing it: removed tools stay, kept ones appear twice.",
+    detectedBy: ['SESSION-03'],
+  },
+  {
+    mode: 'frameable-pages',
+    bug: 'The HTML pages (admin, callback, login) go out without frame-ancestors and X-Frame-Options, so another site can frame them (clickjacking).',
+    detectedBy: ['XSITE-03'],
+  },
+  {
+    mode: 'return-to-prefix-check',
+    bug: 'The post-authorization return_to is accepted when it starts with "/", so //evil.example and /\\evil.example send the user to another site.',
+    detectedBy: ['FLOW-17'],
+  },
+  {
+    mode: 'state-never-expires',
+    bug: 'Pending authorizations (state) have no expiry: a callback hours later is still completed.',
+    detectedBy: ['FLOW-18'],
+  },
+  {
+    mode: 'short-token-treated-expired',
+    bug: 'A fixed 5-minute refresh margin: an access token issued for 120 s counts as expired at once and is refreshed before every use.',
+    detectedBy: ['FLOW-18'],
+  },
 ] as const satisfies readonly FaultMode[];
 
 export type FaultModeName = (typeof FAULT_MODES)[number]['mode'];

@@ -495,3 +495,33 @@ describe('metadata and hygiene', () => {
     assert.match(records[0]!.rejectedReason ?? '', /aborted|connection closed/);
   });
 });
+
+describe('tool catalogue knob (SESSION-03)', () => {
+  test('tools/list serves the chosen names in pages with nextCursor, and a bad cursor is -32602', async () => {
+    const names = Array.from({ length: 7 }, (_, i) => `paged_${i}_${RUN_ID}`);
+    mcp.setToolCatalogue({ names, pageSize: 3 });
+    const client = await connectClient(await mint());
+    try {
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.listTools(cursor === undefined ? {} : { cursor });
+        pages.push(page.tools.map((t) => t.name));
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      assert.deepEqual(pages, [names.slice(0, 3), names.slice(3, 6), names.slice(6)]);
+      await assert.rejects(client.listTools({ cursor: 'not-a-cursor' }), /-32602|Invalid cursor/);
+      mcp.setToolCatalogue(null);
+      const { tools, nextCursor } = await client.listTools();
+      assert.deepEqual(tools.map((t) => t.name).sort(), [...mcp.toolNames].sort());
+      assert.equal(nextCursor, undefined);
+    } finally {
+      mcp.setToolCatalogue(null);
+      await client.close();
+    }
+  });
+
+  test('a catalogue with duplicate names is refused when set', () => {
+    assert.throws(() => mcp.setToolCatalogue({ names: ['a', 'a'], pageSize: 1 }), /unique/);
+  });
+});

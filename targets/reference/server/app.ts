@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { GatewayContext } from './context.js';
+import { allowFraming } from './framing-fault.js';
 import { apiRoutes } from './routes-api.js';
 import { oauthRoutes } from './routes-oauth.js';
 import { pageRoutes } from './routes-pages.js';
@@ -43,6 +44,7 @@ export function createApp(ctx: GatewayContext): Express {
 
   app.use(ctx.log.middleware());
   app.use(securityHeaders);
+  if (ctx.faults['frameable-pages']) app.use(allowFraming(PAGE_CSP));
   if (ctx.faults['cors-reflect']) app.use(reflectCors);
 
   // Browsers ask for /favicon.ico whatever the page says; a 404 there is a console error on every page.

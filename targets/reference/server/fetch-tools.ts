@@ -9,6 +9,7 @@ import type { Gateway } from './gateways.js';
 import { listUpstreamTools } from './mcp-upstream.js';
 import { refreshTokens } from './oauth-client.js';
 import { expiresAtFrom, grantNeedsRefresh, type Grant } from './token-store.js';
+import { updatedToolList } from './tool-list-update.js';
 
 export interface FetchToolsBody {
   success: boolean;
@@ -57,8 +58,8 @@ export class ToolFetcher {
     }
 
     if (result.ok) {
-      gateway.tools = result.tools;
-      return { kind: 'json', status: 200, body: { success: true, message: `Fetched ${result.tools.length} tools`, tools: result.tools } };
+      gateway.tools = updatedToolList(gateway.tools, result.tools, faults);
+      return { kind: 'json', status: 200, body: { success: true, message: `Fetched ${gateway.tools.length} tools`, tools: gateway.tools } };
     }
     this.#ctx.log.event(`fetch-tools ${gateway.id} for ${caller.user} failed: ${result.kind === 'rejected' ? `MCP ${result.status}` : result.reason}`);
     if (faults['upstream-error-500']) return BARE_500;
@@ -73,7 +74,7 @@ export class ToolFetcher {
   #list(gateway: Gateway, caller: Caller, grant: Grant) {
     // BUG (token-passthrough): the caller's own gateway credential goes upstream instead of the delegated token.
     const bearer = this.#ctx.faults['token-passthrough'] ? caller.credential : grant.accessToken;
-    return listUpstreamTools(gateway.mcpUrl, bearer, this.#ctx.version);
+    return listUpstreamTools(gateway.mcpUrl, bearer, this.#ctx.version, { firstPageOnly: this.#ctx.faults['tools-first-page-only'] });
   }
 
   #refresh(gateway: Gateway, user: string, grant: Grant): Promise<RefreshOutcome> {

@@ -16,7 +16,12 @@ export type UpstreamToolsResult =
   /** Unreachable, timed out, 5xx or not speaking MCP. */
   | { ok: false; kind: 'failing'; reason: string };
 
-export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVersion: string): Promise<UpstreamToolsResult> {
+export interface ListOptions {
+  /** BUG (tools-first-page-only): stop after the first page, whatever nextCursor says. */
+  firstPageOnly?: boolean;
+}
+
+export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVersion: string, options: ListOptions = {}): Promise<UpstreamToolsResult> {
   const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), {
     requestInit: { headers: { Authorization: `Bearer ${bearer}` } },
   });
@@ -31,7 +36,7 @@ export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVe
       const result = await client.listTools(cursor === undefined ? {} : { cursor }, { timeout: MCP_TIMEOUT_MS });
       tools.push(...result.tools.map((t) => t.name));
       cursor = result.nextCursor;
-      if (cursor === undefined || cursor === '') return { ok: true, tools };
+      if (cursor === undefined || cursor === '' || options.firstPageOnly === true) return { ok: true, tools };
     }
     return { ok: false, kind: 'failing', reason: `more than ${MAX_PAGES} pages of tools` };
   } catch (error) {
