@@ -12,6 +12,9 @@ import JSZip from 'jszip';
 import { hashSecret } from '../lib/secrets.js';
 import { redactTraceText } from './redact-traces.js';
 
+/** Set by cli/run-playwright.ts, which redacts after Playwright exits; the reporter's own pass is then skipped. */
+export const REDACTED_BY_CLI_ENV = 'CONFORMANCE_REDACTED_BY_CLI';
+
 /** Query, fragment and form parameters whose values are secrets (OAuth code and state, CSRF tokens, tokens). */
 const SECRET_PARAMS = /([?&#;]|&amp;|\\u0026)(code|state|csrf_token|csrfToken|_csrf|csrf|access_token|id_token|refresh_token|token|session_state|code_verifier|client_secret)=([^&#"'\s<>\\]{6,})/g;
 /** Cookie and CSRF headers in text form ("cookie: a=b; c=d", call logs, error-context.md, JSON objects). */
