@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PLAN_ENV, REPORT_DIR_ENV, type RunSpec } from '../config/run-plan.js';
 import type { RunReport, RunVerdict } from '../reporting/results.js';
-import { redactTracesUnder } from '../reporting/redact-traces.js';
+import { redactReportDir, REDACTED_BY_CLI_ENV } from '../reporting/redact-artifacts.js';
 
 export interface ConformanceReport {
   suite: { name: string; version: string };
@@ -35,11 +35,12 @@ export async function runPlaywright(
   const bin = path.join('node_modules', '.bin', 'playwright');
   const child = spawn(bin, ['test', ...(options.extraArgs ?? [])], {
     stdio: 'inherit',
-    env: { ...process.env, ...options.env, [PLAN_ENV]: JSON.stringify(plan), [REPORT_DIR_ENV]: options.reportDir },
+    env: { ...process.env, ...options.env, [PLAN_ENV]: JSON.stringify(plan), [REPORT_DIR_ENV]: options.reportDir, [REDACTED_BY_CLI_ENV]: '1' },
   });
   // Ctrl-C reaches the child through the terminal's process group; we only wait for it to finish cleanly.
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
-  await redactTracesUnder(options.reportDir);
+  // Every artifact, after every reporter has finished (the HTML reporter writes last): secrets never stay in the clear.
+  await redactReportDir(options.reportDir);
   const file = path.join(options.reportDir, 'conformance.json');
   const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ConformanceReport) : null;
   return { exitCode, report };

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hashSecret } from '../lib/secrets.js';
 import type { IdpUser, IssuedToken } from './types.js';
+import { ledgerSecret } from '../fixtures/secret-ledger.js';
 
 /** RFC 6749 §4.1.2 recommends at most 10 minutes; 60 s is plenty for a browser flow and catches slow replays. */
 export const CODE_LIFETIME_MS = 60_000;
@@ -50,7 +51,9 @@ export interface TokenRecord {
 }
 
 export function randomSecret(): string {
-  return randomBytes(32).toString('base64url');
+  const secret = randomBytes(32).toString('base64url');
+  ledgerSecret('idp-secret', secret);
+  return secret;
 }
 
 /** In-memory state of authorizations, codes and tokens. Tokens are keyed by their hash, never stored raw. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Events, OAuth2Issuer, OAuth2Service, type MutableResponse, type Payload } from 'oauth2-mock-server';
 import { ENDPOINT_PATHS, serverMetadata } from './endpoints.js';
+import { ledgerSecret } from '../fixtures/secret-ledger.js';
 
 /** Claims we sign; `iat` and `exp` are ours so the JWT, the token record and introspection agree. */
 export type SignedClaims = Record<string, unknown> & { iat: number; exp: number };
@@ -54,11 +55,13 @@ export class LibraryIssuer {
   }
 
   async sign(claims: SignedClaims): Promise<string> {
-    return this.#issuer.buildToken({
+    const token = await this.#issuer.buildToken({
       scopesOrTransform: (_header, payload: Payload) => {
         // The library's `nbf` (its own iat - 10 s) stays: it tolerates a gateway clock slightly behind ours.
         Object.assign(payload, claims);
       },
     });
+    ledgerSecret('idp-jwt', token);
+    return token;
   }
 }

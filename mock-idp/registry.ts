@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IdpClient, IdpUser } from './types.js';
 import { idpClientSchema, idpUserSchema } from './schemas.js';
+import { ledgerSecret } from '../fixtures/secret-ledger.js';
+
 
 /** Compares two secrets in constant time (hashing first makes the lengths equal). */
 export function secretsEqual(a: string, b: string): boolean {
@@ -14,12 +16,16 @@ export class Registry {
   readonly #clients = new Map<string, IdpClient>();
 
   constructor(users: IdpUser[]) {
-    for (const user of users) this.#users.set(user.username, idpUserSchema.parse(user));
+    for (const user of users) {
+      ledgerSecret('idp-password', user.password);
+      this.#users.set(user.username, idpUserSchema.parse(user));
+    }
   }
 
   /** Registering an existing clientId replaces it (a spec may change redirect URIs between tests). */
   registerClient(client: IdpClient): void {
     const parsed = idpClientSchema.parse(client);
+    ledgerSecret('client-secret', parsed.clientSecret);
     this.#clients.set(parsed.clientId, { ...parsed, redirectUris: [...parsed.redirectUris] });
   }
 

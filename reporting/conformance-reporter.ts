@@ -26,6 +26,7 @@ import {
   type TestRecord,
 } from './results.js';
 import { renderMarkdown } from './markdown.js';
+import { redactReportDir, REDACTED_BY_CLI_ENV } from './redact-artifacts.js';
 
 const SUITE_NAME = 'mcp-gateway-conformance';
 
@@ -166,6 +167,15 @@ export default class ConformanceReporter implements Reporter {
     process.stdout.write(`conformance report: ${path.join(dir, 'conformance.md')} (json: ${path.join(dir, 'conformance.json')})\n`);
     // Playwright's failure becomes a pass only when every run passed, which requires every failure to be accounted for.
     return { status: passed ? 'passed' : 'failed' };
+  }
+
+  /**
+   * After every reporter's onEnd (the HTML report is written by then): redact every artifact. The CLIs do
+   * the same once Playwright has exited and say so through the environment; this covers a plain
+   * `npx playwright test`.
+   */
+  async onExit(): Promise<void> {
+    if (process.env[REDACTED_BY_CLI_ENV] !== '1') await redactReportDir(reportDir());
   }
 
   printsToStdio(): boolean {

@@ -1,11 +1,10 @@
 /**
  * Playwright traces record every request header the browser sent, session cookies included, and
- * response bodies. Before a report is left on disk, every trace archive under the report folder is
- * rewritten with cookie, Set-Cookie, Authorization and CSRF header values hashed, and token-shaped text
- * (bearer tokens, JWTs, token parameters) hashed everywhere else.
+ * response bodies. The trace rules: cookie, Set-Cookie, Authorization and CSRF header values hashed, and
+ * token-shaped text (bearer tokens, JWTs, token parameters) hashed everywhere else. The post-run pass over
+ * every artifact (reporting/redact-artifacts.ts) builds on them.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import JSZip from 'jszip';
 import { hashSecret, redactText } from '../lib/secrets.js';
 
@@ -14,16 +13,6 @@ const SECRET_HEADERS = /("name"\s*:\s*"(?:cookie|set-cookie|authorization|x-csrf
 /** Redacts one text entry of a trace (JSON lines or a text resource). */
 export function redactTraceText(text: string): string {
   return redactText(text.replace(SECRET_HEADERS, (_m, head: string, value: string, tail: string) => `${head}${hashSecret(value)}${tail}`));
-}
-
-function zipsUnder(dir: string): string[] {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((e) => (e.isDirectory() ? zipsUnder(path.join(dir, e.name)) : e.name.endsWith('.zip') ? [path.join(dir, e.name)] : []));
 }
 
 /** Bytes that decode as UTF-8 text without replacement characters are treated as text. */
@@ -42,11 +31,4 @@ export async function redactTraceArchive(file: string): Promise<void> {
     if (redacted !== text) zip.file(entry.name, redacted);
   }
   writeFileSync(file, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
-}
-
-/** Redacts every trace archive under `dir`; returns how many it rewrote. */
-export async function redactTracesUnder(dir: string): Promise<number> {
-  const zips = zipsUnder(dir);
-  for (const zip of zips) await redactTraceArchive(zip);
-  return zips.length;
 }

@@ -59,7 +59,7 @@ export const REQUIREMENT_STATUSES = [
   'expected-failure',
   /** Listed in the baseline but passed: the entry is stale and must be removed. */
   'stale-expectation',
-  /** Our side could not tell (a "Not testable:" error, a crashed worker): the run is inconclusive. */
+  /** Our side could not tell (a "Not testable:" error, the test timed out, a crashed worker): the run is inconclusive. */
   'not-testable',
   /** Its tests were planned but did not run or did not finish (skipped after an ENV failure, interrupted). */
   'not-run',
@@ -143,8 +143,11 @@ function attemptOutcome(r: TestRecord): TestOutcome {
   if (r.status === 'passed') return r.expectation ? 'stale-expectation' : 'passed';
   // failed or timedOut
   if (r.expectation && matchesExpectation(r.expectation, r)) return 'expected-failure';
-  if (isNotTestableMessage(r.error) || HARNESS_CRASH.test(r.error ?? '')) return 'not-testable';
-  return r.expectation ? 'failed-differently' : 'failed';
+  if (r.expectation) return 'failed-differently';
+  // A test that ran out of time showed no violation: the gateway may hang, or our machine may be slow.
+  // Either way the run could not tell — never a pass, never a gateway failure without evidence.
+  if (r.status === 'timedOut' || isNotTestableMessage(r.error) || HARNESS_CRASH.test(r.error ?? '')) return 'not-testable';
+  return 'failed';
 }
 
 /** Worst first: one attempt's failure outweighs any number of passes (a flaky test is a failed test). */

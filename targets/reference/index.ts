@@ -14,6 +14,7 @@ import { RequestLog } from './server/request-log.js';
 import { AccountStore, ApiTokenStore, SessionStore, type GatewayAccount } from './server/sessions.js';
 import { GrantStore } from './server/token-store.js';
 import { readPackageVersion } from './version.js';
+import { ledgerSecret } from '../../fixtures/secret-ledger.js';
 
 export interface ReferenceGatewayOptions {
   faultMode: FaultModeName | null;
@@ -35,6 +36,7 @@ export async function startReferenceGateway(options: ReferenceGatewayOptions): P
   const faults = faultFlags(options.faultMode);
   const grants = new GrantStore(faults);
   const accountPasswords = options.users.map((u) => u.password);
+  for (const password of accountPasswords) ledgerSecret('gateway-password', password);
   const log = new RequestLog(options.logFile, () => [...grants.secrets(), ...accountPasswords]);
 
   const server: Server = createServer();

@@ -127,6 +127,8 @@ test('not testable: a "Not testable:" error is not-testable, and the run is inco
   assert.equal(exitCodeFor(r.verdict), 2);
   // A MUST failure with evidence outranks it.
   assert.equal(report(replace(records, 'SESSION-01', record('SESSION-01', 'failed'))).verdict, 'fail');
+  // A test that ran out of time showed no violation: not testable, not a gateway failure.
+  assert.equal(statusOf(replace(allPassing(), 'FLOW-03', record('FLOW-03', 'timedOut', { error: 'Test timeout of 30000ms exceeded.' })), 'FLOW-03'), 'not-testable');
   // A crashed worker is our harness, not the gateway.
   const crash = record('XSITE-02', 'failed', { error: 'Error: worker process exited unexpectedly (code=1, signal=null)' });
   assert.equal(statusOf(replace(allPassing(), 'XSITE-02', crash), 'XSITE-02'), 'not-testable');

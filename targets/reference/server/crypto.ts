@@ -1,9 +1,13 @@
 /** Random values and constant-time comparison used for sessions, API tokens, CSRF tokens, state and PKCE. */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ledgerSecret } from '../../../fixtures/secret-ledger.js';
 
 /** 32 bytes of CSPRNG output as base64url (43 characters, 256 bits). */
 export function randomToken(): string {
-  return randomBytes(32).toString('base64url');
+  const token = randomBytes(32).toString('base64url');
+  // Session ids, CSRF tokens, state, PKCE verifiers, API tokens: all come from here.
+  ledgerSecret('gateway-secret', token);
+  return token;
 }
 
 /** Compares two secrets without leaking where they differ (hashing first makes the lengths equal). */
