@@ -115,7 +115,7 @@ export const REQUIREMENTS = [
     family: 'XSITE',
     level: 'MUST',
     statement:
-      'A credentialed cross-site fetch POST (text/plain or urlencoded, no preflight) to the Fetch Tools endpoint is rejected and has no side effect: no IdP or MCP call, no tools changed.',
+      'A credentialed cross-site fetch POST (text/plain or urlencoded, no preflight) to the Fetch Tools endpoint is rejected and has no side effect: no IdP or MCP call, no tools changed — neither before the answer nor afterwards, once the gateway has settled (a refusal followed by background work is a failure; no answer at all is not testable, never a pass).',
     sources: ['RFC 6750 §5.3 (cookies holding bearer tokens MUST be CSRF-protected)', 'OWASP CSRF cheat sheet, Fetch Metadata'],
   },
   {

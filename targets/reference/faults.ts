@@ -160,7 +160,7 @@ export const FAULT_MODES = [
   {
     mode: 'refusal-acts-later',
     bug: 'A refused (cross-site) Fetch Tools is answered 403 at once, but the job it queued before the check still runs in the background moments later and calls the MCP server.',
-    detectedBy: ['XSITE-01', 'XSITE-05'],
+    detectedBy: ['XSITE-05', 'XSITE-06'],
   },
   {
     mode: 'origin-host-only',
