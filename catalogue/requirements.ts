@@ -232,6 +232,20 @@ export const REQUIREMENTS = [
     statement: 'No access or refresh token reaches the browser: not in the callback page, its URL, any redirect, or any response the browser loads.',
     sources: ['RFC 6749 §10.3', 'RFC 9700 §4.3.2', 'MCP 2025-11-25 authorization §9.1'],
   },
+  {
+    id: 'FLOW-18',
+    family: 'FLOW',
+    level: 'MUST',
+    statement:
+      'Lifetimes hold both ways: a callback whose state is older than the gateway\'s declared TTL is refused with no token request; an access token issued with a short but valid expires_in (120 s) is sent upstream as issued, not refreshed at once by a refresh margin longer than its life.',
+    sources: [
+      'MCP 2025-11-25 security best practices §2.1.5 (state values "have a short expiration time (e.g., 10 minutes)")',
+      'RFC 9700 §4.7.1 (state: one-time use, bound to the user agent)',
+      'RFC 6749 §5.1 (expires_in: "The lifetime in seconds of the access token")',
+      'RFC 6749 §6 (refresh is for when the access token "becomes invalid or expires")',
+      '(ours) refreshing a valid token on every use defeats short lifetimes and, with rotating refresh tokens, multiplies grant churn',
+    ],
+  },
   // TOKEN
   {
     id: 'TOKEN-01',

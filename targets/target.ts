@@ -58,6 +58,19 @@ export interface FetchToolsOutcome {
   text: string;
 }
 
+/**
+ * Lifetimes a gateway enforces (FLOW-18), as its adapter declares them. A spec never waits a TTL out:
+ * it moves the gateway's clock with `advanceClock`, or reports the check not testable without it.
+ */
+export interface TargetLifetimes {
+  /** How long a started authorization (its `state`) stays usable, in seconds. */
+  stateTtlSeconds: number;
+  /** How long before an access token's expiry the gateway refreshes it, in seconds (documented, e.g. 30; ContextForge: 300). */
+  refreshMarginSeconds: number;
+  /** Moves the gateway's own clock forward by `seconds`; null when the gateway offers no such hook. */
+  advanceClock: ((seconds: number) => Promise<void>) | null;
+}
+
 export interface Target {
   describe(): TargetDescription;
   /** Browser-facing origin, e.g. `http://gateway.localhost:41234`. The sibling and attacker origins derive from its host. */
@@ -117,6 +130,9 @@ export interface Target {
   readonly plainPagePath: string;
   /** Path of the admin UI page with the gateways table (e.g. `/admin`). */
   readonly adminPagePath: string;
+
+  /** Optional: the lifetimes the gateway declares and a clock hook (FLOW-18). Absent: FLOW-18's state-expiry check is not testable. */
+  readonly lifetimes?: TargetLifetimes;
 
   /** Stops what this adapter started (a no-op for an attached, already running gateway). */
   stop(): Promise<void>;

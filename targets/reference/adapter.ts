@@ -13,11 +13,14 @@ import type {
   Target,
   TargetDescription,
   TargetFactory,
+  TargetLifetimes,
   UpstreamRegistration,
 } from '../target.js';
 import { FAULT_MODE_NAMES, isFaultModeName, type FaultModeName } from './faults.js';
 import { startReferenceGateway, type ReferenceGateway } from './index.js';
+import { STATE_TTL_MS } from './server/pending-authorizations.js';
 import { SESSION_COOKIE_NAME } from './server/sessions.js';
+import { REFRESH_MARGIN_MS } from './server/token-store.js';
 import { readPackageVersion } from './version.js';
 
 const ReferenceSettingsSchema = z.strictObject({
@@ -67,6 +70,8 @@ class ReferenceTarget implements Target {
   readonly sessionCookieName = SESSION_COOKIE_NAME;
   readonly plainPagePath = '/profile';
   readonly adminPagePath = '/admin';
+  /** The documented lifetimes (a fault mode may break them: that is what FLOW-18 is for). */
+  readonly lifetimes: TargetLifetimes;
 
   readonly #gateway: ReferenceGateway;
   readonly #faultMode: FaultModeName | null;
@@ -82,6 +87,11 @@ class ReferenceTarget implements Target {
     this.origin = gateway.origin;
     this.redirectUri = `${gateway.origin}/oauth/callback`;
     this.#apiBase = `http://127.0.0.1:${gateway.port}`;
+    this.lifetimes = {
+      stateTtlSeconds: STATE_TTL_MS / 1000,
+      refreshMarginSeconds: REFRESH_MARGIN_MS / 1000,
+      advanceClock: async (seconds) => gateway.advanceClock(seconds * 1000),
+    };
   }
 
   describe(): TargetDescription {
