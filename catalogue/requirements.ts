@@ -233,6 +233,18 @@ export const REQUIREMENTS = [
     sources: ['RFC 6749 §10.3', 'RFC 9700 §4.3.2', 'MCP 2025-11-25 authorization §9.1'],
   },
   {
+    id: 'FLOW-17',
+    family: 'FLOW',
+    level: 'MUST',
+    statement:
+      'Whatever the gateway uses to send the user back after the callback (a return_to/next parameter, or a value kept with the state) cannot send the browser to another site: absolute URLs, //host, /\\host, tab-split and encoded forms and javascript: are refused or ignored. A gateway without such a parameter declares so (not applicable).',
+    sources: [
+      'RFC 9700 §4.11.1 (clients as open redirectors: "Clients MUST NOT expose open redirectors")',
+      'RFC 6749 §10.15 (open redirectors)',
+      'ContextForge #6411 (strict post-OAuth redirect allow-list, 1.0.10)',
+    ],
+  },
+  {
     id: 'FLOW-18',
     family: 'FLOW',
     level: 'MUST',

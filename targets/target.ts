@@ -71,6 +71,21 @@ export interface TargetLifetimes {
   advanceClock: ((seconds: number) => Promise<void>) | null;
 }
 
+/**
+ * How a gateway sends the user back somewhere after the OAuth callback (FLOW-17), as its adapter
+ * declares it: a caller-chosen return parameter (`return_to`, `next`, … on the authorize start, the
+ * callback, or kept with the state), or none. A gateway without one is "not applicable", never passed.
+ */
+export type PostAuthorizationReturn =
+  | {
+      kind: 'parameter';
+      /** The Authorize URL asking to come back to `returnTo` (the raw value; the adapter encodes it into its parameter). */
+      authorizeUrl(gateway: RegisteredGateway, returnTo: string): string;
+      /** A path of the gateway it must honour (the positive twin), e.g. '/profile'. */
+      samplePath: string;
+    }
+  | { kind: 'none'; reason: string };
+
 export interface Target {
   describe(): TargetDescription;
   /** Browser-facing origin, e.g. `http://gateway.localhost:41234`. The sibling and attacker origins derive from its host. */
@@ -130,6 +145,9 @@ export interface Target {
   readonly plainPagePath: string;
   /** Path of the admin UI page with the gateways table (e.g. `/admin`). */
   readonly adminPagePath: string;
+
+  /** Optional: whether and how the gateway returns the user to a chosen page after the callback (FLOW-17). Absent: not declared, not testable. */
+  readonly postAuthorizationReturn?: PostAuthorizationReturn;
 
   /** Optional: the lifetimes the gateway declares and a clock hook (FLOW-18). Absent: FLOW-18's state-expiry check is not testable. */
   readonly lifetimes?: TargetLifetimes;

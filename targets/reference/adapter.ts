@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type {
   FetchToolsOutcome,
   GatewayUser,
+  PostAuthorizationReturn,
   RegisteredGateway,
   Target,
   TargetDescription,
@@ -72,6 +73,12 @@ class ReferenceTarget implements Target {
   readonly adminPagePath = '/admin';
   /** The documented lifetimes (a fault mode may break them: that is what FLOW-18 is for). */
   readonly lifetimes: TargetLifetimes;
+  /** `/oauth/authorize/:id?return_to=<path>`: after the callback the browser is sent to that path. */
+  readonly postAuthorizationReturn: PostAuthorizationReturn = {
+    kind: 'parameter',
+    authorizeUrl: (gateway, returnTo) => `${this.authorizeUrl(gateway)}?${new URLSearchParams({ return_to: returnTo }).toString()}`,
+    samplePath: '/profile',
+  };
 
   readonly #gateway: ReferenceGateway;
   readonly #faultMode: FaultModeName | null;

@@ -8,6 +8,7 @@ import { buildAuthorizeUrl, exchangeCode } from './oauth-client.js';
 import { renderCallbackFailurePage, renderCallbackSuccessPage } from './pages/callback.js';
 import { renderMessagePage } from './pages/layout.js';
 import type { PendingAuthorization } from './pending-authorizations.js';
+import { parseReturnTo, ReturnTargets } from './return-to.js';
 import { expiresAtFrom } from './token-store.js';
 
 const CallbackQuerySchema = z.object({
@@ -21,6 +22,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
   const router = Router();
   const fetcher = new ToolFetcher(ctx);
   const { faults } = ctx;
+  const returnTargets = new ReturnTargets();
 
   /** The callback's refusal page; the reason also goes to the log, as evidence of which check refused it. */
   const failPage = (res: Response, status: number, reason: string, detail?: string): void => {
@@ -36,7 +38,14 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       res.status(404).type('html').send(renderMessagePage('Unknown gateway', `No gateway with id ${req.params.id}`));
       return;
     }
+    const returnTo = parseReturnTo(req.query['return_to'], ctx.origin, faults);
+    if (returnTo.kind === 'refused') {
+      ctx.log.event(`authorize refused: ${returnTo.reason}`);
+      res.status(400).type('html').send(renderMessagePage('Invalid return address', returnTo.reason, '/admin'));
+      return;
+    }
     const pending = ctx.pending.start(gateway.id, session.id, session.user);
+    if (returnTo.kind === 'ok') returnTargets.remember(pending.state, returnTo.path);
     res.set('Cache-Control', 'no-store');
     res.redirect(302, buildAuthorizeUrl(gateway, pending, ctx.redirectUri, faults));
   });
@@ -117,6 +126,12 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       expiresAt: expiresAtFrom(tokens.expiresIn),
       user,
     });
+    const returnPath = returnTargets.take(pending.state);
+    if (returnPath !== undefined) {
+      // Set as is (not express's redirect, which would re-encode it): the value was checked when the flow started.
+      res.status(303).set('Location', returnPath).end();
+      return;
+    }
     res.type('html').send(
       renderCallbackSuccessPage({
         gateway,
