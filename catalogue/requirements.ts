@@ -168,6 +168,19 @@ export const REQUIREMENTS = [
       'A request carrying an invalid Authorization: Bearer token plus the session cookie is rejected (401), never authenticated by the cookie with the CSRF checks skipped.',
     sources: ['RFC 6750 §3.1 (invalid_token)', '(ours)'],
   },
+  {
+    id: 'XSITE-12',
+    family: 'XSITE',
+    level: 'MUST',
+    statement:
+      "Every state-changing endpoint the gateway's own UI uses (both Fetch Tools controls, whichever endpoints they call, and the admin forms) refuses a forged cookie request (a cross-site form POST, and a same-site sibling's under the reject policy), and no GET to any of them changes state (a cross-site or sibling top-level GET or <img>).",
+    sources: [
+      'RFC 6750 §5.3 (cookies holding bearer tokens MUST be protected against CSRF)',
+      'RFC 9110 §9.2.1 (safe methods: GET is not expected to change state)',
+      'OWASP CSRF Prevention Cheat Sheet ("Do not use GET requests for state changing operations"; protect every state-changing request)',
+      'ContextForge #5978 (CSRF differs between /admin and /v1/admin)',
+    ],
+  },
   // FLOW
   {
     id: 'FLOW-01',

@@ -86,6 +86,27 @@ export type PostAuthorizationReturn =
     }
   | { kind: 'none'; reason: string };
 
+/**
+ * A state-changing endpoint the gateway's own UI calls (XSITE-12), with what its own page sends, so a
+ * spec can forge the same request from elsewhere and prove with the genuine one that it has an effect.
+ */
+export interface StateChangingEndpoint {
+  /** Short name for reports, e.g. 'callback Fetch Tools', 'table Refresh Tools', 'register gateway'. */
+  name: string;
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Absolute URL on `origin`. */
+  url: string;
+  /** Non-secret form fields the page sends (urlencoded); empty for a bodiless POST. A forgery sends exactly these. */
+  fields: Record<string, string>;
+  /** What only the gateway's own page can add (CSRF header or form token), read from a logged-in page of the gateway. */
+  ownPageExtras(page: Page): Promise<{ headers: Record<string, string>; fields: Record<string, string> }>;
+  /**
+   * A snapshot of the state this endpoint changes (equal snapshots: no effect). Null: the harness's Fetch
+   * Tools side effects (MCP requests, IdP token requests, the tool list) are the effect.
+   */
+  effect: (() => Promise<string>) | null;
+}
+
 export interface Target {
   describe(): TargetDescription;
   /** Browser-facing origin, e.g. `http://gateway.localhost:41234`. The sibling and attacker origins derive from its host. */
@@ -145,6 +166,13 @@ export interface Target {
   readonly plainPagePath: string;
   /** Path of the admin UI page with the gateways table (e.g. `/admin`). */
   readonly adminPagePath: string;
+
+  /**
+   * Optional: every state-changing endpoint the gateway's own UI uses for `gateway` (both Fetch Tools
+   * controls, even when they share an endpoint, and the admin forms), for XSITE-12. Absent: not testable.
+   * Endpoints that end the session (sign out) are left out: their positive twin would end the test's session.
+   */
+  stateChangingEndpoints?(gateway: RegisteredGateway): StateChangingEndpoint[];
 
   /** Optional: whether and how the gateway returns the user to a chosen page after the callback (FLOW-17). Absent: not declared, not testable. */
   readonly postAuthorizationReturn?: PostAuthorizationReturn;

@@ -143,7 +143,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     );
   });
 
-  router.post('/oauth/fetch-tools/:id', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+  const fetchToolsHandler: express.RequestHandler<{ id: string }> = async (req, res) => {
     const caller = authenticateApiCaller(req, res, ctx);
     if (caller === null) return;
     const gateway = ctx.gateways.get(req.params.id);
@@ -157,7 +157,10 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       return;
     }
     res.status(answer.status).json(answer.body);
-  });
+  };
+  router.post('/oauth/fetch-tools/:id', express.urlencoded({ extended: false, limit: '16kb' }), fetchToolsHandler);
+  // BUG (state-change-on-get): a GET alias; GET is a "safe" method, so the origin policy lets it through.
+  if (faults['state-change-on-get']) router.get('/oauth/fetch-tools/:id', fetchToolsHandler);
 
   return router;
 }
