@@ -194,6 +194,19 @@ export const REQUIREMENTS = [
       "The gateway's Origin check compares whole origins (scheme, host and port): a cookie-carrying POST whose Origin differs from the gateway's only in port or scheme, or whose host merely starts or ends with the gateway's (suffix, prefix, userinfo tricks), is rejected with no side effect; same-site variants are exempt only under the declared sibling policy \"allow\".",
     sources: ['RFC 6454 §5 (origin comparison)', 'OWASP CSRF cheat sheet: verifying origin with standard headers', '(ours)'],
   },
+  {
+    id: 'XSITE-12',
+    family: 'XSITE',
+    level: 'MUST',
+    statement:
+      "Every state-changing endpoint the gateway's own UI uses (both Fetch Tools controls, whichever endpoints they call, and the admin forms) refuses a forged cookie request (a cross-site form POST, and a same-site sibling's under the reject policy), and no GET to any of them changes state (a cross-site or sibling top-level GET or <img>).",
+    sources: [
+      'RFC 6750 §5.3 (cookies holding bearer tokens MUST be protected against CSRF)',
+      'RFC 9110 §9.2.1 (safe methods: GET is not expected to change state)',
+      'OWASP CSRF Prevention Cheat Sheet ("Do not use GET requests for state changing operations"; protect every state-changing request)',
+      'ContextForge #5978 (CSRF differs between /admin and /v1/admin)',
+    ],
+  },
   // FLOW
   {
     id: 'FLOW-01',
@@ -267,6 +280,32 @@ export const REQUIREMENTS = [
     statement:
       'No access, refresh or id token, PKCE code_verifier or client secret reaches the browser, searched as a substring (also URL-decoded): not in the URL of any navigation, redirect or request (query, fragment, path), request or response headers and bodies, the DOM, script-readable cookies, Web Storage, IndexedDB, console messages or postMessage payloads.',
     sources: ['RFC 6749 §10.3', 'RFC 9700 §4.3.2', 'MCP 2025-11-25 authorization §9.1'],
+  },
+  {
+    id: 'FLOW-17',
+    family: 'FLOW',
+    level: 'MUST',
+    statement:
+      'Whatever the gateway uses to send the user back after the callback (a return_to/next parameter, or a value kept with the state) cannot send the browser to another site: absolute URLs, //host, /\\host, tab-split and encoded forms and javascript: are refused or ignored. A gateway without such a parameter declares so (not applicable).',
+    sources: [
+      'RFC 9700 §4.11.1 (clients as open redirectors: "Clients MUST NOT expose open redirectors")',
+      'RFC 6749 §10.15 (open redirectors)',
+      'ContextForge #6411 (strict post-OAuth redirect allow-list, 1.0.10)',
+    ],
+  },
+  {
+    id: 'FLOW-18',
+    family: 'FLOW',
+    level: 'MUST',
+    statement:
+      'Lifetimes hold both ways: a callback whose state is older than the gateway\'s declared TTL is refused with no token request; an access token issued with a short but valid expires_in (120 s) is sent upstream as issued, not refreshed at once by a refresh margin longer than its life.',
+    sources: [
+      'MCP 2025-11-25 security best practices §2.1.5 (state values "have a short expiration time (e.g., 10 minutes)")',
+      'RFC 9700 §4.7.1 (state: one-time use, bound to the user agent)',
+      'RFC 6749 §5.1 (expires_in: "The lifetime in seconds of the access token")',
+      'RFC 6749 §6 (refresh is for when the access token "becomes invalid or expires")',
+      '(ours) refreshing a valid token on every use defeats short lifetimes and, with rotating refresh tokens, multiplies grant churn',
+    ],
   },
   // TOKEN
   {

@@ -58,6 +58,55 @@ export interface FetchToolsOutcome {
   text: string;
 }
 
+/**
+ * Lifetimes a gateway enforces (FLOW-18), as its adapter declares them. A spec never waits a TTL out:
+ * it moves the gateway's clock with `advanceClock`, or reports the check not testable without it.
+ */
+export interface TargetLifetimes {
+  /** How long a started authorization (its `state`) stays usable, in seconds. */
+  stateTtlSeconds: number;
+  /** How long before an access token's expiry the gateway refreshes it, in seconds (documented, e.g. 30; ContextForge: 300). */
+  refreshMarginSeconds: number;
+  /** Moves the gateway's own clock forward by `seconds`; null when the gateway offers no such hook. */
+  advanceClock: ((seconds: number) => Promise<void>) | null;
+}
+
+/**
+ * How a gateway sends the user back somewhere after the OAuth callback (FLOW-17), as its adapter
+ * declares it: a caller-chosen return parameter (`return_to`, `next`, … on the authorize start, the
+ * callback, or kept with the state), or none. A gateway without one is "not applicable", never passed.
+ */
+export type PostAuthorizationReturn =
+  | {
+      kind: 'parameter';
+      /** The Authorize URL asking to come back to `returnTo` (the raw value; the adapter encodes it into its parameter). */
+      authorizeUrl(gateway: RegisteredGateway, returnTo: string): string;
+      /** A path of the gateway it must honour (the positive twin), e.g. '/profile'. */
+      samplePath: string;
+    }
+  | { kind: 'none'; reason: string };
+
+/**
+ * A state-changing endpoint the gateway's own UI calls (XSITE-12), with what its own page sends, so a
+ * spec can forge the same request from elsewhere and prove with the genuine one that it has an effect.
+ */
+export interface StateChangingEndpoint {
+  /** Short name for reports, e.g. 'callback Fetch Tools', 'table Refresh Tools', 'register gateway'. */
+  name: string;
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Absolute URL on `origin`. */
+  url: string;
+  /** Non-secret form fields the page sends (urlencoded); empty for a bodiless POST. A forgery sends exactly these. */
+  fields: Record<string, string>;
+  /** What only the gateway's own page can add (CSRF header or form token), read from a logged-in page of the gateway. */
+  ownPageExtras(page: Page): Promise<{ headers: Record<string, string>; fields: Record<string, string> }>;
+  /**
+   * A snapshot of the state this endpoint changes (equal snapshots: no effect). Null: the harness's Fetch
+   * Tools side effects (MCP requests, IdP token requests, the tool list) are the effect.
+   */
+  effect: (() => Promise<string>) | null;
+}
+
 export interface Target {
   describe(): TargetDescription;
   /** Browser-facing origin, e.g. `http://gateway.localhost:41234`. The sibling and attacker origins derive from its host. */
@@ -117,6 +166,19 @@ export interface Target {
   readonly plainPagePath: string;
   /** Path of the admin UI page with the gateways table (e.g. `/admin`). */
   readonly adminPagePath: string;
+
+  /**
+   * Optional: every state-changing endpoint the gateway's own UI uses for `gateway` (both Fetch Tools
+   * controls, even when they share an endpoint, and the admin forms), for XSITE-12. Absent: not testable.
+   * Endpoints that end the session (sign out) are left out: their positive twin would end the test's session.
+   */
+  stateChangingEndpoints?(gateway: RegisteredGateway): StateChangingEndpoint[];
+
+  /** Optional: whether and how the gateway returns the user to a chosen page after the callback (FLOW-17). Absent: not declared, not testable. */
+  readonly postAuthorizationReturn?: PostAuthorizationReturn;
+
+  /** Optional: the lifetimes the gateway declares and a clock hook (FLOW-18). Absent: FLOW-18's state-expiry check is not testable. */
+  readonly lifetimes?: TargetLifetimes;
 
   /** Stops what this adapter started (a no-op for an attached, already running gateway). */
   stop(): Promise<void>;

@@ -12,6 +12,7 @@ import type {
   FetchToolsOutcome,
   GatewayUser,
   RegisteredGateway,
+  StateChangingEndpoint,
   Target,
   TargetDescription,
   TargetFactory,
@@ -21,7 +22,8 @@ import { ContextForgeApi } from './api.js';
 import { strongPassword } from './config.js';
 import { ensureContextForge } from './install.js';
 import { startContextForge, type RunningContextForge } from './process.js';
-import { quirksFor, type ContextForgeQuirks } from './quirks.js';
+import { pypiVersionOf, quirksFor, type ContextForgeQuirks } from './quirks.js';
+import { compareContextForgeVersions } from './versions.js';
 import { routeOfflineAssets } from './offline-assets.js';
 import { callbackOutcome, clickAuthorize, clickCallbackFetch, clickTableFetch, loginThroughForm, openGatewayRow, tableOutcome, type TableClickResult } from './ui.js';
 
@@ -252,6 +254,24 @@ class ContextForgeTarget implements Target {
     // No URL filter: Playwright hides cookies from context.cookies(url) in some http cases.
     const cookie = (await page.context().cookies()).find((c) => c.name === 'mcpgateway_csrf_token' && c.domain.replace(/^\./, '') === host);
     return { Accept: 'application/json', ...(cookie ? { 'X-CSRF-Token': cookie.value } : {}) };
+  }
+
+  /**
+   * The callback page's Fetch Tools (POST /oauth/fetch-tools/ID) and, from 1.0.0 (the menu table), the
+   * table's Refresh Tools (POST /gateways/ID/tools/refresh): two endpoints, each with its own CSRF check
+   * upstream. Both send the page's CSRF header; their effect is the Fetch Tools side effect.
+   * (Written from the UI description in the research notes; not yet run against ContextForge.)
+   */
+  stateChangingEndpoints(gateway: RegisteredGateway): StateChangingEndpoint[] {
+    const id = encodeURIComponent(gateway.id);
+    const extras = async (page: Page) => ({ headers: await this.fetchToolsHeaders(page), fields: {} });
+    const endpoints: StateChangingEndpoint[] = [
+      { name: 'callback Fetch Tools', method: 'POST', url: this.fetchToolsUrl(gateway), fields: {}, ownPageExtras: extras, effect: null },
+    ];
+    if (compareContextForgeVersions(pypiVersionOf(this.#reportedVersion), '1.0.0') >= 0) {
+      endpoints.push({ name: 'table Refresh Tools', method: 'POST', url: `${this.origin}/gateways/${id}/tools/refresh`, fields: {}, ownPageExtras: extras, effect: null });
+    }
+    return endpoints;
   }
 
   async listTools(gateway: RegisteredGateway, user: GatewayUser): Promise<string[]> {

@@ -9,15 +9,20 @@ import { z } from 'zod';
 import type {
   FetchToolsOutcome,
   GatewayUser,
+  PostAuthorizationReturn,
   RegisteredGateway,
+  StateChangingEndpoint,
   Target,
   TargetDescription,
   TargetFactory,
+  TargetLifetimes,
   UpstreamRegistration,
 } from '../target.js';
 import { FAULT_MODE_NAMES, isFaultModeName, type FaultModeName } from './faults.js';
 import { startReferenceGateway, type ReferenceGateway } from './index.js';
+import { STATE_TTL_MS } from './server/pending-authorizations.js';
 import { SESSION_COOKIE_NAME } from './server/sessions.js';
+import { REFRESH_MARGIN_MS } from './server/token-store.js';
 import { readPackageVersion } from './version.js';
 
 const ReferenceSettingsSchema = z.strictObject({
@@ -30,6 +35,7 @@ const ReferenceSettingsSchema = z.strictObject({
 
 const ApiLoginResponseSchema = z.object({ token: z.string().min(1) });
 const RegisteredResponseSchema = z.object({ id: z.string().min(1), name: z.string() });
+const GatewayListSchema = z.object({ gateways: z.array(z.object({ id: z.string(), name: z.string() })) });
 const ToolsResponseSchema = z.object({ tools: z.array(z.object({ name: z.string() })) });
 
 /** A UI outcome appears within this bound or the wait fails (the gateway's own upstream timeout is 10 s). */
@@ -67,6 +73,14 @@ class ReferenceTarget implements Target {
   readonly sessionCookieName = SESSION_COOKIE_NAME;
   readonly plainPagePath = '/profile';
   readonly adminPagePath = '/admin';
+  /** The documented lifetimes (a fault mode may break them: that is what FLOW-18 is for). */
+  readonly lifetimes: TargetLifetimes;
+  /** `/oauth/authorize/:id?return_to=<path>`: after the callback the browser is sent to that path. */
+  readonly postAuthorizationReturn: PostAuthorizationReturn = {
+    kind: 'parameter',
+    authorizeUrl: (gateway, returnTo) => `${this.authorizeUrl(gateway)}?${new URLSearchParams({ return_to: returnTo }).toString()}`,
+    samplePath: '/profile',
+  };
 
   readonly #gateway: ReferenceGateway;
   readonly #faultMode: FaultModeName | null;
@@ -82,6 +96,11 @@ class ReferenceTarget implements Target {
     this.origin = gateway.origin;
     this.redirectUri = `${gateway.origin}/oauth/callback`;
     this.#apiBase = `http://127.0.0.1:${gateway.port}`;
+    this.lifetimes = {
+      stateTtlSeconds: STATE_TTL_MS / 1000,
+      refreshMarginSeconds: REFRESH_MARGIN_MS / 1000,
+      advanceClock: async (seconds) => gateway.advanceClock(seconds * 1000),
+    };
   }
 
   describe(): TargetDescription {
@@ -164,6 +183,52 @@ class ReferenceTarget implements Target {
   async fetchToolsHeaders(page: Page): Promise<Record<string, string>> {
     const token = await page.locator('meta[name="csrf-token"]').getAttribute('content');
     if (token === null || token === '') throw new Error(`No csrf-token meta tag on ${page.url()}`);
+    return { 'X-CSRF-Token': token };
+  }
+
+  /**
+   * The callback page and the table both post to /oauth/fetch-tools/ID (one endpoint, listed once); the
+   * admin page's registration form posts to /admin/gateways. Sign-out is left out (see target.ts).
+   */
+  stateChangingEndpoints(gateway: RegisteredGateway): StateChangingEndpoint[] {
+    const csrfToken = async (page: Page): Promise<string> => (await this.fetchToolsHeaders(page))['X-CSRF-Token'] ?? '';
+    const suffix = randomBytes(3).toString('hex');
+    return [
+      {
+        name: 'Fetch Tools (callback page and admin table)',
+        method: 'POST',
+        url: this.fetchToolsUrl(gateway),
+        fields: {},
+        ownPageExtras: async (page) => ({ headers: this.#csrfHeader(await csrfToken(page)), fields: {} }),
+        effect: null,
+      },
+      {
+        name: 'register gateway (admin form)',
+        method: 'POST',
+        url: `${this.origin}/admin/gateways`,
+        // An upstream nobody will call: registering it is the whole effect.
+        fields: {
+          name: `xsite12-${suffix}`,
+          mcpUrl: 'http://127.0.0.1:9/mcp',
+          issuer: 'http://127.0.0.1:9',
+          authorizationEndpoint: 'http://127.0.0.1:9/authorize',
+          tokenEndpoint: 'http://127.0.0.1:9/token',
+          clientId: `xsite12-${suffix}`,
+          clientSecret: 'not-a-secret',
+          scopes: 'mcp',
+          resource: 'http://127.0.0.1:9/mcp',
+        },
+        ownPageExtras: async (page) => ({ headers: {}, fields: { csrf_token: await csrfToken(page) } }),
+        effect: async () => {
+          const response = await this.#api('GET', '/api/gateways', this.users.alice);
+          const { gateways } = GatewayListSchema.parse(await response.json());
+          return gateways.map((g) => g.name).sort().join('\n');
+        },
+      },
+    ];
+  }
+
+  #csrfHeader(token: string): Record<string, string> {
     return { 'X-CSRF-Token': token };
   }
 

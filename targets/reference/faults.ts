@@ -239,6 +239,16 @@ export const FAULT_MODES = [
     bug: 'A fixed 5-minute refresh margin: an access token issued for 120 s counts as expired at once and is refreshed before every use.',
     detectedBy: ['FLOW-18'],
   },
+  {
+    mode: 'csrf-check-on-one-endpoint-only',
+    bug: "The request-origin check guards only the Fetch Tools API route; the admin page's form endpoints (register a gateway, sign out) accept a cookie POST from any page that gets the cookie sent (a same-site sibling).",
+    detectedBy: ['XSITE-12'],
+  },
+  {
+    mode: 'state-change-on-get',
+    bug: 'GET /oauth/fetch-tools/ID is a link-friendly alias of the POST: a cross-site top-level GET (Lax cookies ride) or an <img> fetches the tools.',
+    detectedBy: ['XSITE-12'],
+  },
 ] as const satisfies readonly FaultMode[];
 
 export type FaultModeName = (typeof FAULT_MODES)[number]['mode'];

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FaultModeName } from './faults.js';
 import { createApp } from './server/app.js';
+import { GatewayClock } from './server/clock.js';
 import type { GatewayContext } from './server/context.js';
 import { faultFlags } from './server/faults.js';
 import { GatewayRegistry } from './server/gateways.js';
@@ -29,11 +30,14 @@ export interface ReferenceGateway {
   /** `http://${publicHost}:${port}`: what browsers use and what the origin check compares with. */
   origin: string;
   port: number;
+  /** Moves the gateway's own clock forward (pending-authorization expiry), instead of waiting. */
+  advanceClock(ms: number): void;
   close(): Promise<void>;
 }
 
 export async function startReferenceGateway(options: ReferenceGatewayOptions): Promise<ReferenceGateway> {
   const faults = faultFlags(options.faultMode);
+  const clock = new GatewayClock();
   const grants = new GrantStore(faults);
   const accountPasswords = options.users.map((u) => u.password);
   for (const password of accountPasswords) ledgerSecret('gateway-password', password);
@@ -59,7 +63,7 @@ export async function startReferenceGateway(options: ReferenceGatewayOptions): P
     sessions: new SessionStore(),
     apiTokens: new ApiTokenStore(),
     gateways: new GatewayRegistry(),
-    pending: new PendingAuthorizations(faults),
+    pending: new PendingAuthorizations(faults, () => clock.now()),
     grants,
     log,
   };
@@ -70,6 +74,7 @@ export async function startReferenceGateway(options: ReferenceGatewayOptions): P
   return {
     origin,
     port,
+    advanceClock: (ms) => clock.advance(ms),
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

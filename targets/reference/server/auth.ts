@@ -113,7 +113,8 @@ export function requireFormSession(req: Request, res: Response, ctx: GatewayCont
     res.redirect(303, '/login');
     return null;
   }
-  const verdict = originVerdict(req, session, ctx);
+  // BUG (csrf-check-on-one-endpoint-only): the form endpoints skip the request-origin policy.
+  const verdict = ctx.faults['csrf-check-on-one-endpoint-only'] ? ({ ok: true } as const) : originVerdict(req, session, ctx);
   if (!verdict.ok) {
     ctx.log.event(`refused ${req.method} ${req.path}: cross-site (${verdict.reason})`);
     res.status(403).type('html').send(renderMessagePage('Request rejected', `Cross-site request rejected: ${verdict.reason}`));

@@ -8,7 +8,7 @@ import type { GatewayContext } from './context.js';
 import type { Gateway } from './gateways.js';
 import { listUpstreamTools } from './mcp-upstream.js';
 import { refreshTokens } from './oauth-client.js';
-import { expiresAtFrom, grantNeedsRefresh, type Grant } from './token-store.js';
+import { expiresAtFrom, grantNeedsRefresh, refreshMarginMs, type Grant } from './token-store.js';
 import { updatedToolList } from './tool-list-update.js';
 
 export interface FetchToolsBody {
@@ -41,7 +41,7 @@ export class ToolFetcher {
     }
 
     let refreshedNow = false;
-    if (!faults['no-refresh'] && grantNeedsRefresh(grant)) {
+    if (!faults['no-refresh'] && grantNeedsRefresh(grant, Date.now(), refreshMarginMs(faults))) {
       const refreshed = await this.#refresh(gateway, caller.user, grant);
       if (!refreshed.ok) return refreshed.answer;
       grant = refreshed.grant;

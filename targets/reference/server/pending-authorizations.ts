@@ -21,12 +21,20 @@ export const STATE_TTL_MS = 5 * 60_000;
 export class PendingAuthorizations {
   readonly #byState = new Map<string, PendingAuthorization>();
   readonly #faults: FaultFlags;
+  /** Injectable so tests can move time forward (FLOW-18) instead of waiting out the TTL. */
+  readonly #now: () => number;
   #sequence = 0;
   /** pkce-reused only: the one verifier each gateway keeps using. */
   readonly #verifierByGateway = new Map<string, string>();
 
-  constructor(faults: FaultFlags) {
+  constructor(faults: FaultFlags, now: () => number = Date.now) {
     this.#faults = faults;
+    this.#now = now;
+  }
+
+  #expired(pending: PendingAuthorization, now: number): boolean {
+    // BUG (state-never-expires): no TTL at all.
+    return !this.#faults['state-never-expires'] && now - pending.createdAt >= STATE_TTL_MS;
   }
 
   start(gatewayId: string, sessionId: string, user: string): PendingAuthorization {
@@ -44,7 +52,7 @@ export class PendingAuthorizations {
       sessionId,
       user,
       verifier: this.#faults['no-pkce'] ? null : this.#verifierFor(gatewayId),
-      createdAt: Date.now(),
+      createdAt: this.#now(),
     };
     this.#byState.set(state, pending);
     return pending;
@@ -59,10 +67,10 @@ export class PendingAuthorizations {
   }
 
   /** The live record for `state`; expired records are dropped and reported as unknown. */
-  find(state: string, now = Date.now()): PendingAuthorization | undefined {
+  find(state: string, now = this.#now()): PendingAuthorization | undefined {
     const pending = this.#byState.get(state);
     if (pending === undefined) return undefined;
-    if (now - pending.createdAt >= STATE_TTL_MS) {
+    if (this.#expired(pending, now)) {
       this.#byState.delete(state);
       return undefined;
     }
@@ -70,10 +78,10 @@ export class PendingAuthorizations {
   }
 
   /** The most recently started live authorization of any session (only the state-unchecked fault uses it). */
-  newest(now = Date.now()): PendingAuthorization | undefined {
+  newest(now = this.#now()): PendingAuthorization | undefined {
     let newest: PendingAuthorization | undefined;
     for (const pending of this.#byState.values()) {
-      if (now - pending.createdAt >= STATE_TTL_MS) continue;
+      if (this.#expired(pending, now)) continue;
       if (newest === undefined || pending.createdAt >= newest.createdAt) newest = pending;
     }
     return newest;

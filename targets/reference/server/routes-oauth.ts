@@ -9,6 +9,7 @@ import { buildAuthorizeUrl, exchangeCode } from './oauth-client.js';
 import { renderCallbackFailurePage, renderCallbackSuccessPage } from './pages/callback.js';
 import { renderMessagePage } from './pages/layout.js';
 import type { PendingAuthorization } from './pending-authorizations.js';
+import { parseReturnTo, ReturnTargets } from './return-to.js';
 import { expiresAtFrom } from './token-store.js';
 
 const CallbackQuerySchema = z.object({
@@ -22,6 +23,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
   const router = Router();
   const fetcher = new ToolFetcher(ctx);
   const { faults } = ctx;
+  const returnTargets = new ReturnTargets();
 
   /** The callback's refusal page; the reason also goes to the log, as evidence of which check refused it. */
   const failPage = (res: Response, status: number, reason: string, detail?: string): void => {
@@ -37,7 +39,14 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       res.status(404).type('html').send(renderMessagePage('Unknown gateway', `No gateway with id ${req.params.id}`));
       return;
     }
+    const returnTo = parseReturnTo(req.query['return_to'], ctx.origin, faults);
+    if (returnTo.kind === 'refused') {
+      ctx.log.event(`authorize refused: ${returnTo.reason}`);
+      res.status(400).type('html').send(renderMessagePage('Invalid return address', returnTo.reason, '/admin'));
+      return;
+    }
     const pending = ctx.pending.start(gateway.id, session.id, session.user);
+    if (returnTo.kind === 'ok') returnTargets.remember(pending.state, returnTo.path);
     res.set('Cache-Control', 'no-store');
     res.redirect(302, buildAuthorizeUrl(gateway, pending, ctx.redirectUri, faults));
   });
@@ -131,6 +140,12 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       res.redirect(303, faults['token-in-fragment'] ? `${handOff}#${token}` : `${handOff}?${token}`);
       return;
     }
+    const returnPath = returnTargets.take(pending.state);
+    if (returnPath !== undefined) {
+      // Set as is (not express's redirect, which would re-encode it): the value was checked when the flow started.
+      res.status(303).set('Location', returnPath).end();
+      return;
+    }
     res.type('html').send(
       renderCallbackSuccessPage({
         gateway,
@@ -159,7 +174,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     });
   }
 
-  router.post('/oauth/fetch-tools/:id', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+  const fetchToolsHandler: express.RequestHandler<{ id: string }> = async (req, res) => {
     const caller = authenticateApiCaller(req, res, ctx);
     if (caller === null) {
       if (faults['refusal-acts-later']) runRefusedJobLater(req, res);
@@ -176,7 +191,10 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       return;
     }
     res.status(answer.status).json(answer.body);
-  });
+  };
+  router.post('/oauth/fetch-tools/:id', express.urlencoded({ extended: false, limit: '16kb' }), fetchToolsHandler);
+  // BUG (state-change-on-get): a GET alias; GET is a "safe" method, so the origin policy lets it through.
+  if (faults['state-change-on-get']) router.get('/oauth/fetch-tools/:id', fetchToolsHandler);
 
   /**
    * BUG (refusal-acts-later): the job was queued before the origin check ran; the refusal answers 403 at once,

@@ -13,8 +13,15 @@ export interface Grant {
 /** Refresh this long before `expiresAt`, so a token never expires on its way upstream. */
 export const REFRESH_MARGIN_MS = 30_000;
 
-export function grantNeedsRefresh(grant: Grant, now = Date.now()): boolean {
-  return grant.expiresAt !== null && now >= grant.expiresAt - REFRESH_MARGIN_MS;
+/** BUG (short-token-treated-expired): a fixed 5-minute margin, longer than many real token lifetimes. */
+const OVERSIZED_REFRESH_MARGIN_MS = 300_000;
+
+export function refreshMarginMs(faults: FaultFlags): number {
+  return faults['short-token-treated-expired'] ? OVERSIZED_REFRESH_MARGIN_MS : REFRESH_MARGIN_MS;
+}
+
+export function grantNeedsRefresh(grant: Grant, now = Date.now(), marginMs = REFRESH_MARGIN_MS): boolean {
+  return grant.expiresAt !== null && now >= grant.expiresAt - marginMs;
 }
 
 /** `expires_in` seconds → epoch ms; ≤ 0 means already expired. */

@@ -1,0 +1,95 @@
+/**
+ * Lifetimes, both ways: what must expire does (a callback whose state is past the gateway's TTL is
+ * refused), and what is still valid is used (an access token issued for 120 s is sent upstream, not
+ * refreshed at once because a refresh margin is longer than the token's whole life). The gateway's clock
+ * is moved forward through the target's hook; nothing here waits a TTL out.
+ */
+import { test, expect, req, type Harness, type Upstream } from '../../fixtures/index.js';
+import { authorize, authorizeAndCaptureCallback, tokenRequests } from '../../fixtures/flows.js';
+import { isReadableRefusal, readErrorPage } from '../../fixtures/error-page.js';
+import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
+import { notTestable } from '../../lib/outcome.js';
+import { redactText } from '../../lib/secrets.js';
+import type { Actor } from '../../fixtures/index.js';
+
+/** A short but valid token life: longer than any sensible refresh margin, shorter than ContextForge's 300 s. */
+const SHORT_TOKEN_SECONDS = 120;
+
+async function deliverCallback(harness: Harness, actor: Actor, upstream: Upstream, callback: URL) {
+  const before = tokenRequests(harness, upstream);
+  const secrets = ['code', 'state'].map((name) => callback.searchParams.get(name) ?? '').filter((v) => v !== '');
+  // Playwright's own error text quotes the URL, code and state included: never let that reach the report.
+  const response = await actor.page.goto(callback.href).catch((error: unknown) => {
+    throw new Error(`opening the callback failed: ${redactText(error instanceof Error ? error.message : String(error), secrets)}`);
+  });
+  const reading = await readErrorPage(actor.page, response);
+  return { ...reading, tokenRequests: tokenRequests(harness, upstream) - before };
+}
+
+test('FLOW-18 a callback whose state has expired is refused and makes no token request', req('FLOW-18'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  // Two complete sign-ins at the IdP: twice the usual budget.
+  test.slow();
+  const { lifetimes } = harness.target;
+  if (lifetimes === undefined) notTestable('the target declares no state lifetime (Target.lifetimes)');
+  const { advanceClock, stateTtlSeconds } = lifetimes;
+  if (advanceClock === null) notTestable(`the target offers no clock hook; its state TTL (${stateTtlSeconds} s) is not waited out`);
+
+  const expired = await authorizeAndCaptureCallback(harness, alice, upstream);
+  for (const name of ['code', 'state']) evidence.secret(expired.searchParams.get(name) ?? '');
+  await advanceClock(stateTtlSeconds + 1);
+  const late = await deliverCallback(harness, alice, upstream, expired);
+
+  // Positive twin: a flow started after the clock moved, delivered well inside the TTL, completes; so the
+  // refusal above was about age, and moving the clock breaks nothing else.
+  const fresh = await authorizeAndCaptureCallback(harness, alice, upstream);
+  for (const name of ['code', 'state']) evidence.secret(fresh.searchParams.get(name) ?? '');
+  await advanceClock(Math.floor(stateTtlSeconds / 2));
+  const inTime = await deliverCallback(harness, alice, upstream, fresh);
+  evidence.add('stateTtlSeconds', stateTtlSeconds);
+  evidence.add('expiredCallback', { advancedSeconds: stateTtlSeconds + 1, ...late });
+  evidence.add('inTimeCallback', { advancedSeconds: Math.floor(stateTtlSeconds / 2), ...inTime });
+  if (inTime.status >= 400 || inTime.tokenRequests !== 1) {
+    notTestable(`the in-time callback (positive twin) did not complete (HTTP ${inTime.status}, ${inTime.tokenRequests} token requests)`);
+  }
+
+  expect(late.tokenRequests, `token requests for a callback ${stateTtlSeconds + 1} s after the flow started`).toBe(0);
+  expect(isReadableRefusal(late), `expired state: expected a readable 4xx error page, got ${late.status}: ${late.text.slice(0, 120)}`).toBe(true);
+});
+
+test('FLOW-18 an access token with a short but valid lifetime (120 s) is used, not refreshed at once', req('FLOW-18'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  const { idp, target } = harness;
+  idp.setKnobs({ accessTokenTtlSeconds: SHORT_TOKEN_SECONDS });
+  await authorize(harness, alice, upstream);
+  const mcpBefore = upstream.mcp.calls().length;
+  const exchange = await pressFetchTools(harness, alice.page, upstream, 'callback');
+
+  const issued = idp.issuedTokens().filter((t) => t.kind === 'access' && t.clientId === upstream.clientId);
+  const fromCode = issued[0];
+  const refreshes = idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === upstream.clientId);
+  const upstreamCalls = upstream.mcp.calls().slice(mcpBefore);
+  const acceptedCalls = upstreamCalls.filter((c) => c.accepted);
+  evidence.add('declaredRefreshMarginSeconds', target.lifetimes?.refreshMarginSeconds ?? 'not declared');
+  evidence.add('fetchTools', exchange);
+  evidence.add('issuedAccessTokens', issued.map((t) => ({ tokenHash: t.tokenHash, issuedAt: t.issuedAt, expiresAt: t.expiresAt })));
+  evidence.add('refreshRequests', refreshes.map((e) => ({ at: e.at, status: e.status, outcome: e.outcome })));
+  evidence.add('upstreamCalls', upstreamCalls.map((c) => ({ rpcMethod: c.rpcMethod, status: c.status, tokenHash: c.tokenHash, accepted: c.accepted })));
+
+  if (fromCode === undefined || !is2xx(exchange.status) || acceptedCalls.length === 0) {
+    notTestable(`Fetch Tools with a ${SHORT_TOKEN_SECONDS} s token did not reach the MCP server (HTTP ${exchange.status}): SESSION-01 covers that`);
+  }
+  expect(refreshes.length, `refresh requests for a token issued ${SHORT_TOKEN_SECONDS} s long and used at once`).toBe(0);
+  expect(
+    acceptedCalls.every((c) => c.tokenHash === fromCode.tokenHash),
+    `every upstream call carries the access token from the code exchange (${fromCode.tokenHash})`,
+  ).toBe(true);
+});
