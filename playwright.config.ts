@@ -22,8 +22,9 @@ function onlyRequirements(ids: string[]): RegExp | undefined {
 
 const projects: PlaywrightTestProject<{ runSpec: RunSpec }>[] = plan.flatMap((run) => {
   const only = onlyRequirements(run.only);
-  // A limited run keeps the topology check (every verdict depends on it) plus the ENV checks it names.
-  const envChecks = onlyRequirements(['ENV-01', ...run.only.filter((id) => id.startsWith('ENV-') && id !== 'ENV-01')]);
+  // A limited run keeps the topology and page-load checks (every verdict depends on them) plus the ENV checks it names.
+  const always = ['ENV-01', 'ENV-04'];
+  const envChecks = onlyRequirements([...always, ...run.only.filter((id) => id.startsWith('ENV-') && !always.includes(id))]);
   return [
     {
       name: `${run.id}:env`,

@@ -47,6 +47,14 @@ export const REQUIREMENTS = [
       'The mocks are strict: the IdP rejects a missing or wrong PKCE verifier, a reused code and a changed redirect_uri; the MCP server answers 401 with WWW-Authenticate to a missing or wrong-audience token.',
     sources: ['RFC 7636 §4.6', 'RFC 6749 §4.1.3, §10.5', 'RFC 6750 §3', 'MCP 2025-11-25 authorization §9.2'],
   },
+  {
+    id: 'ENV-04',
+    family: 'ENV',
+    level: 'MUST',
+    statement:
+      "The target's pages load as the gateway serves them: through the login page and the admin page with the gateways table, the harness blocks no request the pages make, and the adapter finds its controls (a control missing because the gateway's own resources failed is left to the gateway's requirements).",
+    sources: ['(ours) calibration before any verdict: a page we broke is never reported as a broken gateway'],
+  },
   // SESSION
   {
     id: 'SESSION-01',

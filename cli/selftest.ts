@@ -19,6 +19,7 @@ import { runPlaywright } from './run-playwright.js';
 const HARNESS_FAULT_DETECTED_BY: Record<HarnessFault, string> = {
   'attacker-same-site': 'ENV-01',
   'lenient-idp': 'ENV-02',
+  'blocked-page-script': 'ENV-04',
 };
 
 interface Expectation {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 
 /** Harness-side faults: they break the test environment, not the gateway, to prove the ENV self-checks can fail. */
-export const HARNESS_FAULTS = ['attacker-same-site', 'lenient-idp'] as const;
+export const HARNESS_FAULTS = ['attacker-same-site', 'lenient-idp', 'blocked-page-script'] as const;
 export type HarnessFault = (typeof HARNESS_FAULTS)[number];
 
 export const TARGET_NAMES = ['reference', 'contextforge'] as const;
