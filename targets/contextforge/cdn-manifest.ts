@@ -377,6 +377,14 @@ export async function readCdnManifest(venv: string): Promise<CdnAssetManifest | 
   }
 }
 
+function normalisedHref(raw: string): string {
+  try {
+    return new URL(raw).href;
+  } catch {
+    return raw;
+  }
+}
+
 /** Where the file for a browser request comes from under a manifest, or why it is blocked. */
 export type ManifestAnswer =
   | { kind: 'serve'; npmName: string; version: string; file: string; entry: CdnAssetEntry | null }
@@ -389,7 +397,9 @@ export type ManifestAnswer =
  * else is blocked.
  */
 export function assetForUrl(manifest: CdnAssetManifest, raw: string): ManifestAnswer {
-  const entry = manifest.entries.find((e) => e.url === raw);
+  // Browsers normalise what templates write (`https://cdn.tailwindcss.com` is requested as `…com/`).
+  const href = normalisedHref(raw);
+  const entry = manifest.entries.find((e) => normalisedHref(e.url) === href);
   if (entry) {
     if (entry.status === 'absent') return { kind: 'not-found', reason: entry.note ?? 'no such file' };
     if (entry.status === 'unservable' || !entry.npmName || !entry.version || !entry.file) {
