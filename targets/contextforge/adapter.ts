@@ -92,11 +92,13 @@ export const createContextForgeTarget: TargetFactory = async (options) => {
   if (parsed.mode === 'managed') {
     const install = await ensureContextForge(parsed.settings.version);
     assets = await readCdnManifest(install.venv);
+    // A release whose pages pin CDN files no registry carries runs in its own air-gapped UI mode (cdn-manifest.ts).
+    const extraEnv = { ...(assets?.airgapped ? { MCPGATEWAY_UI_AIRGAPPED: 'true' } : {}), ...parsed.settings.extraEnv };
     running = await startContextForge({
       install,
       logFile: join(options.logDir, `contextforge-${parsed.settings.version}.log`),
       ...(parsed.settings.hostname ? { hostname: parsed.settings.hostname } : {}),
-      ...(parsed.settings.extraEnv ? { extraEnv: parsed.settings.extraEnv } : {}),
+      ...(Object.keys(extraEnv).length > 0 ? { extraEnv } : {}),
     });
     origin = running.origin;
     const live = running;

@@ -22,7 +22,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { z } from 'zod';
 import { lastLine, runCommand } from './run-command.js';
@@ -30,7 +30,7 @@ import { lastLine, runCommand } from './run-command.js';
 export const MANIFEST_FILE = '.conformance-cdn-assets.json';
 
 /** Bumped when the manifest's meaning changes, so cached manifests are rebuilt. */
-const MANIFEST_FORMAT = 2;
+const MANIFEST_FORMAT = 3;
 
 const entrySchema = z.object({
   url: z.string(),
@@ -48,11 +48,29 @@ const entrySchema = z.object({
 });
 export type CdnAssetEntry = z.infer<typeof entrySchema>;
 
+const vendorFileSchema = z.object({
+  /** Path under `mcpgateway/static/vendor/` the air-gapped templates load. */
+  vendorPath: z.string(),
+  /** The CDN URL the same tag loads otherwise. */
+  url: z.string(),
+  npmName: z.string(),
+  version: z.string(),
+  file: z.string(),
+});
+export type VendorFile = z.infer<typeof vendorFileSchema>;
+
 const manifestSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
   release: z.string(),
   resolvedAsOf: z.string(),
   entries: z.array(entrySchema),
+  /**
+   * Set when some CDN file cannot be served faithfully (cdnjs's own minified CodeMirror, pinned by an
+   * SRI hash no npm file has) but the release supports `MCPGATEWAY_UI_AIRGAPPED`: its templates then
+   * load the same libraries from `/static/vendor/` without SRI, and these files fill that folder, the
+   * way upstream's air-gapped build does (there from the CDN, here from npm, same versions).
+   */
+  airgapped: z.object({ vendorFiles: z.array(vendorFileSchema), note: z.string() }).nullable(),
 });
 export type CdnAssetManifest = z.infer<typeof manifestSchema>;
 
@@ -354,7 +372,63 @@ export async function buildCdnManifest(mcpgatewayDir: string, release: string, a
   for (const [url, integrity] of [...urls].sort(([a], [b]) => a.localeCompare(b))) entries.push(await entryFor(url, integrity, registry, asOf));
   // Files a served stylesheet pulls in (Font Awesome's webfonts, CodeMirror's nothing) are resolved at
   // request time against the same package version: see `assetForUrl`.
-  return { format: MANIFEST_FORMAT, release, resolvedAsOf: asOf, entries };
+  const airgapped = entries.some((e) => e.status === 'unservable') ? await airgappedPlan(templatesDir, entries) : null;
+  return { format: MANIFEST_FORMAT, release, resolvedAsOf: asOf, entries, airgapped };
+}
+
+const AIRGAP_BLOCK = /\{%-?\s*if\s+ui_airgapped\s*-?%\}([\s\S]*?)\{%-?\s*else\s*-?%\}([\s\S]*?)\{%-?\s*endif\s*-?%\}/g;
+const VENDOR_ATTR = /(?:src|href)\s*=\s*"\{\{\s*root_path\s*\}\}\/static\/vendor\/([^"?]+)"/g;
+const CDN_ATTR = /(?:src|href)\s*=\s*"(https:\/\/[^"]+)"/g;
+
+/**
+ * Pairs each `{% if ui_airgapped %}` vendor path with the CDN URL of its `{% else %}` branch (same
+ * order, same count) and finds an npm file for each. Null when the templates have no such branches or
+ * a pair has no npm file at all (then the CDN mode stays, and ENV-04 names what was blocked).
+ */
+export async function airgappedPlan(templatesDir: string, entries: readonly CdnAssetEntry[]): Promise<CdnAssetManifest['airgapped']> {
+  const vendorFiles = new Map<string, VendorFile>();
+  for (const name of (await readdir(templatesDir)).filter((f) => f.endsWith('.html')).sort()) {
+    const html = await readFile(join(templatesDir, name), 'utf8');
+    for (const block of html.matchAll(AIRGAP_BLOCK)) {
+      const vendor = [...(block[1] ?? '').matchAll(VENDOR_ATTR)].map((m) => m[1] ?? '');
+      const cdn = [...(block[2] ?? '').matchAll(CDN_ATTR)].map((m) => m[1] ?? '');
+      if (vendor.length !== cdn.length) return null;
+      for (const [i, vendorPath] of vendor.entries()) {
+        const url = cdn[i] ?? '';
+        const entry = entries.find((e) => e.url === url);
+        // Any npm file of the right version will do here: the vendor tags pin no SRI hash.
+        if (!entry?.npmName || !entry.version || !entry.file || entry.status === 'absent') return null;
+        if (vendorPath.includes('..')) return null;
+        vendorFiles.set(vendorPath, { vendorPath, url, npmName: entry.npmName, version: entry.version, file: entry.file });
+      }
+    }
+  }
+  if (vendorFiles.size === 0) return null;
+  return {
+    vendorFiles: [...vendorFiles.values()],
+    note: 'started with MCPGATEWAY_UI_AIRGAPPED=true: its pages load these libraries from /static/vendor/ (filled from npm, same versions) because a CDN file they pin by SRI hash exists on no registry',
+  };
+}
+
+/**
+ * Fills `<mcpgateway>/static/vendor/` for the air-gapped templates; stylesheets that pull in fonts
+ * relative to themselves (Font Awesome's `../webfonts/`) get the package's font folder beside them.
+ */
+export async function installVendorFiles(mcpgatewayDir: string, cacheRoot: string, plan: NonNullable<CdnAssetManifest['airgapped']>): Promise<void> {
+  const vendorRoot = join(mcpgatewayDir, 'static', 'vendor');
+  for (const v of plan.vendorFiles) {
+    const packageDir = cachedPackageDir(cacheRoot, v.npmName, v.version);
+    const body = await readInside(packageDir, v.file);
+    if (!body) throw new Error(`${v.npmName}@${v.version} has no ${v.file} for static/vendor/${v.vendorPath}`);
+    const target = normalize(join(vendorRoot, v.vendorPath));
+    if (!target.startsWith(vendorRoot + sep)) throw new Error(`vendor path escapes the folder: ${v.vendorPath}`);
+    await mkdir(join(target, '..'), { recursive: true });
+    await writeFile(target, body);
+    const fontsDir = join(packageDir, 'webfonts');
+    if (v.file.endsWith('.css') && existsSync(fontsDir)) {
+      await cp(fontsDir, join(target, '..', '..', 'webfonts'), { recursive: true });
+    }
+  }
 }
 
 async function readSriHashes(file: string): Promise<Record<string, string>> {

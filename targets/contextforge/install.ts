@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { buildCdnManifest, npmCliRegistry, readCdnManifest, writeCdnManifest } from './cdn-manifest.js';
+import { buildCdnManifest, installVendorFiles, npmCliRegistry, readCdnManifest, writeCdnManifest } from './cdn-manifest.js';
 import { contextForgeEnv, newRunSecrets } from './config.js';
 import { parsePipConfigList, uvSettingsFromPip } from './pip-settings.js';
 import { findPython } from './python.js';
@@ -84,6 +84,10 @@ async function ensureCdnManifest(venv: string, version: string, cacheRoot: strin
   say(`fetching the CDN files its pages load, as of ${info.uploadedAt}, from the npm registry`);
   const manifest = await buildCdnManifest(packageDir, version, info.uploadedAt, npmCliRegistry(cacheRoot));
   for (const e of manifest.entries.filter((x) => x.status !== 'exact' || x.note)) say(`cdn ${e.status}: ${e.url}: ${e.note ?? ''}`);
+  if (manifest.airgapped) {
+    await installVendorFiles(packageDir, cacheRoot, manifest.airgapped);
+    say(`air-gapped UI: ${manifest.airgapped.vendorFiles.length} files in static/vendor/ (${manifest.airgapped.note})`);
+  }
   await writeCdnManifest(venv, manifest);
 }
 
