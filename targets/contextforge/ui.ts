@@ -18,7 +18,12 @@ export async function loginThroughForm(page: Page, origin: string, email: string
   await page.locator('input[name=password]').fill(password);
   await page.locator('button[type=submit]').click();
   // Success: 303 → /admin; bad credentials: 303 → /admin/login?error=…
-  await page.waitForURL((u) => !u.pathname.startsWith('/admin/login') || u.searchParams.has('error'), { timeout: UI_BOUND_MS });
+  // Only where the redirect landed matters here ('commit'); the admin page's readiness is the gateways tab below,
+  // and waiting for its full load (dozens of partials and scripts) would only add a load-dependent bound.
+  await page.waitForURL((u) => !u.pathname.startsWith('/admin/login') || u.searchParams.has('error'), {
+    timeout: UI_BOUND_MS,
+    waitUntil: 'commit',
+  });
   const landed = new URL(page.url());
   if (landed.pathname.startsWith('/admin/login')) {
     throw new Error(`ContextForge login of ${email} failed: ${landed.searchParams.get('error') ?? 'unknown error'}`);
