@@ -55,6 +55,14 @@ export const REQUIREMENTS = [
       "A CORS preflight from the attacker page reaches a real server: the echo server under the gateway's host name receives the OPTIONS (Origin, Access-Control-Request-Method/-Headers), and the browser refuses the unapproved request itself — no test tool answers preflights in place of the gateway.",
     sources: ['WHATWG Fetch: CORS-preflight fetch', '(ours) calibration before any verdict'],
   },
+  {
+    id: 'ENV-04',
+    family: 'ENV',
+    level: 'MUST',
+    statement:
+      "The target's pages load as the gateway serves them: through the login page and the admin page with the gateways table, the harness blocks no request the pages make, and the adapter finds its controls (a control missing because the gateway's own resources failed is left to the gateway's requirements).",
+    sources: ['(ours) calibration before any verdict: a page we broke is never reported as a broken gateway'],
+  },
   // SESSION
   {
     id: 'SESSION-01',

@@ -18,6 +18,7 @@ import type { RunReport } from '../reporting/results.js';
  */
 export const GATE_REQUIREMENTS = [
   'ENV-01',
+  'ENV-04',
   'SESSION-01',
   'SESSION-02',
   'SESSION-07',

@@ -26,6 +26,7 @@ const HARNESS_FAULT_DETECTED_BY: Record<HarnessFault, string> = {
   'lenient-idp': 'ENV-02',
   'third-party-cookies-unset': 'ENV-01',
   'preflight-intercepted': 'ENV-03',
+  'blocked-page-script': 'ENV-04',
 };
 
 interface Expectation {

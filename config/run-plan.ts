@@ -14,6 +14,8 @@ export const HARNESS_FAULTS = [
   'third-party-cookies-unset',
   // The cross-site CORS context is routed like the actors' contexts, so Playwright answers preflights (ENV-03).
   'preflight-intercepted',
+  // A script the reference admin page needs is blocked by the harness (ENV-04 must call the environment invalid).
+  'blocked-page-script',
 ] as const;
 export type HarnessFault = (typeof HARNESS_FAULTS)[number];
 

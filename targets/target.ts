@@ -137,6 +137,13 @@ export interface Target {
    * Authorize control in the admin UI). Resolves once the browser is on its way to the IdP.
    */
   startAuthorization(page: Page, gateway: RegisteredGateway): Promise<void>;
+  /**
+   * Opens the admin gateways table (if not already there) and finds, without pressing them, this
+   * gateway's Authorize and Fetch Tools controls; returns a short description of each (ENV-04). A
+   * control it cannot find throws `NotTestableError` naming the control and the requests the harness
+   * blocked, or a plain error when the gateway's own page resources failed (targets/page-trouble.ts).
+   */
+  locateGatewayControls(page: Page, gateway: RegisteredGateway): Promise<string[]>;
   /** The URL the Authorize control leads to (for specs that open it directly). */
   authorizeUrl(gateway: RegisteredGateway): string;
 

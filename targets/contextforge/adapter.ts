@@ -25,7 +25,20 @@ import { startContextForge, type RunningContextForge } from './process.js';
 import { pypiVersionOf, quirksFor, type ContextForgeQuirks } from './quirks.js';
 import { compareContextForgeVersions } from './versions.js';
 import { routeOfflineAssets } from './offline-assets.js';
-import { callbackOutcome, clickAuthorize, clickCallbackFetch, clickTableFetch, loginThroughForm, openGatewayRow, tableOutcome, type TableClickResult } from './ui.js';
+import { readCdnManifest, type CdnAssetManifest } from './cdn-manifest.js';
+import { defaultCacheRoot } from './install.js';
+import { watchPageTrouble } from '../page-trouble.js';
+import {
+  callbackOutcome,
+  clickAuthorize,
+  clickCallbackFetch,
+  clickTableFetch,
+  locateRowControls,
+  loginThroughForm,
+  openGatewayRow,
+  tableOutcome,
+  type TableClickResult,
+} from './ui.js';
 
 const hostName = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a lower-case host name');
 const credentials = z.strictObject({ email: z.email(), password: z.string().min(1) });
@@ -74,16 +87,20 @@ export const createContextForgeTarget: TargetFactory = async (options) => {
   let origin: string;
   let api: ContextForgeApi;
   let alice: GatewayUser;
+  let assets: CdnAssetManifest | null = null;
   /** Secrets to keep out of logs and error messages; grows with client secrets and created passwords. */
   const attachSecrets: string[] = [];
   let remember: (secret: string) => void = (secret) => attachSecrets.push(secret);
   if (parsed.mode === 'managed') {
     const install = await ensureContextForge(parsed.settings.version);
+    assets = await readCdnManifest(install.venv);
+    // A release whose pages pin CDN files no registry carries runs in its own air-gapped UI mode (cdn-manifest.ts).
+    const extraEnv = { ...(assets?.airgapped ? { MCPGATEWAY_UI_AIRGAPPED: 'true' } : {}), ...parsed.settings.extraEnv };
     running = await startContextForge({
       install,
       logFile: join(options.logDir, `contextforge-${parsed.settings.version}.log`),
       ...(parsed.settings.hostname ? { hostname: parsed.settings.hostname } : {}),
-      ...(parsed.settings.extraEnv ? { extraEnv: parsed.settings.extraEnv } : {}),
+      ...(Object.keys(extraEnv).length > 0 ? { extraEnv } : {}),
     });
     origin = running.origin;
     const live = running;
@@ -112,7 +129,7 @@ export const createContextForgeTarget: TargetFactory = async (options) => {
     if (!bobCredentials) {
       await api.createUser(aliceToken, { email: bob.login, password: bob.password, fullName: 'Bob Admin', isAdmin: true });
     }
-    const target = new ContextForgeTarget({ origin, api, running, users: { alice, bob }, reportedVersion, remember });
+    const target = new ContextForgeTarget({ origin, api, running, users: { alice, bob }, reportedVersion, remember, assets });
     // Fail at start, not in the first spec, when bob exists with other credentials.
     await target.apiToken(bob);
     return target;
@@ -129,6 +146,8 @@ interface ContextForgeTargetInit {
   users: Record<GatewayUser['key'], GatewayUser>;
   reportedVersion: string;
   remember: (secret: string) => void;
+  /** The CDN files the installed release's pages load (null for an attached gateway: devDependency copies). */
+  assets: CdnAssetManifest | null;
 }
 
 class ContextForgeTarget implements Target {
@@ -145,6 +164,7 @@ class ContextForgeTarget implements Target {
   readonly #reportedVersion: string;
   readonly #remember: (secret: string) => void;
   readonly #quirks: ContextForgeQuirks;
+  readonly #assets: CdnAssetManifest | null;
   readonly #tokens = new Map<GatewayUser['key'], string>();
   /** Response of the last table Fetch Tools click, per page and gateway, for the outcome read. */
   readonly #pendingTable = new WeakMap<Page, Map<string, Promise<TableClickResult>>>();
@@ -158,15 +178,17 @@ class ContextForgeTarget implements Target {
     this.#reportedVersion = init.reportedVersion;
     this.#remember = init.remember;
     this.#quirks = quirksFor(init.reportedVersion);
+    this.#assets = init.assets;
   }
 
   describe(): TargetDescription {
     return { name: 'contextforge', version: this.#reportedVersion, faultMode: null, siblingPolicy: this.#quirks.siblingPolicy };
   }
 
-  /** Older releases load admin UI scripts from public CDNs: serve local npm copies of the same versions. */
+  /** Older releases load admin UI scripts from public CDNs: serve local npm copies of the versions they pin. */
   async prepareContext(context: BrowserContext, reportBlocked: (url: string) => void): Promise<void> {
-    await routeOfflineAssets(context, reportBlocked);
+    watchPageTrouble(context, this.origin);
+    await routeOfflineAssets(context, reportBlocked, { manifest: this.#assets, cacheRoot: defaultCacheRoot() });
   }
 
   async login(page: Page, user: GatewayUser): Promise<void> {
@@ -199,6 +221,11 @@ class ContextForgeTarget implements Target {
   async startAuthorization(page: Page, gateway: RegisteredGateway): Promise<void> {
     const row = await openGatewayRow(page, this.origin, this.adminPagePath, gateway);
     await clickAuthorize(page, this.origin, row, gateway);
+  }
+
+  async locateGatewayControls(page: Page, gateway: RegisteredGateway): Promise<string[]> {
+    const row = await openGatewayRow(page, this.origin, this.adminPagePath, gateway);
+    return locateRowControls(page, row, gateway);
   }
 
   authorizeUrl(gateway: RegisteredGateway): string {

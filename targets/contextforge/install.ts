@@ -10,12 +10,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { buildCdnManifest, installVendorFiles, npmCliRegistry, readCdnManifest, writeCdnManifest } from './cdn-manifest.js';
 import { contextForgeEnv, newRunSecrets } from './config.js';
 import { parsePipConfigList, uvSettingsFromPip } from './pip-settings.js';
 import { findPython } from './python.js';
@@ -63,8 +64,43 @@ export function venvDirFor(cacheRoot: string, version: string): string {
   return join(cacheRoot, 'contextforge', version);
 }
 
-/** Returns the verified venv for `version`, installing it first when needed. */
+/**
+ * Returns the verified venv for `version`, installing it first when needed, with the manifest of the
+ * CDN files its pages load (fetched from the npm registry into the cache once per release).
+ */
 export async function ensureContextForge(version: string, options: EnsureOptions = {}): Promise<ContextForgeInstall> {
+  const installed = await ensureVenv(version, options);
+  const cacheRoot = options.cacheRoot ?? defaultCacheRoot();
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  await ensureCdnManifest(installed.venv, version, cacheRoot, (msg) => log(`[contextforge ${version}] ${msg}`));
+  return installed;
+}
+
+/** The release's CDN asset manifest next to its venv; built from its templates when absent or outdated. */
+async function ensureCdnManifest(venv: string, version: string, cacheRoot: string, say: (msg: string) => void): Promise<void> {
+  if (await readCdnManifest(venv)) return;
+  const info = contextForgeVersionInfo(version);
+  const packageDir = await mcpgatewayDir(venv);
+  say(`fetching the CDN files its pages load, as of ${info.uploadedAt}, from the npm registry`);
+  const manifest = await buildCdnManifest(packageDir, version, info.uploadedAt, npmCliRegistry(cacheRoot));
+  for (const e of manifest.entries.filter((x) => x.status !== 'exact' || x.note)) say(`cdn ${e.status}: ${e.url}: ${e.note ?? ''}`);
+  if (manifest.airgapped) {
+    await installVendorFiles(packageDir, cacheRoot, manifest.airgapped);
+    say(`air-gapped UI: ${manifest.airgapped.vendorFiles.length} files in static/vendor/ (${manifest.airgapped.note})`);
+  }
+  await writeCdnManifest(venv, manifest);
+}
+
+/** `<venv>/lib/python3.X/site-packages/mcpgateway`. */
+async function mcpgatewayDir(venv: string): Promise<string> {
+  for (const lib of await readdir(join(venv, 'lib'))) {
+    const dir = join(venv, 'lib', lib, 'site-packages', 'mcpgateway');
+    if (existsSync(join(dir, 'templates'))) return dir;
+  }
+  throw new Error(`no mcpgateway package with templates in ${venv}`);
+}
+
+async function ensureVenv(version: string, options: EnsureOptions): Promise<ContextForgeInstall> {
   const info = contextForgeVersionInfo(version);
   const cacheRoot = options.cacheRoot ?? defaultCacheRoot();
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));

@@ -1,14 +1,17 @@
 /**
  * ContextForge up to about 1.0.5 loads its admin UI libraries from public CDNs (unpkg, jsdelivr,
  * cdnjs, cdn.tailwindcss.com). The runner has no internet, and without HTMX/Alpine the gateways
- * table never appears. These routes serve the same files from npm packages of the same versions
- * (devDependencies), and abort and report every other request that would leave the machine.
+ * table never appears. These routes serve the same files from npm packages of the same versions:
+ * for an installed release, the versions its own templates pin, fetched into the cache at install
+ * time (`cdn-manifest.ts`); for an attached gateway of unknown release, the devDependencies' copies
+ * when the URL's version matches. Every other request that would leave the machine is aborted and
+ * reported, with the reason when the manifest knows it.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join } from 'node:path';
 import type { BrowserContext, Route } from '@playwright/test';
+import { assetForUrl, cachedPackageDir, readInside, type CdnAssetManifest } from './cdn-manifest.js';
 
 const require = createRequire(import.meta.url);
 
@@ -152,34 +155,67 @@ function installedVersionOf(npmName: string): string {
   }
 }
 
-/** Reads a package file, refusing paths that climb out of the package. */
-async function readPackageFile(asset: LocalAsset): Promise<Buffer> {
-  const root = packageDir(asset.npmName);
-  const full = normalize(join(root, asset.file));
-  if (!full.startsWith(root + sep)) throw new Error('path escapes the package');
-  return readFile(full);
+
+/** Where a file served to the browser comes from: a package folder and a path inside it. */
+interface ServedFile {
+  root: string;
+  file: string;
+}
+
+/** The release manifest's answer for a URL, as a file to serve, a faithful 404, or a reason to block. */
+function answerFromManifest(manifest: CdnAssetManifest, cacheRoot: string, raw: string): ServedFile | { notFound: string } | { reason: string } {
+  const answer = assetForUrl(manifest, raw);
+  if (answer.kind === 'block') return { reason: answer.reason };
+  if (answer.kind === 'not-found') return { notFound: answer.reason };
+  return { root: cachedPackageDir(cacheRoot, answer.npmName, answer.version), file: answer.file };
+}
+
+/** The devDependencies' copies, for a gateway whose release (and so manifest) is unknown. */
+function answerFromDevDependencies(raw: string): ServedFile | { reason: string } {
+  const asset = localAssetFor(raw, installedVersionOf);
+  if ('reason' in asset) return asset;
+  try {
+    return { root: packageDir(asset.npmName), file: asset.file };
+  } catch (err) {
+    return { reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export interface OfflineAssetSource {
+  /** The installed release's manifest and the cache holding its packages; null for an attached gateway. */
+  manifest: CdnAssetManifest | null;
+  cacheRoot: string;
 }
 
 /**
  * Installs the routes on `context`. Local requests are not intercepted at all; CDN requests with a
- * local copy are fulfilled from it; everything else bound off the machine is aborted and reported.
+ * local copy are fulfilled from it; a file the CDN itself would not have gets the CDN's 404; everything
+ * else bound off the machine is aborted and reported (with why no copy was served).
  */
-export async function routeOfflineAssets(context: BrowserContext, report: (url: string) => void): Promise<void> {
+export async function routeOfflineAssets(context: BrowserContext, report: (url: string) => void, source?: OfflineAssetSource): Promise<void> {
   await context.route(
     (url) => !isLocalUrl(url.href),
     async (route: Route) => {
       const raw = route.request().url();
-      const asset = localAssetFor(raw, installedVersionOf);
+      const answer = source?.manifest ? answerFromManifest(source.manifest, source.cacheRoot, raw) : answerFromDevDependencies(raw);
+      if ('notFound' in answer) {
+        await route.fulfill({ status: 404, body: 'Not found', headers: { 'content-type': 'text/plain', 'access-control-allow-origin': '*' } });
+        return;
+      }
+      if ('reason' in answer) {
+        report(source?.manifest ? `${raw} [not served: ${answer.reason}]` : raw);
+        await route.abort('blockedbyclient');
+        return;
+      }
+      const asset = { root: answer.root, file: answer.file };
       if ('reason' in asset) {
         report(raw);
         await route.abort('blockedbyclient');
         return;
       }
-      let body: Buffer;
-      try {
-        body = await readPackageFile(asset);
-      } catch {
-        report(raw);
+      const body = await readInside(asset.root, asset.file);
+      if (!body) {
+        report(`${raw} [not served: ${asset.file} missing from the local copy]`);
         await route.abort('blockedbyclient');
         return;
       }

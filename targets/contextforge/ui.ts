@@ -5,6 +5,7 @@
  * as long as it uses one of the two.
  */
 import { expect, type Locator, type Page, type Response } from '@playwright/test';
+import { expectControl, missingControl } from '../page-trouble.js';
 import type { FetchToolsOutcome, RegisteredGateway } from '../target.js';
 
 /** Upper bound for one UI answer; not a wait (every wait below is on an element or a response). */
@@ -12,11 +13,17 @@ const UI_BOUND_MS = 30_000;
 
 export async function loginThroughForm(page: Page, origin: string, email: string, password: string): Promise<void> {
   await page.goto(`${origin}/admin/login`);
+  await expectControl(page, page.locator('input[name=email]'), 'The login form\'s email field', UI_BOUND_MS);
   await page.locator('input[name=email]').fill(email);
   await page.locator('input[name=password]').fill(password);
   await page.locator('button[type=submit]').click();
   // Success: 303 → /admin; bad credentials: 303 → /admin/login?error=…
-  await page.waitForURL((u) => !u.pathname.startsWith('/admin/login') || u.searchParams.has('error'), { timeout: UI_BOUND_MS });
+  // Only where the redirect landed matters here ('commit'); the admin page's readiness is the gateways tab below,
+  // and waiting for its full load (dozens of partials and scripts) would only add a load-dependent bound.
+  await page.waitForURL((u) => !u.pathname.startsWith('/admin/login') || u.searchParams.has('error'), {
+    timeout: UI_BOUND_MS,
+    waitUntil: 'commit',
+  });
   const landed = new URL(page.url());
   if (landed.pathname.startsWith('/admin/login')) {
     throw new Error(`ContextForge login of ${email} failed: ${landed.searchParams.get('error') ?? 'unknown error'}`);
@@ -24,7 +31,7 @@ export async function loginThroughForm(page: Page, origin: string, email: string
   if (landed.pathname.includes('change-password')) {
     throw new Error(`ContextForge asks ${email} to change the password (${landed.pathname})`);
   }
-  await expect(gatewaysTab(page)).toBeVisible({ timeout: UI_BOUND_MS });
+  await expectControl(page, gatewaysTab(page), 'The admin page\'s gateways tab', UI_BOUND_MS);
 }
 
 function gatewaysTab(page: Page): Locator {
@@ -39,35 +46,58 @@ function visibleRow(page: Page, gateway: RegisteredGateway): Locator {
 /** Shows the gateways table with this gateway's row, loading or reloading the admin page when needed. */
 export async function openGatewayRow(page: Page, origin: string, adminPath: string, gateway: RegisteredGateway): Promise<Locator> {
   const onAdmin = page.url().startsWith(`${origin}${adminPath}`);
-  if (!onAdmin) {
-    await page.goto(`${origin}${adminPath}#gateways`);
-  } else if ((await visibleRow(page, gateway).count()) === 0) {
-    // Registered after this page rendered its table.
-    await page.reload();
-  }
+  if (!onAdmin) await page.goto(`${origin}${adminPath}#gateways`);
+  await expectControl(page, gatewaysTab(page), 'The admin page\'s gateways tab', UI_BOUND_MS);
   await gatewaysTab(page).click();
-  const row = visibleRow(page, gateway);
-  await expect(row).toBeVisible({ timeout: UI_BOUND_MS });
-  return row;
+  if (onAdmin) {
+    // The table arrives by HTMX after the page: a row missing at first may still come. Only a row
+    // still missing after a bound means the gateway was registered after this page rendered its
+    // table; then one reload (the admin page is heavy: reloading it on every call costs tens of seconds).
+    const row = visibleRow(page, gateway);
+    const appeared = await row.waitFor({ state: 'visible', timeout: UI_BOUND_MS / 3 }).then(() => true, () => false);
+    if (appeared) return row;
+    await page.reload();
+    await expectControl(page, gatewaysTab(page), 'The admin page\'s gateways tab', UI_BOUND_MS);
+    await gatewaysTab(page).click();
+  }
+  return expectControl(page, visibleRow(page, gateway), `The gateways table row of ${gateway.name}`, UI_BOUND_MS);
 }
 
 /**
  * A control in the row's Actions column. Up to rc2 the controls are plain buttons and links; from rc3
  * they sit in an overflow menu opened by `button[aria-label="Actions"]`.
  */
-async function rowControl(row: Locator, selector: string): Promise<Locator> {
+async function rowControl(page: Page, row: Locator, selector: string, control: string): Promise<Locator> {
   const direct = row.locator(selector).filter({ visible: true });
   if ((await direct.count()) > 0) return direct.first();
   const menuButton = row.locator('button[aria-label="Actions"]');
-  if ((await menuButton.count()) === 0) throw new Error(`No "${selector}" control and no Actions menu in the gateway row`);
-  await menuButton.click();
-  const item = row.locator(selector).filter({ visible: true }).first();
-  await expect(item).toBeVisible({ timeout: UI_BOUND_MS });
-  return item;
+  if ((await menuButton.count()) === 0) missingControl(page, `${control} (no such control and no Actions menu in the gateway row)`);
+  if ((await menuButton.getAttribute('aria-expanded')) !== 'true') await menuButton.click();
+  return expectControl(page, row.locator(selector).filter({ visible: true }).first(), `${control} in the row's Actions menu`, UI_BOUND_MS);
+}
+
+/** Finds (without pressing) the row's Authorize and Fetch Tools controls; returns what it found. */
+export async function locateRowControls(page: Page, row: Locator, gateway: RegisteredGateway): Promise<string[]> {
+  const authorize = await rowControl(page, row, authorizeSelector(gateway), 'The Authorize control');
+  const fetch = await rowControl(page, row, fetchSelector(gateway), 'The Fetch Tools control');
+  return [await describe(authorize), await describe(fetch)];
+}
+
+async function describe(control: Locator): Promise<string> {
+  const tag = await control.evaluate((el) => el.tagName.toLowerCase());
+  return `${tag} "${(await control.innerText()).replace(/\s+/g, ' ').trim()}"`;
+}
+
+function authorizeSelector(gateway: RegisteredGateway): string {
+  return `a[href$="/oauth/authorize/${gateway.id}"]`;
+}
+
+function fetchSelector(gateway: RegisteredGateway): string {
+  return `#fetch-tools-${gateway.id}, #refresh-tools-${gateway.id}`;
 }
 
 export async function clickAuthorize(page: Page, origin: string, row: Locator, gateway: RegisteredGateway): Promise<void> {
-  const link = await rowControl(row, `a[href$="/oauth/authorize/${gateway.id}"]`);
+  const link = await rowControl(page, row, authorizeSelector(gateway), 'The Authorize control');
   const leaving = page.waitForRequest(
     (r) => r.isNavigationRequest() && r.frame() === page.mainFrame() && new URL(r.url()).origin !== origin,
     { timeout: UI_BOUND_MS },
@@ -90,7 +120,7 @@ export async function clickTableFetch(
   gateway: RegisteredGateway,
   isFetchRequest: (url: string, method: string) => boolean,
 ): Promise<{ result: Promise<TableClickResult> }> {
-  const control = await rowControl(row, `#fetch-tools-${gateway.id}, #refresh-tools-${gateway.id}`);
+  const control = await rowControl(page, row, fetchSelector(gateway), 'The Fetch Tools control');
   let onError: (e: Error) => void = () => undefined;
   const errored = new Promise<string>((resolve) => {
     onError = (e) => resolve(e.message);
@@ -147,7 +177,9 @@ export async function tableOutcome(page: Page, gateway: RegisteredGateway, click
 }
 
 export async function clickCallbackFetch(page: Page): Promise<void> {
-  await page.getByRole('button', { name: /Fetch Tools from MCP Server/ }).click();
+  const button = page.getByRole('button', { name: /Fetch Tools from MCP Server/ });
+  await expectControl(page, button, 'The callback page\'s Fetch Tools button', UI_BOUND_MS);
+  await button.click();
 }
 
 /**

@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { expect, type Locator, type Page, type Request } from '@playwright/test';
+import { expect, type BrowserContext, type Locator, type Page, type Request } from '@playwright/test';
+import { expectControl } from '../page-trouble.js';
 import { z } from 'zod';
 import type {
   FetchToolsOutcome,
@@ -24,6 +25,7 @@ import { STATE_TTL_MS } from './server/pending-authorizations.js';
 import { SESSION_COOKIE_NAME } from './server/sessions.js';
 import { REFRESH_MARGIN_MS } from './server/token-store.js';
 import { readPackageVersion } from './version.js';
+import { watchPageTrouble } from '../page-trouble.js';
 
 const ReferenceSettingsSchema = z.strictObject({
   /** Host name the browser uses for the gateway (must resolve to 127.0.0.1 in Chromium; *.localhost does). */
@@ -108,7 +110,9 @@ class ReferenceTarget implements Target {
   }
 
   /** The reference gateway loads nothing from outside; the harness's blocking is all it needs. */
-  async prepareContext(): Promise<void> {}
+  async prepareContext(context: BrowserContext): Promise<void> {
+    watchPageTrouble(context, this.origin);
+  }
 
   async login(page: Page, user: GatewayUser): Promise<void> {
     await page.goto(`${this.origin}/login`);
@@ -116,7 +120,7 @@ class ReferenceTarget implements Target {
     await page.locator('input[name=password]').fill(user.password);
     await page.locator('button[type=submit]', { hasText: 'Sign in' }).click();
     await page.waitForURL(`${this.origin}${this.adminPagePath}`);
-    await expect(page.locator('#gateways')).toBeVisible();
+    await expectControl(page, page.locator('#gateways'), 'The admin page\'s gateways table', 5_000);
   }
 
   async apiToken(user: GatewayUser): Promise<string> {
@@ -145,7 +149,8 @@ class ReferenceTarget implements Target {
     const leaving = page.waitForRequest(
       (r) => r.isNavigationRequest() && r.frame() === page.mainFrame() && new URL(r.url()).origin !== this.origin,
     );
-    await page.locator(`tr[data-gateway-id="${gateway.id}"] a[data-action="authorize"]`).click();
+    const authorize = page.locator(`tr[data-gateway-id="${gateway.id}"] a[data-action="authorize"]`);
+    await (await expectControl(page, authorize, 'The Authorize link', 5_000)).click();
     await leaving;
   }
 
@@ -154,7 +159,7 @@ class ReferenceTarget implements Target {
   }
 
   async clickCallbackFetchTools(page: Page): Promise<void> {
-    await page.locator('#fetch-tools-btn').click();
+    await (await expectControl(page, page.locator('#fetch-tools-btn'), 'The callback page\'s Fetch Tools button', 5_000)).click();
   }
 
   async callbackFetchToolsOutcome(page: Page): Promise<FetchToolsOutcome> {
@@ -163,7 +168,19 @@ class ReferenceTarget implements Target {
 
   async clickTableFetchTools(page: Page, gateway: RegisteredGateway): Promise<void> {
     await this.#openAdminWithRow(page, gateway);
-    await page.locator(`button[data-action="fetch-tools"][data-gateway-id="${gateway.id}"]`).click();
+    await (await expectControl(page, this.#tableFetchButton(page, gateway), 'The table\'s Fetch Tools button', 5_000)).click();
+  }
+
+  async locateGatewayControls(page: Page, gateway: RegisteredGateway): Promise<string[]> {
+    await this.#openAdminWithRow(page, gateway);
+    const row = `tr[data-gateway-id="${gateway.id}"]`;
+    const authorize = await expectControl(page, page.locator(`${row} a[data-action="authorize"]`), 'The Authorize link', 5_000);
+    const fetch = await expectControl(page, this.#tableFetchButton(page, gateway), 'The table\'s Fetch Tools button', 5_000);
+    return [`a "${(await authorize.innerText()).trim()}"`, `button "${(await fetch.innerText()).trim()}"`];
+  }
+
+  #tableFetchButton(page: Page, gateway: RegisteredGateway): Locator {
+    return page.locator(`button[data-action="fetch-tools"][data-gateway-id="${gateway.id}"]`);
   }
 
   async tableFetchToolsOutcome(page: Page, gateway: RegisteredGateway): Promise<FetchToolsOutcome> {
@@ -259,7 +276,7 @@ class ReferenceTarget implements Target {
     } else if ((await row.count()) === 0) {
       await page.reload();
     }
-    await expect(row).toBeVisible();
+    await expectControl(page, row, `The gateways table row of ${gateway.name}`, 5_000);
   }
 
   async #outcome(status: Locator): Promise<FetchToolsOutcome> {

@@ -37,7 +37,7 @@ test('every gateway requirement is broken by at least one fault mode of the refe
 });
 
 test('the ENV self-checks are each broken by a harness fault', () => {
-  assert.deepEqual([...HARNESS_FAULTS].sort(), ['attacker-same-site', 'lenient-idp', 'preflight-intercepted', 'third-party-cookies-unset']);
+  assert.deepEqual([...HARNESS_FAULTS].sort(), ['attacker-same-site', 'blocked-page-script', 'lenient-idp', 'preflight-intercepted', 'third-party-cookies-unset']);
 });
 
 test('fault modes are unique and name only catalogued requirements', () => {
