@@ -5,8 +5,8 @@
  * Set-Cookie headers themselves, because the cookie jar reports a missing SameSite as the browser's default.
  */
 import { test, expect, req } from '../../fixtures/index.js';
-import { watchSessionCookie, type SessionCookieSet } from '../../fixtures/cookie-watch.js';
-import { walkWholeFlow } from '../../fixtures/whole-flow.js';
+import type { SessionCookieSet } from '../../fixtures/cookie-watch.js';
+import { sessionCookieThroughWholeFlow } from '../../fixtures/whole-flow.js';
 
 /** RFC 6265 §5.2.4 / §5.1.4: the Path a cookie really gets (an absent or relative Path means the response's directory). */
 function effectivePath(set: SessionCookieSet): string {
@@ -30,10 +30,7 @@ test('SESSION-07 every Set-Cookie of the session cookie, through the whole flow,
   test.slow(); // the whole journey: sign-in, authorization, both Fetch Tools controls, an API call
   const { target } = harness;
   const actor = await makeActor('alice', { login: false });
-  const watch = watchSessionCookie(actor.context, target);
-  const steps = await walkWholeFlow(harness, actor, upstream);
-  watch.stop();
-  const sets = await watch.sets();
+  const { steps, sets } = await sessionCookieThroughWholeFlow(harness, actor, upstream);
   for (const s of sets) evidence.secret(s.value);
   evidence.add('steps', steps);
   evidence.add('sessionCookieSets', describeSets(sets));
@@ -56,10 +53,7 @@ test('SESSION-08 page script never sees the session token, however often the coo
   test.slow(); // the whole journey, then every page read as script would
   const { target } = harness;
   const actor = await makeActor('alice', { login: false });
-  const watch = watchSessionCookie(actor.context, target);
-  const steps = await walkWholeFlow(harness, actor, upstream);
-  watch.stop();
-  const sets = await watch.sets();
+  const { steps, sets } = await sessionCookieThroughWholeFlow(harness, actor, upstream);
   const jar = (await actor.context.cookies()).find((c) => c.name === target.sessionCookieName);
   const values = [...new Set([...sets.filter((s) => !s.deletion).map((s) => s.value), ...(jar ? [jar.value] : [])])];
   for (const v of values) evidence.secret(v);

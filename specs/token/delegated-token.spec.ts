@@ -102,6 +102,7 @@ test("TOKEN-03 a user who has not authorized fails every way to fetch tools with
   upstream,
   evidence,
 }) => {
+  test.slow(); // alice authorizes, then bob tries three ways
   const { target } = harness;
   await authorize(harness, alice, upstream);
   const alicesTokens = new Set(
