@@ -48,7 +48,7 @@ export async function openGatewayRow(page: Page, origin: string, adminPath: stri
   const onAdmin = page.url().startsWith(`${origin}${adminPath}`);
   if (!onAdmin) await page.goto(`${origin}${adminPath}#gateways`);
   await expectControl(page, gatewaysTab(page), 'The admin page\'s gateways tab', UI_BOUND_MS);
-  await gatewaysTab(page).click();
+  await gatewaysTab(page).click({ timeout: UI_BOUND_MS });
   if (onAdmin) {
     // The table arrives by HTMX after the page: a row missing at first may still come. Only a row
     // still missing after a bound means the gateway was registered after this page rendered its
@@ -58,7 +58,7 @@ export async function openGatewayRow(page: Page, origin: string, adminPath: stri
     if (appeared) return row;
     await page.reload();
     await expectControl(page, gatewaysTab(page), 'The admin page\'s gateways tab', UI_BOUND_MS);
-    await gatewaysTab(page).click();
+    await gatewaysTab(page).click({ timeout: UI_BOUND_MS });
   }
   return expectControl(page, visibleRow(page, gateway), `The gateways table row of ${gateway.name}`, UI_BOUND_MS);
 }
