@@ -9,6 +9,7 @@ import { Registry } from './registry.js';
 import { RequestLog } from './request-log.js';
 import { handleRequest } from './router.js';
 import { mockIdpOptionsSchema } from './schemas.js';
+import { SignInMemory } from './sign-in-memory.js';
 import type { MockIdp, MockIdpOptions } from './types.js';
 
 /** Starts a strict OAuth 2.0 / OIDC IdP on 127.0.0.1 (ephemeral port unless told). Close it when done. */
@@ -19,6 +20,7 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     registry: new Registry(parsed.users),
     grants: new GrantStore(),
     knobs: new Knobs(),
+    memory: new SignInMemory(),
   };
   const log = new RequestLog();
 
@@ -46,6 +48,7 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     registerClient: (client) => ctx.registry.registerClient(client),
     setKnobs: (knobs) => ctx.knobs.set(knobs),
     resetKnobs: () => ctx.knobs.reset(),
+    grantConsent: (username, clientId, scope) => ctx.memory.rememberConsent(username, clientId, scope),
     log: () => log.entries(),
     issuedTokens: () => ctx.grants.allTokens().map((r) => ({ ...r.issued })),
     findToken: (tokenHash) => {

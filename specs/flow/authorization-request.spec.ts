@@ -6,6 +6,9 @@ import { test, expect, req } from '../../fixtures/index.js';
 import { arriveAtIdp, authorize } from '../../fixtures/flows.js';
 import type { IdpLogEntry } from '../../mock-idp/types.js';
 
+// The authorization journey, every page for real: authorize() walks the IdP's sign-in and consent pages here.
+test.use({ idpPages: 'walk' });
+
 /** Random bytes essentially never parse as a JSON object or array; a readable state does. */
 function parsesAsJson(text: string): boolean {
   try {

@@ -5,6 +5,9 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 
+// These specs are about what the login itself sets: alice logs in through the real form in each test.
+test.use({ freshLogin: true });
+
 /** Attribute names of one Set-Cookie value, lower-cased, with their values. */
 function cookieAttributes(setCookie: string): Map<string, string> {
   const [, ...parts] = setCookie.split(';');
