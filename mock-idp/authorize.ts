@@ -2,15 +2,19 @@
  * The browser half of the code flow: GET /authorize → sign-in page → POST /sign-in → consent page →
  * POST /consent → redirect to the client with a code (or an error). The original request is kept
  * server-side under a random id, so later steps never re-read anything the browser could alter.
+ * Like a real IdP it remembers (sign-in-memory.ts): a browser signed in here skips the sign-in page,
+ * a consent already given skips the consent page; `prompt=login` / `prompt=consent` bring them back.
  */
 import { randomUUID } from 'node:crypto';
 import type { Handler, IdpContext, LogNotes } from './context.js';
 import { nowSeconds } from './context.js';
 import { htmlReply, withQuery, type Reply } from './http-io.js';
-import { consentPage, errorPage, signInPage } from './pages.js';
+import { consentPage, errorPage, signedInPage, signInPage } from './pages.js';
 import { clientDisplayName } from './registry.js';
 import { authorizeQuerySchema, consentFormSchema, firstIssue, signInFormSchema } from './schemas.js';
 import type { PendingAuthorization } from './grant-store.js';
+import { IDP_SESSION_COOKIE, parsePrompt, readCookie, sessionCookieHeader } from './sign-in-memory.js';
+import type { IdpUser } from './types.js';
 
 /** RFC 7636 §4.2: BASE64URL(SHA-256(verifier)) is always 43 characters. */
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
@@ -28,7 +32,7 @@ function redirectToClient(
   params: Record<string, string>,
   status: 302 | 303,
   outcome: string,
-): Reply {
+): Extract<Reply, { type: 'redirect' }> {
   const location = withQuery(redirectUri, { ...params, state, iss: ctx.library.url });
   return { type: 'redirect', status, location, outcome };
 }
@@ -66,6 +70,12 @@ export const handleAuthorize: Handler = (ctx, request, notes) => {
     return fail('invalid_target', 'resource must be an absolute URI without a fragment'); // RFC 8707 §2
   }
 
+  const prompt = parsePrompt(query.prompt);
+  if (!prompt.ok) return fail('invalid_request', prompt.reason);
+
+  // A browser already signed in here skips the form, unless the client asks for a fresh sign-in.
+  const signedIn = prompt.values.has('login') ? undefined : ctx.memory.userFromCookieHeader(request.req.headers.cookie);
+  if (signedIn === undefined && prompt.values.has('none')) return fail('login_required', 'no user is signed in at the IdP');
   const pending = ctx.grants.startAuthorization({
     clientId: client.clientId,
     redirectUri,
@@ -74,8 +84,63 @@ export const handleAuthorize: Handler = (ctx, request, notes) => {
     codeChallenge: query.code_challenge,
     resource: query.resource,
     nonce: query.nonce,
+    forceConsent: prompt.values.has('consent'),
   });
-  return htmlReply(200, signInPage({ requestId: pending.id, clientName: clientDisplayName(client) }), 'sign_in_page');
+  const clientName = clientDisplayName(client);
+  if (signedIn === undefined) return htmlReply(200, signInPage({ request: { requestId: pending.id, clientName } }), 'sign_in_page');
+  notes.user = signedIn.username;
+  pending.user = signedIn;
+  return continueSignedIn(ctx, { ...pending, user: signedIn }, clientName, { status: 302, promptNone: prompt.values.has('none') });
+};
+
+/**
+ * The step after sign-in (on this request or remembered): a consent this user already gave this client
+ * for these scopes is not asked again; otherwise the consent page (or, for prompt=none, consent_required).
+ */
+function continueSignedIn(
+  ctx: IdpContext,
+  pending: PendingAuthorization & { user: IdpUser },
+  clientName: string,
+  how: { status: 302 | 303; promptNone?: boolean; headers?: Record<string, string> },
+): Reply {
+  const { user } = pending;
+  if (!pending.forceConsent && ctx.memory.hasConsent(user.username, pending.clientId, pending.scope)) {
+    ctx.grants.finishAuthorization(pending.id);
+    const code = issueCodeFor(ctx, pending, user);
+    return { ...redirectToClient(ctx, pending.redirectUri, pending.state, { code }, how.status, 'ok: consent remembered'), headers: how.headers };
+  }
+  if (how.promptNone === true) {
+    ctx.grants.finishAuthorization(pending.id);
+    const params = { error: 'consent_required', error_description: 'the user has not allowed this client these scopes' };
+    return redirectToClient(ctx, pending.redirectUri, pending.state, params, how.status, 'consent_required');
+  }
+  const scopes = pending.scope.split(' ').filter((s) => s !== '');
+  const page = consentPage({ requestId: pending.id, clientName, username: user.username, scopes, resource: pending.resource });
+  return { type: 'html', status: 200, html: page, outcome: 'consent_page', headers: how.headers };
+}
+
+function issueCodeFor(ctx: IdpContext, pending: PendingAuthorization, user: IdpUser): string {
+  return ctx.grants.issueCode(
+    {
+      id: randomUUID(),
+      clientId: pending.clientId,
+      user,
+      scope: pending.scope,
+      resource: pending.resource,
+      nonce: pending.nonce,
+      authTimeSec: nowSeconds(),
+    },
+    pending.redirectUri,
+    pending.codeChallenge,
+  );
+}
+
+/** GET /account: the IdP's own sign-in page (or who is signed in), with no client waiting. */
+export const handleAccount: Handler = (ctx, request, notes) => {
+  const user = ctx.memory.userFromCookieHeader(request.req.headers.cookie);
+  if (user === undefined) return htmlReply(200, signInPage({}), 'sign_in_page');
+  notes.user = user.username;
+  return htmlReply(200, signedInPage(user.username), 'signed_in');
 };
 
 /** The pending authorization a sign-in or consent form refers to, or the error page to show instead. */
@@ -99,22 +164,22 @@ export const handleSignIn: Handler = (ctx, request, notes) => {
   if (!parsed.success) return errorPageReply(400, 'Invalid sign-in', firstIssue(parsed.error));
   const { request_id: requestId, username, password } = parsed.data;
   notes.user = username;
-  const found = pendingFromForm(ctx, requestId, notes);
-  if ('reply' in found) return found.reply;
-  const { pending, clientName } = found;
+  const found = requestId === undefined ? undefined : pendingFromForm(ctx, requestId, notes);
+  if (found !== undefined && 'reply' in found) return found.reply;
+  const waiting = found === undefined || requestId === undefined ? undefined : { requestId, clientName: found.clientName };
 
   const user = ctx.registry.authenticateUser(username, password);
   if (user === undefined) {
-    const page = signInPage({ requestId, clientName, username, error: 'Wrong username or password.' });
+    const page = signInPage({ request: waiting, username, error: 'Wrong username or password.' });
     return htmlReply(401, page, 'wrong_credentials');
   }
-  pending.user = user;
-  const scopes = pending.scope.split(' ').filter((s) => s !== '');
-  return htmlReply(
-    200,
-    consentPage({ requestId, clientName, username: user.username, scopes, resource: pending.resource }),
-    'consent_page',
-  );
+  // A new session id on every sign-in (no session fixation); the browser's previous one ends.
+  const previous = readCookie(request.req.headers.cookie, IDP_SESSION_COOKIE);
+  if (previous !== undefined) ctx.memory.endSession(previous);
+  const headers = { 'Set-Cookie': sessionCookieHeader(ctx.memory.startSession(user)) };
+  if (found === undefined) return { type: 'html', status: 200, html: signedInPage(user.username), outcome: 'signed_in', headers };
+  found.pending.user = user;
+  return continueSignedIn(ctx, { ...found.pending, user }, found.clientName, { status: 303, headers });
 };
 
 export const handleConsent: Handler = (ctx, request, notes) => {
@@ -129,21 +194,11 @@ export const handleConsent: Handler = (ctx, request, notes) => {
 
   // 303: the browser follows a POST's redirect with a GET.
   if (parsed.data.decision === 'deny') {
+    ctx.memory.forgetConsent(pending.user.username, pending.clientId);
     const params = { error: 'access_denied', error_description: 'the user denied the request' };
     return redirectToClient(ctx, pending.redirectUri, pending.state, params, 303, 'access_denied');
   }
-  const code = ctx.grants.issueCode(
-    {
-      id: randomUUID(),
-      clientId: pending.clientId,
-      user: pending.user,
-      scope: pending.scope,
-      resource: pending.resource,
-      nonce: pending.nonce,
-      authTimeSec: nowSeconds(),
-    },
-    pending.redirectUri,
-    pending.codeChallenge,
-  );
+  ctx.memory.rememberConsent(pending.user.username, pending.clientId, pending.scope);
+  const code = issueCodeFor(ctx, pending, pending.user);
   return redirectToClient(ctx, pending.redirectUri, pending.state, { code }, 303, 'ok');
 };

@@ -5,6 +5,7 @@ import type { ParsedParams, Reply } from './http-io.js';
 import type { Knobs } from './knobs.js';
 import type { LibraryIssuer } from './library-issuer.js';
 import type { Registry } from './registry.js';
+import type { SignInMemory } from './sign-in-memory.js';
 
 /** Everything a handler may read or change; one instance per IdP. */
 export interface IdpContext {
@@ -12,6 +13,8 @@ export interface IdpContext {
   registry: Registry;
   grants: GrantStore;
   knobs: Knobs;
+  /** Browser sessions and granted consents (remembered sign-in). */
+  memory: SignInMemory;
 }
 
 export interface IdpRequest {

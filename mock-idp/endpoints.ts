@@ -8,6 +8,8 @@ export const ENDPOINT_PATHS = {
   jwks: '/jwks',
   authorize: '/authorize',
   signIn: '/sign-in',
+  /** The IdP's own sign-in page, no client involved (a browser signs in once, then authorizations skip the form). */
+  account: '/account',
   consent: '/consent',
   token: '/token',
   introspect: '/introspect',

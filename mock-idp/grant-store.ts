@@ -22,6 +22,8 @@ export interface PendingAuthorization {
   createdAtMs: number;
   /** Set once the user signed in on this request; consent is only possible afterwards. */
   user?: IdpUser;
+  /** `prompt=consent`: show the consent page even when this user already allowed these scopes. */
+  forceConsent?: boolean;
 }
 
 /** What the user consented to; every code and token issued from one consent shares the grant. */

@@ -49,8 +49,8 @@ export function isFormEncoded(req: IncomingMessage): boolean {
  */
 export type Reply =
   | { type: 'json'; status: number; body: unknown; outcome: string; headers?: Record<string, string> }
-  | { type: 'html'; status: number; html: string; outcome: string }
-  | { type: 'redirect'; status: 302 | 303; location: string; outcome: string }
+  | { type: 'html'; status: number; html: string; outcome: string; headers?: Record<string, string> }
+  | { type: 'redirect'; status: 302 | 303; location: string; outcome: string; headers?: Record<string, string> }
   | { type: 'empty'; status: number; outcome: string };
 
 /** RFC 6749 §5.1/§5.2: token responses and errors must not be cached. */
@@ -98,6 +98,7 @@ export function sendReply(res: ServerResponse, reply: Reply): void {
       return;
     }
     case 'html':
+      for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
       res.setHeader('Content-Security-Policy', PAGE_CSP);
       res.setHeader('Cache-Control', 'no-store');
@@ -105,6 +106,7 @@ export function sendReply(res: ServerResponse, reply: Reply): void {
       res.end(reply.html);
       return;
     case 'redirect':
+      for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       res.setHeader('Location', reply.location);
       res.setHeader('Cache-Control', 'no-store');
       res.end();

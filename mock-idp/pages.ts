@@ -1,17 +1,23 @@
 /**
  * The IdP's HTML pages: sign-in, consent and error. Self-contained (inline CSS, no scripts, no external
  * resources), every interpolated value escaped. Selectors the browser helpers rely on: input[name=username],
- * input[name=password], button[type=submit] "Sign in"; buttons "Allow" and "Deny".
+ * input[name=password], button[type=submit] "Sign in"; buttons "Allow" and "Deny". Every page names
+ * itself in `<meta name="mock-idp-page">` (sign-in, consent, signed-in, error), so a browser helper can
+ * tell which page it is on, or that it is on none of them, without waiting for an element that may never come.
  */
 import { escapeHtml } from '../lib/html.js';
 import { ENDPOINT_PATHS } from './endpoints.js';
 
-function layout(title: string, body: string): string {
+export const PAGE_MARKER = 'mock-idp-page';
+export type IdpPageName = 'sign-in' | 'consent' | 'signed-in' | 'error';
+
+function layout(title: string, body: string, page: IdpPageName): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="${PAGE_MARKER}" content="${page}">
 <title>${escapeHtml(title)} · Mock IdP</title>
 <style>
 body { font-family: system-ui, sans-serif; max-width: 28rem; margin: 3rem auto; padding: 0 1rem; }
@@ -29,20 +35,31 @@ ${body}
 `;
 }
 
-export function signInPage(input: { requestId: string; clientName: string; error?: string; username?: string }): string {
+/** The sign-in form; without a request (the IdP's own account page) it signs in with no client waiting. */
+export function signInPage(input: { request?: { requestId: string; clientName: string }; error?: string; username?: string }): string {
   const error = input.error === undefined ? '' : `<p class="error" role="alert">${escapeHtml(input.error)}</p>\n`;
+  const purpose =
+    input.request === undefined
+      ? '<p>Sign in to your account.</p>'
+      : `<p>Sign in to continue to <strong>${escapeHtml(input.request.clientName)}</strong>.</p>`;
+  const requestField =
+    input.request === undefined ? '' : `<input type="hidden" name="request_id" value="${escapeHtml(input.request.requestId)}">\n`;
   return layout(
     'Sign in',
-    `<p>Sign in to continue to <strong>${escapeHtml(input.clientName)}</strong>.</p>
+    `${purpose}
 ${error}<form method="post" action="${ENDPOINT_PATHS.signIn}">
-<input type="hidden" name="request_id" value="${escapeHtml(input.requestId)}">
-<label for="username">Username</label>
+${requestField}<label for="username">Username</label>
 <input id="username" name="username" autocomplete="username" required value="${escapeHtml(input.username ?? '')}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
 </form>`,
+    'sign-in',
   );
+}
+
+export function signedInPage(username: string): string {
+  return layout('Signed in', `<p>Signed in as <strong id="user">${escapeHtml(username)}</strong>.</p>`, 'signed-in');
 }
 
 export function consentPage(input: {
@@ -68,9 +85,10 @@ ${resource}<form method="post" action="${ENDPOINT_PATHS.consent}">
 <button type="submit" name="decision" value="allow">Allow</button>
 <button type="submit" name="decision" value="deny">Deny</button>
 </form>`,
+    'consent',
   );
 }
 
 export function errorPage(title: string, message: string): string {
-  return layout(title, `<p class="error" role="alert">${escapeHtml(message)}</p>`);
+  return layout(title, `<p class="error" role="alert">${escapeHtml(message)}</p>`, 'error');
 }

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hashSecret, redactParams, redactText } from '../lib/secrets.js';
-import { handleAuthorize, handleConsent, handleSignIn } from './authorize.js';
+import { handleAccount, handleAuthorize, handleConsent, handleSignIn } from './authorize.js';
 import type { Handler, IdpContext, IdpRequest, LogNotes } from './context.js';
 import { ENDPOINT_PATHS } from './endpoints.js';
 import {
@@ -32,6 +32,7 @@ const ROUTES: Record<string, { method: 'GET' | 'POST'; kind: IdpLogKind; handler
   [ENDPOINT_PATHS.jwks]: { method: 'GET', kind: 'jwks', handler: serveJwks },
   [ENDPOINT_PATHS.authorize]: { method: 'GET', kind: 'authorize', handler: handleAuthorize },
   [ENDPOINT_PATHS.signIn]: { method: 'POST', kind: 'sign-in', handler: handleSignIn },
+  [ENDPOINT_PATHS.account]: { method: 'GET', kind: 'sign-in', handler: handleAccount },
   [ENDPOINT_PATHS.consent]: { method: 'POST', kind: 'consent', handler: handleConsent },
   [ENDPOINT_PATHS.token]: { method: 'POST', kind: 'token:other', handler: handleToken },
   [ENDPOINT_PATHS.introspect]: { method: 'POST', kind: 'introspect', handler: handleIntrospect },

@@ -53,10 +53,12 @@ export const authorizeQuerySchema = z.object({
   code_challenge_method: z.string().optional(),
   resource: z.string().optional(),
   nonce: z.string().optional(),
+  prompt: z.string().optional(),
 });
 
+/** Without a request_id it is the IdP's own sign-in (GET /account): the user signs in with no client waiting. */
 export const signInFormSchema = z.object({
-  request_id: z.string().min(1),
+  request_id: z.string().min(1).optional(),
   username: z.string(),
   password: z.string(),
 });

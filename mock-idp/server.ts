@@ -9,6 +9,7 @@ import { Registry } from './registry.js';
 import { RequestLog } from './request-log.js';
 import { handleRequest } from './router.js';
 import { mockIdpOptionsSchema } from './schemas.js';
+import { SignInMemory } from './sign-in-memory.js';
 import type { MockIdp, MockIdpOptions } from './types.js';
 import { hashSecret } from '../lib/secrets.js';
 
@@ -20,6 +21,7 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     registry: new Registry(parsed.users),
     grants: new GrantStore(),
     knobs: new Knobs(),
+    memory: new SignInMemory(),
   };
   const log = new RequestLog();
 
@@ -47,6 +49,7 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     registerClient: (client) => ctx.registry.registerClient(client),
     setKnobs: (knobs) => ctx.knobs.set(knobs),
     resetKnobs: () => ctx.knobs.reset(),
+    grantConsent: (username, clientId, scope) => ctx.memory.rememberConsent(username, clientId, scope),
     log: () => log.entries(),
     issuedTokens: () => ctx.grants.allTokens().map((r) => ({ ...r.issued })),
     leakScanSecrets: (clientId) => {

@@ -122,6 +122,12 @@ export interface MockIdp {
   registerClient(client: IdpClient): void;
   setKnobs(knobs: Partial<IdpKnobs>): void;
   resetKnobs(): void;
+  /**
+   * Records that `username` allowed `clientId` the scopes in `scope` earlier (as a returning user has):
+   * while that user is signed in at the IdP in a browser, an authorization asking for no more skips the
+   * consent page. `prompt=consent` still shows it.
+   */
+  grantConsent(username: string, clientId: string, scope: string): void;
   /** Every request seen so far, oldest first. */
   log(): IdpLogEntry[];
   issuedTokens(): IssuedToken[];

@@ -7,6 +7,9 @@ import { arriveAtIdp, authorize } from '../../fixtures/flows.js';
 import { findHashDerivation, guessableInputs, maxRandomBits, sequentialPair, varyingBits } from '../../fixtures/guessable-state.js';
 import type { IdpLogEntry } from '../../mock-idp/types.js';
 
+// The authorization journey, every page for real: authorize() walks the IdP's sign-in and consent pages here.
+test.use({ idpPages: 'walk' });
+
 /** Random bytes essentially never parse as a JSON object or array; a readable state does. */
 function parsesAsJson(text: string): boolean {
   try {

@@ -63,8 +63,13 @@ function authorizeUrl(params: Record<string, string | undefined>): string {
   return `${idp.authorizationEndpoint}?${search}`;
 }
 
+/**
+ * `prompt=consent`: the IdP remembers what a user allowed (see 'remembered sign-in and consent'), and
+ * these tests reuse one client, so they ask for the consent page explicitly every time.
+ */
 function defaultAuthorizeParams(challenge: string): Record<string, string | undefined> {
   return {
+    prompt: 'consent',
     response_type: 'code',
     client_id: GATEWAY.clientId,
     redirect_uri: REDIRECT,
@@ -442,6 +447,129 @@ describe('sign-in and consent', () => {
   });
 });
 
+describe('remembered sign-in and consent', () => {
+  /** A client of its own per test: what a user allowed is remembered per user and client. */
+  function freshClient(): IdpClient {
+    const client = { clientId: `remember-${randomBytes(4).toString('hex')}`, clientSecret: 'remember-secret', redirectUris: [REDIRECT] };
+    idp.registerClient(client);
+    return client;
+  }
+
+  function params(client: IdpClient, extra: Record<string, string> = {}): Record<string, string | undefined> {
+    const { challenge } = pkcePair();
+    return { ...defaultAuthorizeParams(challenge), prompt: undefined, client_id: client.clientId, ...extra };
+  }
+
+  async function getWithCookie(url: string, cookie: string | undefined): Promise<Response> {
+    return fetch(url, { redirect: 'manual', headers: cookie === undefined ? {} : { cookie } });
+  }
+
+  /** Signs in at the IdP's own page; returns the Cookie header value for the session. */
+  async function signInAtAccount(user = ALICE): Promise<string> {
+    const page = await get(`${idp.issuer}/account`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /name="mock-idp-page" content="sign-in"/);
+    const res = await postForm('/sign-in', { username: user.username, password: user.password });
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /content="signed-in"/);
+    const setCookie = res.headers.get('set-cookie') ?? '';
+    assert.match(setCookie, /^mock_idp_session=[A-Za-z0-9_-]{32}; Path=\/; HttpOnly; SameSite=Lax$/);
+    return setCookie.split(';')[0] ?? '';
+  }
+
+  it('a browser signed in at the IdP skips the sign-in page; a consent once given skips the consent page', async () => {
+    const client = freshClient();
+    const cookie = await signInAtAccount();
+    const first = await getWithCookie(authorizeUrl(params(client)), cookie);
+    assert.equal(first.status, 200);
+    const consentHtml = await first.text();
+    assert.match(consentHtml, /content="consent"/);
+    assert.match(consentHtml, /id="user">alice</);
+    const allowed = await postForm('/consent', { request_id: requestIdOf(consentHtml), decision: 'allow' });
+    assert.equal(allowed.status, 303);
+
+    const again = await getWithCookie(authorizeUrl(params(client)), cookie);
+    assert.equal(again.status, 302, 'remembered: straight back to the client');
+    const back = location(again);
+    assert.equal(back.searchParams.get('state'), STATE);
+    assert.equal(back.searchParams.get('iss'), idp.issuer);
+    const code = remember(back.searchParams.get('code') ?? undefined);
+    assert.ok(code);
+    assert.equal(lastLogEntry((e) => e.kind === 'authorize')?.outcome, 'ok: consent remembered');
+    assert.equal(lastLogEntry((e) => e.kind === 'authorize')?.user, 'alice');
+  });
+
+  it('the code from a remembered authorization is an ordinary code: PKCE, single use, the user of the IdP session', async () => {
+    const client = freshClient();
+    const cookie = await signInAtAccount(BOB);
+    idp.grantConsent('bob', client.clientId, 'openid mcp');
+    const { verifier, challenge } = pkcePair();
+    const res = await getWithCookie(authorizeUrl({ ...params(client), code_challenge: challenge }), cookie);
+    const code = remember(location(res).searchParams.get('code') ?? undefined) ?? '';
+    const tokens = await tokenBody(await exchange(code, verifier, {}, client));
+    assert.equal(decodeJwt(tokens.access_token).sub, BOB.sub);
+    await expectOAuthError(await exchange(code, verifier, {}, client), 400, 'invalid_grant');
+  });
+
+  it('prompt=login shows the sign-in page despite a session; prompt=consent shows the consent page despite a consent', async () => {
+    const client = freshClient();
+    const cookie = await signInAtAccount();
+    idp.grantConsent('alice', client.clientId, 'openid mcp');
+    const login = await getWithCookie(authorizeUrl(params(client, { prompt: 'login' })), cookie);
+    assert.equal(login.status, 200);
+    const signInHtml = await login.text();
+    assert.match(signInHtml, /content="sign-in"/);
+    // Signed in again: the consent is still remembered, so the answer is the redirect (303 after a POST).
+    const signedIn = await postForm('/sign-in', { request_id: requestIdOf(signInHtml), username: 'alice', password: ALICE.password }, { cookie });
+    assert.equal(signedIn.status, 303);
+    assert.ok(location(signedIn).searchParams.get('code'));
+    const newCookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    assert.notEqual(newCookie, cookie, 'a new session id on every sign-in');
+    assert.equal((await getWithCookie(authorizeUrl(params(client)), cookie)).status, 200, 'the old session ended: sign-in page again');
+
+    const consent = await getWithCookie(authorizeUrl(params(client, { prompt: 'consent' })), newCookie);
+    assert.equal(consent.status, 200);
+    assert.match(await consent.text(), /content="consent"/);
+  });
+
+  it('more scopes than allowed, or a denial, bring the consent page back', async () => {
+    const client = freshClient();
+    const cookie = await signInAtAccount();
+    idp.grantConsent('alice', client.clientId, 'openid');
+    assert.equal((await getWithCookie(authorizeUrl(params(client, { scope: 'openid' })), cookie)).status, 302);
+    const wider = await getWithCookie(authorizeUrl(params(client, { scope: 'openid mcp' })), cookie);
+    assert.equal(wider.status, 200);
+    const denied = await postForm('/consent', { request_id: requestIdOf(await wider.text()), decision: 'deny' });
+    assert.equal(location(denied).searchParams.get('error'), 'access_denied');
+    const afterDenial = await getWithCookie(authorizeUrl(params(client, { scope: 'openid' })), cookie);
+    assert.equal(afterDenial.status, 200, 'a denial withdraws the earlier consent');
+  });
+
+  it('prompt=none answers without pages: login_required, consent_required, or a code; unknown prompt values are refused', async () => {
+    const client = freshClient();
+    const none = (cookie?: string) => getWithCookie(authorizeUrl(params(client, { prompt: 'none' })), cookie);
+    assert.equal(location(await none()).searchParams.get('error'), 'login_required');
+    const cookie = await signInAtAccount();
+    assert.equal(location(await none(cookie)).searchParams.get('error'), 'consent_required');
+    idp.grantConsent('alice', client.clientId, 'openid mcp');
+    assert.ok(remember(location(await none(cookie)).searchParams.get('code') ?? undefined));
+    for (const prompt of ['none login', 'select_account', 'LOGIN']) {
+      const res = await getWithCookie(authorizeUrl(params(client, { prompt })), cookie);
+      assert.equal(location(res).searchParams.get('error'), 'invalid_request', prompt);
+    }
+  });
+
+  it('a cookie naming no session, or a garbled one, is nobody', async () => {
+    const client = freshClient();
+    idp.grantConsent('alice', client.clientId, 'openid mcp');
+    for (const cookie of ['mock_idp_session=not-a-session', 'mock_idp_session=', 'mock_idp_session', '=; ;;mock_idp_session==x']) {
+      const res = await getWithCookie(authorizeUrl(params(client)), cookie);
+      assert.equal(res.status, 200, cookie);
+      assert.match(await res.text(), /content="sign-in"/);
+    }
+  });
+});
+
 describe('token endpoint strictness', () => {
   it('missing code_verifier → invalid_grant', async () => {
     const { code } = await authorizeAndConsent();
@@ -715,16 +843,24 @@ describe('browser helpers (Debian Chromium)', () => {
       const page = await browser.newPage();
       await page.goto(start);
       assert.equal(isOnIdp(page, idp.issuer), true);
-      await signInAndConsent(page, ALICE);
+      assert.deepEqual(await signInAndConsent(page, ALICE), { signIn: true, consent: true });
       assert.equal(isOnIdp(page, idp.issuer), false);
       const allowed = new URL(page.url());
       assert.equal(`${allowed.origin}${allowed.pathname}`, callbackUrl);
       assert.equal(allowed.searchParams.get('state'), STATE);
       remember(allowed.searchParams.get('code') ?? undefined);
 
-      await page.goto(start);
-      await signInAndDeny(page, BOB);
-      assert.equal(new URL(page.url()).searchParams.get('error'), 'access_denied');
+      // Remembered: the same browser, no prompt → the IdP sends it straight back; the helper sees no page.
+      const { challenge: again } = pkcePair();
+      await page.goto(authorizeUrl({ ...defaultAuthorizeParams(again), prompt: undefined, client_id: 'browser-gw', redirect_uri: callbackUrl }));
+      assert.deepEqual(await signInAndConsent(page, ALICE), { signIn: false, consent: false });
+      assert.ok(remember(new URL(page.url()).searchParams.get('code') ?? undefined));
+
+      // Bob in his own browser: this one is signed in at the IdP as alice now.
+      const bobsPage = await browser.newPage();
+      await bobsPage.goto(start);
+      await signInAndDeny(bobsPage, BOB);
+      assert.equal(new URL(bobsPage.url()).searchParams.get('error'), 'access_denied');
     } finally {
       await browser.close();
       callback.closeAllConnections();
