@@ -161,6 +161,8 @@ export const FAULT_MODES = [
     mode: 'refusal-acts-later',
     bug: 'A refused (cross-site) Fetch Tools is answered 403 at once, but the job it queued before the check still runs in the background moments later and calls the MCP server.',
     detectedBy: ['XSITE-05', 'XSITE-06'],
+    // Every spec whose forged request carries the session and is refused with 403 sees the late job.
+    alsoFails: ['XSITE-04', 'XSITE-10', 'XSITE-11'],
   },
   {
     mode: 'origin-host-only',
