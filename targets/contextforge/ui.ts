@@ -47,8 +47,10 @@ function visibleRow(page: Page, gateway: RegisteredGateway): Locator {
 export async function openGatewayRow(page: Page, origin: string, adminPath: string, gateway: RegisteredGateway): Promise<Locator> {
   const onAdmin = page.url().startsWith(`${origin}${adminPath}`);
   if (!onAdmin) await page.goto(`${origin}${adminPath}#gateways`);
+  // The tab is navigation, not a control under test: `force` skips the "stable" wait, which the admin page's
+  // in-browser Tailwind and its busy start-up can stretch past any bound on a loaded machine.
   await expectControl(page, gatewaysTab(page), 'The admin page\'s gateways tab', UI_BOUND_MS);
-  await gatewaysTab(page).click({ timeout: UI_BOUND_MS });
+  await gatewaysTab(page).click({ timeout: UI_BOUND_MS, force: true });
   if (onAdmin) {
     // The table arrives by HTMX after the page: a row missing at first may still come. Only a row
     // still missing after a bound means the gateway was registered after this page rendered its
@@ -58,7 +60,7 @@ export async function openGatewayRow(page: Page, origin: string, adminPath: stri
     if (appeared) return row;
     await page.reload();
     await expectControl(page, gatewaysTab(page), 'The admin page\'s gateways tab', UI_BOUND_MS);
-    await gatewaysTab(page).click({ timeout: UI_BOUND_MS });
+    await gatewaysTab(page).click({ timeout: UI_BOUND_MS, force: true });
   }
   return expectControl(page, visibleRow(page, gateway), `The gateways table row of ${gateway.name}`, UI_BOUND_MS);
 }
