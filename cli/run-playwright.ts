@@ -7,6 +7,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PLAN_ENV, REPORT_DIR_ENV, type RunSpec } from '../config/run-plan.js';
 import type { RunReport } from '../reporting/results.js';
+import { watchInterrupts } from './interrupts.js';
+import { generateSigningKey, IDP_SIGNING_KEY_ENV } from '../mock-idp/signing-key.js';
 import { redactTracesUnder } from '../reporting/redact-traces.js';
 
 export interface ConformanceReport {
@@ -32,10 +34,19 @@ export async function runPlaywright(
   const bin = path.join('node_modules', '.bin', 'playwright');
   const child = spawn(bin, ['test', ...(options.extraArgs ?? [])], {
     stdio: 'inherit',
-    env: { ...process.env, ...options.env, [PLAN_ENV]: JSON.stringify(plan), [REPORT_DIR_ENV]: options.reportDir },
+    env: {
+      ...process.env,
+      ...options.env,
+      [PLAN_ENV]: JSON.stringify(plan),
+      [REPORT_DIR_ENV]: options.reportDir,
+      // One IdP signing key for all workers of this run, made while nothing else runs yet.
+      [IDP_SIGNING_KEY_ENV]: JSON.stringify(await generateSigningKey()),
+    },
   });
   // Ctrl-C reaches the child through the terminal's process group; we only wait for it to finish cleanly.
+  const interrupts = watchInterrupts(child);
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  interrupts.stop();
   await redactTracesUnder(options.reportDir);
   const file = path.join(options.reportDir, 'conformance.json');
   const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ConformanceReport) : null;

@@ -16,7 +16,7 @@ import type { MockIdp, MockIdpOptions } from './types.js';
 export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
   const parsed = mockIdpOptionsSchema.parse(options);
   const ctx: IdpContext = {
-    library: await LibraryIssuer.create(),
+    library: await LibraryIssuer.create(parsed.signingKey),
     registry: new Registry(parsed.users),
     grants: new GrantStore(),
     knobs: new Knobs(),
