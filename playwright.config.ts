@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { defineConfig, type PlaywrightTestProject } from '@playwright/test';
 import { readRunPlan, reportDir, type RunSpec } from './config/run-plan.js';
+import { workersFromEnv } from './config/workers.js';
 
 const plan = readRunPlan();
 const reports = reportDir();
@@ -50,7 +51,7 @@ export default defineConfig<{ runSpec: RunSpec }>({
   forbidOnly: true,
   retries: 0,
   // Each worker starts its own mocks and target; a real gateway (a Python server) is too heavy for more than one.
-  workers: Number(process.env['CONFORMANCE_WORKERS'] ?? (heavyTarget ? 1 : 2)),
+  workers: workersFromEnv(process.env, heavyTarget ? 1 : 2),
   timeout: heavyTarget ? 90_000 : 30_000,
   expect: { timeout: heavyTarget ? 15_000 : 5_000 },
   reporter: [

@@ -23,6 +23,7 @@ import { DEFAULT_PLAN, REPORT_DIR_ENV, reportDir, type RunSpec } from '../config
 import { startHarness } from '../fixtures/harness.js';
 import { SLOW_PATH_ENV, STEP_NAMES, TIMINGS_ENV, type StepName, type StepSample } from '../fixtures/step-timings.js';
 import { CHROMIUM_PATH } from './preflight.js';
+import { generateSigningKey, IDP_SIGNING_KEY_ENV } from '../mock-idp/signing-key.js';
 
 interface Stats {
   n: number;
@@ -57,10 +58,28 @@ function readSamples(file: string): StepSample[] {
     .map((line) => JSON.parse(line) as StepSample);
 }
 
+/**
+ * CPU seconds used by this process's waited-for descendants so far (Linux /proc: cutime + cstime). The
+ * suite's processes are all reaped by their parents, so the difference around a run is the run's CPU
+ * time: far less sensitive to other load on the machine than wall time.
+ */
+function childrenCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command name: field 3 is index 0, so cutime (16) and cstime (17) are at 13 and 14.
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 interface SuiteRun {
   /** The command's exit code: a failed run's numbers are shown, marked, but never taken as a result. */
   exitCode: number;
   wallMs: number;
+  /** CPU time of the whole run (every process of it), see childrenCpuMs. */
+  cpuMs: number;
   specs: number[];
   samples: StepSample[];
 }
@@ -74,13 +93,15 @@ async function runSuite(label: string, args: string[], workers: string | undefin
   const env: NodeJS.ProcessEnv = { ...process.env, [TIMINGS_ENV]: path.resolve(timings), [REPORT_DIR_ENV]: dir, CONFORMANCE_PROGRESS: 'dot' };
   if (workers !== undefined) env['CONFORMANCE_WORKERS'] = workers;
   if (slowPath) env[SLOW_PATH_ENV] = '1';
+  const cpuBefore = childrenCpuMs();
   const start = performance.now();
   const child = spawn(path.join('node_modules', '.bin', 'tsx'), ['cli/conformance.ts', ...args], { stdio: ['ignore', 'ignore', 'inherit'], env });
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
   const wallMs = performance.now() - start;
+  const cpuMs = childrenCpuMs() - cpuBefore;
   if (code !== 0) process.stderr.write(`benchmark: suite run "${label}" FAILED (exit ${code}); see ${dir}/conformance.md — its numbers are marked\n`);
   const junit = path.join(dir, 'junit.xml');
-  return { exitCode: code, wallMs, specs: existsSync(junit) ? specDurations(readFileSync(junit, 'utf8')) : [], samples: readSamples(timings) };
+  return { exitCode: code, wallMs, cpuMs, specs: existsSync(junit) ? specDurations(readFileSync(junit, 'utf8')) : [], samples: readSamples(timings) };
 }
 
 interface SuiteSummary {
@@ -88,6 +109,7 @@ interface SuiteSummary {
   runs: number;
   failedRuns: number;
   wallMs: Stats;
+  cpuMs: Stats;
   specMs: Stats;
   steps: Partial<Record<StepName, Stats>>;
   navigationSumMs: Stats;
@@ -107,6 +129,7 @@ function summarise(args: string[], runs: SuiteRun[]): SuiteSummary {
     runs: runs.length,
     failedRuns: runs.filter((r) => r.exitCode !== 0).length,
     wallMs: stats(runs.map((r) => r.wallMs)),
+    cpuMs: stats(runs.map((r) => r.cpuMs)),
     specMs: stats(runs.flatMap((r) => r.specs)),
     steps,
     navigationSumMs: stats(navSums),
@@ -123,6 +146,7 @@ function suiteLines(title: string, summary: SuiteSummary): string[] {
   return [
     summary.failedRuns > 0 ? `${title} — ${summary.failedRuns} FAILED run(s): numbers not valid as a result` : title,
     row('wall time', summary.wallMs),
+    row('CPU time, all processes of the run', summary.cpuMs),
     row('spec (test duration)', summary.specMs),
     ...STEP_NAMES.flatMap((step) => {
       const s = summary.steps[step];
@@ -150,6 +174,10 @@ async function main(): Promise<number> {
     throw new Error('--runs and --startup-samples must be positive integers');
   }
   const run = DEFAULT_PLAN[0] as RunSpec;
+  // As in a run: the command makes one IdP signing key, every worker's harness imports it.
+  const keyMs = await timed(async () => {
+    process.env[IDP_SIGNING_KEY_ENV] = JSON.stringify(await generateSigningKey());
+  });
   const startup: number[] = [];
   const browserLaunch: number[] = [];
   for (let i = 0; i < startupSamples; i++) {
@@ -179,6 +207,7 @@ async function main(): Promise<number> {
     measuredAt: new Date().toISOString(),
     machine: { cpus: cpus().length, node: process.version, loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100) },
     workers: values.workers ?? 'config default',
+    signingKeyPerRunMs: Math.round(keyMs),
     harnessStartupMs: stats(startup),
     chromiumLaunchAndCloseMs: stats(browserLaunch),
     suites,
@@ -187,6 +216,7 @@ async function main(): Promise<number> {
   writeFileSync(path.join(reportDir(), 'benchmark.json'), `${JSON.stringify(result, null, 2)}\n`);
   const lines = [
     `benchmark (${result.machine.cpus} CPUs, load average at end ${result.machine.loadAverageAtEnd.join(' ')}, workers: ${result.workers})`,
+    `  ${'start-up: IdP signing key (once per run)'.padEnd(44)} ${String(result.signingKeyPerRunMs).padStart(14)} ms`,
     row('start-up: mock IdP + attacker site + reference', result.harnessStartupMs),
     row('start-up: Chromium launch + close', result.chromiumLaunchAndCloseMs),
     ...Object.entries(suites).flatMap(([name, summary]) => suiteLines(`suite ${name} (${summary.runs} run${summary.runs > 1 ? 's' : ''})`, summary)),

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { PLAN_ENV, REPORT_DIR_ENV, type RunSpec } from '../config/run-plan.js';
 import type { RunReport, RunVerdict } from '../reporting/results.js';
 import { redactReportDir, REDACTED_BY_CLI_ENV } from '../reporting/redact-artifacts.js';
+import { watchInterrupts } from './interrupts.js';
+import { generateSigningKey, IDP_SIGNING_KEY_ENV } from '../mock-idp/signing-key.js';
 
 export interface ConformanceReport {
   suite: { name: string; version: string };
@@ -35,10 +37,20 @@ export async function runPlaywright(
   const bin = path.join('node_modules', '.bin', 'playwright');
   const child = spawn(bin, ['test', ...(options.extraArgs ?? [])], {
     stdio: 'inherit',
-    env: { ...process.env, ...options.env, [PLAN_ENV]: JSON.stringify(plan), [REPORT_DIR_ENV]: options.reportDir, [REDACTED_BY_CLI_ENV]: '1' },
+    env: {
+      ...process.env,
+      ...options.env,
+      [PLAN_ENV]: JSON.stringify(plan),
+      [REPORT_DIR_ENV]: options.reportDir,
+      [REDACTED_BY_CLI_ENV]: '1',
+      // One IdP signing key for all workers of this run, made while nothing else runs yet.
+      [IDP_SIGNING_KEY_ENV]: JSON.stringify(await generateSigningKey()),
+    },
   });
   // Ctrl-C reaches the child through the terminal's process group; we only wait for it to finish cleanly.
+  const interrupts = watchInterrupts(child);
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  interrupts.stop();
   // Every artifact, after every reporter has finished (the HTML reporter writes last): secrets never stay in the clear.
   await redactReportDir(options.reportDir);
   const file = path.join(options.reportDir, 'conformance.json');

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Events, OAuth2Issuer, OAuth2Service, type MutableResponse, type Payload } from 'oauth2-mock-server';
 import { ENDPOINT_PATHS, serverMetadata } from './endpoints.js';
 import { ledgerSecret } from '../fixtures/secret-ledger.js';
+import { generateSigningKey, type SigningKey } from './signing-key.js';
 
 /** Claims we sign; `iat` and `exp` are ours so the JWT, the token record and introspection agree. */
 export type SignedClaims = Record<string, unknown> & { iat: number; exp: number };
@@ -27,9 +28,10 @@ export class LibraryIssuer {
     });
   }
 
-  static async create(): Promise<LibraryIssuer> {
+  /** With `signingKey` (the run's shared key, see signing-key.ts) no key is generated here. */
+  static async create(signingKey?: SigningKey): Promise<LibraryIssuer> {
     const issuer = new OAuth2Issuer(false); // false: never a trailing slash on the issuer URL
-    await issuer.keys.generate('RS256');
+    await issuer.keys.add(signingKey ?? (await generateSigningKey()));
     return new LibraryIssuer(issuer);
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { signingKeySchema } from './signing-key.js';
 
 /** zod schemas for everything that enters the IdP: start options, registrations, knobs and HTTP parameters. */
 
@@ -17,6 +18,7 @@ export const mockIdpOptionsSchema = z
   .object({
     users: z.array(idpUserSchema),
     port: z.number().int().min(0).max(65535).optional(),
+    signingKey: signingKeySchema.optional(),
   })
   .refine((o) => new Set(o.users.map((u) => u.username)).size === o.users.length, {
     error: 'usernames must be unique',

@@ -17,7 +17,7 @@ import { hashSecret } from '../lib/secrets.js';
 export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
   const parsed = mockIdpOptionsSchema.parse(options);
   const ctx: IdpContext = {
-    library: await LibraryIssuer.create(),
+    library: await LibraryIssuer.create(parsed.signingKey),
     registry: new Registry(parsed.users),
     grants: new GrantStore(),
     knobs: new Knobs(),

@@ -2,6 +2,7 @@
  * Public contract of the mock IdP. Specs, fixtures and target adapters depend on these types only;
  * everything else in mock-idp/ is an implementation detail.
  */
+import type { SigningKey } from './signing-key.js';
 
 /** A person who can sign in at the IdP's own sign-in page. */
 export interface IdpUser {
@@ -149,4 +150,6 @@ export interface MockIdpOptions {
   users: IdpUser[];
   /** Defaults to 0 (an ephemeral port). Always binds 127.0.0.1. */
   port?: number;
+  /** RS256 private JWK to sign with (a run shares one, see signing-key.ts); generated when absent. */
+  signingKey?: SigningKey;
 }
