@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IdpUser } from './types.js';
+import { ledgerSecret } from '../fixtures/secret-ledger.js';
 
 /** Name of the IdP's browser-session cookie (host-only on the IdP's host, every path). */
 export const IDP_SESSION_COOKIE = 'mock_idp_session';
@@ -37,6 +38,7 @@ export class SignInMemory {
   /** Starts a browser session for `user`; returns the cookie value (a fresh random id, never reused). */
   startSession(user: IdpUser): string {
     const id = randomBytes(24).toString('base64url');
+    ledgerSecret('idp-session-cookie', id);
     this.#sessions.set(id, user);
     return id;
   }
