@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IdpUser } from './types.js';
 import { ledgerSecret } from '../fixtures/secret-ledger.js';
+import { parseCookieHeader } from '../lib/cookie-header.js';
 
 /** Name of the IdP's browser-session cookie (host-only on the IdP's host, every path). */
 export const IDP_SESSION_COOKIE = 'mock_idp_session';
@@ -78,12 +79,7 @@ function consentKey(username: string, clientId: string): string {
 
 /** One cookie's value from a Cookie request header (first occurrence wins). */
 export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+  return parseCookieHeader(header).get(name);
 }
 
 /** Set-Cookie for a session: HttpOnly (no page script needs it), Lax (sent on the client's top-level redirect to /authorize). */

@@ -5,14 +5,8 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { arriveAtIdp, authorize, authorizeAndCaptureCallback, tokenRequests } from '../../fixtures/flows.js';
-import { isReadableRefusal, readErrorPage, type ErrorPageReading } from '../../fixtures/error-page.js';
+import { isReadableRefusal, openCallback, readErrorPage, type ErrorPageReading } from '../../fixtures/error-page.js';
 import { signInAndDeny } from '../../mock-idp/browser.js';
-import type { Page } from '@playwright/test';
-
-async function openCallback(page: Page, url: string): Promise<ErrorPageReading> {
-  const response = await page.goto(url);
-  return readErrorPage(page, response);
-}
 
 function withState(callback: URL, state: string | null): string {
   const url = new URL(callback.href);

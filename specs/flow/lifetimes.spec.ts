@@ -6,10 +6,9 @@
  */
 import { test, expect, req, type Harness, type Upstream } from '../../fixtures/index.js';
 import { authorize, authorizeAndCaptureCallback, tokenRequests } from '../../fixtures/flows.js';
-import { isReadableRefusal, readErrorPage } from '../../fixtures/error-page.js';
+import { isReadableRefusal, openCallback } from '../../fixtures/error-page.js';
 import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { notTestable } from '../../lib/outcome.js';
-import { redactText } from '../../lib/secrets.js';
 import type { Actor } from '../../fixtures/index.js';
 
 /** A short but valid token life: longer than any sensible refresh margin, shorter than ContextForge's 300 s. */
@@ -17,12 +16,7 @@ const SHORT_TOKEN_SECONDS = 120;
 
 async function deliverCallback(harness: Harness, actor: Actor, upstream: Upstream, callback: URL) {
   const before = tokenRequests(harness, upstream);
-  const secrets = ['code', 'state'].map((name) => callback.searchParams.get(name) ?? '').filter((v) => v !== '');
-  // Playwright's own error text quotes the URL, code and state included: never let that reach the report.
-  const response = await actor.page.goto(callback.href).catch((error: unknown) => {
-    throw new Error(`opening the callback failed: ${redactText(error instanceof Error ? error.message : String(error), secrets)}`);
-  });
-  const reading = await readErrorPage(actor.page, response);
+  const reading = await openCallback(actor.page, callback.href);
   return { ...reading, tokenRequests: tokenRequests(harness, upstream) - before };
 }
 

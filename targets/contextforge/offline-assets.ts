@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { extname, join } from 'node:path';
 import type { BrowserContext, Route } from '@playwright/test';
 import { assetForUrl, cachedPackageDir, readInside, type CdnAssetManifest } from './cdn-manifest.js';
+import { staysOnMachine } from '../../lib/on-machine.js';
 
 const require = createRequire(import.meta.url);
 
@@ -60,22 +61,15 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.map': 'application/json',
 };
 
-/** True for hosts on this machine: loopback addresses, `localhost` and `*.localhost`. */
+/** True for URLs that stay on this machine (the harness's rule); an unparsable URL is no network URL. */
 export function isLocalUrl(raw: string): boolean {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return true; // not a network URL (about:, data:, …): nothing can leave the machine
+    return true; // not a network URL: nothing can leave the machine
   }
-  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) return true;
-  const host = url.hostname.toLowerCase();
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) ||
-    host === '[::1]'
-  );
+  return staysOnMachine(url);
 }
 
 export interface LocalAsset {

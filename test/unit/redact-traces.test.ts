@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { redactTraceArchive, redactTraceText } from '../../reporting/redact-traces.js';
+import { redactTraceText } from '../../reporting/redact-traces.js';
+import { redactZip } from '../../reporting/redact-artifacts.js';
 
 const network = JSON.stringify({
   type: 'resource-snapshot',
@@ -25,7 +26,7 @@ test('a trace archive is rewritten in place without the secrets', async () => {
   zip.file('resources/abc.html', '<div data-access-token="eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln">');
   zip.file('resources/img.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff]));
   writeFileSync(file, await zip.generateAsync({ type: 'nodebuffer' }));
-  await redactTraceArchive(file);
+  writeFileSync(file, await redactZip(readFileSync(file)));
   const back = await JSZip.loadAsync(readFileSync(file));
   assert.ok(!(await back.file('trace.network')?.async('string'))?.includes('s3ss10nvalue'));
   assert.ok(!(await back.file('resources/abc.html')?.async('string'))?.includes('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln'));

@@ -5,7 +5,7 @@
  */
 import type { Request, Response } from 'express';
 import type { GatewayContext } from './context.js';
-import { parseCookieHeader } from './cookies.js';
+import { parseCookieHeader } from '../../../lib/cookie-header.js';
 import { checkRequestOrigin, type CsrfVerdict } from './csrf.js';
 import { renderMessagePage } from './pages/layout.js';
 import { SESSION_COOKIE_NAME, type Session } from './sessions.js';

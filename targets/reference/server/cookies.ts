@@ -1,20 +1,6 @@
-/** Reading the Cookie header and building the session cookie's Set-Cookie value (attributes depend on the fault mode). */
+/** Building the session cookie's Set-Cookie value (attributes depend on the fault mode). */
 import type { FaultFlags } from './faults.js';
 import { SESSION_COOKIE_NAME } from './sessions.js';
-
-/** First value of each cookie name in a Cookie header (a planted duplicate cannot shadow the real one that comes first). */
-export function parseCookieHeader(header: string | undefined): Map<string, string> {
-  const cookies = new Map<string, string>();
-  if (header === undefined) return cookies;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (!cookies.has(name)) cookies.set(name, value);
-  }
-  return cookies;
-}
 
 /**
  * `gw_session=<id>; Path=/; HttpOnly; SameSite=Lax` for the correct gateway; `Secure` is added when the
