@@ -138,15 +138,27 @@ export type TestOutcome = 'passed' | 'failed' | 'failed-differently' | 'expected
 /** A worker that died takes the test with it: that is our harness, not the gateway. */
 const HARNESS_CRASH = /worker process exited unexpectedly|Internal error: step id not found/i;
 
+/**
+ * A Playwright action, navigation or wait that ran out of time ("TimeoutError: page.reload: Timeout
+ * 30000ms exceeded."): a step of ours, not an assertion about the gateway. Assertions fail with
+ * `expect(…)` messages that carry what was received, and the adapters' own waits for the gateway (a
+ * pressed control that sent no request) throw their own messages; neither matches.
+ */
+const OWN_STEP_TIMEOUT = /^\s*(?:\w*Error:\s*)?[\w.]+: Timeout \d+ms exceeded/;
+
 function attemptOutcome(r: TestRecord): TestOutcome {
   if (r.status === 'skipped' || r.status === 'interrupted') return 'not-run';
   if (r.status === 'passed') return r.expectation ? 'stale-expectation' : 'passed';
   // failed or timedOut
   if (r.expectation && matchesExpectation(r.expectation, r)) return 'expected-failure';
+  // A test that ran out of time, or one of our own steps (a click, a navigation, a wait of the harness or
+  // the adapter) that did, showed no violation: the gateway may hang, our machine may be slow, or the
+  // adapter may not find its control. Either way the run could not tell — never a pass, and never a
+  // gateway failure without evidence, with or without a baseline entry.
+  if (r.status === 'timedOut' || OWN_STEP_TIMEOUT.test(r.error ?? '') || isNotTestableMessage(r.error) || HARNESS_CRASH.test(r.error ?? '')) {
+    return 'not-testable';
+  }
   if (r.expectation) return 'failed-differently';
-  // A test that ran out of time showed no violation: the gateway may hang, or our machine may be slow.
-  // Either way the run could not tell — never a pass, never a gateway failure without evidence.
-  if (r.status === 'timedOut' || isNotTestableMessage(r.error) || HARNESS_CRASH.test(r.error ?? '')) return 'not-testable';
   return 'failed';
 }
 

@@ -79,22 +79,40 @@ test('baseline: a failure matching the signature is expected; a pass against the
   assert.equal(report(stale).verdict, 'fail');
 });
 
-test('baseline: a different error (a selector or login failure) is failed-differently and fails the run', () => {
-  const selectorBroke = record('SESSION-01', 'failed', { expectation: ENTRY, error: "Error: locator.click: Timeout 5000ms exceeded.\n  waiting for getByRole('button', { name: 'Fetch Tools' })" });
-  const records = replace(allPassing(), 'SESSION-01', selectorBroke);
+test('baseline: a different failure of the gateway is failed-differently and fails the run', () => {
+  const otherError = record('SESSION-01', 'failed', { expectation: ENTRY, error: 'Error: /oauth/fetch-tools/1 answered 500: Internal Server Error' });
+  const records = replace(allPassing(), 'SESSION-01', otherError);
   assert.equal(statusOf(records, 'SESSION-01'), 'failed-differently');
   const r = report(records);
   assert.equal(r.verdict, 'fail');
   assert.deepEqual(failedRequirements(r), ['SESSION-01']);
   const row = r.families.flatMap((f) => f.requirements).find((x) => x.id === 'SESSION-01');
   assert.match(row?.expectedFailureNote ?? '', /observed: 401 Cookie authentication/, 'the baseline note (observed text) is shown');
-  assert.match(row?.tests[0]?.error ?? '', /locator\.click/, "and this run's error");
+  assert.match(row?.tests[0]?.error ?? '', /answered 500/, "and this run's error");
   assert.equal(exitCodeFor(r.verdict), 1);
+});
+
+test('a step of ours that timed out (selector, navigation) is not testable, baseline entry or not: never the expected failure, never blamed on the gateway', () => {
+  const selectorBroke = "Error: locator.click: Timeout 5000ms exceeded.\n  waiting for getByRole('button', { name: 'Fetch Tools' })";
+  const reloadTimedOut = 'TimeoutError: page.reload: Timeout 30000ms exceeded.\nCall log:\n  - waiting for navigation until "load"';
+  for (const error of [selectorBroke, reloadTimedOut]) {
+    for (const extra of [{ expectation: ENTRY }, {}]) {
+      const records = replace(allPassing(), 'SESSION-01', record('SESSION-01', 'failed', { ...extra, error }));
+      assert.equal(statusOf(records, 'SESSION-01'), 'not-testable', error);
+      const r = report(records);
+      assert.equal(r.verdict, 'inconclusive');
+      assert.deepEqual(failedRequirements(r), []);
+      assert.equal(exitCodeFor(r.verdict), 2);
+    }
+  }
+  // An assertion that waited for the gateway carries what it received: that stays a failure.
+  const assertion = record('SESSION-01', 'failed', { error: 'Error: Timed out 5000ms waiting for expect(locator).toHaveText(expected)\nExpected: "success"\nReceived: "401"' });
+  assert.equal(statusOf(replace(allPassing(), 'SESSION-01', assertion), 'SESSION-01'), 'failed');
 });
 
 test('baseline: a timeout is not the expected failure unless the entry says timeout: true', () => {
   const timedOut = record('SESSION-01', 'timedOut', { expectation: ENTRY, error: 'Test timeout of 30000ms exceeded. Cookie authentication not allowed for API requests' });
-  assert.equal(statusOf(replace(allPassing(), 'SESSION-01', timedOut), 'SESSION-01'), 'failed-differently');
+  assert.equal(statusOf(replace(allPassing(), 'SESSION-01', timedOut), 'SESSION-01'), 'not-testable');
   const allowed = { ...timedOut, expectation: { ...ENTRY, timeout: true as const } };
   assert.equal(statusOf(replace(allPassing(), 'SESSION-01', allowed), 'SESSION-01'), 'expected-failure');
 });
