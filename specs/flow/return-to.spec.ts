@@ -4,21 +4,25 @@
  * and completed at the IdP; the browser's own navigations (not the gateway's answer alone) show where it
  * went. A gateway without such a parameter declares so and the requirement does not apply to it.
  */
-import { test, expect, req, type Actor, type Harness, type Upstream } from '../../fixtures/index.js';
+import { test, expect, req, type Actor, type Harness } from '../../fixtures/index.js';
 import { arriveAtIdp } from '../../fixtures/flows.js';
 import { signInAndConsent } from '../../mock-idp/browser.js';
 import { notTestable } from '../../lib/outcome.js';
-import type { Request } from '@playwright/test';
+import type { Request, Response } from '@playwright/test';
 
 interface ReturnAttempt {
   value: string;
-  /** 'refused-at-start': the gateway refused the value before sending the browser to the IdP. */
+  /**
+   * 'refused-at-start': the browser never reached the callback (the gateway refused the value before the
+   * IdP). 'completed': the callback was reached, through the IdP's pages or straight through a remembered
+   * IdP session.
+   */
   outcome: 'refused-at-start' | 'completed';
   /** HTTP status of the authorize start, or of the callback when the flow completed. */
   status: number | null;
-  /** Where the browser ended up (origin + path), after the callback. */
+  /** Where the browser ended up (origin + path). */
   landedOn: string;
-  /** Main-frame navigations after the callback that left the gateway's origin (origin + path). */
+  /** Main-frame navigations, from the start of the flow on, to a site that is neither the gateway nor the IdP. */
   leftTo: string[];
   /** A javascript: value ran in the page. */
   scriptRan: boolean;
@@ -33,27 +37,33 @@ function originAndPath(url: string): string {
   }
 }
 
-/** Starts the flow with `value` as the return target, signs in at the IdP, and reports where the browser went. */
+/**
+ * Starts the flow with `value` as the return target, signs in at the IdP if it shows its pages, and
+ * reports where the browser went. Every main-frame navigation is watched from the first request on:
+ * with a remembered IdP session the whole chain (gateway → IdP → callback → return target) runs inside
+ * one `goto`, so "where the page is after goto" says nothing about whether the callback was reached.
+ */
 async function tryReturnTo(
   harness: Harness,
   actor: Actor,
-  upstream: Upstream,
   authorizeUrl: string,
   value: string,
 ): Promise<ReturnAttempt> {
   const { page } = actor;
   const { target, idp } = harness;
-  const start = await page.goto(authorizeUrl);
-  if (!page.url().startsWith(idp.issuer)) {
-    return { value, outcome: 'refused-at-start', status: start?.status() ?? null, landedOn: originAndPath(page.url()), leftTo: [], scriptRan: false };
-  }
-  await arriveAtIdp(harness, page);
-  let afterCallback = false;
+  const idpOrigin = new URL(idp.issuer).origin;
+  let callbackStatus: number | null = null;
   const leftTo: string[] = [];
   const onRequest = (request: Request): void => {
     if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return;
-    if (request.url().startsWith(target.redirectUri)) afterCallback = true;
-    else if (afterCallback && !request.url().startsWith(target.origin)) leftTo.push(originAndPath(request.url()));
+    const url = request.url();
+    if (!url.startsWith(target.origin) && !url.startsWith(idpOrigin)) leftTo.push(originAndPath(url));
+  };
+  const onResponse = (response: Response): void => {
+    const request = response.request();
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame() && response.url().startsWith(target.redirectUri)) {
+      callbackStatus = response.status();
+    }
   };
   let scriptRan = false;
   const onDialog = (dialog: { dismiss(): Promise<void> }): void => {
@@ -61,19 +71,29 @@ async function tryReturnTo(
     void dialog.dismiss();
   };
   page.on('request', onRequest);
+  page.on('response', onResponse);
   page.on('dialog', onDialog);
   try {
-    const callback = page.waitForResponse((r) => r.url().startsWith(target.redirectUri) && r.request().isNavigationRequest());
-    await signInAndConsent(page, actor.idpUser);
-    const response = await callback;
+    const start = await page.goto(authorizeUrl);
+    if (callbackStatus === null && page.url().startsWith(idp.issuer)) {
+      await arriveAtIdp(harness, page);
+      const callback = page.waitForResponse((r) => r.url().startsWith(target.redirectUri) && r.request().isNavigationRequest());
+      await signInAndConsent(page, actor.idpUser);
+      await callback;
+    }
+    const reached: number | null = callbackStatus;
+    if (reached === null) {
+      return { value, outcome: 'refused-at-start', status: start?.status() ?? null, landedOn: originAndPath(page.url()), leftTo, scriptRan };
+    }
     // A redirect from the callback is followed by the browser: wait until it has committed somewhere else.
-    if (response.status() >= 300 && response.status() < 400) {
+    if (reached >= 300 && reached < 400) {
       await page.waitForURL((url) => !url.href.startsWith(target.redirectUri), { timeout: harness.responseBoundMs }).catch(() => undefined);
     }
     await page.waitForLoadState('load');
-    return { value, outcome: 'completed', status: response.status(), landedOn: originAndPath(page.url()), leftTo, scriptRan };
+    return { value, outcome: 'completed', status: reached, landedOn: originAndPath(page.url()), leftTo, scriptRan };
   } finally {
     page.off('request', onRequest);
+    page.off('response', onResponse);
     page.off('dialog', onDialog);
   }
 }
@@ -106,19 +126,19 @@ test('FLOW-17 the return address after authorization cannot send the user to ano
   ];
 
   // Positive twin first: the gateway does return to its own page, so its parameter is live.
-  const twin = await tryReturnTo(harness, alice, upstream, declared.authorizeUrl(upstream.gateway, declared.samplePath), declared.samplePath);
+  const twin = await tryReturnTo(harness, alice, declared.authorizeUrl(upstream.gateway, declared.samplePath), declared.samplePath);
   evidence.add('positiveTwin', twin);
   if (twin.landedOn !== `${harness.target.origin}${declared.samplePath}`) {
     notTestable(`with return target ${declared.samplePath} the browser ended on ${twin.landedOn}, so the gateway's return parameter is not in use`);
   }
 
   const attempts: ReturnAttempt[] = [];
-  for (const value of hostile) attempts.push(await tryReturnTo(harness, alice, upstream, declared.authorizeUrl(upstream.gateway, value), value));
+  for (const value of hostile) attempts.push(await tryReturnTo(harness, alice, declared.authorizeUrl(upstream.gateway, value), value));
   evidence.add('attempts', attempts);
   for (const a of attempts) {
     const label = `return target ${JSON.stringify(a.value)}`;
-    expect(a.leftTo, `${label}: the browser was sent off the gateway after the callback`).toEqual([]);
+    expect(a.leftTo, `${label}: the browser was sent to another site`).toEqual([]);
     expect(a.scriptRan, `${label}: script ran in the page`).toBe(false);
-    if (a.outcome === 'completed') expect(a.landedOn.startsWith(harness.target.origin), `${label}: the browser ended on ${a.landedOn}`).toBe(true);
+    expect(a.landedOn.startsWith(harness.target.origin), `${label}: the browser ended on ${a.landedOn}`).toBe(true);
   }
 });
