@@ -18,6 +18,13 @@ export interface Requirement {
   statement: string;
   /** Where the duty comes from; `(ours)` when it is our judgement. */
   sources: readonly string[];
+  /**
+   * Set only where a gateway's design can lack what the requirement is about (no return parameter, no
+   * admin table): which designs those are. An adapter may declare such a requirement not applicable,
+   * with its reason; for every other requirement a "not applicable" claim is refused (reported not
+   * testable), so an adapter cannot opt out of a duty.
+   */
+  mayNotApply?: string;
 }
 
 export const FAMILY_TITLES: Readonly<Record<Family, string>> = {
@@ -79,6 +86,7 @@ export const REQUIREMENTS = [
     statement:
       'The admin gateways table\'s Fetch Tools control succeeds the same way, whichever endpoint it calls, and the tools are then listed by the gateway\'s own API.',
     sources: ['as SESSION-01', '(ours)'],
+    mayNotApply: 'a gateway or client whose UI has no admin table with a per-server Fetch Tools control',
   },
   {
     id: 'SESSION-03',
@@ -300,6 +308,7 @@ export const REQUIREMENTS = [
       'RFC 6749 §10.15 (open redirectors)',
       'ContextForge #6411 (strict post-OAuth redirect allow-list, 1.0.10)',
     ],
+    mayNotApply: 'a gateway that always returns to a fixed page after the callback (no return parameter, nothing kept with the state)',
   },
   {
     id: 'FLOW-18',

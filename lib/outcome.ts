@@ -29,3 +29,12 @@ export function isNotTestableMessage(message: string | undefined): boolean {
   const text = message.replace(/\u001b\[[0-9;]*m/g, '').trimStart();
   return text.startsWith(NOT_TESTABLE_PREFIX) || /^(\w*Error:\s*)Not testable:/.test(text);
 }
+
+/**
+ * The fourth answer, for requirements about something a gateway's design may lack (a return parameter,
+ * an admin table): "not applicable", with the reason. It travels to the reporter as a test annotation of
+ * this type on a skipped test; the reporter honours it only for catalogue entries with `mayNotApply`
+ * (anything else is not testable), so it can never stand in for a pass of a duty every gateway has.
+ */
+export const NOT_APPLICABLE_ANNOTATION = 'conformance-not-applicable';
+export const NOT_APPLICABLE_PREFIX = 'Not applicable:';

@@ -14,6 +14,7 @@ import { redactText } from '../lib/secrets.js';
 import { EVIDENCE_ATTACHMENT } from '../fixtures/evidence.js';
 import { requirementOf } from '../fixtures/requirement.js';
 import { TARGET_ANNOTATION } from '../fixtures/target-annotation.js';
+import { NOT_APPLICABLE_ANNOTATION } from '../lib/outcome.js';
 import {
   buildRunReport,
   isPassingVerdict,
@@ -107,6 +108,7 @@ export default class ConformanceReporter implements Reporter {
       error: error || undefined,
       evidence,
       expectation: decodeExpectation(annotations.find((a) => a.type === EXPECTATION_ANNOTATION)?.description),
+      notApplicable: annotations.find((a) => a.type === NOT_APPLICABLE_ANNOTATION)?.description,
     });
   }
 
@@ -160,7 +162,7 @@ export default class ConformanceReporter implements Reporter {
       process.stdout.write(
         `conformance ${run.id}: ${run.verdict.toUpperCase()}${run.scope === 'partial' ? ` (partial run: ${run.partialReason})` : ''} — ` +
           `${s.passed} passed, ${s.failed} MUST failed, ${s.warnings} SHOULD failed, ${s.failedDifferently} failed differently, ` +
-          `${s.expectedFailures} expected failures, ${s.staleExpectations} stale expectations, ${s.notTestable} not testable, ${s.notRun} not run\n`,
+          `${s.expectedFailures} expected failures, ${s.staleExpectations} stale expectations, ${s.notTestable} not testable, ${s.notRun} not run, ${s.notApplicable} not applicable\n`,
       );
       for (const problem of run.problems) process.stdout.write(`conformance ${run.id}: ${problem}\n`);
     }

@@ -18,6 +18,7 @@ const STATUS_LABEL: Record<RequirementResult['status'], string> = {
   'stale-expectation': 'STALE (passes, but baseline expects failure)',
   'not-testable': 'NOT TESTABLE',
   'not-run': 'NOT RUN',
+  'not-applicable': 'NOT APPLICABLE',
   'not-tested': 'not tested',
 };
 
@@ -48,6 +49,9 @@ function detail(r: RequirementResult): string {
   if (r.status === 'expected-failure' || r.status === 'failed-differently') {
     return `baseline: ${r.expectedFailureNote ?? ''} — this run: ${deciding?.error ?? '(no error text)'}${retries}`;
   }
+  if (r.status === 'not-applicable') {
+    return `not applicable: ${r.tests.map((t) => t.notApplicable).filter((x) => x !== undefined).join('; ')}`;
+  }
   if (deciding?.error) return `${deciding.error}${retries}`;
   return r.tests.map((t) => t.title).join('; ') + retries;
 }
@@ -64,7 +68,7 @@ export function renderMarkdown(report: ReportLike): string {
     out.push(
       `${s.passed} passed · ${s.failed} MUST failed · ${s.warnings} SHOULD failed (warnings) · ${s.failedDifferently} failed differently · ` +
         `${s.expectedFailures} expected failures · ${s.staleExpectations} stale expectations · ${s.notTestable} not testable · ` +
-        `${s.notRun} not run · ${s.notTested} not tested`,
+        `${s.notRun} not run · ${s.notApplicable} not applicable · ${s.notTested} not tested`,
       '',
     );
     out.push(VERDICT_NOTE[run.verdict], '');

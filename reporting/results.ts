@@ -14,7 +14,7 @@
  *   pass-with-warnings   only SHOULD requirements failed
  *   pass                 every requirement that ran passed (or failed exactly as its baseline lists)
  */
-import { FAMILY_TITLES, REQUIREMENTS, type Family, type Level } from '../catalogue/requirements.js';
+import { FAMILY_TITLES, REQUIREMENTS, findRequirement, type Family, type Level } from '../catalogue/requirements.js';
 import { isNotTestableMessage } from '../lib/outcome.js';
 import { matchesExpectation, type BaselineEntry } from '../config/baseline.js';
 
@@ -37,6 +37,8 @@ export interface TestRecord {
   /** The error, redacted and ANSI-stripped, in full (signatures are matched against all of it). */
   error: string | undefined;
   evidence: unknown;
+  /** The reason, when the test was skipped as not applicable to this gateway's design (fixtures/applicability.ts). */
+  notApplicable?: string | undefined;
   /** The baseline entry that lists this requirement for the target version, if any. */
   expectation: BaselineEntry | undefined;
 }
@@ -63,6 +65,11 @@ export const REQUIREMENT_STATUSES = [
   'not-testable',
   /** Its tests were planned but did not run or did not finish (skipped after an ENV failure, interrupted). */
   'not-run',
+  /**
+   * The gateway's design lacks what it is about, as its adapter declared with a reason, and the catalogue
+   * allows that for this requirement (`mayNotApply`). Neither a pass nor a failure: shown with its reason.
+   */
+  'not-applicable',
   /** No spec declares it in this run. */
   'not-tested',
 ] as const;
@@ -91,6 +98,8 @@ export interface RequirementResult {
     durationMs: number;
     error?: string;
     evidence?: unknown;
+    /** Why the gateway's design lacks the subject of this requirement, when its outcome is not-applicable. */
+    notApplicable?: string;
     attempts: AttemptSummary[];
   }[];
   /** The baseline entry's note: why it is expected, and what was observed when it was recorded. */
@@ -108,6 +117,7 @@ export interface RunSummary {
   staleExpectations: number;
   notTestable: number;
   notRun: number;
+  notApplicable: number;
   notTested: number;
   warnings: number;
 }
@@ -133,7 +143,15 @@ export interface RunContext {
 }
 
 /** What one test amounts to over all its attempts. */
-export type TestOutcome = 'passed' | 'failed' | 'failed-differently' | 'expected-failure' | 'stale-expectation' | 'not-testable' | 'not-run';
+export type TestOutcome =
+  | 'passed'
+  | 'failed'
+  | 'failed-differently'
+  | 'expected-failure'
+  | 'stale-expectation'
+  | 'not-testable'
+  | 'not-run'
+  | 'not-applicable';
 
 /** A worker that died takes the test with it: that is our harness, not the gateway. */
 const HARNESS_CRASH = /worker process exited unexpectedly|Internal error: step id not found/i;
@@ -147,6 +165,12 @@ const HARNESS_CRASH = /worker process exited unexpectedly|Internal error: step i
 const OWN_STEP_TIMEOUT = /^\s*(?:\w*Error:\s*)?[\w.]+: Timeout \d+ms exceeded/;
 
 function attemptOutcome(r: TestRecord): TestOutcome {
+  if (r.status === 'skipped' && r.notApplicable !== undefined) {
+    // Only where the catalogue names designs that lack the subject; a baseline entry that expects a failure
+    // of a requirement that does not apply is out of date.
+    if (r.requirement === undefined || findRequirement(r.requirement)?.mayNotApply === undefined) return 'not-testable';
+    return r.expectation ? 'stale-expectation' : 'not-applicable';
+  }
   if (r.status === 'skipped' || r.status === 'interrupted') return 'not-run';
   if (r.status === 'passed') return r.expectation ? 'stale-expectation' : 'passed';
   // failed or timedOut
@@ -170,6 +194,7 @@ const OUTCOME_SEVERITY: readonly TestOutcome[] = [
   'not-testable',
   'not-run',
   'expected-failure',
+  'not-applicable',
   'passed',
 ];
 
@@ -240,6 +265,7 @@ export function buildRunReport(id: string, target: unknown, records: TestRecord[
         durationMs: attempts.reduce((sum, a) => sum + a.durationMs, 0),
         ...(deciding?.error ? { error: firstLines(deciding.error) } : {}),
         ...(evidenceFrom?.evidence !== undefined ? { evidence: evidenceFrom.evidence } : {}),
+        ...(outcome === 'not-applicable' && last?.notApplicable !== undefined ? { notApplicable: last.notApplicable } : {}),
         attempts: attempts.map((a) => ({ attempt: a.attempt, status: a.status, durationMs: a.durationMs, ...(a.error ? { error: firstLines(a.error, 3) } : {}) })),
       };
     });
@@ -273,6 +299,7 @@ export function buildRunReport(id: string, target: unknown, records: TestRecord[
     staleExpectations: count('stale-expectation'),
     notTestable: count('not-testable'),
     notRun: count('not-run'),
+    notApplicable: count('not-applicable'),
     notTested: count('not-tested'),
   };
   // Every ENV self-check must have passed in any run that tested something: every verdict depends on them.

@@ -187,6 +187,13 @@ export interface Target {
   /** Optional: the lifetimes the gateway declares and a clock hook (FLOW-18). Absent: FLOW-18's state-expiry check is not testable. */
   readonly lifetimes?: TargetLifetimes;
 
+  /**
+   * Optional: requirements this gateway's design lacks the subject of, with the reason (e.g. SESSION-02
+   * for a UI without an admin table). Reported `not-applicable`, never passed; honoured only for catalogue
+   * entries with `mayNotApply`, any other entry here makes that requirement not testable.
+   */
+  readonly notApplicable?: Readonly<Record<string, string>>;
+
   /** Stops what this adapter started (a no-op for an attached, already running gateway). */
   stop(): Promise<void>;
 }

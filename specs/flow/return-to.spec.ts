@@ -8,6 +8,7 @@ import { test, expect, req, type Actor, type Harness } from '../../fixtures/inde
 import { arriveAtIdp } from '../../fixtures/flows.js';
 import { signInAndConsent } from '../../mock-idp/browser.js';
 import { notTestable } from '../../lib/outcome.js';
+import { notApplicable } from '../../fixtures/applicability.js';
 import type { Request, Response } from '@playwright/test';
 
 interface ReturnAttempt {
@@ -106,7 +107,7 @@ test('FLOW-17 the return address after authorization cannot send the user to ano
 }) => {
   const declared = harness.target.postAuthorizationReturn;
   if (declared === undefined) notTestable('the adapter does not declare whether the gateway has a post-authorization return parameter');
-  if (declared.kind === 'none') notTestable(`FLOW-17 not applicable: ${declared.reason}`);
+  if (declared.kind === 'none') notApplicable('FLOW-17', declared.reason);
   // Up to nine sign-ins at the IdP.
   test.slow();
 

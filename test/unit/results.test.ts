@@ -232,3 +232,25 @@ test("Playwright's failure must be accounted for by a test or a global error", (
   assert.match(unaccountedPlaywrightFailure('interrupted', allPassing(), 0) ?? '', /interrupted/);
   assert.match(unaccountedPlaywrightFailure('timedout', allPassing(), 0) ?? '', /global timeout/);
 });
+
+test('not applicable: only where the catalogue allows it, shown with its reason, never a pass or a failure', () => {
+  const reason = 'the gateway always returns to its callback page';
+  const na = (id: string): TestRecord => record(id, 'skipped', { notApplicable: reason });
+  const allowed = report(replace(allPassing(), 'FLOW-17', na('FLOW-17')));
+  const row = allowed.families.flatMap((f) => f.requirements).find((r) => r.id === 'FLOW-17');
+  assert.equal(row?.status, 'not-applicable');
+  assert.equal(row?.tests[0]?.notApplicable, reason);
+  assert.equal(allowed.summary.notApplicable, 1);
+  assert.equal(allowed.summary.passed, REQUIREMENTS.length - 1);
+  assert.equal(allowed.verdict, 'pass');
+  assert.deepEqual(allowed.problems, []);
+  // A requirement every gateway has cannot be opted out of: the claim is "could not tell".
+  assert.equal(statusOf(replace(allPassing(), 'SESSION-01', na('SESSION-01')), 'SESSION-01'), 'not-testable');
+  assert.equal(report(replace(allPassing(), 'SESSION-01', na('SESSION-01'))).verdict, 'inconclusive');
+  assert.equal(report(replace(allPassing(), 'ENV-01', na('ENV-01'))).verdict, 'invalid-environment');
+  // A baseline that expects a failure of a requirement that does not apply is out of date.
+  const expected = record('FLOW-17', 'skipped', { notApplicable: reason, expectation: { ...ENTRY, requirement: 'FLOW-17' } });
+  assert.equal(statusOf(replace(allPassing(), 'FLOW-17', expected), 'FLOW-17'), 'stale-expectation');
+  // A plain skip stays "not run".
+  assert.equal(statusOf(replace(allPassing(), 'FLOW-17', record('FLOW-17', 'skipped')), 'FLOW-17'), 'not-run');
+});
