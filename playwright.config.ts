@@ -24,6 +24,16 @@ function onlyRequirements(ids: string[]): RegExp | undefined {
 
 const projects: PlaywrightTestProject<{ runSpec: RunSpec }>[] = plan.flatMap((run) => {
   const only = onlyRequirements(run.only);
+  const specs: PlaywrightTestProject<{ runSpec: RunSpec }> = {
+    name: run.id,
+    testMatch: /specs[\\/].*\.spec\.ts$/,
+    testIgnore: /specs[\\/]env[\\/]/,
+    dependencies: [`${run.envFrom ?? run.id}:env`],
+    ...(only ? { grep: only } : {}),
+    use: { runSpec: run },
+  };
+  // Self-test fault-mode runs borrow the ENV checks of the reference run of the same invocation (RunSpec.envFrom).
+  if (run.envFrom !== undefined) return [specs];
   return [
     {
       // Every ENV self-check runs, whatever the run is limited to: every verdict depends on all of them.
@@ -33,14 +43,7 @@ const projects: PlaywrightTestProject<{ runSpec: RunSpec }>[] = plan.flatMap((ru
       testMatch: /specs[\\/]env[\\/].*\.spec\.ts$/,
       use: { runSpec: run },
     },
-    {
-      name: run.id,
-      testMatch: /specs[\\/].*\.spec\.ts$/,
-      testIgnore: /specs[\\/]env[\\/]/,
-      dependencies: [`${run.id}:env`],
-      ...(only ? { grep: only } : {}),
-      use: { runSpec: run },
-    },
+    specs,
   ];
 });
 

@@ -36,6 +36,13 @@ export const RunSpecSchema = z
     only: z.array(z.string().regex(/^[A-Z]+-\d{2}$/)).default([]),
     /** Adapter settings (validated again, in detail, by the adapter's own schema). */
     settings: z.record(z.string(), z.unknown()).default({}),
+    /**
+     * Self-test only: this run has no ENV project of its own and depends on the ENV checks of the named run
+     * of the same invocation (same browser, same machine, same mocks); its report carries that run's ENV
+     * results. The self-test's fault-mode runs share the correct reference run's checks instead of
+     * repeating them fifty times. The conformance CLI never sets it: a certification run checks its own.
+     */
+    envFrom: z.string().optional(),
   })
   .strict();
 
@@ -44,7 +51,11 @@ export type RunSpec = z.infer<typeof RunSpecSchema>;
 export const RunPlanSchema = z
   .array(RunSpecSchema)
   .min(1)
-  .refine((plan) => new Set(plan.map((r) => r.id)).size === plan.length, 'run ids must be unique');
+  .refine((plan) => new Set(plan.map((r) => r.id)).size === plan.length, 'run ids must be unique')
+  .refine(
+    (plan) => plan.every((r) => r.envFrom === undefined || plan.some((s) => s.id === r.envFrom && s.envFrom === undefined && s.id !== r.id)),
+    'envFrom must name another run of the plan that runs its own ENV checks',
+  );
 
 export const PLAN_ENV = 'CONFORMANCE_PLAN';
 export const REPORT_DIR_ENV = 'CONFORMANCE_REPORT_DIR';

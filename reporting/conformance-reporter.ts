@@ -130,13 +130,17 @@ export default class ConformanceReporter implements Reporter {
     }
     const unaccounted = unaccountedPlaywrightFailure(result.status, this.records, this.globalErrors.length);
     const globalProblems = [...this.globalErrors, ...(unaccounted ? [unaccounted] : [])];
+    // A run that borrows another run's ENV checks (self-test only, RunSpec.envFrom) is judged with them:
+    // their failure makes it invalid, exactly as its own would.
+    const ownOrBorrowed = (run: RunSpec) => (r: { run: string; project?: string; requirement: string | undefined }): boolean =>
+      r.run === run.id || (run.envFrom !== undefined && r.run === run.envFrom && (r.requirement ?? '').startsWith('ENV-'));
     const runs: RunReport[] = plan.map((run) =>
       buildRunReport(
         run.id,
         this.targets.get(run.id) ?? null,
-        this.records.filter((r) => r.run === run.id),
-        this.planned.filter((p) => p.run === run.id),
-        { partialReason: this.partialReason(run), globalProblems },
+        this.records.filter(ownOrBorrowed(run)),
+        this.planned.filter(ownOrBorrowed(run)),
+        { partialReason: this.partialReason(run), globalProblems, ...(run.envFrom !== undefined ? { envFrom: run.envFrom } : {}) },
       ),
     );
     const passed = runs.length > 0 && runs.every((r) => isPassingVerdict(r.verdict));

@@ -64,6 +64,7 @@ export function renderMarkdown(report: ReportLike): string {
     const s = run.summary;
     out.push(`## ${run.id}: ${run.verdict.toUpperCase()}`, '');
     out.push(`Target: ${describeTarget(run.target)}.`, '');
+    if (run.envFrom) out.push(`ENV self-checks: those of run \`${run.envFrom}\` in the same invocation (self-test).`, '');
     if (run.scope === 'partial') out.push(`**Partial run** (${run.partialReason ?? 'limited'}): it makes no conformance claim for the requirements it left out.`, '');
     out.push(
       `${s.passed} passed · ${s.failed} MUST failed · ${s.warnings} SHOULD failed (warnings) · ${s.failedDifferently} failed differently · ` +

@@ -129,6 +129,8 @@ export interface RunReport {
   /** `partial` when the run was limited (requirement subset, --grep, a shard): it makes no conformance claim. */
   scope: 'full' | 'partial';
   partialReason?: string;
+  /** Set when the ENV results are those of another run of the same invocation (self-test only). */
+  envFrom?: string;
   /** Why the run is not a plain pass or fail, one line each (missing requirements, errors nobody accounted for). */
   problems: string[];
   summary: RunSummary;
@@ -140,6 +142,8 @@ export interface RunContext {
   partialReason?: string | undefined;
   /** Problems that concern the whole invocation (Playwright's global errors, its final status). */
   globalProblems?: readonly string[];
+  /** The run whose ENV checks this run's report carries (self-test fault-mode runs, RunSpec.envFrom). */
+  envFrom?: string;
 }
 
 /** What one test amounts to over all its attempts. */
@@ -324,6 +328,7 @@ export function buildRunReport(id: string, target: unknown, records: TestRecord[
     verdict,
     scope: partial ? 'partial' : 'full',
     ...(partial ? { partialReason: context.partialReason } : {}),
+    ...(context.envFrom !== undefined ? { envFrom: context.envFrom } : {}),
     problems,
     summary,
     families,

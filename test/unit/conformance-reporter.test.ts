@@ -92,3 +92,42 @@ test("Playwright's failure that no test explains is never turned into a pass", a
   const interrupted = await runReporter((r, tests) => tests.forEach((t) => r.onTestEnd(t, fakeResult('passed'))), 'interrupted');
   assert.equal(interrupted.returned, 'failed');
 });
+
+async function borrowerVerdict(envFails: boolean): Promise<{ verdict?: string; envFrom?: string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'reporter-'));
+  const saved = { dir: process.env[REPORT_DIR_ENV], plan: process.env[PLAN_ENV] };
+  process.env[REPORT_DIR_ENV] = dir;
+  process.env[PLAN_ENV] = JSON.stringify([
+    { id: 'reference', target: 'reference' },
+    { id: 'reference@csrf-open', target: 'reference', envFrom: 'reference' },
+  ]);
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    const inProject = (id: string, project: string): TestCase =>
+      ({ ...fakeTest(id), id: `${project}/${id}`, parent: { project: () => ({ name: project }) } }) as unknown as TestCase;
+    const tests = [
+      ...REQUIREMENTS.filter((r) => r.family === 'ENV').map((r) => inProject(r.id, 'reference:env')),
+      ...REQUIREMENTS.filter((r) => r.family !== 'ENV').flatMap((r) => [inProject(r.id, 'reference'), inProject(r.id, 'reference@csrf-open')]),
+    ];
+    const reporter = new ConformanceReporter();
+    reporter.onBegin({ shard: null } as unknown as FullConfig, { allTests: () => tests } as unknown as Suite);
+    for (const t of tests) reporter.onTestEnd(t, envFails && t.id === 'reference:env/ENV-01' ? fakeResult('failed', 0, 'Error: expected cross-site') : fakeResult('passed'));
+    await reporter.onEnd({ status: envFails ? 'failed' : 'passed' } as FullResult);
+    const report = JSON.parse(readFileSync(path.join(dir, 'conformance.json'), 'utf8')) as { runs: { id: string; verdict: string; envFrom?: string }[] };
+    const borrower = report.runs.find((r) => r.id === 'reference@csrf-open');
+    return { ...(borrower?.verdict ? { verdict: borrower.verdict } : {}), ...(borrower?.envFrom ? { envFrom: borrower.envFrom } : {}) };
+  } finally {
+    process.stdout.write = write;
+    if (saved.dir === undefined) delete process.env[REPORT_DIR_ENV];
+    else process.env[REPORT_DIR_ENV] = saved.dir;
+    if (saved.plan === undefined) delete process.env[PLAN_ENV];
+    else process.env[PLAN_ENV] = saved.plan;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("a run that borrows another run's ENV checks is judged with them: passed if they passed, invalid if not", async () => {
+  assert.deepEqual(await borrowerVerdict(false), { verdict: 'pass', envFrom: 'reference' });
+  assert.deepEqual(await borrowerVerdict(true), { verdict: 'invalid-environment', envFrom: 'reference' });
+});
