@@ -11,6 +11,7 @@
  *      target unreachable)
  * Verdict precedence: invalid-environment > fail > inconclusive > pass-with-warnings > pass.
  */
+import path from 'node:path';
 import { parseArgs } from './args.js';
 import { preflight } from './preflight.js';
 import { runPlaywright } from './run-playwright.js';
@@ -31,11 +32,16 @@ async function main(): Promise<number> {
     process.stderr.write(`conformance: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const { exitCode, report } = await runPlaywright(parsed.plan, {
+  const { exitCode, interruptedBy, report } = await runPlaywright(parsed.plan, {
     reportDir: reportDir(),
     extraArgs: vetted.args,
     ...(vetted.partialReason ? { env: { [PARTIAL_ENV]: vetted.partialReason } } : {}),
   });
+  if (interruptedBy !== undefined) {
+    // The report (if Playwright wrote one) says which requirements did not run; the exit code says why.
+    process.stderr.write(`conformance: interrupted by ${interruptedBy}; no verdict${report ? ` (partial report: ${path.join(reportDir(), 'conformance.md')})` : ''}\n`);
+    return interruptedBy === 'SIGINT' ? 130 : 143;
+  }
   if (!report) {
     process.stderr.write(`conformance: INCONCLUSIVE — Playwright (exit ${exitCode}) ended without writing a conformance report; see its output above\n`);
     return 2;

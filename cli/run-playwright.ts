@@ -9,6 +9,7 @@ import { PLAN_ENV, REPORT_DIR_ENV, type RunSpec } from '../config/run-plan.js';
 import type { RunReport, RunVerdict } from '../reporting/results.js';
 import { redactReportDir, REDACTED_BY_CLI_ENV } from '../reporting/redact-artifacts.js';
 import { watchInterrupts } from './interrupts.js';
+import { pipeRedacted } from './console-redaction.js';
 import { generateSigningKey, IDP_SIGNING_KEY_ENV } from '../mock-idp/signing-key.js';
 
 export interface ConformanceReport {
@@ -23,6 +24,8 @@ export interface ConformanceReport {
 
 export interface PlaywrightRun {
   exitCode: number;
+  /** SIGINT (Ctrl-C) or SIGTERM received while Playwright ran: the CLI then exits 130 or 143, as a shell expects. */
+  interruptedBy: NodeJS.Signals | undefined;
   report: ConformanceReport | null;
 }
 
@@ -36,7 +39,8 @@ export async function runPlaywright(
   }
   const bin = path.join('node_modules', '.bin', 'playwright');
   const child = spawn(bin, ['test', ...(options.extraArgs ?? [])], {
-    stdio: 'inherit',
+    // stdin stays the terminal's; stdout and stderr are redacted on their way to ours (cli/console-redaction.ts).
+    stdio: ['inherit', 'pipe', 'pipe'],
     env: {
       ...process.env,
       ...options.env,
@@ -49,11 +53,14 @@ export async function runPlaywright(
   });
   // Ctrl-C reaches the child through the terminal's process group; we only wait for it to finish cleanly.
   const interrupts = watchInterrupts(child);
+  const copied = child.stdout && child.stderr ? [pipeRedacted(child.stdout, process.stdout), pipeRedacted(child.stderr, process.stderr)] : [];
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  await Promise.all(copied);
+  const interruptedBy = interrupts.received;
   interrupts.stop();
   // Every artifact, after every reporter has finished (the HTML reporter writes last): secrets never stay in the clear.
   await redactReportDir(options.reportDir);
   const file = path.join(options.reportDir, 'conformance.json');
   const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ConformanceReport) : null;
-  return { exitCode, report };
+  return { exitCode, interruptedBy, report };
 }
