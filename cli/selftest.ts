@@ -15,6 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { FAULT_MODES, type FaultMode } from '../targets/reference/faults.js';
 import { HARNESS_FAULTS, reportDir, type HarnessFault, type RunSpec } from '../config/run-plan.js';
 import { failedRequirements, type RunReport } from '../reporting/results.js';
+import type { BugClassId } from '../reporting/diagnosis.js';
 import { preflight } from './preflight.js';
 import { vetPlaywrightArgs } from './playwright-options.js';
 import { pathToFileURL } from 'node:url';
@@ -35,6 +36,8 @@ interface Expectation {
   intended: readonly string[];
   /** Fault modes: the collateral failures pinned for a full run. */
   alsoFails: readonly string[];
+  /** Fault modes: the bug class the report must diagnose each of its intended failures as. */
+  bugClass?: BugClassId;
 }
 
 /**
@@ -53,6 +56,7 @@ function plan(only: string[], full: boolean): Expectation[] {
       kind: 'fault' as const,
       intended: f.detectedBy,
       alsoFails: f.alsoFails ?? [],
+      bugClass: f.bugClass,
       run: { ...base, id: `reference@${f.mode}`, faultMode: f.mode, harnessFault: null, only: limit(f.detectedBy) },
     })),
     ...HARNESS_FAULTS.map((h) => ({
@@ -113,9 +117,19 @@ export function judge(expectation: Expectation, report: RunReport | undefined, f
   const unpinned = failed.filter((r) => !(full ? pinned : intended).includes(r));
   // Not testable / not run anywhere in the run is "could not tell", which a pinned failure set cannot hold.
   const usable = report.verdict !== 'invalid-environment' && report.verdict !== 'inconclusive' && undecided.length === 0 && report.problems.length === 0;
-  const ok = usable && missed.length === 0 && unpinned.length === 0;
+  // The report must also say why: each intended failure diagnosed as the fault's bug class.
+  const rows = report.families.flatMap((f) => f.requirements);
+  const misdiagnosed = expectation.bugClass === undefined
+    ? []
+    : intended
+        .filter((r) => failed.includes(r))
+        .map((r) => ({ r, got: rows.find((row) => row.id === r)?.diagnosis?.bugClass ?? 'none' }))
+        .filter(({ got }) => got !== expectation.bugClass)
+        .map(({ r, got }) => `${r} diagnosed as ${got}, not ${expectation.bugClass ?? ''}`);
+  const ok = usable && missed.length === 0 && unpinned.length === 0 && misdiagnosed.length === 0;
   const parts = [
-    missed.length ? `expected to fail but did not: ${missed.join(', ')}` : `detected by ${intended.join(', ')}`,
+    missed.length ? `expected to fail but did not: ${missed.join(', ')}` : `detected by ${intended.join(', ')}${expectation.bugClass ? ` (diagnosed: ${expectation.bugClass})` : ''}`,
+    misdiagnosed.length ? `wrong diagnosis: ${misdiagnosed.join('; ')}` : '',
     unpinned.length ? `failed without a pin: ${unpinned.join(', ')}` : '',
     usable ? '' : `run is ${report.verdict === 'fail' ? 'not decisive' : report.verdict}`,
   ].filter(Boolean);

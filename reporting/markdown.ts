@@ -31,7 +31,7 @@ const VERDICT_NOTE: Record<RunVerdict, string> = {
 };
 
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').slice(0, 400);
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').slice(0, 800);
 }
 
 function describeTarget(target: unknown): string {
@@ -52,7 +52,8 @@ function detail(r: RequirementResult): string {
   if (r.status === 'not-applicable') {
     return `not applicable: ${r.tests.map((t) => t.notApplicable).filter((x) => x !== undefined).join('; ')}`;
   }
-  if (deciding?.error) return `${deciding.error}${retries}`;
+  const likely = r.diagnosis ? `Likely: ${r.diagnosis.title} (${r.diagnosis.because}); look at ${r.diagnosis.lookAt}. — ` : '';
+  if (deciding?.error) return `${likely}${deciding.error}${retries}`;
   return r.tests.map((t) => t.title).join('; ') + retries;
 }
 

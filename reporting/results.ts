@@ -17,6 +17,7 @@
 import { FAMILY_TITLES, REQUIREMENTS, findRequirement, type Family, type Level } from '../catalogue/requirements.js';
 import { isNotTestableMessage } from '../lib/outcome.js';
 import { matchesExpectation, type BaselineEntry } from '../config/baseline.js';
+import { diagnose, type Diagnosis } from './diagnosis.js';
 
 type PlaywrightStatus = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
 
@@ -104,6 +105,8 @@ export interface RequirementResult {
   }[];
   /** The baseline entry's note: why it is expected, and what was observed when it was recorded. */
   expectedFailureNote?: string;
+  /** For a failure: the most likely bug class, from the deciding error and evidence (reporting/diagnosis.ts). */
+  diagnosis?: Diagnosis;
 }
 
 export const RUN_VERDICTS = ['invalid-environment', 'fail', 'inconclusive', 'pass-with-warnings', 'pass'] as const;
@@ -274,15 +277,21 @@ export function buildRunReport(id: string, target: unknown, records: TestRecord[
       };
     });
     const entry = own.flatMap(([testId]) => attemptsByTest.get(testId) ?? []).find((a) => a.expectation)?.expectation;
+    const status = requirementStatus(rows.map((row) => row.outcome));
+    const failing = status === 'failed' || status === 'failed-differently' ? rows.find((row) => row.outcome === status) : undefined;
+    const diagnosis = failing
+      ? diagnose({ requirement: r.id, error: failing.error ?? '', evidence: failing.evidence === undefined ? '' : JSON.stringify(failing.evidence) })
+      : undefined;
     return {
       id: r.id,
       family: r.family,
       level: r.level,
       statement: r.statement,
       sources: r.sources,
-      status: requirementStatus(rows.map((row) => row.outcome)),
+      status,
       tests: rows,
       ...(entry ? { expectedFailureNote: `${entry.reason} (observed: ${entry.observed})` } : {}),
+      ...(diagnosis ? { diagnosis } : {}),
     };
   });
 

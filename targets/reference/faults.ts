@@ -4,6 +4,7 @@
  * reference passes everything.
  */
 
+import type { BugClassId } from '../../reporting/diagnosis.js';
 export interface FaultMode {
   /** The flag, as given to `--fault`. */
   mode: string;
@@ -16,149 +17,179 @@ export interface FaultMode {
    * fails when the observed failure set differs from `detectedBy` + `alsoFails` in either direction.
    */
   alsoFails?: readonly string[];
+  /** The bug class its failures must be diagnosed as (reporting/diagnosis.ts); the self-test holds the report to it. */
+  bugClass: BugClassId;
 }
 
 export const FAULT_MODES = [
   // --- Issue: the harness (same-origin cookie sessions, delegated tokens) ---
   {
     mode: 'cookie-api-heuristic',
+    bugClass: 'browser-vs-api-heuristic',
     bug: 'Cookie requests count as "browser" only when Accept has text/html or the Referer contains /admin; else 401 "Cookie authentication not allowed for API requests. Use Authorization header." (ContextForge 1.0.0rc1).',
     detectedBy: ['SESSION-01', 'SESSION-04'],
   },
   {
     mode: 'callback-fetch-omits-credentials',
+    bugClass: 'page-request-without-credentials',
     bug: "The callback page's Fetch Tools button calls fetch with credentials: 'omit', so no session cookie is sent.",
     detectedBy: ['SESSION-01'],
   },
   {
     mode: 'callback-script-dead',
+    bugClass: 'page-control-dead',
     bug: "The callback page's own Content-Security-Policy blocks its inline script, so the button does nothing.",
     detectedBy: ['SESSION-01', 'UI-01'],
   },
   {
     mode: 'table-fetch-noop',
+    bugClass: 'success-without-effect',
     bug: 'The admin table Fetch Tools button reports success without calling the server.',
     detectedBy: ['SESSION-02'],
   },
   {
     mode: 'token-passthrough',
+    bugClass: 'wrong-token-upstream',
     bug: "The gateway calls the MCP server with the user's gateway session token instead of the IdP-issued delegated token.",
     detectedBy: ['TOKEN-01', 'TOKEN-02'],
   },
   // --- Issue: the security matrix ---
   {
     mode: 'csrf-open',
+    bugClass: 'cross-site-request-accepted',
     bug: 'Fixes the 401 by accepting every cookie request: no Origin/Fetch-Metadata/token check, and the session cookie is SameSite=None; Secure.',
     detectedBy: ['XSITE-01', 'XSITE-02'],
   },
   {
     mode: 'lax-post',
+    bugClass: 'cross-site-request-accepted',
     bug: 'No server-side CSRF check and a session cookie without a SameSite attribute: Chromium lets it ride cross-site top-level POSTs for 2 minutes (Lax+POST).',
     detectedBy: ['XSITE-02'],
   },
   {
     mode: 'samesite-none',
+    bugClass: 'session-cookie-attributes',
     bug: 'The session cookie is set SameSite=None (server-side checks intact).',
     detectedBy: ['SESSION-07'],
   },
   {
     mode: 'session-script-readable',
+    bugClass: 'session-cookie-attributes',
     bug: 'The session cookie lacks HttpOnly, so page script can read the session token.',
     detectedBy: ['SESSION-08'],
   },
   {
     mode: 'sibling-trusted',
+    bugClass: 'fetch-metadata-misread',
     bug: 'Sec-Fetch-Site: same-site is accepted like same-origin, so any sibling subdomain can act with the session.',
     detectedBy: ['XSITE-06'],
   },
   {
     mode: 'null-origin-trusted',
+    bugClass: 'origin-misread',
     bug: 'The CSRF check reads only Origin and accepts Origin: null as the gateway itself.',
     detectedBy: ['XSITE-04'],
   },
   {
     mode: 'missing-origin-allowed',
+    bugClass: 'origin-misread',
     bug: 'A cookie request with neither Origin nor Sec-Fetch-Site nor a CSRF token is accepted.',
     detectedBy: ['XSITE-05'],
   },
   {
     mode: 'cors-reflect',
+    bugClass: 'cors-credentials-reflected',
     bug: 'API responses echo any Origin in Access-Control-Allow-Origin with Access-Control-Allow-Credentials: true, preflights included.',
     detectedBy: ['XSITE-07'],
   },
   {
     mode: 'bearer-unverified',
+    bugClass: 'bearer-bypasses-session-checks',
     bug: 'Any Authorization: Bearer header skips the CSRF checks; an invalid bearer then falls back to the session cookie.',
     detectedBy: ['XSITE-08'],
   },
   {
     mode: 'no-pkce',
+    bugClass: 'pkce-missing-or-reused',
     bug: 'The authorization request carries no PKCE code_challenge.',
     detectedBy: ['FLOW-01'],
   },
   {
     mode: 'state-predictable',
+    bugClass: 'state-guessable',
     bug: 'state is a readable counter (base64 of gateway id and sequence number), not 128 bits of randomness.',
     detectedBy: ['FLOW-03'],
   },
   {
     mode: 'redirect-uri-inconsistent',
+    bugClass: 'authorization-request-incomplete',
     bug: 'The token request sends a differently spelled redirect_uri (a trailing slash) than the authorization request.',
     detectedBy: ['FLOW-04'],
   },
   {
     mode: 'resource-missing',
+    bugClass: 'authorization-request-incomplete',
     bug: 'The authorization and token requests omit the RFC 8707 resource parameter.',
     detectedBy: ['FLOW-05'],
   },
   {
     mode: 'state-unchecked',
+    bugClass: 'state-not-enforced',
     bug: 'A callback with a missing or unknown state is completed with the newest pending authorization.',
     detectedBy: ['FLOW-06'],
   },
   {
     mode: 'state-replayable',
+    bugClass: 'state-not-enforced',
     bug: 'state is not deleted after use: reopening a completed callback URL exchanges the code again.',
     detectedBy: ['FLOW-07'],
   },
   {
     mode: 'state-unbound',
+    bugClass: 'state-not-enforced',
     bug: "state is not bound to the session that started the flow: user B's browser can complete user A's authorization.",
     detectedBy: ['FLOW-08'],
   },
   {
     mode: 'idp-error-500',
+    bugClass: 'foreign-error-as-500',
     bug: 'A callback carrying error=access_denied crashes with a 500 and a stack trace.',
     detectedBy: ['FLOW-10'],
   },
   {
     mode: 'token-in-page',
+    bugClass: 'token-exposed-to-browser',
     bug: 'The callback page embeds the access token (in a data attribute and a script variable).',
     detectedBy: ['FLOW-12'],
   },
   {
     mode: 'shared-token',
+    bugClass: 'wrong-token-upstream',
     bug: 'Tokens are stored per gateway, not per (gateway, user): user B fetches tools with user A’s token.',
     detectedBy: ['TOKEN-03'],
   },
   {
     mode: 'no-refresh',
+    bugClass: 'refresh-mishandled',
     bug: 'An expired access token is sent upstream as it is; the refresh token is never used.',
     detectedBy: ['TOKEN-05'],
   },
   {
     mode: 'refresh-error-500',
+    bugClass: 'foreign-error-as-500',
     bug: 'A refresh answered invalid_grant ends in a bare 500 with no hint to authorize again.',
     detectedBy: ['TOKEN-07'],
   },
   {
     mode: 'upstream-error-500',
+    bugClass: 'foreign-error-as-500',
     bug: "The MCP server's 401 or an unreachable MCP server ends in a bare 500.",
     detectedBy: ['TOKEN-08'],
   },
   // --- cross-site trust ---
   {
     mode: 'refusal-acts-later',
+    bugClass: 'refused-but-acted',
     bug: 'A refused (cross-site) Fetch Tools is answered 403 at once, but the job it queued before the check still runs in the background moments later and calls the MCP server.',
     detectedBy: ['XSITE-05', 'XSITE-06'],
     // Every spec whose forged request carries the session and is refused with 403 sees the late job.
@@ -166,88 +197,105 @@ export const FAULT_MODES = [
   },
   {
     mode: 'origin-host-only',
+    bugClass: 'origin-misread',
     bug: "The CSRF check ignores Fetch Metadata and compares only the Origin's host name with the gateway's: another port or scheme on the gateway's host is accepted.",
     detectedBy: ['XSITE-11'],
   },
   {
     mode: 'origin-prefix-match',
+    bugClass: 'origin-misread',
     bug: "The CSRF check ignores Fetch Metadata and accepts any Origin that starts with the gateway's origin (userinfo and suffix tricks pass).",
     detectedBy: ['XSITE-11'],
   },
   {
     mode: 'csrf-token-prefix-accepted',
+    bugClass: 'csrf-token-compared-loosely',
     bug: "The anti-CSRF token is compared by a hand-written constant-time loop over the length of the token sent: an empty or truncated token matches.",
     detectedBy: ['XSITE-10'],
   },
   // --- flow and token trust ---
   {
     mode: 'token-in-redirect-query',
+    bugClass: 'token-exposed-to-browser',
     bug: "After the code exchange the callback redirects the browser to a hand-off page with ?access_token=… in the query string.",
     detectedBy: ['FLOW-12'],
   },
   {
     mode: 'token-in-fragment',
+    bugClass: 'token-exposed-to-browser',
     bug: 'After the code exchange the callback redirects the browser to a hand-off page with #access_token=… in the fragment (never sent to a server, but the browser has it).',
     detectedBy: ['FLOW-12'],
   },
   {
     mode: 'refresh-token-not-rotated',
+    bugClass: 'refresh-mishandled',
     bug: 'After a refresh the gateway keeps the old refresh token instead of the rotated one, so the second refresh presents a spent token (invalid_grant, grant revoked).',
     detectedBy: ['TOKEN-06'],
   },
   {
     mode: 'state-hash-of-counter',
+    bugClass: 'state-guessable',
     bug: 'state looks opaque (43 base64url characters) but is SHA-256 of "<gateway id>:<sequence number>": anyone can compute the next one.',
     detectedBy: ['FLOW-03'],
   },
   {
     mode: 'pkce-reused',
+    bugClass: 'pkce-missing-or-reused',
     bug: 'The PKCE code_verifier is made once per gateway and reused for every authorization of every user, so the code_challenge never changes.',
     detectedBy: ['FLOW-02'],
   },
   {
     mode: 'session-rotation-drops-attributes',
+    bugClass: 'session-cookie-attributes',
     bug: 'The session cookie is right at login, but its renewal after the OAuth callback is set without HttpOnly and SameSite.',
     detectedBy: ['SESSION-07', 'SESSION-08'],
   },
   // --- incident classes ---
   {
     mode: 'tools-first-page-only',
+    bugClass: 'tool-list-not-exact',
     bug: 'Fetch Tools reads only the first page of a paginated tools/list and ignores nextCursor.',
     detectedBy: ['SESSION-03'],
   },
   {
     mode: 'tools-merged-not-replaced',
+    bugClass: 'tool-list-not-exact',
     bug: "Fetch Tools appends the fetched tools to the stored list instead of replacing it: removed tools stay, kept ones appear twice.",
     detectedBy: ['SESSION-03'],
   },
   {
     mode: 'frameable-pages',
+    bugClass: 'frameable-pages',
     bug: 'The HTML pages (admin, callback, login) go out without frame-ancestors and X-Frame-Options, so another site can frame them (clickjacking).',
     detectedBy: ['XSITE-03'],
   },
   {
     mode: 'return-to-prefix-check',
+    bugClass: 'open-redirect',
     bug: 'The post-authorization return_to is accepted when it starts with "/", so //evil.example and /\\evil.example send the user to another site.',
     detectedBy: ['FLOW-17'],
   },
   {
     mode: 'state-never-expires',
+    bugClass: 'lifetimes-mishandled',
     bug: 'Pending authorizations (state) have no expiry: a callback hours later is still completed.',
     detectedBy: ['FLOW-18'],
   },
   {
     mode: 'short-token-treated-expired',
+    bugClass: 'lifetimes-mishandled',
     bug: 'A fixed 5-minute refresh margin: an access token issued for 120 s counts as expired at once and is refreshed before every use.',
     detectedBy: ['FLOW-18'],
   },
   {
     mode: 'csrf-check-on-one-endpoint-only',
+    bugClass: 'csrf-check-incomplete',
     bug: "The request-origin check guards only the Fetch Tools API route; the admin page's form endpoints (register a gateway, sign out) accept a cookie POST from any page that gets the cookie sent (a same-site sibling).",
     detectedBy: ['XSITE-12'],
   },
   {
     mode: 'state-change-on-get',
+    bugClass: 'csrf-check-incomplete',
     bug: 'GET /oauth/fetch-tools/ID is a link-friendly alias of the POST: a cross-site top-level GET (Lax cookies ride) or an <img> fetches the tools.',
     detectedBy: ['XSITE-12'],
   },

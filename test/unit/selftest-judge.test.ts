@@ -59,3 +59,12 @@ test('the reference must be a full pass with nothing untested', () => {
   const partial = judge(reference, runWith({}, ['SESSION-01']), false);
   assert.equal(partial.ok, false);
 });
+
+test('a fault mode caught by the right requirement but diagnosed as another bug class fails the selftest', () => {
+  const quick: Expectation = { ...fault, bugClass: 'refused-but-acted', intended: ['XSITE-05'], run: { ...fault.run, only: ['XSITE-05'] } };
+  const acted = 'Error: forged requests the gateway did not refuse\n["no Origin: side effects tools fetched"]';
+  assert.equal(judge(quick, runWith({ 'XSITE-05': acted }, ['XSITE-05']), false).ok, true);
+  const accepted = judge(quick, runWith({ 'XSITE-05': 'Error: ["no Origin: the gateway answered 200"]' }, ['XSITE-05']), false);
+  assert.equal(accepted.ok, false);
+  assert.match(accepted.line, /wrong diagnosis: XSITE-05 diagnosed as origin-misread, not refused-but-acted/);
+});

@@ -1,0 +1,234 @@
+/**
+ * Diagnosis: for a failed requirement, the most likely bug class, named from what the run observed (the
+ * error text and the evidence the spec recorded), so a developer knows where to look before opening a
+ * trace. Classes are kinds of bugs, not our fault modes: a held-out bug of the same kind must land in the
+ * same class. Each fault mode of the reference gateway names the class it belongs to (`bugClass` in
+ * targets/reference/faults.ts) and the self-test holds the diagnosis of its failures to it.
+ *
+ * Rules are tried in order; the first whose requirement matches and whose test (if any) holds on the
+ * observation wins. Every requirement that can fail has a default rule, so a failure is never left
+ * without a pointer, but a default says "from the requirement alone" in its `because`.
+ */
+
+export const BUG_CLASSES = {
+  'browser-vs-api-heuristic': {
+    title: 'The gateway tells browsers from API clients by request headers and refuses its own page',
+    lookAt: 'the authentication middleware: how it decides a cookie request is an "API request" (Accept, Referer, X-Requested-With, path prefixes)',
+  },
+  'page-request-without-credentials': {
+    title: "The page's own request leaves the session cookie out",
+    lookAt: "the page script's fetch/XHR options (credentials), and the cookie's Path and Domain",
+  },
+  'page-control-dead': {
+    title: "The page's control sends nothing: its script is blocked or broken",
+    lookAt: "the page's Content-Security-Policy (inline scripts, nonces), console errors, the control's event handler",
+  },
+  'success-without-effect': {
+    title: 'The UI reports success but nothing happened',
+    lookAt: 'the control handler: does it call the server and wait for the result before saying "success"?',
+  },
+  'tool-list-not-exact': {
+    title: "The stored tool list is not the MCP server's list (pagination ignored, or old and new merged)",
+    lookAt: 'the tools/list client loop (nextCursor) and how fetched tools replace the stored ones',
+  },
+  'cross-site-request-accepted': {
+    title: 'No working server-side check of where a cookie request comes from (CSRF)',
+    lookAt: 'the CSRF/origin middleware on state-changing routes, and the session cookie\'s SameSite attribute',
+  },
+  'fetch-metadata-misread': {
+    title: 'Sec-Fetch-Site "same-site" is trusted like "same-origin": sibling subdomains can act',
+    lookAt: 'the Fetch Metadata check: only same-origin (and none for navigations the user typed) may pass',
+  },
+  'origin-misread': {
+    title: 'The Origin header is compared loosely (null accepted, host only, prefix match, absent allowed)',
+    lookAt: 'the origin comparison: exact scheme, host and port against the gateway\'s own origin; reject null and absent',
+  },
+  'csrf-token-compared-loosely': {
+    title: 'The anti-CSRF token comparison accepts a wrong, empty or partial token',
+    lookAt: 'the token comparison: constant-time over the expected length, and refuse empty or missing tokens',
+  },
+  'refused-but-acted': {
+    title: 'The gateway answers a refusal but has already acted on the request',
+    lookAt: 'the order of work and checks in the handler: the check must run before anything is queued or written',
+  },
+  'csrf-check-incomplete': {
+    title: 'The cross-site check does not cover every state-changing endpoint or method',
+    lookAt: 'which routes the CSRF middleware guards, and any GET route that changes state',
+  },
+  'cors-credentials-reflected': {
+    title: 'CORS lets any origin read credentialed responses',
+    lookAt: 'the CORS configuration: no reflected Origin with Allow-Credentials: true',
+  },
+  'bearer-bypasses-session-checks': {
+    title: 'An Authorization header switches the CSRF checks off, even when the bearer is not valid',
+    lookAt: 'the order of bearer and cookie authentication: an invalid bearer must be refused, not fall back to the cookie',
+  },
+  'frameable-pages': {
+    title: 'Other sites can frame the gateway\'s pages (clickjacking)',
+    lookAt: 'the response headers of the HTML pages: frame-ancestors / X-Frame-Options',
+  },
+  'session-cookie-attributes': {
+    title: 'The session cookie\'s attributes are weaker than required (SameSite, HttpOnly), at login or when it is renewed',
+    lookAt: 'every Set-Cookie of the session cookie, including renewals after the OAuth callback',
+  },
+  'pkce-missing-or-reused': {
+    title: 'PKCE is missing, not S256, or its verifier is not fresh for every authorization',
+    lookAt: 'where code_verifier is made and stored: one per authorization, never per gateway or user',
+  },
+  'state-guessable': {
+    title: 'The OAuth state can be guessed (counter, hash of known values, too short)',
+    lookAt: 'how state is generated: 128+ bits from a CSPRNG',
+  },
+  'state-not-enforced': {
+    title: 'The callback does not enforce its state (unknown, replayed or another session\'s state accepted)',
+    lookAt: 'the callback handler: look up state, bind it to the session that started the flow, delete it on use',
+  },
+  'authorization-request-incomplete': {
+    title: 'The authorization or token request lacks or changes a parameter the flow requires (redirect_uri, resource)',
+    lookAt: 'how the authorization and token requests are built: the same redirect_uri in both, the resource indicator',
+  },
+  'foreign-error-as-500': {
+    title: 'An error from the IdP or the MCP server ends in a bare 500 instead of a message naming it',
+    lookAt: 'error handling around the IdP callback, the refresh and the upstream MCP call',
+  },
+  'token-exposed-to-browser': {
+    title: 'A delegated token reaches the browser (page, URL, storage, script)',
+    lookAt: 'the callback page and any redirect after it: tokens stay on the server',
+  },
+  'wrong-token-upstream': {
+    title: 'The MCP server is called with a token that is not the one the IdP issued for this user',
+    lookAt: 'which credential the upstream call attaches, and how tokens are keyed (gateway and user)',
+  },
+  'refresh-mishandled': {
+    title: 'The refresh token is not used, or the rotated one is not kept',
+    lookAt: 'the refresh path: use the refresh token when the access token expired, store the new refresh token',
+  },
+  'open-redirect': {
+    title: 'The return address after authorization can send the user to another site',
+    lookAt: 'the return_to/next validation: a path on this site only, after the URL parser has read it',
+  },
+  'lifetimes-mishandled': {
+    title: 'Pending authorizations or tokens expire at the wrong time',
+    lookAt: 'state expiry and the token expiry margin',
+  },
+  'page-errors': {
+    title: 'The gateway\'s own pages raise script errors or CSP violations',
+    lookAt: 'the console of the admin and callback pages',
+  },
+  'environment-or-harness': {
+    title: 'Not a gateway bug: the test environment',
+    lookAt: 'the ENV self-check that failed',
+  },
+} as const satisfies Record<string, { title: string; lookAt: string }>;
+
+export type BugClassId = keyof typeof BUG_CLASSES;
+
+export interface Observation {
+  requirement: string;
+  /** The deciding error text (redacted). */
+  error: string;
+  /** The evidence the spec recorded, as JSON text ('' when none). */
+  evidence: string;
+}
+
+export interface Diagnosis {
+  bugClass: BugClassId;
+  title: string;
+  lookAt: string;
+  /** What in the observation pointed there. */
+  because: string;
+}
+
+interface Rule {
+  requirements: readonly string[];
+  bugClass: BugClassId;
+  /** Returns why the rule applies, or undefined when it does not. No test: the requirement alone decides. */
+  when?: (o: Observation) => string | undefined;
+}
+
+const has = (text: string, pattern: RegExp): boolean => pattern.test(text);
+
+const RULES: readonly Rule[] = [
+  // The original bug class and its neighbours: what the page's request looked like decides.
+  {
+    requirements: ['SESSION-01', 'SESSION-02'],
+    bugClass: 'page-control-dead',
+    when: (o) => (has(o.error, /sent no Fetch Tools request/) ? 'pressing the control sent no request to the gateway' : undefined),
+  },
+  {
+    requirements: ['SESSION-01', 'SESSION-02'],
+    bugClass: 'page-request-without-credentials',
+    when: (o) =>
+      has(o.evidence, /"sentCookie":\s*false/) && has(o.error, /answered (401|403)/) ? "the page's request carried no Cookie header and was refused" : undefined,
+  },
+  {
+    requirements: ['SESSION-01', 'SESSION-02', 'SESSION-04'],
+    bugClass: 'browser-vs-api-heuristic',
+    when: (o) =>
+      has(o.error, /\b(401|403)\b/) && !has(o.evidence, /"sentCookie":\s*false/)
+        ? 'a same-origin request that carried the session cookie was refused'
+        : undefined,
+  },
+  { requirements: ['SESSION-04'], bugClass: 'browser-vs-api-heuristic' },
+  {
+    requirements: ['SESSION-01', 'SESSION-02'],
+    bugClass: 'success-without-effect',
+    when: (o) => (has(o.error, /tools listed by the gateway API|was asked for its tools|page says|table says/) ? 'the UI answered, but the tools did not arrive' : undefined),
+  },
+  { requirements: ['SESSION-03'], bugClass: 'tool-list-not-exact' },
+  { requirements: ['SESSION-07', 'SESSION-08'], bugClass: 'session-cookie-attributes' },
+  // Cross-site: an effect behind a refusal first, then what was accepted.
+  {
+    requirements: ['XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-10', 'XSITE-11', 'XSITE-12'],
+    bugClass: 'refused-but-acted',
+    when: (o) =>
+      has(o.error, /side effects|once the gateway settled/) && !has(o.error, /the gateway answered 2\d\d/)
+        ? 'every forged request was answered with a refusal, yet its effect was observed'
+        : undefined,
+  },
+  {
+    requirements: ['XSITE-12'],
+    bugClass: 'csrf-check-incomplete',
+  },
+  { requirements: ['XSITE-01', 'XSITE-02'], bugClass: 'cross-site-request-accepted' },
+  { requirements: ['XSITE-06'], bugClass: 'fetch-metadata-misread' },
+  { requirements: ['XSITE-04', 'XSITE-05', 'XSITE-11'], bugClass: 'origin-misread' },
+  { requirements: ['XSITE-10'], bugClass: 'csrf-token-compared-loosely' },
+  { requirements: ['XSITE-07'], bugClass: 'cors-credentials-reflected' },
+  { requirements: ['XSITE-08'], bugClass: 'bearer-bypasses-session-checks' },
+  { requirements: ['XSITE-03'], bugClass: 'frameable-pages' },
+  // The OAuth flow.
+  { requirements: ['FLOW-01', 'FLOW-02'], bugClass: 'pkce-missing-or-reused' },
+  { requirements: ['FLOW-03'], bugClass: 'state-guessable' },
+  { requirements: ['FLOW-06', 'FLOW-07', 'FLOW-08'], bugClass: 'state-not-enforced' },
+  { requirements: ['FLOW-04', 'FLOW-05'], bugClass: 'authorization-request-incomplete' },
+  { requirements: ['FLOW-10', 'TOKEN-07', 'TOKEN-08'], bugClass: 'foreign-error-as-500' },
+  { requirements: ['FLOW-12'], bugClass: 'token-exposed-to-browser' },
+  { requirements: ['FLOW-17'], bugClass: 'open-redirect' },
+  { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
+  // Tokens.
+  { requirements: ['TOKEN-01', 'TOKEN-02', 'TOKEN-03'], bugClass: 'wrong-token-upstream' },
+  { requirements: ['TOKEN-05', 'TOKEN-06'], bugClass: 'refresh-mishandled' },
+  { requirements: ['UI-01'], bugClass: 'page-errors' },
+];
+
+/** The diagnosis of one failed requirement, or undefined for a requirement no rule knows (a new catalogue entry). */
+export function diagnose(o: Observation): Diagnosis | undefined {
+  if (o.requirement.startsWith('ENV-')) {
+    const c = BUG_CLASSES['environment-or-harness'];
+    return { bugClass: 'environment-or-harness', title: c.title, lookAt: c.lookAt, because: 'an ENV self-check failed' };
+  }
+  for (const rule of RULES) {
+    if (!rule.requirements.includes(o.requirement)) continue;
+    const because = rule.when ? rule.when(o) : `${o.requirement} failed (from the requirement alone)`;
+    if (because === undefined) continue;
+    const c = BUG_CLASSES[rule.bugClass];
+    return { bugClass: rule.bugClass, title: c.title, lookAt: c.lookAt, because };
+  }
+  return undefined;
+}
+
+/** Requirement IDs that a rule covers (the catalogue test holds every failable requirement to one). */
+export function diagnosedRequirements(): Set<string> {
+  return new Set(RULES.flatMap((r) => r.requirements));
+}

@@ -1,0 +1,41 @@
+/** Diagnosis: every requirement that can fail points somewhere, and the rules that tell look-alike failures apart. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BUG_CLASSES, diagnose, diagnosedRequirements } from '../../reporting/diagnosis.js';
+import { REQUIREMENTS } from '../../catalogue/requirements.js';
+import { FAULT_MODES } from '../../targets/reference/faults.js';
+
+test('every catalogue requirement has a diagnosis rule', () => {
+  const covered = diagnosedRequirements();
+  const missing = REQUIREMENTS.filter((r) => r.family !== 'ENV' && !covered.has(r.id)).map((r) => r.id);
+  assert.deepEqual(missing, []);
+});
+
+test('every fault mode names a bug class that exists, and its own requirements can reach it', () => {
+  for (const f of FAULT_MODES) {
+    assert.ok(f.bugClass in BUG_CLASSES, `${f.mode}: unknown class ${f.bugClass}`);
+  }
+});
+
+test('the original bug class: a refused same-origin request tells its causes apart by what the page sent', () => {
+  const refused = 'Error: /oauth/fetch-tools/gw-1 answered 401: {"detail":"Cookie authentication not allowed for API requests"}';
+  const withCookie = JSON.stringify({ fetchTools: { status: 401, sentCookie: true, secFetchSite: 'same-origin' } });
+  const withoutCookie = JSON.stringify({ fetchTools: { status: 401, sentCookie: false, secFetchSite: 'same-origin' } });
+  assert.equal(diagnose({ requirement: 'SESSION-01', error: refused, evidence: withCookie })?.bugClass, 'browser-vs-api-heuristic');
+  assert.equal(diagnose({ requirement: 'SESSION-01', error: refused, evidence: withoutCookie })?.bugClass, 'page-request-without-credentials');
+  const silent = 'Error: Pressing the callback page Fetch Tools control sent no Fetch Tools request to the gateway within 5000 ms';
+  assert.equal(diagnose({ requirement: 'SESSION-01', error: silent, evidence: '' })?.bugClass, 'page-control-dead');
+  const noTools = 'Error: tools listed by the gateway API\n\nExpected: ArrayContaining ["echo"]\nReceived: []';
+  assert.equal(diagnose({ requirement: 'SESSION-02', error: noTools, evidence: '' })?.bugClass, 'success-without-effect');
+});
+
+test('cross-site: an effect behind a refusal is its own class, an accepted request is not', () => {
+  const acted = 'Error: forged requests the gateway did not refuse\n["sibling fetch: side effects tools fetched"]';
+  const accepted = 'Error: forged requests the gateway did not refuse\n["sibling fetch: the gateway answered 200", "sibling fetch: side effects tools fetched"]';
+  assert.equal(diagnose({ requirement: 'XSITE-06', error: acted, evidence: '' })?.bugClass, 'refused-but-acted');
+  assert.equal(diagnose({ requirement: 'XSITE-06', error: accepted, evidence: '' })?.bugClass, 'fetch-metadata-misread');
+});
+
+test('ENV failures are never diagnosed as a gateway bug', () => {
+  assert.equal(diagnose({ requirement: 'ENV-01', error: 'Error: expected cross-site', evidence: '' })?.bugClass, 'environment-or-harness');
+});
