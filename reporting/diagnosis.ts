@@ -19,9 +19,9 @@ export const BUG_CLASSES = {
     title: "The page's own request leaves the session cookie out",
     lookAt: "the page script's fetch/XHR options (credentials), and the cookie's Path and Domain",
   },
-  'page-control-dead': {
-    title: "The page's control sends nothing: its script is blocked or broken",
-    lookAt: "the page's Content-Security-Policy (inline scripts, nonces), console errors, the control's event handler",
+  'page-script-broken': {
+    title: "The page's own script is blocked (its CSP) or broken, so its controls do nothing or fail",
+    lookAt: "the page's Content-Security-Policy (inline scripts, nonces), its console errors, the control's event handler",
   },
   'success-without-effect': {
     title: 'The UI reports success but nothing happened',
@@ -111,10 +111,6 @@ export const BUG_CLASSES = {
     title: 'Pending authorizations or tokens expire at the wrong time',
     lookAt: 'state expiry and the token expiry margin',
   },
-  'page-errors': {
-    title: 'The gateway\'s own pages raise script errors or CSP violations',
-    lookAt: 'the console of the admin and callback pages',
-  },
   'environment-or-harness': {
     title: 'Not a gateway bug: the test environment',
     lookAt: 'the ENV self-check that failed',
@@ -148,12 +144,49 @@ interface Rule {
 
 const has = (text: string, pattern: RegExp): boolean => pattern.test(text);
 
+/**
+ * The forged attempts a cross-site spec recorded (fixtures/forgery.ts: objects with a `delivery` and
+ * `sideEffects`), leaving out its positive twins (under `twins`), and the side effects seen once the
+ * gateway settled. Read defensively: evidence is whatever the spec wrote.
+ */
+function forgedAttempts(evidenceJson: string): { attempts: { status: number | null; sideEffects: number }[]; lateSideEffects: number } {
+  const attempts: { status: number | null; sideEffects: number }[] = [];
+  let lateSideEffects = 0;
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (Array.isArray(record['lateSideEffects'])) lateSideEffects += record['lateSideEffects'].length;
+    const delivery = record['delivery'];
+    if (delivery && typeof delivery === 'object' && Array.isArray(record['sideEffects'])) {
+      const status = (delivery as Record<string, unknown>)['status'];
+      attempts.push({ status: typeof status === 'number' ? status : null, sideEffects: record['sideEffects'].length });
+      return;
+    }
+    for (const [key, value] of Object.entries(record)) if (key !== 'twins') walk(value);
+  };
+  try {
+    walk(evidenceJson === '' ? undefined : (JSON.parse(evidenceJson) as unknown));
+  } catch {
+    // Not JSON: no structured attempts to read.
+  }
+  return { attempts, lateSideEffects };
+}
+
 const RULES: readonly Rule[] = [
   // The original bug class and its neighbours: what the page's request looked like decides.
   {
     requirements: ['SESSION-01', 'SESSION-02'],
-    bugClass: 'page-control-dead',
-    when: (o) => (has(o.error, /sent no Fetch Tools request/) ? 'pressing the control sent no request to the gateway' : undefined),
+    bugClass: 'success-without-effect',
+    when: (o) =>
+      has(o.error, /sent no Fetch Tools request[^\n]*reported no script error/)
+        ? 'pressing the control sent no request, and the page raised no script error: the control does not call the server'
+        : undefined,
+  },
+  {
+    requirements: ['SESSION-01', 'SESSION-02'],
+    bugClass: 'page-script-broken',
+    when: (o) => (has(o.error, /sent no Fetch Tools request/) ? 'pressing the control sent no request to the gateway, and the page reported script problems' : undefined),
   },
   {
     requirements: ['SESSION-01', 'SESSION-02'],
@@ -181,10 +214,12 @@ const RULES: readonly Rule[] = [
   {
     requirements: ['XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-10', 'XSITE-11', 'XSITE-12'],
     bugClass: 'refused-but-acted',
-    when: (o) =>
-      has(o.error, /side effects|once the gateway settled/) && !has(o.error, /the gateway answered 2\d\d/)
-        ? 'every forged request was answered with a refusal, yet its effect was observed'
-        : undefined,
+    when: (o) => {
+      const forged = forgedAttempts(o.evidence);
+      if (forged.attempts.length === 0 || forged.attempts.some((a) => a.status !== null && a.status >= 200 && a.status < 300)) return undefined;
+      const acted = forged.attempts.some((a) => a.sideEffects > 0) || forged.lateSideEffects > 0;
+      return acted ? 'every forged request was answered with a refusal, yet its effect was observed' : undefined;
+    },
   },
   {
     requirements: ['XSITE-12'],
@@ -209,7 +244,7 @@ const RULES: readonly Rule[] = [
   // Tokens.
   { requirements: ['TOKEN-01', 'TOKEN-02', 'TOKEN-03'], bugClass: 'wrong-token-upstream' },
   { requirements: ['TOKEN-05', 'TOKEN-06'], bugClass: 'refresh-mishandled' },
-  { requirements: ['UI-01'], bugClass: 'page-errors' },
+  { requirements: ['UI-01'], bugClass: 'page-script-broken' },
 ];
 
 /** The diagnosis of one failed requirement, or undefined for a requirement no rule knows (a new catalogue entry). */

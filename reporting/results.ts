@@ -257,6 +257,7 @@ export function buildRunReport(id: string, target: unknown, records: TestRecord[
 
   const results: RequirementResult[] = REQUIREMENTS.map((r) => {
     const own = [...tests].filter(([, t]) => t.requirement === r.id);
+    const fullErrors = new Map<string, string>();
     const rows = own.map(([testId, t]) => {
       const attempts = (attemptsByTest.get(testId) ?? []).slice().sort((a, b) => a.attempt - b.attempt);
       const outcome = testOutcome(attempts);
@@ -264,6 +265,8 @@ export function buildRunReport(id: string, target: unknown, records: TestRecord[
       // Show the error that decided the outcome (a failed first attempt, not the passing retry).
       const deciding = attempts.find((a) => attemptOutcome(a) === outcome && a.error) ?? attempts.find((a) => a.error);
       const evidenceFrom = attempts.find((a) => attemptOutcome(a) === outcome && a.evidence !== undefined) ?? last;
+      // The diagnosis reads the whole error (a list of refused attempts runs past the lines the report shows).
+      fullErrors.set(t.title, deciding?.error ?? '');
       return {
         title: t.title,
         outcome,
@@ -280,7 +283,11 @@ export function buildRunReport(id: string, target: unknown, records: TestRecord[
     const status = requirementStatus(rows.map((row) => row.outcome));
     const failing = status === 'failed' || status === 'failed-differently' ? rows.find((row) => row.outcome === status) : undefined;
     const diagnosis = failing
-      ? diagnose({ requirement: r.id, error: failing.error ?? '', evidence: failing.evidence === undefined ? '' : JSON.stringify(failing.evidence) })
+      ? diagnose({
+          requirement: r.id,
+          error: fullErrors.get(failing.title) ?? failing.error ?? '',
+          evidence: failing.evidence === undefined ? '' : JSON.stringify(failing.evidence),
+        })
       : undefined;
     return {
       id: r.id,

@@ -15,7 +15,7 @@ test('SESSION-01 callback page "Fetch Tools from MCP Server" succeeds with the s
   evidence,
 }) => {
   await authorize(harness, alice, upstream);
-  const exchange = await pressFetchTools(harness, alice.page, upstream, 'callback');
+  const exchange = await pressFetchTools(harness, alice.page, upstream, 'callback', () => alice.problems());
   evidence.add('fetchTools', exchange);
   expect(is2xx(exchange.status), `${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBe(true);
 
@@ -36,7 +36,7 @@ test('SESSION-02 admin table "Fetch Tools" succeeds with the session cookie alon
   evidence,
 }) => {
   await authorize(harness, alice, upstream);
-  const exchange = await pressFetchTools(harness, alice.page, upstream, 'table');
+  const exchange = await pressFetchTools(harness, alice.page, upstream, 'table', () => alice.problems());
   evidence.add('fetchTools', exchange);
   expect(is2xx(exchange.status), `${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBe(true);
 

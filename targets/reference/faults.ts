@@ -37,7 +37,7 @@ export const FAULT_MODES = [
   },
   {
     mode: 'callback-script-dead',
-    bugClass: 'page-control-dead',
+    bugClass: 'page-script-broken',
     bug: "The callback page's own Content-Security-Policy blocks its inline script, so the button does nothing.",
     detectedBy: ['SESSION-01', 'UI-01'],
   },

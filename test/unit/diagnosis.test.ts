@@ -24,16 +24,30 @@ test('the original bug class: a refused same-origin request tells its causes apa
   assert.equal(diagnose({ requirement: 'SESSION-01', error: refused, evidence: withCookie })?.bugClass, 'browser-vs-api-heuristic');
   assert.equal(diagnose({ requirement: 'SESSION-01', error: refused, evidence: withoutCookie })?.bugClass, 'page-request-without-credentials');
   const silent = 'Error: Pressing the callback page Fetch Tools control sent no Fetch Tools request to the gateway within 5000 ms';
-  assert.equal(diagnose({ requirement: 'SESSION-01', error: silent, evidence: '' })?.bugClass, 'page-control-dead');
+  const blocked = `${silent}; the page reported 1 problem(s), first csp-violation: CSP violation: script-src-elem blocked inline`;
+  const quiet = `${silent}; the page reported no script error, CSP violation or console error`;
+  assert.equal(diagnose({ requirement: 'SESSION-01', error: blocked, evidence: '' })?.bugClass, 'page-script-broken');
+  assert.equal(diagnose({ requirement: 'SESSION-02', error: quiet, evidence: '' })?.bugClass, 'success-without-effect');
   const noTools = 'Error: tools listed by the gateway API\n\nExpected: ArrayContaining ["echo"]\nReceived: []';
   assert.equal(diagnose({ requirement: 'SESSION-02', error: noTools, evidence: '' })?.bugClass, 'success-without-effect');
 });
 
 test('cross-site: an effect behind a refusal is its own class, an accepted request is not', () => {
-  const acted = 'Error: forged requests the gateway did not refuse\n["sibling fetch: side effects tools fetched"]';
-  const accepted = 'Error: forged requests the gateway did not refuse\n["sibling fetch: the gateway answered 200", "sibling fetch: side effects tools fetched"]';
-  assert.equal(diagnose({ requirement: 'XSITE-06', error: acted, evidence: '' })?.bugClass, 'refused-but-acted');
-  assert.equal(diagnose({ requirement: 'XSITE-06', error: accepted, evidence: '' })?.bugClass, 'fetch-metadata-misread');
+  const error = 'Error: forged requests the gateway did not refuse';
+  const twins = { twins: { calibration: { delivery: { kind: 'answered', status: 200 }, sideEffects: ['4 MCP request(s)'] } }, lateSideEffects: [] as string[] };
+  const refusedButActed = JSON.stringify({
+    sibling: {
+      'same-site fetch POST': { delivery: { kind: 'answered', status: 403 }, sideEffects: [] },
+      'same-site form POST': { delivery: { kind: 'answered', status: 403 }, sideEffects: ['8 MCP request(s)'] },
+    },
+    settled: twins,
+  });
+  const actedLater = JSON.stringify({ synthetic: { delivery: { kind: 'answered', status: 403 }, sideEffects: [] }, settled: { ...twins, lateSideEffects: ['4 MCP request(s)'] } });
+  const accepted = JSON.stringify({ sibling: { 'same-site fetch POST': { delivery: { kind: 'answered', status: 200 }, sideEffects: ['4 MCP request(s)'] } }, settled: twins });
+  assert.equal(diagnose({ requirement: 'XSITE-06', error, evidence: refusedButActed })?.bugClass, 'refused-but-acted');
+  assert.equal(diagnose({ requirement: 'XSITE-05', error, evidence: actedLater })?.bugClass, 'refused-but-acted');
+  assert.equal(diagnose({ requirement: 'XSITE-06', error, evidence: accepted })?.bugClass, 'fetch-metadata-misread');
+  assert.equal(diagnose({ requirement: 'XSITE-05', error, evidence: accepted })?.bugClass, 'origin-misread');
 });
 
 test('ENV failures are never diagnosed as a gateway bug', () => {

@@ -62,9 +62,18 @@ test('the reference must be a full pass with nothing untested', () => {
 
 test('a fault mode caught by the right requirement but diagnosed as another bug class fails the selftest', () => {
   const quick: Expectation = { ...fault, bugClass: 'refused-but-acted', intended: ['XSITE-05'], run: { ...fault.run, only: ['XSITE-05'] } };
-  const acted = 'Error: forged requests the gateway did not refuse\n["no Origin: side effects tools fetched"]';
-  assert.equal(judge(quick, runWith({ 'XSITE-05': acted }, ['XSITE-05']), false).ok, true);
-  const accepted = judge(quick, runWith({ 'XSITE-05': 'Error: ["no Origin: the gateway answered 200"]' }, ['XSITE-05']), false);
+  const withEvidence = (status: number) => {
+    const report = runWith({ 'XSITE-05': 'Error: forged requests the gateway did not refuse' }, ['XSITE-05']);
+    const records = REQUIREMENTS.filter((r) => r.family === 'ENV' || r.id === 'XSITE-05').map((r) =>
+      r.id === 'XSITE-05'
+        ? { ...record(r.id, 'failed', 'Error: forged requests the gateway did not refuse'), evidence: { noOrigin: { delivery: { kind: 'answered', status }, sideEffects: ['4 MCP request(s)'] } } }
+        : record(r.id, 'passed'),
+    );
+    const planned = records.map((r) => ({ run: 'f', testId: r.testId, requirement: r.requirement, title: r.title }));
+    return report.scope === 'partial' ? buildRunReport('f', null, records, planned, { partialReason: 'limited to XSITE-05' }) : report;
+  };
+  assert.equal(judge(quick, withEvidence(403), false).ok, true);
+  const accepted = judge(quick, withEvidence(200), false);
   assert.equal(accepted.ok, false);
   assert.match(accepted.line, /wrong diagnosis: XSITE-05 diagnosed as origin-misread, not refused-but-acted/);
 });
