@@ -40,7 +40,7 @@ export const OLDEST_SUPPORTED = '1.0.0rc1';
 /** From this release on, the table's controls sit in an overflow menu (1.0.0rc3 was a git tag only; 1.0.0 is the first on PyPI). */
 const OVERFLOW_MENU_FROM = '1.0.0rc3';
 /** Releases run end to end here (gate requirement set or more); facts of this project, not of the release. */
-const VERIFIED = ['1.0.0rc1', '1.0.7', '1.0.8'];
+const VERIFIED = ['1.0.0rc1', '1.0.7', '1.0.8', '1.1.0'];
 
 export interface VersionInfoOptions extends Omit<ReleaseListOptions, 'cacheRoot' | 'wanted'> {
   cacheRoot?: string;
