@@ -34,9 +34,10 @@ export const GATE_REQUIREMENTS = [
 
 /**
  * The release with the bug, and the fixed release the gate holds to it, pinned (never "newest on PyPI"
- * resolved at CI time: a new upload must not turn CI red). 1.1.0 passed SESSION-01 in two runs here, but its
- * table Fetch Tools sent no request (SESSION-02, not yet understood and not baselined), so the gate stays on
- * 1.0.7 until that is settled; move the pin only after the whole gate set passes against the new release.
+ * resolved at CI time: a new upload must not turn CI red). 1.1.0 passed SESSION-01 in two runs here, but
+ * SESSION-02 failed with "sent no Fetch Tools request … within 20000 ms" while the gateway's log shows the
+ * table's POST /gateways/{id}/tools/refresh answered 200 (a harness bound or matcher, not yet settled), so the
+ * gate stays on 1.0.7; move the pin only after the whole gate set passes against the new release.
  */
 export const BUGGY_VERSION = '1.0.0rc1';
 export const FIXED_VERSION = '1.0.7';
