@@ -1,8 +1,8 @@
 /**
  * `npm run test:contextforge`: the CI gate on a real gateway. Runs the gate requirements (below) against
- * ContextForge 1.0.0rc1 (the release with the original bug) and a later release, each judged against its
- * own baseline, and then asserts the one verdict this project exists for: rc1 fails SESSION-01 with the 401
- * as evidence, the later release passes it.
+ * ContextForge 1.0.0rc1 (the release with the original bug) and a fixed release (FIXED_VERSION), each judged
+ * against its own baseline, and then asserts the one verdict this project exists for: rc1 fails SESSION-01
+ * with the 401 as evidence, the fixed release passes it.
  */
 import path from 'node:path';
 import { reportDir, type RunSpec } from '../config/run-plan.js';
@@ -32,7 +32,13 @@ export const GATE_REQUIREMENTS = [
   'TOKEN-02',
 ];
 
-/** The release with the bug, and the fixed release the gate holds to it. */
+/**
+ * The release with the bug, and the fixed release the gate holds to it, pinned (never "newest on PyPI"
+ * resolved at CI time: a new upload must not turn CI red). 1.1.0 passed SESSION-01 in two runs here, but
+ * SESSION-02 failed with "sent no Fetch Tools request … within 20000 ms" while the gateway's log shows the
+ * table's POST /gateways/{id}/tools/refresh answered 200 (a harness bound or matcher, not yet settled), so the
+ * gate stays on 1.0.7; move the pin only after the whole gate set passes against the new release.
+ */
 export const BUGGY_VERSION = '1.0.0rc1';
 export const FIXED_VERSION = '1.0.7';
 

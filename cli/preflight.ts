@@ -44,7 +44,8 @@ async function preflightContextForge(run: RunSpec): Promise<void> {
   const parsed = parseContextForgeSettings(run.settings);
   if (parsed.mode === 'managed') {
     const { contextForgeVersionInfo } = await import('../targets/contextforge/versions.js');
-    contextForgeVersionInfo(parsed.settings.version); // one line naming the known versions when unknown
+    // One line naming PyPI's releases when unknown (the registry's answer is cached for later and offline runs).
+    await contextForgeVersionInfo(parsed.settings.version);
     return;
   }
   const { apiBaseUrl, baseUrl, admin, bob } = parsed.settings;

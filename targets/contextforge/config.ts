@@ -12,6 +12,8 @@ export interface RunSecrets {
   authEncryptionSecret: string;
   basicAuthPassword: string;
   adminPassword: string;
+  /** DEFAULT_USER_PASSWORD: never used for a login here, but 1.1.0 refuses to start on a weak one (default `changeme`). */
+  defaultUserPassword: string;
 }
 
 export interface RunConfigInput {
@@ -63,11 +65,12 @@ export function newRunSecrets(): RunSecrets {
     authEncryptionSecret: strongSecret(),
     basicAuthPassword: strongPassword(),
     adminPassword: strongPassword(),
+    defaultUserPassword: strongPassword(),
   };
 }
 
 export function secretValues(secrets: RunSecrets): string[] {
-  return [secrets.jwtSecretKey, secrets.authEncryptionSecret, secrets.basicAuthPassword, secrets.adminPassword];
+  return [secrets.jwtSecretKey, secrets.authEncryptionSecret, secrets.basicAuthPassword, secrets.adminPassword, secrets.defaultUserPassword];
 }
 
 /**
@@ -108,6 +111,9 @@ export function contextForgeEnv(input: RunConfigInput): Record<string, string> {
     // Basic auth stays disabled (API_ALLOW_BASIC_AUTH default false); a strong value silences the
     // "default BASIC_AUTH_PASSWORD" warning and keeps it safe if someone turns it on.
     BASIC_AUTH_PASSWORD: secrets.basicAuthPassword,
+    // From 1.1.0 startup aborts when DEFAULT_USER_PASSWORD (the password for users created without one) is
+    // weak or shorter than PASSWORD_MIN_LENGTH_USER (mcpgateway/config.py, validate_security_combinations).
+    DEFAULT_USER_PASSWORD: secrets.defaultUserPassword,
 
     CSRF_ENABLED: 'true',
     SECURITY_HEADERS_ENABLED: 'true',

@@ -7,19 +7,22 @@
  *   contextforge/<version>/   the venv (relocatable), with `.conformance-installed.json` once verified
  *   tools/uv/                 a venv holding the pinned uv
  *   uv-cache/                 uv's download cache, shared by all versions
+ *   pypi/                     PyPI's answer on the releases (pypi-releases.ts)
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { buildCdnManifest, installVendorFiles, npmCliRegistry, readCdnManifest, writeCdnManifest } from './cdn-manifest.js';
+import { defaultCacheRoot } from './cache-root.js';
 import { contextForgeEnv, newRunSecrets } from './config.js';
 import { parsePipConfigList, uvSettingsFromPip } from './pip-settings.js';
-import { findPython } from './python.js';
+import { choosePython, findPython } from './python.js';
+import { satisfiesRequiresPython } from './pep440.js';
 import { lastLine, runCommand } from './run-command.js';
 import { contextForgeVersionInfo, excludeNewerFor } from './versions.js';
 
@@ -55,10 +58,7 @@ const markerSchema = z.object({
 });
 type Marker = z.infer<typeof markerSchema>;
 
-export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env['XDG_CACHE_HOME'] && env['XDG_CACHE_HOME'] !== '' ? env['XDG_CACHE_HOME'] : join(homedir(), '.cache');
-  return join(base, 'mcp-gateway-conformance');
-}
+export { defaultCacheRoot };
 
 export function venvDirFor(cacheRoot: string, version: string): string {
   return join(cacheRoot, 'contextforge', version);
@@ -79,7 +79,7 @@ export async function ensureContextForge(version: string, options: EnsureOptions
 /** The release's CDN asset manifest next to its venv; built from its templates when absent or outdated. */
 async function ensureCdnManifest(venv: string, version: string, cacheRoot: string, say: (msg: string) => void): Promise<void> {
   if (await readCdnManifest(venv)) return;
-  const info = contextForgeVersionInfo(version);
+  const info = await contextForgeVersionInfo(version, { cacheRoot });
   const packageDir = await mcpgatewayDir(venv);
   say(`fetching the CDN files its pages load, as of ${info.uploadedAt}, from the npm registry`);
   const manifest = await buildCdnManifest(packageDir, version, info.uploadedAt, npmCliRegistry(cacheRoot));
@@ -101,20 +101,25 @@ async function mcpgatewayDir(venv: string): Promise<string> {
 }
 
 async function ensureVenv(version: string, options: EnsureOptions): Promise<ContextForgeInstall> {
-  const info = contextForgeVersionInfo(version);
   const cacheRoot = options.cacheRoot ?? defaultCacheRoot();
+  const info = await contextForgeVersionInfo(version, { cacheRoot });
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const say = (msg: string): void => log(`[contextforge ${version}] ${msg}`);
   const venv = venvDirFor(cacheRoot, version);
 
   const existing = await readMarker(venv);
   if (existing && (await quickImportCheck(venv))) {
-    return { version, venv, bin: join(venv, 'bin'), reportedVersion: existing.reportedVersion };
+    if (await venvPythonFits(venv, info.requiresPython)) {
+      return { version, venv, bin: join(venv, 'bin'), reportedVersion: existing.reportedVersion };
+    }
+    say(`the cached venv's Python does not satisfy requires_python "${info.requiresPython}": rebuilding it`);
   }
 
   const started = Date.now();
-  const python = await findPython(info.python);
-  say(`python ${info.python}: ${python}`);
+  if (!info.verified) say(`not verified end to end here yet: the adapter follows the UI it recognises in the page`);
+  const chosen = await choosePython(`ContextForge ${version}`, info.requiresPython);
+  const python = chosen.executable;
+  say(`python ${chosen.version} (lowest that satisfies requires_python "${info.requiresPython ?? 'any'}"): ${python}`);
   const uv = await ensureUv(cacheRoot, say);
   const uvEnv = await uvEnvironment(python, cacheRoot);
   const excludeNewer = excludeNewerFor(info);
@@ -170,6 +175,14 @@ async function ensureVenv(version: string, options: EnsureOptions): Promise<Cont
     await rm(staging, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Whether the venv's interpreter satisfies the release's `requires_python` (a venv built by an older harness may not). */
+async function venvPythonFits(venv: string, requiresPython: string | null): Promise<boolean> {
+  if (requiresPython === null) return true;
+  const result = await runCommand(join(venv, 'bin', 'python'), ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])']);
+  const v = result.stdout.trim();
+  return result.code === 0 && /^\d+\.\d+\.\d+$/.test(v) && satisfiesRequiresPython(v, requiresPython);
 }
 
 async function readMarker(venv: string): Promise<Marker | null> {

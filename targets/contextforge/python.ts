@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { satisfiesRequiresPython } from './pep440.js';
 import { runCommand } from './run-command.js';
 
 /**
@@ -50,4 +51,85 @@ export async function pythonVersionOf(executable: string, env: NodeJS.ProcessEnv
   if (result.code !== 0) return null;
   const v = result.stdout.trim();
   return /^\d+\.\d+$/.test(v) ? v : null;
+}
+
+const SYSTEM_DIRS = ['/usr/bin', '/usr/local/bin'];
+
+/** An interpreter found on this machine, with the version it reported itself. */
+export interface FoundPython {
+  executable: string;
+  /** `major.minor.micro`, e.g. `3.12.1`. */
+  version: string;
+}
+
+/**
+ * Every CPython 3 interpreter this machine has (pyenv versions, `python3.N` on PATH and in /usr/bin,
+ * /usr/local/bin), each asked for its version; the same binary reached twice is listed once.
+ */
+export async function listPythons(env: NodeJS.ProcessEnv = process.env, systemDirs: readonly string[] = SYSTEM_DIRS): Promise<FoundPython[]> {
+  const candidates: string[] = [];
+  const pyenvRoot = env['PYENV_ROOT'] ?? join(env['HOME'] ?? homedir(), '.pyenv');
+  try {
+    for (const name of await readdir(join(pyenvRoot, 'versions'))) {
+      const m = /^(3\.\d+)(\.\d+)?$/.exec(name);
+      if (m) candidates.push(join(pyenvRoot, 'versions', name, 'bin', `python${m[1]}`));
+    }
+  } catch {
+    // No pyenv here.
+  }
+  for (let minor = 8; minor <= 20; minor++) {
+    candidates.push(`python3.${minor}`, ...systemDirs.map((dir) => join(dir, `python3.${minor}`)));
+  }
+  const found: FoundPython[] = [];
+  const seen = new Set<string>();
+  const probes = await Promise.all(candidates.map(async (executable) => ({ executable, probe: await probePython(executable, env) })));
+  for (const { executable, probe } of probes) {
+    if (!probe || seen.has(probe.real)) continue;
+    seen.add(probe.real);
+    found.push({ executable, version: probe.version });
+  }
+  return found;
+}
+
+async function probePython(executable: string, env: NodeJS.ProcessEnv): Promise<{ version: string; real: string } | null> {
+  const result = await runCommand(
+    executable,
+    ['-c', 'import os, sys; print("%d.%d.%d" % sys.version_info[:3]); print(os.path.realpath(sys.executable))'],
+    { env },
+  ).catch(() => null);
+  if (!result || result.code !== 0) return null;
+  const [version, real] = result.stdout.trim().split('\n').map((l) => l.trim());
+  return version && /^3\.\d+\.\d+$/.test(version) && real ? { version, real } : null;
+}
+
+/**
+ * The interpreter for a release: the lowest `major.minor` that satisfies its `requires_python` (what the
+ * release was built and tested against first), the newest micro release of that minor; null when none does.
+ * No `requires_python` at all: the lowest interpreter found.
+ */
+export function pickPython(requiresPython: string | null, found: readonly FoundPython[]): FoundPython | null {
+  const ok = found.filter((p) => requiresPython === null || satisfiesRequiresPython(p.version, requiresPython));
+  const minor = (p: FoundPython): number[] => p.version.split('.').map(Number);
+  const sorted = [...ok].sort((a, b) => {
+    const [a0 = 0, a1 = 0, a2 = 0] = minor(a);
+    const [b0 = 0, b1 = 0, b2 = 0] = minor(b);
+    return a0 - b0 || a1 - b1 || b2 - a2;
+  });
+  return sorted[0] ?? null;
+}
+
+/** `pickPython` on this machine's interpreters, or one line saying which Python is needed and which were found. */
+export async function choosePython(
+  what: string,
+  requiresPython: string | null,
+  env: NodeJS.ProcessEnv = process.env,
+  systemDirs: readonly string[] = SYSTEM_DIRS,
+): Promise<FoundPython> {
+  const found = await listPythons(env, systemDirs);
+  const chosen = pickPython(requiresPython, found);
+  if (chosen) return chosen;
+  const have = found.length > 0 ? found.map((p) => p.version).sort().join(', ') : 'none';
+  throw new Error(
+    `no Python interpreter here satisfies ${what}'s requires_python "${requiresPython ?? ''}" (found: ${have}; looked in pyenv versions, PATH, /usr/bin, /usr/local/bin): install one, e.g. with pyenv`,
+  );
 }

@@ -1,6 +1,6 @@
 /**
  * Per-release behaviour the adapter must mirror (not judge): what the gateway's own pages send with a
- * Fetch Tools POST, and how it treats a same-site sibling origin. Verified on 1.0.0rc1, 1.0.7, 1.0.8;
+ * Fetch Tools POST, and how it treats a same-site sibling origin. Verified on 1.0.0rc1, 1.0.7, 1.0.8, 1.1.0;
  * the thresholds in between come from reading the releases' source.
  */
 import type { SiblingPolicy } from '../target.js';

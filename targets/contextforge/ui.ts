@@ -1,6 +1,6 @@
 /**
  * Drives ContextForge's own pages the way a person does. Selectors and texts were read from the
- * installed releases and checked in a browser (1.0.0rc1 plain-button table, 1.0.7/1.0.8 overflow menu).
+ * installed releases and checked in a browser (1.0.0rc1 plain-button table, 1.0.7/1.0.8/1.1.0 overflow menu).
  * The UI generation is recognised from the DOM, not from the version, so a release in between works
  * as long as it uses one of the two.
  */

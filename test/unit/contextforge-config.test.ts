@@ -26,6 +26,9 @@ describe('contextForgeEnv', () => {
     assert.equal(env['SSRF_ALLOW_PRIVATE_NETWORKS'], 'false');
     assert.equal(env['PLATFORM_ADMIN_PASSWORD'], secrets.adminPassword);
     assert.notEqual(env['PLATFORM_ADMIN_PASSWORD'], 'changeme');
+    // 1.1.0 refuses to start while DEFAULT_USER_PASSWORD is its default "changeme".
+    assert.equal(env['DEFAULT_USER_PASSWORD'], secrets.defaultUserPassword);
+    assert.notEqual(env['DEFAULT_USER_PASSWORD'], secrets.adminPassword);
   });
 
   it('uses fresh strong secrets per run', () => {

@@ -6,11 +6,6 @@ import { describe, it } from 'node:test';
 import { defaultCacheRoot, venvDirFor } from '../../targets/contextforge/install.js';
 import { parsePipConfigList, uvSettingsFromPip } from '../../targets/contextforge/pip-settings.js';
 import { findPython } from '../../targets/contextforge/python.js';
-import {
-  compareContextForgeVersions,
-  contextForgeVersionInfo,
-  excludeNewerFor,
-} from '../../targets/contextforge/versions.js';
 
 describe('pip settings for uv', () => {
   const listed = [
@@ -43,26 +38,6 @@ describe('pip settings for uv', () => {
 
   it('gives uv nothing extra when pip has no settings', () => {
     assert.deepEqual(uvSettingsFromPip(parsePipConfigList('')), { args: [], env: {} });
-  });
-});
-
-describe('versions', () => {
-  it('resolves a release as of one day after its upload', () => {
-    const rc1 = contextForgeVersionInfo('1.0.0rc1');
-    assert.equal(rc1.python, '3.11');
-    assert.equal(excludeNewerFor(rc1), '2026-02-19T20:23:09Z');
-    assert.equal(contextForgeVersionInfo('1.0.8').python, '3.12');
-  });
-
-  it('names the known versions for an unknown one', () => {
-    assert.throws(() => contextForgeVersionInfo('1.0.0rc2'), /unknown ContextForge version "1\.0\.0rc2" \(known: 1\.0\.0rc1, .*never on PyPI/);
-  });
-
-  it('orders release candidates before the release', () => {
-    assert.equal(compareContextForgeVersions('1.0.0rc1', '1.0.0'), -1);
-    assert.equal(compareContextForgeVersions('1.0.0rc2', '1.0.0rc1'), 1);
-    assert.equal(compareContextForgeVersions('1.0.10', '1.0.9'), 1);
-    assert.equal(compareContextForgeVersions('1.0.7', '1.0.7'), 0);
   });
 });
 
