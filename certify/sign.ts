@@ -28,13 +28,18 @@ export function loadPublicKey(pem: string): KeyObject {
   return key;
 }
 
+/** The public half (createPublicKey takes a private KeyObject, not a public one). */
+function publicHalf(key: KeyObject): KeyObject {
+  return key.type === 'public' ? key : createPublicKey(key);
+}
+
 export function publicKeyPem(key: KeyObject): string {
-  return createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
+  return publicHalf(key).export({ type: 'spki', format: 'pem' }).toString();
 }
 
 /** SHA-256 of the key's DER (SPKI) form: what `verify` prints, so a key can be compared by eye. */
 export function publicKeyFingerprint(key: KeyObject): string {
-  return createHash('sha256').update(createPublicKey(key).export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256').update(publicHalf(key).export({ type: 'spki', format: 'der' })).digest('hex');
 }
 
 /** Base64 Ed25519 signature (Ed25519 hashes internally: the algorithm argument is null). */
