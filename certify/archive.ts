@@ -10,7 +10,7 @@ const ENTRY_DATE = new Date('2000-01-01T00:00:00Z');
 
 export async function writeArchive(files: readonly BundleFile[]): Promise<Buffer> {
   const zip = new JSZip();
-  for (const f of files) zip.file(f.path, f.bytes, { date: ENTRY_DATE, binary: true });
+  for (const f of files) zip.file(f.path, f.bytes, { date: ENTRY_DATE, binary: true, createFolders: false });
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
 }
 
