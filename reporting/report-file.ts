@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { FAMILY_TITLES, type Family } from '../catalogue/requirements.js';
-import { REQUIREMENT_STATUSES, RUN_VERDICTS, type RunReport, type TestOutcome } from './results.js';
+import { REQUIREMENT_STATUSES, RUN_VERDICTS, type TestOutcome } from './results.js';
 
 const FAMILIES = Object.keys(FAMILY_TITLES) as [Family, ...Family[]];
 const TEST_OUTCOMES = [
@@ -117,7 +117,3 @@ export function readReportFile(file: string): ReportFile {
   return parseReportFile(text, file);
 }
 
-/** Compile-time check that a parsed run is what the renderers take. */
-export function asRunReports(report: ReportFile): RunReport[] {
-  return report.runs;
-}
