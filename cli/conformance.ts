@@ -19,32 +19,58 @@ import { vetPlaywrightArgs } from './playwright-options.js';
 import { PARTIAL_ENV, reportDir } from '../config/run-plan.js';
 import { prepareTargets } from './prepare-targets.js';
 import { exitCodeFor, failedRequirements, worstVerdict } from '../reporting/results.js';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { RunSpec } from '../config/run-plan.js';
+import type { ConformanceReport } from './run-playwright.js';
+
+/** What a run leaves for a caller that goes on with it (the certification bundle of `mcp-gateway-conformance run --certify`). */
+export interface ConformanceOutcome {
+  exitCode: number;
+  /** Absent when the command was refused before Playwright started, or Playwright wrote no report. */
+  report: ConformanceReport | null;
+  plan: RunSpec[] | null;
+  reportDir: string;
+}
+
+export interface ConformanceOptions {
+  /** Requirement IDs the run is limited to (RunSpec.only: the config's grep, which makes the run partial). */
+  only?: readonly string[];
+}
 
 async function main(): Promise<number> {
+  return (await runConformance(process.argv.slice(2))).exitCode;
+}
+
+/** The whole `npm run conformance` command on an argument list; also the `run` subcommand of the installable CLI. */
+export async function runConformance(argv: readonly string[], options: ConformanceOptions = {}): Promise<ConformanceOutcome> {
+  const dir = reportDir();
   let parsed;
   let vetted;
   try {
-    parsed = parseArgs(process.argv.slice(2));
+    parsed = parseArgs(argv);
+    const only = options.only ?? [];
+    if (only.length > 0) parsed.plan = parsed.plan.map((run) => ({ ...run, only: [...only] }));
     vetted = vetPlaywrightArgs(parsed.playwrightArgs);
     await preflight(parsed.plan);
     await prepareTargets(parsed.plan);
   } catch (error) {
     process.stderr.write(`conformance: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 2;
+    return { exitCode: 2, report: null, plan: null, reportDir: dir };
   }
   const { exitCode, interruptedBy, report } = await runPlaywright(parsed.plan, {
-    reportDir: reportDir(),
+    reportDir: dir,
     extraArgs: vetted.args,
     ...(vetted.partialReason ? { env: { [PARTIAL_ENV]: vetted.partialReason } } : {}),
   });
   if (interruptedBy !== undefined) {
     // The report (if Playwright wrote one) says which requirements did not run; the exit code says why.
-    process.stderr.write(`conformance: interrupted by ${interruptedBy}; no verdict${report ? ` (partial report: ${path.join(reportDir(), 'conformance.md')})` : ''}\n`);
-    return interruptedBy === 'SIGINT' ? 130 : 143;
+    process.stderr.write(`conformance: interrupted by ${interruptedBy}; no verdict${report ? ` (partial report: ${path.join(dir, 'conformance.md')})` : ''}\n`);
+    return { exitCode: interruptedBy === 'SIGINT' ? 130 : 143, report: null, plan: parsed.plan, reportDir: dir };
   }
   if (!report) {
     process.stderr.write(`conformance: INCONCLUSIVE — Playwright (exit ${exitCode}) ended without writing a conformance report; see its output above\n`);
-    return 2;
+    return { exitCode: 2, report: null, plan: parsed.plan, reportDir: dir };
   }
   const verdict = worstVerdict(report.runs.map((r) => r.verdict));
   let code = exitCodeFor(verdict);
@@ -65,7 +91,18 @@ async function main(): Promise<number> {
     process.stderr.write(`conformance: INCONCLUSIVE — Playwright exited with ${exitCode} although the report shows every run passing\n`);
     code = 2;
   }
-  return code;
+  return { exitCode: code, report, plan: parsed.plan, reportDir: dir };
 }
 
-process.exitCode = await main();
+/** Run as a script (`tsx cli/conformance.ts`), not when the installable CLI imports it. */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) process.exitCode = await main();
