@@ -5,19 +5,16 @@
  * as is a MUST the gateway is known to fail (a baseline's expected failure): listing a failure does not
  * make a gateway conformant.
  */
-import { isPassingVerdict, type RequirementStatus } from '../reporting/results.js';
+import { isPassingVerdict, REQUIREMENT_STATUSES, type RequirementStatus } from '../reporting/results.js';
 import type { ReportFile } from '../reporting/report-file.js';
 
-/** MUST statuses that refuse a certification: everything but a pass. */
-const REFUSED_MUST_STATUSES: ReadonlySet<RequirementStatus> = new Set([
-  'failed',
-  'failed-differently',
-  'expected-failure',
-  'stale-expectation',
-  'not-testable',
-  'not-run',
-  'not-tested',
-]);
+/**
+ * MUST statuses that refuse a certification: everything but a pass, and "not applicable" (honoured only where
+ * the catalogue names designs that lack the subject, and shown with its reason in the bundled report).
+ */
+const REFUSED_MUST_STATUSES: ReadonlySet<RequirementStatus> = new Set(
+  REQUIREMENT_STATUSES.filter((status) => status !== 'passed' && status !== 'not-applicable'),
+);
 
 /** One line per reason the report cannot be certified; empty when it can. */
 export function refusalReasons(report: ReportFile, playwrightExitCode = 0): string[] {

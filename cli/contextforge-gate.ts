@@ -9,6 +9,7 @@ import { reportDir, type RunSpec } from '../config/run-plan.js';
 import { preflight } from './preflight.js';
 import { prepareTargets } from './prepare-targets.js';
 import { runPlaywright } from './run-playwright.js';
+import { vetPlaywrightArgs } from './playwright-options.js';
 import type { RunReport } from '../reporting/results.js';
 
 /**
@@ -56,7 +57,13 @@ async function main(): Promise<number> {
     only: GATE_REQUIREMENTS,
     settings: { version },
   }));
+  let extraArgs: string[];
   try {
+    // The gate's verdict is only as good as what ran: the same refusals as `npm run conformance` (no --no-deps,
+    // no --project, no reporter swaps); a filter would leave gate requirements out, so it is refused here too.
+    const vetted = vetPlaywrightArgs(process.argv.slice(2));
+    if (vetted.partialReason !== undefined) throw new Error(`${vetted.partialReason} would leave gate requirements out; the gate runs its whole set`);
+    extraArgs = vetted.args;
     await preflight(plan);
     await prepareTargets(plan);
   } catch (error) {
@@ -66,7 +73,7 @@ async function main(): Promise<number> {
   // One worker per release: each runs its own ContextForge, and the two overlap their waits.
   const { report } = await runPlaywright(plan, {
     reportDir: path.join(reportDir(), 'contextforge'),
-    extraArgs: process.argv.slice(2),
+    extraArgs,
     env: { CONFORMANCE_WORKERS: process.env['CONFORMANCE_WORKERS'] ?? '2' },
   });
   if (!report) {

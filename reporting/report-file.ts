@@ -6,20 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { FAMILY_TITLES, type Family } from '../catalogue/requirements.js';
-import { REQUIREMENT_STATUSES, RUN_VERDICTS, type TestOutcome } from './results.js';
+import { REQUIREMENT_STATUSES, RUN_VERDICTS, TEST_OUTCOMES } from './results.js';
 import { BUG_CLASSES, type BugClassId } from './diagnosis.js';
 
 const FAMILIES = Object.keys(FAMILY_TITLES) as [Family, ...Family[]];
-const TEST_OUTCOMES = [
-  'passed',
-  'failed',
-  'failed-differently',
-  'expected-failure',
-  'stale-expectation',
-  'not-testable',
-  'not-run',
-  'not-applicable',
-] as const satisfies readonly TestOutcome[];
 
 const AttemptSchema = z.object({
   attempt: z.number().int(),

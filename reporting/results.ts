@@ -52,7 +52,11 @@ export interface PlannedTest {
   title: string;
 }
 
-export const REQUIREMENT_STATUSES = [
+/**
+ * What one test amounts to over all its attempts, and (the same words) what a requirement amounts to over
+ * its tests; the reporter's JSON schema (reporting/report-file.ts) reads the same list.
+ */
+export const TEST_OUTCOMES = [
   'passed',
   /** The gateway failed it, with evidence (in any attempt: a retry that passes does not undo a failure). */
   'failed',
@@ -71,9 +75,12 @@ export const REQUIREMENT_STATUSES = [
    * allows that for this requirement (`mayNotApply`). Neither a pass nor a failure: shown with its reason.
    */
   'not-applicable',
-  /** No spec declares it in this run. */
-  'not-tested',
 ] as const;
+export type TestOutcome = (typeof TEST_OUTCOMES)[number];
+
+/** A requirement's status: a test outcome, or 'not-tested' when no spec declares it in this run. */
+export const REQUIREMENT_STATUSES = [...TEST_OUTCOMES, 'not-tested'] as const;
+
 export type RequirementStatus = (typeof REQUIREMENT_STATUSES)[number];
 
 export interface AttemptSummary {
@@ -149,16 +156,6 @@ export interface RunContext {
   envFrom?: string;
 }
 
-/** What one test amounts to over all its attempts. */
-export type TestOutcome =
-  | 'passed'
-  | 'failed'
-  | 'failed-differently'
-  | 'expected-failure'
-  | 'stale-expectation'
-  | 'not-testable'
-  | 'not-run'
-  | 'not-applicable';
 
 /** A worker that died takes the test with it: that is our harness, not the gateway. */
 const HARNESS_CRASH = /worker process exited unexpectedly|Internal error: step id not found/i;
@@ -281,7 +278,9 @@ export function buildRunReport(id: string, target: unknown, records: TestRecord[
     });
     const entry = own.flatMap(([testId]) => attemptsByTest.get(testId) ?? []).find((a) => a.expectation)?.expectation;
     const status = requirementStatus(rows.map((row) => row.outcome));
-    const failing = status === 'failed' || status === 'failed-differently' ? rows.find((row) => row.outcome === status) : undefined;
+    // A baseline's expected failure is diagnosed too: the entry says it is known, the diagnosis says what kind of bug it is.
+    const failing =
+      status === 'failed' || status === 'failed-differently' || status === 'expected-failure' ? rows.find((row) => row.outcome === status) : undefined;
     const diagnosis = failing
       ? diagnose({
           requirement: r.id,

@@ -254,3 +254,11 @@ test('not applicable: only where the catalogue allows it, shown with its reason,
   // A plain skip stays "not run".
   assert.equal(statusOf(replace(allPassing(), 'FLOW-17', record('FLOW-17', 'skipped')), 'FLOW-17'), 'not-run');
 });
+
+test("a baseline's expected failure is diagnosed like any failure: known, and what kind of bug it is", () => {
+  const error = 'Error: /oauth/fetch-tools/gw-1 answered 401: {"detail":"Cookie authentication not allowed for API requests"}';
+  const expected = record('SESSION-01', 'failed', { error, expectation: ENTRY, evidence: { fetchTools: { status: 401, sentCookie: true } } });
+  const row = report(replace(allPassing(), 'SESSION-01', expected)).families.flatMap((f) => f.requirements).find((r) => r.id === 'SESSION-01');
+  assert.equal(row?.status, 'expected-failure');
+  assert.equal(row?.diagnosis?.bugClass, 'browser-vs-api-heuristic');
+});
