@@ -324,6 +324,14 @@ export const REQUIREMENTS = [
       '(ours) refreshing a valid token on every use defeats short lifetimes and, with rotating refresh tokens, multiplies grant churn',
     ],
   },
+  {
+    id: 'FLOW-20',
+    family: 'FLOW',
+    level: 'MUST',
+    statement:
+      'Forwarding headers a client writes (X-Forwarded-Host, X-Forwarded-Proto, Forwarded) change neither the redirect_uri the gateway sends the IdP nor the Origin its request-origin check accepts: an authorization started with spoofed headers still names the registered callback, and a cookie POST whose Origin matches only the spoofed host is refused.',
+    sources: ['RFC 7239 §8.1 (header validity and integrity)', 'RFC 6749 §10.6 (redirection URI manipulation)', 'RFC 9700 §4.1', 'Fetch standard: Origin header'],
+  },
   // TOKEN
   {
     id: 'TOKEN-01',
@@ -378,6 +386,14 @@ export const REQUIREMENTS = [
     statement:
       'An MCP server 401 (revoked token) and an unreachable MCP server each end in a 4xx, or a 2xx error body that names the upstream failure — never a success, never a 5xx — and the page shows a message a person can act on: it names the MCP server (or its name or address), not just a status phrase.',
     sources: ['MCP 2025-11-25 authorization §10', '(ours)'],
+  },
+  {
+    id: 'TOKEN-11',
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      'Grants are per upstream as well as per user: a user who authorized one MCP server cannot fetch another\'s tools with that grant, and once both are authorized each MCP server receives only the token the IdP issued for it (its client, its resource).',
+    sources: ['RFC 8707 §1 (audience-restricted tokens)', 'RFC 9700 §2.3', 'MCP 2025-11-25 authorization §9.2'],
   },
   // UI
   {

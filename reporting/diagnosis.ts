@@ -97,11 +97,15 @@ export const BUG_CLASSES = {
   },
   'wrong-token-upstream': {
     title: 'The MCP server is called with a token that is not the one the IdP issued for this user',
-    lookAt: 'which credential the upstream call attaches, and how tokens are keyed (gateway and user)',
+    lookAt: 'which credential the upstream call attaches, and how tokens are keyed (by upstream and by user, both)',
   },
   'refresh-mishandled': {
     title: 'The refresh token is not used, or the rotated one is not kept',
     lookAt: 'the refresh path: use the refresh token when the access token expired, store the new refresh token',
+  },
+  'public-origin-from-request-headers': {
+    title: "The gateway takes its own public origin from the request's forwarding headers (X-Forwarded-Host, Forwarded), which any client can write",
+    lookAt: 'where the public origin and redirect_uri come from: configuration, or forwarding headers only from a proxy the deployment declares trusted',
   },
   'open-redirect': {
     title: 'The return address after authorization can send the user to another site',
@@ -241,8 +245,9 @@ const RULES: readonly Rule[] = [
   { requirements: ['FLOW-12'], bugClass: 'token-exposed-to-browser' },
   { requirements: ['FLOW-17'], bugClass: 'open-redirect' },
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
+  { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },
   // Tokens.
-  { requirements: ['TOKEN-01', 'TOKEN-02', 'TOKEN-03'], bugClass: 'wrong-token-upstream' },
+  { requirements: ['TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-11'], bugClass: 'wrong-token-upstream' },
   { requirements: ['TOKEN-05', 'TOKEN-06'], bugClass: 'refresh-mishandled' },
   { requirements: ['UI-01'], bugClass: 'page-script-broken' },
 ];

@@ -169,6 +169,12 @@ export const FAULT_MODES = [
     detectedBy: ['TOKEN-03'],
   },
   {
+    mode: 'grant-per-user-not-per-upstream',
+    bugClass: 'wrong-token-upstream',
+    bug: "Tokens are stored per user, not per (gateway, user): the user's latest grant is sent to every MCP server, whichever it was issued for.",
+    detectedBy: ['TOKEN-11'],
+  },
+  {
     mode: 'no-refresh',
     bugClass: 'refresh-mishandled',
     bug: 'An expired access token is sent upstream as it is; the refresh token is never used.',
@@ -274,6 +280,12 @@ export const FAULT_MODES = [
     bugClass: 'open-redirect',
     bug: 'The post-authorization return_to is accepted when it starts with "/", so //evil.example and /\\evil.example send the user to another site.',
     detectedBy: ['FLOW-17'],
+  },
+  {
+    mode: 'origin-from-forwarded-headers',
+    bugClass: 'public-origin-from-request-headers',
+    bug: 'Naive "reverse proxy support": the gateway takes its own public origin from any client\'s X-Forwarded-Host / X-Forwarded-Proto / Forwarded header, for the redirect_uri it sends the IdP and for the Origin its CSRF check accepts.',
+    detectedBy: ['FLOW-20'],
   },
   {
     mode: 'state-never-expires',

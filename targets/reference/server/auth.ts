@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import type { GatewayContext } from './context.js';
 import { parseCookieHeader } from '../../../lib/cookie-header.js';
 import { checkRequestOrigin, type CsrfVerdict } from './csrf.js';
+import { publicOrigin } from './public-origin.js';
 import { renderMessagePage } from './pages/layout.js';
 import { SESSION_COOKIE_NAME, type Session } from './sessions.js';
 
@@ -38,7 +39,7 @@ function csrfTokenSent(req: Request): string | undefined {
 export function originVerdict(req: Request, session: Session, ctx: GatewayContext): CsrfVerdict {
   return checkRequestOrigin(
     { method: req.method, secFetchSite: req.get('sec-fetch-site'), origin: req.get('origin'), csrfToken: csrfTokenSent(req) },
-    ctx.origin,
+    publicOrigin(req, ctx),
     session.csrfToken,
     ctx.faults,
   );

@@ -10,6 +10,7 @@ import { renderCallbackFailurePage, renderCallbackSuccessPage } from './pages/ca
 import { renderMessagePage } from './pages/layout.js';
 import type { PendingAuthorization } from './pending-authorizations.js';
 import { parseReturnTo, ReturnTargets } from './return-to.js';
+import { publicOrigin, publicRedirectUri } from './public-origin.js';
 import { expiresAtFrom } from './token-store.js';
 
 const CallbackQuerySchema = z.object({
@@ -39,7 +40,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       res.status(404).type('html').send(renderMessagePage('Unknown gateway', `No gateway with id ${req.params.id}`));
       return;
     }
-    const returnTo = parseReturnTo(req.query['return_to'], ctx.origin, faults);
+    const returnTo = parseReturnTo(req.query['return_to'], publicOrigin(req, ctx), faults);
     if (returnTo.kind === 'refused') {
       ctx.log.event(`authorize refused: ${returnTo.reason}`);
       res.status(400).type('html').send(renderMessagePage('Invalid return address', returnTo.reason, '/admin'));
@@ -48,7 +49,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     const pending = ctx.pending.start(gateway.id, session.id, session.user);
     if (returnTo.kind === 'ok') returnTargets.remember(pending.state, returnTo.path);
     res.set('Cache-Control', 'no-store');
-    res.redirect(302, buildAuthorizeUrl(gateway, pending, ctx.redirectUri, faults));
+    res.redirect(302, buildAuthorizeUrl(gateway, pending, publicRedirectUri(req, ctx), faults));
   });
 
   // A HEAD (link prefetch, scanner) must never spend the authorization code.
@@ -108,7 +109,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       return;
     }
 
-    const result = await exchangeCode(gateway, query.code, pending.verifier, ctx.redirectUri, faults);
+    const result = await exchangeCode(gateway, query.code, pending.verifier, publicRedirectUri(req, ctx), faults);
     if (!result.ok) {
       if (result.kind === 'network') {
         failPage(res, 502, `The token endpoint could not be reached: ${result.message}`);

@@ -9,6 +9,7 @@ import { renderAdminPage } from './pages/admin.js';
 import { renderLoginPage } from './pages/login.js';
 import { renderMessagePage } from './pages/layout.js';
 import { renderProfilePage } from './pages/profile.js';
+import { publicOrigin } from './public-origin.js';
 
 const LoginFormSchema = z.object({ username: z.string().max(200), password: z.string().max(500) });
 
@@ -33,7 +34,7 @@ export function pageRoutes(ctx: GatewayContext): Router {
     // Login CSRF: a browser that says the form came from elsewhere is refused (no session exists yet to hold a token).
     const site = req.get('sec-fetch-site');
     const origin = req.get('origin');
-    if ((site !== undefined && site !== 'same-origin') || (origin !== undefined && origin !== ctx.origin)) {
+    if ((site !== undefined && site !== 'same-origin') || (origin !== undefined && origin !== publicOrigin(req, ctx))) {
       res.status(403).type('html').send(renderMessagePage('Request rejected', 'Cross-site sign-in rejected', '/login'));
       return;
     }

@@ -40,7 +40,10 @@ export class GrantStore {
 
   #key(gatewayId: string, user: string): string {
     // BUG (shared-token): one grant per gateway, whoever obtained it.
-    return this.#faults['shared-token'] ? gatewayId : JSON.stringify([gatewayId, user]);
+    if (this.#faults['shared-token']) return gatewayId;
+    // BUG (grant-per-user-not-per-upstream): one grant per user, whichever MCP server it was issued for.
+    if (this.#faults['grant-per-user-not-per-upstream']) return user;
+    return JSON.stringify([gatewayId, user]);
   }
 
   get(gatewayId: string, user: string): Grant | undefined {

@@ -1,0 +1,85 @@
+/**
+ * Forwarding headers are only as true as whoever wrote them. Behind a reverse proxy a gateway may learn its
+ * public origin from X-Forwarded-Host / Forwarded, but only from a proxy it trusts; believing any client's
+ * copy lets that client choose where the IdP sends authorization codes (redirect_uri) and which Origin the
+ * CSRF check takes for the gateway's own. No browser lets a page set these headers, so this spec sends
+ * them with a raw HTTP client carrying alice's session, as a misconfigured proxy or a cache would pass them.
+ */
+import { test, expect, req } from '../../fixtures/index.js';
+import { authorize } from '../../fixtures/flows.js';
+import { answered, cookieHeaderFor, expectRefused, Forgery } from '../../fixtures/forgery.js';
+import { rawRequest, type RawResponse } from '../../fixtures/raw-http.js';
+import { notTestable } from '../../lib/outcome.js';
+
+/** What a browser sends with a same-origin navigation from the admin page: the start of an authorization. */
+function navigationHeaders(cookie: string, adminUrl: string): Record<string, string> {
+  return {
+    cookie,
+    accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+    'sec-fetch-site': 'same-origin',
+    'sec-fetch-mode': 'navigate',
+    'sec-fetch-dest': 'document',
+    'sec-fetch-user': '?1',
+    referer: adminUrl,
+  };
+}
+
+/** The redirect_uri of an authorization request the gateway redirected to, or null when it did not redirect to the IdP. */
+function redirectUriSent(response: RawResponse, authorizationEndpoint: string): string | null {
+  const location = response.headers.location;
+  if (response.status < 300 || response.status >= 400 || location === undefined || !location.startsWith(authorizationEndpoint)) return null;
+  return new URL(location).searchParams.get('redirect_uri');
+}
+
+test('FLOW-20 client-written forwarding headers change neither the redirect_uri nor the Origin the gateway accepts', req('FLOW-20'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  const { target, idp, origins } = harness;
+  const spoofedHost = new URL(origins.attacker).host;
+  const spoofs: Record<string, Record<string, string>> = {
+    'X-Forwarded-Host and X-Forwarded-Proto': { 'x-forwarded-host': spoofedHost, 'x-forwarded-proto': 'http' },
+    'Forwarded (RFC 7239)': { forwarded: `host="${spoofedHost}";proto=http` },
+  };
+  await authorize(harness, alice, upstream);
+  const cookie = await cookieHeaderFor(alice.context, target.origin);
+  const authorizeUrl = target.authorizeUrl(upstream.gateway);
+  const headers = navigationHeaders(cookie, `${target.origin}${target.adminPagePath}`);
+
+  // 1. The authorization request. Calibration first: without spoofing, the same request must reach the IdP.
+  const plain = await rawRequest(authorizeUrl, { headers });
+  const plainRedirectUri = redirectUriSent(plain, idp.authorizationEndpoint);
+  evidence.add('calibration', { status: plain.status, redirectUri: plainRedirectUri });
+  if (plainRedirectUri === null) notTestable(`the Authorize URL ${new URL(authorizeUrl).pathname} answered ${plain.status} to alice's cookie GET, not a redirect to the IdP`);
+  const started: Record<string, { status: number; redirectUri: string | null }> = {};
+  for (const [name, spoof] of Object.entries(spoofs)) {
+    const response = await rawRequest(authorizeUrl, { headers: { ...headers, ...spoof } });
+    started[name] = { status: response.status, redirectUri: redirectUriSent(response, idp.authorizationEndpoint) };
+  }
+  evidence.add('authorizationWithSpoofedHeaders', started);
+
+  // 2. A cookie POST whose Origin is the spoofed host (no Fetch Metadata: a proxy or an old client).
+  const forgery = await Forgery.begin(harness, upstream, alice);
+  const forged: Record<string, Awaited<ReturnType<Forgery['attempt']>>> = {};
+  for (const [name, spoof] of Object.entries(spoofs)) {
+    forged[`Fetch Tools POST with Origin ${origins.attacker} and ${name}`] = await forgery.attempt(async () => {
+      const response = await rawRequest(target.fetchToolsUrl(upstream.gateway), {
+        method: 'POST',
+        headers: { cookie, origin: origins.attacker, 'content-type': 'application/json', ...spoof },
+        body: '{}',
+      });
+      return answered(response.status);
+    });
+  }
+  const settlement = await forgery.settle();
+  evidence.add('forged', forged);
+  evidence.add('settled', settlement);
+
+  for (const [name, outcome] of Object.entries(started)) {
+    // Refusing a request with forwarding headers is fine; redirecting with another callback is not.
+    if (outcome.redirectUri !== null) expect(outcome.redirectUri, `the redirect_uri sent to the IdP under a spoofed ${name}`).toBe(target.redirectUri);
+  }
+  expectRefused(forged, settlement);
+});
