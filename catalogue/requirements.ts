@@ -403,6 +403,14 @@ export const REQUIREMENTS = [
     statement: 'The admin page and the callback page raise no uncaught exception, console error or CSP violation through login, authorize and Fetch Tools.',
     sources: ['(ours) a page whose own CSP or script error kills its handler is an outage as bad as a 401'],
   },
+  {
+    id: 'UI-02',
+    family: 'UI',
+    level: 'MUST',
+    statement:
+      'Callback parameters are shown as text, never as markup: a callback URL whose error, error_description, state or code carry HTML (anyone can send a user such a link) puts no element of theirs on the gateway\'s page.',
+    sources: ['RFC 6749 §4.1.2.1 (error_description is attacker-reachable text)', 'OWASP ASVS 4.0 §5.3.3 (output encoding against reflected XSS)', 'RFC 9700 §4.1 (callback URLs are attacker-reachable)'],
+  },
 ] as const satisfies readonly Requirement[];
 
 export type RequirementId = (typeof REQUIREMENTS)[number]['id'];

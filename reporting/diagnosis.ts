@@ -107,6 +107,10 @@ export const BUG_CLASSES = {
     title: "The gateway takes its own public origin from the request's forwarding headers (X-Forwarded-Host, Forwarded), which any client can write",
     lookAt: 'where the public origin and redirect_uri come from: configuration, or forwarding headers only from a proxy the deployment declares trusted',
   },
+  'markup-injection': {
+    title: 'Text from a URL, the IdP or the MCP server is rendered as HTML on the gateway\'s own pages (XSS)',
+    lookAt: 'every place a page interpolates request parameters or upstream text: escape by default, textContent not innerHTML',
+  },
   'open-redirect': {
     title: 'The return address after authorization can send the user to another site',
     lookAt: 'the return_to/next validation: a path on this site only, after the URL parser has read it',
@@ -250,6 +254,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-11'], bugClass: 'wrong-token-upstream' },
   { requirements: ['TOKEN-05', 'TOKEN-06'], bugClass: 'refresh-mishandled' },
   { requirements: ['UI-01'], bugClass: 'page-script-broken' },
+  { requirements: ['UI-02'], bugClass: 'markup-injection' },
 ];
 
 /** The diagnosis of one failed requirement, or undefined for a requirement no rule knows (a new catalogue entry). */

@@ -288,6 +288,12 @@ export const FAULT_MODES = [
     detectedBy: ['FLOW-20'],
   },
   {
+    mode: 'callback-error-unescaped',
+    bugClass: 'markup-injection',
+    bug: "The callback's failure page renders the IdP's error_description as HTML: anyone who sends a user a crafted callback URL puts markup on the gateway's own origin (reflected XSS).",
+    detectedBy: ['UI-02'],
+  },
+  {
     mode: 'state-never-expires',
     bugClass: 'lifetimes-mishandled',
     bug: 'Pending authorizations (state) have no expiry: a callback hours later is still completed.',

@@ -11,6 +11,7 @@ import { renderMessagePage } from './pages/layout.js';
 import type { PendingAuthorization } from './pending-authorizations.js';
 import { parseReturnTo, ReturnTargets } from './return-to.js';
 import { publicOrigin, publicRedirectUri } from './public-origin.js';
+import { SafeHtml } from './html.js';
 import { expiresAtFrom } from './token-store.js';
 
 const CallbackQuerySchema = z.object({
@@ -27,7 +28,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
   const returnTargets = new ReturnTargets();
 
   /** The callback's refusal page; the reason also goes to the log, as evidence of which check refused it. */
-  const failPage = (res: Response, status: number, reason: string, detail?: string): void => {
+  const failPage = (res: Response, status: number, reason: string, detail?: string | SafeHtml): void => {
     ctx.log.event(`callback refused (${status}): ${reason}`);
     res.status(status).type('html').send(renderCallbackFailurePage(reason, detail));
   };
@@ -81,7 +82,10 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       // The error ends the flow it belongs to (if it is this session's); an unknown state is attributed to no flow.
       const pending = query.state === undefined ? undefined : ctx.pending.find(query.state);
       if (pending !== undefined && pending.sessionId === session?.id) ctx.pending.consume(pending.state);
-      failPage(res, 400, `The identity provider returned an error: ${query.error}`, query.error_description);
+      const description =
+        // BUG (callback-error-unescaped): the IdP's error_description is trusted as markup, but anyone can write it into a callback URL.
+        faults['callback-error-unescaped'] && query.error_description !== undefined ? new SafeHtml(query.error_description) : query.error_description;
+      failPage(res, 400, `The identity provider returned an error: ${query.error}`, description);
       return;
     }
 

@@ -1,5 +1,5 @@
 import type { Gateway } from '../gateways.js';
-import { html, jsonForScriptBlock } from '../html.js';
+import { html, jsonForScriptBlock, type SafeHtml } from '../html.js';
 import { renderPage } from './layout.js';
 
 export interface CallbackSuccessOptions {
@@ -38,7 +38,7 @@ ${leak}
   });
 }
 
-export function renderCallbackFailurePage(reason: string, detail?: string): string {
+export function renderCallbackFailurePage(reason: string, detail?: string | SafeHtml): string {
   return renderPage({
     title: 'Authorization failed',
     body: html`<main>

@@ -1,0 +1,47 @@
+/**
+ * The callback URL is the one gateway URL anyone can write: its error, error_description, state and code
+ * come from whoever sent the user the link, not from the IdP. Whatever the gateway shows of them must be
+ * text. The probe is markup that breaks out of text and attribute contexts; the spec looks for the probe's
+ * element in the page's DOM, which is markup injection whether or not a CSP would stop a script in it.
+ */
+import { test, expect, req } from '../../fixtures/index.js';
+import { authorizeAndCaptureCallback } from '../../fixtures/flows.js';
+import { openCallback } from '../../fixtures/error-page.js';
+
+const PROBE_ATTRIBUTE = 'data-markup-probe';
+
+function probe(id: string): string {
+  return `"'><b ${PROBE_ATTRIBUTE}="${id}">probe</b>`;
+}
+
+test('UI-02 callback parameters are shown as text: markup in error, error_description, state or code puts no element on the page', req('UI-02'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  const { target } = harness;
+  // A real pending authorization of this session, so a gateway that shows the IdP's error only for its own flows shows it here.
+  const captured = await authorizeAndCaptureCallback(harness, alice, upstream);
+  const state = captured.searchParams.get('state') ?? '';
+  const callbackWith = (params: Record<string, string>): string => `${target.redirectUri}?${new URLSearchParams(params).toString()}`;
+  const variants: Record<string, string> = {
+    'IdP error for this session\'s authorization, markup in error_description': callbackWith({
+      error: 'access_denied',
+      error_description: probe('error_description'),
+      state,
+    }),
+    'markup in error and error_description, no state': callbackWith({ error: probe('error'), error_description: probe('error_description-no-state') }),
+    'markup in code and state': callbackWith({ code: probe('code'), state: probe('state') }),
+  };
+  const readings: Record<string, { status: number; injectedElements: string[]; text: string }> = {};
+  for (const [name, url] of Object.entries(variants)) {
+    const reading = await openCallback(alice.page, url);
+    const injected = await alice.page.locator(`[${PROBE_ATTRIBUTE}]`).evaluateAll((nodes, attribute) => nodes.map((n) => `<${n.tagName.toLowerCase()} ${attribute}="${n.getAttribute(attribute) ?? ''}">`), PROBE_ATTRIBUTE);
+    readings[name] = { status: reading.status, injectedElements: injected, text: reading.text.slice(0, 200) };
+  }
+  evidence.add('callbacks', readings);
+  for (const [name, reading] of Object.entries(readings)) {
+    expect(reading.injectedElements, `elements the callback page built from the URL's markup (${name})`).toEqual([]);
+  }
+});
