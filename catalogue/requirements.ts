@@ -223,6 +223,14 @@ export const REQUIREMENTS = [
       'ContextForge #5978 (CSRF differs between /admin and /v1/admin)',
     ],
   },
+  {
+    id: 'XSITE-13',
+    family: 'XSITE',
+    level: 'MUST',
+    statement:
+      'The sign-in form refuses a cross-site POST (login CSRF): a form on another site that posts valid credentials of the attacker\'s account leaves the victim\'s browser without a working gateway session, while the same credentials through the gateway\'s own login page sign it in.',
+    sources: ['OWASP CSRF Prevention Cheat Sheet: login CSRF', 'Fetch Metadata Request Headers §5 (Sec-Fetch-Site)', '(ours) an account swapped by login CSRF collects the victim\'s upstream authorizations'],
+  },
   // FLOW
   {
     id: 'FLOW-01',

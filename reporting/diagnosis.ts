@@ -230,7 +230,7 @@ const RULES: readonly Rule[] = [
     },
   },
   {
-    requirements: ['XSITE-12'],
+    requirements: ['XSITE-12', 'XSITE-13'],
     bugClass: 'csrf-check-incomplete',
   },
   { requirements: ['XSITE-01', 'XSITE-02'], bugClass: 'cross-site-request-accepted' },

@@ -107,6 +107,12 @@ export interface StateChangingEndpoint {
   effect: (() => Promise<string>) | null;
 }
 
+/** A gateway's sign-in form: where its login page posts, and the fields that carry a user's credentials. */
+export interface LoginForm {
+  action: string;
+  fields(user: GatewayUser): Record<string, string>;
+}
+
 export interface Target {
   describe(): TargetDescription;
   /** Browser-facing origin, e.g. `http://gateway.localhost:41234`. The sibling and attacker origins derive from its host. */
@@ -183,6 +189,12 @@ export interface Target {
 
   /** Optional: whether and how the gateway returns the user to a chosen page after the callback (FLOW-17). Absent: not declared, not testable. */
   readonly postAuthorizationReturn?: PostAuthorizationReturn;
+
+  /**
+   * Optional: the gateway's sign-in form as its own login page posts it: the action URL and the fields for a
+   * user's credentials (XSITE-13 posts it from another site). Absent: XSITE-13 is not testable.
+   */
+  readonly loginForm?: LoginForm;
 
   /** Optional: the lifetimes the gateway declares and a clock hook (FLOW-18). Absent: FLOW-18's state-expiry check is not testable. */
   readonly lifetimes?: TargetLifetimes;

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type {
   FetchToolsOutcome,
   GatewayUser,
+  LoginForm,
   RegisteredGateway,
   StateChangingEndpoint,
   Target,
@@ -158,6 +159,10 @@ class ContextForgeTarget implements Target {
   /** GET /version answers a browser (Accept: text/html) with an HTML diagnostics page. */
   readonly plainPagePath = '/version';
   readonly adminPagePath = '/admin';
+  /** The admin login page's form (POST /admin/login, email and password; a CSRF field, if a release adds one, is left out on purpose). */
+  get loginForm(): LoginForm {
+    return { action: `${this.origin}/admin/login`, fields: (user) => ({ email: user.login, password: user.password }) };
+  }
 
   readonly #api: ContextForgeApi;
   readonly #running: RunningContextForge | undefined;

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type {
   FetchToolsOutcome,
   GatewayUser,
+  LoginForm,
   PostAuthorizationReturn,
   RegisteredGateway,
   StateChangingEndpoint,
@@ -75,6 +76,9 @@ class ReferenceTarget implements Target {
   readonly sessionCookieName = SESSION_COOKIE_NAME;
   readonly plainPagePath = '/profile';
   readonly adminPagePath = '/admin';
+  get loginForm(): LoginForm {
+    return { action: `${this.origin}/login`, fields: (user) => ({ username: user.login, password: user.password }) };
+  }
   /** The documented lifetimes (a fault mode may break them: that is what FLOW-18 is for). */
   readonly lifetimes: TargetLifetimes;
   /** `/oauth/authorize/:id?return_to=<path>`: after the callback the browser is sent to that path. */

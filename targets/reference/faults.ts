@@ -312,6 +312,12 @@ export const FAULT_MODES = [
     detectedBy: ['XSITE-12'],
   },
   {
+    mode: 'login-csrf',
+    bugClass: 'csrf-check-incomplete',
+    bug: "The sign-in form has no cross-site check (no session exists yet to hold a CSRF token, so it was left out): another site's form signs the victim's browser in to the attacker's account, whose upstream grants then collect what the victim does.",
+    detectedBy: ['XSITE-13'],
+  },
+  {
     mode: 'state-change-on-get',
     bugClass: 'csrf-check-incomplete',
     bug: 'GET /oauth/fetch-tools/ID is a link-friendly alias of the POST: a cross-site top-level GET (Lax cookies ride) or an <img> fetches the tools.',
