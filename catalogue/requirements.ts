@@ -340,6 +340,14 @@ export const REQUIREMENTS = [
       'Forwarding headers a client writes (X-Forwarded-Host, X-Forwarded-Proto, Forwarded) change neither the redirect_uri the gateway sends the IdP nor the Origin its request-origin check accepts: an authorization started with spoofed headers still names the registered callback, and a cookie POST whose Origin matches only the spoofed host is refused.',
     sources: ['RFC 7239 §8.1 (header validity and integrity)', 'RFC 6749 §10.6 (redirection URI manipulation)', 'RFC 9700 §4.1', 'Fetch standard: Origin header'],
   },
+  {
+    id: 'FLOW-21',
+    family: 'FLOW',
+    level: 'MUST',
+    statement:
+      'When the IdP refuses the code exchange (an OAuth error from the token endpoint), the callback ends on a readable 4xx error page that does not claim success, and no grant exists: Fetch Tools for that upstream fails and asks to authorize.',
+    sources: ['RFC 6749 §5.2 (error response)', 'RFC 6749 §4.1.4', '(ours) a success page without a grant is the "success without effect" class'],
+  },
   // TOKEN
   {
     id: 'TOKEN-01',

@@ -5,6 +5,7 @@ export const DEFAULT_KNOBS: Readonly<IdpKnobs> = Object.freeze({
   accessTokenTtlSeconds: 3600,
   advertisedExpiresInSeconds: null,
   refreshFails: false,
+  codeExchangeFails: false,
   authorizeError: null,
   opaqueTokens: false,
   lenient: false,

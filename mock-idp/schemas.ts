@@ -39,6 +39,7 @@ export const knobsPatchSchema = z.strictObject({
   accessTokenTtlSeconds: z.number().int().optional(),
   advertisedExpiresInSeconds: z.number().int().nullable().optional(),
   refreshFails: z.boolean().optional(),
+  codeExchangeFails: z.boolean().optional(),
   authorizeError: z.enum(['access_denied', 'invalid_request', 'server_error']).nullable().optional(),
   opaqueTokens: z.boolean().optional(),
   lenient: z.boolean().optional(),

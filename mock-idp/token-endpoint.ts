@@ -66,6 +66,7 @@ async function exchangeCode(ctx: IdpContext, client: IdpClient, form: Record<str
   }
   // Single use whatever happens next: a failed attempt (wrong verifier, …) must not leave a guessable code behind.
   stored.used = true;
+  if (ctx.knobs.current.codeExchangeFails) return invalidGrant('code refused (codeExchangeFails knob)');
   if (Date.now() >= stored.expiresAtMs) return invalidGrant('code expired');
   if (params.redirect_uri !== stored.redirectUri && strict) return invalidGrant('redirect_uri mismatch');
   if (params.code_verifier === undefined) {

@@ -37,6 +37,8 @@ export interface IdpKnobs {
   advertisedExpiresInSeconds: number | null;
   /** Answer every refresh_token grant with 400 invalid_grant. */
   refreshFails: boolean;
+  /** Answer every authorization_code grant with 400 invalid_grant (the code is spent all the same). */
+  codeExchangeFails: boolean;
   /** The authorize endpoint redirects back with this error instead of showing the sign-in page. */
   authorizeError: null | 'access_denied' | 'invalid_request' | 'server_error';
   /** Issue opaque access tokens (validated through introspection) instead of JWTs. */

@@ -250,6 +250,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['FLOW-17'], bugClass: 'open-redirect' },
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },
+  { requirements: ['FLOW-21'], bugClass: 'success-without-effect' },
   // Tokens.
   { requirements: ['TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-11'], bugClass: 'wrong-token-upstream' },
   { requirements: ['TOKEN-05', 'TOKEN-06'], bugClass: 'refresh-mishandled' },

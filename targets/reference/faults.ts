@@ -294,6 +294,12 @@ export const FAULT_MODES = [
     detectedBy: ['UI-02'],
   },
   {
+    mode: 'token-error-ignored',
+    bugClass: 'success-without-effect',
+    bug: "The callback treats only a network failure as failure: when the IdP answers the code exchange with an OAuth error, it shows \"Authorization successful\" with no grant behind it.",
+    detectedBy: ['FLOW-21'],
+  },
+  {
     mode: 'state-never-expires',
     bugClass: 'lifetimes-mishandled',
     bug: 'Pending authorizations (state) have no expiry: a callback hours later is still completed.',

@@ -688,6 +688,14 @@ describe('knobs', () => {
     await tokenBody(await refresh(tokens.refresh_token));
   });
 
+  it('codeExchangeFails → invalid_grant for a valid code, which is spent all the same', async () => {
+    const { code, verifier } = await authorizeAndConsent();
+    idp.setKnobs({ codeExchangeFails: true });
+    await expectOAuthError(await exchange(code, verifier), 400, 'invalid_grant');
+    idp.resetKnobs();
+    await expectOAuthError(await exchange(code, verifier), 400, 'invalid_grant', 'code reused');
+  });
+
   it('accessTokenTtlSeconds 0 → already expired: jose rejects it and introspection says inactive', async () => {
     idp.setKnobs({ accessTokenTtlSeconds: 0 });
     const tokens = await fullFlow();

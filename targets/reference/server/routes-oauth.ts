@@ -114,6 +114,12 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     }
 
     const result = await exchangeCode(gateway, query.code, pending.verifier, publicRedirectUri(req, ctx), faults);
+    if (!result.ok && faults['token-error-ignored'] && result.kind !== 'network') {
+      // BUG (token-error-ignored): only a network failure counts as failure; the IdP's error answer is taken as
+      // done and the success page shown, with no grant behind it.
+      res.type('html').send(renderCallbackSuccessPage({ gateway, user: pending.user, csrfToken: session?.csrfToken, omitCredentials: false, leakedTokens: null }));
+      return;
+    }
     if (!result.ok) {
       if (result.kind === 'network') {
         failPage(res, 502, `The token endpoint could not be reached: ${result.message}`);
