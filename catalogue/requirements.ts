@@ -125,6 +125,14 @@ export const REQUIREMENTS = [
       'Page script never sees the session token: every Set-Cookie of the session cookie during the whole flow (login, callback, Fetch Tools, rotation or renewal) is HttpOnly, and no value it ever had is in document.cookie, the DOM or Web Storage.',
     sources: ['RFC 6265bis §4.1.2.6', 'OWASP CSRF cheat sheet (XSS defeats all CSRF defences)', '(ours)'],
   },
+  {
+    id: 'SESSION-10',
+    family: 'SESSION',
+    level: 'MUST',
+    statement:
+      'Sign-in issues a new session id: a session cookie planted in the browser before sign-in (as a same-site sibling can) is not the signed-in session, and the planted value authenticates nothing afterwards.',
+    sources: ['OWASP Session Management Cheat Sheet: renew the session ID after any privilege level change', 'OWASP ASVS 4.0 §3.2.1', 'RFC 6265 §8.6 (weak integrity: siblings can set cookies)'],
+  },
   // XSITE
   {
     id: 'XSITE-01',

@@ -111,6 +111,10 @@ export const BUG_CLASSES = {
     title: 'Text from a URL, the IdP or the MCP server is rendered as HTML on the gateway\'s own pages (XSS)',
     lookAt: 'every place a page interpolates request parameters or upstream text: escape by default, textContent not innerHTML',
   },
+  'session-fixation': {
+    title: 'Sign-in keeps a session id that existed before it (session fixation)',
+    lookAt: 'the sign-in handler: issue a new session id at every sign-in and drop the one presented',
+  },
   'open-redirect': {
     title: 'The return address after authorization can send the user to another site',
     lookAt: 'the return_to/next validation: a path on this site only, after the URL parser has read it',
@@ -218,6 +222,7 @@ const RULES: readonly Rule[] = [
   },
   { requirements: ['SESSION-03'], bugClass: 'tool-list-not-exact' },
   { requirements: ['SESSION-07', 'SESSION-08'], bugClass: 'session-cookie-attributes' },
+  { requirements: ['SESSION-10'], bugClass: 'session-fixation' },
   // Cross-site: an effect behind a refusal first, then what was accepted.
   {
     requirements: ['XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-10', 'XSITE-11', 'XSITE-12'],

@@ -5,27 +5,18 @@
  * to read. The victim here is a fresh browser with no gateway session; bob's account plays the attacker's.
  */
 import { test, expect, req, type Actor, type Harness } from '../../fixtures/index.js';
+import type { Evidence } from '../../fixtures/evidence.js';
 import { describeDelivery, submitFormFrom } from '../../fixtures/forgery.js';
 import { autoSubmitFormPage } from '../../fixtures/probes.js';
-import { rawRequest } from '../../fixtures/raw-http.js';
+import { probeSession } from '../../fixtures/session-probe.js';
 import { notTestable } from '../../lib/outcome.js';
 
-/**
- * Whether the browser holds a session cookie that the gateway takes as signed in: its admin page answers
- * 2xx to that cookie (an unauthenticated request is redirected to sign-in or refused).
- */
-async function holdsWorkingSession(harness: Harness, actor: Actor): Promise<{ cookie: boolean; adminPageStatus: number | null }> {
-  const { target } = harness;
+/** The browser's session cookie, if any, and whether the gateway takes it as signed in. */
+async function browserSession(harness: Harness, actor: Actor, evidence: Evidence): Promise<{ cookie: boolean; adminPageStatus: number | null; signedIn: boolean }> {
   const value = await actor.sessionCookieValue();
-  if (value === undefined) return { cookie: false, adminPageStatus: null };
-  const response = await rawRequest(`${target.origin}${target.adminPagePath}`, {
-    headers: { cookie: `${target.sessionCookieName}=${value}`, accept: 'text/html', 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'navigate' },
-  });
-  return { cookie: true, adminPageStatus: response.status };
-}
-
-function signedIn(session: { adminPageStatus: number | null }): boolean {
-  return session.adminPageStatus !== null && session.adminPageStatus >= 200 && session.adminPageStatus < 300;
+  if (value === undefined) return { cookie: false, adminPageStatus: null, signedIn: false };
+  evidence.secret(value);
+  return { cookie: true, ...(await probeSession(harness, value)) };
 }
 
 test("XSITE-13 a sign-in form posted from another site does not sign the browser in (login CSRF)", req('XSITE-13'), async ({ harness, makeActor, evidence }) => {
@@ -36,17 +27,15 @@ test("XSITE-13 a sign-in form posted from another site does not sign the browser
   const victim = await makeActor('alice', { login: false });
 
   const forged = await submitFormFrom(harness, victim.context, origins.attacker, autoSubmitFormPage(form.action, { fields: form.fields(attackersAccount) }), form.action);
-  const afterForgery = await holdsWorkingSession(harness, victim);
+  const afterForgery = await browserSession(harness, victim, evidence);
   // Positive twin: the same account through the gateway's own sign-in page does give this browser a working
   // session, so "no working session" above means the forged form was refused, not that the check is blind.
   await target.login(victim.page, attackersAccount);
-  const afterOwnLogin = await holdsWorkingSession(harness, victim);
-  const cookie = await victim.sessionCookieValue();
-  if (cookie !== undefined) evidence.secret(cookie);
+  const afterOwnLogin = await browserSession(harness, victim, evidence);
   evidence.add('forgedSignIn', { from: origins.attacker, delivery: forged, session: afterForgery });
   evidence.add('ownSignIn', afterOwnLogin);
-  if (!signedIn(afterOwnLogin)) {
+  if (!afterOwnLogin.signedIn) {
     notTestable(`after a real sign-in the admin page answered ${afterOwnLogin.adminPageStatus ?? '(no session cookie)'} to the session cookie, so a forged sign-in could not be seen either`);
   }
-  expect(signedIn(afterForgery), `the cross-site sign-in form (${describeDelivery(forged)}) left the browser signed in to the attacker's account`).toBe(false);
+  expect(afterForgery.signedIn, `the cross-site sign-in form (${describeDelivery(forged)}) left the browser signed in to the attacker's account`).toBe(false);
 });

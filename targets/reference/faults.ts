@@ -256,6 +256,12 @@ export const FAULT_MODES = [
     bug: 'The session cookie is right at login, but its renewal after the OAuth callback is set without HttpOnly and SameSite.',
     detectedBy: ['SESSION-07', 'SESSION-08'],
   },
+  {
+    mode: 'session-fixation',
+    bugClass: 'session-fixation',
+    bug: 'Sign-in keeps the session id the browser already presented (a pre-login cookie, which a sibling subdomain can plant) instead of issuing a new one, so the planter holds the signed-in session.',
+    detectedBy: ['SESSION-10'],
+  },
   // --- incident classes ---
   {
     mode: 'tools-first-page-only',

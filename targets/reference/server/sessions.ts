@@ -41,8 +41,9 @@ export class AccountStore {
 export class SessionStore {
   readonly #sessions = new Map<string, Session>();
 
-  create(user: string): Session {
-    const session: Session = { id: randomToken(), user, csrfToken: randomToken(), createdAt: Date.now() };
+  /** A new session under a new random id; `id` is only ever given by the session-fixation fault mode. */
+  create(user: string, id: string = randomToken()): Session {
+    const session: Session = { id, user, csrfToken: randomToken(), createdAt: Date.now() };
     this.#sessions.set(session.id, session);
     return session;
   }
