@@ -13,6 +13,7 @@ import { FAULT_MODES, type FaultMode } from '../../targets/reference/faults.js';
 import { HARNESS_FAULTS } from '../../config/run-plan.js';
 import { HARNESS_FAULT_DETECTED_BY } from '../../cli/selftest.js';
 import { readSpecSources } from '../../cli/catalogue-view.js';
+import { traceabilityCounts, traceabilityMarkdown } from '../../cli/traceability-view.js';
 
 const specText = readSpecSources(process.cwd()).map((s) => s.text).join('\n');
 
@@ -90,4 +91,12 @@ test('citations print as the report has always shown them', () => {
   assert.deepEqual(printed[2], ['WHATWG Fetch: credentials mode defaults to "same-origin"', 'ContextForge #3059', '(ours)']);
   const flow06 = findRequirement('FLOW-06')?.sources[1];
   assert.equal(flow06 === undefined ? undefined : sourceUrl(flow06), 'https://www.rfc-editor.org/rfc/rfc6749#section-10.12');
+});
+
+test('the traceability view counts every sentence once and prints a row per sentence', () => {
+  const counts = traceabilityCounts();
+  assert.equal(counts.reduce((n, c) => n + c.tied + c.excluded, 0), TRACEABILITY.length);
+  const markdown = traceabilityMarkdown();
+  for (const c of counts) assert.ok(markdown.includes(`## ${c.source.label}: `), `no section for ${c.source.label}`);
+  assert.equal(markdown.split('\n').filter((l) => /^\| .*? \| (MUST|MUST NOT|SHOULD|SHOULD NOT|REQUIRED|RECOMMENDED) \| /.test(l)).length, TRACEABILITY.length);
 });
