@@ -6,6 +6,29 @@
  * cited source does not state for a gateway in these words (our judgement, kept visible on purpose).
  */
 
+import {
+  CONTEXTFORGE_ISSUES,
+  FETCH_METADATA,
+  MCP_AUTHORIZATION,
+  MCP_PAGINATION,
+  MCP_SECURITY_BEST_PRACTICES,
+  MCP_TOOLS,
+  OAUTH21,
+  OURS,
+  OWASP_CSRF,
+  RFC6265BIS,
+  RFC6454,
+  RFC6749,
+  RFC6750,
+  RFC7636,
+  RFC8707,
+  RFC9110,
+  RFC9700,
+  WHATWG_FETCH,
+  cite,
+  type SourceRef,
+} from './sources.js';
+
 export type Level = 'MUST' | 'SHOULD';
 
 export type Family = 'ENV' | 'SESSION' | 'XSITE' | 'FLOW' | 'TOKEN' | 'UI';
@@ -16,8 +39,11 @@ export interface Requirement {
   level: Level;
   /** The normative statement, as the report prints it. */
   statement: string;
-  /** Where the duty comes from; `(ours)` when it is our judgement. */
-  sources: readonly string[];
+  /**
+   * Where the duty comes from: citations of the shared documents in catalogue/sources.ts, `OURS(…)`
+   * where it is our judgement. Strictly typed: a retyped string cannot drift from the document's name and URL.
+   */
+  sources: readonly SourceRef[];
   /**
    * Set only where a gateway's design can lack what the requirement is about (no return parameter, no
    * admin table): which designs those are. An adapter may declare such a requirement not applicable,
@@ -36,6 +62,9 @@ export const FAMILY_TITLES: Readonly<Record<Family, string>> = {
   UI: 'Callback and admin pages',
 };
 
+/** SESSION-02 holds the table's control to the same duty as SESSION-01's callback page, for the same reasons. */
+const SESSION_01_SOURCES = [cite(WHATWG_FETCH, 'credentials mode defaults to "same-origin"'), cite(CONTEXTFORGE_ISSUES, '#3059'), OURS()];
+
 export const REQUIREMENTS = [
   // ENV: the run is only valid if the browser and the mocks behave as the specs assume.
   {
@@ -44,7 +73,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'The browser labels a probe from a gateway page same-origin (with the session cookie), from the sibling origin same-site and from the attacker origin cross-site, with Fetch Metadata present.',
-    sources: ['W3C Fetch Metadata §2.3', 'RFC 6265bis §5.2', '(ours) calibration before any verdict'],
+    sources: [cite(FETCH_METADATA, '§2.3'), cite(RFC6265BIS, '§5.2'), OURS('calibration before any verdict')],
   },
   {
     id: 'ENV-02',
@@ -52,7 +81,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'The mocks are strict: the IdP rejects a missing or wrong PKCE verifier, a reused code and a changed redirect_uri; the MCP server answers 401 with WWW-Authenticate to a missing or wrong-audience token.',
-    sources: ['RFC 7636 §4.6', 'RFC 6749 §4.1.3, §10.5', 'RFC 6750 §3', 'MCP 2025-11-25 authorization §9.2'],
+    sources: [cite(RFC7636, '§4.6'), cite(RFC6749, '§4.1.3, §10.5'), cite(RFC6750, '§3'), cite(MCP_AUTHORIZATION, '§9.2')],
   },
   {
     id: 'ENV-03',
@@ -60,7 +89,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       "A CORS preflight from the attacker page reaches a real server: the echo server under the gateway's host name receives the OPTIONS (Origin, Access-Control-Request-Method/-Headers), and the browser refuses the unapproved request itself — no test tool answers preflights in place of the gateway.",
-    sources: ['WHATWG Fetch: CORS-preflight fetch', '(ours) calibration before any verdict'],
+    sources: [cite(WHATWG_FETCH, 'CORS-preflight fetch'), OURS('calibration before any verdict')],
   },
   {
     id: 'ENV-04',
@@ -68,7 +97,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       "The target's pages load as the gateway serves them: through the login page and the admin page with the gateways table, the harness blocks no request the pages make, and the adapter finds its controls (a control missing because the gateway's own resources failed is left to the gateway's requirements).",
-    sources: ['(ours) calibration before any verdict: a page we broke is never reported as a broken gateway'],
+    sources: [OURS('calibration before any verdict: a page we broke is never reported as a broken gateway')],
   },
   // SESSION
   {
@@ -77,7 +106,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       '"Fetch Tools from MCP Server" on the /oauth/callback page succeeds with the session cookie alone: the request is answered 2xx (never 401/403), the page reports success, and the MCP server\'s tools are then listed by the gateway\'s own API.',
-    sources: ['WHATWG Fetch: credentials mode defaults to "same-origin"', 'ContextForge #3059', '(ours)'],
+    sources: SESSION_01_SOURCES,
   },
   {
     id: 'SESSION-02',
@@ -85,7 +114,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'The admin gateways table\'s Fetch Tools control succeeds the same way, whichever endpoint it calls, and the tools are then listed by the gateway\'s own API.',
-    sources: ['as SESSION-01', '(ours)'],
+    sources: SESSION_01_SOURCES,
     mayNotApply: 'a gateway or client whose UI has no admin table with a per-server Fetch Tools control',
   },
   {
@@ -95,10 +124,11 @@ export const REQUIREMENTS = [
     statement:
       "After Fetch Tools (callback page or admin table) the gateway lists exactly the MCP server's tools: every page of a paginated tools/list (cursor, nextCursor), none left from an earlier fetch after the server's list changed, and no tool twice.",
     sources: [
-      'MCP 2025-11-25 server/tools, Protocol Messages: Listing Tools ("This operation supports pagination.")',
-      'MCP 2025-11-25 server/utilities/pagination §1 (page size is determined by the server), §6 (clients SHOULD treat a missing nextCursor as the end of results and support both paginated and non-paginated flows)',
-      'MCP 2025-11-25 server/tools, List Changed Notification (the server\'s list changes; the stored copy must follow)',
-      '(ours) MUST: a partial or stale list hides tools or offers ones the server no longer has',
+      cite(MCP_TOOLS, 'Listing Tools', '"This operation supports pagination."'),
+      cite(MCP_PAGINATION, '§1', 'page size is determined by the server'),
+      cite(MCP_PAGINATION, '§6', 'clients SHOULD treat a missing nextCursor as the end of results and support both paginated and non-paginated flows'),
+      cite(MCP_TOOLS, 'List Changed Notification', "the server's list changes; the stored copy must follow"),
+      OURS('MUST: a partial or stale list hides tools or offers ones the server no longer has'),
     ],
   },
   {
@@ -107,7 +137,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'A same-origin cookie request to the Fetch Tools endpoint from any same-origin page (neither the admin UI nor the callback) is accepted with the headers fetch() sends by default (Accept: */*, no Accept: text/html, no /admin Referer, no HX-Request), also with Accept: application/json and with no Referer. A gateway MAY require its own anti-CSRF header on top (a same-origin page can read and send it); then the same request with nothing but that header added must be accepted, so that a refusal of the bare request is shown to be about the missing token, never about the cookie looking like "an API request".',
-    sources: ['WHATWG Fetch: Accept is CORS-safelisted, so it proves nothing', 'RFC 9700 §4.2.4 (Referer suppression)', '(ours)'],
+    sources: [cite(WHATWG_FETCH, 'Accept is CORS-safelisted, so it proves nothing'), cite(RFC9700, '§4.2.4', 'Referer suppression'), OURS()],
   },
   {
     id: 'SESSION-07',
@@ -115,7 +145,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'Every Set-Cookie of the session cookie during the whole flow (login, authorize, callback, both Fetch Tools controls, same-origin API calls; rotation and sliding renewal included) sets SameSite=Lax or Strict explicitly, Secure when served over https, and the same Path.',
-    sources: ['RFC 6750 §5.3', 'RFC 6265bis §4.1.2.7, §5.6.7.2', 'MCP 2025-11-25 security best practices §2.1.5'],
+    sources: [cite(RFC6750, '§5.3'), cite(RFC6265BIS, '§4.1.2.7, §5.6.7.2'), cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5')],
   },
   {
     id: 'SESSION-08',
@@ -123,7 +153,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'Page script never sees the session token: every Set-Cookie of the session cookie during the whole flow (login, callback, Fetch Tools, rotation or renewal) is HttpOnly, and no value it ever had is in document.cookie, the DOM or Web Storage.',
-    sources: ['RFC 6265bis §4.1.2.6', 'OWASP CSRF cheat sheet (XSS defeats all CSRF defences)', '(ours)'],
+    sources: [cite(RFC6265BIS, '§4.1.2.6'), cite(OWASP_CSRF, undefined, 'XSS defeats all CSRF defences'), OURS()],
   },
   {
     id: 'SESSION-10',
@@ -140,7 +170,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'A credentialed cross-site fetch POST (text/plain or urlencoded, no preflight) to the Fetch Tools endpoint is rejected and has no side effect: no IdP or MCP call, no tools changed — neither before the answer nor afterwards, once the gateway has settled (a refusal followed by background work is a failure; no answer at all is not testable, never a pass).',
-    sources: ['RFC 6750 §5.3 (cookies holding bearer tokens MUST be CSRF-protected)', 'OWASP CSRF cheat sheet, Fetch Metadata'],
+    sources: [cite(RFC6750, '§5.3', 'cookies holding bearer tokens MUST be CSRF-protected'), cite(OWASP_CSRF, 'Fetch Metadata')],
   },
   {
     id: 'XSITE-02',
@@ -148,7 +178,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'An auto-submitted cross-site form POST (top-level, and into an iframe) to the Fetch Tools endpoint has no side effect, also within the 2-minute Lax+POST window right after login.',
-    sources: ['RFC 6265bis §5.6.7.2 (Lax-allowing-unsafe)', 'OWASP CSRF cheat sheet'],
+    sources: [cite(RFC6265BIS, '§5.6.7.2', 'Lax-allowing-unsafe'), cite(OWASP_CSRF)],
   },
   {
     id: 'XSITE-03',
@@ -157,10 +187,10 @@ export const REQUIREMENTS = [
     statement:
       'The admin page (its Authorize and Fetch Tools controls) and the callback page cannot be framed by another site, nor by a same-site sibling when siblings are untrusted: the browser refuses to render them in the frame (CSP frame-ancestors or X-Frame-Options).',
     sources: [
-      'MCP 2025-11-25 security best practices §2.1.5 (consent page: "Prevent iframing via frame-ancestors CSP directive or X-Frame-Options: DENY")',
-      'RFC 9700 §4.16 (clickjacking: "Authorization servers MUST prevent clickjacking attacks"; frame-ancestors, X-Frame-Options)',
-      'RFC 6749 §10.13 (clickjacking)',
-      '(ours) MUST for the gateway\'s own Authorize and Fetch Tools pages, which act with the user\'s session like a consent page',
+      cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5', 'consent page: "Prevent iframing via frame-ancestors CSP directive or X-Frame-Options: DENY"'),
+      cite(RFC9700, '§4.16', 'clickjacking: "Authorization servers MUST prevent clickjacking attacks"; frame-ancestors, X-Frame-Options'),
+      cite(RFC6749, '§10.13', 'clickjacking'),
+      OURS("MUST for the gateway's own Authorize and Fetch Tools pages, which act with the user's session like a consent page"),
     ],
   },
   {
@@ -168,7 +198,7 @@ export const REQUIREMENTS = [
     family: 'XSITE',
     level: 'MUST',
     statement: 'A cookie-carrying POST whose Origin is "null" (a no-referrer form) is rejected with no side effect.',
-    sources: ['WHATWG Fetch: serializing a request origin', 'OWASP: verify Origin matches the target origin'],
+    sources: [cite(WHATWG_FETCH, 'serializing a request origin'), cite(OWASP_CSRF, 'verify Origin matches the target origin')],
   },
   {
     id: 'XSITE-05',
@@ -176,7 +206,7 @@ export const REQUIREMENTS = [
     level: 'SHOULD',
     statement:
       'A cookie-carrying POST with no Origin, Referer or Sec-Fetch-Site (a non-browser client) is rejected unless it carries a valid anti-CSRF token.',
-    sources: ['OWASP: "If neither of these headers are present … We recommend blocking."'],
+    sources: [cite(OWASP_CSRF, undefined, '"If neither of these headers are present … We recommend blocking."')],
   },
   {
     id: 'XSITE-06',
@@ -184,7 +214,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'A cookie-carrying POST from a same-site, cross-origin sibling (app.<gateway host>) is handled as the target declares: rejected under the "reject" policy (Go CrossOriginProtection), accepted under "allow" (Rails).',
-    sources: ['OWASP: treat same-site as allowed only if the threat model trusts sibling subdomains', 'RFC 6265bis §5.2'],
+    sources: [cite(OWASP_CSRF, 'treat same-site as allowed only if the threat model trusts sibling subdomains'), cite(RFC6265BIS, '§5.2')],
   },
   {
     id: 'XSITE-07',
@@ -192,7 +222,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'No gateway API response or CORS preflight approves a foreign origin with credentials: no Access-Control-Allow-Origin echoing the attacker (or *) together with Access-Control-Allow-Credentials: true — checked on preflights the gateway itself answers (raw OPTIONS, and a real cross-site preflighted fetch whose preflight reaches the gateway), and the attacker page can never read a credentialed answer.',
-    sources: ['WHATWG Fetch: CORS protocol and credentials', 'OWASP CSRF cheat sheet'],
+    sources: [cite(WHATWG_FETCH, 'CORS protocol and credentials'), cite(OWASP_CSRF)],
   },
   {
     id: 'XSITE-08',
@@ -200,7 +230,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'A request carrying an invalid Authorization: Bearer token plus the session cookie is rejected (401), never authenticated by the cookie with the CSRF checks skipped.',
-    sources: ['RFC 6750 §3.1 (invalid_token)', '(ours)'],
+    sources: [cite(RFC6750, '§3.1', 'invalid_token'), OURS()],
   },
   {
     id: 'XSITE-10',
@@ -208,7 +238,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       "Wherever the gateway takes an anti-CSRF token as proof, only the session's exact token is accepted: a missing, empty, truncated (prefix), one-character-changed, case-changed or padded token, another user's token and the same user's other session's token are refused with no side effect, in the header and the form field. A gateway that takes no token must refuse those requests by other means (e.g. requiring Origin).",
-    sources: ['OWASP CSRF cheat sheet: synchronizer token pattern, signed double-submit cookie', 'RFC 6750 §5.3', '(ours)'],
+    sources: [cite(OWASP_CSRF, 'synchronizer token pattern, signed double-submit cookie'), cite(RFC6750, '§5.3'), OURS()],
   },
   {
     id: 'XSITE-11',
@@ -216,7 +246,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       "The gateway's Origin check compares whole origins (scheme, host and port): a cookie-carrying POST whose Origin differs from the gateway's only in port or scheme, or whose host merely starts or ends with the gateway's (suffix, prefix, userinfo tricks), is rejected with no side effect; same-site variants are exempt only under the declared sibling policy \"allow\".",
-    sources: ['RFC 6454 §5 (origin comparison)', 'OWASP CSRF cheat sheet: verifying origin with standard headers', '(ours)'],
+    sources: [cite(RFC6454, '§5', 'origin comparison'), cite(OWASP_CSRF, 'verifying origin with standard headers'), OURS()],
   },
   {
     id: 'XSITE-12',
@@ -225,10 +255,10 @@ export const REQUIREMENTS = [
     statement:
       "Every state-changing endpoint the gateway's own UI uses (both Fetch Tools controls, whichever endpoints they call, and the admin forms) refuses a forged cookie request (a cross-site form POST, and a same-site sibling's under the reject policy), and no GET to any of them changes state (a cross-site or sibling top-level GET or <img>).",
     sources: [
-      'RFC 6750 §5.3 (cookies holding bearer tokens MUST be protected against CSRF)',
-      'RFC 9110 §9.2.1 (safe methods: GET is not expected to change state)',
-      'OWASP CSRF Prevention Cheat Sheet ("Do not use GET requests for state changing operations"; protect every state-changing request)',
-      'ContextForge #5978 (CSRF differs between /admin and /v1/admin)',
+      cite(RFC6750, '§5.3', 'cookies holding bearer tokens MUST be protected against CSRF'),
+      cite(RFC9110, '§9.2.1', 'safe methods: GET is not expected to change state'),
+      cite(OWASP_CSRF, undefined, '"Do not use GET requests for state changing operations"; protect every state-changing request'),
+      cite(CONTEXTFORGE_ISSUES, '#5978', 'CSRF differs between /admin and /v1/admin'),
     ],
   },
   {
@@ -245,7 +275,7 @@ export const REQUIREMENTS = [
     family: 'FLOW',
     level: 'MUST',
     statement: 'The authorization request carries a PKCE code_challenge with method S256, and the token request\'s code_verifier hashes to it.',
-    sources: ['RFC 7636 §4.2', 'OAuth 2.1 §4.1.1', 'MCP 2025-11-25 authorization §11.4'],
+    sources: [cite(RFC7636, '§4.2'), cite(OAUTH21, '§4.1.1'), cite(MCP_AUTHORIZATION, '§11.4')],
   },
   {
     id: 'FLOW-02',
@@ -253,7 +283,11 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'Every authorization request has a fresh PKCE code_challenge (so a fresh code_verifier), method S256: no challenge repeats across authorizations of one user, of two users, or a retry after an IdP error, and none is sent as plain or without a method.',
-    sources: ['RFC 7636 §4.1 (a cryptographically random verifier per authorization request)', 'RFC 9700 §2.1.1', 'OAuth 2.1 §4.1.1'],
+    sources: [
+      cite(RFC7636, '§4.1', 'a cryptographically random verifier per authorization request'),
+      cite(RFC9700, '§2.1.1'),
+      cite(OAUTH21, '§4.1.1'),
+    ],
   },
   {
     id: 'FLOW-03',
@@ -261,49 +295,49 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'state is unique per authorization request (across requests and users), carries at least 128 bits of randomness and no readable gateway or user data, and is not derived from anything guessable: not sequential (as a number or as decoded bytes), and not a SHA-256, SHA-1 or MD5 (hex or base64) of a small counter, a current timestamp, the user or gateway identifiers, or a combination of these.',
-    sources: ['RFC 6749 §10.10, §10.12', 'MCP 2025-11-25 security best practices §2.1.5', 'OAuth 2.1 §4.1.1'],
+    sources: [cite(RFC6749, '§10.10, §10.12'), cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5'), cite(OAUTH21, '§4.1.1')],
   },
   {
     id: 'FLOW-04',
     family: 'FLOW',
     level: 'MUST',
     statement: 'redirect_uri is the registered callback, byte for byte, and identical in the authorization and token requests.',
-    sources: ['RFC 6749 §4.1.3, §10.6', 'RFC 9700 §2.1 (exact string matching)', 'MCP 2025-11-25 security best practices §2.1.5'],
+    sources: [cite(RFC6749, '§4.1.3, §10.6'), cite(RFC9700, '§2.1', 'exact string matching'), cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5')],
   },
   {
     id: 'FLOW-05',
     family: 'FLOW',
     level: 'MUST',
     statement: 'The authorization and token requests carry resource = the MCP server\'s canonical URI (RFC 8707).',
-    sources: ['MCP 2025-11-25 authorization §8', 'RFC 8707 §2'],
+    sources: [cite(MCP_AUTHORIZATION, '§8'), cite(RFC8707, '§2')],
   },
   {
     id: 'FLOW-06',
     family: 'FLOW',
     level: 'MUST',
     statement: 'A callback whose state is missing, unknown or altered is refused with a readable error page, makes no token request and stores no grant.',
-    sources: ['MCP 2025-11-25 security best practices §2.1.5', 'RFC 6749 §10.12', 'RFC 9700 §4.7.1'],
+    sources: [cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5'), cite(RFC6749, '§10.12'), cite(RFC9700, '§4.7.1')],
   },
   {
     id: 'FLOW-07',
     family: 'FLOW',
     level: 'MUST',
     statement: 'state is single use: reopening a completed callback URL is refused and makes no second token request.',
-    sources: ['MCP 2025-11-25 security best practices §2.1.5', 'RFC 9700 §4.2.4', 'RFC 6749 §4.1.2'],
+    sources: [cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5'), cite(RFC9700, '§4.2.4'), cite(RFC6749, '§4.1.2')],
   },
   {
     id: 'FLOW-08',
     family: 'FLOW',
     level: 'MUST',
     statement: 'A callback for an authorization started by user A, opened in user B\'s session, is refused and stores no grant for B.',
-    sources: ['MCP 2025-11-25 security best practices §2.1.5', 'RFC 6749 §10.12'],
+    sources: [cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5'), cite(RFC6749, '§10.12')],
   },
   {
     id: 'FLOW-10',
     family: 'FLOW',
     level: 'MUST',
     statement: 'An IdP error on the callback (access_denied) yields a readable 4xx error page naming the error, not a 5xx, and stores no grant.',
-    sources: ['RFC 6749 §4.1.2.1', '(ours)'],
+    sources: [cite(RFC6749, '§4.1.2.1'), OURS()],
   },
   {
     id: 'FLOW-12',
@@ -311,7 +345,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'No access, refresh or id token, PKCE code_verifier or client secret reaches the browser, searched as a substring (also URL-decoded): not in the URL of any navigation, redirect or request (query, fragment, path), request or response headers and bodies, the DOM, script-readable cookies, Web Storage, IndexedDB, console messages or postMessage payloads.',
-    sources: ['RFC 6749 §10.3', 'RFC 9700 §4.3.2', 'MCP 2025-11-25 authorization §9.1'],
+    sources: [cite(RFC6749, '§10.3'), cite(RFC9700, '§4.3.2'), cite(MCP_AUTHORIZATION, '§9.1')],
   },
   {
     id: 'FLOW-17',
@@ -320,9 +354,9 @@ export const REQUIREMENTS = [
     statement:
       'Whatever the gateway uses to send the user back after the callback (a return_to/next parameter, or a value kept with the state) cannot send the browser to another site: absolute URLs, //host, /\\host, tab-split and encoded forms and javascript: are refused or ignored. A gateway without such a parameter declares so (not applicable).',
     sources: [
-      'RFC 9700 §4.11.1 (clients as open redirectors: "Clients MUST NOT expose open redirectors")',
-      'RFC 6749 §10.15 (open redirectors)',
-      'ContextForge #6411 (strict post-OAuth redirect allow-list, 1.0.10)',
+      cite(RFC9700, '§4.11.1', 'clients as open redirectors: "Clients MUST NOT expose open redirectors"'),
+      cite(RFC6749, '§10.15', 'open redirectors'),
+      cite(CONTEXTFORGE_ISSUES, '#6411', 'strict post-OAuth redirect allow-list, 1.0.10'),
     ],
     mayNotApply: 'a gateway that always returns to a fixed page after the callback (no return parameter, nothing kept with the state)',
   },
@@ -333,11 +367,11 @@ export const REQUIREMENTS = [
     statement:
       'Lifetimes hold both ways: a callback whose state is older than the gateway\'s declared TTL is refused with no token request; an access token issued with a short but valid expires_in (120 s) is sent upstream as issued, not refreshed at once by a refresh margin longer than its life.',
     sources: [
-      'MCP 2025-11-25 security best practices §2.1.5 (state values "have a short expiration time (e.g., 10 minutes)")',
-      'RFC 9700 §4.7.1 (state: one-time use, bound to the user agent)',
-      'RFC 6749 §5.1 (expires_in: "The lifetime in seconds of the access token")',
-      'RFC 6749 §6 (refresh is for when the access token "becomes invalid or expires")',
-      '(ours) refreshing a valid token on every use defeats short lifetimes and, with rotating refresh tokens, multiplies grant churn',
+      cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5', 'state values "have a short expiration time (e.g., 10 minutes)"'),
+      cite(RFC9700, '§4.7.1', 'state: one-time use, bound to the user agent'),
+      cite(RFC6749, '§5.1', 'expires_in: "The lifetime in seconds of the access token"'),
+      cite(RFC6749, '§6', 'refresh is for when the access token "becomes invalid or expires"'),
+      OURS('refreshing a valid token on every use defeats short lifetimes and, with rotating refresh tokens, multiplies grant churn'),
     ],
   },
   {
@@ -363,14 +397,14 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'Every upstream MCP request for a user carries a token the IdP issued to this gateway\'s client, for that user (sub) and for the MCP server\'s resource (aud).',
-    sources: ['MCP 2025-11-25 authorization §9.2', 'RFC 9700 §2.3'],
+    sources: [cite(MCP_AUTHORIZATION, '§9.2'), cite(RFC9700, '§2.3')],
   },
   {
     id: 'TOKEN-02',
     family: 'TOKEN',
     level: 'MUST',
     statement: 'The upstream never receives the gateway\'s session token, its API tokens, or the browser\'s cookies.',
-    sources: ['MCP 2025-11-25 authorization §11.8 (no token passthrough)', 'MCP 2025-11-25 security best practices §2.2.2'],
+    sources: [cite(MCP_AUTHORIZATION, '§11.8', 'no token passthrough'), cite(MCP_SECURITY_BEST_PRACTICES, '§2.2.2')],
   },
   {
     id: 'TOKEN-03',
@@ -378,14 +412,14 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'Grants are per user: when only user A has authorized, every way user B can fetch tools (the table control, the Fetch Tools endpoint from B\'s own same-origin page, the API with B\'s token) fails without success, the page asks B to authorize, and the MCP server receives no token of A.',
-    sources: ['RFC 6749 §1.4', 'MCP 2025-11-25 security best practices §2.1 (confused deputy)'],
+    sources: [cite(RFC6749, '§1.4'), cite(MCP_SECURITY_BEST_PRACTICES, '§2.1', 'confused deputy')],
   },
   {
     id: 'TOKEN-05',
     family: 'TOKEN',
     level: 'SHOULD',
     statement: 'An expired access token is refreshed with the refresh token before the MCP call; no expired token is sent upstream.',
-    sources: ['RFC 6749 §6', 'MCP 2025-11-25 authorization §9.2'],
+    sources: [cite(RFC6749, '§6'), cite(MCP_AUTHORIZATION, '§9.2')],
   },
   {
     id: 'TOKEN-06',
@@ -393,7 +427,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'A rotated refresh token is kept: with an IdP that rotates refresh tokens (and refuses a reused old one), two refreshes in a row both succeed, the second presenting the refresh token the first one returned, and both Fetch Tools succeed.',
-    sources: ['RFC 9700 §4.14.2 (refresh token rotation)', 'OAuth 2.1 §4.3.1', 'RFC 6749 §6'],
+    sources: [cite(RFC9700, '§4.14.2', 'refresh token rotation'), cite(OAUTH21, '§4.3.1'), cite(RFC6749, '§6')],
   },
   {
     id: 'TOKEN-07',
@@ -401,7 +435,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'When the IdP answers the gateway\'s refresh with invalid_grant (seen at the IdP), Fetch Tools ends in a non-2xx, non-5xx failure, the page leads to authorizing again (a message asking to authorize, or a control to the authorize URL), and no upstream call carries the dead token.',
-    sources: ['RFC 6749 §5.2', '(ours)'],
+    sources: [cite(RFC6749, '§5.2'), OURS()],
   },
   {
     id: 'TOKEN-08',
@@ -409,7 +443,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'An MCP server 401 (revoked token) and an unreachable MCP server each end in a 4xx, or a 2xx error body that names the upstream failure — never a success, never a 5xx — and the page shows a message a person can act on: it names the MCP server (or its name or address), not just a status phrase.',
-    sources: ['MCP 2025-11-25 authorization §10', '(ours)'],
+    sources: [cite(MCP_AUTHORIZATION, '§10'), OURS()],
   },
   {
     id: 'TOKEN-11',
@@ -425,7 +459,7 @@ export const REQUIREMENTS = [
     family: 'UI',
     level: 'MUST',
     statement: 'The admin page and the callback page raise no uncaught exception, console error or CSP violation through login, authorize and Fetch Tools.',
-    sources: ['(ours) a page whose own CSP or script error kills its handler is an outage as bad as a 401'],
+    sources: [OURS('a page whose own CSP or script error kills its handler is an outage as bad as a 401')],
   },
   {
     id: 'UI-02',

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REQUIREMENTS, type Family, type Level } from '../catalogue/requirements.js';
 import { FAULT_MODES } from '../targets/reference/faults.js';
+import { formatSource } from '../catalogue/sources.js';
 
 export interface CatalogueEntry {
   id: string;
@@ -60,7 +61,7 @@ export function catalogueEntries(sources: readonly SpecSource[]): CatalogueEntry
     family: r.family,
     level: r.level,
     statement: r.statement,
-    sources: r.sources,
+    sources: r.sources.map(formatSource),
     faultModes: FAULT_MODES.filter((f) => (f.detectedBy as readonly string[]).includes(r.id)).map((f) => f.mode),
     specs: specs.get(r.id) ?? [],
   }));

@@ -10,13 +10,14 @@ import { listCommand } from './commands/list.js';
 import { mocksCommand } from './commands/mocks.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { traceabilityCommand } from './commands/traceability.js';
 import { verifyCommand } from './commands/verify.js';
 import { PROGRAM, UsageError, wantsHelp, type Command } from './commands/command.js';
 
 /** The suite's own folder (playwright.config.ts, specs/, node_modules/.bin/playwright), wherever the CLI is called from. */
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-const COMMANDS: Command[] = [runCommand(ROOT), listCommand(ROOT), mocksCommand, verifyCommand, diffCommand, reportCommand];
+const COMMANDS: Command[] = [runCommand(ROOT), listCommand(ROOT), traceabilityCommand, mocksCommand, verifyCommand, diffCommand, reportCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

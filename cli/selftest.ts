@@ -22,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { runPlaywright } from './run-playwright.js';
 
 /** Which ENV requirement each harness fault must trip. */
-const HARNESS_FAULT_DETECTED_BY: Record<HarnessFault, string> = {
+export const HARNESS_FAULT_DETECTED_BY: Record<HarnessFault, string> = {
   'attacker-same-site': 'ENV-01',
   'lenient-idp': 'ENV-02',
   'third-party-cookies-unset': 'ENV-01',

@@ -15,6 +15,7 @@
  *   pass                 every requirement that ran passed (or failed exactly as its baseline lists)
  */
 import { FAMILY_TITLES, REQUIREMENTS, findRequirement, type Family, type Level } from '../catalogue/requirements.js';
+import { formatSource } from '../catalogue/sources.js';
 import { isNotTestableMessage } from '../lib/outcome.js';
 import { matchesExpectation, type BaselineEntry } from '../config/baseline.js';
 import { diagnose, type Diagnosis } from './diagnosis.js';
@@ -293,7 +294,8 @@ export function buildRunReport(id: string, target: unknown, records: TestRecord[
       family: r.family,
       level: r.level,
       statement: r.statement,
-      sources: r.sources,
+      // Printed forms: the report's JSON keeps its string array (reporting/report-file.ts).
+      sources: r.sources.map(formatSource),
       status,
       tests: rows,
       ...(entry ? { expectedFailureNote: `${entry.reason} (observed: ${entry.observed})` } : {}),
