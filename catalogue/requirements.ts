@@ -16,10 +16,12 @@ import {
   OAUTH21,
   OURS,
   OWASP_CSRF,
+  OWASP_SESSION,
   RFC6265BIS,
   RFC6454,
   RFC6749,
   RFC6750,
+  RFC7239,
   RFC7636,
   RFC8707,
   RFC9110,
@@ -161,7 +163,11 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'Sign-in issues a new session id: a session cookie planted in the browser before sign-in (as a same-site sibling can) is not the signed-in session, and the planted value authenticates nothing afterwards.',
-    sources: ['OWASP Session Management Cheat Sheet: renew the session ID after any privilege level change', 'OWASP ASVS 4.0 §3.2.1', 'RFC 6265 §8.6 (weak integrity: siblings can set cookies)'],
+    sources: [
+      cite(OWASP_SESSION, 'Renew the Session ID After Any Privilege Level Change'),
+      cite(RFC6265BIS, '§8.6', 'weak integrity: a sibling can set the cookie'),
+      OURS('no normative source states session-id renewal for a gateway; session fixation is a classic web bug'),
+    ],
   },
   // XSITE
   {
@@ -267,7 +273,11 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'The sign-in form refuses a cross-site POST (login CSRF): a form on another site that posts valid credentials of the attacker\'s account leaves the victim\'s browser without a working gateway session, while the same credentials through the gateway\'s own login page sign it in.',
-    sources: ['OWASP CSRF Prevention Cheat Sheet: login CSRF', 'Fetch Metadata Request Headers §5 (Sec-Fetch-Site)', '(ours) an account swapped by login CSRF collects the victim\'s upstream authorizations'],
+    sources: [
+      cite(OWASP_CSRF, 'Possible CSRF Vulnerabilities in Login Forms'),
+      cite(FETCH_METADATA, '§5'),
+      OURS("an account swapped by login CSRF collects the victim's upstream authorizations"),
+    ],
   },
   // FLOW
   {
@@ -380,7 +390,11 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'Forwarding headers a client writes (X-Forwarded-Host, X-Forwarded-Proto, Forwarded) change neither the redirect_uri the gateway sends the IdP nor the Origin its request-origin check accepts: an authorization started with spoofed headers still names the registered callback, and a cookie POST whose Origin matches only the spoofed host is refused.',
-    sources: ['RFC 7239 §8.1 (header validity and integrity)', 'RFC 6749 §10.6 (redirection URI manipulation)', 'RFC 9700 §4.1', 'Fetch standard: Origin header'],
+    sources: [
+      cite(RFC7239, '§8.1', 'header validity and integrity: any client can write them'),
+      cite(RFC6749, '§10.6', 'redirection URI manipulation'),
+      OURS('where a gateway learns its own origin is deployment, which no OAuth document addresses'),
+    ],
   },
   {
     id: 'FLOW-21',
@@ -388,7 +402,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'When the IdP refuses the code exchange (an OAuth error from the token endpoint), the callback ends on a readable 4xx error page that does not claim success, and no grant exists: Fetch Tools for that upstream fails and asks to authorize.',
-    sources: ['RFC 6749 §5.2 (error response)', 'RFC 6749 §4.1.4', '(ours) a success page without a grant is the "success without effect" class'],
+    sources: [cite(RFC6749, '§5.2', 'error response'), cite(RFC6749, '§4.1.4')],
   },
   // TOKEN
   {
@@ -451,7 +465,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'Grants are per upstream as well as per user: a user who authorized one MCP server cannot fetch another\'s tools with that grant, and once both are authorized each MCP server receives only the token the IdP issued for it (its client, its resource).',
-    sources: ['RFC 8707 §1 (audience-restricted tokens)', 'RFC 9700 §2.3', 'MCP 2025-11-25 authorization §9.2'],
+    sources: [cite(MCP_AUTHORIZATION, '§9.2'), cite(RFC9700, '§2.3', 'audience-restricted tokens'), cite(RFC8707, '§1')],
   },
   // UI
   {
@@ -467,7 +481,7 @@ export const REQUIREMENTS = [
     level: 'MUST',
     statement:
       'Callback parameters are shown as text, never as markup: a callback URL whose error, error_description, state or code carry HTML (anyone can send a user such a link) puts no element of theirs on the gateway\'s page.',
-    sources: ['RFC 6749 §4.1.2.1 (error_description is attacker-reachable text)', 'OWASP ASVS 4.0 §5.3.3 (output encoding against reflected XSS)', 'RFC 9700 §4.1 (callback URLs are attacker-reachable)'],
+    sources: [cite(RFC6749, '§10.14', 'sanitize any value received'), cite(RFC6749, '§4.1.2.1', 'error_description')],
   },
 ] as const satisfies readonly Requirement[];
 

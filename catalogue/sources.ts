@@ -59,6 +59,7 @@ function rfc(num: number, title: string): Source {
 export const RFC6454 = rfc(6454, 'The Web Origin Concept');
 export const RFC6749 = rfc(6749, 'The OAuth 2.0 Authorization Framework');
 export const RFC6750 = rfc(6750, 'The OAuth 2.0 Authorization Framework: Bearer Token Usage');
+export const RFC7239 = rfc(7239, 'Forwarded HTTP Extension');
 export const RFC7636 = rfc(7636, 'Proof Key for Code Exchange by OAuth Public Clients');
 export const RFC8707 = rfc(8707, 'Resource Indicators for OAuth 2.0');
 export const RFC9110 = rfc(9110, 'HTTP Semantics');
@@ -135,6 +136,13 @@ export const OWASP_CSRF: Source = {
   kind: 'guidance',
 };
 
+export const OWASP_SESSION: Source = {
+  label: 'OWASP session management cheat sheet',
+  title: 'OWASP Session Management Cheat Sheet',
+  url: 'https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html',
+  kind: 'guidance',
+};
+
 export const CONTEXTFORGE_ISSUES: Source = {
   label: 'ContextForge',
   title: 'IBM/mcp-context-forge issues and pull requests',
@@ -156,6 +164,7 @@ export const SOURCES: readonly Source[] = [
   RFC6454,
   RFC6749,
   RFC6750,
+  RFC7239,
   RFC7636,
   RFC8707,
   RFC9110,
@@ -166,6 +175,7 @@ export const SOURCES: readonly Source[] = [
   FETCH_METADATA,
   WHATWG_FETCH,
   OWASP_CSRF,
+  OWASP_SESSION,
   CONTEXTFORGE_ISSUES,
 ];
 

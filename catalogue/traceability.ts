@@ -27,6 +27,7 @@ import {
   RFC6454,
   RFC6749,
   RFC6750,
+  RFC7239,
   RFC7636,
   RFC8707,
   RFC9110,
@@ -137,7 +138,7 @@ const MCP_AUTH_SENTENCES = sentencesOf(MCP_AUTHORIZATION, [
   ['§9.2', 'MUST', 'MCP servers MUST validate that access tokens were issued specifically for them as the intended audience, according to RFC 8707 Section 2.', ['ENV-02']],
   ['§9.2', 'MUST', 'If validation fails, servers MUST respond according to OAuth 2.1 Section 5.3 error handling requirements.', ['ENV-02']],
   ['§9.2', 'MUST', 'Invalid or expired tokens MUST receive a HTTP 401 response.', ['ENV-02', 'TOKEN-05']],
-  ['§9.2', 'MUST NOT', "MCP clients MUST NOT send tokens to the MCP server other than ones issued by the MCP server's authorization server.", ['TOKEN-01', 'TOKEN-02']],
+  ['§9.2', 'MUST NOT', "MCP clients MUST NOT send tokens to the MCP server other than ones issued by the MCP server's authorization server.", ['TOKEN-01', 'TOKEN-02', 'TOKEN-11']],
   ['§9.2', 'MUST', 'MCP servers MUST only accept tokens that are valid for use with their own resources.', ['ENV-02']],
   ['§9.2', 'MUST NOT', 'MCP servers MUST NOT accept or transit any other tokens.', ['TOKEN-02']],
   ['§10', 'MUST', 'Servers MUST return appropriate HTTP status codes for authorization errors (401 Unauthorized, 403 Forbidden, 400 Bad Request).', ['ENV-02', 'XSITE-08', 'TOKEN-08'], 'paraphrase'],
@@ -237,7 +238,7 @@ const RFC6749_SENTENCES = sentencesOf(RFC6749, [
   ['§5.1', 'RECOMMENDED', 'expires_in RECOMMENDED. The lifetime in seconds of the access token.', ['FLOW-18', 'TOKEN-05']],
   ['§5.1', 'MUST', 'The authorization server MUST include the HTTP "Cache-Control" response header field with a value of "no-store" in any response containing tokens', AS],
   ['§5.1', 'MUST', 'The client MUST ignore unrecognized value names in the response.', out('not tested: the mock IdP sends no unknown token response members')],
-  ['§5.2', 'REQUIRED', 'error REQUIRED … invalid_grant: The provided authorization grant … or refresh token is invalid, expired, revoked, … or was issued to another client.', ['TOKEN-07']],
+  ['§5.2', 'REQUIRED', 'error REQUIRED … invalid_grant: The provided authorization grant … or refresh token is invalid, expired, revoked, … or was issued to another client.', ['TOKEN-07', 'FLOW-21']],
   ['§6', 'MUST', 'If the client type is confidential or the client was issued client credentials …, the client MUST authenticate with the authorization server', PREREQUISITE],
   ['§6', 'MUST', 'The authorization server MAY issue a new refresh token, in which case the client MUST discard the old refresh token and replace it with the new refresh token.', ['TOKEN-06']],
   ['§6', 'MUST', 'If a new refresh token is issued, the refresh token scope MUST be identical to that of the refresh token included by the client in the request.', AS],
@@ -261,7 +262,7 @@ const RFC6749_SENTENCES = sentencesOf(RFC6749, [
   ['§10.12', 'MUST', "the user-agent's authenticated state (e.g., session cookie, HTML5 local storage) MUST be kept in a location accessible only to the client and the user-agent", ['SESSION-08', 'FLOW-08']],
   ['§10.12', 'MUST', 'The authorization server MUST implement CSRF protection for its authorization endpoint', AS],
   ['§10.13', 'SHOULD', 'native applications SHOULD use external browsers instead of embedding browsers within the application when requesting end-user authorization.', out('native applications, out of scope (the gateway is a web application); XSITE-03 traces anti-framing')],
-  ['§10.14', 'MUST', 'The authorization server and client MUST sanitize (and validate when possible) any value received -- in particular, the value of the "state" and "redirect_uri" parameters.', GAP('callback values rendered as text (reflected XSS on the callback page)')],
+  ['§10.14', 'MUST', 'The authorization server and client MUST sanitize (and validate when possible) any value received -- in particular, the value of the "state" and "redirect_uri" parameters.', ['UI-02']],
 ]);
 
 const RFC6750_SENTENCES = sentencesOf(RFC6750, [
@@ -331,7 +332,7 @@ const RFC9700_SENTENCES = sentencesOf(RFC9700, [
   ['§2.2.1', 'SHOULD', 'Authorization and resource servers SHOULD use mechanisms for sender-constraining access tokens', AS],
   ['§2.2.2', 'MUST', 'Refresh tokens for public clients MUST be sender-constrained or use refresh token rotation', ['TOKEN-06']],
   ['§2.3', 'SHOULD', 'The privileges associated with an access token SHOULD be restricted to the minimum required for the particular application or use case.', SCOPES],
-  ['§2.3', 'SHOULD', 'access tokens SHOULD be audience-restricted to a specific resource server, or, if that is not feasible, to a small set of resource servers.', ['TOKEN-01', 'FLOW-05']],
+  ['§2.3', 'SHOULD', 'access tokens SHOULD be audience-restricted to a specific resource server, or, if that is not feasible, to a small set of resource servers.', ['TOKEN-01', 'FLOW-05', 'TOKEN-11']],
   ['§2.3', 'MUST', 'If it was not, the resource server MUST refuse to serve the respective request.', ['ENV-02']],
   ['§2.3', 'SHOULD', 'Additionally, access tokens SHOULD be restricted to certain resources and actions on resource servers or resources.', SCOPES],
   ['§2.4', 'MUST NOT', 'The resource owner password credentials grant [RFC6749] MUST NOT be used.', out('the flow under test is the authorization code grant; a gateway using this grant has no browser flow to test')],
@@ -431,6 +432,7 @@ export const TRACEABILITY: readonly TracedSentence[] = [
  */
 export const CITED_FOR_DEFINITIONS: ReadonlyMap<Source, string> = new Map([
   [RFC6454, 'the definition of "same origin" (scheme, host, port) that XSITE-11 compares by; no keyword addressed to servers'],
+  [RFC7239, 'what the Forwarded header carries and that any client can write it (§8.1), behind FLOW-20; its keywords bind proxies'],
   [RFC9110, 'the meaning of safe methods (GET is not expected to change state) behind XSITE-12; its keywords bind user agents and caches'],
   [RFC6265BIS, 'the semantics of HttpOnly, SameSite and Lax-allowing-unsafe (user-agent rules) behind SESSION-07/08 and XSITE-02; the server-side keywords are traced above'],
 ]);
@@ -445,4 +447,7 @@ export const OWN_DUTIES: ReadonlyMap<RequirementId, string> = new Map<Requiremen
   ['SESSION-02', 'as SESSION-01, for the admin table\'s Fetch Tools control'],
   ['SESSION-04', 'no source makes Accept, HX-Request or Referer an authentication signal (Accept is CORS-safelisted; RFC 9700 §4.2.4 even suppresses Referer)'],
   ['UI-01', 'a page whose own CSP or script error kills its handler is an outage as bad as a 401'],
+  ['FLOW-20', 'where a gateway learns its own public origin (configuration, or a trusted proxy) is deployment, which the OAuth documents leave out; a spoofed one moves the redirect_uri and the Origin check'],
+  ['XSITE-13', 'login CSRF is in the OWASP CSRF cheat sheet, not in a normative text; for a gateway it hands the victim\'s next authorizations to the attacker\'s account'],
+  ['SESSION-10', 'session-id renewal at sign-in is OWASP guidance, not a normative sentence for a gateway'],
 ]);
