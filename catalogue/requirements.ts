@@ -440,7 +440,7 @@ export const REQUIREMENTS = [
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      'A rotated refresh token is kept: with an IdP that rotates refresh tokens (and refuses a reused old one), two refreshes in a row both succeed, the second presenting the refresh token the first one returned, and both Fetch Tools succeed.',
+      'The refresh token is kept right: with an IdP that rotates refresh tokens (and refuses a reused old one), two refreshes in a row both succeed, the second presenting the refresh token the first one returned; with an IdP that does not rotate (no refresh_token in the refresh response), the old one is kept and presented again; in both cases both Fetch Tools succeed.',
     sources: [cite(RFC9700, '§4.14.2', 'refresh token rotation'), cite(OAUTH21, '§4.3.1'), cite(RFC6749, '§6')],
   },
   {

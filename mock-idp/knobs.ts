@@ -6,6 +6,7 @@ export const DEFAULT_KNOBS: Readonly<IdpKnobs> = Object.freeze({
   advertisedExpiresInSeconds: null,
   refreshFails: false,
   codeExchangeFails: false,
+  refreshRotation: true,
   authorizeError: null,
   opaqueTokens: false,
   lenient: false,

@@ -40,6 +40,7 @@ export const knobsPatchSchema = z.strictObject({
   advertisedExpiresInSeconds: z.number().int().nullable().optional(),
   refreshFails: z.boolean().optional(),
   codeExchangeFails: z.boolean().optional(),
+  refreshRotation: z.boolean().optional(),
   authorizeError: z.enum(['access_denied', 'invalid_request', 'server_error']).nullable().optional(),
   opaqueTokens: z.boolean().optional(),
   lenient: z.boolean().optional(),

@@ -112,7 +112,8 @@ async function refresh(ctx: IdpContext, client: IdpClient, form: Record<string, 
     return oauthError(400, 'invalid_target', 'resource differs from the original grant'); // RFC 8707 §2.2
   }
 
-  record.issued.revoked = true; // rotation: the presented refresh token is spent
-  const tokens = await issueTokens(ctx, record.grant, scope, { includeNonce: false });
+  const rotate = ctx.knobs.current.refreshRotation;
+  if (rotate) record.issued.revoked = true; // rotation: the presented refresh token is spent
+  const tokens = await issueTokens(ctx, record.grant, scope, { includeNonce: false, newRefreshToken: rotate });
   return jsonReply(200, tokens, 'ok');
 }

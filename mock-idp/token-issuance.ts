@@ -10,7 +10,8 @@ export interface TokenResponse {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
-  refresh_token: string;
+  /** Absent only from a refresh response of a non-rotating IdP (knob refreshRotation false). */
+  refresh_token?: string;
   scope: string;
   id_token?: string;
 }
@@ -27,7 +28,7 @@ export async function issueTokens(
   ctx: IdpContext,
   grant: Grant,
   accessScope: string,
-  options: { includeNonce: boolean },
+  options: { includeNonce: boolean; newRefreshToken?: boolean },
 ): Promise<TokenResponse> {
   const { accessTokenTtlSeconds: ttl, opaqueTokens, advertisedExpiresInSeconds } = ctx.knobs.current;
   const iat = nowSeconds();
@@ -55,27 +56,29 @@ export async function issueTokens(
     exp,
   );
 
-  const refreshToken = randomSecret();
+  const refreshToken = options.newRefreshToken === false ? undefined : randomSecret();
   const refreshExp = iat + REFRESH_TOKEN_LIFETIME_SECONDS;
-  ctx.grants.recordToken(
-    refreshToken,
-    {
-      kind: 'refresh',
-      jti: randomUUID(),
-      ...common,
-      scope: grant.scope,
-      issuedAt: isoFromSeconds(iat),
-      expiresAt: isoFromSeconds(refreshExp),
-    },
-    grant,
-    refreshExp,
-  );
+  if (refreshToken !== undefined) {
+    ctx.grants.recordToken(
+      refreshToken,
+      {
+        kind: 'refresh',
+        jti: randomUUID(),
+        ...common,
+        scope: grant.scope,
+        issuedAt: isoFromSeconds(iat),
+        expiresAt: isoFromSeconds(refreshExp),
+      },
+      grant,
+      refreshExp,
+    );
+  }
 
   const response: TokenResponse = {
     access_token: accessToken,
     token_type: 'Bearer',
     expires_in: advertisedExpiresInSeconds ?? ttl,
-    refresh_token: refreshToken,
+    ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }),
     scope: accessScope,
   };
   if (accessScope.split(' ').includes('openid')) {

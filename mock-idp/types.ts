@@ -37,6 +37,11 @@ export interface IdpKnobs {
   advertisedExpiresInSeconds: number | null;
   /** Answer every refresh_token grant with 400 invalid_grant. */
   refreshFails: boolean;
+  /**
+   * Rotate refresh tokens (default true): a refresh spends the presented one and returns a new one. false:
+   * the refresh response has no refresh_token and the presented one stays valid (RFC 6749 §6 allows both).
+   */
+  refreshRotation: boolean;
   /** Answer every authorization_code grant with 400 invalid_grant (the code is spent all the same). */
   codeExchangeFails: boolean;
   /** The authorize endpoint redirects back with this error instead of showing the sign-in page. */

@@ -8,7 +8,8 @@ import { authorize } from '../../fixtures/flows.js';
 import { is2xx, pressFetchTools, type FetchToolsExchange } from '../../fixtures/fetch-tools.js';
 import { namesUpstream, saysMoreThanStatusPhrase } from '../../fixtures/messages.js';
 import { reauthorizationOffer } from '../../fixtures/reauthorization.js';
-import type { Harness, Upstream } from '../../fixtures/index.js';
+import type { Actor, Harness, Upstream } from '../../fixtures/index.js';
+import type { Evidence } from '../../fixtures/evidence.js';
 import type { IdpLogEntry } from '../../mock-idp/types.js';
 import { notTestable } from '../../lib/outcome.js';
 
@@ -39,23 +40,19 @@ test('TOKEN-05 an expired access token is refreshed before the MCP call', req('T
   expect((await target.callbackFetchToolsOutcome(alice.page)).state, 'the page reports success').toBe('success');
 });
 
-test('TOKEN-06 two refreshes in a row both succeed: the second uses the rotated refresh token', req('TOKEN-06'), async ({
-  harness,
-  alice,
-  upstream,
-  evidence,
-}) => {
+/**
+ * Two Fetch Tools presses for a token announced with expires_in 0, so each use is due for a refresh while
+ * the MCP server still accepts the token (no waiting); returns what the IdP and the pages saw.
+ */
+async function twoDueRefreshes(harness: Harness, alice: Actor, upstream: Upstream, evidence: Evidence) {
   const { idp, target } = harness;
-  // The IdP rotates refresh tokens and treats a reused old one as theft (invalid_grant, whole grant revoked).
-  // expires_in 0 makes every use of the token due for refresh while the MCP server still accepts it: no waiting.
-  idp.setKnobs({ advertisedExpiresInSeconds: 0 });
   await authorize(harness, alice, upstream);
   const first = await pressFetchTools(harness, alice.page, upstream, 'callback');
   const firstSays = await target.callbackFetchToolsOutcome(alice.page);
   const second = await pressFetchTools(harness, alice.page, upstream, 'table');
   const secondSays = await target.tableFetchToolsOutcome(alice.page, upstream.gateway);
   const refreshes = refreshRequests(harness, upstream);
-  // Refresh tokens in the order the IdP issued them: from the code exchange, then one per refresh.
+  // Refresh tokens in the order the IdP issued them: from the code exchange, then one per rotating refresh.
   const issuedRefresh = idp.issuedTokens().filter((t) => t.clientId === upstream.clientId && t.kind === 'refresh').map((t) => t.tokenHash);
   const revokedUpstream = upstream.mcp.calls().filter((c) => c.tokenHash && idp.findToken(c.tokenHash)?.revoked);
   evidence.add('presses', { first: { exchange: first, pageSays: firstSays }, second: { exchange: second, pageSays: secondSays } });
@@ -65,19 +62,54 @@ test('TOKEN-06 two refreshes in a row both succeed: the second uses the rotated 
     notTestable('the gateway made no refresh at all for a token announced with expires_in 0 (refreshing itself is TOKEN-05)');
   }
   expect(refreshes.length, 'refresh requests for two uses of a token that was due each time').toBeGreaterThanOrEqual(2);
+  expect(revokedUpstream.length, 'MCP requests carrying a revoked token').toBe(0);
+  const presses = [
+    ['first Fetch Tools', first, firstSays],
+    ['second Fetch Tools', second, secondSays],
+  ] as const;
+  return { refreshes, issuedRefresh, presses };
+}
+
+function expectBothSucceeded(presses: Awaited<ReturnType<typeof twoDueRefreshes>>['presses']): void {
+  for (const [name, exchange, says] of presses) {
+    expect(is2xx(exchange.status), `${name}: ${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBe(true);
+    expect(says.state, `${name}: the page says ${says.text}`).toBe('success');
+  }
+}
+
+test('TOKEN-06 two refreshes in a row both succeed: the second uses the rotated refresh token', req('TOKEN-06'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  // The IdP rotates refresh tokens and treats a reused old one as theft (invalid_grant, whole grant revoked).
+  harness.idp.setKnobs({ advertisedExpiresInSeconds: 0 });
+  const { refreshes, issuedRefresh, presses } = await twoDueRefreshes(harness, alice, upstream, evidence);
   const [r1, r2] = refreshes;
   expect(r1?.params['refresh_token'], 'the first refresh presents the refresh token of the code exchange').toBe(issuedRefresh[0]);
   expect(r1?.status, `first refresh: ${r1?.outcome}`).toBe(200);
   expect(r2?.params['refresh_token'], 'the second refresh presents the rotated refresh token the first refresh returned').toBe(issuedRefresh[1]);
   expect(r2?.status, `second refresh: ${r2?.outcome}`).toBe(200);
-  expect(revokedUpstream.length, 'MCP requests carrying a revoked token').toBe(0);
-  for (const [name, exchange, says] of [
-    ['first Fetch Tools', first, firstSays],
-    ['second Fetch Tools', second, secondSays],
-  ] as const) {
-    expect(is2xx(exchange.status), `${name}: ${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBe(true);
-    expect(says.state, `${name}: the page says ${says.text}`).toBe('success');
-  }
+  expectBothSucceeded(presses);
+});
+
+test('TOKEN-06 with an IdP that does not rotate refresh tokens, two refreshes in a row both present the kept one', req('TOKEN-06'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  // RFC 6749 §6: an IdP may answer a refresh without a new refresh token; the old one then stays the one to use.
+  harness.idp.setKnobs({ advertisedExpiresInSeconds: 0, refreshRotation: false });
+  const { refreshes, issuedRefresh, presses } = await twoDueRefreshes(harness, alice, upstream, evidence);
+  const [r1, r2] = refreshes;
+  expect(issuedRefresh.length, 'refresh tokens a non-rotating IdP issued (the code exchange\'s only)').toBe(1);
+  expect(r1?.params['refresh_token'], 'the first refresh presents the refresh token of the code exchange').toBe(issuedRefresh[0]);
+  expect(r1?.status, `first refresh: ${r1?.outcome}`).toBe(200);
+  expect(r2?.params['refresh_token'], 'the second refresh presents the same, kept refresh token').toBe(issuedRefresh[0]);
+  expect(r2?.status, `second refresh: ${r2?.outcome}`).toBe(200);
+  expectBothSucceeded(presses);
 });
 
 test('TOKEN-07 a refresh answered invalid_grant ends in a clear "authorize again" error', req('TOKEN-07'), async ({ harness, alice, upstream, evidence }) => {

@@ -239,6 +239,12 @@ export const FAULT_MODES = [
     detectedBy: ['TOKEN-06'],
   },
   {
+    mode: 'refresh-token-dropped-when-not-rotated',
+    bugClass: 'refresh-mishandled',
+    bug: 'A refresh response without refresh_token (an IdP that does not rotate) overwrites the stored refresh token with nothing, so the next refresh is impossible and the user must authorize again.',
+    detectedBy: ['TOKEN-06'],
+  },
+  {
     mode: 'state-hash-of-counter',
     bugClass: 'state-guessable',
     bug: 'state looks opaque (43 base64url characters) but is SHA-256 of "<gateway id>:<sequence number>": anyone can compute the next one.',

@@ -688,6 +688,14 @@ describe('knobs', () => {
     await tokenBody(await refresh(tokens.refresh_token));
   });
 
+  it('refreshRotation false → no refresh_token in the refresh response, and the presented one stays valid', async () => {
+    const tokens = await fullFlow();
+    idp.setKnobs({ refreshRotation: false });
+    const first = await tokenBody(await refresh(tokens.refresh_token));
+    assert.equal(first.refresh_token, undefined);
+    await tokenBody(await refresh(tokens.refresh_token));
+  });
+
   it('codeExchangeFails → invalid_grant for a valid code, which is spent all the same', async () => {
     const { code, verifier } = await authorizeAndConsent();
     idp.setKnobs({ codeExchangeFails: true });

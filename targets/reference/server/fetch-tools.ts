@@ -98,7 +98,13 @@ export class ToolFetcher {
         accessToken: result.tokens.accessToken,
         // Rotation: the new refresh token replaces the old one; keep the old one only if none was issued.
         // BUG (refresh-token-not-rotated): the new refresh token is dropped, so the next refresh presents the spent one.
-        refreshToken: faults['refresh-token-not-rotated'] ? grant.refreshToken : (result.tokens.refreshToken ?? grant.refreshToken),
+        // BUG (refresh-token-dropped-when-not-rotated): the response's refresh_token is stored as it is, so an IdP
+        // that does not rotate (and sends none) leaves the grant with no refresh token at all.
+        refreshToken: faults['refresh-token-not-rotated']
+          ? grant.refreshToken
+          : faults['refresh-token-dropped-when-not-rotated']
+            ? result.tokens.refreshToken
+            : (result.tokens.refreshToken ?? grant.refreshToken),
         expiresAt: expiresAtFrom(result.tokens.expiresIn),
         user: grant.user,
       };
