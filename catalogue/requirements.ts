@@ -25,6 +25,7 @@ import {
   RFC7636,
   RFC8707,
   RFC9110,
+  RFC9207,
   RFC9700,
   WHATWG_FETCH,
   cite,
@@ -403,6 +404,14 @@ export const REQUIREMENTS = [
     statement:
       'When the IdP refuses the code exchange (an OAuth error from the token endpoint), the callback ends on a readable 4xx error page that does not claim success, and no grant exists: Fetch Tools for that upstream fails and asks to authorize.',
     sources: [cite(RFC6749, '§5.2', 'error response'), cite(RFC6749, '§4.1.4')],
+  },
+  {
+    id: 'FLOW-22',
+    family: 'FLOW',
+    level: 'SHOULD',
+    statement:
+      'Mix-up defence: when the IdP sends iss in its authorization response (and advertises it), a callback whose iss is not the issuer of the upstream the authorization was sent for is refused with a readable error and makes no token request.',
+    sources: [cite(RFC9207, '§2.4'), cite(RFC9700, '§2.1', 'mix-up defence REQUIRED for clients of several authorization servers'), cite(RFC9700, '§4.4')],
   },
   // TOKEN
   {

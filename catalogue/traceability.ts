@@ -305,10 +305,10 @@ const RFC8707_SENTENCES = sentencesOf(RFC8707, [
 
 const RFC9207_SENTENCES = sentencesOf(RFC9207, [
   ['§2', 'MUST', 'Authorization servers supporting this specification MUST provide their issuer identifier to clients by adding a parameter named iss to the authorization response.', AS, 'paraphrase'],
-  ['§2.4', 'MUST', 'Clients that support this specification MUST extract the value of the iss parameter from authorization responses they receive if the parameter is present.', GAP('mix-up defence with iss (one IdP per upstream in this suite)')],
-  ['§2.4', 'MUST', 'This comparison MUST use simple string comparison as defined in Section 6.2.1 of [RFC3986].', GAP('mix-up defence with iss')],
-  ['§2.4', 'MUST', 'If the value does not match the expected issuer identifier, clients MUST reject the authorization response and MUST NOT proceed with the authorization grant.', GAP('mix-up defence with iss')],
-  ['§2.4', 'MUST', 'clients MUST reject authorization responses without the iss parameter from authorization servers that do support the parameter', GAP('mix-up defence with iss'), 'paraphrase'],
+  ['§2.4', 'MUST', 'Clients that support this specification MUST extract the value of the iss parameter from authorization responses they receive if the parameter is present.', ['FLOW-22']],
+  ['§2.4', 'MUST', 'This comparison MUST use simple string comparison as defined in Section 6.2.1 of [RFC3986].', ['FLOW-22']],
+  ['§2.4', 'MUST', 'If the value does not match the expected issuer identifier, clients MUST reject the authorization response and MUST NOT proceed with the authorization grant.', ['FLOW-22']],
+  ['§2.4', 'MUST', 'clients MUST reject authorization responses without the iss parameter from authorization servers that do support the parameter', GAP('refusing a response without iss from an IdP that advertises it'), 'paraphrase'],
   ['§2.4', 'MUST NOT', 'For error responses, clients MUST NOT assume that the error originates from the intended authorization server.', GAP('attributing IdP errors to the right authorization server')],
 ]);
 
@@ -317,8 +317,8 @@ const RFC9700_SENTENCES = sentencesOf(RFC9700, [
   ['§2.1', 'MUST NOT', 'Clients and authorization servers MUST NOT expose URLs that forward the user\'s browser to arbitrary URIs obtained from a query parameter (open redirectors)', ['FLOW-17']],
   ['§2.1', 'MUST', 'Clients MUST prevent Cross-Site Request Forgery (CSRF).', ['FLOW-06', 'FLOW-08']],
   ['§2.1', 'MUST', 'one-time use CSRF tokens carried in the state parameter that are securely bound to the user agent MUST be used for CSRF protection', ['FLOW-06', 'FLOW-07', 'FLOW-08']],
-  ['§2.1', 'REQUIRED', 'When an OAuth client can interact with more than one authorization server, a defense against mix-up attacks (see Section 4.4) is REQUIRED.', GAP('mix-up defence (one IdP per upstream in this suite)')],
-  ['§2.1', 'SHOULD', 'To this end, clients SHOULD use the issuer identification as described in [RFC9207]', GAP('mix-up defence with iss'), 'paraphrase'],
+  ['§2.1', 'REQUIRED', 'When an OAuth client can interact with more than one authorization server, a defense against mix-up attacks (see Section 4.4) is REQUIRED.', ['FLOW-22']],
+  ['§2.1', 'SHOULD', 'To this end, clients SHOULD use the issuer identification as described in [RFC9207]', ['FLOW-22'], 'paraphrase'],
   ['§2.1.1', 'MUST', 'Authorization servers MUST support PKCE [RFC7636].', ['ENV-02']],
   ['§2.1.1', 'MUST', 'If a client sends a valid PKCE code_challenge parameter …, the authorization server MUST enforce the correct usage of code_verifier at the token endpoint.', ['ENV-02']],
   ['§2.1.1', 'MUST', 'Authorization servers MUST mitigate PKCE Downgrade Attacks by ensuring that a token request containing a code_verifier parameter is accepted only if a code_challenge … was present', AS_MOCK_NOT_PROVED],

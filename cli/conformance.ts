@@ -82,7 +82,9 @@ export async function runConformance(argv: readonly string[], options: Conforman
           ? `FAIL — ${[...failedRequirements(run), ...run.families.flatMap((f) => f.requirements).filter((r) => r.status === 'stale-expectation').map((r) => `${r.id} (stale baseline entry)`)].join(', ')}`
           : run.verdict === 'inconclusive'
             ? `INCONCLUSIVE — ${[...run.problems, ...run.families.flatMap((f) => f.requirements).filter((r) => r.status === 'not-testable' || r.status === 'not-run').map((r) => `${r.id} ${r.status}`)].join('; ')}`
-            : undefined;
+            : run.verdict === 'pass-with-warnings'
+              ? `PASS WITH WARNINGS — SHOULD failed: ${failedRequirements(run).join(', ')}${run.scope === 'partial' ? ` (partial run: ${run.partialReason}; no conformance claim)` : ''}`
+              : undefined;
     if (why) process.stderr.write(`conformance: ${run.id}: ${why}\n`);
     else if (run.scope === 'partial') process.stderr.write(`conformance: ${run.id}: partial run (${run.partialReason}): what ran passed; no conformance claim\n`);
   }

@@ -115,6 +115,10 @@ export const BUG_CLASSES = {
     title: 'Sign-in keeps a session id that existed before it (session fixation)',
     lookAt: 'the sign-in handler: issue a new session id at every sign-in and drop the one presented',
   },
+  'mix-up-undefended': {
+    title: "The callback does not check which IdP answered (no RFC 9207 iss check): open to mix-up attacks across upstreams",
+    lookAt: 'the callback: compare the iss parameter with the issuer of the upstream the state belongs to, before the code exchange',
+  },
   'open-redirect': {
     title: 'The return address after authorization can send the user to another site',
     lookAt: 'the return_to/next validation: a path on this site only, after the URL parser has read it',
@@ -256,6 +260,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },
   { requirements: ['FLOW-21'], bugClass: 'success-without-effect' },
+  { requirements: ['FLOW-22'], bugClass: 'mix-up-undefended' },
   // Tokens.
   { requirements: ['TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-11'], bugClass: 'wrong-token-upstream' },
   { requirements: ['TOKEN-05', 'TOKEN-06'], bugClass: 'refresh-mishandled' },

@@ -306,6 +306,12 @@ export const FAULT_MODES = [
     detectedBy: ['UI-02'],
   },
   {
+    mode: 'iss-ignored',
+    bugClass: 'mix-up-undefended',
+    bug: "The callback never looks at the authorization response's iss (RFC 9207), so a code from another IdP (an attacker's, in a mix-up) is sent to this upstream's token endpoint.",
+    detectedBy: ['FLOW-22'],
+  },
+  {
     mode: 'token-error-ignored',
     bugClass: 'success-without-effect',
     bug: "The callback treats only a network failure as failure: when the IdP answers the code exchange with an OAuth error, it shows \"Authorization successful\" with no grant behind it.",

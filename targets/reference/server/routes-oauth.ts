@@ -19,6 +19,8 @@ const CallbackQuerySchema = z.object({
   state: z.string().max(2000).optional(),
   error: z.string().max(200).optional(),
   error_description: z.string().max(2000).optional(),
+  /** RFC 9207: the issuer of the authorization response, which the IdP sends (and advertises). */
+  iss: z.string().max(2000).optional(),
 });
 
 export function oauthRoutes(ctx: GatewayContext): Router {
@@ -110,6 +112,12 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     const gateway = ctx.gateways.get(pending.gatewayId);
     if (gateway === undefined) {
       failPage(res, 400, 'The gateway of this authorization no longer exists.');
+      return;
+    }
+    // Mix-up defence (RFC 9207 §2.4): a response that names another issuer than this upstream's IdP is refused
+    // before its code goes anywhere. BUG (iss-ignored): the iss parameter is never looked at.
+    if (query.iss !== undefined && query.iss !== gateway.issuer && !faults['iss-ignored']) {
+      failPage(res, 400, 'The authorization response names another issuer than the identity provider this authorization was sent to.');
       return;
     }
 
