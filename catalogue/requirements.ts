@@ -125,6 +125,14 @@ export const REQUIREMENTS = [
       'Page script never sees the session token: every Set-Cookie of the session cookie during the whole flow (login, callback, Fetch Tools, rotation or renewal) is HttpOnly, and no value it ever had is in document.cookie, the DOM or Web Storage.',
     sources: ['RFC 6265bis §4.1.2.6', 'OWASP CSRF cheat sheet (XSS defeats all CSRF defences)', '(ours)'],
   },
+  {
+    id: 'SESSION-09',
+    family: 'SESSION',
+    level: 'MUST',
+    statement:
+      "Signing out ends the session on the server: the old session cookie, replayed after sign-out to the Fetch Tools endpoint and to the admin page (with the page's own anti-CSRF proof), is refused as a request without a session is (401/403 or a redirect to sign in), and nothing is fetched upstream.",
+    sources: ['OWASP ASVS v4.0.3 3.3.1', 'OWASP Session Management Cheat Sheet (session expiration, manual logout)', '(ours)'],
+  },
   // XSITE
   {
     id: 'XSITE-01',
@@ -378,6 +386,16 @@ export const REQUIREMENTS = [
     statement:
       'An MCP server 401 (revoked token) and an unreachable MCP server each end in a 4xx, or a 2xx error body that names the upstream failure — never a success, never a 5xx — and the page shows a message a person can act on: it names the MCP server (or its name or address), not just a status phrase.',
     sources: ['MCP 2025-11-25 authorization §10', '(ours)'],
+  },
+  // TOKEN-10
+  {
+    id: 'TOKEN-10',
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      "A user who disconnects an upstream with the gateway's per-user control ends the grant: where the IdP advertises a revocation endpoint, the user's refresh token (or access token) is revoked there (RFC 7009), and the old tokens are never used again — the user's next Fetch Tools fails asking to authorize again, the MCP server and the IdP receive none of the old tokens — while another user's grant for the same upstream keeps working.",
+    sources: ['RFC 7009 §2', 'RFC 9700 §2.2.2', 'MCP 2025-11-25 security best practices (token lifecycle)', '(ours) disconnect means the grant is gone at the IdP and at the gateway'],
+    mayNotApply: 'a gateway without a per-user control to disconnect or revoke an upstream authorization',
   },
   // UI
   {

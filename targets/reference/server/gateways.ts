@@ -10,6 +10,8 @@ export const GatewayRegistrationSchema = z.object({
   issuer: httpUrl,
   authorizationEndpoint: httpUrl,
   tokenEndpoint: httpUrl,
+  /** RFC 7009: where Disconnect revokes the user's tokens; without it Disconnect can only forget them. */
+  revocationEndpoint: httpUrl.optional(),
   clientId: z.string().min(1).max(500),
   clientSecret: z.string().min(1).max(500),
   scopes: z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be an RFC 6749 scope token')).max(50),
