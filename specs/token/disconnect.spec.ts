@@ -23,13 +23,7 @@ function stillLive(harness: Harness, hashes: readonly string[]): string[] {
   return hashes.filter((h) => harness.idp.findToken(h)?.revoked === false);
 }
 
-test('TOKEN-10 disconnecting an upstream revokes the grant at the IdP and its tokens are never used again; other users keep theirs', req('TOKEN-10'), async ({
-  harness,
-  alice,
-  bob,
-  upstream,
-  evidence,
-}) => {
+test('TOKEN-10 disconnecting revokes the grant at the IdP, its tokens are never used again, other users keep theirs', req('TOKEN-10'), async ({ harness, alice, bob, upstream, evidence }) => {
   const { target, idp } = harness;
   if (target.disconnectUpstream === undefined) notTestable('the adapter offers no per-user disconnect control (Target.disconnectUpstream)');
   test.slow(); // two authorizations, a disconnect and two Fetch Tools

@@ -6,8 +6,7 @@
 import express, { Router } from 'express';
 import { requireFormSession } from './auth.js';
 import type { GatewayContext } from './context.js';
-import type { Gateway } from './gateways.js';
-import { renderMessagePage } from './pages/layout.js';
+import { gatewayForPage, type Gateway } from './gateways.js';
 import { basicAuthorization, shortReason } from './oauth-client.js';
 import type { Grant } from './token-store.js';
 
@@ -48,11 +47,8 @@ export function disconnectRoutes(ctx: GatewayContext): Router {
   router.post('/oauth/disconnect/:id', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const session = requireFormSession(req, res, ctx);
     if (session === null) return;
-    const gateway = ctx.gateways.get(req.params.id);
-    if (gateway === undefined) {
-      res.status(404).type('html').send(renderMessagePage('Unknown gateway', `No gateway with id ${req.params.id}`));
-      return;
-    }
+    const gateway = gatewayForPage(ctx.gateways, req.params.id, res);
+    if (gateway === null) return;
     const grant = ctx.grants.get(gateway.id, session.user);
     if (grant !== undefined) {
       // BUG (disconnect-forgets-locally): the IdP is never told; the grant stays live there.

@@ -1,6 +1,8 @@
 /** Registered upstream MCP servers (called "gateways" in the UI) and the tools last fetched for each. */
 import { randomBytes } from 'node:crypto';
+import type { Response } from 'express';
 import { z } from 'zod';
+import { renderMessagePage } from './pages/layout.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -42,4 +44,14 @@ export class GatewayRegistry {
   all(): Gateway[] {
     return [...this.#gateways.values()];
   }
+}
+
+/** The gateway a page route names, or null after answering 404 with a page saying so. */
+export function gatewayForPage(registry: GatewayRegistry, id: string, res: Response): Gateway | null {
+  const gateway = registry.get(id);
+  if (gateway === undefined) {
+    res.status(404).type('html').send(renderMessagePage('Unknown gateway', `No gateway with id ${id}`));
+    return null;
+  }
+  return gateway;
 }
