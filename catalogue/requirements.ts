@@ -21,6 +21,7 @@ import {
   RFC6454,
   RFC6749,
   RFC6750,
+  RFC7009,
   RFC7239,
   RFC7636,
   RFC8707,
@@ -169,6 +170,14 @@ export const REQUIREMENTS = [
       cite(RFC6265BIS, '§8.6', 'weak integrity: a sibling can set the cookie'),
       OURS('no normative source states session-id renewal for a gateway; session fixation is a classic web bug'),
     ],
+  },
+  {
+    id: 'SESSION-09',
+    family: 'SESSION',
+    level: 'MUST',
+    statement:
+      "Signing out ends the session on the server: the old session cookie, replayed after sign-out to the Fetch Tools endpoint and to the admin page (with the page's own anti-CSRF proof), is refused as a request without a session is (401/403 or a redirect to sign in), and nothing is fetched upstream.",
+    sources: [cite(OWASP_SESSION, 'Manual Session Expiration'), OURS('no normative source states server-side sign-out for a gateway')],
   },
   // XSITE
   {
@@ -475,6 +484,16 @@ export const REQUIREMENTS = [
     statement:
       'Grants are per upstream as well as per user: a user who authorized one MCP server cannot fetch another\'s tools with that grant, and once both are authorized each MCP server receives only the token the IdP issued for it (its client, its resource).',
     sources: [cite(MCP_AUTHORIZATION, '§9.2'), cite(RFC9700, '§2.3', 'audience-restricted tokens'), cite(RFC8707, '§1')],
+  },
+  // TOKEN-10
+  {
+    id: 'TOKEN-10',
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      "A user who disconnects an upstream with the gateway's per-user control ends the grant: where the IdP advertises a revocation endpoint, the user's refresh token (or access token) is revoked there (RFC 7009), and the old tokens are never used again — the user's next Fetch Tools fails asking to authorize again, the MCP server and the IdP receive none of the old tokens — while another user's grant for the same upstream keeps working.",
+    sources: [cite(RFC7009, '§2', 'the revocation request'), OURS('disconnect means the grant is gone at the IdP and at the gateway')],
+    mayNotApply: 'a gateway without a per-user control to disconnect or revoke an upstream authorization',
   },
   // UI
   {

@@ -27,6 +27,7 @@ import {
   RFC6454,
   RFC6749,
   RFC6750,
+  RFC7009,
   RFC7239,
   RFC7636,
   RFC8707,
@@ -432,6 +433,7 @@ export const TRACEABILITY: readonly TracedSentence[] = [
  */
 export const CITED_FOR_DEFINITIONS: ReadonlyMap<Source, string> = new Map([
   [RFC6454, 'the definition of "same origin" (scheme, host, port) that XSITE-11 compares by; no keyword addressed to servers'],
+  [RFC7009, 'the revocation request (§2) TOKEN-10 looks for at the IdP; its keywords bind the authorization server, none obliges a client to revoke'],
   [RFC7239, 'what the Forwarded header carries and that any client can write it (§8.1), behind FLOW-20; its keywords bind proxies'],
   [RFC9110, 'the meaning of safe methods (GET is not expected to change state) behind XSITE-12; its keywords bind user agents and caches'],
   [RFC6265BIS, 'the semantics of HttpOnly, SameSite and Lax-allowing-unsafe (user-agent rules) behind SESSION-07/08 and XSITE-02; the server-side keywords are traced above'],
@@ -449,5 +451,7 @@ export const OWN_DUTIES: ReadonlyMap<RequirementId, string> = new Map<Requiremen
   ['UI-01', 'a page whose own CSP or script error kills its handler is an outage as bad as a 401'],
   ['FLOW-20', 'where a gateway learns its own public origin (configuration, or a trusted proxy) is deployment, which the OAuth documents leave out; a spoofed one moves the redirect_uri and the Origin check'],
   ['XSITE-13', 'login CSRF is in the OWASP CSRF cheat sheet, not in a normative text; for a gateway it hands the victim\'s next authorizations to the attacker\'s account'],
+  ['SESSION-09', 'server-side sign-out is OWASP guidance, not a normative sentence for a gateway'],
+  ['TOKEN-10', 'no normative source makes a client revoke on disconnect (RFC 7009 only defines how); a disconnect that leaves the grant alive is a broken promise to the user'],
   ['SESSION-10', 'session-id renewal at sign-in is OWASP guidance, not a normative sentence for a gateway'],
 ]);

@@ -46,6 +46,7 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     tokenEndpoint: `${issuer}${ENDPOINT_PATHS.token}`,
     jwksUri: `${issuer}${ENDPOINT_PATHS.jwks}`,
     introspectionEndpoint: `${issuer}${ENDPOINT_PATHS.introspect}`,
+    revocationEndpoint: `${issuer}${ENDPOINT_PATHS.revoke}`,
     registerClient: (client) => ctx.registry.registerClient(client),
     setKnobs: (knobs) => ctx.knobs.set(knobs),
     resetKnobs: () => ctx.knobs.reset(),

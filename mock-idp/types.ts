@@ -127,6 +127,8 @@ export interface MockIdp {
   readonly tokenEndpoint: string;
   readonly jwksUri: string;
   readonly introspectionEndpoint: string;
+  /** RFC 7009 revocation endpoint (advertised as `revocation_endpoint` in both discovery documents). */
+  readonly revocationEndpoint: string;
   registerClient(client: IdpClient): void;
   setKnobs(knobs: Partial<IdpKnobs>): void;
   resetKnobs(): void;

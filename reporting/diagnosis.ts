@@ -127,6 +127,14 @@ export const BUG_CLASSES = {
     title: 'Pending authorizations or tokens expire at the wrong time',
     lookAt: 'state expiry and the token expiry margin',
   },
+  'grant-survives-disconnect': {
+    title: "A disconnected upstream authorization lives on: not revoked at the IdP, or the gateway's stored token is still used",
+    lookAt: "the disconnect handler: revoke the refresh (and access) token at the IdP's revocation endpoint, then delete the stored grant that the token path reads",
+  },
+  'session-survives-logout': {
+    title: 'Signing out does not end the session on the server: the old session cookie still works',
+    lookAt: 'the sign-out handler: delete or invalidate the server-side session, not only the browser cookie',
+  },
   'environment-or-harness': {
     title: 'Not a gateway bug: the test environment',
     lookAt: 'the ENV self-check that failed',
@@ -266,6 +274,9 @@ const RULES: readonly Rule[] = [
   { requirements: ['TOKEN-05', 'TOKEN-06'], bugClass: 'refresh-mishandled' },
   { requirements: ['UI-01'], bugClass: 'page-script-broken' },
   { requirements: ['UI-02'], bugClass: 'markup-injection' },
+  // Revocation and sign-out.
+  { requirements: ['TOKEN-10'], bugClass: 'grant-survives-disconnect' },
+  { requirements: ['SESSION-09'], bugClass: 'session-survives-logout' },
 ];
 
 /** The diagnosis of one failed requirement, or undefined for a requirement no rule knows (a new catalogue entry). */

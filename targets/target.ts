@@ -39,6 +39,8 @@ export interface UpstreamRegistration {
   issuer: string;
   authorizationEndpoint: string;
   tokenEndpoint: string;
+  /** RFC 7009 revocation endpoint the IdP advertises (TOKEN-10: a disconnect revokes there); absent when it has none. */
+  revocationEndpoint?: string;
   clientId: string;
   clientSecret: string;
   scopes: string[];
@@ -186,6 +188,21 @@ export interface Target {
    * Endpoints that end the session (sign out) are left out: their positive twin would end the test's session.
    */
   stateChangingEndpoints?(gateway: RegisteredGateway): StateChangingEndpoint[];
+
+  /**
+   * Optional: from a logged-in page, ends this user's authorization for `gateway` through the gateway's
+   * own per-user control ("Disconnect", "Revoke authorization"), and resolves once the gateway has
+   * answered it (TOKEN-10). Absent: not testable, or not applicable when `notApplicable['TOKEN-10']` says
+   * the gateway has no such control.
+   */
+  disconnectUpstream?(page: Page, gateway: RegisteredGateway): Promise<void>;
+
+  /**
+   * Optional: from a logged-in page, signs the user out through the gateway's own sign-out control, and
+   * resolves once the gateway has answered it (SESSION-09). Absent: not testable. Specs call it only on
+   * an actor of their own (`makeActor`), never on the worker's shared signed-in session.
+   */
+  signOut?(page: Page): Promise<void>;
 
   /** Optional: whether and how the gateway returns the user to a chosen page after the callback (FLOW-17). Absent: not declared, not testable. */
   readonly postAuthorizationReturn?: PostAuthorizationReturn;

@@ -38,7 +38,7 @@ const ReferenceSettingsSchema = z.strictObject({
 
 const ApiLoginResponseSchema = z.object({ token: z.string().min(1) });
 const RegisteredResponseSchema = z.object({ id: z.string().min(1), name: z.string() });
-const GatewayListSchema = z.object({ gateways: z.array(z.object({ id: z.string(), name: z.string() })) });
+const GatewayListSchema = z.object({ gateways: z.array(z.object({ id: z.string(), name: z.string(), connected: z.boolean() })) });
 const ToolsResponseSchema = z.object({ tools: z.array(z.object({ name: z.string() })) });
 
 /** A UI outcome appears within this bound or the wait fails (the gateway's own upstream timeout is 10 s). */
@@ -207,9 +207,37 @@ class ReferenceTarget implements Target {
     return { 'X-CSRF-Token': token };
   }
 
+  /** The row's Disconnect form posts to /oauth/disconnect/ID and comes back to the admin page. */
+  async disconnectUpstream(page: Page, gateway: RegisteredGateway): Promise<void> {
+    await this.#openAdminWithRow(page, gateway);
+    const button = page.locator(`tr[data-gateway-id="${gateway.id}"] button[data-action="disconnect"]`);
+    await this.#submitAndLand(page, await expectControl(page, button, 'The table\'s Disconnect button', 5_000), this.#disconnectUrl(gateway), this.adminPagePath);
+  }
+
+  /** The header's Sign out form posts to /logout, which sends the browser to /login. */
+  async signOut(page: Page): Promise<void> {
+    if (!page.url().startsWith(this.origin)) await page.goto(`${this.origin}${this.adminPagePath}`);
+    const button = page.locator('form[action="/logout"] button[type=submit]');
+    await this.#submitAndLand(page, await expectControl(page, button, 'The Sign out button', 5_000), `${this.origin}/logout`, '/login');
+  }
+
+  /** Clicks a form's submit button and waits for the gateway's answer to the POST, then for the page it leads to. */
+  async #submitAndLand(page: Page, button: Locator, postUrl: string, landingPath: string): Promise<void> {
+    const answered = page.waitForResponse((r) => r.url() === postUrl && r.request().method() === 'POST', { timeout: OUTCOME_TIMEOUT_MS });
+    await button.click();
+    const response = await answered;
+    if (response.status() !== 303) throw new Error(`POST ${new URL(postUrl).pathname} answered ${response.status()}, not 303`);
+    await page.waitForURL(`${this.origin}${landingPath}`);
+  }
+
+  #disconnectUrl(gateway: RegisteredGateway): string {
+    return `${this.origin}/oauth/disconnect/${encodeURIComponent(gateway.id)}`;
+  }
+
   /**
    * The callback page and the table both post to /oauth/fetch-tools/ID (one endpoint, listed once); the
-   * admin page's registration form posts to /admin/gateways. Sign-out is left out (see target.ts).
+   * admin page's registration form posts to /admin/gateways, the row's Disconnect to /oauth/disconnect/ID
+   * (last: its genuine request ends alice's grant). Sign-out is left out (see target.ts).
    */
   stateChangingEndpoints(gateway: RegisteredGateway): StateChangingEndpoint[] {
     const csrfToken = async (page: Page): Promise<string> => (await this.fetchToolsHeaders(page))['X-CSRF-Token'] ?? '';
@@ -244,6 +272,18 @@ class ReferenceTarget implements Target {
           const response = await this.#api('GET', '/api/gateways', this.users.alice);
           const { gateways } = GatewayListSchema.parse(await response.json());
           return gateways.map((g) => g.name).sort().join('\n');
+        },
+      },
+      {
+        name: 'disconnect (admin table)',
+        method: 'POST',
+        url: this.#disconnectUrl(gateway),
+        fields: {},
+        ownPageExtras: async (page) => ({ headers: {}, fields: { csrf_token: await csrfToken(page) } }),
+        effect: async () => {
+          const response = await this.#api('GET', '/api/gateways', this.users.alice);
+          const { gateways } = GatewayListSchema.parse(await response.json());
+          return `connected: ${gateways.find((g) => g.id === gateway.id)?.connected ?? 'unknown gateway'}`;
         },
       },
     ];

@@ -347,6 +347,25 @@ export const FAULT_MODES = [
     bug: 'GET /oauth/fetch-tools/ID is a link-friendly alias of the POST: a cross-site top-level GET (Lax cookies ride) or an <img> fetches the tools.',
     detectedBy: ['XSITE-12'],
   },
+  // --- revocation ---
+  {
+    mode: 'disconnect-forgets-locally',
+    bugClass: 'grant-survives-disconnect',
+    bug: "Disconnect deletes the gateway's stored tokens but never calls the IdP's revocation endpoint: the grant stays live at the IdP.",
+    detectedBy: ['TOKEN-10'],
+  },
+  {
+    mode: 'disconnect-soft-delete',
+    bugClass: 'grant-survives-disconnect',
+    bug: 'Disconnect revokes at the IdP and marks the grant disconnected (the table says so), but the token path ignores the mark: the next Fetch Tools sends the old token to the MCP server and its refresh token to the IdP.',
+    detectedBy: ['TOKEN-10'],
+  },
+  {
+    mode: 'logout-clears-cookie-only',
+    bugClass: 'session-survives-logout',
+    bug: 'Sign-out only tells the browser to drop the session cookie; the server-side session stays valid, so the old cookie replayed still works.',
+    detectedBy: ['SESSION-09'],
+  },
 ] as const satisfies readonly FaultMode[];
 
 export type FaultModeName = (typeof FAULT_MODES)[number]['mode'];

@@ -50,6 +50,13 @@ test('cross-site: an effect behind a refusal is its own class, an accepted reque
   assert.equal(diagnose({ requirement: 'XSITE-05', error, evidence: accepted })?.bugClass, 'origin-misread');
 });
 
+test('revocation and sign-out: a surviving grant and a surviving session each have their class', () => {
+  const grant = "Error: MCP requests carrying one of alice's old tokens after the disconnect\n\nExpected: 0\nReceived: 1";
+  assert.equal(diagnose({ requirement: 'TOKEN-10', error: grant, evidence: '' })?.bugClass, 'grant-survives-disconnect');
+  const session = 'Error: Fetch Tools with the old session cookie after sign-out answered 200 (without a cookie: 401)';
+  assert.equal(diagnose({ requirement: 'SESSION-09', error: session, evidence: '' })?.bugClass, 'session-survives-logout');
+});
+
 test('ENV failures are never diagnosed as a gateway bug', () => {
   assert.equal(diagnose({ requirement: 'ENV-01', error: 'Error: expected cross-site', evidence: '' })?.bugClass, 'environment-or-harness');
 });

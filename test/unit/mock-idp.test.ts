@@ -808,6 +808,32 @@ describe('revocation', () => {
     assert.equal(idp.isRevoked(tokens.access_token), true);
     await expectOAuthError(await refresh(tokens.refresh_token), 400, 'invalid_grant');
   });
+
+  it('/revoke is advertised, answers 200 to an unknown token (RFC 7009 §2.2) and logs only hashes', async () => {
+    const oidc = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    assert.equal(oidc['revocation_endpoint'], idp.revocationEndpoint);
+    const unknown = 'never-issued-token-value-123';
+    const res = await postForm('/revoke', { token: unknown, token_type_hint: 'refresh_token' }, basic(GATEWAY.clientId, GATEWAY.clientSecret));
+    assert.equal(res.status, 200);
+    const entry = lastLogEntry((e) => e.kind === 'revoke');
+    assert.equal(entry?.outcome, 'ok: unknown token');
+    assert.equal(entry?.clientId, GATEWAY.clientId);
+    assert.equal(entry?.params['token'], hashSecret(unknown));
+    assert.equal(entry?.params['token_type_hint'], 'refresh_token');
+    assert.ok(!JSON.stringify(idp.log()).includes(unknown), 'the raw token is never logged');
+  });
+
+  it('/revoke of an access token ends only that token, and the log names its user', async () => {
+    const tokens = await fullFlow();
+    const res = await postForm('/revoke', { token: tokens.access_token, token_type_hint: 'access_token' }, basic(GATEWAY.clientId, GATEWAY.clientSecret));
+    assert.equal(res.status, 200);
+    assert.equal(idp.isRevoked(tokens.access_token), true);
+    assert.equal(idp.findToken(hashSecret(tokens.refresh_token))?.revoked, false);
+    const entry = lastLogEntry((e) => e.kind === 'revoke');
+    assert.equal(entry?.user, 'alice');
+    assert.equal(entry?.outcome, 'ok: access token revoked');
+    assert.equal(entry?.params['token'], hashSecret(tokens.access_token));
+  });
 });
 
 describe('request log', () => {

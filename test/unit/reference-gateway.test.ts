@@ -32,6 +32,8 @@ interface IdpStub {
   refreshFails: boolean;
   /** Access tokens issued so far, in order. */
   issued: string[];
+  /** RFC 7009 revocation requests received. */
+  revocations: TokenCall[];
   close(): Promise<void>;
 }
 
@@ -67,8 +69,13 @@ async function startIdpStub(): Promise<IdpStub> {
     expiresIn: 3600,
     refreshFails: false,
     issued: [],
+    revocations: [],
     close: async () => {},
   };
+  app.post('/revoke', express.urlencoded({ extended: false }), (req, res) => {
+    stub.revocations.push({ authorization: req.get('authorization'), params: req.body as Record<string, string> });
+    res.status(200).end();
+  });
   app.post('/token', express.urlencoded({ extended: false }), (req, res) => {
     const params = req.body as Record<string, string>;
     stub.calls.push({ authorization: req.get('authorization'), params });
@@ -187,6 +194,7 @@ class GatewayUnderTest {
         issuer: idp.url,
         authorizationEndpoint: `${idp.url}/authorize`,
         tokenEndpoint: `${idp.url}/token`,
+        revocationEndpoint: `${idp.url}/revoke`,
         clientId: 'gw-client',
         clientSecret: 'gw-secret',
         scopes: ['mcp', 'tools:read'],
@@ -217,6 +225,22 @@ class GatewayUnderTest {
 
   sameOrigin(): Record<string, string> {
     return { Origin: this.origin, 'Sec-Fetch-Site': 'same-origin' };
+  }
+
+  /** A form POST of the admin page (Disconnect, Sign out) as `who`'s own page sends it. */
+  postForm(who: Browserish, path: string, headers: Record<string, string> = this.sameOrigin()): Promise<Response> {
+    return this.request(path, {
+      method: 'POST',
+      headers: { Cookie: who.cookie, 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams({ csrf_token: who.csrfToken }).toString(),
+    });
+  }
+
+  /** Whether `token`'s user holds an authorization for the gateway, as the API reports it. */
+  async connected(token: string, gatewayId: string): Promise<boolean | undefined> {
+    const response = await this.request('/api/gateways', { headers: { Authorization: `Bearer ${token}` } });
+    const { gateways } = (await response.json()) as { gateways: { id: string; connected: boolean }[] };
+    return gateways.find((g) => g.id === gatewayId)?.connected;
   }
 }
 
@@ -743,5 +767,58 @@ describe('fault modes flip exactly their behaviour', () => {
     const w = await track(world('table-fetch-noop', idp, mcp));
     const html = await (await w.gw.request('/admin', { headers: { Cookie: w.alice.cookie } })).text();
     assert.match(html, /<table id="gateways" data-fetch-mode="noop">/);
+  });
+});
+
+describe('disconnect and sign-out (TOKEN-10, SESSION-09)', () => {
+  const EVIL = { 'Sec-Fetch-Site': 'cross-site', Origin: 'http://evil.localhost:1234' };
+
+  test('Disconnect revokes the refresh and the access token at the IdP, then forgets only this user\'s grant', async () => {
+    const w = await track(world(null, idp, mcp));
+    await completeAuthorization(w, w.alice);
+    await completeAuthorization(w, w.bob);
+    const seen = idp.revocations.length;
+    assert.equal((await w.gw.postForm(w.alice, `/oauth/disconnect/${w.gatewayId}`, EVIL)).status, 403, 'a forged Disconnect is refused');
+    assert.equal(idp.revocations.length, seen);
+    const response = await w.gw.postForm(w.alice, `/oauth/disconnect/${w.gatewayId}`);
+    assert.equal(response.status, 303);
+    const sent = idp.revocations.slice(seen);
+    assert.deepEqual(sent.map((r) => r.params['token_type_hint']), ['refresh_token', 'access_token']);
+    for (const r of sent) assert.match(r.authorization ?? '', /^Basic /);
+    assert.equal(await w.gw.connected(w.aliceToken, w.gatewayId), false);
+    assert.equal((await w.gw.fetchTools(w.alice, w.gatewayId)).status, 400, 'alice must authorize again');
+    const bobToken = await w.gw.apiToken('bob', 'bob-password-456');
+    assert.equal(await w.gw.connected(bobToken, w.gatewayId), true, "bob's grant stays");
+  });
+
+  test('disconnect-forgets-locally: the grant is forgotten, the IdP never told', async () => {
+    const w = await track(world('disconnect-forgets-locally', idp, mcp));
+    await completeAuthorization(w, w.alice);
+    const seen = idp.revocations.length;
+    assert.equal((await w.gw.postForm(w.alice, `/oauth/disconnect/${w.gatewayId}`)).status, 303);
+    assert.equal(idp.revocations.length, seen);
+    assert.equal(await w.gw.connected(w.aliceToken, w.gatewayId), false);
+  });
+
+  test('disconnect-soft-delete: revoked and shown disconnected, but the old token still goes upstream', async () => {
+    const w = await track(world('disconnect-soft-delete', idp, mcp));
+    await completeAuthorization(w, w.alice);
+    const delegated = idp.issued.at(-1) ?? '';
+    assert.equal((await w.gw.postForm(w.alice, `/oauth/disconnect/${w.gatewayId}`)).status, 303);
+    assert.equal(await w.gw.connected(w.aliceToken, w.gatewayId), false);
+    const seen = mcp.requests.length;
+    await w.gw.fetchTools(w.alice, w.gatewayId);
+    assert.ok(mcp.requests.slice(seen).some((r) => r.authorization === `Bearer ${delegated}`), 'the old token was sent upstream');
+  });
+
+  test('sign-out ends the server session; logout-clears-cookie-only keeps it', async () => {
+    for (const [mode, survives] of [[null, false], ['logout-clears-cookie-only', true]] as const) {
+      const w = await track(world(mode, idp, mcp));
+      const response = await w.gw.postForm(w.alice, '/logout');
+      assert.equal(response.status, 303);
+      assert.match(response.headers.get('set-cookie') ?? '', /^gw_session=;/);
+      const replay = await w.gw.request('/admin', { headers: { Cookie: w.alice.cookie } });
+      assert.equal(replay.status, survives ? 200 : 302, `${mode ?? 'correct'}: the old cookie after sign-out`);
+    }
   });
 });

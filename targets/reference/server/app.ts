@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { GatewayContext } from './context.js';
+import { disconnectRoutes } from './disconnect.js';
 import { allowFraming } from './framing-fault.js';
 import { apiRoutes } from './routes-api.js';
 import { oauthRoutes } from './routes-oauth.js';
@@ -55,6 +56,7 @@ export function createApp(ctx: GatewayContext): Express {
   app.use(pageRoutes(ctx));
   app.use(apiRoutes(ctx));
   app.use(oauthRoutes(ctx));
+  app.use(disconnectRoutes(ctx));
 
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('Not found');

@@ -1,6 +1,8 @@
 /** Registered upstream MCP servers (called "gateways" in the UI) and the tools last fetched for each. */
 import { randomBytes } from 'node:crypto';
+import type { Response } from 'express';
 import { z } from 'zod';
+import { renderMessagePage } from './pages/layout.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -10,6 +12,8 @@ export const GatewayRegistrationSchema = z.object({
   issuer: httpUrl,
   authorizationEndpoint: httpUrl,
   tokenEndpoint: httpUrl,
+  /** RFC 7009: where Disconnect revokes the user's tokens; without it Disconnect can only forget them. */
+  revocationEndpoint: httpUrl.optional(),
   clientId: z.string().min(1).max(500),
   clientSecret: z.string().min(1).max(500),
   scopes: z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be an RFC 6749 scope token')).max(50),
@@ -40,4 +44,14 @@ export class GatewayRegistry {
   all(): Gateway[] {
     return [...this.#gateways.values()];
   }
+}
+
+/** The gateway a page route names, or null after answering 404 with a page saying so. */
+export function gatewayForPage(registry: GatewayRegistry, id: string, res: Response): Gateway | null {
+  const gateway = registry.get(id);
+  if (gateway === undefined) {
+    res.status(404).type('html').send(renderMessagePage('Unknown gateway', `No gateway with id ${id}`));
+    return null;
+  }
+  return gateway;
 }

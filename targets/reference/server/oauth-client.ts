@@ -73,7 +73,7 @@ export function refreshTokens(gateway: Gateway, refreshToken: string, faults: Fa
 }
 
 /** RFC 6749 §2.3.1: client id and secret are form-urlencoded before they go into the Basic credentials. */
-function basicAuthorization(clientId: string, clientSecret: string): string {
+export function basicAuthorization(clientId: string, clientSecret: string): string {
   const encode = (v: string) => new URLSearchParams({ v }).toString().slice(2);
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`, 'utf8').toString('base64')}`;
 }

@@ -22,8 +22,11 @@ export function apiRoutes(ctx: GatewayContext): Router {
   });
 
   router.get('/api/gateways', (req, res) => {
-    if (authenticateApiCaller(req, res, ctx) === null) return;
-    res.json({ gateways: ctx.gateways.all().map((g) => ({ id: g.id, name: g.name, toolCount: g.tools.length })) });
+    const caller = authenticateApiCaller(req, res, ctx);
+    if (caller === null) return;
+    // `connected`: whether the caller holds an authorization for it (what the table's Disconnect ends).
+    const gateways = ctx.gateways.all().map((g) => ({ id: g.id, name: g.name, toolCount: g.tools.length, connected: ctx.grants.connected(g.id, caller.user) }));
+    res.json({ gateways });
   });
 
   router.post('/api/gateways', json, (req, res) => {

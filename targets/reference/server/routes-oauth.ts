@@ -5,6 +5,7 @@ import { authenticateApiCaller, currentSession, requirePageSession } from './aut
 import type { GatewayContext } from './context.js';
 import { renewedCookieWithoutAttributes, sessionCookie } from './cookies.js';
 import { ToolFetcher } from './fetch-tools.js';
+import { gatewayForPage } from './gateways.js';
 import { buildAuthorizeUrl, exchangeCode } from './oauth-client.js';
 import { renderCallbackFailurePage, renderCallbackSuccessPage } from './pages/callback.js';
 import { renderMessagePage } from './pages/layout.js';
@@ -38,11 +39,8 @@ export function oauthRoutes(ctx: GatewayContext): Router {
   router.get('/oauth/authorize/:id', (req, res) => {
     const session = requirePageSession(req, res, ctx);
     if (session === null) return;
-    const gateway = ctx.gateways.get(req.params.id);
-    if (gateway === undefined) {
-      res.status(404).type('html').send(renderMessagePage('Unknown gateway', `No gateway with id ${req.params.id}`));
-      return;
-    }
+    const gateway = gatewayForPage(ctx.gateways, req.params.id, res);
+    if (gateway === null) return;
     const returnTo = parseReturnTo(req.query['return_to'], publicOrigin(req, ctx), faults);
     if (returnTo.kind === 'refused') {
       ctx.log.event(`authorize refused: ${returnTo.reason}`);

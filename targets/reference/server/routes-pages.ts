@@ -15,11 +15,15 @@ import { parseCookieHeader } from '../../../lib/cookie-header.js';
 
 const LoginFormSchema = z.object({ username: z.string().max(200), password: z.string().max(500) });
 
-/** The admin form sends scopes as one space-separated field. */
+/** The admin form sends scopes as one space-separated field, and an empty field for "no revocation endpoint". */
 const RegistrationFormSchema = z
-  .object({ scopes: z.string().max(2000).default('') })
+  .object({ scopes: z.string().max(2000).default(''), revocationEndpoint: z.string().max(2000).optional() })
   .loose()
-  .transform(({ scopes, ...rest }) => ({ ...rest, scopes: scopes.split(/\s+/).filter((s) => s !== '') }))
+  .transform(({ scopes, revocationEndpoint, ...rest }) => ({
+    ...rest,
+    scopes: scopes.split(/\s+/).filter((s) => s !== ''),
+    ...(revocationEndpoint === undefined || revocationEndpoint === '' ? {} : { revocationEndpoint }),
+  }))
   .pipe(GatewayRegistrationSchema);
 
 /**
@@ -70,7 +74,8 @@ export function pageRoutes(ctx: GatewayContext): Router {
   router.post('/logout', form, (req, res) => {
     const session = requireFormSession(req, res, ctx);
     if (session === null) return;
-    ctx.sessions.delete(session.id);
+    // BUG (logout-clears-cookie-only): the server-side session is kept; only the browser is told to drop the cookie.
+    if (!ctx.faults['logout-clears-cookie-only']) ctx.sessions.delete(session.id);
     res.set('Set-Cookie', clearedSessionCookie());
     res.redirect(303, '/login');
   });
@@ -78,7 +83,14 @@ export function pageRoutes(ctx: GatewayContext): Router {
   router.get('/admin', (req, res) => {
     const session = requirePageSession(req, res, ctx);
     if (session === null) return;
-    res.type('html').send(renderAdminPage({ session, gateways: ctx.gateways.all(), tableFetchNoop: ctx.faults['table-fetch-noop'] }));
+    res.type('html').send(
+      renderAdminPage({
+        session,
+        gateways: ctx.gateways.all(),
+        connected: (gatewayId) => ctx.grants.connected(gatewayId, session.user),
+        tableFetchNoop: ctx.faults['table-fetch-noop'],
+      }),
+    );
   });
 
   router.post('/admin/gateways', form, (req, res) => {

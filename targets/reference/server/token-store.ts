@@ -32,6 +32,8 @@ export function expiresAtFrom(expiresInSeconds: number | undefined, now = Date.n
 
 export class GrantStore {
   readonly #grants = new Map<string, Grant>();
+  /** disconnect-soft-delete only: grants marked disconnected but kept. */
+  readonly #markedDisconnected = new Set<string>();
   readonly #faults: FaultFlags;
 
   constructor(faults: FaultFlags) {
@@ -52,10 +54,24 @@ export class GrantStore {
 
   set(gatewayId: string, user: string, grant: Grant): void {
     this.#grants.set(this.#key(gatewayId, user), grant);
+    this.#markedDisconnected.delete(this.#key(gatewayId, user));
   }
 
   delete(gatewayId: string, user: string): void {
     this.#grants.delete(this.#key(gatewayId, user));
+  }
+
+  /** Whether the user holds an authorization for the gateway, as the admin table and API show it. */
+  connected(gatewayId: string, user: string): boolean {
+    const key = this.#key(gatewayId, user);
+    return this.#grants.has(key) && !this.#markedDisconnected.has(key);
+  }
+
+  /** The user's Disconnect: the grant is gone for good (after the caller revoked it at the IdP). */
+  disconnect(gatewayId: string, user: string): void {
+    // BUG (disconnect-soft-delete): only marked; `get`, which the token path reads, still returns the grant.
+    if (this.#faults['disconnect-soft-delete']) this.#markedDisconnected.add(this.#key(gatewayId, user));
+    else this.delete(gatewayId, user);
   }
 
   /** Every raw token held, so log lines can be scrubbed of them. */

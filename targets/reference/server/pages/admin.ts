@@ -6,18 +6,22 @@ import { renderPage } from './layout.js';
 export interface AdminPageOptions {
   session: Session;
   gateways: readonly Gateway[];
+  /** Whether this session's user holds an authorization for the gateway (the Connection column). */
+  connected: (gatewayId: string) => boolean;
   /** table-fetch-noop: tells /static/admin.js to report success without calling the server. */
   tableFetchNoop: boolean;
 }
 
-export function renderAdminPage({ session, gateways, tableFetchNoop }: AdminPageOptions): string {
+export function renderAdminPage({ session, gateways, connected, tableFetchNoop }: AdminPageOptions): string {
   const rows = gateways.map(
     (g) => html`<tr data-gateway-id="${g.id}">
 <td class="gateway-name">${g.name}</td>
 <td class="tool-count">${g.tools.length}</td>
+<td class="connection">${connected(g.id) ? 'Connected' : 'Not connected'}</td>
 <td class="actions">
 <a data-action="authorize" href="/oauth/authorize/${encodeURIComponent(g.id)}">Authorize</a>
 <button type="button" data-action="fetch-tools" data-gateway-id="${g.id}">Fetch Tools</button>
+<form method="post" action="/oauth/disconnect/${encodeURIComponent(g.id)}" class="inline"><input type="hidden" name="csrf_token" value="${session.csrfToken}"><button type="submit" data-action="disconnect">Disconnect</button></form>
 <span class="fetch-status" role="status" aria-live="polite"></span>
 </td>
 </tr>`,
@@ -34,7 +38,7 @@ export function renderAdminPage({ session, gateways, tableFetchNoop }: AdminPage
 <main>
 <h1>MCP gateways</h1>
 <table id="gateways"${tableFetchNoop ? html` data-fetch-mode="noop"` : null}>
-<thead><tr><th>Name</th><th>Tools</th><th>Actions</th></tr></thead>
+<thead><tr><th>Name</th><th>Tools</th><th>Your authorization</th><th>Actions</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -48,6 +52,7 @@ ${gateways.length === 0 ? html`<p id="no-gateways">No gateways registered yet.</
 <label>Issuer <input name="issuer" type="url" required></label>
 <label>Authorization endpoint <input name="authorizationEndpoint" type="url" required></label>
 <label>Token endpoint <input name="tokenEndpoint" type="url" required></label>
+<label>Revocation endpoint (optional) <input name="revocationEndpoint" type="url"></label>
 <label>Client ID <input name="clientId" required></label>
 <label>Client secret <input name="clientSecret" type="password" required></label>
 <label>Scopes (space-separated) <input name="scopes"></label>
