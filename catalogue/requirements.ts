@@ -324,6 +324,20 @@ export const REQUIREMENTS = [
       '(ours) refreshing a valid token on every use defeats short lifetimes and, with rotating refresh tokens, multiplies grant churn',
     ],
   },
+  {
+    id: 'FLOW-19',
+    family: 'FLOW',
+    level: 'MUST',
+    statement:
+      "Two users authorizing the same upstream at the same time do not overwrite each other's state or PKCE verifier: with both authorizations started (both at the IdP) before either callback, both callbacks complete, each code exchange's code_verifier matches its own authorization's code_challenge (the IdP refuses a mismatch), each user ends with their own grant, and the MCP server then receives alice's token for alice and bob's for bob.",
+    sources: [
+      'RFC 6749 §10.12 (state binds the authorization response to the user agent that started it)',
+      'RFC 7636 §4.1 (a code_verifier is created for each authorization request)',
+      'RFC 9700 §2.1.1 (PKCE, or a one-time state, per transaction)',
+      'n8n #31254 (incident: concurrent authorizations of one upstream)',
+      '(ours) authorizations in flight are keyed by their state, never by upstream alone',
+    ],
+  },
   // TOKEN
   {
     id: 'TOKEN-01',
@@ -378,6 +392,14 @@ export const REQUIREMENTS = [
     statement:
       'An MCP server 401 (revoked token) and an unreachable MCP server each end in a 4xx, or a 2xx error body that names the upstream failure — never a success, never a 5xx — and the page shows a message a person can act on: it names the MCP server (or its name or address), not just a status phrase.',
     sources: ['MCP 2025-11-25 authorization §10', '(ours)'],
+  },
+  {
+    id: 'TOKEN-09',
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      'Two Fetch Tools presses at the same time for the same user, with an expired access token and an IdP that rotates refresh tokens and revokes the whole grant when an old one is reused: both succeed, no refresh token value is presented to the IdP more than once, the grant is not revoked, and no expired token goes upstream.',
+    sources: ['RFC 9700 §4.14.2 (refresh token rotation and reuse detection)', 'OAuth 2.1 §4.3.1', '(ours) concurrent refreshes of one grant are serialised (single flight)'],
   },
   // UI
   {

@@ -5,7 +5,7 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { is2xx, pressFetchTools, type FetchToolsExchange } from '../../fixtures/fetch-tools.js';
+import { expectPressesSucceeded, is2xx, pressFetchTools, type FetchToolsExchange } from '../../fixtures/fetch-tools.js';
 import { namesUpstream, saysMoreThanStatusPhrase } from '../../fixtures/messages.js';
 import { reauthorizationOffer } from '../../fixtures/reauthorization.js';
 import type { Harness, Upstream } from '../../fixtures/index.js';
@@ -71,13 +71,10 @@ test('TOKEN-06 two refreshes in a row both succeed: the second uses the rotated 
   expect(r2?.params['refresh_token'], 'the second refresh presents the rotated refresh token the first refresh returned').toBe(issuedRefresh[1]);
   expect(r2?.status, `second refresh: ${r2?.outcome}`).toBe(200);
   expect(revokedUpstream.length, 'MCP requests carrying a revoked token').toBe(0);
-  for (const [name, exchange, says] of [
+  expectPressesSucceeded([
     ['first Fetch Tools', first, firstSays],
     ['second Fetch Tools', second, secondSays],
-  ] as const) {
-    expect(is2xx(exchange.status), `${name}: ${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBe(true);
-    expect(says.state, `${name}: the page says ${says.text}`).toBe('success');
-  }
+  ]);
 });
 
 test('TOKEN-07 a refresh answered invalid_grant ends in a clear "authorize again" error', req('TOKEN-07'), async ({ harness, alice, upstream, evidence }) => {

@@ -299,6 +299,19 @@ export const FAULT_MODES = [
     bug: 'GET /oauth/fetch-tools/ID is a link-friendly alias of the POST: a cross-site top-level GET (Lax cookies ride) or an <img> fetches the tools.',
     detectedBy: ['XSITE-12'],
   },
+  // --- races ---
+  {
+    mode: 'refresh-not-single-flight',
+    bugClass: 'refresh-not-serialised',
+    bug: 'Each Fetch Tools request refreshes an expired token on its own: two at once both present the same refresh token, and an IdP with reuse detection revokes the whole grant.',
+    detectedBy: ['TOKEN-09'],
+  },
+  {
+    mode: 'pending-authorization-per-upstream',
+    bugClass: 'pending-authorization-shared',
+    bug: "The PKCE verifier of an authorization in flight is kept per upstream (one slot per gateway, as n8n #31254 kept it on the credential): a second user's start overwrites the first's, whose code exchange then sends the wrong verifier.",
+    detectedBy: ['FLOW-19'],
+  },
 ] as const satisfies readonly FaultMode[];
 
 export type FaultModeName = (typeof FAULT_MODES)[number]['mode'];
