@@ -18,8 +18,8 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { expectPressesSucceeded, pressFetchTools } from '../../fixtures/fetch-tools.js';
-import { gateFetchToolsTogether } from '../../fixtures/request-gate.js';
+import { expectPressesSucceeded } from '../../fixtures/fetch-tools.js';
+import { pressFetchToolsTogether } from '../../fixtures/request-gate.js';
 
 /**
  * How long the IdP holds a lone refresh: far longer than the gap between two requests arriving together
@@ -39,11 +39,11 @@ test('TOKEN-09 two Fetch Tools presses at once with an expired token share one r
   // The second press: the admin table in another tab of alice's browser, opened before anything is pressed.
   const tablePage = await alice.context.newPage();
   await target.locateGatewayControls(tablePage, upstream.gateway);
-  const gate = await gateFetchToolsTogether(target, upstream.gateway, [alice.page, tablePage]);
-  const [fromCallback, fromTable] = await Promise.all([
-    pressFetchTools(harness, alice.page, upstream, 'callback'),
-    pressFetchTools(harness, tablePage, upstream, 'table'),
-  ]).finally(() => gate.close());
+  const [fromCallback, fromTable] = await pressFetchToolsTogether(harness, upstream, [
+    { page: alice.page, control: 'callback' },
+    { page: tablePage, control: 'table' },
+  ]);
+  if (fromCallback === undefined || fromTable === undefined) throw new Error('two presses, two exchanges');
   const callbackSays = await target.callbackFetchToolsOutcome(alice.page);
   const tableSays = await target.tableFetchToolsOutcome(tablePage, upstream.gateway);
 
