@@ -28,23 +28,22 @@ async function pressAndWatchUpstream(harness: Harness, actor: Actor, upstream: U
 test('FLOW-19 two users authorizing the same upstream at once each complete with their own state, verifier and grant', req('FLOW-19'), async ({ harness, alice, bob, upstream, evidence }) => {
   test.slow(); // two full authorizations through the IdP's pages, then a press per user
   const { idp } = harness;
-  const actors = [alice, bob] as const;
   // Both reach the IdP and get a code before either callback: two authorizations in flight at once.
-  const captured = await Promise.all(actors.map((actor) => authorizeAndCaptureCallback(harness, actor, upstream)));
-  const landed = await Promise.all(actors.map((actor, i) => openCallback(actor.page, captured[i]?.href ?? '')));
+  const captured = await Promise.all([alice, bob].map(async (actor) => ({ actor, callback: await authorizeAndCaptureCallback(harness, actor, upstream) })));
+  const flows = await Promise.all(captured.map(async (f) => ({ ...f, landed: await openCallback(f.actor.page, f.callback.href) })));
 
   const codeExchanges = idp.log().filter((e) => e.kind === 'token:authorization_code' && e.clientId === upstream.clientId);
-  evidence.add('callbacks', Object.fromEntries(actors.map((a, i) => [a.user.key, { status: landed[i]?.status, text: landed[i]?.text.slice(0, 200) }])));
+  evidence.add('callbacks', Object.fromEntries(flows.map((f) => [f.actor.user.key, { status: f.landed.status, text: f.landed.text.slice(0, 200) }])));
   evidence.add('codeExchanges', codeExchanges.map((e) => ({ user: e.user, status: e.status, outcome: e.outcome, codeVerifier: e.params['code_verifier'] })));
-  for (const [i, actor] of actors.entries()) {
+  for (const { actor, landed } of flows) {
     const name = actor.user.key;
     const exchanges = codeExchanges.filter((e) => e.user === actor.idpUser.username);
     expect(exchanges.map((e) => `${e.status} ${e.outcome}`), `${name}'s code exchange at the IdP (a code_verifier mismatch means another authorization's verifier was sent)`).toEqual(['200 ok']);
-    expect(landed[i]?.status ?? 0, `${name}'s callback page: ${landed[i]?.text.slice(0, 160)}`).toBeLessThan(400);
+    expect(landed.status, `${name}'s callback page: ${landed.text.slice(0, 160)}`).toBeLessThan(400);
   }
 
   // Each user's grant is their own: what the MCP server receives for each press.
-  for (const actor of actors) {
+  for (const { actor } of flows) {
     const name = actor.user.key;
     const { exchange, calls } = await pressAndWatchUpstream(harness, actor, upstream);
     evidence.add(`fetchTools:${name}`, { exchange, mcpCalls: calls });

@@ -46,6 +46,7 @@ export const FAULT_MODES = [
     bugClass: 'success-without-effect',
     bug: 'The admin table Fetch Tools button reports success without calling the server.',
     detectedBy: ['SESSION-02'],
+    alsoFails: ['TOKEN-09'], // observed in a targeted run (races, issue 9)
   },
   {
     mode: 'token-passthrough',
@@ -167,12 +168,14 @@ export const FAULT_MODES = [
     bugClass: 'wrong-token-upstream',
     bug: 'Tokens are stored per gateway, not per (gateway, user): user B fetches tools with user A’s token.',
     detectedBy: ['TOKEN-03'],
+    alsoFails: ['FLOW-19'], // observed in a targeted run (races, issue 9)
   },
   {
     mode: 'no-refresh',
     bugClass: 'refresh-mishandled',
     bug: 'An expired access token is sent upstream as it is; the refresh token is never used.',
     detectedBy: ['TOKEN-05'],
+    alsoFails: ['TOKEN-09'], // observed in a targeted run (races, issue 9)
   },
   {
     mode: 'refresh-error-500',
