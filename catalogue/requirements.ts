@@ -395,6 +395,19 @@ export const REQUIREMENTS = [
     ],
   },
   {
+    id: 'FLOW-19',
+    family: 'FLOW',
+    level: 'MUST',
+    statement:
+      "Two users authorizing the same upstream at the same time do not overwrite each other's state or PKCE verifier: with both authorizations started (both at the IdP) before either callback, both callbacks complete, each code exchange's code_verifier matches its own authorization's code_challenge (the IdP refuses a mismatch), each user ends with their own grant, and the MCP server then receives alice's token for alice and bob's for bob.",
+    sources: [
+      cite(RFC6749, '§10.12', 'state binds the authorization response to the user agent that started it'),
+      cite(RFC7636, '§4.1', 'a code_verifier is created for each authorization request'),
+      cite(RFC9700, '§2.1.1', 'PKCE, or a one-time state, per transaction'),
+      OURS('authorizations in flight are keyed by their state, never by upstream alone (incident: n8n #31254)'),
+    ],
+  },
+  {
     id: 'FLOW-20',
     family: 'FLOW',
     level: 'MUST',
@@ -494,6 +507,14 @@ export const REQUIREMENTS = [
       "A user who disconnects an upstream with the gateway's per-user control ends the grant: where the IdP advertises a revocation endpoint, the user's refresh token (or access token) is revoked there (RFC 7009), and the old tokens are never used again — the user's next Fetch Tools fails asking to authorize again, the MCP server and the IdP receive none of the old tokens — while another user's grant for the same upstream keeps working.",
     sources: [cite(RFC7009, '§2', 'the revocation request'), OURS('disconnect means the grant is gone at the IdP and at the gateway')],
     mayNotApply: 'a gateway without a per-user control to disconnect or revoke an upstream authorization',
+  },
+  {
+    id: 'TOKEN-09',
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      'Two Fetch Tools presses at the same time for the same user, with an expired access token and an IdP that rotates refresh tokens and revokes the whole grant when an old one is reused: both succeed, no refresh token value is presented to the IdP more than once, the grant is not revoked, and no expired token goes upstream.',
+    sources: [cite(RFC9700, '§4.14.2', 'refresh token rotation and reuse detection'), cite(OAUTH21, '§4.3.1'), OURS('concurrent refreshes of one grant are serialised (single flight)')],
   },
   // UI
   {

@@ -327,7 +327,7 @@ const RFC9700_SENTENCES = sentencesOf(RFC9700, [
   ['§2.1.1', 'MUST', 'Clients MUST prevent authorization code injection attacks (see Section 4.5) and misuse of authorization codes using one of the following options', ['FLOW-01']],
   ['§2.1.1', 'MUST', 'Public clients MUST use PKCE [RFC7636] to this end, as motivated in Section 4.5.3.1.', out('public clients: the gateway is a confidential client (FLOW-01 requires PKCE of it anyway)')],
   ['§2.1.1', 'RECOMMENDED', 'For confidential clients, the use of PKCE [RFC7636] is RECOMMENDED', ['FLOW-01']],
-  ['§2.1.1', 'MUST', 'the PKCE challenge or OpenID Connect nonce MUST be transaction-specific and securely bound to the client and the user agent in which the transaction was started.', ['FLOW-02']],
+  ['§2.1.1', 'MUST', 'the PKCE challenge or OpenID Connect nonce MUST be transaction-specific and securely bound to the client and the user agent in which the transaction was started.', ['FLOW-02', 'FLOW-19']],
   ['§2.1.1', 'SHOULD', 'When using PKCE, clients SHOULD use PKCE code challenge methods that do not expose the PKCE verifier in the authorization request.', ['FLOW-01', 'FLOW-02']],
   ['§2.1.2', 'SHOULD NOT', 'clients SHOULD NOT use the implicit grant (response type "token") or other response types issuing access tokens in the authorization response', ['FLOW-12']],
   ['§2.2.1', 'SHOULD', 'Authorization and resource servers SHOULD use mechanisms for sender-constraining access tokens', AS],
@@ -453,5 +453,6 @@ export const OWN_DUTIES: ReadonlyMap<RequirementId, string> = new Map<Requiremen
   ['XSITE-13', 'login CSRF is in the OWASP CSRF cheat sheet, not in a normative text; for a gateway it hands the victim\'s next authorizations to the attacker\'s account'],
   ['SESSION-09', 'server-side sign-out is OWASP guidance, not a normative sentence for a gateway'],
   ['TOKEN-10', 'no normative source makes a client revoke on disconnect (RFC 7009 only defines how); a disconnect that leaves the grant alive is a broken promise to the user'],
+  ['TOKEN-09', 'the RFC 9700 reuse detection binds the IdP; not tripping it with concurrent refreshes of one grant is what a client must do to keep working'],
   ['SESSION-10', 'session-id renewal at sign-in is OWASP guidance, not a normative sentence for a gateway'],
 ]);

@@ -4,6 +4,7 @@ import type { GrantStore } from './grant-store.js';
 import type { ParsedParams, Reply } from './http-io.js';
 import type { Knobs } from './knobs.js';
 import type { LibraryIssuer } from './library-issuer.js';
+import type { RefreshBarrier } from './refresh-barrier.js';
 import type { Registry } from './registry.js';
 import type { SignInMemory } from './sign-in-memory.js';
 
@@ -15,6 +16,8 @@ export interface IdpContext {
   knobs: Knobs;
   /** Browser sessions and granted consents (remembered sign-in). */
   memory: SignInMemory;
+  /** Where refreshes wait while the `refreshBarrier` knob is set. */
+  refreshBarrier: RefreshBarrier;
 }
 
 export interface IdpRequest {
@@ -30,6 +33,7 @@ export interface LogNotes {
   clientId?: string;
   user?: string;
   clientAuth?: IdpLogEntry['clientAuth'];
+  barrier?: IdpLogEntry['barrier'];
 }
 
 export type Handler = (ctx: IdpContext, request: IdpRequest, notes: LogNotes) => Reply | Promise<Reply>;

@@ -70,6 +70,11 @@ export class GrantStore {
   readonly #rawForLeakScan = new Map<string, string>();
   /** PKCE verifiers each client sent to the token endpoint (raw, for leak scans only). */
   readonly #verifiers = new Map<string, Set<string>>();
+  /**
+   * Grants ended by replay or reuse detection. A token issued under one later (a refresh that passed its
+   * checks just before the reuse was seen, still being signed) is born revoked: the grant is over.
+   */
+  readonly #revokedGrants = new Set<string>();
 
   startAuthorization(request: Omit<PendingAuthorization, 'id' | 'createdAtMs'>): PendingAuthorization {
     const pending: PendingAuthorization = { ...request, id: randomUUID(), createdAtMs: Date.now() };
@@ -102,7 +107,7 @@ export class GrantStore {
   }
 
   recordToken(rawToken: string, token: Omit<IssuedToken, 'tokenHash' | 'revoked'>, grant: Grant, expSec: number): IssuedToken {
-    const issued: IssuedToken = { ...token, tokenHash: hashSecret(rawToken), revoked: false };
+    const issued: IssuedToken = { ...token, tokenHash: hashSecret(rawToken), revoked: this.#revokedGrants.has(grant.id) };
     this.#tokens.set(issued.tokenHash, { issued, grant, expSec });
     this.#rawForLeakScan.set(issued.tokenHash, rawToken);
     return issued;
@@ -140,6 +145,7 @@ export class GrantStore {
 
   /** Revokes every token issued under one consent (code replay, refresh-token reuse, refresh-token revocation). */
   revokeGrant(grantId: string): number {
+    this.#revokedGrants.add(grantId);
     return this.#revokeWhere((r) => r.grant.id === grantId);
   }
 

@@ -7,6 +7,7 @@ export { startMockIdp } from './server.js';
 export type {
   IdpClient,
   IdpKnobs,
+  RefreshBarrierKnob,
   IdpLogEntry,
   IdpLogKind,
   IdpUser,

@@ -10,6 +10,7 @@ export const DEFAULT_KNOBS: Readonly<IdpKnobs> = Object.freeze({
   authorizeError: null,
   opaqueTokens: false,
   lenient: false,
+  refreshBarrier: null,
 });
 
 /** The fault knobs currently in force. `set` merges (validated), `reset` returns to the defaults. */

@@ -44,6 +44,10 @@ export const knobsPatchSchema = z.strictObject({
   authorizeError: z.enum(['access_denied', 'invalid_request', 'server_error']).nullable().optional(),
   opaqueTokens: z.boolean().optional(),
   lenient: z.boolean().optional(),
+  refreshBarrier: z
+    .strictObject({ parties: z.number().int().min(2).max(10), maxHoldMs: z.number().int().min(1).max(30_000) })
+    .nullable()
+    .optional(),
 });
 
 /** GET /authorize. Presence is all zod decides here; the order of the semantic checks is in authorize.ts. */

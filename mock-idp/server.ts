@@ -5,6 +5,7 @@ import { ENDPOINT_PATHS } from './endpoints.js';
 import { GrantStore } from './grant-store.js';
 import { Knobs } from './knobs.js';
 import { LibraryIssuer } from './library-issuer.js';
+import { RefreshBarrier } from './refresh-barrier.js';
 import { Registry } from './registry.js';
 import { RequestLog } from './request-log.js';
 import { handleRequest } from './router.js';
@@ -22,6 +23,7 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     grants: new GrantStore(),
     knobs: new Knobs(),
     memory: new SignInMemory(),
+    refreshBarrier: new RefreshBarrier(),
   };
   const log = new RequestLog();
 
@@ -49,7 +51,10 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     revocationEndpoint: `${issuer}${ENDPOINT_PATHS.revoke}`,
     registerClient: (client) => ctx.registry.registerClient(client),
     setKnobs: (knobs) => ctx.knobs.set(knobs),
-    resetKnobs: () => ctx.knobs.reset(),
+    resetKnobs: () => {
+      ctx.knobs.reset();
+      ctx.refreshBarrier.openAll();
+    },
     grantConsent: (username, clientId, scope) => ctx.memory.rememberConsent(username, clientId, scope),
     log: () => log.entries(),
     issuedTokens: () => ctx.grants.allTokens().map((r) => ({ ...r.issued })),
@@ -68,6 +73,7 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     isRevoked: (rawToken) => ctx.grants.tokenByRaw(rawToken)?.issued.revoked ?? false,
     close: () => {
       // Idempotent: fixtures may close in teardown after a test already did.
+      ctx.refreshBarrier.openAll();
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections(); // browsers keep idle keep-alive sockets open; don't wait for them

@@ -86,6 +86,10 @@ async function refresh(ctx: IdpContext, client: IdpClient, form: Record<string, 
   const parsed = refreshTokenGrantSchema.safeParse(form);
   if (!parsed.success) return oauthError(400, 'invalid_request', firstIssue(parsed.error));
   const params = parsed.data;
+  // Held here, before the token is looked at: once the barrier opens, each refresh is checked and
+  // rotated in arrival order, as an IdP serialising them in its database would.
+  const held = await ctx.refreshBarrier.arrive(ctx.knobs.current.refreshBarrier);
+  if (held !== null) notes.barrier = held;
 
   const record = ctx.grants.tokenByRaw(params.refresh_token);
   if (record !== undefined) notes.user = record.issued.user;

@@ -54,6 +54,19 @@ export interface IdpKnobs {
    * that the ENV-02 strictness check can fail.
    */
   lenient: boolean;
+  /**
+   * Hold refresh_token grants until `parties` of them are waiting or `maxHoldMs` passed since the first,
+   * then answer them in arrival order (TOKEN-09: concurrent refreshes meet here; see refresh-barrier.ts).
+   * Default null: refreshes are answered at once.
+   */
+  refreshBarrier: RefreshBarrierKnob | null;
+}
+
+export interface RefreshBarrierKnob {
+  /** How many refreshes open the barrier at once (2: a duplicate refresh). */
+  parties: number;
+  /** The longest a refresh is held when fewer arrive (keep it well under the gateway's token request timeout). */
+  maxHoldMs: number;
 }
 
 export type IdpLogKind =
@@ -89,6 +102,8 @@ export interface IdpLogEntry {
   status: number;
   /** Short machine-readable outcome, e.g. 'ok', 'invalid_grant: code reused', 'invalid_client'. */
   outcome: string;
+  /** A refresh the `refreshBarrier` knob held: how the barrier opened for it. */
+  barrier?: 'parties-met' | 'bound';
 }
 
 /** A token the IdP issued (never the token itself). */

@@ -135,6 +135,14 @@ export const BUG_CLASSES = {
     title: 'Signing out does not end the session on the server: the old session cookie still works',
     lookAt: 'the sign-out handler: delete or invalidate the server-side session, not only the browser cookie',
   },
+  'refresh-not-serialised': {
+    title: 'Concurrent requests refresh the same grant independently, so one refresh token is presented twice',
+    lookAt: 'the refresh path: one refresh in flight per grant (single flight or a lock), later callers wait for its result and use the rotated tokens',
+  },
+  'pending-authorization-shared': {
+    title: "Authorizations in flight share storage (per upstream, not per state), so one user's start overwrites another's state or PKCE verifier",
+    lookAt: 'where the state, code_verifier and user of a started authorization are kept: keyed by the state value, never by the upstream or client alone',
+  },
   'environment-or-harness': {
     title: 'Not a gateway bug: the test environment',
     lookAt: 'the ENV self-check that failed',
@@ -277,6 +285,40 @@ const RULES: readonly Rule[] = [
   // Revocation and sign-out.
   { requirements: ['TOKEN-10'], bugClass: 'grant-survives-disconnect' },
   { requirements: ['SESSION-09'], bugClass: 'session-survives-logout' },
+  // Races. A refresh that never happened (the expired token went upstream) is no race; a grant that is
+  // another user's is a token-keying bug, not a shared pending authorization.
+  {
+    requirements: ['TOKEN-09'],
+    bugClass: 'refresh-mishandled',
+    when: (o) =>
+      has(o.error, /carrying the expired token/) && !has(o.error, /presented to the IdP more than once/)
+        ? 'the expired access token went upstream: it was not refreshed at all'
+        : undefined,
+  },
+  {
+    requirements: ['TOKEN-09'],
+    bugClass: 'refresh-not-serialised',
+    when: (o) =>
+      has(o.error, /presented to the IdP more than once|the grant was revoked/)
+        ? 'concurrent requests presented the same refresh token, and the IdP revoked the grant'
+        : undefined,
+  },
+  { requirements: ['TOKEN-09'], bugClass: 'refresh-not-serialised' },
+  {
+    requirements: ['FLOW-19'],
+    bugClass: 'wrong-token-upstream',
+    when: (o) =>
+      has(o.error, /carrying a token not issued to/) ? "both authorizations completed, but the MCP server received another user's token" : undefined,
+  },
+  {
+    requirements: ['FLOW-19'],
+    bugClass: 'pending-authorization-shared',
+    when: (o) =>
+      has(o.error, /code_verifier mismatch|code exchange at the IdP|callback page/)
+        ? "with two authorizations in flight, one user's callback or code exchange failed: the other's start overwrote what it needed"
+        : undefined,
+  },
+  { requirements: ['FLOW-19'], bugClass: 'pending-authorization-shared' },
 ];
 
 /** The diagnosis of one failed requirement, or undefined for a requirement no rule knows (a new catalogue entry). */

@@ -5,7 +5,7 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { is2xx, pressFetchTools, type FetchToolsExchange } from '../../fixtures/fetch-tools.js';
+import { expectPressesSucceeded, is2xx, pressFetchTools, type FetchToolsExchange } from '../../fixtures/fetch-tools.js';
 import { namesUpstream, saysMoreThanStatusPhrase } from '../../fixtures/messages.js';
 import { reauthorizationOffer } from '../../fixtures/reauthorization.js';
 import type { Actor, Harness, Upstream } from '../../fixtures/index.js';
@@ -70,13 +70,6 @@ async function twoDueRefreshes(harness: Harness, alice: Actor, upstream: Upstrea
   return { refreshes, issuedRefresh, presses };
 }
 
-function expectBothSucceeded(presses: Awaited<ReturnType<typeof twoDueRefreshes>>['presses']): void {
-  for (const [name, exchange, says] of presses) {
-    expect(is2xx(exchange.status), `${name}: ${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBe(true);
-    expect(says.state, `${name}: the page says ${says.text}`).toBe('success');
-  }
-}
-
 test('TOKEN-06 two refreshes in a row both succeed: the second uses the rotated refresh token', req('TOKEN-06'), async ({
   harness,
   alice,
@@ -91,7 +84,7 @@ test('TOKEN-06 two refreshes in a row both succeed: the second uses the rotated 
   expect(r1?.status, `first refresh: ${r1?.outcome}`).toBe(200);
   expect(r2?.params['refresh_token'], 'the second refresh presents the rotated refresh token the first refresh returned').toBe(issuedRefresh[1]);
   expect(r2?.status, `second refresh: ${r2?.outcome}`).toBe(200);
-  expectBothSucceeded(presses);
+  expectPressesSucceeded(presses);
 });
 
 test('TOKEN-06 with an IdP that does not rotate refresh tokens, two refreshes in a row both present the kept one', req('TOKEN-06'), async ({
@@ -109,7 +102,7 @@ test('TOKEN-06 with an IdP that does not rotate refresh tokens, two refreshes in
   expect(r1?.status, `first refresh: ${r1?.outcome}`).toBe(200);
   expect(r2?.params['refresh_token'], 'the second refresh presents the same, kept refresh token').toBe(issuedRefresh[0]);
   expect(r2?.status, `second refresh: ${r2?.outcome}`).toBe(200);
-  expectBothSucceeded(presses);
+  expectPressesSucceeded(presses);
 });
 
 test('TOKEN-07 a refresh answered invalid_grant ends in a clear "authorize again" error', req('TOKEN-07'), async ({ harness, alice, upstream, evidence }) => {

@@ -46,6 +46,7 @@ export const FAULT_MODES = [
     bugClass: 'success-without-effect',
     bug: 'The admin table Fetch Tools button reports success without calling the server.',
     detectedBy: ['SESSION-02'],
+    alsoFails: ['TOKEN-09'], // observed in a targeted run (races, issue 9)
   },
   {
     mode: 'token-passthrough',
@@ -167,6 +168,7 @@ export const FAULT_MODES = [
     bugClass: 'wrong-token-upstream',
     bug: 'Tokens are stored per gateway, not per (gateway, user): user B fetches tools with user A’s token.',
     detectedBy: ['TOKEN-03'],
+    alsoFails: ['FLOW-19'], // observed in a targeted run (races, issue 9)
   },
   {
     mode: 'grant-per-user-not-per-upstream',
@@ -179,6 +181,7 @@ export const FAULT_MODES = [
     bugClass: 'refresh-mishandled',
     bug: 'An expired access token is sent upstream as it is; the refresh token is never used.',
     detectedBy: ['TOKEN-05'],
+    alsoFails: ['TOKEN-09'], // observed in a targeted run (races, issue 9)
   },
   {
     mode: 'refresh-error-500',
@@ -365,6 +368,19 @@ export const FAULT_MODES = [
     bugClass: 'session-survives-logout',
     bug: 'Sign-out only tells the browser to drop the session cookie; the server-side session stays valid, so the old cookie replayed still works.',
     detectedBy: ['SESSION-09'],
+  },
+  // --- races ---
+  {
+    mode: 'refresh-not-single-flight',
+    bugClass: 'refresh-not-serialised',
+    bug: 'Each Fetch Tools request refreshes an expired token on its own: two at once both present the same refresh token, and an IdP with reuse detection revokes the whole grant.',
+    detectedBy: ['TOKEN-09'],
+  },
+  {
+    mode: 'pending-authorization-per-upstream',
+    bugClass: 'pending-authorization-shared',
+    bug: "The PKCE verifier of an authorization in flight is kept per upstream (one slot per gateway, as n8n #31254 kept it on the credential): a second user's start overwrites the first's, whose code exchange then sends the wrong verifier.",
+    detectedBy: ['FLOW-19'],
   },
 ] as const satisfies readonly FaultMode[];
 

@@ -60,3 +60,14 @@ test('revocation and sign-out: a surviving grant and a surviving session each ha
 test('ENV failures are never diagnosed as a gateway bug', () => {
   assert.equal(diagnose({ requirement: 'ENV-01', error: 'Error: expected cross-site', evidence: '' })?.bugClass, 'environment-or-harness');
 });
+
+test('races: a reused refresh token and an overwritten authorization each have their class; their look-alikes do not', () => {
+  const reused = 'Error: refresh token values presented to the IdP more than once (outcomes: 200 ok; 400 invalid_grant: refresh token revoked or reused)';
+  const stale = 'Error: MCP requests carrying the expired token\n\nExpected: 0\nReceived: 2';
+  assert.equal(diagnose({ requirement: 'TOKEN-09', error: reused, evidence: '' })?.bugClass, 'refresh-not-serialised');
+  assert.equal(diagnose({ requirement: 'TOKEN-09', error: stale, evidence: '' })?.bugClass, 'refresh-mishandled');
+  const mismatch = "Error: alice's code exchange at the IdP (a code_verifier mismatch means another authorization's verifier was sent)";
+  const foreignToken = 'Error: MCP requests for alice carrying a token not issued to alice';
+  assert.equal(diagnose({ requirement: 'FLOW-19', error: mismatch, evidence: '' })?.bugClass, 'pending-authorization-shared');
+  assert.equal(diagnose({ requirement: 'FLOW-19', error: foreignToken, evidence: '' })?.bugClass, 'wrong-token-upstream');
+});

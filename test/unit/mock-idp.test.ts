@@ -331,6 +331,26 @@ describe('refresh tokens', () => {
     await expectOAuthError(await refresh(second.refresh_token), 400, 'invalid_grant');
   });
 
+  it('refreshBarrier: two refreshes of one token meet, the second is reuse, and what the first got is born revoked', async () => {
+    const tokens = await fullFlow();
+    idp.setKnobs({ refreshBarrier: { parties: 2, maxHoldMs: 30_000 } });
+    const [first, second] = await Promise.all([refresh(tokens.refresh_token), refresh(tokens.refresh_token)]);
+    const won = await tokenBody(first);
+    await expectOAuthError(second, 400, 'invalid_grant', 'refresh token revoked or reused');
+    // The first passed its checks before the reuse was seen: the grant is over, so its tokens are too.
+    assert.equal(idp.isRevoked(won.access_token), true);
+    assert.equal(idp.findToken(hashSecret(won.refresh_token))?.revoked, true);
+    const held = idp.log().filter((e) => e.kind === 'token:refresh_token').slice(-2);
+    assert.deepEqual(held.map((e) => e.barrier), ['parties-met', 'parties-met']);
+  });
+
+  it('refreshBarrier: a lone refresh goes on after maxHoldMs and works', async () => {
+    const tokens = await fullFlow();
+    idp.setKnobs({ refreshBarrier: { parties: 2, maxHoldMs: 20 } });
+    await tokenBody(await refresh(tokens.refresh_token));
+    assert.equal(lastLogEntry((e) => e.kind === 'token:refresh_token')?.barrier, 'bound');
+  });
+
   it('rejects unknown refresh tokens, another client, access tokens, and widened scope', async () => {
     const tokens = await fullFlow();
     await expectOAuthError(await refresh(remember(randomBytes(32).toString('base64url'))), 400, 'invalid_grant', 'unknown refresh token');

@@ -78,6 +78,9 @@ export class ToolFetcher {
   }
 
   #refresh(gateway: Gateway, user: string, grant: Grant): Promise<RefreshOutcome> {
+    // BUG (refresh-not-single-flight): every request refreshes on its own, so two at once both present the
+    // same refresh token; an IdP with reuse detection then revokes the whole grant (TOKEN-09).
+    if (this.#ctx.faults['refresh-not-single-flight']) return this.#doRefresh(gateway, user, grant);
     const running = this.#refreshing.get(grant);
     if (running !== undefined) return running;
     const outcome = this.#doRefresh(gateway, user, grant).finally(() => this.#refreshing.delete(grant));

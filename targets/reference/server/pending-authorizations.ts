@@ -26,6 +26,8 @@ export class PendingAuthorizations {
   #sequence = 0;
   /** pkce-reused only: the one verifier each gateway keeps using. */
   readonly #verifierByGateway = new Map<string, string>();
+  /** pending-authorization-per-upstream only: the verifier of the latest start per gateway, which every callback uses. */
+  readonly #inFlightVerifierByGateway = new Map<string, string | null>();
 
   constructor(faults: FaultFlags, now: () => number = Date.now) {
     this.#faults = faults;
@@ -55,6 +57,9 @@ export class PendingAuthorizations {
       createdAt: this.#now(),
     };
     this.#byState.set(state, pending);
+    // BUG (pending-authorization-per-upstream): the verifier is also kept on the upstream (one slot per
+    // gateway, as n8n #31254 kept it on the credential), so a second start overwrites the first one's.
+    if (this.#faults['pending-authorization-per-upstream']) this.#inFlightVerifierByGateway.set(gatewayId, pending.verifier);
     return pending;
   }
 
@@ -73,6 +78,10 @@ export class PendingAuthorizations {
     if (this.#expired(pending, now)) {
       this.#byState.delete(state);
       return undefined;
+    }
+    if (this.#faults['pending-authorization-per-upstream']) {
+      // BUG (pending-authorization-per-upstream): the code exchange reads the upstream's slot, i.e. the latest start's verifier.
+      return { ...pending, verifier: this.#inFlightVerifierByGateway.get(pending.gatewayId) ?? pending.verifier };
     }
     return pending;
   }

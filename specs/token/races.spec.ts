@@ -1,0 +1,71 @@
+/**
+ * Concurrent refreshes of one grant. Two Fetch Tools presses for the same user arrive together while
+ * the access token is expired, at an IdP that rotates refresh tokens and treats a reused one as theft
+ * (RFC 9700 §4.14.2: invalid_grant and the whole grant revoked). A gateway that refreshes per request
+ * presents the same refresh token twice and loses the grant; one that keeps a single refresh in flight
+ * per grant sends one refresh and both presses use its result.
+ *
+ * Why the race is deterministic, with no hoping for overlap:
+ * - in the browser, both Fetch Tools requests are held until each page has sent one, then let go
+ *   together (fixtures/request-gate.ts): they reach the gateway at the same moment;
+ * - at the IdP, the `refreshBarrier` knob holds the first refresh until a second refresh arrives (then
+ *   both are answered in arrival order: the second presents the refresh token the first just rotated,
+ *   whatever the scheduling) or until HOLD_MS passed. A gateway that refreshes per request has read the
+ *   still-unrefreshed grant for both requests by then, since the first refresh cannot finish while held;
+ *   the reference's faulty mode sends its duplicate within milliseconds. A single-flight gateway sends
+ *   only one refresh: the bound opens the barrier (the absence of a second refresh is not an event, so
+ *   only a bound can end the hold), and its verdict does not depend on when that happens.
+ */
+import { test, expect, req } from '../../fixtures/index.js';
+import { authorize } from '../../fixtures/flows.js';
+import { expectPressesSucceeded } from '../../fixtures/fetch-tools.js';
+import { pressFetchToolsTogether } from '../../fixtures/request-gate.js';
+
+/**
+ * How long the IdP holds a lone refresh: far longer than the gap between two requests arriving together
+ * (milliseconds), well under a gateway's token request timeout (the reference's is 10 s) and the
+ * harness's answer bound, so a correct gateway's presses still answer in time.
+ */
+const HOLD_MS = 1_500;
+
+test('TOKEN-09 two Fetch Tools presses at once with an expired token share one refresh: no refresh token reused, grant kept, both succeed', req('TOKEN-09'), async ({ harness, alice, upstream, evidence }) => {
+  const { idp, target } = harness;
+  idp.setKnobs({ accessTokenTtlSeconds: 0 });
+  await authorize(harness, alice, upstream); // alice.page: the callback page, with its Fetch Tools control
+  const ofThisClient = () => idp.issuedTokens().filter((t) => t.clientId === upstream.clientId);
+  const expired = new Set(ofThisClient().filter((t) => t.kind === 'access').map((t) => t.tokenHash));
+  idp.setKnobs({ accessTokenTtlSeconds: 3600, refreshBarrier: { parties: 2, maxHoldMs: HOLD_MS } });
+
+  // The second press: the admin table in another tab of alice's browser, opened before anything is pressed.
+  const tablePage = await alice.context.newPage();
+  await target.locateGatewayControls(tablePage, upstream.gateway);
+  const [fromCallback, fromTable] = await pressFetchToolsTogether(harness, upstream, [
+    { page: alice.page, control: 'callback' },
+    { page: tablePage, control: 'table' },
+  ]);
+  if (fromCallback === undefined || fromTable === undefined) throw new Error('two presses, two exchanges');
+  const callbackSays = await target.callbackFetchToolsOutcome(alice.page);
+  const tableSays = await target.tableFetchToolsOutcome(tablePage, upstream.gateway);
+
+  const refreshes = idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === upstream.clientId);
+  const presented = refreshes.map((e) => e.params['refresh_token'] ?? '(none)');
+  const reused = [...new Set(presented.filter((hash, i) => presented.indexOf(hash) !== i))];
+  const revokedAccess = ofThisClient().filter((t) => t.kind === 'access' && t.revoked);
+  const staleUpstream = upstream.mcp.calls().filter((c) => c.tokenHash !== undefined && expired.has(c.tokenHash));
+  evidence.add('presses', {
+    callback: { exchange: fromCallback, pageSays: callbackSays },
+    table: { exchange: fromTable, pageSays: tableSays },
+  });
+  evidence.add('refreshes', refreshes.map((e) => ({ status: e.status, outcome: e.outcome, refreshToken: e.params['refresh_token'], barrier: e.barrier })));
+  evidence.add('refreshGrants', { total: refreshes.length, succeeded: refreshes.filter((e) => e.status === 200).length });
+  evidence.add('revokedAccessTokens', revokedAccess.map((t) => t.tokenHash));
+  evidence.add('expiredTokenSentUpstream', staleUpstream.length);
+
+  expect(reused, `refresh token values presented to the IdP more than once (outcomes: ${refreshes.map((e) => `${e.status} ${e.outcome}`).join('; ')})`).toEqual([]);
+  expect(revokedAccess.map((t) => t.tokenHash), 'access tokens of this grant the IdP revoked (the grant was revoked)').toEqual([]);
+  expect(staleUpstream.length, 'MCP requests carrying the expired token').toBe(0);
+  expectPressesSucceeded([
+    ['callback page press', fromCallback, callbackSays],
+    ['admin table press', fromTable, tableSays],
+  ]);
+});
