@@ -1,0 +1,43 @@
+/** The options of `npm run matrix` (cli/matrix.ts), vetted into one line per mistake. */
+import { parseArgs } from 'node:util';
+import { findRequirement } from '../catalogue/requirements.js';
+import { DEFAULT_RANGE } from '../targets/contextforge/release-range.js';
+
+export interface MatrixArgs {
+  target: 'contextforge';
+  versions: string;
+  requirements: string[];
+  playwrightArgs: string[];
+}
+
+export function parseMatrixArgs(argv: readonly string[]): MatrixArgs {
+  const { values, tokens } = parseArgs({
+    args: [...argv],
+    options: {
+      target: { type: 'string' },
+      versions: { type: 'string', default: DEFAULT_RANGE },
+      requirements: { type: 'string', default: '' },
+    },
+    strict: false,
+    tokens: true,
+  });
+  if (values.target !== 'contextforge') {
+    throw new Error(`--target ${String(values.target ?? '(missing)')}: the matrix runs gateways with releases on a registry; today that is --target contextforge`);
+  }
+  const requirements = String(values.requirements)
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  const unknown = requirements.filter((id) => findRequirement(id) === undefined);
+  if (unknown.length > 0) throw new Error(`--requirements: unknown requirement ID(s) ${unknown.join(', ')}`);
+  // Everything this command does not know goes to each release's run, where conformance vets it.
+  const ours = new Set(['target', 'versions', 'requirements']);
+  const playwrightArgs: string[] = [];
+  for (const token of tokens ?? []) {
+    if (token.kind === 'option' && ours.has(token.name)) continue;
+    if (token.kind === 'option') playwrightArgs.push(token.rawName, ...(token.value === undefined ? [] : [token.value]));
+    else if (token.kind === 'positional') playwrightArgs.push(token.value);
+  }
+  return { target: 'contextforge', versions: String(values.versions), requirements, playwrightArgs };
+}
+
