@@ -24,6 +24,11 @@ function navigationHeaders(cookie: string, adminUrl: string): Record<string, str
   };
 }
 
+/** A raw request whose missing answer means this spec cannot tell (never that the gateway passed or failed). */
+async function answerOf(request: Promise<RawResponse>, what: string): Promise<RawResponse> {
+  return request.catch((error: unknown) => notTestable(`${what}: ${error instanceof Error ? error.message : String(error)}`));
+}
+
 /** The redirect_uri of an authorization request the gateway redirected to, or null when it did not redirect to the IdP. */
 function redirectUriSent(response: RawResponse, authorizationEndpoint: string): string | null {
   const location = response.headers.location;
@@ -49,13 +54,14 @@ test('FLOW-20 client-written forwarding headers change neither the redirect_uri 
   const headers = navigationHeaders(cookie, `${target.origin}${target.adminPagePath}`);
 
   // 1. The authorization request. Calibration first: without spoofing, the same request must reach the IdP.
-  const plain = await rawRequest(authorizeUrl, { headers });
+  const bound = { timeoutMs: harness.responseBoundMs };
+  const plain = await answerOf(rawRequest(authorizeUrl, { headers, ...bound }), 'the Authorize URL with alice\'s cookie');
   const plainRedirectUri = redirectUriSent(plain, idp.authorizationEndpoint);
   evidence.add('calibration', { status: plain.status, redirectUri: plainRedirectUri });
   if (plainRedirectUri === null) notTestable(`the Authorize URL ${new URL(authorizeUrl).pathname} answered ${plain.status} to alice's cookie GET, not a redirect to the IdP`);
   const started: Record<string, { status: number; redirectUri: string | null }> = {};
   for (const [name, spoof] of Object.entries(spoofs)) {
-    const response = await rawRequest(authorizeUrl, { headers: { ...headers, ...spoof } });
+    const response = await answerOf(rawRequest(authorizeUrl, { headers: { ...headers, ...spoof }, ...bound }), `the Authorize URL with a spoofed ${name}`);
     started[name] = { status: response.status, redirectUri: redirectUriSent(response, idp.authorizationEndpoint) };
   }
   evidence.add('authorizationWithSpoofedHeaders', started);
@@ -65,11 +71,12 @@ test('FLOW-20 client-written forwarding headers change neither the redirect_uri 
   const forged: Record<string, Awaited<ReturnType<Forgery['attempt']>>> = {};
   for (const [name, spoof] of Object.entries(spoofs)) {
     forged[`Fetch Tools POST with Origin ${origins.attacker} and ${name}`] = await forgery.attempt(async () => {
-      const response = await rawRequest(target.fetchToolsUrl(upstream.gateway), {
+      const response = await answerOf(rawRequest(target.fetchToolsUrl(upstream.gateway), {
         method: 'POST',
         headers: { cookie, origin: origins.attacker, 'content-type': 'application/json', ...spoof },
         body: '{}',
-      });
+        ...bound,
+      }), `the forged Fetch Tools POST with ${name}`);
       return answered(response.status);
     });
   }
