@@ -160,6 +160,14 @@ export const REQUIREMENTS = [
     sources: [cite(RFC6265BIS, '§4.1.2.6'), cite(OWASP_CSRF, undefined, 'XSS defeats all CSRF defences'), OURS()],
   },
   {
+    id: 'SESSION-09',
+    family: 'SESSION',
+    level: 'MUST',
+    statement:
+      "Signing out ends the session on the server: the old session cookie, replayed after sign-out to the Fetch Tools endpoint and to the admin page (with the page's own anti-CSRF proof), is refused as a request without a session is (401/403 or a redirect to sign in), and nothing is fetched upstream.",
+    sources: [cite(OWASP_SESSION, 'Manual Session Expiration'), OURS('no normative source states server-side sign-out for a gateway')],
+  },
+  {
     id: 'SESSION-10',
     family: 'SESSION',
     level: 'MUST',
@@ -170,14 +178,6 @@ export const REQUIREMENTS = [
       cite(RFC6265BIS, '§8.6', 'weak integrity: a sibling can set the cookie'),
       OURS('no normative source states session-id renewal for a gateway; session fixation is a classic web bug'),
     ],
-  },
-  {
-    id: 'SESSION-09',
-    family: 'SESSION',
-    level: 'MUST',
-    statement:
-      "Signing out ends the session on the server: the old session cookie, replayed after sign-out to the Fetch Tools endpoint and to the admin page (with the page's own anti-CSRF proof), is refused as a request without a session is (401/403 or a redirect to sign in), and nothing is fetched upstream.",
-    sources: [cite(OWASP_SESSION, 'Manual Session Expiration'), OURS('no normative source states server-side sign-out for a gateway')],
   },
   // XSITE
   {
@@ -491,14 +491,13 @@ export const REQUIREMENTS = [
     sources: [cite(MCP_AUTHORIZATION, '§10'), OURS()],
   },
   {
-    id: 'TOKEN-11',
+    id: 'TOKEN-09',
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      'Grants are per upstream as well as per user: a user who authorized one MCP server cannot fetch another\'s tools with that grant, and once both are authorized each MCP server receives only the token the IdP issued for it (its client, its resource).',
-    sources: [cite(MCP_AUTHORIZATION, '§9.2'), cite(RFC9700, '§2.3', 'audience-restricted tokens'), cite(RFC8707, '§1')],
+      'Two Fetch Tools presses at the same time for the same user, with an expired access token and an IdP that rotates refresh tokens and revokes the whole grant when an old one is reused: both succeed, no refresh token value is presented to the IdP more than once, the grant is not revoked, and no expired token goes upstream.',
+    sources: [cite(RFC9700, '§4.14.2', 'refresh token rotation and reuse detection'), cite(OAUTH21, '§4.3.1'), OURS('concurrent refreshes of one grant are serialised (single flight)')],
   },
-  // TOKEN-10
   {
     id: 'TOKEN-10',
     family: 'TOKEN',
@@ -509,12 +508,12 @@ export const REQUIREMENTS = [
     mayNotApply: 'a gateway without a per-user control to disconnect or revoke an upstream authorization',
   },
   {
-    id: 'TOKEN-09',
+    id: 'TOKEN-11',
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      'Two Fetch Tools presses at the same time for the same user, with an expired access token and an IdP that rotates refresh tokens and revokes the whole grant when an old one is reused: both succeed, no refresh token value is presented to the IdP more than once, the grant is not revoked, and no expired token goes upstream.',
-    sources: [cite(RFC9700, '§4.14.2', 'refresh token rotation and reuse detection'), cite(OAUTH21, '§4.3.1'), OURS('concurrent refreshes of one grant are serialised (single flight)')],
+      'Grants are per upstream as well as per user: a user who authorized one MCP server cannot fetch another\'s tools with that grant, and once both are authorized each MCP server receives only the token the IdP issued for it (its client, its resource).',
+    sources: [cite(MCP_AUTHORIZATION, '§9.2'), cite(RFC9700, '§2.3', 'audience-restricted tokens'), cite(RFC8707, '§1')],
   },
   // UI
   {
