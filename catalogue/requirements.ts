@@ -285,7 +285,7 @@ export const REQUIREMENTS = [
       'The sign-in form refuses a cross-site POST (login CSRF): a form on another site that posts valid credentials of the attacker\'s account leaves the victim\'s browser without a working gateway session, while the same credentials through the gateway\'s own login page sign it in.',
     sources: [
       cite(OWASP_CSRF, 'Possible CSRF Vulnerabilities in Login Forms'),
-      cite(CONTEXTFORGE_ISSUES, '#6111', 'review: POST /admin/login exempt from CSRF checks, login CSRF; fixed before 1.1.0'),
+      cite(CONTEXTFORGE_ISSUES, '#6111', 'review: POST /admin/login exempt from CSRF checks, login CSRF; fixed in PR review, August 2026'),
       cite(FETCH_METADATA, '§5'),
       OURS("an account swapped by login CSRF collects the victim's upstream authorizations"),
     ],
