@@ -8,6 +8,7 @@ import { test, expect, req, type Actor, type Harness, type Upstream } from '../.
 import { authorize } from '../../fixtures/flows.js';
 import { is2xx } from '../../fixtures/fetch-tools.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
+import { probeSession } from '../../fixtures/session-probe.js';
 import { describeSideEffects, snapshotSideEffects } from '../../fixtures/side-effects.js';
 import { notTestable } from '../../lib/outcome.js';
 
@@ -24,10 +25,8 @@ async function replay(harness: Harness, upstream: Upstream, pageHeaders: Record<
     method: 'POST',
     headers: { ...pageHeaders, origin: target.origin, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', ...withCookie },
   });
-  const adminPage = await rawRequest(`${target.origin}${target.adminPagePath}`, {
-    headers: { accept: 'text/html', 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate', ...withCookie },
-  });
-  return { fetchTools: fetchTools.status, adminPage: adminPage.status };
+  const adminPage = await probeSession(harness, cookie);
+  return { fetchTools: fetchTools.status, adminPage: adminPage.adminPageStatus };
 }
 
 /** Refused as a request without a session is: 401/403, a redirect (to sign in), or exactly the cookie-less answer (never a 2xx). */
