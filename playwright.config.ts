@@ -9,6 +9,7 @@ import path from 'node:path';
 import { defineConfig, type PlaywrightTestProject } from '@playwright/test';
 import { readRunPlan, reportDir, type RunSpec } from './config/run-plan.js';
 import { workersFromEnv } from './config/workers.js';
+import { CHROMIUM_ARGS, chromiumPath, FULL_CHROMIUM_PATH } from './config/browser.js';
 
 const plan = readRunPlan();
 const reports = reportDir();
@@ -22,6 +23,17 @@ function onlyRequirements(ids: string[]): RegExp | undefined {
   return ids.length === 0 ? undefined : new RegExp(`(^|\\s)(${ids.join('|')})\\s`);
 }
 
+const launchOptions = { executablePath: chromiumPath(), args: [...CHROMIUM_ARGS] };
+
+/**
+ * Harness fault third-party-cookies-unset models a browser that blocks third-party cookies although the
+ * setup said it allowed them. Full Chromium blocks them by default and the fixture then skips allowing
+ * them; the headless shell allows them by default (config/browser.ts), so this one run uses full Chromium.
+ */
+function launchOptionsFor(run: RunSpec): typeof launchOptions {
+  return run.harnessFault === 'third-party-cookies-unset' ? { ...launchOptions, executablePath: FULL_CHROMIUM_PATH } : launchOptions;
+}
+
 const projects: PlaywrightTestProject<{ runSpec: RunSpec }>[] = plan.flatMap((run) => {
   const only = onlyRequirements(run.only);
   const specs: PlaywrightTestProject<{ runSpec: RunSpec }> = {
@@ -30,7 +42,7 @@ const projects: PlaywrightTestProject<{ runSpec: RunSpec }>[] = plan.flatMap((ru
     testIgnore: /specs[\\/]env[\\/]/,
     dependencies: [`${run.envFrom ?? run.id}:env`],
     ...(only ? { grep: only } : {}),
-    use: { runSpec: run },
+    use: { runSpec: run, launchOptions: launchOptionsFor(run) },
   };
   // Self-test fault-mode runs borrow the ENV checks of the reference run of the same invocation (RunSpec.envFrom).
   if (run.envFrom !== undefined) return [specs];
@@ -41,7 +53,7 @@ const projects: PlaywrightTestProject<{ runSpec: RunSpec }>[] = plan.flatMap((ru
       // refuses --no-deps, --project and the other options that would drop it.
       name: `${run.id}:env`,
       testMatch: /specs[\\/]env[\\/].*\.spec\.ts$/,
-      use: { runSpec: run },
+      use: { runSpec: run, launchOptions: launchOptionsFor(run) },
     },
     specs,
   ];
@@ -65,11 +77,8 @@ export default defineConfig<{ runSpec: RunSpec }>({
   ],
   use: {
     headless: true,
-    launchOptions: {
-      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-      args: ['--disable-gpu', '--disable-quic'],
-    },
-    trace: 'retain-on-failure',
+    launchOptions,
+    trace: { mode: 'retain-on-failure', snapshots: false, screenshots: false, sources: false },
     screenshot: 'only-on-failure',
     actionTimeout: heavyTarget ? 15_000 : 5_000,
     navigationTimeout: heavyTarget ? 30_000 : 10_000,

@@ -22,7 +22,7 @@ import { chromium } from '@playwright/test';
 import { DEFAULT_PLAN, REPORT_DIR_ENV, reportDir, type RunSpec } from '../config/run-plan.js';
 import { startHarness } from '../fixtures/harness.js';
 import { SLOW_PATH_ENV, STEP_NAMES, TIMINGS_ENV, type StepName, type StepSample } from '../fixtures/step-timings.js';
-import { CHROMIUM_PATH } from './preflight.js';
+import { CHROMIUM_ARGS, chromiumPath } from '../config/browser.js';
 import { generateSigningKey, IDP_SIGNING_KEY_ENV } from '../mock-idp/signing-key.js';
 
 interface Stats {
@@ -184,7 +184,7 @@ async function main(): Promise<number> {
     let stop: (() => Promise<void>) | undefined;
     startup.push(await timed(async () => ({ stop } = await startHarness(run, 90 + i))));
     await stop?.();
-    browserLaunch.push(await timed(async () => (await chromium.launch({ executablePath: CHROMIUM_PATH })).close()));
+    browserLaunch.push(await timed(async () => (await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS] })).close()));
   }
   const reference: SuiteRun[] = [];
   const slow: SuiteRun[] = [];
@@ -206,6 +206,8 @@ async function main(): Promise<number> {
   const result = {
     measuredAt: new Date().toISOString(),
     machine: { cpus: cpus().length, node: process.version, loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100) },
+    // Which binary ran (config/browser.ts): the headless shell and full Chromium differ about twofold in CPU.
+    browser: chromiumPath(),
     workers: values.workers ?? 'config default',
     signingKeyPerRunMs: Math.round(keyMs),
     harnessStartupMs: stats(startup),
@@ -215,7 +217,7 @@ async function main(): Promise<number> {
   mkdirSync(reportDir(), { recursive: true });
   writeFileSync(path.join(reportDir(), 'benchmark.json'), `${JSON.stringify(result, null, 2)}\n`);
   const lines = [
-    `benchmark (${result.machine.cpus} CPUs, load average at end ${result.machine.loadAverageAtEnd.join(' ')}, workers: ${result.workers})`,
+    `benchmark (${result.machine.cpus} CPUs, load average at end ${result.machine.loadAverageAtEnd.join(' ')}, workers: ${result.workers}, browser: ${result.browser})`,
     `  ${'start-up: IdP signing key (once per run)'.padEnd(44)} ${String(result.signingKeyPerRunMs).padStart(14)} ms`,
     row('start-up: mock IdP + attacker site + reference', result.harnessStartupMs),
     row('start-up: Chromium launch + close', result.chromiumLaunchAndCloseMs),

@@ -52,7 +52,7 @@ export async function runConformance(argv: readonly string[], options: Conforman
     const only = options.only ?? [];
     if (only.length > 0) parsed.plan = parsed.plan.map((run) => ({ ...run, only: [...only] }));
     vetted = vetPlaywrightArgs(parsed.playwrightArgs);
-    await preflight(parsed.plan);
+    await preflight(parsed.plan, process.env, vetted.args);
     await prepareTargets(parsed.plan);
   } catch (error) {
     process.stderr.write(`conformance: ${error instanceof Error ? error.message : String(error)}\n`);

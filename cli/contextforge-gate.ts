@@ -64,7 +64,7 @@ async function main(): Promise<number> {
     const vetted = vetPlaywrightArgs(process.argv.slice(2));
     if (vetted.partialReason !== undefined) throw new Error(`${vetted.partialReason} would leave gate requirements out; the gate runs its whole set`);
     extraArgs = vetted.args;
-    await preflight(plan);
+    await preflight(plan, process.env, extraArgs);
     await prepareTargets(plan);
   } catch (error) {
     process.stderr.write(`contextforge gate: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -7,12 +7,12 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import type { RunSpec } from '../config/run-plan.js';
 import { workersFromEnv } from '../config/workers.js';
+import { chromiumPath, needsWindow } from '../config/browser.js';
 
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-
-export async function preflight(plan: RunSpec[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** `playwrightArgs`: the options passed on to Playwright, which decide whether the full browser is needed (config/browser.ts). */
+export async function preflight(plan: RunSpec[], env: NodeJS.ProcessEnv = process.env, playwrightArgs: readonly string[] = []): Promise<void> {
   workersFromEnv(env, 1);
-  assertChromium(env['CHROMIUM_PATH'] ?? '/usr/bin/chromium');
+  assertChromium(chromiumPath(env, { window: needsWindow(playwrightArgs) }));
   for (const run of plan) {
     if (run.target === 'contextforge') await preflightContextForge(run);
     else {
@@ -23,7 +23,7 @@ export async function preflight(plan: RunSpec[], env: NodeJS.ProcessEnv = proces
 }
 
 function assertChromium(path: string): void {
-  const hint = 'run "npm run bootstrap" (installs Debian\'s chromium), or set CHROMIUM_PATH';
+  const hint = 'run "npm run bootstrap" (installs Debian\'s chromium and chromium-headless-shell), or set CHROMIUM_PATH';
   let isFile: boolean;
   try {
     isFile = statSync(path).isFile();

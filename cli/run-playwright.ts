@@ -3,6 +3,7 @@
  * `selftest`: both are "run these target runs, then judge the report".
  */
 import { spawn } from 'node:child_process';
+import { CHROMIUM_PATH_ENV, chromiumPath, needsWindow } from '../config/browser.js';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PLAN_ENV, REPORT_DIR_ENV, type RunSpec } from '../config/run-plan.js';
@@ -29,14 +30,15 @@ export interface PlaywrightRun {
   report: ConformanceReport | null;
 }
 
+/** Everything a run writes into its report folder (removed before it starts, redacted after it ends). */
+const RUN_OUTPUTS = ['conformance.json', 'conformance.md', 'junit.xml', 'html', 'test-results', 'logs'];
+
 export async function runPlaywright(
   plan: RunSpec[],
   options: { reportDir: string; extraArgs?: string[]; env?: Record<string, string> },
 ): Promise<PlaywrightRun> {
   // Old results must never be read as new ones.
-  for (const stale of ['conformance.json', 'conformance.md', 'junit.xml', 'html', 'test-results']) {
-    rmSync(path.join(options.reportDir, stale), { recursive: true, force: true });
-  }
+  for (const stale of RUN_OUTPUTS) rmSync(path.join(options.reportDir, stale), { recursive: true, force: true });
   const bin = path.join('node_modules', '.bin', 'playwright');
   const child = spawn(bin, ['test', ...(options.extraArgs ?? [])], {
     // stdin stays the terminal's; stdout and stderr are redacted on their way to ours (cli/console-redaction.ts).
@@ -47,6 +49,8 @@ export async function runPlaywright(
       [PLAN_ENV]: JSON.stringify(plan),
       [REPORT_DIR_ENV]: options.reportDir,
       [REDACTED_BY_CLI_ENV]: '1',
+      // The same binary the preflight checked, and the one the run's report and bundle name.
+      [CHROMIUM_PATH_ENV]: chromiumPath(process.env, { window: needsWindow(options.extraArgs ?? []) }),
       // One IdP signing key for all workers of this run, made while nothing else runs yet.
       [IDP_SIGNING_KEY_ENV]: JSON.stringify(await generateSigningKey()),
     },
@@ -59,7 +63,9 @@ export async function runPlaywright(
   const interruptedBy = interrupts.received;
   interrupts.stop();
   // Every artifact, after every reporter has finished (the HTML reporter writes last): secrets never stay in the clear.
-  await redactReportDir(options.reportDir);
+  // Only what this run wrote: a report folder also holds earlier runs' folders (selftest/, contextforge/),
+  // redacted when they were written; walking them again cost seconds per run.
+  await redactReportDir(options.reportDir, RUN_OUTPUTS);
   const file = path.join(options.reportDir, 'conformance.json');
   const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ConformanceReport) : null;
   return { exitCode, interruptedBy, report };

@@ -162,7 +162,7 @@ async function main(): Promise<number> {
     return 2;
   }
   try {
-    await preflight(expectations.map((e) => e.run));
+    await preflight(expectations.map((e) => e.run), process.env, playwrightArgs);
   } catch (error) {
     process.stderr.write(`selftest: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;

@@ -6,7 +6,7 @@
  * has finished. Images and videos are left alone (no text to scan); Playwright's own trace-viewer app
  * under html/trace/ is static code and is not touched.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { hashSecret } from '../lib/secrets.js';
@@ -185,7 +185,9 @@ export function redactHtmlReport(html: string): Promise<string> {
   return rewriteHtmlReport(html, redactArtifactText);
 }
 
+/** The files under `dir`; `dir` itself when it is a file (junit.xml, conformance.json). */
 function filesUnder(dir: string): string[] {
+  if (existsSync(dir) && statSync(dir).isFile()) return [dir];
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -223,15 +225,20 @@ async function rewriteDir(dir: string, rewrite: TextRewrite, write = true): Prom
 }
 
 /**
- * Redacts every artifact under `dir` in two passes: first it collects the secrets the artifacts reveal in
- * structured places, then it rewrites every text with those values hashed wherever they appear, plus the
- * pattern rules. Returns how many files it rewrote.
+ * Redacts every artifact under `dir` (or only under its entries named in `only`) in two passes: first it
+ * collects the secrets the artifacts reveal in structured places, then it rewrites every text with those
+ * values hashed wherever they appear, plus the pattern rules. Returns how many files it rewrote.
  */
-export async function redactReportDir(dir: string): Promise<number> {
+export async function redactReportDir(dir: string, only?: readonly string[]): Promise<number> {
+  const roots = only === undefined ? [dir] : only.map((entry) => path.join(dir, entry)).filter((p) => existsSync(p));
   const secrets = new Set<string>();
-  await rewriteDir(dir, (text) => {
-    harvestSecrets(text, secrets);
-    return text;
-  }, false);
-  return rewriteDir(dir, (text) => redactArtifactText(replaceKnownSecrets(text, secrets)));
+  for (const root of roots) {
+    await rewriteDir(root, (text) => {
+      harvestSecrets(text, secrets);
+      return text;
+    }, false);
+  }
+  let rewritten = 0;
+  for (const root of roots) rewritten += await rewriteDir(root, (text) => redactArtifactText(replaceKnownSecrets(text, secrets)));
+  return rewritten;
 }

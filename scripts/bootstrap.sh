@@ -4,14 +4,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [ ! -x "$chromium" ]; then
-  echo "bootstrap: installing Debian chromium (apt-get) ..." >&2
+# Two Debian packages: chromium-headless-shell drives every run by default (about half the CPU of full
+# Chromium's headless mode; config/browser.ts), chromium gives --headed and --debug a window.
+# CHROMIUM_PATH, when set, names the one binary to use instead.
+missing=()
+if [ -n "${CHROMIUM_PATH:-}" ]; then
+  [ -x "$CHROMIUM_PATH" ] || missing+=(chromium chromium-headless-shell)
+else
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/lib/chromium/chromium-headless-shell ] || missing+=(chromium-headless-shell)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "bootstrap: installing Debian ${missing[*]} (apt-get) ..." >&2
   sudo_cmd=""
   [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
-  [ -x "$chromium" ] || { echo "bootstrap: chromium still missing at $chromium" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+  for binary in "${CHROMIUM_PATH:-/usr/bin/chromium}" "${CHROMIUM_PATH:-/usr/lib/chromium/chromium-headless-shell}"; do
+    [ -x "$binary" ] || { echo "bootstrap: $binary still missing after apt-get" >&2; exit 1; }
+  done
 fi
 
 # node_modules/.package-lock.json is npm's record of the last install; reinstall when the lock file is newer.

@@ -2,7 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import JSZip from 'jszip';
-import { harvestSecrets, redactArtifactText, redactHtmlReport, replaceKnownSecrets } from '../../reporting/redact-artifacts.js';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { harvestSecrets, redactArtifactText, redactHtmlReport, redactReportDir, replaceKnownSecrets } from '../../reporting/redact-artifacts.js';
 
 const SECRET = 'Zq3vN8kLm2Pw9XrT5yBc7dFg1hJk4sQe6uVa0oIiUuE';
 
@@ -70,4 +73,22 @@ test('secrets seen in structured places of a trace are hashed everywhere else to
   for (const s of [code, state, csrf, session, refresh]) assert.ok(!out.includes(s), out);
   assert.match(out, /^page title: signed in; url http:\/\/gw\/x#sha256:/);
   assert.ok(!redactArtifactText('{"title":"Fill \\"' + password + '\\""}').includes(password), 'fill step titles are hashed');
+});
+
+test("a run's redaction covers the entries it names, files and folders alike, and leaves earlier runs' folders alone", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'redact-only-'));
+  try {
+    const line = `GET http://gateway.localhost:1/oauth/callback?code=${SECRET}&state=${SECRET}\n`;
+    mkdirSync(path.join(dir, 'logs', 'reference'), { recursive: true });
+    mkdirSync(path.join(dir, 'selftest'));
+    writeFileSync(path.join(dir, 'junit.xml'), line);
+    writeFileSync(path.join(dir, 'logs', 'reference', 'worker-0.log'), line);
+    writeFileSync(path.join(dir, 'selftest', 'old.txt'), line);
+    assert.equal(await redactReportDir(dir, ['junit.xml', 'logs', 'not-written']), 2);
+    assert.ok(!readFileSync(path.join(dir, 'junit.xml'), 'utf8').includes(SECRET));
+    assert.ok(!readFileSync(path.join(dir, 'logs', 'reference', 'worker-0.log'), 'utf8').includes(SECRET));
+    assert.ok(readFileSync(path.join(dir, 'selftest', 'old.txt'), 'utf8').includes(SECRET), 'not walked: not named');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
