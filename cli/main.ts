@@ -5,6 +5,7 @@
  * verify, a refused certification), 2 invalid environment, inconclusive, or a wrong command.
  */
 import path from 'node:path';
+import { bisectCommand } from './commands/bisect.js';
 import { diffCommand } from './commands/diff.js';
 import { listCommand } from './commands/list.js';
 import { mocksCommand } from './commands/mocks.js';
@@ -17,7 +18,7 @@ import { PROGRAM, UsageError, wantsHelp, type Command } from './commands/command
 /** The suite's own folder (playwright.config.ts, specs/, node_modules/.bin/playwright), wherever the CLI is called from. */
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-const COMMANDS: Command[] = [runCommand(ROOT), listCommand(ROOT), traceabilityCommand, mocksCommand, verifyCommand, diffCommand, reportCommand];
+const COMMANDS: Command[] = [runCommand(ROOT), listCommand(ROOT), traceabilityCommand, mocksCommand, verifyCommand, diffCommand, bisectCommand(ROOT), reportCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -36,6 +36,8 @@ interface Expectation {
   intended: readonly string[];
   /** Fault modes: the collateral failures pinned for a full run. */
   alsoFails: readonly string[];
+  /** Fault modes: the requirements a full run is pinned to find not testable (a precondition the fault breaks). */
+  alsoNotTestable?: readonly string[];
   /** Fault modes: the bug class the report must diagnose each of its intended failures as. */
   bugClass?: BugClassId;
 }
@@ -56,6 +58,7 @@ function plan(only: string[], full: boolean): Expectation[] {
       kind: 'fault' as const,
       intended: f.detectedBy,
       alsoFails: f.alsoFails ?? [],
+      alsoNotTestable: f.alsoNotTestable ?? [],
       bugClass: f.bugClass,
       run: { ...base, id: `reference@${f.mode}`, faultMode: f.mode, harnessFault: null, only: limit(f.detectedBy) },
     })),
@@ -80,6 +83,8 @@ interface Judgement {
   line: string;
   /** Fault modes: the requirements that failed beyond `detectedBy` (what `alsoFails` should pin). */
   observedAlsoFails?: string[];
+  /** Fault modes: the requirements the run could not decide (what `alsoNotTestable` should pin). */
+  observedNotTestable?: string[];
 }
 
 function requirementsWith(report: RunReport, statuses: readonly string[]): string[] {
@@ -115,8 +120,17 @@ export function judge(expectation: Expectation, report: RunReport | undefined, f
   const pinned = [...intended, ...expectation.alsoFails];
   const missed = (full ? pinned : intended).filter((r) => !failed.includes(r));
   const unpinned = failed.filter((r) => !(full ? pinned : intended).includes(r));
-  // Not testable / not run anywhere in the run is "could not tell", which a pinned failure set cannot hold.
-  const usable = report.verdict !== 'invalid-environment' && report.verdict !== 'inconclusive' && undecided.length === 0 && report.problems.length === 0;
+  // Not testable / not run is "could not tell". A full run may pin the requirements whose precondition the
+  // fault breaks (alsoNotTestable, both directions); anything else undecided, and anything undecided in a
+  // quick run (only detectedBy ran), makes the run unusable.
+  const pinnedUndecided = full ? (expectation.alsoNotTestable ?? []) : [];
+  const unpinnedUndecided = undecided.filter((r) => !pinnedUndecided.includes(r));
+  const missedUndecided = pinnedUndecided.filter((r) => !undecided.includes(r));
+  const usable =
+    report.verdict !== 'invalid-environment' &&
+    (report.verdict !== 'inconclusive' || (full && undecided.length > 0)) &&
+    unpinnedUndecided.length === 0 &&
+    report.problems.length === 0;
   // The report must also say why: each intended failure diagnosed as the fault's bug class.
   const rows = report.families.flatMap((f) => f.requirements);
   const misdiagnosed = expectation.bugClass === undefined
@@ -126,17 +140,20 @@ export function judge(expectation: Expectation, report: RunReport | undefined, f
         .map((r) => ({ r, got: rows.find((row) => row.id === r)?.diagnosis?.bugClass ?? 'none' }))
         .filter(({ got }) => got !== expectation.bugClass)
         .map(({ r, got }) => `${r} diagnosed as ${got}, not ${expectation.bugClass ?? ''}`);
-  const ok = usable && missed.length === 0 && unpinned.length === 0 && misdiagnosed.length === 0;
+  const ok = usable && missed.length === 0 && unpinned.length === 0 && misdiagnosed.length === 0 && missedUndecided.length === 0;
   const parts = [
     missed.length ? `expected to fail but did not: ${missed.join(', ')}` : `detected by ${intended.join(', ')}${expectation.bugClass ? ` (diagnosed: ${expectation.bugClass})` : ''}`,
     misdiagnosed.length ? `wrong diagnosis: ${misdiagnosed.join('; ')}` : '',
     unpinned.length ? `failed without a pin: ${unpinned.join(', ')}` : '',
+    missedUndecided.length ? `pinned not testable but decided: ${missedUndecided.join(', ')}` : '',
+    unpinnedUndecided.length && full ? `not testable without a pin: ${unpinnedUndecided.join(', ')}` : '',
     usable ? '' : `run is ${report.verdict === 'fail' ? 'not decisive' : report.verdict}`,
   ].filter(Boolean);
   return {
     ok,
     line: `${id} ${ok ? 'ok   ' : 'FAIL '} ${parts.join('; ')}${ok ? '' : tail}`,
     observedAlsoFails: failed.filter((r) => !intended.includes(r)),
+    observedNotTestable: undecided,
   };
 }
 
@@ -189,8 +206,13 @@ async function main(): Promise<number> {
     // What to paste into targets/reference/faults.ts; only a --full run observes the whole failure set.
     const pins = verdicts
       .filter((v) => v.expectation.kind === 'fault')
-      .map((v) => `  ${v.expectation.run.faultMode}: alsoFails: [${(v.observedAlsoFails ?? []).map((r) => `'${r}'`).join(', ')}],`);
-    const header = full ? 'observed alsoFails per fault mode (full run):' : 'observed alsoFails per fault mode (quick run: only detectedBy ran, use --full to pin):';
+      .map((v) => {
+        const list = (ids: readonly string[] | undefined): string => (ids ?? []).map((r) => `'${r}'`).join(', ');
+        return `  ${v.expectation.run.faultMode}: alsoFails: [${list(v.observedAlsoFails)}], alsoNotTestable: [${list(v.observedNotTestable)}],`;
+      });
+    const header = full
+      ? 'observed alsoFails and alsoNotTestable per fault mode (full run):'
+      : 'observed alsoFails and alsoNotTestable per fault mode (quick run: only detectedBy ran, use --full to pin):';
     process.stdout.write(`\n${header}\n${pins.join('\n')}\n`);
     lines.push(header, ...pins);
   }

@@ -45,8 +45,12 @@ test('ENV-01 the browser labels gateway, sibling and attacker pages same-origin,
   alice,
   thirdPartyCookies,
   evidence,
+  browser,
+  launchOptions,
 }) => {
   const { origins, attackerSite, idp } = harness;
+  // Which browser these observations hold for (config/browser.ts: the headless shell, or full Chromium).
+  evidence.add('browser', { executable: launchOptions.executablePath ?? 'Playwright default', version: browser.version() });
   const gatewayHost = new URL(origins.gateway).hostname;
   const page = await alice.context.newPage();
   const probePage = attackerSite.publish(blankPage('env probe'));

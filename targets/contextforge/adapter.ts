@@ -37,6 +37,7 @@ import {
   locateRowControls,
   loginThroughForm,
   openGatewayRow,
+  signOutThroughHeader,
   tableOutcome,
   type TableClickResult,
 } from './ui.js';
@@ -198,6 +199,11 @@ class ContextForgeTarget implements Target {
 
   async login(page: Page, user: GatewayUser): Promise<void> {
     await loginThroughForm(page, this.origin, user.login, user.password);
+  }
+
+  /** SESSION-09: the header's Logout (targets/contextforge/ui.ts). */
+  async signOut(page: Page): Promise<void> {
+    await signOutThroughHeader(page, this.origin, this.adminPagePath);
   }
 
   async apiToken(user: GatewayUser): Promise<string> {

@@ -4,7 +4,7 @@
  * The UI generation is recognised from the DOM, not from the version, so a release in between works
  * as long as it uses one of the two.
  */
-import { expect, type Locator, type Page, type Response } from '@playwright/test';
+import { expect, type Dialog, type Locator, type Page, type Response } from '@playwright/test';
 import { expectControl, missingControl } from '../page-trouble.js';
 import type { FetchToolsOutcome, RegisteredGateway } from '../target.js';
 
@@ -32,6 +32,29 @@ export async function loginThroughForm(page: Page, origin: string, email: string
     throw new Error(`ContextForge asks ${email} to change the password (${landed.pathname})`);
   }
   await expectControl(page, gatewaysTab(page), 'The admin page\'s gateways tab', UI_BOUND_MS);
+}
+
+/**
+ * The header's Logout button (1.0.0rc1 … 1.0.7, read from admin.html): a form POST to /admin/logout behind
+ * the browser's own confirm() ("Are you sure you want to logout?"), which a person accepts; the gateway
+ * revokes the session JWT and redirects to its login page. Resolves once the POST was answered and the
+ * browser left the admin page.
+ */
+export async function signOutThroughHeader(page: Page, origin: string, adminPath: string): Promise<void> {
+  if (!page.url().startsWith(`${origin}${adminPath}`)) await page.goto(`${origin}${adminPath}`);
+  const button = page.locator('form[action$="/admin/logout"] button[type=submit]').first();
+  await expectControl(page, button, "The header's Logout button", UI_BOUND_MS);
+  const accept = (dialog: Dialog): void => void dialog.accept();
+  page.on('dialog', accept);
+  try {
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/admin/logout') && r.request().method() === 'POST', { timeout: UI_BOUND_MS });
+    await button.click();
+    const response = await answered;
+    if (response.status() >= 400) throw new Error(`POST /admin/logout answered ${response.status()}`);
+    await page.waitForURL((u) => !u.pathname.startsWith(adminPath) || u.pathname.startsWith(`${adminPath}/login`), { timeout: UI_BOUND_MS, waitUntil: 'commit' });
+  } finally {
+    page.off('dialog', accept);
+  }
 }
 
 function gatewaysTab(page: Page): Locator {

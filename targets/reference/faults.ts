@@ -17,6 +17,12 @@ export interface FaultMode {
    * fails when the observed failure set differs from `detectedBy` + `alsoFails` in either direction.
    */
   alsoFails?: readonly string[];
+  /**
+   * Requirements a full run cannot decide against this mode (not testable: a precondition they need, such
+   * as a working Fetch Tools or a token exchange, is what the fault breaks), pinned the same way: the full
+   * selftest fails when the observed not-testable set differs from this list in either direction.
+   */
+  alsoNotTestable?: readonly string[];
   /** The bug class its failures must be diagnosed as (reporting/diagnosis.ts); the self-test holds the report to it. */
   bugClass: BugClassId;
 }
@@ -28,31 +34,43 @@ export const FAULT_MODES = [
     bugClass: 'browser-vs-api-heuristic',
     bug: 'Cookie requests count as "browser" only when Accept has text/html or the Referer contains /admin; else 401 "Cookie authentication not allowed for API requests. Use Authorization header." (ContextForge 1.0.0rc1).',
     detectedBy: ['SESSION-01', 'SESSION-04'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['FLOW-19', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'UI-01'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-18'],
   },
   {
     mode: 'callback-fetch-omits-credentials',
     bugClass: 'page-request-without-credentials',
     bug: "The callback page's Fetch Tools button calls fetch with credentials: 'omit', so no session cookie is sent.",
     detectedBy: ['SESSION-01'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['FLOW-19', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'UI-01'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-18'],
   },
   {
     mode: 'callback-script-dead',
     bugClass: 'page-script-broken',
     bug: "The callback page's own Content-Security-Policy blocks its inline script, so the button does nothing.",
     detectedBy: ['SESSION-01', 'UI-01'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['SESSION-03', 'FLOW-18', 'FLOW-19', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09'],
   },
   {
     mode: 'table-fetch-noop',
     bugClass: 'success-without-effect',
     bug: 'The admin table Fetch Tools button reports success without calling the server.',
     detectedBy: ['SESSION-02'],
-    alsoFails: ['TOKEN-09'], // observed in a targeted run (races, issue 9)
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['SESSION-03', 'FLOW-21', 'TOKEN-03', 'TOKEN-06', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10'],
   },
   {
     mode: 'token-passthrough',
     bugClass: 'wrong-token-upstream',
     bug: "The gateway calls the MCP server with the user's gateway session token instead of the IdP-issued delegated token.",
     detectedBy: ['TOKEN-01', 'TOKEN-02'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'FLOW-19', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'UI-01'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-18'],
   },
   // --- Issue: the security matrix ---
   {
@@ -60,90 +78,123 @@ export const FAULT_MODES = [
     bugClass: 'cross-site-request-accepted',
     bug: 'Fixes the 401 by accepting every cookie request: no Origin/Fetch-Metadata/token check, and the session cookie is SameSite=None; Secure.',
     detectedBy: ['XSITE-01', 'XSITE-02'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['SESSION-07', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-20'],
   },
   {
     mode: 'lax-post',
     bugClass: 'cross-site-request-accepted',
     bug: 'No server-side CSRF check and a session cookie without a SameSite attribute: Chromium lets it ride cross-site top-level POSTs for 2 minutes (Lax+POST).',
     detectedBy: ['XSITE-02'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['SESSION-07', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-20'],
   },
   {
     mode: 'samesite-none',
     bugClass: 'session-cookie-attributes',
     bug: 'The session cookie is set SameSite=None (server-side checks intact).',
     detectedBy: ['SESSION-07'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'session-script-readable',
     bugClass: 'session-cookie-attributes',
     bug: 'The session cookie lacks HttpOnly, so page script can read the session token.',
     detectedBy: ['SESSION-08'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'sibling-trusted',
     bugClass: 'fetch-metadata-misread',
     bug: 'Sec-Fetch-Site: same-site is accepted like same-origin, so any sibling subdomain can act with the session.',
     detectedBy: ['XSITE-06'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['XSITE-04', 'XSITE-11', 'XSITE-12'],
   },
   {
     mode: 'null-origin-trusted',
     bugClass: 'origin-misread',
     bug: 'The CSRF check reads only Origin and accepts Origin: null as the gateway itself.',
     detectedBy: ['XSITE-04'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'missing-origin-allowed',
     bugClass: 'origin-misread',
     bug: 'A cookie request with neither Origin nor Sec-Fetch-Site nor a CSRF token is accepted.',
     detectedBy: ['XSITE-05'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['XSITE-10'],
   },
   {
     mode: 'cors-reflect',
     bugClass: 'cors-credentials-reflected',
     bug: 'API responses echo any Origin in Access-Control-Allow-Origin with Access-Control-Allow-Credentials: true, preflights included.',
     detectedBy: ['XSITE-07'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'bearer-unverified',
     bugClass: 'bearer-bypasses-session-checks',
     bug: 'Any Authorization: Bearer header skips the CSRF checks; an invalid bearer then falls back to the session cookie.',
     detectedBy: ['XSITE-08'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'no-pkce',
     bugClass: 'pkce-missing-or-reused',
     bug: 'The authorization request carries no PKCE code_challenge.',
     detectedBy: ['FLOW-01'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-07', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-20', 'FLOW-21', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'UI-01'],
+    alsoNotTestable: ['XSITE-03', 'FLOW-06', 'FLOW-08', 'FLOW-17', 'FLOW-19', 'FLOW-22', 'UI-02'],
   },
   {
     mode: 'state-predictable',
     bugClass: 'state-guessable',
     bug: 'state is a readable counter (base64 of gateway id and sequence number), not 128 bits of randomness.',
     detectedBy: ['FLOW-03'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'redirect-uri-inconsistent',
     bugClass: 'authorization-request-incomplete',
     bug: 'The token request sends a differently spelled redirect_uri (a trailing slash) than the authorization request.',
     detectedBy: ['FLOW-04'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['SESSION-02', 'SESSION-04', 'FLOW-01', 'FLOW-06', 'FLOW-08', 'FLOW-12', 'FLOW-19', 'TOKEN-01', 'TOKEN-02', 'TOKEN-10', 'TOKEN-11', 'UI-01'],
+    alsoNotTestable: ['SESSION-01', 'SESSION-03', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-17', 'FLOW-18', 'FLOW-20', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09'],
   },
   {
     mode: 'resource-missing',
     bugClass: 'authorization-request-incomplete',
     bug: 'The authorization and token requests omit the RFC 8707 resource parameter.',
     detectedBy: ['FLOW-05'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'FLOW-19', 'TOKEN-01', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'UI-01'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-18'],
   },
   {
     mode: 'state-unchecked',
     bugClass: 'state-not-enforced',
     bug: 'A callback with a missing or unknown state is completed with the newest pending authorization.',
     detectedBy: ['FLOW-06'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'state-replayable',
     bugClass: 'state-not-enforced',
     bug: 'state is not deleted after use: reopening a completed callback URL exchanges the code again.',
     detectedBy: ['FLOW-07'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'state-unbound',

@@ -77,3 +77,20 @@ test('a fault mode caught by the right requirement but diagnosed as another bug 
   assert.equal(accepted.ok, false);
   assert.match(accepted.line, /wrong diagnosis: XSITE-05 diagnosed as origin-misread, not refused-but-acted/);
 });
+
+test('full: requirements pinned as not testable (a precondition the fault breaks) are held to the pin, both directions', () => {
+  const pinned: Expectation = { ...fault, alsoNotTestable: ['SESSION-03'] };
+  const observed = runWith({ 'XSITE-01': undefined, 'XSITE-02': undefined, 'SESSION-07': undefined, 'SESSION-03': 'Not testable: Fetch Tools never succeeded' });
+  const j = judge(pinned, observed, true);
+  assert.equal(j.ok, true, j.line);
+  assert.deepEqual(j.observedNotTestable, ['SESSION-03']);
+  // Unpinned: the same run fails the selftest, as before.
+  assert.equal(judge(fault, observed, true).ok, false);
+  // Pinned but decided: the fault no longer breaks that precondition, so the pin is stale.
+  const decided = judge(pinned, runWith({ 'XSITE-01': undefined, 'XSITE-02': undefined, 'SESSION-07': undefined }), true);
+  assert.equal(decided.ok, false);
+  assert.match(decided.line, /pinned not testable but decided: SESSION-03/);
+  // A quick run never accepts an undecided requirement, pinned or not.
+  const quick = { ...pinned, intended: ['XSITE-01'], run: { ...pinned.run, only: ['XSITE-01', 'SESSION-03'] } };
+  assert.equal(judge(quick, runWith({ 'XSITE-01': undefined, 'SESSION-03': 'Not testable: x' }, ['XSITE-01', 'SESSION-03']), false).ok, false);
+});
