@@ -19,8 +19,12 @@ export const REDACTED_BY_CLI_ENV = 'CONFORMANCE_REDACTED_BY_CLI';
 const SECRET_PARAMS = /([?&#;]|&amp;|\\u0026)(code|state|csrf_token|csrfToken|_csrf|csrf|access_token|id_token|refresh_token|token|session_state|code_verifier|client_secret)=([^&#"'\s<>\\]{6,})/g;
 /** Cookie and CSRF headers in text form ("cookie: a=b; c=d", call logs, error-context.md, JSON objects). */
 const SECRET_HEADER_LINES = /\b(cookie|set-cookie|x-csrf-token|x-csrftoken|x-xsrf-token|authorization)(["']?\s*[:=]\s*["']?)([^\r\n"'\\]+)/gi;
-/** Hidden form fields and meta tags that carry anti-CSRF tokens, in HTML and in DOM snapshots. */
-const CSRF_MARKUP = /(["']?(?:csrf[_-]?token|_csrf|csrfmiddlewaretoken|authenticity_token|xsrf[_-]?token)["']?(?:\s*,\s*["']?(?:value|content)["']?\s*[:,]|["']?\s+(?:value|content)=|["']?\s*[:=])\s*["'])([^"'\s]{6,})/gi;
+/**
+ * Hidden form fields and meta tags that carry anti-CSRF tokens, in HTML and in DOM snapshots, also where the
+ * HTML sits JSON-escaped inside another string (a page's content as an action result in a trace:
+ * `<meta name=\"csrf-token\" content=\"…\">`), so quotes may carry backslashes.
+ */
+const CSRF_MARKUP = /(\\*["']?(?:csrf[_-]?token|_csrf|csrfmiddlewaretoken|authenticity_token|xsrf[_-]?token)\\*["']?(?:\s*,\s*\\*["']?(?:value|content)\\*["']?\s*[:,]|\s+(?:value|content)=|\s*[:=])\s*\\*["'])([^"'\s\\]{6,})/gi;
 /** A cookie as a JSON object: {"name":"…","value":"…","domain":…} (storage state, trace context options); headers are not cookies. */
 const COOKIE_OBJECTS = /("name"\s*:\s*"[^"]{1,100}"\s*,\s*"value"\s*:\s*")([^"]{6,})("\s*,\s*"(?:domain|url|path)")/g;
 

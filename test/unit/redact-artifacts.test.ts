@@ -92,3 +92,13 @@ test("a run's redaction covers the entries it names, files and folders alike, an
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a CSRF meta tag inside a JSON-escaped page (an action result in a trace without DOM snapshots) is hashed', () => {
+  const once = JSON.stringify({ result: `<meta name="csrf-token" content="${SECRET}">` });
+  const twice = JSON.stringify({ wrapped: once });
+  for (const text of [once, twice]) {
+    const out = redactArtifactText(text);
+    assert.ok(!out.includes(SECRET), out);
+    assert.match(out, /csrf-token\\+" content=\\+"sha256:[0-9a-f]{16}\\+"/);
+  }
+});
