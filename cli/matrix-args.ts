@@ -31,13 +31,23 @@ export function parseMatrixArgs(argv: readonly string[]): MatrixArgs {
   const unknown = requirements.filter((id) => findRequirement(id) === undefined);
   if (unknown.length > 0) throw new Error(`--requirements: unknown requirement ID(s) ${unknown.join(', ')}`);
   // Everything this command does not know goes to each release's run, where conformance vets it.
-  const ours = new Set(['target', 'versions', 'requirements']);
-  const playwrightArgs: string[] = [];
-  for (const token of tokens ?? []) {
-    if (token.kind === 'option' && ours.has(token.name)) continue;
-    if (token.kind === 'option') playwrightArgs.push(token.rawName, ...(token.value === undefined ? [] : [token.value]));
-    else if (token.kind === 'positional') playwrightArgs.push(token.value);
-  }
+  const playwrightArgs = passThrough(tokens ?? [], ['target', 'versions', 'requirements']);
   return { target: 'contextforge', versions: String(values.versions), requirements, playwrightArgs };
+}
+
+type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+
+/**
+ * The arguments of a per-release command (matrix, bisect) that are not its own options, as typed: they go
+ * to each release's conformance run, which vets them.
+ */
+export function passThrough(tokens: readonly Token[], own: readonly string[]): string[] {
+  const args: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'option' && own.includes(token.name)) continue;
+    if (token.kind === 'option') args.push(token.rawName, ...(token.value === undefined ? [] : [token.value]));
+    else if (token.kind === 'positional') args.push(token.value);
+  }
+  return args;
 }
 

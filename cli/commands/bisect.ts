@@ -14,6 +14,7 @@ import { comparePep440, parsePep440 } from '../../targets/contextforge/pep440.js
 import { contextForgeReleaseList } from '../../targets/contextforge/pypi-releases.js';
 import { selectReleases } from '../../targets/contextforge/release-range.js';
 import { runConformance } from '../conformance.js';
+import { passThrough } from '../matrix-args.js';
 import { PROGRAM, UsageError, type Command } from './command.js';
 import { parseArgs } from 'node:util';
 
@@ -48,14 +49,7 @@ function parseBisectArgs(argv: readonly string[]): BisectArgs {
   const requirement = text('requirement');
   if (findRequirement(requirement) === undefined) throw new UsageError(`bisect: --requirement ${requirement}: unknown requirement ID`);
   if (requirement.startsWith('ENV-')) throw new UsageError(`bisect: --requirement ${requirement}: ENV checks judge the test environment, not a release`);
-  // Everything else goes to each release's run, where the conformance command vets it.
-  const ours = new Set(['target', 'good', 'bad', 'requirement']);
-  const playwrightArgs: string[] = [];
-  for (const token of tokens ?? []) {
-    if (token.kind === 'option' && ours.has(token.name)) continue;
-    if (token.kind === 'option') playwrightArgs.push(token.rawName, ...(token.value === undefined ? [] : [token.value]));
-    else if (token.kind === 'positional') playwrightArgs.push(token.value);
-  }
+  const playwrightArgs = passThrough(tokens ?? [], ['target', 'good', 'bad', 'requirement']);
   return { good: text('good'), bad: text('bad'), requirement, playwrightArgs };
 }
 
