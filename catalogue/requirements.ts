@@ -237,7 +237,7 @@ export const REQUIREMENTS = [
     family: 'XSITE',
     level: 'MUST',
     statement:
-      'No gateway API response or CORS preflight approves a foreign origin with credentials: no Access-Control-Allow-Origin echoing the attacker (or *) together with Access-Control-Allow-Credentials: true — checked on preflights the gateway itself answers (raw OPTIONS, and a real cross-site preflighted fetch whose preflight reaches the gateway), and the attacker page can never read a credentialed answer.',
+      'No gateway API response or CORS preflight approves a foreign origin with credentials: no Access-Control-Allow-Origin echoing the attacker, null, a refused sibling or an origin that merely starts or ends like the gateway\'s (or *) together with Access-Control-Allow-Credentials: true — checked on preflights the gateway itself answers (raw OPTIONS, and a real cross-site preflighted fetch whose preflight reaches the gateway), and the attacker page can never read a credentialed answer.',
     sources: [cite(WHATWG_FETCH, 'CORS protocol and credentials'), cite(OWASP_CSRF)],
   },
   {
@@ -336,7 +336,8 @@ export const REQUIREMENTS = [
     id: 'FLOW-06',
     family: 'FLOW',
     level: 'MUST',
-    statement: 'A callback whose state is missing, unknown or altered is refused with a readable error page, makes no token request and stores no grant.',
+    statement:
+      'A callback whose state is missing, unknown, altered or only part of the issued value (empty, a prefix, padded, case changed: state is compared in full) is refused with a readable error page, makes no token request and stores no grant.',
     sources: [cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5'), cite(RFC6749, '§10.12'), cite(RFC9700, '§4.7.1')],
   },
   {
@@ -433,7 +434,7 @@ export const REQUIREMENTS = [
     family: 'FLOW',
     level: 'SHOULD',
     statement:
-      'Mix-up defence: when the IdP sends iss in its authorization response (and advertises it), a callback whose iss is not the issuer of the upstream the authorization was sent for is refused with a readable error and makes no token request.',
+      'Mix-up defence: when the IdP sends iss in its authorization response (and advertises it), a callback whose iss is not exactly the issuer of the upstream the authorization was sent for (another issuer, or one that merely starts or ends like it: a simple string comparison, RFC 9207 §2.4) is refused with a readable error and makes no token request.',
     sources: [cite(RFC9207, '§2.4'), cite(RFC9700, '§2.1', 'mix-up defence REQUIRED for clients of several authorization servers'), cite(RFC9700, '§4.4')],
   },
   // TOKEN

@@ -56,8 +56,8 @@ export const BUG_CLASSES = {
     lookAt: 'which routes the CSRF middleware guards, and any GET route that changes state',
   },
   'cors-credentials-reflected': {
-    title: 'CORS lets any origin read credentialed responses',
-    lookAt: 'the CORS configuration: no reflected Origin with Allow-Credentials: true',
+    title: 'CORS lets a foreign origin read credentialed responses (any origin reflected, or an allowlist matched loosely)',
+    lookAt: 'the CORS configuration: no reflected Origin with Allow-Credentials: true; allowlist entries compared as whole origins',
   },
   'bearer-bypasses-session-checks': {
     title: 'An Authorization header switches the CSRF checks off, even when the bearer is not valid',
@@ -80,7 +80,7 @@ export const BUG_CLASSES = {
     lookAt: 'how state is generated: 128+ bits from a CSPRNG',
   },
   'state-not-enforced': {
-    title: 'The callback does not enforce its state (unknown, replayed or another session\'s state accepted)',
+    title: 'The callback does not enforce its state (unknown, partial, replayed or another session\'s state accepted)',
     lookAt: 'the callback handler: look up state, bind it to the session that started the flow, delete it on use',
   },
   'authorization-request-incomplete': {
@@ -116,7 +116,7 @@ export const BUG_CLASSES = {
     lookAt: 'the sign-in handler: issue a new session id at every sign-in and drop the one presented',
   },
   'mix-up-undefended': {
-    title: "The callback does not check which IdP answered (no RFC 9207 iss check): open to mix-up attacks across upstreams",
+    title: "The callback does not check exactly which IdP answered (RFC 9207 iss not checked, or compared loosely): open to mix-up attacks across upstreams",
     lookAt: 'the callback: compare the iss parameter with the issuer of the upstream the state belongs to, before the code exchange',
   },
   'open-redirect': {

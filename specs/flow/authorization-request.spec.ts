@@ -6,6 +6,7 @@ import { test, expect, req, type Actor, type Harness, type Upstream } from '../.
 import { arriveAtIdp, authorize } from '../../fixtures/flows.js';
 import { findHashDerivation, guessableInputs, maxRandomBits, sequentialPair, varyingBits } from '../../fixtures/guessable-state.js';
 import type { IdpLogEntry } from '../../mock-idp/types.js';
+import { hashSecret } from '../../lib/secrets.js';
 
 // The authorization journey, every page for real: authorize() walks the IdP's sign-in and consent pages here.
 test.use({ idpPages: 'walk' });
@@ -34,7 +35,8 @@ test('FLOW-01 the authorization request uses PKCE S256 and the token request pro
   const log = harness.idp.log();
   const request = authorizeRequests(log, upstream.clientId)[0];
   const exchange = log.find((e) => e.kind === 'token:authorization_code' && e.clientId === upstream.clientId);
-  evidence.add('authorize', request?.params);
+  // state is the flow's anti-CSRF value: the evidence keeps its hash, like every other secret-valued parameter.
+  evidence.add('authorize', request && { ...request.params, ...(request.params['state'] !== undefined ? { state: hashSecret(request.params['state']) } : {}) });
   evidence.add('token', exchange && { params: exchange.params, status: exchange.status, outcome: exchange.outcome });
   expect(request, 'the IdP received an authorization request from this gateway').toBeDefined();
   expect(request?.params['code_challenge_method'], 'code_challenge_method').toBe('S256');
@@ -103,7 +105,7 @@ test('FLOW-03 state is unique, at least 128 bits, readable as nothing and derive
   for (const actor of [alice, bob, alice, bob, alice]) await startAtIdp(harness, actor, upstream);
   const toMs = Date.now() + 1_000;
   const states = authorizeRequests(idp.log(), upstream.clientId).map((e) => e.params['state'] ?? '');
-  evidence.add('states', states);
+  evidence.add('states', states.map(hashSecret));
   expect(states.length, 'authorization requests seen').toBe(5);
   expect(new Set(states).size, 'distinct states (alice and bob, five requests)').toBe(5);
 

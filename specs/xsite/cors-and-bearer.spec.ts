@@ -16,20 +16,37 @@ import { notTestable } from '../../lib/outcome.js';
 
 interface CorsAnswer {
   channel: string;
+  /** The Origin the request carried. */
+  origin: string;
   status: number | null;
   allowOrigin: string;
   allowCredentials: string;
 }
 
-function corsAnswer(channel: string, status: number | null, headers: Record<string, string | string[] | undefined>): CorsAnswer {
+function corsAnswer(channel: string, origin: string, status: number | null, headers: Record<string, string | string[] | undefined>): CorsAnswer {
   const one = (name: string): string => {
     const value = headers[name];
     return Array.isArray(value) ? value.join(', ') : (value ?? '');
   };
-  return { channel, status, allowOrigin: one('access-control-allow-origin'), allowCredentials: one('access-control-allow-credentials') };
+  return { channel, origin, status, allowOrigin: one('access-control-allow-origin'), allowCredentials: one('access-control-allow-credentials') };
 }
 
-test('XSITE-07 no gateway response or preflight approves the attacker origin with credentials', req('XSITE-07'), async ({
+/**
+ * Foreign origins besides the attacker's, shaped for the comparison bugs of a CORS allowlist: the gateway's
+ * origin as a mere prefix (startsWith), its host as a mere suffix (endsWith), `null` (sandboxed frames,
+ * file: pages), and a same-site sibling where the gateway's policy refuses siblings.
+ */
+function nearMissOrigins(gatewayOrigin: string, origins: { sibling: string; attacker: string }, refusesSiblings: boolean): Record<string, string> {
+  const gateway = new URL(gatewayOrigin);
+  return {
+    "the gateway's origin as a prefix": `${gatewayOrigin}.${new URL(origins.attacker).hostname}`,
+    "the gateway's host as a suffix": `${gateway.protocol}//evil${gateway.host}`,
+    null: 'null',
+    ...(refusesSiblings ? { 'a same-site sibling': origins.sibling } : {}),
+  };
+}
+
+test('XSITE-07 no gateway response or preflight approves a foreign origin with credentials', req('XSITE-07'), async ({
   browser,
   harness,
   alice,
@@ -55,8 +72,16 @@ test('XSITE-07 no gateway response or preflight approves the attacker origin wit
           'sec-fetch-site': 'cross-site',
         },
       });
-      answers.push(corsAnswer(`raw OPTIONS to ${name} (${requestHeaders})`, response.status, response.headers));
+      answers.push(corsAnswer(`raw OPTIONS to ${name} (${requestHeaders})`, origins.attacker, response.status, response.headers));
     }
+  }
+  // 1b. The same preflight of Fetch Tools from origins a loose allowlist confuses with the gateway's own.
+  for (const [name, origin] of Object.entries(nearMissOrigins(target.origin, origins, target.describe().siblingPolicy === 'reject'))) {
+    const response = await rawRequest(fetchTools, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type', 'sec-fetch-mode': 'cors', 'sec-fetch-site': 'cross-site' },
+    });
+    answers.push(corsAnswer(`raw OPTIONS to Fetch Tools from ${name}`, origin, response.status, response.headers));
   }
 
   // 2. Real cross-site requests from the attacker page, in an unrouted context holding alice's cookies.
@@ -74,8 +99,8 @@ test('XSITE-07 no gateway response or preflight approves the attacker origin wit
     await attacker.close();
   }
   for (const [name, result] of Object.entries(pageResults)) {
-    if (result.preflight) answers.push(corsAnswer(`browser preflight of ${name}`, result.preflight.status, result.preflight.headers));
-    if (result.serverStatus !== null) answers.push(corsAnswer(`browser: ${name}`, result.serverStatus, result.serverHeaders));
+    if (result.preflight) answers.push(corsAnswer(`browser preflight of ${name}`, origins.attacker, result.preflight.status, result.preflight.headers));
+    if (result.serverStatus !== null) answers.push(corsAnswer(`browser: ${name}`, origins.attacker, result.serverStatus, result.serverHeaders));
   }
   const readable = Object.entries(pageResults)
     .filter(([, r]) => typeof r.pageSaw === 'number' && r.pageSaw !== 0)
@@ -83,9 +108,9 @@ test('XSITE-07 no gateway response or preflight approves the attacker origin wit
 
   evidence.add('corsAnswers', answers);
   evidence.add('attackerPage', Object.fromEntries(Object.entries(pageResults).map(([n, r]) => [n, { pageSaw: r.pageSaw, serverStatus: r.serverStatus, preflight: r.preflight?.status ?? null, corsError: r.corsError }])));
-  const echoing = answers.filter((a) => a.allowOrigin === origins.attacker || (a.allowOrigin === '*' && a.allowCredentials === 'true'));
-  expect(echoing.filter((a) => a.allowCredentials === 'true'), 'answers approving the attacker origin with credentials').toEqual([]);
-  expect(echoing, 'answers echoing the attacker origin').toEqual([]);
+  const echoing = answers.filter((a) => a.allowOrigin === a.origin || (a.allowOrigin === '*' && a.allowCredentials === 'true'));
+  expect(echoing.filter((a) => a.allowCredentials === 'true'), 'answers approving a foreign origin with credentials').toEqual([]);
+  expect(echoing, 'answers echoing a foreign origin').toEqual([]);
   expect(readable, 'credentialed answers the attacker page could read').toEqual([]);
   // Only after the verdicts that need no preflight: without a preflight seen by the browser, the preflight part proves nothing.
   const jsonPost = pageResults['credentialed JSON POST to Fetch Tools (preflighted)'];

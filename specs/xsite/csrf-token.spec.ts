@@ -20,6 +20,7 @@ import { authorize } from '../../fixtures/flows.js';
 import { answered, cookieHeaderFor, deliveryOfPageFetch, expectRefused, Forgery, type AttemptRecord, type Delivery } from '../../fixtures/forgery.js';
 import { fetchFromPage } from '../../fixtures/probes.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
+import { nearMisses } from '../../lib/near-misses.js';
 import type { Page } from '@playwright/test';
 import type { Target } from '../../targets/target.js';
 
@@ -43,26 +44,11 @@ async function tokenHeaders(target: Target, page: Page): Promise<TokenHeaders> {
   return { name, token: name === undefined ? undefined : headers[name], others };
 }
 
-function swapCase(value: string): string {
-  return [...value].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
-}
-
-function changeChar(c: string): string {
-  return c === 'A' ? 'B' : 'A';
-}
-
 /** Every wrong shape of `token`; undefined means "no token at all". Shapes equal to the token itself are dropped. */
 function badShapes(token: string, others: { bob?: string | undefined; olderSession?: string | undefined }): Record<string, string | undefined> {
   const shapes: Record<string, string | undefined> = {
     missing: undefined,
-    empty: '',
-    'first character only': token.slice(0, 1),
-    'first half': token.slice(0, Math.floor(token.length / 2)),
-    'all but the last character': token.slice(0, -1),
-    'first character changed': changeChar(token.charAt(0)) + token.slice(1),
-    'last character changed': token.slice(0, -1) + changeChar(token.charAt(token.length - 1)),
-    'case changed': swapCase(token),
-    'padded with one character': `${token}A`,
+    ...nearMisses(token),
     "another user's token": others.bob,
     "the same user's other session's token": others.olderSession,
   };

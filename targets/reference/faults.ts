@@ -138,6 +138,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'cors-allowlist-prefix',
+    bugClass: 'cors-credentials-reflected',
+    bug: "CORS approves, with credentials, the origins on an allowlist holding only the gateway's own origin, but matches the list with startsWith, so `<gateway origin>.attacker.example` can read credentialed answers.",
+    detectedBy: ['XSITE-07'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'bearer-unverified',
     bugClass: 'bearer-bypasses-session-checks',
     bug: 'Any Authorization: Bearer header skips the CSRF checks; an invalid bearer then falls back to the session cookie.',
@@ -201,18 +209,24 @@ export const FAULT_MODES = [
     bugClass: 'state-not-enforced',
     bug: "state is not bound to the session that started the flow: user B's browser can complete user A's authorization.",
     detectedBy: ['FLOW-08'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'idp-error-500',
     bugClass: 'foreign-error-as-500',
     bug: 'A callback carrying error=access_denied crashes with a 500 and a stack trace.',
     detectedBy: ['FLOW-10'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'token-in-page',
     bugClass: 'token-exposed-to-browser',
     bug: 'The callback page embeds the access token (in a data attribute and a script variable).',
     detectedBy: ['FLOW-12'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'shared-token',
@@ -226,6 +240,8 @@ export const FAULT_MODES = [
     bugClass: 'wrong-token-upstream',
     bug: "Tokens are stored per user, not per (gateway, user): the user's latest grant is sent to every MCP server, whichever it was issued for.",
     detectedBy: ['TOKEN-11'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'no-refresh',
@@ -239,12 +255,16 @@ export const FAULT_MODES = [
     bugClass: 'foreign-error-as-500',
     bug: 'A refresh answered invalid_grant ends in a bare 500 with no hint to authorize again.',
     detectedBy: ['TOKEN-07'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'upstream-error-500',
     bugClass: 'foreign-error-as-500',
     bug: "The MCP server's 401 or an unreachable MCP server ends in a bare 500.",
     detectedBy: ['TOKEN-08'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   // --- cross-site trust ---
   {
@@ -260,18 +280,24 @@ export const FAULT_MODES = [
     bugClass: 'origin-misread',
     bug: "The CSRF check ignores Fetch Metadata and compares only the Origin's host name with the gateway's: another port or scheme on the gateway's host is accepted.",
     detectedBy: ['XSITE-11'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'origin-prefix-match',
     bugClass: 'origin-misread',
     bug: "The CSRF check ignores Fetch Metadata and accepts any Origin that starts with the gateway's origin (userinfo and suffix tricks pass).",
     detectedBy: ['XSITE-11'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'csrf-token-prefix-accepted',
     bugClass: 'csrf-token-compared-loosely',
     bug: "The anti-CSRF token is compared by a hand-written constant-time loop over the length of the token sent: an empty or truncated token matches.",
     detectedBy: ['XSITE-10'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   // --- flow and token trust ---
   {
@@ -279,48 +305,66 @@ export const FAULT_MODES = [
     bugClass: 'token-exposed-to-browser',
     bug: "After the code exchange the callback redirects the browser to a hand-off page with ?access_token=… in the query string.",
     detectedBy: ['FLOW-12'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+    alsoNotTestable: ['FLOW-17'],
   },
   {
     mode: 'token-in-fragment',
     bugClass: 'token-exposed-to-browser',
     bug: 'After the code exchange the callback redirects the browser to a hand-off page with #access_token=… in the fragment (never sent to a server, but the browser has it).',
     detectedBy: ['FLOW-12'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+    alsoNotTestable: ['FLOW-17'],
   },
   {
     mode: 'refresh-token-not-rotated',
     bugClass: 'refresh-mishandled',
     bug: 'After a refresh the gateway keeps the old refresh token instead of the rotated one, so the second refresh presents a spent token (invalid_grant, grant revoked).',
     detectedBy: ['TOKEN-06'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'refresh-token-dropped-when-not-rotated',
     bugClass: 'refresh-mishandled',
     bug: 'A refresh response without refresh_token (an IdP that does not rotate) overwrites the stored refresh token with nothing, so the next refresh is impossible and the user must authorize again.',
     detectedBy: ['TOKEN-06'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'state-hash-of-counter',
     bugClass: 'state-guessable',
     bug: 'state looks opaque (43 base64url characters) but is SHA-256 of "<gateway id>:<sequence number>": anyone can compute the next one.',
     detectedBy: ['FLOW-03'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'pkce-reused',
     bugClass: 'pkce-missing-or-reused',
     bug: 'The PKCE code_verifier is made once per gateway and reused for every authorization of every user, so the code_challenge never changes.',
     detectedBy: ['FLOW-02'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'session-rotation-drops-attributes',
     bugClass: 'session-cookie-attributes',
     bug: 'The session cookie is right at login, but its renewal after the OAuth callback is set without HttpOnly and SameSite.',
     detectedBy: ['SESSION-07', 'SESSION-08'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'session-fixation',
     bugClass: 'session-fixation',
     bug: 'Sign-in keeps the session id the browser already presented (a pre-login cookie, which a sibling subdomain can plant) instead of issuing a new one, so the planter holds the signed-in session.',
     detectedBy: ['SESSION-10'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   // --- incident classes ---
   {
@@ -328,78 +372,120 @@ export const FAULT_MODES = [
     bugClass: 'tool-list-not-exact',
     bug: 'Fetch Tools reads only the first page of a paginated tools/list and ignores nextCursor.',
     detectedBy: ['SESSION-03'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'tools-merged-not-replaced',
     bugClass: 'tool-list-not-exact',
     bug: "Fetch Tools appends the fetched tools to the stored list instead of replacing it: removed tools stay, kept ones appear twice.",
     detectedBy: ['SESSION-03'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'frameable-pages',
     bugClass: 'frameable-pages',
     bug: 'The HTML pages (admin, callback, login) go out without frame-ancestors and X-Frame-Options, so another site can frame them (clickjacking).',
     detectedBy: ['XSITE-03'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'return-to-prefix-check',
     bugClass: 'open-redirect',
     bug: 'The post-authorization return_to is accepted when it starts with "/", so //evil.example and /\\evil.example send the user to another site.',
     detectedBy: ['FLOW-17'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'origin-from-forwarded-headers',
     bugClass: 'public-origin-from-request-headers',
     bug: 'Naive "reverse proxy support": the gateway takes its own public origin from any client\'s X-Forwarded-Host / X-Forwarded-Proto / Forwarded header, for the redirect_uri it sends the IdP and for the Origin its CSRF check accepts.',
     detectedBy: ['FLOW-20'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'callback-error-unescaped',
     bugClass: 'markup-injection',
     bug: "The callback's failure page renders the IdP's error_description as HTML: anyone who sends a user a crafted callback URL puts markup on the gateway's own origin (reflected XSS).",
     detectedBy: ['UI-02'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'iss-ignored',
     bugClass: 'mix-up-undefended',
     bug: "The callback never looks at the authorization response's iss (RFC 9207), so a code from another IdP (an attacker's, in a mix-up) is sent to this upstream's token endpoint.",
     detectedBy: ['FLOW-22'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'iss-prefix-match',
+    bugClass: 'mix-up-undefended',
+    bug: "The callback checks iss with startsWith (meant to tolerate a trailing slash), so another tenant of the same IdP host (`<issuer>/other-tenant`) passes the mix-up defence.",
+    detectedBy: ['FLOW-22'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'state-prefix-match',
+    bugClass: 'state-not-enforced',
+    bug: 'The callback looks state up by prefix (meant to tolerate a state truncated on the way), so an empty or partial state completes the pending authorization it starts.',
+    detectedBy: ['FLOW-06'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'token-error-ignored',
     bugClass: 'success-without-effect',
     bug: "The callback treats only a network failure as failure: when the IdP answers the code exchange with an OAuth error, it shows \"Authorization successful\" with no grant behind it.",
     detectedBy: ['FLOW-21'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'state-never-expires',
     bugClass: 'lifetimes-mishandled',
     bug: 'Pending authorizations (state) have no expiry: a callback hours later is still completed.',
     detectedBy: ['FLOW-18'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'short-token-treated-expired',
     bugClass: 'lifetimes-mishandled',
     bug: 'A fixed 5-minute refresh margin: an access token issued for 120 s counts as expired at once and is refreshed before every use.',
     detectedBy: ['FLOW-18'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'csrf-check-on-one-endpoint-only',
     bugClass: 'csrf-check-incomplete',
     bug: "The request-origin check guards only the Fetch Tools API route; the admin page's form endpoints (register a gateway, sign out) accept a cookie POST from any page that gets the cookie sent (a same-site sibling).",
     detectedBy: ['XSITE-12'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'login-csrf',
     bugClass: 'csrf-check-incomplete',
     bug: "The sign-in form has no cross-site check (no session exists yet to hold a CSRF token, so it was left out): another site's form signs the victim's browser in to the attacker's account, whose upstream grants then collect what the victim does.",
     detectedBy: ['XSITE-13'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'state-change-on-get',
     bugClass: 'csrf-check-incomplete',
     bug: 'GET /oauth/fetch-tools/ID is a link-friendly alias of the POST: a cross-site top-level GET (Lax cookies ride) or an <img> fetches the tools.',
     detectedBy: ['XSITE-12'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   // --- revocation ---
   {
@@ -407,18 +493,24 @@ export const FAULT_MODES = [
     bugClass: 'grant-survives-disconnect',
     bug: "Disconnect deletes the gateway's stored tokens but never calls the IdP's revocation endpoint: the grant stays live at the IdP.",
     detectedBy: ['TOKEN-10'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'disconnect-soft-delete',
     bugClass: 'grant-survives-disconnect',
     bug: 'Disconnect revokes at the IdP and marks the grant disconnected (the table says so), but the token path ignores the mark: the next Fetch Tools sends the old token to the MCP server and its refresh token to the IdP.',
     detectedBy: ['TOKEN-10'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'logout-clears-cookie-only',
     bugClass: 'session-survives-logout',
     bug: 'Sign-out only tells the browser to drop the session cookie; the server-side session stays valid, so the old cookie replayed still works.',
     detectedBy: ['SESSION-09'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   // --- races ---
   {
@@ -426,12 +518,16 @@ export const FAULT_MODES = [
     bugClass: 'refresh-not-serialised',
     bug: 'Each Fetch Tools request refreshes an expired token on its own: two at once both present the same refresh token, and an IdP with reuse detection revokes the whole grant.',
     detectedBy: ['TOKEN-09'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'pending-authorization-per-upstream',
     bugClass: 'pending-authorization-shared',
     bug: "The PKCE verifier of an authorization in flight is kept per upstream (one slot per gateway, as n8n #31254 kept it on the credential): a second user's start overwrites the first's, whose code exchange then sends the wrong verifier.",
     detectedBy: ['FLOW-19'],
+    // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
 ] as const satisfies readonly FaultMode[];
 

@@ -18,24 +18,30 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** BUG (cors-reflect): any Origin is echoed with credentials allowed, and every preflight is approved. */
-const reflectCors: RequestHandler = (req, res, next) => {
-  const origin = req.get('origin');
-  if (origin === undefined) {
+/**
+ * BUG (cors-reflect): any Origin is echoed with credentials allowed, and every preflight is approved.
+ * BUG (cors-allowlist-prefix): only origins on an allowlist of the gateway's own origin are, but the list is
+ * matched with startsWith, so `<gateway origin>.evil.example` is approved too.
+ */
+const reflectCors =
+  (approves: (origin: string) => boolean): RequestHandler =>
+  (req, res, next) => {
+    const origin = req.get('origin');
+    if (origin === undefined || !approves(origin)) {
+      next();
+      return;
+    }
+    res.set({ 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' });
+    const requestedMethod = req.get('access-control-request-method');
+    if (req.method === 'OPTIONS' && requestedMethod !== undefined) {
+      res.set('Access-Control-Allow-Methods', requestedMethod);
+      const requestedHeaders = req.get('access-control-request-headers');
+      if (requestedHeaders !== undefined) res.set('Access-Control-Allow-Headers', requestedHeaders);
+      res.status(204).end();
+      return;
+    }
     next();
-    return;
-  }
-  res.set({ 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' });
-  const requestedMethod = req.get('access-control-request-method');
-  if (req.method === 'OPTIONS' && requestedMethod !== undefined) {
-    res.set('Access-Control-Allow-Methods', requestedMethod);
-    const requestedHeaders = req.get('access-control-request-headers');
-    if (requestedHeaders !== undefined) res.set('Access-Control-Allow-Headers', requestedHeaders);
-    res.status(204).end();
-    return;
-  }
-  next();
-};
+  };
 
 export function createApp(ctx: GatewayContext): Express {
   const app = express();
@@ -46,7 +52,8 @@ export function createApp(ctx: GatewayContext): Express {
   app.use(ctx.log.middleware());
   app.use(securityHeaders);
   if (ctx.faults['frameable-pages']) app.use(allowFraming(PAGE_CSP));
-  if (ctx.faults['cors-reflect']) app.use(reflectCors);
+  if (ctx.faults['cors-reflect']) app.use(reflectCors(() => true));
+  if (ctx.faults['cors-allowlist-prefix']) app.use(reflectCors((origin) => origin.startsWith(ctx.origin)));
 
   // Browsers ask for /favicon.ico whatever the page says; a 404 there is a console error on every page.
   app.get('/favicon.ico', (_req, res) => {

@@ -73,7 +73,7 @@ export class PendingAuthorizations {
 
   /** The live record for `state`; expired records are dropped and reported as unknown. */
   find(state: string, now = this.#now()): PendingAuthorization | undefined {
-    const pending = this.#byState.get(state);
+    const pending = this.#byState.get(state) ?? (this.#faults['state-prefix-match'] ? this.#byPrefix(state) : undefined);
     if (pending === undefined) return undefined;
     if (this.#expired(pending, now)) {
       this.#byState.delete(state);
@@ -84,6 +84,12 @@ export class PendingAuthorizations {
       return { ...pending, verifier: this.#inFlightVerifierByGateway.get(pending.gatewayId) ?? pending.verifier };
     }
     return pending;
+  }
+
+  /** BUG (state-prefix-match): the first pending state that starts with `given` ('' starts every one). */
+  #byPrefix(given: string): PendingAuthorization | undefined {
+    for (const [state, pending] of this.#byState) if (state.startsWith(given)) return pending;
+    return undefined;
   }
 
   /** The most recently started live authorization of any session (only the state-unchecked fault uses it). */

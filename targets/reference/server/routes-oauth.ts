@@ -114,7 +114,9 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     }
     // Mix-up defence (RFC 9207 §2.4): a response that names another issuer than this upstream's IdP is refused
     // before its code goes anywhere. BUG (iss-ignored): the iss parameter is never looked at.
-    if (query.iss !== undefined && query.iss !== gateway.issuer && !faults['iss-ignored']) {
+    // BUG (iss-prefix-match): a startsWith check lets `<issuer>/other-tenant` through.
+    const issMatches = (iss: string): boolean => (faults['iss-prefix-match'] ? iss.startsWith(gateway.issuer) : iss === gateway.issuer);
+    if (query.iss !== undefined && !issMatches(query.iss) && !faults['iss-ignored']) {
       failPage(res, 400, 'The authorization response names another issuer than the identity provider this authorization was sent to.');
       return;
     }
