@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { defineConfig, type PlaywrightTestProject } from '@playwright/test';
-import { readRunPlan, reportDir, type RunSpec } from './config/run-plan.js';
+import { CARRIED_RUN_KEY, carriedRun, readRunPlan, reportDir, type RunSpec } from './config/run-plan.js';
 import { workersFromEnv } from './config/workers.js';
 import { CHROMIUM_ARGS, chromiumPath, FULL_CHROMIUM_PATH } from './config/browser.js';
 
@@ -22,6 +22,14 @@ const heavyTarget = plan.some((r) => r.target !== 'reference');
 function onlyRequirements(ids: string[]): RegExp | undefined {
   return ids.length === 0 ? undefined : new RegExp(`(^|\\s)(${ids.join('|')})\\s`);
 }
+
+/**
+ * A shard (`--shard i/n`) also writes a Playwright blob report, `<report dir>/blob-report/report-*.zip`:
+ * `mcp-gateway-conformance merge` (cli/commands/merge.ts) merges the shards' blobs into one conformance
+ * report. Read from the command line because nothing else tells the config about a shard; the merge
+ * itself (`playwright merge-reports`) has no --shard, so it never writes a blob over its input.
+ */
+const sharded = process.argv.some((arg) => arg === '--shard' || arg.startsWith('--shard='));
 
 const launchOptions = { executablePath: chromiumPath(), args: [...CHROMIUM_ARGS] };
 
@@ -59,6 +67,10 @@ const projects: PlaywrightTestProject<{ runSpec: RunSpec }>[] = plan.flatMap((ru
   ];
 });
 
+function progressReporter(mode: string | undefined): ['dot'] | ['list', { printSteps: boolean }] {
+  return mode === 'dot' ? ['dot'] : ['list', { printSteps: mode === 'steps' }];
+}
+
 export default defineConfig<{ runSpec: RunSpec }>({
   testDir: './specs',
   outputDir: path.join(reports, 'test-results'),
@@ -70,11 +82,17 @@ export default defineConfig<{ runSpec: RunSpec }>({
   timeout: heavyTarget ? 90_000 : 30_000,
   expect: { timeout: heavyTarget ? 15_000 : 5_000 },
   reporter: [
-    [process.env['CONFORMANCE_PROGRESS'] === 'dot' ? 'dot' : 'list'],
+    // CONFORMANCE_PROGRESS=steps also prints each journey step (authorize, Fetch Tools: fixtures/journey-step.ts)
+    // as it starts and ends, so a slow target shows where a test is; dot is for long self-test runs.
+    progressReporter(process.env['CONFORMANCE_PROGRESS']),
     ['html', { outputFolder: path.join(reports, 'html'), open: 'never' }],
     ['junit', { outputFile: path.join(reports, 'junit.xml'), includeProjectInTestName: true, stripANSIControlSequences: true }],
+    // Before ours: reporters see the status the previous one returned, and the blob must keep Playwright's own.
+    ...(sharded ? [['blob', { outputDir: path.join(reports, 'blob-report') }] as const] : []),
     ['./reporting/conformance-reporter.ts'],
   ],
+  // The plan and partial reason travel in every blob, for a merge that has no CLI around it (config/run-plan.ts).
+  metadata: { [CARRIED_RUN_KEY]: carriedRun(plan) },
   use: {
     headless: true,
     launchOptions,

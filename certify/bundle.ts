@@ -26,8 +26,8 @@ import { publicKeyFingerprint, publicKeyPem, signBytes } from './sign.js';
 import { writeArchive } from './archive.js';
 import { parseReportFile, ReportTargetSchema } from '../reporting/report-file.js';
 
-/** The report files a bundle holds: conformance.json/.md, junit.xml and the HTML report folder. */
-const REPORT_FILES = ['conformance.json', 'conformance.md', 'junit.xml'];
+/** The report files a bundle holds: conformance.json/.md/.html, junit.xml and Playwright's HTML report folder. */
+const REPORT_FILES = ['conformance.json', 'conformance.md', 'conformance.html', 'junit.xml'];
 const REPORT_FOLDERS = ['html'];
 
 function filesUnder(root: string, rel: string): string[] {

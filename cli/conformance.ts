@@ -72,6 +72,14 @@ export async function runConformance(argv: readonly string[], options: Conforman
     process.stderr.write(`conformance: INCONCLUSIVE — Playwright (exit ${exitCode}) ended without writing a conformance report; see its output above\n`);
     return { exitCode: 2, report: null, plan: parsed.plan, reportDir: dir };
   }
+  return { exitCode: judgeReport(report, exitCode), report, plan: parsed.plan, reportDir: dir };
+}
+
+/**
+ * The exit code for a report and Playwright's own exit code, with one line on stderr per run that did not
+ * plainly pass. Also judges a merge of shards (cli/commands/merge.ts), exactly as an unsharded run.
+ */
+export function judgeReport(report: ConformanceReport, exitCode: number): number {
   const verdict = worstVerdict(report.runs.map((r) => r.verdict));
   let code = exitCodeFor(verdict);
   for (const run of report.runs) {
@@ -93,7 +101,7 @@ export async function runConformance(argv: readonly string[], options: Conforman
     process.stderr.write(`conformance: INCONCLUSIVE — Playwright exited with ${exitCode} although the report shows every run passing\n`);
     code = 2;
   }
-  return { exitCode: code, report, plan: parsed.plan, reportDir: dir };
+  return code;
 }
 
 /** Run as a script (`tsx cli/conformance.ts`), not when the installable CLI imports it. */

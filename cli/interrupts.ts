@@ -39,3 +39,46 @@ export function watchInterrupts(child: ChildProcess): InterruptWatch {
     },
   };
 }
+
+export interface InProcessInterrupts {
+  /** Aborted by the first SIGINT or SIGTERM. */
+  readonly signal: AbortSignal;
+  /** The first signal received, if any. */
+  readonly received: NodeJS.Signals | undefined;
+  /** Stops watching (call once everything the command started is stopped). */
+  stop(): void;
+}
+
+/**
+ * The same for a command that does its work in this process (`check`): there is no child to wait for,
+ * so the first SIGINT or SIGTERM aborts `signal` (the running step stops), and the command's own finally
+ * blocks stop the browser, the target and the mocks before it exits 130 or 143. Later signals are only
+ * noted: Node's default would exit at once and leave that shutdown undone (the browser runs in a process
+ * group of its own, so nothing else would end it). Registered before anything starts.
+ */
+export function abortOnInterrupt(): InProcessInterrupts {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const on = (signal: NodeJS.Signals): void => {
+    if (received !== undefined) return;
+    received = signal;
+    controller.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return {
+    signal: controller.signal,
+    get received() {
+      return received;
+    },
+    stop() {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
+}
+
+/** The exit code a shell expects after a signal: 130 for SIGINT, 143 for SIGTERM. */
+export function exitCodeForSignal(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}

@@ -6,8 +6,10 @@
  */
 import path from 'node:path';
 import { bisectCommand } from './commands/bisect.js';
+import { checkCommand } from './commands/check.js';
 import { diffCommand } from './commands/diff.js';
 import { listCommand } from './commands/list.js';
+import { mergeCommand } from './commands/merge.js';
 import { mocksCommand } from './commands/mocks.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -18,7 +20,7 @@ import { PROGRAM, UsageError, wantsHelp, type Command } from './commands/command
 /** The suite's own folder (playwright.config.ts, specs/, node_modules/.bin/playwright), wherever the CLI is called from. */
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-const COMMANDS: Command[] = [runCommand(ROOT), listCommand(ROOT), traceabilityCommand, mocksCommand, verifyCommand, diffCommand, bisectCommand(ROOT), reportCommand];
+const COMMANDS: Command[] = [runCommand(ROOT), checkCommand(ROOT), mergeCommand(ROOT), listCommand(ROOT), traceabilityCommand, mocksCommand, verifyCommand, diffCommand, bisectCommand(ROOT), reportCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

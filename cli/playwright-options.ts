@@ -4,7 +4,8 @@
  * select tests by something the report cannot account for (`--last-failed`, `--only-changed`, test
  * lists), hide a run that tested nothing (`--pass-with-no-tests`), or replace the reporters that write
  * and redact the report are refused with one line. Filters (`--grep`, `--grep-invert`, file arguments,
- * `--shard`) are allowed, and make the run partial: the report says so and claims no conformance.
+ * `--shard`) are allowed, and make the run partial: the report says so and claims no conformance (for a
+ * shard the reporter does, from Playwright's config.shard; a merge of every shard's blob report is not partial).
  * Playwright applies --grep and file filters only to the top-level projects, so the ENV project (a
  * dependency) still runs whole; reporting/results.ts makes a run without every ENV check invalid anyway.
  */
@@ -49,7 +50,9 @@ const RULES: Record<string, OptionRule> = {
   '--grep': { arity: 'value', filter: true },
   '-G': { arity: 'value', filter: true },
   '--grep-invert': { arity: 'value', filter: true },
-  '--shard': { arity: 'value', filter: true },
+  // A shard is partial too, but the reporter says so itself (config.shard), not through PARTIAL_ENV: that
+  // reason travels in the shard's blob report, and the blobs of every shard merged are the whole run.
+  '--shard': { arity: 'value' },
   '-j': { arity: 'value' },
   '--workers': { arity: 'value' },
   '--repeat-each': { arity: 'value' },

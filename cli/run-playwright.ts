@@ -1,10 +1,11 @@
 /**
  * Runs Playwright on a plan and reads back the conformance report. Shared by `conformance` and
- * `selftest`: both are "run these target runs, then judge the report".
+ * `selftest`: both are "run these target runs, then judge the report". `merge` reads one back the same
+ * way from the shards' blob reports.
  */
 import { spawn } from 'node:child_process';
 import { CHROMIUM_PATH_ENV, chromiumPath, needsWindow } from '../config/browser.js';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PLAN_ENV, REPORT_DIR_ENV, type RunSpec } from '../config/run-plan.js';
 import type { RunReport, RunVerdict } from '../reporting/results.js';
@@ -30,30 +31,69 @@ export interface PlaywrightRun {
   report: ConformanceReport | null;
 }
 
+/** Where a shard's blob report goes (playwright.config.ts), under the report folder: the input of `merge`. */
+export const BLOB_REPORT_DIR = 'blob-report';
+/**
+ * Where `merge` puts the blobs it merges. Playwright unpacks them there, and the merged report's
+ * attachments (screenshots, traces) point into it: it stays in the report folder, as test-results/ does.
+ */
+const MERGED_BLOBS_DIR = 'merged-blobs';
+
 /** Everything a run writes into its report folder (removed before it starts, redacted after it ends). */
-const RUN_OUTPUTS = ['conformance.json', 'conformance.md', 'junit.xml', 'html', 'test-results', 'logs'];
+const RUN_OUTPUTS = ['conformance.json', 'conformance.md', 'conformance.html', 'junit.xml', 'html', 'test-results', 'logs', BLOB_REPORT_DIR, MERGED_BLOBS_DIR];
 
 export async function runPlaywright(
   plan: RunSpec[],
   options: { reportDir: string; extraArgs?: string[]; env?: Record<string, string> },
 ): Promise<PlaywrightRun> {
+  return playwrightInReportDir(['test', ...(options.extraArgs ?? [])], options.reportDir, RUN_OUTPUTS, {
+    ...options.env,
+    [PLAN_ENV]: JSON.stringify(plan),
+    // The same binary the preflight checked, and the one the run's report and bundle name.
+    [CHROMIUM_PATH_ENV]: chromiumPath(process.env, { window: needsWindow(options.extraArgs ?? []) }),
+    // One IdP signing key for all workers of this run, made while nothing else runs yet.
+    [IDP_SIGNING_KEY_ENV]: JSON.stringify(await generateSigningKey()),
+  });
+}
+
+/**
+ * Merges blob reports (the shards of one run, `report-*.zip`) with the suite's own reporters
+ * (`playwright merge-reports --config playwright.config.ts`): the conformance reports, junit.xml and html/
+ * as if one unsharded run had written them, redacted as a run's are. The plan and partial reason come
+ * from the blobs (config/run-plan.ts CARRIED_RUN_KEY).
+ */
+export async function mergeBlobReports(blobs: readonly string[], options: { reportDir: string }): Promise<PlaywrightRun> {
+  // The report folder's own blob-report/ may be what is being merged: it is neither removed nor rewritten.
+  const outputs = RUN_OUTPUTS.filter((o) => o !== BLOB_REPORT_DIR);
+  const into = path.join(options.reportDir, MERGED_BLOBS_DIR);
+  // Read before the old outputs are removed (an input may lie among them), written after.
+  const contents = blobs.map((file, i) => ({ name: `${String(i).padStart(3, '0')}-${path.basename(file)}`, bytes: readFileSync(file) }));
+  const copyBlobs = (): void => {
+    mkdirSync(into, { recursive: true });
+    for (const { name, bytes } of contents) writeFileSync(path.join(into, name), bytes);
+  };
+  return playwrightInReportDir(['merge-reports', '--config', 'playwright.config.ts', into], options.reportDir, outputs, {}, copyBlobs);
+}
+
+/**
+ * Runs `playwright <args>` writing into `reportDir`: removes `outputs` before (then calls `prepare`),
+ * redacts them after, reads the report back.
+ */
+async function playwrightInReportDir(
+  args: string[],
+  reportDir: string,
+  outputs: readonly string[],
+  env: Record<string, string>,
+  prepare?: () => void,
+): Promise<PlaywrightRun> {
   // Old results must never be read as new ones.
-  for (const stale of RUN_OUTPUTS) rmSync(path.join(options.reportDir, stale), { recursive: true, force: true });
+  for (const stale of outputs) rmSync(path.join(reportDir, stale), { recursive: true, force: true });
+  prepare?.();
   const bin = path.join('node_modules', '.bin', 'playwright');
-  const child = spawn(bin, ['test', ...(options.extraArgs ?? [])], {
+  const child = spawn(bin, args, {
     // stdin stays the terminal's; stdout and stderr are redacted on their way to ours (cli/console-redaction.ts).
     stdio: ['inherit', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      ...options.env,
-      [PLAN_ENV]: JSON.stringify(plan),
-      [REPORT_DIR_ENV]: options.reportDir,
-      [REDACTED_BY_CLI_ENV]: '1',
-      // The same binary the preflight checked, and the one the run's report and bundle name.
-      [CHROMIUM_PATH_ENV]: chromiumPath(process.env, { window: needsWindow(options.extraArgs ?? []) }),
-      // One IdP signing key for all workers of this run, made while nothing else runs yet.
-      [IDP_SIGNING_KEY_ENV]: JSON.stringify(await generateSigningKey()),
-    },
+    env: { ...process.env, ...env, [REPORT_DIR_ENV]: reportDir, [REDACTED_BY_CLI_ENV]: '1' },
   });
   // Ctrl-C reaches the child through the terminal's process group; we only wait for it to finish cleanly.
   const interrupts = watchInterrupts(child);
@@ -65,8 +105,8 @@ export async function runPlaywright(
   // Every artifact, after every reporter has finished (the HTML reporter writes last): secrets never stay in the clear.
   // Only what this run wrote: a report folder also holds earlier runs' folders (selftest/, contextforge/),
   // redacted when they were written; walking them again cost seconds per run.
-  await redactReportDir(options.reportDir, RUN_OUTPUTS);
-  const file = path.join(options.reportDir, 'conformance.json');
+  await redactReportDir(reportDir, outputs);
+  const file = path.join(reportDir, 'conformance.json');
   const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ConformanceReport) : null;
   return { exitCode, interruptedBy, report };
 }

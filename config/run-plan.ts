@@ -84,6 +84,32 @@ export function readRunPlan(env: NodeJS.ProcessEnv = process.env): RunSpec[] {
   return parsed.data;
 }
 
+/**
+ * The key of `playwright.config.ts`'s `metadata` under which a run carries its plan and partial reason
+ * into Playwright's blob reports. `playwright merge-reports` starts no CLI, so neither PLAN_ENV nor
+ * PARTIAL_ENV is set when the conformance reporter judges merged shards; it reads them from the merged
+ * config's metadata instead (reporting/conformance-reporter.ts). Adapter settings are left out: they may
+ * hold passwords (`--password`), and blobs and the HTML report keep the metadata; the reporter does not
+ * need them.
+ */
+export const CARRIED_RUN_KEY = 'conformanceRun';
+
+const CarriedRunSchema = z.object({ plan: RunPlanSchema, partialReason: z.string().min(1).optional() }).strict();
+export type CarriedRun = z.infer<typeof CarriedRunSchema>;
+
+/** What playwright.config.ts puts under metadata[CARRIED_RUN_KEY]. */
+export function carriedRun(plan: readonly RunSpec[], env: NodeJS.ProcessEnv = process.env): CarriedRun {
+  const partialReason = env[PARTIAL_ENV] || undefined;
+  return { plan: plan.map((run) => ({ ...run, settings: {} })), ...(partialReason ? { partialReason } : {}) };
+}
+
+/** Reads metadata[CARRIED_RUN_KEY] back (validated); undefined when absent or not ours. */
+export function readCarriedRun(metadata: unknown): CarriedRun | undefined {
+  if (typeof metadata !== 'object' || metadata === null) return undefined;
+  const parsed = CarriedRunSchema.safeParse((metadata as Record<string, unknown>)[CARRIED_RUN_KEY]);
+  return parsed.success ? parsed.data : undefined;
+}
+
 export function reportDir(env: NodeJS.ProcessEnv = process.env): string {
   return env[REPORT_DIR_ENV] || 'reports';
 }

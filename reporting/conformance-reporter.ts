@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
-import { PARTIAL_ENV, readRunPlan, reportDir, type RunSpec } from '../config/run-plan.js';
+import { PARTIAL_ENV, readCarriedRun, readRunPlan, reportDir, type CarriedRun, type RunSpec } from '../config/run-plan.js';
 import { decodeExpectation, EXPECTATION_ANNOTATION } from '../config/baseline.js';
 import { redactText } from '../lib/secrets.js';
 import { EVIDENCE_ATTACHMENT } from '../fixtures/evidence.js';
@@ -24,9 +24,11 @@ import {
   worstVerdict,
   type PlannedTest,
   type RunReport,
+  type TestArtifacts,
   type TestRecord,
 } from './results.js';
 import { renderMarkdown } from './markdown.js';
+import { artifactsIn, renderHtml } from './html.js';
 import { redactReportDir, REDACTED_BY_CLI_ENV } from './redact-artifacts.js';
 
 const SUITE_NAME = 'mcp-gateway-conformance';
@@ -50,6 +52,17 @@ function errorText(errors: readonly TestError[]): string {
   return errors.map((e) => e.message ?? e.value ?? '').join('\n');
 }
 
+/** The attempt's screenshots and trace, relative to the report folder; nothing when Playwright kept none. */
+function artifactsOf(result: TestResult): { artifacts?: TestArtifacts } {
+  const under = (file: string): string => path.relative(reportDir(), file).split(path.sep).join('/');
+  const kept = (name: string): string[] =>
+    result.attachments.filter((a) => a.name === name && a.path !== undefined).map((a) => under(a.path ?? ''));
+  const screenshots = kept('screenshot');
+  const trace = kept('trace')[0];
+  if (screenshots.length === 0 && trace === undefined) return {};
+  return { artifacts: { screenshots, ...(trace !== undefined ? { trace } : {}) } };
+}
+
 export default class ConformanceReporter implements Reporter {
   private readonly records: TestRecord[] = [];
   private readonly planned: PlannedTest[] = [];
@@ -57,11 +70,15 @@ export default class ConformanceReporter implements Reporter {
   private readonly targets = new Map<string, unknown>();
   private startedAt = new Date();
   private shard: string | undefined;
+  private carried: CarriedRun | undefined;
   private readonly version = suiteVersion();
 
   onBegin(config: FullConfig, suite: Suite): void {
     this.startedAt = new Date();
     if (config.shard) this.shard = `shard ${config.shard.current} of ${config.shard.total}`;
+    // Under `playwright merge-reports` no CLI set PLAN_ENV and PARTIAL_ENV: the plan and partial reason come
+    // from the blobs' config metadata (playwright.config.ts), and config.shard is null (the shards together).
+    this.carried = readCarriedRun(config.metadata);
     for (const test of suite.allTests()) {
       this.planned.push({
         run: runIdOf(test.parent.project()?.name ?? 'unknown'),
@@ -109,13 +126,14 @@ export default class ConformanceReporter implements Reporter {
       evidence,
       expectation: decodeExpectation(annotations.find((a) => a.type === EXPECTATION_ANNOTATION)?.description),
       notApplicable: annotations.find((a) => a.type === NOT_APPLICABLE_ANNOTATION)?.description,
+      ...artifactsOf(result),
     });
   }
 
   private partialReason(run: RunSpec): string | undefined {
     const reasons = [
       run.only.length > 0 ? `limited to ${run.only.join(', ')}` : undefined,
-      process.env[PARTIAL_ENV] || undefined,
+      (this.carried ? this.carried.partialReason : process.env[PARTIAL_ENV]) || undefined,
       this.shard,
     ].filter((r): r is string => r !== undefined);
     return reasons.length > 0 ? reasons.join('; ') : undefined;
@@ -124,7 +142,7 @@ export default class ConformanceReporter implements Reporter {
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
     let plan: RunSpec[];
     try {
-      plan = readRunPlan();
+      plan = this.carried?.plan ?? readRunPlan();
     } catch {
       plan = [...new Set(this.records.map((r) => r.run))].map((id) => ({ id, target: 'reference', faultMode: null, harnessFault: null, only: [], settings: {} }));
     }
@@ -146,8 +164,9 @@ export default class ConformanceReporter implements Reporter {
     const passed = runs.length > 0 && runs.every((r) => isPassingVerdict(r.verdict));
     const report = {
       suite: { name: SUITE_NAME, version: this.version },
-      startedAt: this.startedAt.toISOString(),
-      durationMs: Date.now() - this.startedAt.getTime(),
+      // Playwright's own start and duration when it gives them: after a merge they span the shards, not the merge.
+      startedAt: (result.startTime ?? this.startedAt).toISOString(),
+      durationMs: Math.round(result.duration ?? Date.now() - this.startedAt.getTime()),
       playwrightStatus: result.status,
       verdict: worstVerdict(runs.map((r) => r.verdict)),
       passed,
@@ -161,6 +180,7 @@ export default class ConformanceReporter implements Reporter {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'conformance.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(path.join(dir, 'conformance.md'), renderMarkdown(report));
+    writeFileSync(path.join(dir, 'conformance.html'), renderHtml(report, artifactsIn(dir)));
     for (const run of runs) {
       const s = run.summary;
       process.stdout.write(
@@ -170,7 +190,9 @@ export default class ConformanceReporter implements Reporter {
       );
       for (const problem of run.problems) process.stdout.write(`conformance ${run.id}: ${problem}\n`);
     }
-    process.stdout.write(`conformance report: ${path.join(dir, 'conformance.md')} (json: ${path.join(dir, 'conformance.json')})\n`);
+    process.stdout.write(
+      `conformance report: ${path.join(dir, 'conformance.md')} (page: ${path.join(dir, 'conformance.html')}; json: ${path.join(dir, 'conformance.json')})\n`,
+    );
     // Playwright's failure becomes a pass only when every run passed, which requires every failure to be accounted for.
     return { status: passed ? 'passed' : 'failed' };
   }

@@ -10,7 +10,7 @@ interface ReportLike {
   runs: RunReport[];
 }
 
-const STATUS_LABEL: Record<RequirementResult['status'], string> = {
+export const STATUS_LABEL: Record<RequirementResult['status'], string> = {
   passed: 'PASS',
   failed: 'FAIL',
   'failed-differently': 'FAILED DIFFERENTLY (baseline expects another failure)',
@@ -22,7 +22,7 @@ const STATUS_LABEL: Record<RequirementResult['status'], string> = {
   'not-tested': 'not tested',
 };
 
-const VERDICT_NOTE: Record<RunVerdict, string> = {
+export const VERDICT_NOTE: Record<RunVerdict, string> = {
   'invalid-environment': '**Invalid test environment**: an ENV self-check did not pass, so no verdict on the gateway was given.',
   fail: '**Fail**: the gateway failed a MUST requirement with evidence, or a baseline entry is stale or its failure differs.',
   inconclusive: '**Inconclusive**: the run could not tell for some requirements (not testable, not run) or checked less than it claims; this is not a pass.',
@@ -34,7 +34,7 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').slice(0, 800);
 }
 
-function describeTarget(target: unknown): string {
+export function describeTarget(target: unknown): string {
   if (target && typeof target === 'object') {
     const t = target as Record<string, unknown>;
     const fault = t['faultMode'] ? `, fault mode \`${String(t['faultMode'])}\`` : '';

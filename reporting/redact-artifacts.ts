@@ -62,7 +62,8 @@ export function redactArtifactText(text: string): string {
 const SECRET_NAMES = /^(code|state|password|passwd|client_secret|code_verifier|access_token|refresh_token|id_token|token|jwt_token|csrf_token|csrftoken|_csrf|csrf|xsrf[_-]?token|authenticity_token|session|session_id|sessionid|gw_session|assertion)$/i;
 const HEADER_OBJECTS = /"name"\s*:\s*"([^"]{1,100})"\s*,\s*"value"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
 const HAR_COOKIES = /"cookies"\s*:\s*\[([^\]]*)\]/g;
-const SENSITIVE_FILLS = /"selector"\s*:\s*"([^"]*)"[^{}]*?"value"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+/** A fill's target and value: "selector" in traces, "locator" in the step params of a blob report (a shard's report.jsonl). */
+const SENSITIVE_FILLS = /"(?:selector|locator)"\s*:\s*"([^"]*)"[^{}]*?"value"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
 const SNAPSHOT_ELEMENTS = /\["(?:INPUT|META)",\{([^{}]*)\}/g;
 const URL_PARAMS = /[?&#;](code|state|csrf_token|csrfToken|_csrf|access_token|id_token|refresh_token|token|code_verifier|client_secret)=([^&#"'\s<>\\]+)/g;
 const JSON_SECRET_KEYS = /(access_token|refresh_token|id_token|client_secret|code_verifier|password|csrf_token|csrfToken|jwt_token)\\?["']?\s*[:=]\s*\\?["']([^"'\\\s]+)/gi;
@@ -158,14 +159,16 @@ async function rewriteZip(bytes: Uint8Array, rewrite: TextRewrite): Promise<Buff
   for (const entry of Object.values(zip.files)) {
     if (entry.dir) continue;
     const content = await entry.async('uint8array');
+    // No folder entries the archive did not have (JSZip adds them by default): Playwright's merge-reports
+    // writes every entry of a blob report as a file, and a "resources/" entry fails it with EISDIR.
     if (entry.name.endsWith('.zip')) {
-      zip.file(entry.name, await rewriteZip(content, rewrite));
+      zip.file(entry.name, await rewriteZip(content, rewrite), { createFolders: false });
       continue;
     }
     const text = asText(content);
     if (text === null) continue;
     const out = await rewrite(text);
-    if (out !== text) zip.file(entry.name, out);
+    if (out !== text) zip.file(entry.name, out, { createFolders: false });
   }
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }

@@ -18,6 +18,11 @@ const AttemptSchema = z.object({
   error: z.string().optional(),
 });
 
+const RelativeArtifactPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), 'must be a path inside the report folder');
+
 const TestSchema = z.object({
   title: z.string(),
   outcome: z.enum(TEST_OUTCOMES),
@@ -27,6 +32,11 @@ const TestSchema = z.object({
   error: z.string().optional(),
   evidence: z.unknown().optional(),
   notApplicable: z.string().optional(),
+  // Relative paths inside the report folder only: an absolute path or `..` would let a report point the
+  // HTML renderer (which embeds screenshots) at any file on the machine.
+  artifacts: z
+    .object({ screenshots: z.array(RelativeArtifactPath), trace: RelativeArtifactPath.optional() })
+    .optional(),
   attempts: z.array(AttemptSchema),
 });
 

@@ -43,6 +43,14 @@ export interface TestRecord {
   notApplicable?: string | undefined;
   /** The baseline entry that lists this requirement for the target version, if any. */
   expectation: BaselineEntry | undefined;
+  /** The attempt's screenshot(s) and trace, relative to the report folder (kept on failure only). */
+  artifacts?: TestArtifacts;
+}
+
+/** Files Playwright kept for one attempt, as paths relative to the report folder (so a moved folder still works). */
+export interface TestArtifacts {
+  screenshots: string[];
+  trace?: string;
 }
 
 /** A test Playwright planned to run (from the suite at the start): a test with no result did not run. */
@@ -109,6 +117,8 @@ export interface RequirementResult {
     evidence?: unknown;
     /** Why the gateway's design lacks the subject of this requirement, when its outcome is not-applicable. */
     notApplicable?: string;
+    /** Screenshots and trace of the attempt that decided the outcome, when Playwright kept any. */
+    artifacts?: TestArtifacts;
     attempts: AttemptSummary[];
   }[];
   /** The baseline entry's note: why it is expected, and what was observed when it was recorded. */
@@ -209,6 +219,10 @@ function worst(outcomes: readonly TestOutcome[]): TestOutcome {
 }
 
 /** The outcome of one test over all its attempts. */
+function hasArtifacts(artifacts: TestArtifacts | undefined): artifacts is TestArtifacts {
+  return artifacts !== undefined && (artifacts.screenshots.length > 0 || artifacts.trace !== undefined);
+}
+
 export function testOutcome(attempts: readonly TestRecord[]): TestOutcome {
   return attempts.length === 0 ? 'not-run' : worst(attempts.map(attemptOutcome));
 }
@@ -263,6 +277,7 @@ export function buildRunReport(id: string, target: unknown, records: TestRecord[
       // Show the error that decided the outcome (a failed first attempt, not the passing retry).
       const deciding = attempts.find((a) => attemptOutcome(a) === outcome && a.error) ?? attempts.find((a) => a.error);
       const evidenceFrom = attempts.find((a) => attemptOutcome(a) === outcome && a.evidence !== undefined) ?? last;
+      const artifactsFrom = attempts.find((a) => attemptOutcome(a) === outcome && hasArtifacts(a.artifacts)) ?? attempts.find((a) => hasArtifacts(a.artifacts));
       // The diagnosis reads the whole error (a list of refused attempts runs past the lines the report shows).
       fullErrors.set(t.title, deciding?.error ?? '');
       return {
@@ -274,6 +289,7 @@ export function buildRunReport(id: string, target: unknown, records: TestRecord[
         ...(deciding?.error ? { error: firstLines(deciding.error) } : {}),
         ...(evidenceFrom?.evidence !== undefined ? { evidence: evidenceFrom.evidence } : {}),
         ...(outcome === 'not-applicable' && last?.notApplicable !== undefined ? { notApplicable: last.notApplicable } : {}),
+        ...(artifactsFrom?.artifacts ? { artifacts: artifactsFrom.artifacts } : {}),
         attempts: attempts.map((a) => ({ attempt: a.attempt, status: a.status, durationMs: a.durationMs, ...(a.error ? { error: firstLines(a.error, 3) } : {}) })),
       };
     });

@@ -58,6 +58,7 @@ test('a bundle built from a passing full report verifies, with its own key and w
     'manifest.json',
     'manifest.sig',
     'public-key.pem',
+    'report/conformance.html',
     'report/conformance.json',
     'report/conformance.md',
     'report/html/index.html',

@@ -1,7 +1,7 @@
 /**
  * The CLI's read-only commands on fixtures: `diff` classifies status changes between two reports, `list`
- * shows every catalogue ID with its fault modes and specs, `report` re-renders conformance.md from a
- * validated conformance.json, and a file that is not a conformance report is refused with one line.
+ * shows every catalogue ID with its fault modes and specs, `report` re-renders conformance.md and
+ * conformance.html from a validated conformance.json, and a file that is not a conformance report is refused with one line.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,7 +85,7 @@ test('the list command prints every catalogue ID (text and --json), from any wor
   assert.equal(cli(['list', '--requirement', 'NOPE-01']).status, 2);
 });
 
-test('report re-renders conformance.md from conformance.json', () => {
+test('report re-renders conformance.md and conformance.html from conformance.json', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'cli-report-'));
   try {
     const report = fixtureReport({ 'SESSION-01': 'failed' });
@@ -93,6 +93,7 @@ test('report re-renders conformance.md from conformance.json', () => {
     const run = cli(['report', dir]);
     assert.equal(run.status, 0, run.stderr);
     assert.equal(readFileSync(path.join(dir, 'conformance.md'), 'utf8'), renderMarkdown(report));
+    assert.match(readFileSync(path.join(dir, 'conformance.html'), 'utf8'), /<details class="req" id="reference-SESSION-01" open>/);
     assert.equal(cli(['report', path.join(dir, 'missing')]).status, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });

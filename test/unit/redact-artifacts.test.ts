@@ -61,12 +61,14 @@ test('secrets seen in structured places of a trace are hashed everywhere else to
     `{"postData":{"params":[{"name":"username","value":"alice"},{"name":"password","value":"${password}"}]}}`,
     `{"cookies":[{"name":"gw_session","value":"${session}"}]}`,
     `{"params":{"selector":"input[name=password]","strict":true,"value":"${password}"}}`,
+    // A step of a blob report (a shard's report.jsonl) names its target "locator".
+    `{"method":"onStepBegin","params":{"step":{"title":"Fill","params":{"locator":"locator('input[name=password]')","value":"${password}2"}}}}`,
     `["INPUT",{"__playwright_value_":"${csrf}","type":"hidden","name":"csrf_token"}]`,
     `{"body":"{\\"access_token\\":\\"sha256:0\\",\\"refresh_token\\":\\"${refresh}\\"}"}`,
   ].join('\n');
   const secrets = new Set<string>();
   harvestSecrets(trace, secrets);
-  for (const s of [code, state, password, csrf, session, refresh]) assert.ok(secrets.has(s), `harvested ${s}`);
+  for (const s of [code, state, password, `${password}2`, csrf, session, refresh]) assert.ok(secrets.has(s), `harvested ${s}`);
   assert.ok(!secrets.has('alice'));
   const elsewhere = `page title: signed in; url http://gw/x#${code} and ${encodeURIComponent(state)} ${csrf} ${session} ${refresh}`;
   const out = replaceKnownSecrets(elsewhere, secrets);
