@@ -12,6 +12,7 @@ import type { Actor, Harness, Upstream } from '../../fixtures/index.js';
 import type { Evidence } from '../../fixtures/evidence.js';
 import type { IdpLogEntry } from '../../mock-idp/types.js';
 import { notTestable } from '../../lib/outcome.js';
+import { fetchFromPage } from '../../fixtures/probes.js';
 
 /** Hashes of the access tokens issued so far for this gateway (here: the already-expired one). */
 function accessTokenHashes(harness: Harness, upstream: Upstream): Set<string> {
@@ -41,21 +42,37 @@ test('TOKEN-05 an expired access token is refreshed before the MCP call', req('T
 });
 
 /**
- * Two Fetch Tools presses for a token announced with expires_in 0, so each use is due for a refresh while
- * the MCP server still accepts the token (no waiting); returns what the IdP and the pages saw.
+ * Two uses of the token, announced with expires_in 0 so each is due for a refresh while the MCP server still
+ * accepts the token (no waiting); returns what the IdP and the pages saw. The first is the callback page's
+ * Fetch Tools button; the second is that button's own request sent again from the same page (same origin,
+ * the page's headers): a callback page may drop its button after one success (ContextForge does), and the
+ * table's control may not use the user's token at all (SESSION-02's bug), which here would read as a refresh
+ * never made.
  */
 async function twoDueRefreshes(harness: Harness, alice: Actor, upstream: Upstream, evidence: Evidence) {
   const { idp, target } = harness;
   await authorize(harness, alice, upstream);
   const first = await pressFetchTools(harness, alice.page, upstream, 'callback');
   const firstSays = await target.callbackFetchToolsOutcome(alice.page);
-  const second = await pressFetchTools(harness, alice.page, upstream, 'table');
-  const secondSays = await target.tableFetchToolsOutcome(alice.page, upstream.gateway);
+  const again = await fetchFromPage(
+    alice.page,
+    target.fetchToolsUrl(upstream.gateway),
+    { method: 'POST', credentials: 'same-origin', headers: await target.fetchToolsHeaders(alice.page) },
+    harness.responseBoundMs,
+  );
+  const second: FetchToolsExchange = {
+    endpoint: new URL(target.fetchToolsUrl(upstream.gateway)).pathname,
+    status: again.serverStatus ?? 0,
+    body: again.serverBody.slice(0, 500),
+    sentCookie: true,
+    secFetchSite: 'same-origin',
+  };
+  if (again.serverStatus === null) notTestable(`the second Fetch Tools request from the callback page got no answer (${again.networkError ?? String(again.pageSaw)})`);
   const refreshes = refreshRequests(harness, upstream);
   // Refresh tokens in the order the IdP issued them: from the code exchange, then one per rotating refresh.
   const issuedRefresh = idp.issuedTokens().filter((t) => t.clientId === upstream.clientId && t.kind === 'refresh').map((t) => t.tokenHash);
   const revokedUpstream = upstream.mcp.calls().filter((c) => c.tokenHash && idp.findToken(c.tokenHash)?.revoked);
-  evidence.add('presses', { first: { exchange: first, pageSays: firstSays }, second: { exchange: second, pageSays: secondSays } });
+  evidence.add('presses', { first: { exchange: first, pageSays: firstSays }, second: { exchange: second } });
   evidence.add('refreshes', refreshes.map((e) => ({ status: e.status, outcome: e.outcome, refreshToken: e.params['refresh_token'] })));
   evidence.add('refreshTokensIssued', issuedRefresh);
   if (refreshes.length === 0) {
@@ -63,11 +80,12 @@ async function twoDueRefreshes(harness: Harness, alice: Actor, upstream: Upstrea
   }
   expect(refreshes.length, 'refresh requests for two uses of a token that was due each time').toBeGreaterThanOrEqual(2);
   expect(revokedUpstream.length, 'MCP requests carrying a revoked token').toBe(0);
-  const presses = [
-    ['first Fetch Tools', first, firstSays],
-    ['second Fetch Tools', second, secondSays],
-  ] as const;
-  return { refreshes, issuedRefresh, presses };
+  const presses = [['first Fetch Tools', first, firstSays]] as const;
+  return { refreshes, issuedRefresh, presses, second };
+}
+
+function expectSecondUseSucceeded(second: FetchToolsExchange): void {
+  expect(is2xx(second.status), `second Fetch Tools request: ${second.endpoint} answered ${second.status}: ${second.body}`).toBe(true);
 }
 
 test('TOKEN-06 two refreshes in a row both succeed: the second uses the rotated refresh token', req('TOKEN-06'), async ({
@@ -78,13 +96,14 @@ test('TOKEN-06 two refreshes in a row both succeed: the second uses the rotated 
 }) => {
   // The IdP rotates refresh tokens and treats a reused old one as theft (invalid_grant, whole grant revoked).
   harness.idp.setKnobs({ advertisedExpiresInSeconds: 0 });
-  const { refreshes, issuedRefresh, presses } = await twoDueRefreshes(harness, alice, upstream, evidence);
+  const { refreshes, issuedRefresh, presses, second } = await twoDueRefreshes(harness, alice, upstream, evidence);
   const [r1, r2] = refreshes;
   expect(r1?.params['refresh_token'], 'the first refresh presents the refresh token of the code exchange').toBe(issuedRefresh[0]);
   expect(r1?.status, `first refresh: ${r1?.outcome}`).toBe(200);
   expect(r2?.params['refresh_token'], 'the second refresh presents the rotated refresh token the first refresh returned').toBe(issuedRefresh[1]);
   expect(r2?.status, `second refresh: ${r2?.outcome}`).toBe(200);
   expectPressesSucceeded(presses);
+  expectSecondUseSucceeded(second);
 });
 
 test('TOKEN-06 with an IdP that does not rotate refresh tokens, two refreshes in a row both present the kept one', req('TOKEN-06'), async ({
@@ -95,7 +114,7 @@ test('TOKEN-06 with an IdP that does not rotate refresh tokens, two refreshes in
 }) => {
   // RFC 6749 §6: an IdP may answer a refresh without a new refresh token; the old one then stays the one to use.
   harness.idp.setKnobs({ advertisedExpiresInSeconds: 0, refreshRotation: false });
-  const { refreshes, issuedRefresh, presses } = await twoDueRefreshes(harness, alice, upstream, evidence);
+  const { refreshes, issuedRefresh, presses, second } = await twoDueRefreshes(harness, alice, upstream, evidence);
   const [r1, r2] = refreshes;
   expect(issuedRefresh.length, 'refresh tokens a non-rotating IdP issued (the code exchange\'s only)').toBe(1);
   expect(r1?.params['refresh_token'], 'the first refresh presents the refresh token of the code exchange').toBe(issuedRefresh[0]);
@@ -103,6 +122,7 @@ test('TOKEN-06 with an IdP that does not rotate refresh tokens, two refreshes in
   expect(r2?.params['refresh_token'], 'the second refresh presents the same, kept refresh token').toBe(issuedRefresh[0]);
   expect(r2?.status, `second refresh: ${r2?.outcome}`).toBe(200);
   expectPressesSucceeded(presses);
+  expectSecondUseSucceeded(second);
 });
 
 test('TOKEN-07 a refresh answered invalid_grant ends in a clear "authorize again" error', req('TOKEN-07'), async ({ harness, alice, upstream, evidence }) => {

@@ -128,6 +128,13 @@ export function contextForgeEnv(input: RunConfigInput): Record<string, string> {
 
     // Background health checks would mark an upstream unreachable mid-run (default 60 s, 3 failures).
     HEALTH_CHECK_INTERVAL: '3600',
+    // 1.0.7 limits /oauth/* to 30 requests a minute per user and locks the account for 15 minutes after repeated
+    // violations (middleware/rate_limit_middleware.py; RATE_LIMITING_ENABLED and RATE_LIMIT_LOCKOUT_ENABLED
+    // default true). FLOW-03's five authorizations and FLOW-06's dozen forged callbacks locked alice out, and
+    // every later test of the worker timed out in our own steps. Throttling is an operational control, not what
+    // this suite certifies; releases without the setting ignore it.
+    RATE_LIMITING_ENABLED: 'false',
+    RATE_LIMIT_LOCKOUT_ENABLED: 'false',
     LOG_LEVEL: 'INFO',
   };
   return { ...env, ...(input.extra ?? {}) };

@@ -16,7 +16,20 @@ export async function loginThroughForm(page: Page, origin: string, email: string
   await expectControl(page, page.locator('input[name=email]'), 'The login form\'s email field', UI_BOUND_MS);
   await page.locator('input[name=email]').fill(email);
   await page.locator('input[name=password]').fill(password);
-  await page.locator('button[type=submit]').click();
+  // Seen on 1.0.7 (2 logins in ~60): the submit button's click resolved but no POST left the page, and the run
+  // became invalid-environment. Enter in the password field submits the form as a person would, without hit
+  // testing a button next to fields the page animates on focus; if still nothing is sent, the person clicks.
+  const sent = (): Promise<boolean> =>
+    page
+      .waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname.endsWith('/admin/login'), { timeout: 5_000 })
+      .then(() => true, () => false);
+  const viaEnter = sent();
+  await page.locator('input[name=password]').press('Enter');
+  if (!(await viaEnter)) {
+    const viaClick = sent();
+    await page.locator('button[type=submit]').click();
+    if (!(await viaClick)) throw new Error(`ContextForge's login form sent no POST /admin/login for ${email} (Enter, then the submit button)`);
+  }
   // Success: 303 → /admin; bad credentials: 303 → /admin/login?error=…
   // Only where the redirect landed matters here ('commit'); the admin page's readiness is the gateways tab below,
   // and waiting for its full load (dozens of partials and scripts) would only add a load-dependent bound.
