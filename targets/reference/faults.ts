@@ -35,8 +35,8 @@ export const FAULT_MODES = [
     bug: 'Cookie requests count as "browser" only when Accept has text/html or the Referer contains /admin; else 401 "Cookie authentication not allowed for API requests. Use Authorization header." (ContextForge 1.0.0rc1).',
     detectedBy: ['SESSION-01', 'SESSION-04'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['FLOW-19', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'UI-01'],
-    alsoNotTestable: ['SESSION-03', 'FLOW-18'],
+    alsoFails: ['FLOW-19', 'TOKEN-05', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'UI-01'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-06'],
   },
   {
     mode: 'callback-fetch-omits-credentials',
@@ -61,7 +61,7 @@ export const FAULT_MODES = [
     bug: 'The admin table Fetch Tools button reports success without calling the server.',
     detectedBy: ['SESSION-02'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-03', 'FLOW-21', 'TOKEN-03', 'TOKEN-06', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10'],
+    alsoFails: ['SESSION-03', 'FLOW-21', 'TOKEN-03', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10'],
   },
   {
     mode: 'token-passthrough',
@@ -248,7 +248,9 @@ export const FAULT_MODES = [
     bugClass: 'refresh-mishandled',
     bug: 'An expired access token is sent upstream as it is; the refresh token is never used.',
     detectedBy: ['TOKEN-05'],
-    alsoFails: ['TOKEN-09'], // observed in a targeted run (races, issue 9)
+    // Pinned from one full selftest run (2026-12-02): TOKEN-06 needs a first refresh, which this mode never makes.
+    alsoFails: ['TOKEN-07', 'TOKEN-09'],
+    alsoNotTestable: ['TOKEN-06'],
   },
   {
     mode: 'refresh-error-500',
@@ -272,8 +274,9 @@ export const FAULT_MODES = [
     bugClass: 'refused-but-acted',
     bug: 'A refused (cross-site) Fetch Tools is answered 403 at once, but the job it queued before the check still runs in the background moments later and calls the MCP server.',
     detectedBy: ['XSITE-05', 'XSITE-06'],
-    // Every spec whose forged request carries the session and is refused with 403 sees the late job.
-    alsoFails: ['XSITE-04', 'XSITE-10', 'XSITE-11'],
+    // Every spec whose forged request carries the session and is refused with 403 sees the late job (pinned from
+    // one full selftest run, 2026-12-02).
+    alsoFails: ['XSITE-04', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-20'],
   },
   {
     mode: 'origin-host-only',
