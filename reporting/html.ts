@@ -5,7 +5,7 @@
  * recorded as a picture, and the evidence. No script: <details> does the folding, so the page works
  * from a file:// URL and under any CSP. Everything shown is escaped; it can echo what a gateway sent.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { escapeHtml } from '../lib/html.js';
 import { FLOW_EVIDENCE } from '../fixtures/flow-timeline.js';
@@ -24,7 +24,12 @@ interface ReportLike {
 export interface HtmlArtifacts {
   /** The bytes of a file in the report folder (a screenshot), or undefined when it is not there. */
   read(relativePath: string): Buffer | undefined;
+  /** Whether a file is in the report folder (a trace is linked, never read). */
+  has(relativePath: string): boolean;
 }
+
+/** A report folder with no artifacts (a report rendered without its folder). */
+export const NO_ARTIFACTS: HtmlArtifacts = { read: () => undefined, has: () => false };
 
 /** Evidence longer than this is cut in the page (conformance.json keeps all of it). */
 const EVIDENCE_CHARS = 20_000;
@@ -102,7 +107,7 @@ function screenshots(artifacts: TestArtifacts | undefined, files: HtmlArtifacts)
 
 function traceLink(artifacts: TestArtifacts | undefined, files: HtmlArtifacts): string {
   const trace = artifacts?.trace;
-  if (trace === undefined || !files.read(trace)) return '';
+  if (trace === undefined || !files.has(trace)) return '';
   return `<p>Trace: <a href="${escapeHtml(trace)}">${escapeHtml(trace)}</a> — open with <code>npx playwright show-trace ${escapeHtml(trace)}</code> from the report folder.</p>`;
 }
 
@@ -213,15 +218,23 @@ export function renderHtml(report: ReportLike, files: HtmlArtifacts): string {
 /** Reads artifacts from a report folder; paths outside it (absolute, `..`) are never read. */
 export function artifactsIn(dir: string): HtmlArtifacts {
   const root = path.resolve(dir);
+  const inside = (relativePath: string): string | undefined => {
+    const file = path.resolve(root, relativePath);
+    return file.startsWith(root + path.sep) ? file : undefined;
+  };
   return {
     read(relativePath) {
-      const file = path.resolve(root, relativePath);
-      if (!file.startsWith(root + path.sep)) return undefined;
+      const file = inside(relativePath);
+      if (file === undefined) return undefined;
       try {
         return readFileSync(file);
       } catch {
         return undefined;
       }
+    },
+    has(relativePath) {
+      const file = inside(relativePath);
+      return file !== undefined && existsSync(file);
     },
   };
 }

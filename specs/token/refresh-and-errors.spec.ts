@@ -60,12 +60,11 @@ async function twoDueRefreshes(harness: Harness, alice: Actor, upstream: Upstrea
     { method: 'POST', credentials: 'same-origin', headers: await target.fetchToolsHeaders(alice.page) },
     harness.responseBoundMs,
   );
-  const second: FetchToolsExchange = {
+  // Only what was observed: the page's fetch sends the cookie by the same-origin default, not asserted here.
+  const second: SecondUse = {
     endpoint: new URL(target.fetchToolsUrl(upstream.gateway)).pathname,
     status: again.serverStatus ?? 0,
     body: again.serverBody.slice(0, 500),
-    sentCookie: true,
-    secFetchSite: 'same-origin',
   };
   if (again.serverStatus === null) notTestable(`the second Fetch Tools request from the callback page got no answer (${again.networkError ?? String(again.pageSaw)})`);
   const refreshes = refreshRequests(harness, upstream);
@@ -84,7 +83,9 @@ async function twoDueRefreshes(harness: Harness, alice: Actor, upstream: Upstrea
   return { refreshes, issuedRefresh, presses, second };
 }
 
-function expectSecondUseSucceeded(second: FetchToolsExchange): void {
+type SecondUse = Pick<FetchToolsExchange, 'endpoint' | 'status' | 'body'>;
+
+function expectSecondUseSucceeded(second: SecondUse): void {
   expect(is2xx(second.status), `second Fetch Tools request: ${second.endpoint} answered ${second.status}: ${second.body}`).toBe(true);
 }
 

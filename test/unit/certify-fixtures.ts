@@ -7,7 +7,7 @@ import JSZip from 'jszip';
 import { REQUIREMENTS } from '../../catalogue/requirements.js';
 import { buildRunReport, isPassingVerdict, RUN_VERDICTS, type RunContext, type TestRecord } from '../../reporting/results.js';
 import { renderMarkdown } from '../../reporting/markdown.js';
-import { renderHtml } from '../../reporting/html.js';
+import { NO_ARTIFACTS, renderHtml } from '../../reporting/html.js';
 import { REPORT_PREFIX, type BundleFile } from '../../certify/manifest.js';
 import { redactArtifactText, redactHtmlReport } from '../../reporting/redact-artifacts.js';
 
@@ -71,7 +71,7 @@ export async function reportFiles(report: FixtureReport, plant: { md?: string; h
   return [
     { path: `${REPORT_PREFIX}conformance.json`, bytes: text(redactArtifactText(`${JSON.stringify(report, null, 2)}\n`)) },
     { path: `${REPORT_PREFIX}conformance.md`, bytes: text(redactArtifactText(renderMarkdown(report)) + (plant.md ?? '')) },
-    { path: `${REPORT_PREFIX}conformance.html`, bytes: text(redactArtifactText(renderHtml(report, { read: () => undefined }))) },
+    { path: `${REPORT_PREFIX}conformance.html`, bytes: text(redactArtifactText(renderHtml(report, NO_ARTIFACTS))) },
     { path: `${REPORT_PREFIX}junit.xml`, bytes: text('<?xml version="1.0"?><testsuites tests="44" failures="0"></testsuites>\n') },
     {
       path: `${REPORT_PREFIX}html/index.html`,

@@ -12,7 +12,7 @@ import { REQUIREMENTS } from '../../catalogue/requirements.js';
 import { FLOW_EVIDENCE, flowTimeline, MAX_FLOW_STEPS } from '../../fixtures/flow-timeline.js';
 import type { IdpLogEntry } from '../../mock-idp/types.js';
 import type { McpCallRecord } from '../../mock-mcp/types.js';
-import { artifactsIn, renderHtml } from '../../reporting/html.js';
+import { artifactsIn, NO_ARTIFACTS, renderHtml } from '../../reporting/html.js';
 import { parseReportFile } from '../../reporting/report-file.js';
 import { buildRunReport, type TestRecord } from '../../reporting/results.js';
 
@@ -80,7 +80,7 @@ test('gateway-controlled text is escaped: an error or evidence holding markup ne
   const hostile = '<script>alert(1)</script><img src=x onerror=alert(2)>';
   const html = renderHtml(
     reportWith([record('SESSION-01', 'failed', { error: `Error: the page said ${hostile}`, evidence: { said: hostile } })]),
-    { read: () => undefined },
+    NO_ARTIFACTS,
   );
   assert.ok(!html.includes('<script'), 'no script element');
   assert.ok(!html.includes('<img src=x'), 'no injected image');
