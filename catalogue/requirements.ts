@@ -517,6 +517,19 @@ export const REQUIREMENTS = [
       'Grants are per upstream as well as per user: a user who authorized one MCP server cannot fetch another\'s tools with that grant, and once both are authorized each MCP server receives only the token the IdP issued for it (its client, its resource).',
     sources: [cite(MCP_AUTHORIZATION, '§9.2'), cite(RFC9700, '§2.3', 'audience-restricted tokens'), cite(RFC8707, '§1')],
   },
+  {
+    id: 'TOKEN-12',
+    family: 'TOKEN',
+    level: 'SHOULD',
+    statement:
+      'A scope challenge is met by a new authorization, not a loop: when the MCP server answers Fetch Tools with 403 insufficient_scope naming a scope, the press fails (never a success) with at most two refused MCP requests, the page leads to authorizing again, the next authorization asks the IdP for the challenged scope together with every scope the grant already had, and Fetch Tools then works.',
+    sources: [
+      cite(MCP_AUTHORIZATION, '§10.1.2', 'step-up authorization flow; retry limits'),
+      cite(MCP_AUTHORIZATION, '§4.2', 'challenged scopes are authoritative'),
+      cite(RFC6750, '§3.1', 'insufficient_scope'),
+      OURS('the union: a challenge may name only the missing scope, and the scopes already held are still needed'),
+    ],
+  },
   // UI
   {
     id: 'UI-01',

@@ -81,7 +81,7 @@ const AS_MOCK_NOT_PROVED = out('server-side: about the authorization server (not
 const RS = out('server-side: about the MCP server as resource server');
 const CLIENT_LEG = out('MCP client-to-gateway leg (the gateway as authorization server or MCP server for MCP clients), out of scope');
 const DISCOVERY = out('discovery and registration: the admin registers the upstream with its IdP and static client; not exercised by the browser flow');
-const SCOPES = out('scope selection and step-up: the mock MCP server issues no scope challenges; not tested');
+const SCOPES = out('scope selection for the first authorization: the suite registers the scopes the upstream needs; not tested (step-up is TOKEN-12)');
 const TLS = out('transport security: the suite runs on loopback http (*.localhost is a secure context); TLS is deployment, not tested');
 const LOCAL = out('local MCP servers, stdio and one-click configuration, out of scope');
 const MCP_SESSIONS = out('MCP protocol sessions (Mcp-Session-Id) of an MCP server, not the admin UI cookie session; out of scope');
@@ -106,7 +106,7 @@ const MCP_AUTH_SENTENCES = sentencesOf(MCP_AUTHORIZATION, [
   ['§4.2', 'MUST', 'otherwise, they MUST fall back to constructing and requesting the well-known URIs in the order listed above.', DISCOVERY],
   ['§4.2', 'SHOULD', 'MCP servers SHOULD include a scope parameter in the WWW-Authenticate header as defined in RFC 6750 Section 3', RS],
   ['§4.2', 'MUST NOT', 'Clients MUST NOT assume any particular set relationship between the challenged scope set and scopes_supported.', SCOPES],
-  ['§4.2', 'MUST', 'Clients MUST treat the scopes provided in the challenge as authoritative for satisfying the current request.', SCOPES],
+  ['§4.2', 'MUST', 'Clients MUST treat the scopes provided in the challenge as authoritative for satisfying the current request.', ['TOKEN-12']],
   ['§4.2', 'SHOULD', 'Servers SHOULD strive for consistency in how they construct scope sets', RS],
   ['§4.2', 'MUST', 'MCP clients MUST be able to parse WWW-Authenticate headers and respond appropriately to HTTP 401 Unauthorized responses from the MCP server.', ['TOKEN-08', 'TOKEN-05']],
   ['§4.2', 'SHOULD', 'If the scope parameter is absent, clients SHOULD apply the fallback behavior defined in the Scope Selection Strategy section.', SCOPES],
@@ -147,9 +147,9 @@ const MCP_AUTH_SENTENCES = sentencesOf(MCP_AUTHORIZATION, [
   ['§10.1.1', 'SHOULD', 'servers SHOULD include the scopes needed to satisfy the current request in the scope parameter.', RS],
   ['§10.1.1', 'SHOULD', 'Servers SHOULD be consistent in their scope inclusion strategy to provide predictable behavior for clients.', RS],
   ['§10.1.1', 'SHOULD', 'Servers SHOULD consider the user experience impact when determining which scopes to include in the response', RS],
-  ['§10.1.2', 'SHOULD', 'Clients SHOULD respond to these errors by requesting a new access token with an increased set of scopes via a step-up authorization flow', SCOPES],
-  ['§10.1.2', 'SHOULD', 'Clients acting on behalf of a user SHOULD attempt the step-up authorization flow.', SCOPES],
-  ['§10.1.2', 'SHOULD', 'Clients SHOULD implement retry limits and SHOULD track scope upgrade attempts to avoid repeated failures', SCOPES],
+  ['§10.1.2', 'SHOULD', 'Clients SHOULD respond to these errors by requesting a new access token with an increased set of scopes via a step-up authorization flow', ['TOKEN-12']],
+  ['§10.1.2', 'SHOULD', 'Clients acting on behalf of a user SHOULD attempt the step-up authorization flow.', ['TOKEN-12']],
+  ['§10.1.2', 'SHOULD', 'Clients SHOULD implement retry limits and SHOULD track scope upgrade attempts to avoid repeated failures', ['TOKEN-12']],
   ['§11', 'MUST', 'Implementations MUST follow OAuth 2.1 security best practices as laid out in OAuth 2.1 Section 7. "Security Considerations".', out('umbrella: traced through the specific OAuth 2.1 and RFC 9700 sentences below')],
   ['§11.1', 'MUST', 'MCP clients MUST include the resource parameter in authorization and token requests as specified in the Resource Parameter Implementation section', ['FLOW-05']],
   ['§11.1', 'MUST', 'MCP servers MUST validate that tokens presented to them were specifically issued for their use', ['ENV-02']],
@@ -274,6 +274,7 @@ const RFC6750_SENTENCES = sentencesOf(RFC6750, [
   ['§3', 'MUST', 'All challenges defined by this specification MUST use the auth-scheme value "Bearer".', ['ENV-02']],
   ['§3.1', 'SHOULD', 'invalid_token … The resource SHOULD respond with the HTTP 401 (Unauthorized) status code.', ['XSITE-08', 'ENV-02']],
   ['§3.1', 'SHOULD NOT', 'If the request lacks any authentication information …, the resource server SHOULD NOT include an error code or other error information.', RS],
+  ['§3.1', 'SHOULD', 'insufficient_scope … The resource server SHOULD respond with the HTTP 403 (Forbidden) status code and MAY include the "scope" attribute with the scope necessary to access the protected resource.', RS],
   ['§5.3', 'MUST', 'Safeguard bearer tokens: Client implementations MUST ensure that bearer tokens are not leaked to unintended parties', ['FLOW-12', 'TOKEN-02']],
   ['§5.3', 'MUST', 'Validate TLS certificate chains: The client MUST validate the TLS certificate chain when making requests to protected resources.', TLS],
   ['§5.3', 'MUST', 'Always use TLS (https): Clients MUST always use TLS [RFC5246] (https) or equivalent transport security when making requests with bearer tokens.', TLS],

@@ -3,11 +3,12 @@ import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
 import { getOAuthProtectedResourceMetadataUrl, mcpAuthMetadataRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
-import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import { InsufficientScopeError, InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { CallRecorder } from './call-recorder.js';
 import type { AcceptedClaims, TokenCheck } from './token-check.js';
+import { missingScopes } from './required-scopes.js';
 import type { ToolCatalogue } from './tool-catalogue.js';
 import { buildMcpServer } from './tools.js';
 import type { McpBehaviour } from './types.js';
@@ -22,6 +23,8 @@ export interface MockMcpAppDeps {
   behaviour: () => McpBehaviour;
   /** The tools/list the server serves right now; null for the default tools. */
   catalogue: () => ToolCatalogue | null;
+  /** Scopes every token must carry right now (step-up specs); null when none is required. */
+  requiredScopes: () => readonly string[] | null;
 }
 
 /** Reasons end up inside a quoted WWW-Authenticate parameter: keep them to printable ASCII without quotes. */
@@ -99,9 +102,22 @@ export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof create
         return authInfoFor(token, outcome.claims, mcpUrl);
       },
     };
-    // No requiredScopes: gateways ask for different scopes; the scope is only recorded.
+    // No requiredScopes here: gateways ask for different scopes; `requireScopes` below applies a spec's choice.
     const bearer = requireBearerAuth({ verifier, expectedResource: resource, resourceMetadataUrl });
     return bearer(req, res, next);
+  };
+
+  // After authentication: a valid token that lacks a required scope is a 403 scope challenge, not a 401.
+  const requireScopes: RequestHandler = (req, res, next) => {
+    const missing = missingScopes(deps.requiredScopes(), req.auth?.scopes ?? []);
+    if (missing.length === 0) return next();
+    const error = new InsufficientScopeError(`This request needs the scope ${missing.join(' ')}`);
+    recorder.noteRejected(req, `insufficient_scope: lacks ${missing.join(' ')}`);
+    res.set(
+      'WWW-Authenticate',
+      `Bearer error="${error.errorCode}", scope="${missing.join(' ')}", resource_metadata="${resourceMetadataUrl}", error_description="${headerSafe(error.message)}"`,
+    );
+    res.status(403).json(error.toResponseObject());
   };
 
   // Runs after authentication, so a gateway without a valid token still sees 401, not 500.
@@ -126,8 +142,8 @@ export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof create
     res.set('Allow', 'POST').status(405).json(jsonRpcError(-32000, 'Method not allowed: this MCP server is stateless'));
   };
 
-  app.post('/mcp', rejectAll, authenticate, failAll, handleMcpPost);
-  app.all('/mcp', rejectAll, authenticate, failAll, methodNotAllowed);
+  app.post('/mcp', rejectAll, authenticate, requireScopes, failAll, handleMcpPost);
+  app.all('/mcp', rejectAll, authenticate, requireScopes, failAll, methodNotAllowed);
 
   // Malformed JSON and other failures answer in JSON-RPC form instead of express's HTML page with a
   // stack trace (which would also be printed to the console).

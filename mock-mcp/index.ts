@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createMockMcpApp } from './app.js';
 import { CallRecorder } from './call-recorder.js';
 import { parseMockMcpOptions } from './options.js';
+import { parseRequiredScopes } from './required-scopes.js';
 import { createTokenCheck } from './token-check.js';
 import { parseToolCatalogue, type ToolCatalogue } from './tool-catalogue.js';
 import { toolNamesFor } from './tools.js';
@@ -36,6 +37,7 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
   const recorder = new CallRecorder();
   let behaviour: McpBehaviour = 'normal';
   let catalogue: ToolCatalogue | null = null;
+  let requiredScopes: readonly string[] | null = null;
   const app = createMockMcpApp({
     mcpUrl: url,
     issuer: opts.issuer,
@@ -43,6 +45,7 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     recorder,
     behaviour: () => behaviour,
     catalogue: () => catalogue,
+    requiredScopes: () => requiredScopes,
     checkToken: createTokenCheck({
       issuer: opts.issuer,
       jwksUri: opts.jwksUri,
@@ -70,6 +73,9 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     },
     setToolCatalogue(next) {
       catalogue = next === null ? null : parseToolCatalogue(next);
+    },
+    setRequiredScopes(next) {
+      requiredScopes = next === null ? null : parseRequiredScopes(next);
     },
     close() {
       closed ??= new Promise<void>((resolve, reject) => {

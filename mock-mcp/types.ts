@@ -39,7 +39,7 @@ export interface McpCallRecord {
   aud?: string;
   clientId?: string;
   jti?: string;
-  /** The token's `scope` (space-separated); recorded, never required, since gateways ask for different scopes. */
+  /** The token's `scope` (space-separated); recorded, and required only while `setRequiredScopes` says so. */
   scope?: string;
   accepted: boolean;
   /** Why the token was rejected (jose message, 'revoked', 'missing bearer', …). */
@@ -60,5 +60,12 @@ export interface MockMcp {
    * pagination), instead of `toolNames` in one page; null returns to the default.
    */
   setToolCatalogue(catalogue: ToolCatalogue | null): void;
+  /**
+   * From the next request on, a valid token must also carry every one of these scopes; one that lacks some
+   * is answered 403 `insufficient_scope` whose `scope` names only the missing ones (RFC 6750 §3.1: the scope
+   * the request needs), so a client that replaces its scopes with the challenge's loses the ones it had.
+   * null: no scope is required (the default).
+   */
+  setRequiredScopes(scopes: readonly string[] | null): void;
   close(): Promise<void>;
 }

@@ -139,6 +139,10 @@ export const BUG_CLASSES = {
     title: 'Concurrent requests refresh the same grant independently, so one refresh token is presented twice',
     lookAt: 'the refresh path: one refresh in flight per grant (single flight or a lock), later callers wait for its result and use the rotated tokens',
   },
+  'step-up-mishandled': {
+    title: "An MCP server's scope challenge (403 insufficient_scope) is mishandled: retried in a loop, or not met by an authorization for the scopes held plus the challenged one",
+    lookAt: 'the 403 path and the authorization request: keep the challenged scope for the user, ask the IdP for it together with the scopes already granted, never retry or refresh in a loop',
+  },
   'pending-authorization-shared': {
     title: "Authorizations in flight share storage (per upstream, not per state), so one user's start overwrites another's state or PKCE verifier",
     lookAt: 'where the state, code_verifier and user of a started authorization are kept: keyed by the state value, never by the upstream or client alone',
@@ -284,6 +288,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['UI-02'], bugClass: 'markup-injection' },
   // Revocation and sign-out.
   { requirements: ['TOKEN-10'], bugClass: 'grant-survives-disconnect' },
+  { requirements: ['TOKEN-12'], bugClass: 'step-up-mishandled' },
   { requirements: ['SESSION-09'], bugClass: 'session-survives-logout' },
   // Races. A refresh that never happened (the expired token went upstream) is no race; a grant that is
   // another user's is a token-keying bug, not a shared pending authorization.

@@ -525,6 +525,27 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'step-up-challenge-ignored',
+    bugClass: 'step-up-mishandled',
+    bug: "A 403 insufficient_scope from the MCP server is reported as an error, but the next authorization asks for the registered scopes again, never the challenged one: every Fetch Tools ends in the same 403.",
+    detectedBy: ['TOKEN-12'],
+    alsoFails: [],
+  },
+  {
+    mode: 'step-up-scopes-replaced',
+    bugClass: 'step-up-mishandled',
+    bug: "After a scope challenge, the next authorization asks for the challenge's scopes only, dropping the ones the grant had: the new token lacks what the MCP server still needs (the challenge named only the missing scope).",
+    detectedBy: ['TOKEN-12'],
+    alsoFails: [],
+  },
+  {
+    mode: 'upstream-4xx-retried',
+    bugClass: 'step-up-mishandled',
+    bug: 'A generic retry wrapper repeats every failed MCP request four more times, a 401 or 403 too, although the same token gets the same answer: a scope challenge becomes five refused requests per press.',
+    detectedBy: ['TOKEN-12'],
+    alsoFails: [],
+  },
+  {
     mode: 'pending-authorization-per-upstream',
     bugClass: 'pending-authorization-shared',
     bug: "The PKCE verifier of an authorization in flight is kept per upstream (one slot per gateway, as n8n #31254 kept it on the credential): a second user's start overwrites the first's, whose code exchange then sends the wrong verifier.",

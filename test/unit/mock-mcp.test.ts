@@ -430,6 +430,36 @@ describe('behaviours', () => {
   });
 });
 
+describe('required scopes (TOKEN-12)', () => {
+  test('a valid token lacking a required scope gets 403 insufficient_scope naming only the missing scope', async () => {
+    const token = await mint(); // scope 'openid mcp:tools'
+    const auth = { authorization: `Bearer ${token}` };
+    try {
+      mcp.setRequiredScopes(['openid', 'mcp:tools', 'mcp:admin']);
+      const challenged = await recorded(() => postMcp(INITIALIZE, auth));
+      assert.equal(challenged.response.status, 403);
+      const header = challenged.response.headers.get('www-authenticate') ?? '';
+      assert.match(header, /^Bearer error="insufficient_scope", scope="mcp:admin", resource_metadata="http:\/\/127\.0\.0\.1:\d+\//);
+      assert.deepEqual([challenged.record.accepted, challenged.record.rejectedReason, challenged.record.scope], [false, 'insufficient_scope: lacks mcp:admin', 'openid mcp:tools']);
+      const anonymous = await recorded(() => postMcp(INITIALIZE));
+      assert.equal(anonymous.response.status, 401); // no token is still a 401, not a scope challenge
+
+      const wide = await mint({ scope: 'openid mcp:tools mcp:admin' });
+      const granted = await recorded(() => postMcp(INITIALIZE, { authorization: `Bearer ${wide}` }));
+      assert.equal(granted.response.status, 200);
+    } finally {
+      mcp.setRequiredScopes(null);
+    }
+    assert.equal((await postMcp(INITIALIZE, auth)).status, 200);
+  });
+
+  test('a malformed required scope is refused when set', () => {
+    assert.throws(() => mcp.setRequiredScopes(['has space']), /scope-token/);
+    assert.throws(() => mcp.setRequiredScopes(['quote"d']), /scope-token/);
+    assert.throws(() => mcp.setRequiredScopes([]), /at least one/);
+  });
+});
+
 describe('metadata and hygiene', () => {
   test('protected resource metadata names the resource and the issuer; no AS metadata here', async () => {
     const origin = new URL(mcp.url).origin;

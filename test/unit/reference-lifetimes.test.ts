@@ -9,7 +9,7 @@ import { grantNeedsRefresh, refreshMarginMs, type Grant } from '../../targets/re
 test('a pending authorization expires after the TTL on the gateway clock', () => {
   const clock = new GatewayClock();
   const pending = new PendingAuthorizations(faultFlags(null), () => clock.now());
-  const { state } = pending.start('gw', 'session', 'alice');
+  const { state } = pending.start('gw', 'session', 'alice', ['mcp']);
   clock.advance(STATE_TTL_MS - 1000);
   assert.ok(pending.find(state), 'still live just inside the TTL');
   clock.advance(1000);
@@ -20,14 +20,14 @@ test('a pending authorization expires after the TTL on the gateway clock', () =>
 test('state-never-expires keeps a pending authorization forever', () => {
   const clock = new GatewayClock();
   const pending = new PendingAuthorizations(faultFlags('state-never-expires'), () => clock.now());
-  const { state } = pending.start('gw', 'session', 'alice');
+  const { state } = pending.start('gw', 'session', 'alice', ['mcp']);
   clock.advance(10 * STATE_TTL_MS);
   assert.ok(pending.find(state));
 });
 
 test('a 120 s token is used as is; short-token-treated-expired refreshes it at once', () => {
   const now = Date.now();
-  const grant: Grant = { accessToken: 'a', refreshToken: 'r', expiresAt: now + 120_000, user: 'alice' };
+  const grant: Grant = { accessToken: 'a', refreshToken: 'r', expiresAt: now + 120_000, user: 'alice', scopes: ['mcp'] };
   assert.equal(grantNeedsRefresh(grant, now, refreshMarginMs(faultFlags(null))), false);
   assert.equal(grantNeedsRefresh(grant, now, refreshMarginMs(faultFlags('short-token-treated-expired'))), true);
 });

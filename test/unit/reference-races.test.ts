@@ -6,8 +6,8 @@ import { PendingAuthorizations } from '../../targets/reference/server/pending-au
 
 function twoInFlight(mode: 'pending-authorization-per-upstream' | null) {
   const pending = new PendingAuthorizations(faultFlags(mode));
-  const alice = pending.start('gw-1', 'session-a', 'alice');
-  const bob = pending.start('gw-1', 'session-b', 'bob');
+  const alice = pending.start('gw-1', 'session-a', 'alice', ['mcp']);
+  const bob = pending.start('gw-1', 'session-b', 'bob', ['mcp']);
   return { alice, bob, found: { alice: pending.find(alice.state), bob: pending.find(bob.state) } };
 }
 

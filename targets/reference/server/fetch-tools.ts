@@ -10,6 +10,7 @@ import { listUpstreamTools } from './mcp-upstream.js';
 import { refreshTokens } from './oauth-client.js';
 import { expiresAtFrom, grantNeedsRefresh, refreshMarginMs, type Grant } from './token-store.js';
 import { updatedToolList } from './tool-list-update.js';
+import { scopeList, unionScopes } from './scopes.js';
 
 export interface FetchToolsBody {
   success: boolean;
@@ -21,6 +22,9 @@ export type FetchToolsAnswer = { kind: 'json'; status: number; body: FetchToolsB
 
 const fail = (status: number, message: string): FetchToolsAnswer => ({ kind: 'json', status, body: { success: false, message } });
 const BARE_500: FetchToolsAnswer = { kind: 'bare-500' };
+
+/** upstream-4xx-retried only: how many times the fault's retry wrapper repeats a failed MCP request. */
+const UPSTREAM_RETRIES = 4;
 
 type RefreshOutcome = { ok: true; grant: Grant } | { ok: false; answer: FetchToolsAnswer };
 
@@ -65,16 +69,35 @@ export class ToolFetcher {
     if (faults['upstream-error-500']) return BARE_500;
     // 424 Failed Dependency, not 502: the gateway itself worked, and a 5xx would read as "the gateway is broken"
     // (TOKEN-08). The message names the MCP server and what the person can do about it.
+    if (result.kind === 'rejected' && result.status === 403 && result.challenge?.error === 'insufficient_scope') {
+      return this.#stepUpNeeded(gateway, caller.user, grant, result.challenge.scope);
+    }
     if (result.kind === 'rejected') {
       return fail(424, `The MCP server rejected this gateway's token (${result.status}): authorize again (/oauth/authorize/${gateway.id})`);
     }
     return fail(424, `The MCP server could not be reached or failed (${result.reason}): check that it is running, then try again`);
   }
 
-  #list(gateway: Gateway, caller: Caller, grant: Grant) {
+  /**
+   * A 403 insufficient_scope: only a new authorization can add a scope (no refresh, no retry: both would end
+   * in the same 403). The challenged scopes are kept on the grant, and the answer asks the user to authorize.
+   */
+  #stepUpNeeded(gateway: Gateway, user: string, grant: Grant, challenged: readonly string[]): FetchToolsAnswer {
+    const kept = this.#ctx.grants.get(gateway.id, user) ?? grant;
+    this.#ctx.grants.set(gateway.id, user, { ...kept, challengedScopes: unionScopes(kept.challengedScopes, challenged) });
+    const needs = challenged.length > 0 ? `the scope ${challenged.join(' ')}` : 'a scope it did not name';
+    return fail(424, `The MCP server needs more permission than this authorization grants (${needs}): authorize again (/oauth/authorize/${gateway.id}) to grant it`);
+  }
+
+  async #list(gateway: Gateway, caller: Caller, grant: Grant) {
     // BUG (token-passthrough): the caller's own gateway credential goes upstream instead of the delegated token.
     const bearer = this.#ctx.faults['token-passthrough'] ? caller.credential : grant.accessToken;
-    return listUpstreamTools(gateway.mcpUrl, bearer, this.#ctx.version, { firstPageOnly: this.#ctx.faults['tools-first-page-only'] });
+    const list = () => listUpstreamTools(gateway.mcpUrl, bearer, this.#ctx.version, { firstPageOnly: this.#ctx.faults['tools-first-page-only'] });
+    let result = await list();
+    // BUG (upstream-4xx-retried): a generic retry wrapper retries every failed MCP request, a 401/403 too,
+    // although the same token gets the same answer: one press hammers the MCP server with refused requests.
+    for (let retry = 0; this.#ctx.faults['upstream-4xx-retried'] && retry < UPSTREAM_RETRIES && !result.ok; retry += 1) result = await list();
+    return result;
   }
 
   #refresh(gateway: Gateway, user: string, grant: Grant): Promise<RefreshOutcome> {
@@ -110,6 +133,9 @@ export class ToolFetcher {
             : (result.tokens.refreshToken ?? grant.refreshToken),
         expiresAt: expiresAtFrom(result.tokens.expiresIn),
         user: grant.user,
+        // A refresh keeps the scope unless the IdP says otherwise (RFC 6749 §6), and cannot meet a scope challenge.
+        scopes: result.tokens.scope === undefined ? grant.scopes : scopeList(result.tokens.scope),
+        ...(grant.challengedScopes === undefined ? {} : { challengedScopes: grant.challengedScopes }),
       };
       grants.set(gateway.id, user, renewed);
       return { ok: true, grant: renewed };

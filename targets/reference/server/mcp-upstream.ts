@@ -5,14 +5,15 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { shortReason } from './oauth-client.js';
+import { parseBearerChallenge, type BearerChallenge } from './scopes.js';
 
 const MCP_TIMEOUT_MS = 10_000;
 const MAX_PAGES = 100;
 
 export type UpstreamToolsResult =
   | { ok: true; tools: string[] }
-  /** The MCP server refused the token (401/403). */
-  | { ok: false; kind: 'rejected'; status: number }
+  /** The MCP server refused the token (401/403), with its Bearer challenge when it sent one. */
+  | { ok: false; kind: 'rejected'; status: number; challenge: BearerChallenge | null }
   /** Unreachable, timed out, 5xx or not speaking MCP. */
   | { ok: false; kind: 'failing'; reason: string };
 
@@ -22,8 +23,15 @@ export interface ListOptions {
 }
 
 export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVersion: string, options: ListOptions = {}): Promise<UpstreamToolsResult> {
+  // The SDK's error keeps only the status; the challenge (error, scope) is read from the response on its way.
+  let lastChallenge: string | null = null;
   const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), {
     requestInit: { headers: { Authorization: `Bearer ${bearer}` } },
+    fetch: async (input, init) => {
+      const response = await fetch(input, init);
+      if (response.status === 401 || response.status === 403) lastChallenge = response.headers.get('www-authenticate');
+      return response;
+    },
   });
   const client = new Client({ name: 'reference-mcp-gateway', version: clientVersion });
   // The optional GET event stream may fail in the background (e.g. 405); it is not part of listing tools.
@@ -40,16 +48,16 @@ export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVe
     }
     return { ok: false, kind: 'failing', reason: `more than ${MAX_PAGES} pages of tools` };
   } catch (error) {
-    return classify(error);
+    return classify(error, lastChallenge);
   } finally {
     await client.close().catch(() => {});
   }
 }
 
-function classify(error: unknown): UpstreamToolsResult {
+function classify(error: unknown, challenge: string | null): UpstreamToolsResult {
   if (error instanceof StreamableHTTPError) {
     const status = error.code ?? 0;
-    if (status === 401 || status === 403) return { ok: false, kind: 'rejected', status };
+    if (status === 401 || status === 403) return { ok: false, kind: 'rejected', status, challenge: parseBearerChallenge(challenge) };
     return { ok: false, kind: 'failing', reason: status > 0 ? `HTTP ${status}` : 'unexpected response' };
   }
   if (error instanceof Error && /timed? ?out/i.test(error.message)) return { ok: false, kind: 'failing', reason: 'timed out' };

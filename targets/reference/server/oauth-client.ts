@@ -15,7 +15,7 @@ export function buildAuthorizeUrl(gateway: Gateway, pending: PendingAuthorizatio
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('client_id', gateway.clientId);
   url.searchParams.set('redirect_uri', redirectUri);
-  if (gateway.scopes.length > 0) url.searchParams.set('scope', gateway.scopes.join(' '));
+  if (pending.scopes.length > 0) url.searchParams.set('scope', pending.scopes.join(' '));
   url.searchParams.set('state', pending.state);
   if (pending.verifier !== null) {
     url.searchParams.set('code_challenge', s256Challenge(pending.verifier));
@@ -30,6 +30,8 @@ const TokenResponseSchema = z.object({
   token_type: z.string().refine((t) => t.toLowerCase() === 'bearer', 'token_type must be Bearer'),
   expires_in: z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]).optional(),
   refresh_token: z.string().min(1).optional(),
+  /** RFC 6749 §5.1: present when the granted scope differs from the requested one. */
+  scope: z.string().max(2000).optional(),
 });
 
 const TokenErrorSchema = z.object({
@@ -41,6 +43,8 @@ export interface IssuedTokens {
   accessToken: string;
   refreshToken: string | undefined;
   expiresIn: number | undefined;
+  /** The granted scope when the IdP said it (else the requested one was granted). */
+  scope: string | undefined;
 }
 
 export type TokenResult =
@@ -105,6 +109,7 @@ async function tokenRequest(gateway: Gateway, form: URLSearchParams): Promise<To
           accessToken: parsed.data.access_token,
           refreshToken: parsed.data.refresh_token,
           expiresIn: parsed.data.expires_in,
+          scope: parsed.data.scope,
         },
       };
     }

@@ -13,6 +13,8 @@ export interface PendingAuthorization {
   user: string;
   /** PKCE code_verifier; null under no-pkce. */
   verifier: string | null;
+  /** The scopes the authorization request asks for (scopes.ts). */
+  scopes: readonly string[];
   createdAt: number;
 }
 
@@ -39,7 +41,7 @@ export class PendingAuthorizations {
     return !this.#faults['state-never-expires'] && now - pending.createdAt >= STATE_TTL_MS;
   }
 
-  start(gatewayId: string, sessionId: string, user: string): PendingAuthorization {
+  start(gatewayId: string, sessionId: string, user: string, scopes: readonly string[]): PendingAuthorization {
     this.#sequence += 1;
     const state = this.#faults['state-predictable']
       ? // BUG (state-predictable): a readable counter, not 128 bits of randomness.
@@ -54,6 +56,7 @@ export class PendingAuthorizations {
       sessionId,
       user,
       verifier: this.#faults['no-pkce'] ? null : this.#verifierFor(gatewayId),
+      scopes,
       createdAt: this.#now(),
     };
     this.#byState.set(state, pending);

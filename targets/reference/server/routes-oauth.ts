@@ -14,6 +14,7 @@ import { parseReturnTo, ReturnTargets } from './return-to.js';
 import { publicOrigin, publicRedirectUri } from './public-origin.js';
 import { SafeHtml } from './html.js';
 import { expiresAtFrom } from './token-store.js';
+import { scopeList, scopesToRequest } from './scopes.js';
 
 const CallbackQuerySchema = z.object({
   code: z.string().max(2000).optional(),
@@ -47,7 +48,8 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       res.status(400).type('html').send(renderMessagePage('Invalid return address', returnTo.reason, '/admin'));
       return;
     }
-    const pending = ctx.pending.start(gateway.id, session.id, session.user);
+    const scopes = scopesToRequest(gateway, ctx.grants.get(gateway.id, session.user), faults);
+    const pending = ctx.pending.start(gateway.id, session.id, session.user, scopes);
     if (returnTo.kind === 'ok') returnTargets.remember(pending.state, returnTo.path);
     res.set('Cache-Control', 'no-store');
     res.redirect(302, buildAuthorizeUrl(gateway, pending, publicRedirectUri(req, ctx), faults));
@@ -145,6 +147,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       refreshToken: tokens.refreshToken,
       expiresAt: expiresAtFrom(tokens.expiresIn),
       user,
+      scopes: tokens.scope === undefined ? pending.scopes : scopeList(tokens.scope),
     });
     if (session !== undefined) {
       // Sliding renewal: the session cookie is sent again after the authorization (same session, same

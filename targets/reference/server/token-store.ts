@@ -8,6 +8,10 @@ export interface Grant {
   expiresAt: number | null;
   /** The gateway user the grant was obtained for. */
   user: string;
+  /** The scopes the token was granted (the token response's `scope`, else what the authorization asked for). */
+  scopes: readonly string[];
+  /** Scopes an MCP server's 403 insufficient_scope challenge asked for, not granted yet (the next authorization adds them). */
+  challengedScopes?: readonly string[];
 }
 
 /** Refresh this long before `expiresAt`, so a token never expires on its way upstream. */
