@@ -148,8 +148,14 @@ export const REQUIREMENTS = [
     family: 'SESSION',
     level: 'MUST',
     statement:
-      'Every Set-Cookie of the session cookie during the whole flow (login, authorize, callback, both Fetch Tools controls, same-origin API calls; rotation and sliding renewal included) sets SameSite=Lax or Strict explicitly, Secure when served over https, and the same Path.',
-    sources: [cite(RFC6750, '§5.3'), cite(RFC6265BIS, '§4.1.2.7, §5.6.7.2'), cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5')],
+      'Every Set-Cookie of the session cookie during the whole flow (login, authorize, callback, both Fetch Tools controls, same-origin API calls; rotation and sliding renewal included) sets SameSite=Lax or Strict explicitly, Secure when served over https, and the same Path; and where same-site siblings are untrusted it stays host-only: no Domain attribute, and a request from the browser to the sibling origin (app.<gateway host>) carries no session cookie, while one to the gateway\'s host does.',
+    sources: [
+      cite(RFC6750, '§5.3'),
+      cite(RFC6265BIS, '§4.1.2.7, §5.6.7.2'),
+      cite(RFC6265BIS, '§4.1.2.3', 'without Domain the cookie goes to the origin server only'),
+      cite(OWASP_SESSION, 'Domain and Path Attributes', 'do not set Domain'),
+      cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5'),
+    ],
   },
   {
     id: 'SESSION-08',
@@ -401,7 +407,7 @@ export const REQUIREMENTS = [
     family: 'FLOW',
     level: 'MUST',
     statement:
-      "Two users authorizing the same upstream at the same time do not overwrite each other's state or PKCE verifier: with both authorizations started (both at the IdP) before either callback, both callbacks complete, each code exchange's code_verifier matches its own authorization's code_challenge (the IdP refuses a mismatch), each user ends with their own grant, and the MCP server then receives alice's token for alice and bob's for bob.",
+      "Authorizations in flight never overwrite each other: two users authorizing the same upstream at the same time, and one user authorizing two upstreams at once (two tabs), each with every authorization started (at the IdP) before any callback: every callback completes, each code exchange goes to its own upstream's IdP client with the code_verifier of its own authorization (the IdP refuses a mismatch), each grant is its user's for its upstream, and each MCP server then receives only the token issued for it and for that user.",
     sources: [
       cite(RFC6749, '§10.12', 'state binds the authorization response to the user agent that started it'),
       cite(RFC7636, '§4.1', 'a code_verifier is created for each authorization request'),

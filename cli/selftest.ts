@@ -2,7 +2,10 @@
  * `npm run selftest`: proves the suite can fail. Runs the correct reference gateway, every fault mode of
  * it, and every harness fault, in one Playwright invocation (one project pair per run), then prints one
  * line per run: which requirements failed, and whether that was the intended one. Usage:
- * `npm run selftest [-- [--full] [--print-pins] [mode …] [playwright options]]`.
+ * `npm run selftest [-- [--full [--requirements ID,…]] [--print-pins] [mode …] [playwright options]]`.
+ * `--full --requirements` re-measures the pins of the named requirements only (after a change to their specs),
+ * holding every run to its pins restricted to them; `--print-pins` then prints each mode's pins with the
+ * named requirements' part replaced by what was observed, ready to paste.
  *
  * Exits non-zero if the reference is not a full clean pass (anything failed, not testable, not run or
  * not tested), a fault mode's failure set differs from its pin (quick: every `detectedBy` fails and
@@ -16,6 +19,7 @@ import { FAULT_MODES, type FaultMode } from '../targets/reference/faults.js';
 import { HARNESS_FAULTS, reportDir, type HarnessFault, type RunSpec } from '../config/run-plan.js';
 import { failedRequirements, type RunReport } from '../reporting/results.js';
 import type { BugClassId } from '../reporting/diagnosis.js';
+import { REQUIREMENTS } from '../catalogue/requirements.js';
 import { preflight } from './preflight.js';
 import { vetPlaywrightArgs } from './playwright-options.js';
 import { pathToFileURL } from 'node:url';
@@ -40,6 +44,8 @@ interface Expectation {
   alsoNotTestable?: readonly string[];
   /** Fault modes: the bug class the report must diagnose each of its intended failures as. */
   bugClass?: BugClassId;
+  /** Set when only these requirements ran (a re-measurement of their pins): the reference run is partial by design. */
+  subset?: readonly string[];
 }
 
 /**
@@ -49,11 +55,32 @@ interface Expectation {
  */
 export type { Expectation };
 
-function plan(only: string[], full: boolean): Expectation[] {
+/** The expectation as far as it concerns `ids` (a re-measurement of some requirements' pins). */
+export function restrictTo(expectation: Expectation, ids: readonly string[]): Expectation {
+  const keep = (list: readonly string[] | undefined): string[] => (list ?? []).filter((r) => ids.includes(r));
+  return { ...expectation, intended: keep(expectation.intended), alsoFails: keep(expectation.alsoFails), alsoNotTestable: keep(expectation.alsoNotTestable), subset: [...ids] };
+}
+
+/**
+ * A mode's pins with the re-measured requirements' part replaced by what was observed, in catalogue order
+ * (`detectedBy` never moves into `alsoFails`).
+ */
+export function mergedPins(mode: FaultMode, subset: readonly string[], observed: { alsoFails: readonly string[]; notTestable: readonly string[] }): { alsoFails: string[]; alsoNotTestable: string[] } {
+  const order = (ids: Iterable<string>): string[] =>
+    [...new Set(ids)].sort((a, b) => REQUIREMENTS.findIndex((r) => r.id === a) - REQUIREMENTS.findIndex((r) => r.id === b));
+  const outside = (list: readonly string[] | undefined): string[] => (list ?? []).filter((r) => !subset.includes(r));
+  return {
+    alsoFails: order([...outside(mode.alsoFails), ...observed.alsoFails.filter((r) => !mode.detectedBy.includes(r))]),
+    alsoNotTestable: order([...outside(mode.alsoNotTestable), ...observed.notTestable]),
+  };
+}
+
+function plan(only: string[], full: boolean, subset: readonly string[] = []): Expectation[] {
   const base = { target: 'reference' as const, settings: {} };
-  const limit = (ids: readonly string[]): string[] => (full ? [] : [...ids]);
+  // Full: everything, or the re-measured subset; quick: what each mode is meant to be caught by.
+  const limit = (ids: readonly string[]): string[] => (full ? [...subset] : [...ids]);
   const all: Expectation[] = [
-    { kind: 'reference', intended: [], alsoFails: [], run: { ...base, id: 'reference', faultMode: null, harnessFault: null, only: [] } },
+    { kind: 'reference', intended: [], alsoFails: [], run: { ...base, id: 'reference', faultMode: null, harnessFault: null, only: [...subset] } },
     ...(FAULT_MODES as readonly FaultMode[]).map((f) => ({
       kind: 'fault' as const,
       intended: f.detectedBy,
@@ -69,7 +96,9 @@ function plan(only: string[], full: boolean): Expectation[] {
       run: { ...base, id: `harness@${h}`, faultMode: null, harnessFault: h, only: limit([HARNESS_FAULT_DETECTED_BY[h]]) },
     })),
   ];
-  const chosen = only.length === 0 ? all : all.filter((e) => only.some((o) => e.run.id === o || e.run.id.endsWith(`@${o}`)));
+  const selected = only.length === 0 ? all : all.filter((e) => only.some((o) => e.run.id === o || e.run.id.endsWith(`@${o}`)));
+  // A re-measurement holds each run to its pins as far as they concern the subset (harness faults: ENV only, left out).
+  const chosen = subset.length === 0 ? selected : selected.filter((e) => e.kind !== 'harness').map((e) => restrictTo(e, subset));
   // The fault modes change the gateway, not the browser, machine or mocks: with the reference run in the
   // same invocation they borrow its ENV checks (RunSpec.envFrom) instead of repeating all four per mode,
   // which was two thirds of the self-test's tests. Harness faults break the environment: they keep their own.
@@ -105,10 +134,15 @@ export function judge(expectation: Expectation, report: RunReport | undefined, f
   if (expectation.kind === 'reference') {
     // The reference gateway has every feature the catalogue asks about: nothing of it is "not applicable".
     const notTested = requirementsWith(report, ['not-tested', 'not-applicable']);
-    const ok = report.verdict === 'pass' && report.scope === 'full' && failed.length === 0 && notTested.length === 0;
+    const wanted = expectation.subset ?? [];
+    const notRun = wanted.filter((r) => !report.families.some((f) => f.requirements.some((row) => row.id === r && ['passed', 'failed'].includes(row.status))));
+    const ok =
+      wanted.length === 0
+        ? report.verdict === 'pass' && report.scope === 'full' && failed.length === 0 && notTested.length === 0
+        : report.verdict === 'pass' && failed.length === 0 && undecided.length === 0 && notRun.length === 0;
     const why = ok
-      ? 'every catalogue requirement ran and passed'
-      : `verdict ${report.verdict}${failed.length ? `; failed ${failed.join(', ')}` : ''}${notTested.length ? `; not tested or not applicable ${notTested.join(', ')}` : ''}${tail}`;
+      ? wanted.length === 0 ? 'every catalogue requirement ran and passed' : `${wanted.join(', ')} ran and passed`
+      : `verdict ${report.verdict}${failed.length ? `; failed ${failed.join(', ')}` : ''}${wanted.length === 0 && notTested.length ? `; not tested or not applicable ${notTested.join(', ')}` : ''}${tail}`;
     return { ok, line: `${id} ${ok ? 'ok   ' : 'FAIL '} reference: ${why}` };
   }
   if (expectation.kind === 'harness') {
@@ -142,7 +176,11 @@ export function judge(expectation: Expectation, report: RunReport | undefined, f
         .map(({ r, got }) => `${r} diagnosed as ${got}, not ${expectation.bugClass ?? ''}`);
   const ok = usable && missed.length === 0 && unpinned.length === 0 && misdiagnosed.length === 0 && missedUndecided.length === 0;
   const parts = [
-    missed.length ? `expected to fail but did not: ${missed.join(', ')}` : `detected by ${intended.join(', ')}${expectation.bugClass ? ` (diagnosed: ${expectation.bugClass})` : ''}`,
+    missed.length
+      ? `expected to fail but did not: ${missed.join(', ')}`
+      : intended.length === 0
+        ? `as pinned for ${expectation.subset?.join(', ') ?? 'this run'}`
+        : `detected by ${intended.join(', ')}${expectation.bugClass ? ` (diagnosed: ${expectation.bugClass})` : ''}`,
     misdiagnosed.length ? `wrong diagnosis: ${misdiagnosed.join('; ')}` : '',
     unpinned.length ? `failed without a pin: ${unpinned.join(', ')}` : '',
     missedUndecided.length ? `pinned not testable but decided: ${missedUndecided.join(', ')}` : '',
@@ -157,14 +195,40 @@ export function judge(expectation: Expectation, report: RunReport | undefined, f
   };
 }
 
+/** `--requirements ID,ID` (or repeated): the requirements whose pins a full run re-measures. */
+export function takeRequirementsOption(argv: readonly string[]): { requirements: string[]; rest: string[] } {
+  const requirements: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const inline = /^--requirements=(.*)$/.exec(arg);
+    if (arg !== '--requirements' && inline === null) {
+      rest.push(arg);
+      continue;
+    }
+    const value = inline?.[1] ?? argv[++i];
+    if (value === undefined || value === '') throw new Error('--requirements needs a comma-separated list of requirement IDs');
+    for (const id of value.split(',').map((v) => v.trim()).filter(Boolean)) {
+      if (!REQUIREMENTS.some((r) => r.id === id)) throw new Error(`--requirements: unknown requirement ${id}`);
+      if (id.startsWith('ENV-')) throw new Error(`--requirements: ${id} is an ENV check, which every run makes anyway`);
+      requirements.push(id);
+    }
+  }
+  return { requirements: [...new Set(requirements)], rest };
+}
+
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const full = argv.includes('--full');
   const printPins = argv.includes('--print-pins');
   let only: string[];
   let playwrightArgs: string[];
+  let subset: string[];
   try {
-    const vetted = vetPlaywrightArgs(argv.filter((a) => a !== '--full' && a !== '--print-pins'));
+    const taken = takeRequirementsOption(argv);
+    subset = taken.requirements;
+    if (subset.length > 0 && !full) throw new Error('--requirements re-measures pins of a --full run: add --full');
+    const vetted = vetPlaywrightArgs(taken.rest.filter((a) => a !== '--full' && a !== '--print-pins'));
     const filter = vetted.args.find((a) => /^(-g|--grep|-G|--grep-invert|--shard)(=|$)/.test(a));
     if (filter) throw new Error(`${filter} is refused: the selftest chooses the requirements of each run itself (name fault modes instead)`);
     only = vetted.positionals;
@@ -173,7 +237,7 @@ async function main(): Promise<number> {
     process.stderr.write(`selftest: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const expectations = plan(only, full);
+  const expectations = plan(only, full, subset);
   if (expectations.length === 0) {
     process.stderr.write(`selftest: nothing matches ${only.join(', ')}\n`);
     return 2;
@@ -186,7 +250,7 @@ async function main(): Promise<number> {
   }
   const dir = path.join(reportDir(), 'selftest');
   process.stdout.write(
-    `selftest: ${expectations.length} runs (${full ? 'full catalogue per fault mode, failure sets pinned exactly' : 'each fault mode against its detectedBy'})\n`,
+    `selftest: ${expectations.length} runs (${full ? (subset.length > 0 ? `${subset.join(', ')} per fault mode, pins re-measured` : 'full catalogue per fault mode, failure sets pinned exactly') : 'each fault mode against its detectedBy'})\n`,
   );
   const { report } = await runPlaywright(
     expectations.map((e) => e.run),
@@ -208,10 +272,17 @@ async function main(): Promise<number> {
       .filter((v) => v.expectation.kind === 'fault')
       .map((v) => {
         const list = (ids: readonly string[] | undefined): string => (ids ?? []).map((r) => `'${r}'`).join(', ');
-        return `  ${v.expectation.run.faultMode}: alsoFails: [${list(v.observedAlsoFails)}], alsoNotTestable: [${list(v.observedNotTestable)}],`;
+        const mode = FAULT_MODES.find((f) => f.mode === v.expectation.run.faultMode);
+        const pins =
+          subset.length > 0 && mode !== undefined
+            ? mergedPins(mode, subset, { alsoFails: v.observedAlsoFails ?? [], notTestable: v.observedNotTestable ?? [] })
+            : { alsoFails: v.observedAlsoFails, alsoNotTestable: v.observedNotTestable };
+        return `  ${v.expectation.run.faultMode}: alsoFails: [${list(pins.alsoFails)}], alsoNotTestable: [${list(pins.alsoNotTestable)}],`;
       });
     const header = full
-      ? 'observed alsoFails and alsoNotTestable per fault mode (full run):'
+      ? subset.length > 0
+        ? `pins per fault mode with ${subset.join(', ')} re-measured (the rest as pinned):`
+        : 'observed alsoFails and alsoNotTestable per fault mode (full run):'
       : 'observed alsoFails and alsoNotTestable per fault mode (quick run: only detectedBy ran, use --full to pin):';
     process.stdout.write(`\n${header}\n${pins.join('\n')}\n`);
     lines.push(header, ...pins);

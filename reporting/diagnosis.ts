@@ -68,8 +68,8 @@ export const BUG_CLASSES = {
     lookAt: 'the response headers of the HTML pages: frame-ancestors / X-Frame-Options',
   },
   'session-cookie-attributes': {
-    title: 'The session cookie\'s attributes are weaker than required (SameSite, HttpOnly), at login or when it is renewed',
-    lookAt: 'every Set-Cookie of the session cookie, including renewals after the OAuth callback',
+    title: 'The session cookie\'s attributes are weaker than required (SameSite, HttpOnly, host-only), at login or when it is renewed',
+    lookAt: 'every Set-Cookie of the session cookie, including renewals after the OAuth callback, and any Domain attribute (a configured cookie domain)',
   },
   'pkce-missing-or-reused': {
     title: 'PKCE is missing, not S256, or its verifier is not fresh for every authorization',
@@ -144,8 +144,8 @@ export const BUG_CLASSES = {
     lookAt: 'the 403 path and the authorization request: keep the challenged scope for the user, ask the IdP for it together with the scopes already granted, never retry or refresh in a loop',
   },
   'pending-authorization-shared': {
-    title: "Authorizations in flight share storage (per upstream, not per state), so one user's start overwrites another's state or PKCE verifier",
-    lookAt: 'where the state, code_verifier and user of a started authorization are kept: keyed by the state value, never by the upstream or client alone',
+    title: "Authorizations in flight share storage (per upstream or per session, not per state), so one start overwrites another's state, PKCE verifier or upstream",
+    lookAt: 'where the state, code_verifier, upstream and user of a started authorization are kept: keyed by the state value, never by the upstream, client or session alone',
   },
   'environment-or-harness': {
     title: 'Not a gateway bug: the test environment',
@@ -319,8 +319,8 @@ const RULES: readonly Rule[] = [
     requirements: ['FLOW-19'],
     bugClass: 'pending-authorization-shared',
     when: (o) =>
-      has(o.error, /code_verifier mismatch|code exchange at the IdP|callback page/)
-        ? "with two authorizations in flight, one user's callback or code exchange failed: the other's start overwrote what it needed"
+      has(o.error, /code_verifier mismatch|code exchange|callback page/)
+        ? "with two authorizations in flight, one callback or code exchange failed: the other start overwrote what it needed"
         : undefined,
   },
   { requirements: ['FLOW-19'], bugClass: 'pending-authorization-shared' },

@@ -4,7 +4,9 @@
  * the OAuth callback or a sliding renewal replaces the cookie, attributes included. Read from the
  * Set-Cookie headers themselves, because the cookie jar reports a missing SameSite as the browser's default.
  */
-import { test, expect, req } from '../../fixtures/index.js';
+import { randomBytes } from 'node:crypto';
+import { test, expect, req, type Actor, type Harness } from '../../fixtures/index.js';
+import { notTestable } from '../../lib/outcome.js';
 import type { SessionCookieSet } from '../../fixtures/cookie-watch.js';
 import { sessionCookieThroughWholeFlow } from '../../fixtures/whole-flow.js';
 
@@ -21,7 +23,7 @@ function describeSets(sets: readonly SessionCookieSet[]): unknown[] {
   return sets.map((s) => ({ where: s.where, deletion: s.deletion, attributes: s.attributes }));
 }
 
-test('SESSION-07 every Set-Cookie of the session cookie, through the whole flow, sets SameSite=Lax or Strict, Secure over https and the same Path', req('SESSION-07'), async ({
+test('SESSION-07 every Set-Cookie of the session cookie, through the whole flow, sets SameSite=Lax or Strict, Secure over https, the same Path, and stays host-only', req('SESSION-07'), async ({
   harness,
   makeActor,
   upstream,
@@ -42,7 +44,32 @@ test('SESSION-07 every Set-Cookie of the session cookie, through the whole flow,
     if (target.origin.startsWith('https:')) expect('secure' in set.attributes, `Secure on the cookie set by ${set.where} (https)`).toBe(true);
     expect(effectivePath(set), `Path of the cookie set by ${set.where} (a different Path makes a second cookie)`).toBe(firstPath);
   }
+  if (target.describe().siblingPolicy !== 'reject') return; // a trusted sibling may share the session (declared)
+  for (const set of live) {
+    expect(set.attributes['domain'], `Domain of the cookie set by ${set.where}: a domain cookie goes to every sub-domain, the untrusted sibling included`).toBeUndefined();
+  }
+  const reach = await sessionCookieReach(harness, actor);
+  evidence.add('sessionCookieSentTo', reach);
+  if (!reach.gatewayHost) notTestable(`a request to the gateway's host name carried no ${target.sessionCookieName} cookie either: the probe cannot see the cookie`);
+  expect(reach.sibling, `the browser sent ${target.sessionCookieName} to the sibling origin ${harness.origins.sibling}`).toBe(false);
 });
+
+/**
+ * Where the browser sends the session cookie now: a top-level navigation (Lax cookies ride along) to the echo
+ * server under the gateway's host name (cookies ignore the port: the positive twin) and under the sibling's.
+ */
+async function sessionCookieReach(harness: Harness, actor: Actor): Promise<{ gatewayHost: boolean; sibling: boolean }> {
+  const { attackerSite, origins, target } = harness;
+  const sentTo = async (origin: string): Promise<boolean> => {
+    const path = `/echo/session-scope-${randomBytes(6).toString('hex')}`;
+    await actor.page.goto(`${origin}${path}`);
+    const seen = attackerSite.echoes().find((e) => e.path === path);
+    if (seen === undefined) notTestable(`the echo server never saw the probe navigation to ${origin}${path}`);
+    return seen.cookieNames.includes(target.sessionCookieName);
+  };
+  const gatewayHostEcho = `http://${new URL(target.origin).hostname}:${attackerSite.port}`;
+  return { gatewayHost: await sentTo(gatewayHostEcho), sibling: await sentTo(origins.sibling) };
+}
 
 test('SESSION-08 page script never sees the session token, however often the cookie is set', req('SESSION-08'), async ({
   harness,

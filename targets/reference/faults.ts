@@ -36,7 +36,7 @@ export const FAULT_MODES = [
     detectedBy: ['SESSION-01', 'SESSION-04'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['FLOW-19', 'TOKEN-05', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'UI-01'],
-    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-06'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-06', 'TOKEN-12'],
   },
   {
     mode: 'callback-fetch-omits-credentials',
@@ -45,7 +45,7 @@ export const FAULT_MODES = [
     detectedBy: ['SESSION-01'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['FLOW-19', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'UI-01'],
-    alsoNotTestable: ['SESSION-03', 'FLOW-18'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-12'],
   },
   {
     mode: 'callback-script-dead',
@@ -53,7 +53,7 @@ export const FAULT_MODES = [
     bug: "The callback page's own Content-Security-Policy blocks its inline script, so the button does nothing.",
     detectedBy: ['SESSION-01', 'UI-01'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-03', 'FLOW-18', 'FLOW-19', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09'],
+    alsoFails: ['SESSION-03', 'FLOW-18', 'FLOW-19', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12'],
   },
   {
     mode: 'table-fetch-noop',
@@ -69,7 +69,7 @@ export const FAULT_MODES = [
     bug: "The gateway calls the MCP server with the user's gateway session token instead of the IdP-issued delegated token.",
     detectedBy: ['TOKEN-01', 'TOKEN-02'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'FLOW-19', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'UI-01'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'FLOW-19', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'UI-01'],
     alsoNotTestable: ['SESSION-03', 'FLOW-18'],
   },
   // --- Issue: the security matrix ---
@@ -159,7 +159,7 @@ export const FAULT_MODES = [
     bug: 'The authorization request carries no PKCE code_challenge.',
     detectedBy: ['FLOW-01'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-07', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-20', 'FLOW-21', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'UI-01'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-07', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-20', 'FLOW-21', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'UI-01'],
     alsoNotTestable: ['XSITE-03', 'FLOW-06', 'FLOW-08', 'FLOW-17', 'FLOW-19', 'FLOW-22', 'UI-02'],
   },
   {
@@ -177,7 +177,7 @@ export const FAULT_MODES = [
     detectedBy: ['FLOW-04'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-02', 'SESSION-04', 'FLOW-01', 'FLOW-06', 'FLOW-08', 'FLOW-12', 'FLOW-19', 'TOKEN-01', 'TOKEN-02', 'TOKEN-10', 'TOKEN-11', 'UI-01'],
-    alsoNotTestable: ['SESSION-01', 'SESSION-03', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-17', 'FLOW-18', 'FLOW-20', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09'],
+    alsoNotTestable: ['SESSION-01', 'SESSION-03', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-17', 'FLOW-18', 'FLOW-20', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12'],
   },
   {
     mode: 'resource-missing',
@@ -185,7 +185,7 @@ export const FAULT_MODES = [
     bug: 'The authorization and token requests omit the RFC 8707 resource parameter.',
     detectedBy: ['FLOW-05'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'FLOW-19', 'TOKEN-01', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'UI-01'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'FLOW-19', 'TOKEN-01', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'UI-01'],
     alsoNotTestable: ['SESSION-03', 'FLOW-18'],
   },
   {
@@ -266,7 +266,7 @@ export const FAULT_MODES = [
     bug: "The MCP server's 401 or an unreachable MCP server ends in a bare 500.",
     detectedBy: ['TOKEN-08'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: [],
+    alsoFails: ['TOKEN-12'],
   },
   // --- cross-site trust ---
   {
@@ -360,6 +360,16 @@ export const FAULT_MODES = [
     detectedBy: ['SESSION-07', 'SESSION-08'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
+  },
+  {
+    mode: 'session-cookie-domain-widened',
+    bugClass: 'session-cookie-attributes',
+    bug: 'The session cookie is set with Domain=<gateway host> (a configured cookie domain), so it is no longer host-only: the browser sends it to every sub-domain, the untrusted same-site sibling included.',
+    detectedBy: ['SESSION-07'],
+    // Pinned from a full selftest run (2026-12-02): the login then sets a domain cookie next to SESSION-10's planted
+    // host-only one, the browser sends both, the planted one shadows the session and our sign-in step times out.
+    alsoFails: [],
+    alsoNotTestable: ['SESSION-10'],
   },
   {
     mode: 'session-fixation',
@@ -529,6 +539,7 @@ export const FAULT_MODES = [
     bugClass: 'step-up-mishandled',
     bug: "A 403 insufficient_scope from the MCP server is reported as an error, but the next authorization asks for the registered scopes again, never the challenged one: every Fetch Tools ends in the same 403.",
     detectedBy: ['TOKEN-12'],
+    // Pinned from a full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
   {
@@ -536,6 +547,7 @@ export const FAULT_MODES = [
     bugClass: 'step-up-mishandled',
     bug: "After a scope challenge, the next authorization asks for the challenge's scopes only, dropping the ones the grant had: the new token lacks what the MCP server still needs (the challenge named only the missing scope).",
     detectedBy: ['TOKEN-12'],
+    // Pinned from a full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
   {
@@ -543,6 +555,7 @@ export const FAULT_MODES = [
     bugClass: 'step-up-mishandled',
     bug: 'A generic retry wrapper repeats every failed MCP request four more times, a 401 or 403 too, although the same token gets the same answer: a scope challenge becomes five refused requests per press.',
     detectedBy: ['TOKEN-12'],
+    // Pinned from a full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
   {
@@ -551,6 +564,14 @@ export const FAULT_MODES = [
     bug: "The PKCE verifier of an authorization in flight is kept per upstream (one slot per gateway, as n8n #31254 kept it on the credential): a second user's start overwrites the first's, whose code exchange then sends the wrong verifier.",
     detectedBy: ['FLOW-19'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'pending-authorization-per-session',
+    bugClass: 'pending-authorization-shared',
+    bug: "The authorization in progress (upstream and PKCE verifier) is kept in the user's session, one slot per session: a second authorization started in another tab overwrites it, and the first callback's code is then exchanged at the other upstream's client with the other verifier.",
+    detectedBy: ['FLOW-19'],
+    // Pinned from a full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
 ] as const satisfies readonly FaultMode[];

@@ -1,7 +1,8 @@
 /** The selftest's judgement of one run: failure sets pinned exactly, invalid or inconclusive runs never count. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judge, type Expectation } from '../../cli/selftest.js';
+import { judge, mergedPins, restrictTo, takeRequirementsOption, type Expectation } from '../../cli/selftest.js';
+import type { FaultMode } from '../../targets/reference/faults.js';
 import { buildRunReport, type TestRecord } from '../../reporting/results.js';
 import { REQUIREMENTS } from '../../catalogue/requirements.js';
 
@@ -93,4 +94,35 @@ test('full: requirements pinned as not testable (a precondition the fault breaks
   // A quick run never accepts an undecided requirement, pinned or not.
   const quick = { ...pinned, intended: ['XSITE-01'], run: { ...pinned.run, only: ['XSITE-01', 'SESSION-03'] } };
   assert.equal(judge(quick, runWith({ 'XSITE-01': undefined, 'SESSION-03': 'Not testable: x' }, ['XSITE-01', 'SESSION-03']), false).ok, false);
+});
+
+test('--requirements: pins re-measured for a subset hold each run to its pins restricted to it', () => {
+  const subset = ['SESSION-07', 'FLOW-19'];
+  const restricted = restrictTo(fault, subset);
+  assert.deepEqual([restricted.intended, restricted.alsoFails], [[], ['SESSION-07']]);
+  assert.equal(judge(restricted, runWith({ 'SESSION-07': undefined }, subset), true).ok, true);
+  const widened = judge(restricted, runWith({ 'SESSION-07': undefined, 'FLOW-19': undefined }, subset), true);
+  assert.equal(widened.ok, false);
+  assert.match(widened.line, /failed without a pin: FLOW-19/);
+  const reference = restrictTo({ kind: 'reference', intended: [], alsoFails: [], run: { ...fault.run, id: 'reference', faultMode: null } }, subset);
+  assert.equal(judge(reference, runWith({}, subset), true).ok, true, 'a partial reference run is what a re-measurement asks for');
+  assert.equal(judge(reference, runWith({ 'FLOW-19': undefined }, subset), true).ok, false);
+});
+
+test('--requirements: printed pins keep the rest and replace the re-measured part, in catalogue order', () => {
+  const mode = { mode: 'csrf-open', bugClass: 'cross-site-request-accepted', bug: '', detectedBy: ['XSITE-01'], alsoFails: ['SESSION-07', 'TOKEN-02'], alsoNotTestable: ['FLOW-19'] } as FaultMode;
+  assert.deepEqual(mergedPins(mode, ['SESSION-07', 'FLOW-19', 'TOKEN-12'], { alsoFails: ['TOKEN-12', 'SESSION-07'], notTestable: [] }), {
+    alsoFails: ['SESSION-07', 'TOKEN-02', 'TOKEN-12'],
+    alsoNotTestable: [],
+  });
+});
+
+test('--requirements parsing: comma lists, repeats, unknown IDs and ENV checks refused', () => {
+  assert.deepEqual(takeRequirementsOption(['--full', '--requirements', 'FLOW-19,SESSION-07', '--requirements=FLOW-19', 'csrf-open']), {
+    requirements: ['FLOW-19', 'SESSION-07'],
+    rest: ['--full', 'csrf-open'],
+  });
+  assert.throws(() => takeRequirementsOption(['--requirements', 'FLOW-99']), /unknown requirement FLOW-99/);
+  assert.throws(() => takeRequirementsOption(['--requirements', 'ENV-01']), /ENV check/);
+  assert.throws(() => takeRequirementsOption(['--requirements']), /needs a comma-separated list/);
 });

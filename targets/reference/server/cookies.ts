@@ -6,8 +6,11 @@ import { SESSION_COOKIE_NAME } from './sessions.js';
  * `gw_session=<id>; Path=/; HttpOnly; SameSite=Lax` for the correct gateway; `Secure` is added when the
  * request came over https (never on this plain-http test gateway). Fault modes weaken exactly one aspect.
  */
-export function sessionCookie(sessionId: string, requestWasHttps: boolean, faults: FaultFlags): string {
+export function sessionCookie(sessionId: string, requestWasHttps: boolean, faults: FaultFlags, host: string): string {
   const attributes = [`${SESSION_COOKIE_NAME}=${sessionId}`, 'Path=/'];
+  // BUG (session-cookie-domain-widened): a configured cookie domain (the gateway's own host name, "to be safe")
+  // turns the host-only cookie into a domain cookie, which the browser sends to every sub-domain too.
+  if (faults['session-cookie-domain-widened']) attributes.push(`Domain=${host}`);
   if (!faults['session-script-readable']) attributes.push('HttpOnly');
   if (faults['csrf-open'] || faults['samesite-none']) {
     // Chromium drops SameSite=None without Secure; *.localhost is a secure context, so Secure cookies stick over http.

@@ -30,6 +30,8 @@ export class PendingAuthorizations {
   readonly #verifierByGateway = new Map<string, string>();
   /** pending-authorization-per-upstream only: the verifier of the latest start per gateway, which every callback uses. */
   readonly #inFlightVerifierByGateway = new Map<string, string | null>();
+  /** pending-authorization-per-session only: the gateway and verifier of the latest start per browser session. */
+  readonly #inFlightBySession = new Map<string, { gatewayId: string; verifier: string | null }>();
 
   constructor(faults: FaultFlags, now: () => number = Date.now) {
     this.#faults = faults;
@@ -63,6 +65,9 @@ export class PendingAuthorizations {
     // BUG (pending-authorization-per-upstream): the verifier is also kept on the upstream (one slot per
     // gateway, as n8n #31254 kept it on the credential), so a second start overwrites the first one's.
     if (this.#faults['pending-authorization-per-upstream']) this.#inFlightVerifierByGateway.set(gatewayId, pending.verifier);
+    // BUG (pending-authorization-per-session): the authorization in progress is also kept in the session (one
+    // slot, `session.oauth = { gateway, verifier }`), so a second one started in another tab overwrites the first's.
+    if (this.#faults['pending-authorization-per-session']) this.#inFlightBySession.set(sessionId, { gatewayId, verifier: pending.verifier });
     return pending;
   }
 
@@ -86,6 +91,9 @@ export class PendingAuthorizations {
       // BUG (pending-authorization-per-upstream): the code exchange reads the upstream's slot, i.e. the latest start's verifier.
       return { ...pending, verifier: this.#inFlightVerifierByGateway.get(pending.gatewayId) ?? pending.verifier };
     }
+    const sessionSlot = this.#faults['pending-authorization-per-session'] ? this.#inFlightBySession.get(pending.sessionId) : undefined;
+    // BUG (pending-authorization-per-session): the callback finds its state, then reads upstream and verifier from the session's slot.
+    if (sessionSlot !== undefined) return { ...pending, ...sessionSlot };
     return pending;
   }
 

@@ -152,7 +152,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     if (session !== undefined) {
       // Sliding renewal: the session cookie is sent again after the authorization (same session, same
       // attributes as at login), so SESSION-07/08 see a cookie set later in the flow, as real gateways do.
-      res.set('Set-Cookie', faults['session-rotation-drops-attributes'] ? renewedCookieWithoutAttributes(session.id) : sessionCookie(session.id, req.secure, faults));
+      res.set('Set-Cookie', faults['session-rotation-drops-attributes'] ? renewedCookieWithoutAttributes(session.id) : sessionCookie(session.id, req.secure, faults, req.hostname));
     }
     if (faults['token-in-redirect-query'] || faults['token-in-fragment']) {
       // BUG (token-in-redirect-query, token-in-fragment): the token is handed to the browser in a URL

@@ -67,7 +67,7 @@ export function pageRoutes(ctx: GatewayContext): Router {
     const previous = currentSession(req, ctx);
     if (previous !== undefined) ctx.sessions.delete(previous.id);
     const session = ctx.sessions.create(user, ...fixatedSessionId(req, ctx));
-    res.set('Set-Cookie', sessionCookie(session.id, req.secure, ctx.faults));
+    res.set('Set-Cookie', sessionCookie(session.id, req.secure, ctx.faults, req.hostname));
     res.redirect(303, '/admin');
   });
 
