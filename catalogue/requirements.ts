@@ -440,7 +440,7 @@ export const REQUIREMENTS = [
     family: 'FLOW',
     level: 'SHOULD',
     statement:
-      'Mix-up defence: when the IdP sends iss in its authorization response (and advertises it), a callback whose iss is not exactly the issuer of the upstream the authorization was sent for (another issuer, or one that merely starts or ends like it: a simple string comparison, RFC 9207 §2.4) is refused with a readable error and makes no token request.',
+      "Mix-up defence: when the IdP sends iss in its authorization response (and advertises it), a callback whose iss is not exactly the issuer of the upstream the authorization was sent for (another issuer, including the IdP of another upstream the gateway trusts, or one that merely starts or ends like it: a simple string comparison, RFC 9207 §2.4) is refused with a readable error and makes no token request at any IdP; the upstream, its token endpoint and client are those of the authorization the state belongs to, never chosen by the response's iss.",
     sources: [cite(RFC9207, '§2.4'), cite(RFC9700, '§2.1', 'mix-up defence REQUIRED for clients of several authorization servers'), cite(RFC9700, '§4.4')],
   },
   // TOKEN

@@ -445,6 +445,20 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'iss-any-known-issuer',
+    bugClass: 'mix-up-undefended',
+    bug: "The callback checks iss against every IdP the gateway knows (any registered upstream's issuer) instead of the issuer this authorization was sent to: a response relabelled with another upstream's IdP passes, so a mix-up between the gateway's own IdPs goes unnoticed.",
+    detectedBy: ['FLOW-22'],
+    alsoFails: [],
+  },
+  {
+    mode: 'upstream-chosen-by-iss',
+    bugClass: 'mix-up-undefended',
+    bug: "The callback picks the upstream (token endpoint, client credentials) by the issuer the response names, not by the authorization the state belongs to: a response relabelled with another upstream's issuer sends this upstream's code, with its code_verifier, to that other IdP (the mix-up attack's goal).",
+    detectedBy: ['FLOW-22'],
+    alsoFails: [],
+  },
+  {
     mode: 'state-prefix-match',
     bugClass: 'state-not-enforced',
     bug: 'The callback looks state up by prefix (meant to tolerate a state truncated on the way), so an empty or partial state completes the pending authorization it starts.',

@@ -109,15 +109,23 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       failPage(res, 400, 'The callback carries no authorization code.');
       return;
     }
-    const gateway = ctx.gateways.get(pending.gatewayId);
-    if (gateway === undefined) {
+    const started = ctx.gateways.get(pending.gatewayId);
+    if (started === undefined) {
       failPage(res, 400, 'The gateway of this authorization no longer exists.');
       return;
     }
-    // Mix-up defence (RFC 9207 §2.4): a response that names another issuer than this upstream's IdP is refused
-    // before its code goes anywhere. BUG (iss-ignored): the iss parameter is never looked at.
+    // BUG (upstream-chosen-by-iss): the upstream (so its token endpoint and client) is looked up by the issuer
+    // the response names, "to support several IdPs", instead of the one the state was issued for.
+    const gateway = (faults['upstream-chosen-by-iss'] && ctx.gateways.all().find((g) => g.issuer === query.iss)) || started;
+    // Mix-up defence (RFC 9207 §2.4): a response that names another issuer than the IdP this authorization was
+    // sent to is refused before its code goes anywhere. BUG (iss-ignored): the iss parameter is never looked at.
     // BUG (iss-prefix-match): a startsWith check lets `<issuer>/other-tenant` through.
-    const issMatches = (iss: string): boolean => (faults['iss-prefix-match'] ? iss.startsWith(gateway.issuer) : iss === gateway.issuer);
+    // BUG (iss-any-known-issuer): iss is checked against every IdP the gateway knows, not this authorization's.
+    const issMatches = (iss: string): boolean => {
+      if (faults['iss-prefix-match']) return iss.startsWith(gateway.issuer);
+      if (faults['iss-any-known-issuer']) return ctx.gateways.all().some((g) => g.issuer === iss);
+      return iss === gateway.issuer;
+    };
     if (query.iss !== undefined && !issMatches(query.iss) && !faults['iss-ignored']) {
       failPage(res, 400, 'The authorization response names another issuer than the identity provider this authorization was sent to.');
       return;
