@@ -23,11 +23,13 @@ import {
   RFC6750,
   RFC7009,
   RFC7239,
+  RFC7591,
   RFC7636,
   RFC8707,
   RFC9110,
   RFC9207,
   RFC9700,
+  RFC9728,
   WHATWG_FETCH,
   cite,
   type SourceRef,
@@ -442,6 +444,19 @@ export const REQUIREMENTS = [
     statement:
       "Mix-up defence: when the IdP sends iss in its authorization response (and advertises it), a callback whose iss is not exactly the issuer of the upstream the authorization was sent for (another issuer, including the IdP of another upstream the gateway trusts, or one that merely starts or ends like it: a simple string comparison, RFC 9207 §2.4) is refused with a readable error and makes no token request at any IdP; the upstream, its token endpoint and client are those of the authorization the state belongs to, never chosen by the response's iss.",
     sources: [cite(RFC9207, '§2.4'), cite(RFC9700, '§2.1', 'mix-up defence REQUIRED for clients of several authorization servers'), cite(RFC9700, '§4.4')],
+  },
+  {
+    id: 'FLOW-23',
+    family: 'FLOW',
+    level: 'MUST',
+    statement:
+      "Registration by URL only uses what discovery found, and checks it: the gateway reads the MCP server's protected resource metadata (the resource_metadata its 401 names, or the well-known URL), takes the authorization server from it, registers a client there (RFC 7591) with its registered callback, and the flow then works with that client; a metadata document whose resource is not the MCP server is refused with a message a person can read, and no client is registered anywhere.",
+    sources: [
+      cite(MCP_AUTHORIZATION, '§3', 'MCP clients MUST use OAuth 2.0 Protected Resource Metadata for authorization server discovery'),
+      cite(RFC9728, '§3.3', 'a document whose resource is not the server asked about MUST NOT be used'),
+      cite(RFC7591, '§3', 'client registration request'),
+    ],
+    mayNotApply: 'a gateway that registers upstreams only with an explicitly configured authorization server and client ID (no discovery)',
   },
   // TOKEN
   {

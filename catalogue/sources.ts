@@ -61,6 +61,7 @@ export const RFC6749 = rfc(6749, 'The OAuth 2.0 Authorization Framework');
 export const RFC6750 = rfc(6750, 'The OAuth 2.0 Authorization Framework: Bearer Token Usage');
 export const RFC7009 = rfc(7009, 'OAuth 2.0 Token Revocation');
 export const RFC7239 = rfc(7239, 'Forwarded HTTP Extension');
+export const RFC7591 = rfc(7591, 'OAuth 2.0 Dynamic Client Registration Protocol');
 export const RFC7636 = rfc(7636, 'Proof Key for Code Exchange by OAuth Public Clients');
 export const RFC8707 = rfc(8707, 'Resource Indicators for OAuth 2.0');
 export const RFC9110 = rfc(9110, 'HTTP Semantics');
@@ -167,6 +168,7 @@ export const SOURCES: readonly Source[] = [
   RFC6750,
   RFC7009,
   RFC7239,
+  RFC7591,
   RFC7636,
   RFC8707,
   RFC9110,

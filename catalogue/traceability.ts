@@ -29,6 +29,7 @@ import {
   RFC6750,
   RFC7009,
   RFC7239,
+  RFC7591,
   RFC7636,
   RFC8707,
   RFC9110,
@@ -80,7 +81,7 @@ const AS = out('server-side: about the authorization server');
 const AS_MOCK_NOT_PROVED = out('server-side: about the authorization server (not among the mock IdP strictness checks of ENV-02)');
 const RS = out('server-side: about the MCP server as resource server');
 const CLIENT_LEG = out('MCP client-to-gateway leg (the gateway as authorization server or MCP server for MCP clients), out of scope');
-const DISCOVERY = out('discovery and registration: the admin registers the upstream with its IdP and static client; not exercised by the browser flow');
+const DISCOVERY = out('discovery beyond what FLOW-23 checks (PRM → AS metadata → dynamic registration, the resource check): well-known fallbacks, Client ID Metadata Documents, SSRF precautions; not in the catalogue yet');
 const SCOPES = out('scope selection for the first authorization: the suite registers the scopes the upstream needs; not tested (step-up is TOKEN-12)');
 const TLS = out('transport security: the suite runs on loopback http (*.localhost is a secure context); TLS is deployment, not tested');
 const LOCAL = out('local MCP servers, stdio and one-click configuration, out of scope');
@@ -96,7 +97,7 @@ const MCP_AUTH_SENTENCES = sentencesOf(MCP_AUTHORIZATION, [
   ['§3', 'MUST', 'Authorization servers MUST implement OAuth 2.1 with appropriate security measures for both confidential and public clients.', AS],
   ['§3', 'SHOULD', 'Authorization servers and MCP clients SHOULD support OAuth Client ID Metadata Documents', DISCOVERY],
   ['§3', 'MUST', 'MCP servers MUST implement OAuth 2.0 Protected Resource Metadata (RFC9728).', RS],
-  ['§3', 'MUST', 'MCP clients MUST use OAuth 2.0 Protected Resource Metadata for authorization server discovery.', DISCOVERY],
+  ['§3', 'MUST', 'MCP clients MUST use OAuth 2.0 Protected Resource Metadata for authorization server discovery.', ['FLOW-23']],
   ['§3', 'MUST', 'MCP authorization servers MUST provide at least one of the following discovery mechanisms', AS],
   ['§3', 'MUST', 'MCP clients MUST support both discovery mechanisms to obtain the information required to interact with the authorization server.', DISCOVERY],
   ['§4.1', 'MUST', 'MCP servers MUST implement the OAuth 2.0 Protected Resource Metadata (RFC9728) specification to indicate the locations of authorization servers.', RS],
@@ -364,11 +365,15 @@ const OAUTH21_SENTENCES = sentencesOf(OAUTH21, [
   ['§7.5.2', 'MUST', 'If a transaction leads to an error, fresh values for code_challenge or nonce MUST be chosen.', ['FLOW-02'], 'paraphrase'],
 ]);
 
+const RFC7591_SENTENCES = sentencesOf(RFC7591, [
+  ['§2', 'MUST', 'As required by Section 2 of OAuth 2.0 [RFC6749], clients using flows with redirection MUST register their redirection URI values.', ['FLOW-23']],
+]);
+
 const RFC9728_SENTENCES = sentencesOf(RFC9728, [
   ['§2', 'REQUIRED', "resource REQUIRED. The protected resource's resource identifier", RS],
   ['§3.3', 'MUST', 'The resource value returned MUST be identical to the protected resource\'s resource identifier value into which the well-known URI path suffix was inserted', RS],
-  ['§3.3', 'MUST NOT', 'If these values are not identical, the data contained in the response MUST NOT be used.', DISCOVERY],
-  ['§5.1', 'MUST', 'a resource server returning a WWW-Authenticate challenge MAY include resource_metadata; clients MUST validate metadata retrieved through it as in §3.3', DISCOVERY, 'paraphrase'],
+  ['§3.3', 'MUST NOT', 'If these values are not identical, the data contained in the response MUST NOT be used.', ['FLOW-23']],
+  ['§5.1', 'MUST', 'a resource server returning a WWW-Authenticate challenge MAY include resource_metadata; clients MUST validate metadata retrieved through it as in §3.3', ['FLOW-23'], 'paraphrase'],
   ['§7.7', 'SHOULD', 'clients SHOULD take SSRF precautions when fetching URLs from protected resource metadata (e.g., not fetching internal addresses)', DISCOVERY, 'paraphrase'],
 ]);
 
@@ -415,6 +420,7 @@ export const TRACEABILITY: readonly TracedSentence[] = [
   ...MCP_SBP_SENTENCES,
   ...RFC6749_SENTENCES,
   ...RFC6750_SENTENCES,
+  ...RFC7591_SENTENCES,
   ...RFC7636_SENTENCES,
   ...RFC8707_SENTENCES,
   ...RFC9207_SENTENCES,

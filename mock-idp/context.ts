@@ -25,6 +25,8 @@ export interface IdpRequest {
   query: ParsedParams;
   /** The form body of a POST; undefined when the body was not application/x-www-form-urlencoded. */
   form: ParsedParams | undefined;
+  /** The raw body of a POST (JSON endpoints parse it themselves); undefined for GET. */
+  body?: string;
 }
 
 /** Log fields a handler learns while it works; the router adds status and outcome from the reply. */
@@ -34,6 +36,8 @@ export interface LogNotes {
   user?: string;
   clientAuth?: IdpLogEntry['clientAuth'];
   barrier?: IdpLogEntry['barrier'];
+  /** Non-secret fields of a JSON body, for the log's `params` (a form body is logged by the router itself). */
+  bodyParams?: Record<string, string>;
 }
 
 export type Handler = (ctx: IdpContext, request: IdpRequest, notes: LogNotes) => Reply | Promise<Reply>;

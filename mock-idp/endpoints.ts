@@ -14,6 +14,8 @@ export const ENDPOINT_PATHS = {
   token: '/token',
   introspect: '/introspect',
   revoke: '/revoke',
+  /** RFC 7591 dynamic client registration (open: no initial access token). */
+  register: '/register',
 } as const;
 
 export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_post', 'client_secret_basic'] as const;
@@ -27,6 +29,7 @@ export function serverMetadata(issuer: string): Record<string, unknown> {
     jwks_uri: `${issuer}${ENDPOINT_PATHS.jwks}`,
     introspection_endpoint: `${issuer}${ENDPOINT_PATHS.introspect}`,
     revocation_endpoint: `${issuer}${ENDPOINT_PATHS.revoke}`,
+    registration_endpoint: `${issuer}${ENDPOINT_PATHS.register}`,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token'],

@@ -22,6 +22,7 @@ import {
 import type { RequestLog } from './request-log.js';
 import { handleToken } from './token-endpoint.js';
 import { handleIntrospect, handleRevoke } from './token-management.js';
+import { handleRegister } from './client-registration.js';
 import type { IdpLogKind } from './types.js';
 
 const serveJwks: Handler = (ctx) => jsonReply(200, ctx.library.jwks(), 'ok', { 'Cache-Control': 'max-age=60' });
@@ -37,6 +38,7 @@ const ROUTES: Record<string, { method: 'GET' | 'POST'; kind: IdpLogKind; handler
   [ENDPOINT_PATHS.token]: { method: 'POST', kind: 'token:other', handler: handleToken },
   [ENDPOINT_PATHS.introspect]: { method: 'POST', kind: 'introspect', handler: handleIntrospect },
   [ENDPOINT_PATHS.revoke]: { method: 'POST', kind: 'revoke', handler: handleRevoke },
+  [ENDPOINT_PATHS.register]: { method: 'POST', kind: 'register', handler: handleRegister },
 };
 
 function logParams(query: ParsedParams, form: ParsedParams | undefined): Record<string, string> {
@@ -55,7 +57,8 @@ export async function handleRequest(ctx: IdpContext, log: RequestLog, req: Incom
   const writeLog = (status: number, outcome: string) => {
     if (logged) return;
     logged = true;
-    log.record({ ...notes, method, path: url.pathname, params: logParams(query, form), status, outcome });
+    const { bodyParams, ...entry } = notes;
+    log.record({ ...entry, method, path: url.pathname, params: { ...logParams(query, form), ...redactParams(bodyParams ?? {}) }, status, outcome });
   };
   // Safety net: whatever happens below, the request ends up in the log exactly once.
   res.once('finish', () => writeLog(res.statusCode, res.statusCode < 400 ? 'ok' : `http_${res.statusCode}`));
@@ -74,11 +77,12 @@ export async function handleRequest(ctx: IdpContext, log: RequestLog, req: Incom
       ctx.library.serveDiscovery(req, res, (status) => writeLog(status, 'ok'));
       return;
     }
+    let body: string | undefined;
     if (method === 'POST') {
-      const body = await readBody(req);
+      body = await readBody(req);
       if (isFormEncoded(req)) form = parseParams(new URLSearchParams(body));
     }
-    const request: IdpRequest = { req, query, form };
+    const request: IdpRequest = { req, query, form, ...(body === undefined ? {} : { body }) };
     answer(await route.handler(ctx, request, notes));
   } catch (error) {
     if (error instanceof BodyTooLargeError) {

@@ -3,7 +3,7 @@ import { signingKeySchema } from './signing-key.js';
 
 /** zod schemas for everything that enters the IdP: start options, registrations, knobs and HTTP parameters. */
 
-function isAbsoluteUrlWithoutFragment(value: string): boolean {
+export function isAbsoluteUrlWithoutFragment(value: string): boolean {
   if (!URL.canParse(value)) return false;
   return !value.includes('#');
 }

@@ -80,6 +80,7 @@ export type IdpLogKind =
   | 'token:other'
   | 'introspect'
   | 'revoke'
+  | 'register'
   | 'other';
 
 /**

@@ -25,6 +25,8 @@ export interface MockMcpAppDeps {
   catalogue: () => ToolCatalogue | null;
   /** Scopes every token must carry right now (step-up specs); null when none is required. */
   requiredScopes: () => readonly string[] | null;
+  /** The `resource` the protected resource metadata names right now; null: this server's own URL. */
+  advertisedResource: () => string | null;
 }
 
 /** Reasons end up inside a quoted WWW-Authenticate parameter: keep them to printable ASCII without quotes. */
@@ -65,6 +67,13 @@ export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof create
   // authorization server, and a gateway must find the AS through the PRM document, so that path is 404.
   app.use('/.well-known/oauth-authorization-server', (_req, res) => {
     res.status(404).json({ error: 'not_found', error_description: 'This is a resource server; see the protected resource metadata' });
+  });
+  // A spec may make the metadata name another resource (a document a client must not use, RFC 9728 §3.3);
+  // the document is otherwise the SDK router's, below.
+  app.get(new URL(resourceMetadataUrl).pathname, (_req, res, next) => {
+    const advertised = deps.advertisedResource();
+    if (advertised === null) return next();
+    res.set('Cache-Control', 'no-store').json({ resource: advertised, authorization_servers: [deps.issuer], resource_name: `Mock MCP ${deps.runId}` });
   });
   app.use(
     mcpAuthMetadataRouter({

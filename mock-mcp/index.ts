@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMockMcpApp } from './app.js';
@@ -38,6 +39,7 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
   let behaviour: McpBehaviour = 'normal';
   let catalogue: ToolCatalogue | null = null;
   let requiredScopes: readonly string[] | null = null;
+  let advertisedResource: string | null = null;
   const app = createMockMcpApp({
     mcpUrl: url,
     issuer: opts.issuer,
@@ -46,6 +48,7 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     behaviour: () => behaviour,
     catalogue: () => catalogue,
     requiredScopes: () => requiredScopes,
+    advertisedResource: () => advertisedResource,
     checkToken: createTokenCheck({
       issuer: opts.issuer,
       jwksUri: opts.jwksUri,
@@ -76,6 +79,9 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     },
     setRequiredScopes(next) {
       requiredScopes = next === null ? null : parseRequiredScopes(next);
+    },
+    setAdvertisedResource(next) {
+      advertisedResource = next === null ? null : z.url().max(2000).parse(next);
     },
     close() {
       closed ??= new Promise<void>((resolve, reject) => {

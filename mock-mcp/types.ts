@@ -67,5 +67,10 @@ export interface MockMcp {
    * null: no scope is required (the default).
    */
   setRequiredScopes(scopes: readonly string[] | null): void;
+  /**
+   * The `resource` its protected resource metadata (RFC 9728) names. null (the default): its own URL. Another
+   * URL makes the document describe another resource: a client must not use it (§3.3), discovery specs check so.
+   */
+  setAdvertisedResource(resource: string | null): void;
   close(): Promise<void>;
 }

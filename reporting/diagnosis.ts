@@ -119,6 +119,10 @@ export const BUG_CLASSES = {
     title: "The callback does not check exactly which IdP answered (RFC 9207 iss not checked, or compared loosely): open to mix-up attacks across upstreams",
     lookAt: 'the callback: compare the iss parameter with the issuer of the upstream the state belongs to, before the code exchange',
   },
+  'discovery-unchecked': {
+    title: "Registration by URL trusts or skips what discovery must check: the MCP server's protected resource metadata (RFC 9728) for another resource is used, or the authorization server is guessed instead of read from it",
+    lookAt: 'the discovery step of registration: read the resource metadata the MCP server names, use it only when its resource is this server, and take the authorization server from it',
+  },
   'open-redirect': {
     title: 'The return address after authorization can send the user to another site',
     lookAt: 'the return_to/next validation: a path on this site only, after the URL parser has read it',
@@ -281,6 +285,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },
   { requirements: ['FLOW-21'], bugClass: 'success-without-effect' },
   { requirements: ['FLOW-22'], bugClass: 'mix-up-undefended' },
+  { requirements: ['FLOW-23'], bugClass: 'discovery-unchecked' },
   // Tokens.
   { requirements: ['TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-11'], bugClass: 'wrong-token-upstream' },
   { requirements: ['TOKEN-05', 'TOKEN-06'], bugClass: 'refresh-mishandled' },

@@ -52,6 +52,8 @@ export interface RegisteredGateway {
   id: string;
   name: string;
 }
+/** What a gateway answered to a registration by URL only (FLOW-23): registered, or refused with its message. */
+export type UrlRegistrationOutcome = { kind: 'registered'; gateway: RegisteredGateway } | { kind: 'refused'; status: number; message: string };
 
 /** What a Fetch Tools click on a page ended in, as the page tells the user. */
 export interface FetchToolsOutcome {
@@ -140,6 +142,13 @@ export interface Target {
   /** Registers an OAuth-protected upstream (as the first user, through the gateway's API). */
   registerGateway(registration: UpstreamRegistration): Promise<RegisteredGateway>;
 
+  /**
+   * Optional: registers an upstream by its MCP URL alone (as the first user), leaving the gateway to discover
+   * the authorization server (RFC 9728 → RFC 8414) and register its own client there (RFC 7591), as its admin
+   * offers it (FLOW-23). A refusal is an outcome with the gateway's message, not an error. Absent: not testable,
+   * or not applicable when `notApplicable['FLOW-23']` says the gateway only registers upstreams with a client ID.
+   */
+  registerGatewayByUrl?(request: { name: string; mcpUrl: string; scopes: string[] }): Promise<UrlRegistrationOutcome>;
   /**
    * From a logged-in page, starts the authorization for `gateway` the way a person does (the
    * Authorize control in the admin UI). Resolves once the browser is on its way to the IdP.

@@ -8,6 +8,7 @@ import { expect, type BrowserContext, type Locator, type Page, type Request } fr
 import { expectControl } from '../page-trouble.js';
 import { z } from 'zod';
 import type {
+  UrlRegistrationOutcome,
   FetchToolsOutcome,
   GatewayUser,
   LoginForm,
@@ -38,6 +39,14 @@ const ReferenceSettingsSchema = z.strictObject({
 
 const ApiLoginResponseSchema = z.object({ token: z.string().min(1) });
 const RegisteredResponseSchema = z.object({ id: z.string().min(1), name: z.string() });
+/** The reference API's error body `{success: false, message}`; the raw text when it is not that. */
+function messageOf(body: string): string {
+  try {
+    return z.object({ message: z.string() }).parse(JSON.parse(body)).message;
+  } catch {
+    return body;
+  }
+}
 const GatewayListSchema = z.object({ gateways: z.array(z.object({ id: z.string(), name: z.string(), connected: z.boolean() })) });
 const ToolsResponseSchema = z.object({ tools: z.array(z.object({ name: z.string() })) });
 
@@ -145,6 +154,13 @@ class ReferenceTarget implements Target {
     const response = await this.#api('POST', '/api/gateways', this.users.alice, registration);
     if (response.status !== 201) throw new Error(`Registering ${registration.name} failed: HTTP ${response.status} ${await response.text()}`);
     return RegisteredResponseSchema.parse(await response.json());
+  }
+
+  async registerGatewayByUrl(request: { name: string; mcpUrl: string; scopes: string[] }): Promise<UrlRegistrationOutcome> {
+    const response = await this.#api('POST', '/api/gateways/discover', this.users.alice, request);
+    if (response.status === 201) return { kind: 'registered', gateway: RegisteredResponseSchema.parse(await response.json()) };
+    const body = await response.text();
+    return { kind: 'refused', status: response.status, message: messageOf(body).slice(0, 500) };
   }
 
   async startAuthorization(page: Page, gateway: RegisteredGateway): Promise<void> {

@@ -459,6 +459,20 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'prm-resource-unchecked',
+    bugClass: 'discovery-unchecked',
+    bug: "Registration by URL uses the MCP server's protected resource metadata whatever resource it names (RFC 9728 §3.3 says such a document MUST NOT be used): a server can send the gateway to any authorization server and audience.",
+    detectedBy: ['FLOW-23'],
+    alsoFails: [],
+  },
+  {
+    mode: 'as-guessed-from-mcp-origin',
+    bugClass: 'discovery-unchecked',
+    bug: "Registration by URL skips the protected resource metadata and assumes the authorization server lives at the MCP server's origin (the 2025-03-26 fallback): an MCP server whose IdP is elsewhere cannot be registered.",
+    detectedBy: ['FLOW-23'],
+    alsoFails: [],
+  },
+  {
     mode: 'state-prefix-match',
     bugClass: 'state-not-enforced',
     bug: 'The callback looks state up by prefix (meant to tolerate a state truncated on the way), so an empty or partial state completes the pending authorization it starts.',

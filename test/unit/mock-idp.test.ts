@@ -210,6 +210,55 @@ describe('discovery', () => {
   });
 });
 
+describe('dynamic client registration (RFC 7591, FLOW-23)', () => {
+  const register = (body: unknown, contentType = 'application/json') =>
+    fetch(`${idp.issuer}/register`, { method: 'POST', headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const DCR_REDIRECT = 'http://127.0.0.1:9/dcr/callback';
+
+  it('is advertised, registers a confidential client with exact redirect URIs, and that client can start an authorization', async () => {
+    const metadata = (await (await get(`${idp.issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    assert.equal(metadata['registration_endpoint'], `${idp.issuer}/register`);
+    const res = await register({ redirect_uris: [DCR_REDIRECT], client_name: 'Gateway (dcr)', token_endpoint_auth_method: 'client_secret_post', grant_types: ['authorization_code', 'refresh_token'] });
+    assert.equal(res.status, 201);
+    const client = (await res.json()) as Record<string, unknown>;
+    const clientId = String(client['client_id']);
+    remember(String(client['client_secret']));
+    assert.match(clientId, /^dcr-/);
+    assert.ok(String(client['client_secret']).length >= 20);
+    assert.deepEqual(client['redirect_uris'], [DCR_REDIRECT]);
+    assert.equal(client['token_endpoint_auth_method'], 'client_secret_post');
+    const entry = lastLogEntry((e) => e.kind === 'register');
+    assert.deepEqual([entry?.status, entry?.clientId, entry?.params['redirect_uris']], [201, clientId, DCR_REDIRECT]);
+
+    const { challenge } = pkcePair();
+    const known = await get(authorizeUrl({ ...defaultAuthorizeParams(challenge), client_id: clientId, redirect_uri: DCR_REDIRECT }));
+    assert.equal(known.status, 200, 'the registered client reaches the sign-in page');
+    await known.body?.cancel();
+    const otherUri = await get(authorizeUrl({ ...defaultAuthorizeParams(challenge), client_id: clientId, redirect_uri: `${DCR_REDIRECT}/x` }));
+    assert.equal(otherUri.status, 400, 'only the registered redirect URI, exactly');
+    await otherUri.body?.cancel();
+  });
+
+  it('refuses what it cannot register, with an RFC 7591 error, and registers nothing', async () => {
+    const cases: [string, Response, string][] = [
+      ['a form body', await register(new URLSearchParams({ redirect_uris: DCR_REDIRECT }).toString(), 'application/x-www-form-urlencoded'), 'invalid_client_metadata'],
+      ['not JSON', await register('{oops'), 'invalid_client_metadata'],
+      ['no redirect URI', await register({ redirect_uris: [] }), 'invalid_client_metadata'],
+      ['a redirect URI with a fragment', await register({ redirect_uris: [`${DCR_REDIRECT}#f`] }), 'invalid_redirect_uri'],
+      ['a relative redirect URI', await register({ redirect_uris: ['/cb'] }), 'invalid_redirect_uri'],
+      ['a public client', await register({ redirect_uris: [DCR_REDIRECT], token_endpoint_auth_method: 'none' }), 'invalid_client_metadata'],
+      ['the implicit grant', await register({ redirect_uris: [DCR_REDIRECT], grant_types: ['implicit'] }), 'invalid_client_metadata'],
+    ];
+    for (const [label, res, error] of cases) {
+      assert.equal(res.status, 400, label);
+      assert.equal(((await res.json()) as Record<string, unknown>)['error'], error, label);
+    }
+    const refused = idp.log().filter((e) => e.kind === 'register' && e.status === 400);
+    assert.ok(refused.length >= cases.length);
+    assert.ok(refused.every((e) => e.clientId === undefined), 'a refused registration names no client');
+  });
+});
+
 describe('happy path', () => {
   it('authorize → sign-in → consent → token yields a JWT that verifies against jwks_uri with the right claims', async () => {
     const { verifier, challenge } = pkcePair();

@@ -476,6 +476,22 @@ describe('metadata and hygiene', () => {
     assert.equal(mcp.calls().length, before, 'only /mcp requests are recorded');
   });
 
+  test('setAdvertisedResource makes the metadata name another resource (FLOW-23), and null restores its own', async () => {
+    const prmUrl = `${new URL(mcp.url).origin}/.well-known/oauth-protected-resource/mcp`;
+    const other = 'http://127.0.0.1:9/elsewhere/mcp';
+    try {
+      mcp.setAdvertisedResource(other);
+      const advertised = (await (await fetch(prmUrl)).json()) as Record<string, unknown>;
+      assert.equal(advertised['resource'], other);
+      assert.deepEqual(advertised['authorization_servers'], [issuerUrl]);
+      assert.throws(() => mcp.setAdvertisedResource('not a url'));
+    } finally {
+      mcp.setAdvertisedResource(null);
+    }
+    const own = (await (await fetch(prmUrl)).json()) as Record<string, unknown>;
+    assert.equal(own['resource'], mcp.url);
+  });
+
   test('a raw token never appears in the records', async () => {
     const jwt = await mint();
     const tokens = [jwt, 'opaque-never-stored'];

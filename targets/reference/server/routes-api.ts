@@ -4,6 +4,11 @@ import { z } from 'zod';
 import { authenticateApiCaller } from './auth.js';
 import type { GatewayContext } from './context.js';
 import { GatewayRegistrationSchema } from './gateways.js';
+import { discoverUpstream } from './discovery.js';
+import { publicRedirectUri } from './public-origin.js';
+
+/** Registration by URL only: the rest is discovered (discovery.ts). */
+const DiscoveryRegistrationSchema = GatewayRegistrationSchema.pick({ name: true, mcpUrl: true, scopes: true });
 
 const ApiLoginSchema = z.object({ username: z.string().max(200), password: z.string().max(500) });
 
@@ -37,6 +42,23 @@ export function apiRoutes(ctx: GatewayContext): Router {
       return;
     }
     const gateway = ctx.gateways.add(parsed.data);
+    res.status(201).json({ id: gateway.id, name: gateway.name });
+  });
+
+  router.post('/api/gateways/discover', json, async (req, res) => {
+    if (authenticateApiCaller(req, res, ctx) === null) return;
+    const parsed = DiscoveryRegistrationSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ success: false, message: z.prettifyError(parsed.error) });
+      return;
+    }
+    const discovered = await discoverUpstream({ ...parsed.data, redirectUri: publicRedirectUri(req, ctx) }, ctx.faults);
+    if (!discovered.ok) {
+      // 422: the request was well formed, what the upstream published cannot be used.
+      res.status(422).json({ success: false, message: discovered.message });
+      return;
+    }
+    const gateway = ctx.gateways.add(discovered.registration);
     res.status(201).json({ id: gateway.id, name: gateway.name });
   });
 
