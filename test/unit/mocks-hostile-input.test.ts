@@ -91,7 +91,7 @@ describe(`mocks under hostile input (seed ${SEED}, ${CASES} cases per property)`
   it('the IdP answers random OAuth requests (query and body, any content type) with a 4xx or its normal pages, never a 5xx', async () => {
     const g = gen(prng(SEED));
     for (let i = 0; i < CASES; i++) {
-      const path = g.pick(['/authorize', '/sign-in', '/consent', '/token', '/introspect', '/revoke', '/account', '/jwks', '/nope']);
+      const path = g.pick(['/authorize', '/sign-in', '/consent', '/token', '/introspect', '/revoke', '/register', '/account', '/jwks', '/nope']);
       const method = g.pick(['GET', 'POST', 'PUT', 'DELETE']);
       const params = randomParams(g);
       const headers: Record<string, string> = {};
@@ -103,6 +103,23 @@ describe(`mocks under hostile input (seed ${SEED}, ${CASES} cases per property)`
       const url = method === 'GET' ? `${idp.issuer}${path}?${params}` : `${idp.issuer}${path}`;
       const status = await send(url, { method, headers, ...(body === undefined ? {} : { body }) });
       assert.ok(status < 500, `case ${i} (seed ${SEED}): ${method} ${path} → ${status}`);
+    }
+    await idpStillServes();
+  });
+
+  it('the IdP answers random client registrations (RFC 7591 JSON of every shape) with 201 or a 400 RFC 7591 error, never a 5xx', async () => {
+    const g = gen(prng(SEED + 2));
+    const value = (): unknown => g.pick([g.text(20), g.int(1000), null, true, [g.text(10)], { x: g.text(5) }, [`http://127.0.0.1:9/${g.text(5)}`]]);
+    for (let i = 0; i < CASES; i++) {
+      const fields = ['redirect_uris', 'client_name', 'token_endpoint_auth_method', 'grant_types', 'response_types', 'scope', g.text(8)];
+      const document: Record<string, unknown> = {};
+      for (const field of fields) if (g.int(2) === 0) document[field] = value();
+      if (g.int(3) === 0) document['redirect_uris'] = [g.pick(['http://127.0.0.1:9/cb', '/relative', 'http://x/#frag', g.text(30)])];
+      const body = g.int(6) === 0 ? g.text(100) : JSON.stringify(document);
+      const response = await fetch(`${idp.issuer}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const answer = (await response.json()) as Record<string, unknown>;
+      assert.ok(response.status === 201 || response.status === 400, `case ${i} (seed ${SEED}): /register → ${response.status}`);
+      if (response.status === 400) assert.match(String(answer['error']), /^invalid_(client_metadata|redirect_uri)$/, `case ${i}`);
     }
     await idpStillServes();
   });
