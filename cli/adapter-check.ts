@@ -10,7 +10,7 @@ import type { Browser, Page, Request } from '@playwright/test';
 import { actorOptionsFor, createActor, type Actor } from '../fixtures/actors.js';
 import { is2xx, pressFetchTools, type FetchToolsControl } from '../fixtures/fetch-tools.js';
 import type { Harness } from '../fixtures/harness.js';
-import type { PreparedUpstream, Upstream } from '../fixtures/upstream.js';
+import { startMcpBehind, type PreparedUpstream, type Upstream } from '../fixtures/upstream.js';
 import { isOnIdp, signInAndConsent } from '../mock-idp/browser.js';
 import type { McpCallRecord } from '../mock-mcp/types.js';
 import type { StepDefinition } from './self-check-steps.js';
@@ -29,6 +29,7 @@ export const STEP = {
   login: 'login',
   apiToken: 'apiToken',
   registerGateway: 'registerGateway',
+  registerGatewayByUrl: 'registerGatewayByUrl',
   locateGatewayControls: 'locateGatewayControls',
   startAuthorization: 'startAuthorization',
   idp: 'IdP sign-in and consent (harness)',
@@ -196,6 +197,29 @@ export function adapterSteps(world: AdapterCheckWorld): StepDefinition[] {
         if (typeof gateway?.id !== 'string' || gateway.id === '') throw new Error('registerGateway returned no gateway id');
         upstream = { ...prepared, gateway };
         return `"${gateway.name}", id ${gateway.id}`;
+      },
+    },
+    {
+      name: STEP.registerGatewayByUrl,
+      optional: true,
+      absent: target.registerGatewayByUrl === undefined,
+      needs: [],
+      timeoutMs,
+      async run() {
+        // A server of its own, so the discovered registration never touches the one the other steps use.
+        const mcp = await startMcpBehind(harness, idp);
+        try {
+          const mark = idp.log().length;
+          const outcome = await target.registerGatewayByUrl?.({ name: `check-by-url-${harness.runId}`, mcpUrl: mcp.url, scopes: ['openid', 'mcp'] });
+          if (outcome === undefined) throw new Error('returned nothing');
+          if (outcome.kind === 'refused') throw new Error(`the gateway refused a registration whose discovery documents are all valid: ${outcome.status} ${outcome.message}`);
+          // Whether discovery is checked is FLOW-23's verdict; the adapter's part is reaching the gateway's registration by URL.
+          const registered = idp.log().slice(mark).filter((e) => e.kind === 'register' && e.status === 201);
+          if (registered.length === 0) throw new Error('registered, but the gateway registered no client at the IdP the metadata names');
+          return `registered as ${outcome.gateway.id}; the gateway registered client ${registered[0]?.clientId ?? '?'} at the IdP`;
+        } finally {
+          await mcp.close();
+        }
       },
     },
     {
