@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { isFaultModeName, FAULT_MODE_NAMES } from '../targets/reference/faults.js';
 import { HARNESS_FAULTS, TARGET_NAMES, type RunSpec } from '../config/run-plan.js';
+import { TARGETS } from '../targets/registry.js';
 
 export interface ParsedArgs {
   plan: RunSpec[];
@@ -45,8 +46,8 @@ const OptionsSchema = z
     if (o['--fault'] !== undefined && !isFaultModeName(o['--fault'])) {
       ctx.addIssue({ code: 'custom', message: `unknown fault mode "${o['--fault']}"; valid: ${FAULT_MODE_NAMES.join(', ')}` });
     }
-    if (o['--target'] === 'contextforge' && !o['--target-version'] && !o['--base-url']) {
-      ctx.addIssue({ code: 'custom', message: 'contextforge needs --target-version <pypi version> or --base-url <running gateway>' });
+    for (const message of TARGETS[o['--target']].checkOptions?.({ version: o['--target-version'], baseUrl: o['--base-url'] }) ?? []) {
+      ctx.addIssue({ code: 'custom', message });
     }
     if (o['--base-url'] && (!o['--login'] || !o['--password'])) {
       ctx.addIssue({ code: 'custom', message: '--base-url needs --login and --password of an admin account' });

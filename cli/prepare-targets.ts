@@ -1,15 +1,10 @@
 /**
  * Installs what a run needs before Playwright starts, so installation progress is visible and its
- * failures are one clear line rather than a fixture timeout.
+ * failures are one clear line rather than a fixture timeout. What to install is each target's own business.
  */
 import type { RunSpec } from '../config/run-plan.js';
+import { TARGETS } from '../targets/registry.js';
 
 export async function prepareTargets(plan: RunSpec[]): Promise<void> {
-  for (const run of plan) {
-    if (run.target !== 'contextforge') continue;
-    const version = run.settings['version'];
-    if (typeof version !== 'string' || typeof run.settings['baseUrl'] === 'string') continue;
-    const { ensureContextForge } = await import('../targets/contextforge/install.js');
-    await ensureContextForge(version);
-  }
+  for (const run of plan) await TARGETS[run.target].prepare?.(run.settings);
 }

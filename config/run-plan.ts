@@ -5,6 +5,7 @@
  * validated plan. With no plan set, the default is the correct reference gateway.
  */
 import { z } from 'zod';
+import { TARGET_NAMES } from '../targets/registry.js';
 
 /** Harness-side faults: they break the test environment, not the gateway, to prove the ENV self-checks can fail. */
 export const HARNESS_FAULTS = [
@@ -19,8 +20,8 @@ export const HARNESS_FAULTS = [
 ] as const;
 export type HarnessFault = (typeof HARNESS_FAULTS)[number];
 
-export const TARGET_NAMES = ['reference', 'contextforge'] as const;
-export type TargetName = (typeof TARGET_NAMES)[number];
+// The targets are listed once, in targets/registry.ts; re-exported for the plan's readers.
+export { TARGET_NAMES, type TargetName } from '../targets/registry.js';
 
 export const RunSpecSchema = z
   .object({

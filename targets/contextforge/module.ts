@@ -1,0 +1,52 @@
+/**
+ * What the CLI needs from the ContextForge target before Playwright starts: its option rule, its install
+ * (a cached venv per release) and its preflight. Everything heavy is imported when used, so a run of another
+ * target never loads ContextForge's code.
+ */
+import type { RunSpec } from '../../config/run-plan.js';
+import { assertReachable, firstLine, nodeReachable } from '../../lib/reachability.js';
+import type { TargetModule } from '../registry.js';
+
+/** Settings, version, and (attach mode) reachability and both logins, before anything is installed or started. */
+async function preflightContextForge(run: RunSpec): Promise<void> {
+  const { parseContextForgeSettings } = await import('./adapter.js');
+  const parsed = parseContextForgeSettings(run.settings);
+  if (parsed.mode === 'managed') {
+    const { contextForgeVersionInfo } = await import('./versions.js');
+    // One line naming PyPI's releases when unknown (the registry's answer is cached for later and offline runs).
+    await contextForgeVersionInfo(parsed.settings.version);
+    return;
+  }
+  const { apiBaseUrl, baseUrl, admin, bob } = parsed.settings;
+  const apiBase = nodeReachable(apiBaseUrl ?? baseUrl);
+  await assertReachable(apiBase);
+  const { ContextForgeApi, ContextForgeApiError } = await import('./api.js');
+  const accounts = [admin, ...(bob ? [bob] : [])];
+  const api = new ContextForgeApi(new URL(apiBase).origin, () => accounts.map((a) => a.password));
+  for (const account of accounts) {
+    try {
+      await api.login(account.email, account.password);
+    } catch (error) {
+      const status = error instanceof ContextForgeApiError ? error.status : undefined;
+      if (status === 401 || status === 403) {
+        throw new Error(`logging in to ${apiBase} as ${account.email} failed (HTTP ${status}): check --login/--password (or --second-login/--second-password)`);
+      }
+      const detail = status === undefined ? firstLine(error) : `HTTP ${status}`;
+      throw new Error(`${apiBase} answers, but not as ContextForge (POST /auth/email/login: ${detail}): is another program using that port?`);
+    }
+  }
+}
+
+export const contextForgeModule: TargetModule = {
+  factory: async () => (await import('./adapter.js')).createContextForgeTarget,
+  checkOptions: ({ version, baseUrl }) =>
+    version === undefined && baseUrl === undefined ? ['contextforge needs --target-version <pypi version> or --base-url <running gateway>'] : [],
+  preflight: preflightContextForge,
+  async prepare(settings) {
+    const version = settings['version'];
+    // Attach mode (a gateway already running) installs nothing.
+    if (typeof version !== 'string' || typeof settings['baseUrl'] === 'string') return;
+    const { ensureContextForge } = await import('./install.js');
+    await ensureContextForge(version);
+  },
+};
