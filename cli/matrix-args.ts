@@ -1,10 +1,10 @@
 /** The options of `npm run matrix` (cli/matrix.ts), vetted into one line per mistake. */
 import { parseArgs } from 'node:util';
 import { findRequirement } from '../catalogue/requirements.js';
-import { DEFAULT_RANGE } from '../targets/contextforge/release-range.js';
+import { targetReleases, type TargetName } from '../targets/registry.js';
 
 export interface MatrixArgs {
-  target: 'contextforge';
+  target: TargetName;
   versions: string;
   requirements: string[];
   playwrightArgs: string[];
@@ -15,15 +15,13 @@ export function parseMatrixArgs(argv: readonly string[]): MatrixArgs {
     args: [...argv],
     options: {
       target: { type: 'string' },
-      versions: { type: 'string', default: DEFAULT_RANGE },
+      versions: { type: 'string' },
       requirements: { type: 'string', default: '' },
     },
     strict: false,
     tokens: true,
   });
-  if (values.target !== 'contextforge') {
-    throw new Error(`--target ${String(values.target ?? '(missing)')}: the matrix runs gateways with releases on a registry; today that is --target contextforge`);
-  }
+  const { target, releases } = targetReleases(values.target, 'the matrix');
   const requirements = String(values.requirements)
     .split(',')
     .map((id) => id.trim())
@@ -32,7 +30,7 @@ export function parseMatrixArgs(argv: readonly string[]): MatrixArgs {
   if (unknown.length > 0) throw new Error(`--requirements: unknown requirement ID(s) ${unknown.join(', ')}`);
   // Everything this command does not know goes to each release's run, where conformance vets it.
   const playwrightArgs = passThrough(tokens ?? [], ['target', 'versions', 'requirements']);
-  return { target: 'contextforge', versions: String(values.versions), requirements, playwrightArgs };
+  return { target, versions: typeof values.versions === 'string' ? values.versions : releases.defaultRange, requirements, playwrightArgs };
 }
 
 type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];

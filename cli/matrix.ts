@@ -15,39 +15,40 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPORT_DIR_ENV, reportDir } from '../config/run-plan.js';
 import { buildMatrix, renderMatrixMarkdown, type MatrixColumnInput } from '../reporting/matrix.js';
-import { defaultCacheRoot } from '../targets/contextforge/cache-root.js';
-import { contextForgeReleaseList } from '../targets/contextforge/pypi-releases.js';
-import { selectReleases } from '../targets/contextforge/release-range.js';
+import { TARGETS, type TargetReleases } from '../targets/registry.js';
 import { parseMatrixArgs, type MatrixArgs } from './matrix-args.js';
 import { runConformance } from './conformance.js';
 
 async function main(): Promise<number> {
   let args: MatrixArgs;
+  let gateway: TargetReleases | undefined;
   let releases;
   try {
     args = parseMatrixArgs(process.argv.slice(2));
-    const list = await contextForgeReleaseList({ cacheRoot: defaultCacheRoot() });
-    releases = selectReleases(list.releases, args.versions);
+    gateway = TARGETS[args.target].releases;
+    if (gateway === undefined) throw new Error(`--target ${args.target} has no releases`);
+    releases = await gateway.select(args.versions);
   } catch (error) {
     process.stderr.write(`matrix: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
   const base = path.join(reportDir(), 'matrix');
   mkdirSync(base, { recursive: true });
-  process.stderr.write(`matrix: ContextForge ${releases.map((r) => r.version).join(', ')}${args.requirements.length > 0 ? `; requirements ${args.requirements.join(', ')}` : ''}\n`);
+  const name = gateway.displayName;
+  process.stderr.write(`matrix: ${name} ${releases.map((r) => r.version).join(', ')}${args.requirements.length > 0 ? `; requirements ${args.requirements.join(', ')}` : ''}\n`);
   const columns: MatrixColumnInput[] = [];
   let interrupted: number | undefined;
   const write = (): void => {
-    const matrix = buildMatrix('ContextForge', columns);
+    const matrix = buildMatrix(name, columns);
     writeFileSync(path.join(base, 'matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
     writeFileSync(path.join(base, 'matrix.md'), renderMatrixMarkdown(matrix));
   };
   for (const [i, release] of releases.entries()) {
-    process.stderr.write(`matrix: [${i + 1}/${releases.length}] ContextForge ${release.version} …\n`);
+    process.stderr.write(`matrix: [${i + 1}/${releases.length}] ${name} ${release.version} …\n`);
     // Each release's reports in a folder of its own; the env var is how every part of a run finds its folder.
     process.env[REPORT_DIR_ENV] = path.join(base, release.version);
     const started = performance.now();
-    const outcome = await runConformance(['--target', 'contextforge', '--target-version', release.version, ...args.playwrightArgs], {
+    const outcome = await runConformance(['--target', args.target, '--target-version', release.version, ...args.playwrightArgs], {
       only: args.requirements,
     });
     const durationMs = performance.now() - started;
@@ -59,7 +60,7 @@ async function main(): Promise<number> {
       ...(run === null ? { noReportReason: `no report (exit ${outcome.exitCode}; see the lines above)` } : {}),
       durationMs,
     });
-    process.stderr.write(`matrix: [${i + 1}/${releases.length}] ContextForge ${release.version}: ${run?.verdict ?? 'no report'} (${Math.round(durationMs / 1000)} s)\n`);
+    process.stderr.write(`matrix: [${i + 1}/${releases.length}] ${name} ${release.version}: ${run?.verdict ?? 'no report'} (${Math.round(durationMs / 1000)} s)\n`);
     write();
     if (outcome.exitCode === 130 || outcome.exitCode === 143) {
       interrupted = outcome.exitCode;

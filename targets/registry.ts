@@ -1,7 +1,7 @@
 /**
  * Every target the suite can run, by name: the one line a new gateway adds here (its folder holds the rest).
  * A target module tells the CLI what it needs before a run (option rules, install, preflight) and loads its
- * adapter lazily, so running the reference gateway never imports (or needs) another gateway's code.
+ * adapter lazily, so running the reference gateway never imports another gateway's adapter (nor its browser or API code).
  */
 import type { RunSpec } from '../config/run-plan.js';
 import type { TargetFactory } from './target.js';
@@ -16,6 +16,34 @@ export interface TargetModule {
   preflight?(run: RunSpec): Promise<void>;
   /** Installs what a run needs before Playwright starts (cached), so progress is visible and a failure is one line. */
   prepare?(settings: Record<string, unknown>): Promise<void>;
+  /** For a gateway released on a registry: its releases, which `matrix` and `bisect` run one by one. */
+  releases?: TargetReleases;
+}
+
+export interface TargetReleases {
+  /** How progress lines and reports name the gateway, e.g. 'ContextForge'. */
+  displayName: string;
+  /** The range `--versions` takes when none is given. */
+  defaultRange: string;
+  /** The releases a range selects (`a..b`, `a..latest`, `a,b,c`), oldest first; throws one readable line. */
+  select(range: string): Promise<{ version: string; uploadedAt: string }[]>;
+  /** Orders two versions of this gateway (negative: `a` is older); null when either is not a version. */
+  order(a: string, b: string): number | null;
+}
+
+/** The targets with releases on a registry, for `matrix` and `bisect`: their names, for messages. */
+export function releasedTargets(): TargetName[] {
+  return TARGET_NAMES.filter((name) => TARGETS[name].releases !== undefined);
+}
+
+/** The named target's releases, or one readable line saying which targets have releases. */
+export function targetReleases(name: unknown, command: string): { target: TargetName; releases: TargetReleases } {
+  const target = TARGET_NAMES.find((t) => t === name);
+  const releases = target === undefined ? undefined : TARGETS[target].releases;
+  if (target === undefined || releases === undefined) {
+    throw new Error(`--target ${String(name ?? '(missing)')}: ${command} runs gateways with releases on a registry: --target ${releasedTargets().join(' | ')}`);
+  }
+  return { target, releases };
 }
 
 export const TARGET_NAMES = ['reference', 'contextforge'] as const;

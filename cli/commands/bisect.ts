@@ -9,16 +9,15 @@ import path from 'node:path';
 import { REPORT_DIR_ENV, reportDir } from '../../config/run-plan.js';
 import { findRequirement } from '../../catalogue/requirements.js';
 import { bisect, describeBisect, type BisectResult } from '../../reporting/bisect.js';
-import { defaultCacheRoot } from '../../targets/contextforge/cache-root.js';
-import { comparePep440, parsePep440 } from '../../targets/contextforge/pep440.js';
-import { contextForgeReleaseList } from '../../targets/contextforge/pypi-releases.js';
-import { selectReleases } from '../../targets/contextforge/release-range.js';
+import { releasedTargets, targetReleases, type TargetName, type TargetReleases } from '../../targets/registry.js';
 import { runConformance } from '../conformance.js';
 import { passThrough } from '../matrix-args.js';
 import { PROGRAM, UsageError, type Command } from './command.js';
 import { parseArgs } from 'node:util';
 
 interface BisectArgs {
+  target: TargetName;
+  releases: TargetReleases;
   good: string;
   bad: string;
   requirement: string;
@@ -38,8 +37,11 @@ function parseBisectArgs(argv: readonly string[]): BisectArgs {
     throw new UsageError(`bisect: ${error instanceof Error ? error.message : String(error)}`);
   }
   const { values, tokens } = parsed;
-  if (values.target !== 'contextforge') {
-    throw new UsageError(`bisect: --target ${String(values.target ?? '(missing)')}: bisect runs gateways with releases on a registry; today that is --target contextforge`);
+  let released: { target: TargetName; releases: TargetReleases };
+  try {
+    released = targetReleases(values.target, 'bisect');
+  } catch (error) {
+    throw new UsageError(`bisect: ${error instanceof Error ? error.message : String(error)}`);
   }
   const text = (name: 'good' | 'bad' | 'requirement'): string => {
     const value = values[name];
@@ -50,18 +52,16 @@ function parseBisectArgs(argv: readonly string[]): BisectArgs {
   if (findRequirement(requirement) === undefined) throw new UsageError(`bisect: --requirement ${requirement}: unknown requirement ID`);
   if (requirement.startsWith('ENV-')) throw new UsageError(`bisect: --requirement ${requirement}: ENV checks judge the test environment, not a release`);
   const playwrightArgs = passThrough(tokens ?? [], ['target', 'good', 'bad', 'requirement']);
-  return { good: text('good'), bad: text('bad'), requirement, playwrightArgs };
+  return { ...released, good: text('good'), bad: text('bad'), requirement, playwrightArgs };
 }
 
 /** Oldest first, whichever of good and bad is older. */
-async function releasesBetween(good: string, bad: string): Promise<string[]> {
-  const [a, b] = [parsePep440(good), parsePep440(bad)];
-  if (!a) throw new UsageError(`bisect: --good ${good} is not a version`);
-  if (!b) throw new UsageError(`bisect: --bad ${bad} is not a version`);
-  const [from, to] = comparePep440(a, b) <= 0 ? [good, bad] : [bad, good];
-  const list = await contextForgeReleaseList({ cacheRoot: defaultCacheRoot() });
+async function releasesBetween(releases: TargetReleases, good: string, bad: string): Promise<string[]> {
+  if (releases.order(good, good) === null) throw new UsageError(`bisect: --good ${good} is not a version`);
+  if (releases.order(bad, bad) === null) throw new UsageError(`bisect: --bad ${bad} is not a version`);
+  const [from, to] = (releases.order(good, bad) ?? 0) <= 0 ? [good, bad] : [bad, good];
   try {
-    return selectReleases(list.releases, `${from}..${to}`).map((r) => r.version);
+    return (await releases.select(`${from}..${to}`)).map((r) => r.version);
   } catch (error) {
     throw new UsageError(`bisect: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -71,7 +71,7 @@ export function bisectCommand(root: string): Command {
   return {
     name: 'bisect',
     summary: 'the first release of a gateway where one requirement changed verdict (about log2(n) runs)',
-    help: `Usage: ${PROGRAM} bisect --target contextforge --good <version> --bad <version> --requirement <ID>
+    help: `Usage: ${PROGRAM} bisect --target <${releasedTargets().join('|')}> --good <version> --bad <version> --requirement <ID>
          [Playwright options]
 
 Runs the requirement (after every ENV self-check) against both given releases, then halves the releases
@@ -91,21 +91,22 @@ a wrong command (one line says which); 130/143 interrupted.`,
       const envReportDir = process.env[REPORT_DIR_ENV];
       if (envReportDir) process.env[REPORT_DIR_ENV] = path.resolve(cwd, envReportDir);
       process.chdir(root);
-      const versions = await releasesBetween(args.good, args.bad);
+      const versions = await releasesBetween(args.releases, args.good, args.bad);
+      const name = args.releases.displayName;
       const base = path.join(reportDir(), 'bisect');
       mkdirSync(base, { recursive: true });
-      process.stderr.write(`bisect: ${args.requirement} over ContextForge ${versions.join(', ')} (${versions.length} releases)\n`);
+      process.stderr.write(`bisect: ${args.requirement} over ${name} ${versions.join(', ')} (${versions.length} releases)\n`);
       let interrupted: number | undefined;
       const result: BisectResult = await bisect(versions, async (version) => {
         if (interrupted !== undefined) return 'no-report';
-        process.stderr.write(`bisect: running ContextForge ${version} …\n`);
+        process.stderr.write(`bisect: running ${name} ${version} …\n`);
         // Each release's reports in a folder of its own; the env var is how every part of a run finds its folder.
         process.env[REPORT_DIR_ENV] = path.join(base, version);
-        const outcome = await runConformance(['--target', 'contextforge', '--target-version', version, ...args.playwrightArgs], { only: [args.requirement] });
+        const outcome = await runConformance(['--target', args.target, '--target-version', version, ...args.playwrightArgs], { only: [args.requirement] });
         if (outcome.exitCode === 130 || outcome.exitCode === 143) interrupted = outcome.exitCode;
         const run = outcome.report?.runs[0];
         const status = run?.families.flatMap((f) => f.requirements).find((r) => r.id === args.requirement)?.status ?? 'no-report';
-        process.stderr.write(`bisect: ContextForge ${version}: ${args.requirement} ${status}${run ? ` (run verdict ${run.verdict})` : ''}\n`);
+        process.stderr.write(`bisect: ${name} ${version}: ${args.requirement} ${status}${run ? ` (run verdict ${run.verdict})` : ''}\n`);
         return status;
       });
       if (envReportDir) process.env[REPORT_DIR_ENV] = envReportDir;

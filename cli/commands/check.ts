@@ -16,7 +16,7 @@ import { prepareTargets } from '../prepare-targets.js';
 import { adapterSteps } from '../adapter-check.js';
 import { checkExitCode, formatStep, oneLine, runSteps, type StepResult } from '../self-check-steps.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../../config/browser.js';
-import { REPORT_DIR_ENV } from '../../config/run-plan.js';
+import { REPORT_DIR_ENV, TARGET_NAMES } from '../../config/run-plan.js';
 import { startHarness, type Harness } from '../../fixtures/harness.js';
 import { prepareUpstream } from '../../fixtures/upstream.js';
 import { redactText } from '../../lib/secrets.js';
@@ -71,14 +71,14 @@ export function checkCommand(root: string): Command {
   return {
     name: 'check',
     summary: 'check a target adapter method by method (mocks, target and Chromium started as a run starts them)',
-    help: `Usage: ${PROGRAM} check [--target reference|contextforge] [--fault <mode>] [--target-version <v>]
+    help: `Usage: ${PROGRAM} check [--target ${TARGET_NAMES.join('|')}] [--fault <mode>] [--target-version <v>]
          [--base-url <url> --login <email> --password <pw> [--api-base-url <url>]
           [--second-login <email> --second-password <pw>]]
 
 Checks a target adapter (targets/<name>/adapter.ts) before any requirement runs. Starts the mock IdP, a
 fresh mock MCP server and the target as a run does, launches the suite's Chromium, and walks the
 adapter's methods in the order specs use them, each a named step with its own time bound: prepareContext,
-login (alice), apiToken, registerGateway, locateGatewayControls, startAuthorization, the IdP's sign-in
+login (alice), apiToken, registerGateway, the optional registerGatewayByUrl, locateGatewayControls, startAuthorization, the IdP's sign-in
 and consent, the callback, clickCallbackFetchTools + callbackFetchToolsOutcome, clickTableFetchTools +
 tableFetchToolsOutcome, listTools, then the optional stateChangingEndpoints, disconnectUpstream and
 signOut. A step passes on what it achieved (a session cookie in the browser, the mock MCP server asked
@@ -90,7 +90,7 @@ One line per step: "ok", "FAILED: <reason>", "skipped (an earlier step failed: <
 
   --target <name>          the adapter to check (default: reference)
   --fault <mode>           a fault mode of the reference gateway (targets/reference/faults.ts)
-  --target-version <v>     ContextForge: the release to install (cached) and start
+  --target-version <v>     a released gateway (ContextForge): the release to install (cached) and start
   --base-url <url>         a gateway that is already running (attach mode), as the browser reaches it;
                            needs --login and --password of an admin account
   --api-base-url <url>     where Node reaches that gateway, when not at --base-url

@@ -12,7 +12,7 @@ import { runConformance } from '../conformance.js';
 import { buildBundle, collectReportFiles } from '../../certify/bundle.js';
 import { configSnapshot } from '../../certify/config-snapshot.js';
 import { loadSigningKey } from '../../certify/sign.js';
-import { REPORT_DIR_ENV } from '../../config/run-plan.js';
+import { REPORT_DIR_ENV, TARGET_NAMES } from '../../config/run-plan.js';
 import { firstIssue, PROGRAM, UsageError, type Command } from './command.js';
 
 const IDS = REQUIREMENTS.map((r) => r.id) as string[];
@@ -58,7 +58,7 @@ export function runCommand(root: string): Command {
   return {
     name: 'run',
     summary: 'run the conformance suite (as npm run conformance), optionally certify the result',
-    help: `Usage: ${PROGRAM} run [--target reference|contextforge] [--fault <mode>] [--target-version <v>]
+    help: `Usage: ${PROGRAM} run [--target ${TARGET_NAMES.join('|')}] [--fault <mode>] [--target-version <v>]
          [--base-url <url> --login <email> --password <pw> …] [--requirement <ID>]...
          [--certify --signing-key <ed25519 private key PEM> [--bundle <out.zip>]] [Playwright options]
 

@@ -1,11 +1,15 @@
 /**
  * What the CLI needs from the ContextForge target before Playwright starts: its option rule, its install
- * (a cached venv per release) and its preflight. Everything heavy is imported when used, so a run of another
- * target never loads ContextForge's code.
+ * (a cached venv per release), its preflight and its releases on PyPI (matrix, bisect). The adapter, its API
+ * client and the installer are imported when used, so a run of another target never loads them.
  */
 import type { RunSpec } from '../../config/run-plan.js';
 import { assertReachable, firstLine, nodeReachable } from '../../lib/reachability.js';
 import type { TargetModule } from '../registry.js';
+import { defaultCacheRoot } from './cache-root.js';
+import { comparePep440, parsePep440 } from './pep440.js';
+import { contextForgeReleaseList } from './pypi-releases.js';
+import { DEFAULT_RANGE, selectReleases } from './release-range.js';
 
 /** Settings, version, and (attach mode) reachability and both logins, before anything is installed or started. */
 async function preflightContextForge(run: RunSpec): Promise<void> {
@@ -38,6 +42,18 @@ async function preflightContextForge(run: RunSpec): Promise<void> {
 }
 
 export const contextForgeModule: TargetModule = {
+  releases: {
+    displayName: 'ContextForge',
+    defaultRange: DEFAULT_RANGE,
+    async select(range) {
+      const list = await contextForgeReleaseList({ cacheRoot: defaultCacheRoot() });
+      return selectReleases(list.releases, range).map((r) => ({ version: r.version, uploadedAt: r.uploadedAt }));
+    },
+    order(a, b) {
+      const [x, y] = [parsePep440(a), parsePep440(b)];
+      return x === null || y === null ? null : comparePep440(x, y);
+    },
+  },
   factory: async () => (await import('./adapter.js')).createContextForgeTarget,
   checkOptions: ({ version, baseUrl }) =>
     version === undefined && baseUrl === undefined ? ['contextforge needs --target-version <pypi version> or --base-url <running gateway>'] : [],

@@ -79,9 +79,11 @@ describe('ContextForge release selection', () => {
 describe('matrix options', () => {
   it('needs --target contextforge, knows the requirement IDs, and passes the rest to each run', () => {
     assert.throws(() => parseMatrixArgs([]), /--target \(missing\)/);
-    assert.throws(() => parseMatrixArgs(['--target', 'reference']), /today that is --target contextforge/);
+    assert.throws(() => parseMatrixArgs(['--target', 'reference']), /releases on a registry: --target contextforge/);
     assert.throws(() => parseMatrixArgs(['--target', 'contextforge', '--requirements', 'SESSION-01,NOPE-1']), /unknown requirement ID\(s\) NOPE-1/);
     const args = parseMatrixArgs(['--target', 'contextforge', '--versions', '1.0.7,1.1.0', '--requirements', 'SESSION-01, SESSION-02', '--workers', '2']);
     assert.deepEqual(args, { target: 'contextforge', versions: '1.0.7,1.1.0', requirements: ['SESSION-01', 'SESSION-02'], playwrightArgs: ['--workers', '2'] });
+    // No --versions: the target's own default range.
+    assert.match(parseMatrixArgs(['--target', 'contextforge']).versions, /^[0-9][^.]*\.[0-9].*\.\.latest$/);
   });
 });
