@@ -233,7 +233,8 @@ export const FAULT_MODES = [
     bugClass: 'wrong-token-upstream',
     bug: 'Tokens are stored per gateway, not per (gateway, user): user B fetches tools with user A’s token.',
     detectedBy: ['TOKEN-03'],
-    alsoFails: ['FLOW-19'], // observed in a targeted run (races, issue 9)
+    // Pinned from one full selftest run (2026-12-03): alice's Disconnect revokes the one shared token, so bob's grant dies too (TOKEN-10).
+    alsoFails: ['FLOW-19', 'TOKEN-10'],
   },
   {
     mode: 'grant-per-user-not-per-upstream',
