@@ -450,13 +450,15 @@ export const FAULT_MODES = [
     bugClass: 'mix-up-undefended',
     bug: "The callback checks iss against every IdP the gateway knows (any registered upstream's issuer) instead of the issuer this authorization was sent to: a response relabelled with another upstream's IdP passes, so a mix-up between the gateway's own IdPs goes unnoticed.",
     detectedBy: ['FLOW-22'],
+    // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
   {
     mode: 'upstream-chosen-by-iss',
     bugClass: 'mix-up-undefended',
-    bug: "The callback picks the upstream (token endpoint, client credentials) by the issuer the response names, not by the authorization the state belongs to: a response relabelled with another upstream's issuer sends this upstream's code, with its code_verifier, to that other IdP (the mix-up attack's goal).",
+    bug: "When the response names another known IdP than the one the state was issued for, the callback switches to that IdP's upstream (token endpoint, client credentials): a response relabelled with another upstream's issuer sends this upstream's code, with its code_verifier, to that other IdP (the mix-up attack's goal).",
     detectedBy: ['FLOW-22'],
+    // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
   {
@@ -464,6 +466,7 @@ export const FAULT_MODES = [
     bugClass: 'discovery-unchecked',
     bug: "Registration by URL uses the MCP server's protected resource metadata whatever resource it names (RFC 9728 §3.3 says such a document MUST NOT be used): a server can send the gateway to any authorization server and audience.",
     detectedBy: ['FLOW-23'],
+    // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
   {
@@ -471,6 +474,7 @@ export const FAULT_MODES = [
     bugClass: 'discovery-unchecked',
     bug: "Registration by URL skips the protected resource metadata and assumes the authorization server lives at the MCP server's origin (the 2025-03-26 fallback): an MCP server whose IdP is elsewhere cannot be registered.",
     detectedBy: ['FLOW-23'],
+    // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
   {

@@ -114,9 +114,11 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       failPage(res, 400, 'The gateway of this authorization no longer exists.');
       return;
     }
-    // BUG (upstream-chosen-by-iss): the upstream (so its token endpoint and client) is looked up by the issuer
-    // the response names, "to support several IdPs", instead of the one the state was issued for.
-    const gateway = (faults['upstream-chosen-by-iss'] && ctx.gateways.all().find((g) => g.issuer === query.iss)) || started;
+    // BUG (upstream-chosen-by-iss): when the response names another IdP than the one the state was issued for,
+    // the upstream (so its token endpoint and client) is looked up by that issuer, "to support several IdPs".
+    const switched =
+      faults['upstream-chosen-by-iss'] && query.iss !== undefined && query.iss !== started.issuer ? ctx.gateways.all().find((g) => g.issuer === query.iss) : undefined;
+    const gateway = switched ?? started;
     // Mix-up defence (RFC 9207 §2.4): a response that names another issuer than the IdP this authorization was
     // sent to is refused before its code goes anywhere. BUG (iss-ignored): the iss parameter is never looked at.
     // BUG (iss-prefix-match): a startsWith check lets `<issuer>/other-tenant` through.
