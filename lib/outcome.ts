@@ -12,8 +12,8 @@
 export const NOT_TESTABLE_PREFIX = 'Not testable:';
 
 export class NotTestableError extends Error {
-  constructor(reason: string) {
-    super(`${NOT_TESTABLE_PREFIX} ${reason}`);
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`${NOT_TESTABLE_PREFIX} ${reason}`, options);
     this.name = 'NotTestableError';
   }
 }
