@@ -14,6 +14,7 @@ import { startMcpBehind, type PreparedUpstream, type Upstream } from '../fixture
 import { isOnIdp, signInAndConsent } from '../mock-idp/browser.js';
 import type { McpCallRecord } from '../mock-mcp/types.js';
 import type { StepDefinition } from './self-check-steps.js';
+import { clientRegistrationsSince } from '../fixtures/idp-records.js';
 
 export interface AdapterCheckWorld {
   harness: Harness;
@@ -214,7 +215,7 @@ export function adapterSteps(world: AdapterCheckWorld): StepDefinition[] {
           if (outcome === undefined) throw new Error('returned nothing');
           if (outcome.kind === 'refused') throw new Error(`the gateway refused a registration whose discovery documents are all valid: ${outcome.status} ${outcome.message}`);
           // Whether discovery is checked is FLOW-23's verdict; the adapter's part is reaching the gateway's registration by URL.
-          const registered = idp.log().slice(mark).filter((e) => e.kind === 'register' && e.status === 201);
+          const registered = clientRegistrationsSince(idp, mark).filter((r) => r.status === 201);
           if (registered.length === 0) throw new Error('registered, but the gateway registered no client at the IdP the metadata names');
           return `registered as ${outcome.gateway.id}; the gateway registered client ${registered[0]?.clientId ?? '?'} at the IdP`;
         } finally {

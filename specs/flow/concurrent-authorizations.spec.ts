@@ -12,6 +12,7 @@
  */
 import { test, expect, req, type Actor, type Harness, type Upstream } from '../../fixtures/index.js';
 import { startUpstream } from '../../fixtures/upstream.js';
+import { callsWithTokens } from '../../fixtures/upstream-calls.js';
 import { authorizeAndCaptureCallback } from '../../fixtures/flows.js';
 import { openCallback } from '../../fixtures/error-page.js';
 import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
@@ -20,8 +21,7 @@ import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
 async function pressAndWatchUpstream(harness: Harness, actor: Actor, upstream: Upstream) {
   const before = upstream.mcp.calls().length;
   const exchange = await pressFetchTools(harness, actor.page, upstream, 'callback');
-  const calls = upstream.mcp.calls().slice(before).map((c) => {
-    const token = c.tokenHash === undefined ? undefined : harness.idp.findToken(c.tokenHash);
+  const calls = callsWithTokens(upstream, upstream.mcp.calls().slice(before)).map(({ call: c, token }) => {
     return {
       rpcMethod: c.rpcMethod,
       tokenHash: c.tokenHash ?? '(none)',

@@ -11,26 +11,26 @@ import { test, expect, req, type Harness, type Upstream } from '../../fixtures/i
 import { authorize } from '../../fixtures/flows.js';
 import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { startMcpBehind } from '../../fixtures/upstream.js';
+import { acceptedWithOwnToken } from '../../fixtures/upstream-calls.js';
+import { clientRegistrationsSince, type ClientRegistration } from '../../fixtures/idp-records.js';
 import { notTestable } from '../../lib/outcome.js';
 import type { UrlRegistrationOutcome } from '../../targets/target.js';
 import type { MockMcp } from '../../mock-mcp/types.js';
 
 const SCOPES = ['openid', 'mcp'];
 
+/** An outcome as evidence: a refusal in full (status and message), a registration by its kind only. */
+const asEvidence = (outcome: UrlRegistrationOutcome) => (outcome.kind === 'refused' ? outcome : { kind: outcome.kind });
+
 /** Registers `mcp` by its URL through the adapter, and returns the IdP's client registrations it caused. */
-async function registerByUrl(harness: Harness, mcp: MockMcp): Promise<{ outcome: UrlRegistrationOutcome; name: string; registrations: { clientId: string; status: number; redirectUris: string }[] }> {
+async function registerByUrl(harness: Harness, mcp: MockMcp): Promise<{ outcome: UrlRegistrationOutcome; name: string; registrations: ClientRegistration[] }> {
   const { target, idp } = harness;
   // Declared not applicable is decided before the test body (fixtures/index.ts); absent and undeclared is ours to say.
   if (target.registerGatewayByUrl === undefined) notTestable('the adapter offers no registration by URL (Target.registerGatewayByUrl)');
   const before = idp.log().length;
   const name = `conf-flow23-${randomBytes(3).toString('hex')}`;
   const outcome = await target.registerGatewayByUrl({ name, mcpUrl: mcp.url, scopes: SCOPES });
-  const registrations = idp
-    .log()
-    .slice(before)
-    .filter((e) => e.kind === 'register')
-    .map((e) => ({ clientId: e.clientId ?? '(none)', status: e.status, redirectUris: e.params['redirect_uris'] ?? '' }));
-  return { outcome, name, registrations };
+  return { outcome, name, registrations: clientRegistrationsSince(idp, before) };
 }
 
 test('FLOW-23 an upstream registered by its URL alone is discovered (resource metadata → authorization server → client registration) and the flow works with that client', req('FLOW-23'), async ({
@@ -42,7 +42,7 @@ test('FLOW-23 an upstream registered by its URL alone is discovered (resource me
   const mcp = await startMcpBehind(harness, idp);
   try {
     const { outcome, name, registrations } = await registerByUrl(harness, mcp);
-    evidence.add('registration', { outcome: outcome.kind === 'refused' ? outcome : { kind: outcome.kind }, idpRegistrations: registrations });
+    evidence.add('registration', { outcome: asEvidence(outcome), idpRegistrations: registrations });
     const refusal = outcome.kind === 'refused' ? ` (refused, ${outcome.status}: ${outcome.message.slice(0, 200)})` : '';
     expect(outcome.kind, `the answer to a registration by URL whose discovery documents are all valid${refusal}`).toBe('registered');
     if (outcome.kind !== 'registered') return;
@@ -78,10 +78,7 @@ test('FLOW-23 an upstream registered by its URL alone is discovered (resource me
     const before = mcp.calls().length;
     const exchange = await pressFetchTools(harness, alice.page, upstream, 'callback');
     const calls = mcp.calls().slice(before);
-    const ownTokens = calls.filter((c) => {
-      const token = c.tokenHash === undefined ? undefined : idp.findToken(c.tokenHash);
-      return c.accepted && token?.clientId === client.clientId && token.audience === mcp.url;
-    });
+    const ownTokens = acceptedWithOwnToken(upstream, calls);
     evidence.add('fetchTools', { status: exchange.status, mcpCalls: calls.length, withTheRegisteredClientsToken: ownTokens.length });
     expect(is2xx(exchange.status), `Fetch Tools: ${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBe(true);
     expect(ownTokens.length, "MCP requests accepted with a token issued to the registered client for this server").toBeGreaterThan(0);
@@ -98,7 +95,7 @@ test('FLOW-23 resource metadata that names another resource is refused with a re
     const otherResource = `http://127.0.0.1:${harness.attackerSite.port}/mcp`;
     mcp.setAdvertisedResource(otherResource);
     const { outcome, registrations } = await registerByUrl(harness, mcp);
-    evidence.add('mismatchedMetadata', { advertisedResource: otherResource, outcome: outcome.kind === 'refused' ? outcome : { kind: outcome.kind }, idpRegistrations: registrations });
+    evidence.add('mismatchedMetadata', { advertisedResource: otherResource, outcome: asEvidence(outcome), idpRegistrations: registrations });
     expect(registrations, 'client registrations at the authorization server named by metadata for another resource').toEqual([]);
     expect(outcome.kind, 'the answer to a registration whose resource metadata describes another resource').toBe('refused');
     if (outcome.kind !== 'refused') return;
@@ -110,7 +107,7 @@ test('FLOW-23 resource metadata that names another resource is refused with a re
     // was the resource check, not registration by URL failing altogether.
     mcp.setAdvertisedResource(null);
     const twin = await registerByUrl(harness, mcp);
-    evidence.add('matchingMetadata', { outcome: twin.outcome.kind === 'refused' ? twin.outcome : { kind: twin.outcome.kind }, idpRegistrations: twin.registrations });
+    evidence.add('matchingMetadata', { outcome: asEvidence(twin.outcome), idpRegistrations: twin.registrations });
     if (twin.outcome.kind !== 'registered') {
       notTestable(`registration by URL failed with metadata that names this server too (${twin.outcome.status}: ${twin.outcome.message.slice(0, 160)}), so the refusal above says nothing about the resource check`);
     }

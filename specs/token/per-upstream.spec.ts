@@ -11,25 +11,15 @@ import { is2xx } from '../../fixtures/fetch-tools.js';
 import { fetchFromPage } from '../../fixtures/probes.js';
 import { notTestable } from '../../lib/outcome.js';
 import { startUpstream } from '../../fixtures/upstream.js';
+import { acceptedWithOwnToken, callsWithTokens, isIssuedFor } from '../../fixtures/upstream-calls.js';
 import type { McpCallRecord } from '../../mock-mcp/types.js';
 
 /** Each MCP request `upstream` received that carried a token the IdP did not issue for it (another client or resource). */
-function foreignTokens(harness: Harness, upstream: Upstream, calls: readonly McpCallRecord[]): string[] {
-  const issued = new Map(harness.idp.issuedTokens().map((t) => [t.tokenHash, t]));
-  return calls.flatMap((call) => {
-    const token = call.tokenHash ? issued.get(call.tokenHash) : undefined;
-    if (!token || (token.clientId === upstream.clientId && token.audience === upstream.mcp.url)) return [];
+function foreignTokens(upstream: Upstream, calls: readonly McpCallRecord[]): string[] {
+  return callsWithTokens(upstream, calls).flatMap(({ call, token }) => {
+    if (token === undefined || isIssuedFor(upstream, token)) return [];
     return [`${call.rpcMethod || call.httpMethod} carried ${token.tokenHash}, issued to ${token.clientId} for ${token.audience || '(no resource)'}`];
   });
-}
-
-/** MCP requests `upstream` accepted with a token issued for it. */
-function ownTokenCalls(harness: Harness, upstream: Upstream): number {
-  const issued = new Map(harness.idp.issuedTokens().map((t) => [t.tokenHash, t]));
-  return upstream.mcp.calls().filter((c) => {
-    const token = c.tokenHash ? issued.get(c.tokenHash) : undefined;
-    return c.accepted && token?.clientId === upstream.clientId && token.audience === upstream.mcp.url;
-  }).length;
 }
 
 /**
@@ -59,7 +49,7 @@ test('TOKEN-11 a user who authorized two MCP servers gets each one called only w
     // 1. Only the first is authorized: the second must not borrow its grant.
     await authorize(harness, alice, first);
     const secondBefore = await fetchFromOwnPage(harness, alice, second);
-    const borrowed = foreignTokens(harness, second, second.mcp.calls());
+    const borrowed = foreignTokens(second, second.mcp.calls());
     evidence.add('secondBeforeItsAuthorization', { fetch: secondBefore, foreignTokens: borrowed });
     expect(borrowed, "MCP requests to the second server carrying the first server's token").toEqual([]);
 
@@ -67,8 +57,8 @@ test('TOKEN-11 a user who authorized two MCP servers gets each one called only w
     await authorize(harness, alice, second);
     const firstAfter = await fetchFromOwnPage(harness, alice, first);
     const secondAfter = await fetchFromOwnPage(harness, alice, second);
-    const mixed = { first: foreignTokens(harness, first, first.mcp.calls()), second: foreignTokens(harness, second, second.mcp.calls()) };
-    const own = { first: ownTokenCalls(harness, first), second: ownTokenCalls(harness, second) };
+    const mixed = { first: foreignTokens(first, first.mcp.calls()), second: foreignTokens(second, second.mcp.calls()) };
+    const own = { first: acceptedWithOwnToken(first).length, second: acceptedWithOwnToken(second).length };
     evidence.add('bothAuthorized', { first: firstAfter, second: secondAfter, foreignTokens: mixed, callsWithOwnToken: own });
     expect(mixed.first, "MCP requests to the first server carrying another server's token").toEqual([]);
     expect(mixed.second, "MCP requests to the second server carrying another server's token").toEqual([]);
