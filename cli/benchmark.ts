@@ -1,8 +1,8 @@
 /**
- * `npm run benchmark [-- --runs N] [--compare] [--workers N] [--contextforge VERSION]`: how long the
+ * `npm run benchmark [-- --runs N] [--compare] [--workers N] [--target NAME [--target-version V]]`: how long the
  * suite takes, measured on the real command (never by timed tests):
  * - start-up: the harness (mock IdP + attacker site + reference gateway) and Chromium, in-process;
- * - the full suite against the reference gateway (and, with --contextforge, against that ContextForge
+ * - the full suite against the reference gateway (and, with --target, against that target at
  *   version): wall time, median spec, and per-step medians from the run's own timing samples (login,
  *   session restore, authorize, IdP, callback, fetch, navigation; see fixtures/step-timings.ts);
  * - the suite's wall time as a ratio to the sum of its browser navigations (how much of the run is
@@ -19,7 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
-import { DEFAULT_PLAN, REPORT_DIR_ENV, reportDir, type RunSpec } from '../config/run-plan.js';
+import { DEFAULT_PLAN, REPORT_DIR_ENV, TARGET_NAMES, reportDir, type RunSpec } from '../config/run-plan.js';
 import { startHarness } from '../fixtures/harness.js';
 import { SLOW_PATH_ENV, STEP_NAMES, TIMINGS_ENV, type StepName, type StepSample } from '../fixtures/step-timings.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../config/browser.js';
@@ -157,12 +157,28 @@ function suiteLines(title: string, summary: SuiteSummary): string[] {
   ];
 }
 
+/**
+ * The target measured beside the reference (`--target`, any registered one), with the run options that
+ * select it; undefined when only the reference is measured. Checked before anything runs.
+ */
+function otherTarget(name: string | undefined, version: string | undefined): { label: string; args: string[] } | undefined {
+  if (name === undefined) {
+    if (version !== undefined) throw new Error('--target-version needs --target');
+    return undefined;
+  }
+  if (!(TARGET_NAMES as readonly string[]).includes(name)) throw new Error(`--target ${name}: not a target of this suite (${TARGET_NAMES.join(', ')})`);
+  if (name === 'reference') throw new Error('--target reference: the reference is always measured; name another target');
+  const args = ['--target', name, ...(version === undefined ? [] : ['--target-version', version])];
+  return { label: version === undefined ? name : `${name}@${version}`, args };
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       runs: { type: 'string', default: '1' },
       workers: { type: 'string' },
-      contextforge: { type: 'string' },
+      target: { type: 'string' },
+      'target-version': { type: 'string' },
       compare: { type: 'boolean', default: false },
       'startup-samples': { type: 'string', default: '5' },
     },
@@ -173,6 +189,7 @@ async function main(): Promise<number> {
   if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(startupSamples) || startupSamples < 1) {
     throw new Error('--runs and --startup-samples must be positive integers');
   }
+  const other = otherTarget(values.target, values['target-version']);
   const run = DEFAULT_PLAN[0] as RunSpec;
   // As in a run: the command makes one IdP signing key, every worker's harness imports it.
   const keyMs = await timed(async () => {
@@ -198,10 +215,9 @@ async function main(): Promise<number> {
   }
   const suites: Record<string, SuiteSummary> = { reference: summarise([], reference) };
   if (values.compare) suites['reference, slow path (real login and IdP pages every test)'] = summarise([], slow);
-  if (values.contextforge !== undefined) {
-    const args = ['--target', 'contextforge', '--target-version', values.contextforge];
-    const cf = await runSuite(`contextforge-${values.contextforge}`, args, values.workers);
-    suites[`contextforge@${values.contextforge}`] = summarise(args, [cf]);
+  if (other !== undefined) {
+    const measured = await runSuite(other.label.replace('@', '-'), other.args, values.workers);
+    suites[other.label] = summarise(other.args, [measured]);
   }
   const result = {
     measuredAt: new Date().toISOString(),
