@@ -106,7 +106,19 @@ async function playwrightInReportDir(
   // Only what this run wrote: a report folder also holds earlier runs' folders (selftest/, contextforge/),
   // redacted when they were written; walking them again cost seconds per run.
   await redactReportDir(reportDir, outputs);
-  const file = path.join(reportDir, 'conformance.json');
-  const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ConformanceReport) : null;
-  return { exitCode, interruptedBy, report };
+  return { exitCode, interruptedBy, report: readReport(path.join(reportDir, 'conformance.json')) };
+}
+
+/**
+ * The run's report, or null when there is none or it cannot be read: a run without a usable report has no
+ * verdict (callers say INCONCLUSIVE), and a file we cannot parse is said in one line, never a stack trace.
+ */
+function readReport(file: string): ConformanceReport | null {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as ConformanceReport;
+  } catch (error) {
+    process.stderr.write(`conformance: ${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}); the run has no usable report\n`);
+    return null;
+  }
 }

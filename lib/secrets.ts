@@ -44,7 +44,9 @@ export function redactText(text: string, knownSecrets: Iterable<string> = []): s
     .replace(/\b(Bearer\s+)([A-Za-z0-9._~+/=-]{8,})/gi, (_m, p: string, t: string) => `${p}${hashSecret(t)}`)
     .replace(/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, (t) => hashSecret(t))
     .replace(
-      /\b(access_token|refresh_token|id_token|client_secret|code_verifier|password|jwt_token|gw_session)(["']?\s*[:=]\s*["']?)([^"'\s&;,}]{6,})/gi,
+      // The value stops at a backslash too: inside JSON (a response body kept as a JSON string) it begins an
+      // escape, and hashing it away with the value would leave the closing quote unescaped and the JSON broken.
+      /\b(access_token|refresh_token|id_token|client_secret|code_verifier|password|jwt_token|gw_session)(["']?\s*[:=]\s*["']?)([^"'\s&;,}\\]{6,})/gi,
       (_m, k: string, sep: string, v: string) => `${k}${sep}${hashSecret(v)}`,
     );
 }

@@ -51,6 +51,8 @@ async function exchangeCode(ctx: IdpContext, client: IdpClient, form: Record<str
   const parsed = authorizationCodeGrantSchema.safeParse(form);
   if (!parsed.success) return oauthError(400, 'invalid_request', firstIssue(parsed.error));
   const params = parsed.data;
+  // Known to the leak scans (FLOW-12) whatever the answer: a refused exchange's verifier is as secret as any.
+  if (params.code_verifier !== undefined) ctx.grants.recordVerifier(client.clientId, params.code_verifier);
 
   const stored = ctx.grants.code(params.code);
   if (stored === undefined) return invalidGrant('unknown code');
@@ -72,7 +74,6 @@ async function exchangeCode(ctx: IdpContext, client: IdpClient, form: Record<str
   if (params.code_verifier === undefined) {
     if (strict) return invalidGrant('code_verifier missing');
   } else {
-    ctx.grants.recordVerifier(client.clientId, params.code_verifier);
     if (!isWellFormedVerifier(params.code_verifier)) return invalidGrant('code_verifier malformed');
     if (!s256Matches(params.code_verifier, stored.codeChallenge)) return invalidGrant('code_verifier mismatch');
   }

@@ -323,6 +323,13 @@ export const FAULT_MODES = [
     alsoNotTestable: ['FLOW-17'],
   },
   {
+    mode: 'secret-in-error-detail',
+    bugClass: 'token-exposed-to-browser',
+    bug: "The happy path leaks nothing, but a debugging aid shows the failed outbound request in the user's error message: the MCP server's 401 comes back with the Authorization header the gateway sent, a refused refresh with its refresh token, a refused code exchange with the code_verifier and client secret.",
+    detectedBy: ['FLOW-12'],
+    alsoFails: [],
+  },
+  {
     mode: 'refresh-token-not-rotated',
     bugClass: 'refresh-mishandled',
     bug: 'After a refresh the gateway keeps the old refresh token instead of the rotated one, so the second refresh presents a spent token (invalid_grant, grant revoked).',

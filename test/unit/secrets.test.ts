@@ -22,3 +22,12 @@ test('redactText removes known secrets, bearer tokens, JWTs and token assignment
   for (const secret of ['abcdefghijklmnop', jwt, 'tok123456789', 'sessval123', 'SeCrEt-Value']) assert.ok(!out.includes(secret), `${secret} left in ${out}`);
   assert.ok(out.includes(hashSecret('SeCrEt-Value')));
 });
+
+test('redactText keeps JSON valid when a token assignment sits in a JSON string inside JSON (a response body in a report)', () => {
+  const body = JSON.stringify({ message: 'Authorization expired [request: grant_type=refresh_token&refresh_token=rt-0123456789abcdef]' });
+  const report = JSON.stringify({ evidence: { body } }, null, 2);
+  const redacted = redactText(report);
+  assert.doesNotMatch(redacted, /rt-0123456789abcdef/);
+  const parsed = JSON.parse(redacted) as { evidence: { body: string } };
+  assert.match((JSON.parse(parsed.evidence.body) as { message: string }).message, /refresh_token=sha256:[0-9a-f]{16}/);
+});

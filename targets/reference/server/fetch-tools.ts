@@ -73,7 +73,9 @@ export class ToolFetcher {
       return this.#stepUpNeeded(gateway, caller.user, grant, result.challenge.scope);
     }
     if (result.kind === 'rejected') {
-      return fail(424, `The MCP server rejected this gateway's token (${result.status}): authorize again (/oauth/authorize/${gateway.id})`);
+      // BUG (secret-in-error-detail): a debugging aid appends the refused request, its Authorization header included.
+      const request = this.#ctx.faults['secret-in-error-detail'] ? ` [request: Authorization: Bearer ${grant.accessToken}]` : '';
+      return fail(424, `The MCP server rejected this gateway's token (${result.status}): authorize again (/oauth/authorize/${gateway.id})${request}`);
     }
     return fail(424, `The MCP server could not be reached or failed (${result.reason}): check that it is running, then try again`);
   }
@@ -144,7 +146,9 @@ export class ToolFetcher {
     if (faults['refresh-error-500']) return { ok: false, answer: BARE_500 };
     if (result.kind === 'oauth-error' && result.error === 'invalid_grant') {
       grants.delete(gateway.id, user);
-      return { ok: false, answer: fail(401, authorizeAgain) };
+      // BUG (secret-in-error-detail): a debugging aid appends the refused refresh request, its refresh token included.
+      const request = faults['secret-in-error-detail'] ? ` [request: grant_type=refresh_token&refresh_token=${grant.refreshToken}]` : '';
+      return { ok: false, answer: fail(401, `${authorizeAgain}${request}`) };
     }
     const reason = result.kind === 'network' ? result.message : result.error;
     return { ok: false, answer: fail(424, `Token refresh at the identity provider failed (${reason}): try again, or authorize again (/oauth/authorize/${gateway.id})`) };

@@ -144,7 +144,11 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       if (result.kind === 'network') {
         failPage(res, 502, `The token endpoint could not be reached: ${result.message}`);
       } else {
-        failPage(res, 400, `The identity provider refused the code exchange: ${result.error}`, result.description);
+        // BUG (secret-in-error-detail): a debugging aid shows the failed request, its credentials included.
+        const detail = faults['secret-in-error-detail']
+          ? `${result.description ?? ''} [request: grant_type=authorization_code&code_verifier=${pending.verifier ?? ''}&client_id=${gateway.clientId}&client_secret=${gateway.clientSecret}]`
+          : result.description;
+        failPage(res, 400, `The identity provider refused the code exchange: ${result.error}`, detail);
       }
       return;
     }
