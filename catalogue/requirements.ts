@@ -17,6 +17,7 @@ import {
   OURS,
   OWASP_CSRF,
   OWASP_SESSION,
+  OWASP_XSS,
   RFC6265BIS,
   RFC6454,
   RFC6749,
@@ -566,6 +567,17 @@ export const REQUIREMENTS = [
     statement:
       'Callback parameters are shown as text, never as markup: a callback URL whose error, error_description, state or code carry HTML (anyone can send a user such a link) puts no element of theirs on the gateway\'s page.',
     sources: [cite(RFC6749, '§10.14', 'sanitize any value received'), cite(RFC6749, '§4.1.2.1', 'error_description')],
+  },
+  {
+    id: 'UI-03',
+    family: 'UI',
+    level: 'MUST',
+    statement:
+      "What the MCP server says is shown as text, never as markup: when its tools/list fails with a JSON-RPC error whose message carries HTML, neither Fetch Tools control (callback page, admin table) puts an element of that message on the gateway's page.",
+    sources: [
+      cite(OWASP_XSS, 'Output encoding', 'use safe sinks such as textContent; never pass untrusted data to innerHTML'),
+      OURS("an MCP server is a third party the admin registered, not part of the gateway: its words, shown to the gateway's users, must not script the gateway's pages"),
+    ],
   },
 ] as const satisfies readonly Requirement[];
 

@@ -145,6 +145,13 @@ export const OWASP_SESSION: Source = {
   kind: 'guidance',
 };
 
+export const OWASP_XSS: Source = {
+  label: 'OWASP XSS cheat sheet',
+  title: 'OWASP Cross Site Scripting Prevention Cheat Sheet',
+  url: 'https://cheatsheetseries.owasp.org/cheatsheets/Cross_Site_Scripting_Prevention_Cheat_Sheet.html',
+  kind: 'guidance',
+};
+
 export const CONTEXTFORGE_ISSUES: Source = {
   label: 'ContextForge',
   title: 'IBM/mcp-context-forge issues and pull requests',
@@ -180,6 +187,7 @@ export const SOURCES: readonly Source[] = [
   WHATWG_FETCH,
   OWASP_CSRF,
   OWASP_SESSION,
+  OWASP_XSS,
   CONTEXTFORGE_ISSUES,
 ];
 

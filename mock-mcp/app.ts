@@ -23,6 +23,8 @@ export interface MockMcpAppDeps {
   behaviour: () => McpBehaviour;
   /** The tools/list the server serves right now; null for the default tools. */
   catalogue: () => ToolCatalogue | null;
+  /** The JSON-RPC error message every tools/list is answered with right now; null: tools/list works. */
+  listError: () => string | null;
   /** Scopes every token must carry right now (step-up specs); null when none is required. */
   requiredScopes: () => readonly string[] | null;
   /** The `resource` the protected resource metadata names right now; null: this server's own URL. */
@@ -136,7 +138,7 @@ export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof create
   };
 
   const handleMcpPost: RequestHandler = async (req, res) => {
-    const server = buildMcpServer(deps.runId, deps.catalogue());
+    const server = buildMcpServer(deps.runId, deps.catalogue(), deps.listError());
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => {
       void transport.close();

@@ -38,6 +38,7 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
   const recorder = new CallRecorder();
   let behaviour: McpBehaviour = 'normal';
   let catalogue: ToolCatalogue | null = null;
+  let listError: string | null = null;
   let requiredScopes: readonly string[] | null = null;
   let advertisedResource: string | null = null;
   const app = createMockMcpApp({
@@ -47,6 +48,7 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     recorder,
     behaviour: () => behaviour,
     catalogue: () => catalogue,
+    listError: () => listError,
     requiredScopes: () => requiredScopes,
     advertisedResource: () => advertisedResource,
     checkToken: createTokenCheck({
@@ -73,6 +75,9 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     calls: () => recorder.calls(),
     setBehaviour(next) {
       behaviour = next;
+    },
+    setToolsListError(next) {
+      listError = next === null ? null : z.string().min(1).max(500).parse(next);
     },
     setToolCatalogue(next) {
       catalogue = next === null ? null : parseToolCatalogue(next);

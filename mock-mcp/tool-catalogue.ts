@@ -56,6 +56,16 @@ function listedTool(name: string): Tool {
   return { name, description: `Mock tool ${name}`, inputSchema: { type: 'object', properties: {} } };
 }
 
+/**
+ * Replaces `server`'s tools/list handler with one that answers every call with a JSON-RPC error carrying
+ * `message` (UI-03: the server's own words, which a gateway may show its user, are the server's to choose).
+ */
+export function failToolsList(server: McpServer, message: string): void {
+  server.server.setRequestHandler(ListToolsRequestSchema, () => {
+    throw new McpError(ErrorCode.InternalError, message);
+  });
+}
+
 /** Replaces `server`'s tools/list handler with the catalogue, page by page. Call after registering tools. */
 export function serveToolCatalogue(server: McpServer, catalogue: ToolCatalogue): void {
   const { names, pageSize } = catalogue;

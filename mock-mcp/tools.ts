@@ -1,6 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { serveToolCatalogue, type ToolCatalogue } from './tool-catalogue.js';
+import { failToolsList, serveToolCatalogue, type ToolCatalogue } from './tool-catalogue.js';
 
 export interface RunToolNames {
   echo: string;
@@ -21,7 +21,7 @@ function textResult(text: string): { content: { type: 'text'; text: string }[] }
  * A fresh server per HTTP request (stateless Streamable HTTP), so no state leaks between callers. With a
  * `catalogue`, tools/list serves that instead of the three tools below (which stay callable).
  */
-export function buildMcpServer(runId: string, catalogue: ToolCatalogue | null = null): McpServer {
+export function buildMcpServer(runId: string, catalogue: ToolCatalogue | null = null, listError: string | null = null): McpServer {
   const names = toolNamesFor(runId);
   const server = new McpServer({ name: `mock-mcp-${runId}`, version: '1.0.0' });
 
@@ -44,5 +44,6 @@ export function buildMcpServer(runId: string, catalogue: ToolCatalogue | null = 
   });
 
   if (catalogue !== null) serveToolCatalogue(server, catalogue);
+  if (listError !== null) failToolsList(server, listError);
   return server;
 }

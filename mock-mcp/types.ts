@@ -61,6 +61,12 @@ export interface MockMcp {
    */
   setToolCatalogue(catalogue: ToolCatalogue | null): void;
   /**
+   * From the next request on, every tools/list is answered with a JSON-RPC error (-32603) whose message is
+   * `message` (initialize still works); null returns to listing tools. The message is the server's to
+   * choose, markup included: what a gateway shows of it must be text (UI-03).
+   */
+  setToolsListError(message: string | null): void;
+  /**
    * From the next request on, a valid token must also carry every one of these scopes; one that lacks some
    * is answered 403 `insufficient_scope` whose `scope` names only the missing ones (RFC 6750 §3.1: the scope
    * the request needs), so a client that replaces its scopes with the challenge's loses the ones it had.

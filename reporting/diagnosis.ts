@@ -290,7 +290,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-11'], bugClass: 'wrong-token-upstream' },
   { requirements: ['TOKEN-05', 'TOKEN-06'], bugClass: 'refresh-mishandled' },
   { requirements: ['UI-01'], bugClass: 'page-script-broken' },
-  { requirements: ['UI-02'], bugClass: 'markup-injection' },
+  { requirements: ['UI-02', 'UI-03'], bugClass: 'markup-injection' },
   // Revocation and sign-out.
   { requirements: ['TOKEN-10'], bugClass: 'grant-survives-disconnect' },
   { requirements: ['TOKEN-12'], bugClass: 'step-up-mishandled' },

@@ -330,6 +330,13 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'upstream-message-as-markup',
+    bugClass: 'markup-injection',
+    bug: "The Fetch Tools script shows the outcome with innerHTML instead of as text, so the MCP server's error message, which the gateway passes on, becomes markup on the callback page and in the admin table.",
+    detectedBy: ['UI-03'],
+    alsoFails: [],
+  },
+  {
     mode: 'refresh-token-not-rotated',
     bugClass: 'refresh-mishandled',
     bug: 'After a refresh the gateway keeps the old refresh token instead of the rotated one, so the second refresh presents a spent token (invalid_grant, grant revoked).',

@@ -4,6 +4,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { GatewayContext } from './context.js';
 import { disconnectRoutes } from './disconnect.js';
 import { allowFraming } from './framing-fault.js';
+import { fetchToolsScriptAsMarkup } from './markup-fault.js';
 import { apiRoutes } from './routes-api.js';
 import { oauthRoutes } from './routes-oauth.js';
 import { pageRoutes } from './routes-pages.js';
@@ -59,6 +60,7 @@ export function createApp(ctx: GatewayContext): Express {
   app.get('/favicon.ico', (_req, res) => {
     res.redirect(301, '/static/favicon.svg');
   });
+  if (ctx.faults['upstream-message-as-markup']) app.get('/static/fetch-tools.js', fetchToolsScriptAsMarkup(STATIC_DIR));
   app.use('/static', express.static(STATIC_DIR, { index: false, fallthrough: false, etag: false }));
   app.use(pageRoutes(ctx));
   app.use(apiRoutes(ctx));

@@ -1,0 +1,53 @@
+/**
+ * The MCP server is a third party: whatever it says is its own to choose, markup included. A gateway that
+ * passes the server's error message on to the user (a helpful thing to do) must show it as text. The probe
+ * is a JSON-RPC error on tools/list whose message breaks out of text and attribute contexts; the spec looks
+ * for the probe's element in the DOM after each Fetch Tools control, which is markup injection whether or
+ * not a CSP would stop a script in it.
+ */
+import { test, expect, req } from '../../fixtures/index.js';
+import { authorize } from '../../fixtures/flows.js';
+import { pressFetchTools, type FetchToolsControl } from '../../fixtures/fetch-tools.js';
+import { notTestable } from '../../lib/outcome.js';
+import type { Page } from '@playwright/test';
+
+const PROBE_ATTRIBUTE = 'data-markup-probe';
+
+/** Elements on `page` built from the probe's markup. */
+function injectedElements(page: Page): Promise<string[]> {
+  return page
+    .locator(`[${PROBE_ATTRIBUTE}]`)
+    .evaluateAll((nodes, attribute) => nodes.map((n) => `<${n.tagName.toLowerCase()} ${attribute}="${n.getAttribute(attribute) ?? ''}">`), PROBE_ATTRIBUTE);
+}
+
+test("UI-03 the MCP server's error message is shown as text: markup in a tools/list error puts no element on the callback page or the admin table", req('UI-03'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  const { target } = harness;
+  await authorize(harness, alice, upstream);
+  upstream.mcp.setToolsListError(`Tool listing failed: "'><b ${PROBE_ATTRIBUTE}="tools-list">probe</b>`);
+  const before = upstream.mcp.calls().length;
+  const readings: Record<string, { exchange: unknown; pageSays: unknown; injectedElements: string[] }> = {};
+  try {
+    for (const control of ['callback', 'table'] as const satisfies readonly FetchToolsControl[]) {
+      const exchange = await pressFetchTools(harness, alice.page, upstream, control).catch((e: unknown) => `no answer: ${String(e).slice(0, 200)}`);
+      const pageSays = await (control === 'callback' ? target.callbackFetchToolsOutcome(alice.page) : target.tableFetchToolsOutcome(alice.page, upstream.gateway)).catch(
+        (e: unknown) => `unread: ${String(e).slice(0, 200)}`,
+      );
+      readings[control] = { exchange, pageSays, injectedElements: await injectedElements(alice.page) };
+    }
+  } finally {
+    upstream.mcp.setToolsListError(null);
+  }
+  const listings = upstream.mcp.calls().slice(before).filter((c) => c.rpcMethod.includes('tools/list') && c.accepted);
+  evidence.add('presses', readings);
+  evidence.add('toolsListRequestsAnswered', listings.length);
+  // Calibration: the message can only have reached a page if the gateway asked the MCP server for its tools.
+  if (listings.length === 0) notTestable("neither Fetch Tools control made the gateway call the MCP server's tools/list, so its error message never came back");
+  for (const [control, reading] of Object.entries(readings)) {
+    expect(reading.injectedElements, `elements the ${control === 'callback' ? 'callback page' : 'admin page'} built from the MCP server's error message`).toEqual([]);
+  }
+});
