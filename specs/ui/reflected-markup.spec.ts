@@ -1,18 +1,13 @@
 /**
  * The callback URL is the one gateway URL anyone can write: its error, error_description, state and code
  * come from whoever sent the user the link, not from the IdP. Whatever the gateway shows of them must be
- * text. The probe is markup that breaks out of text and attribute contexts; the spec looks for the probe's
+ * text. The probe (fixtures/markup-probe.ts) breaks out of text and attribute contexts; the spec looks for its
  * element in the page's DOM, which is markup injection whether or not a CSP would stop a script in it.
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorizeAndCaptureCallback } from '../../fixtures/flows.js';
 import { openCallback } from '../../fixtures/error-page.js';
-
-const PROBE_ATTRIBUTE = 'data-markup-probe';
-
-function probe(id: string): string {
-  return `"'><b ${PROBE_ATTRIBUTE}="${id}">probe</b>`;
-}
+import { injectedElements, markupProbe as probe } from '../../fixtures/markup-probe.js';
 
 test('UI-02 callback parameters are shown as text: markup in error, error_description, state or code puts no element on the page', req('UI-02'), async ({
   harness,
@@ -37,7 +32,7 @@ test('UI-02 callback parameters are shown as text: markup in error, error_descri
   const readings: Record<string, { status: number; injectedElements: string[]; text: string }> = {};
   for (const [name, url] of Object.entries(variants)) {
     const reading = await openCallback(alice.page, url);
-    const injected = await alice.page.locator(`[${PROBE_ATTRIBUTE}]`).evaluateAll((nodes, attribute) => nodes.map((n) => `<${n.tagName.toLowerCase()} ${attribute}="${n.getAttribute(attribute) ?? ''}">`), PROBE_ATTRIBUTE);
+    const injected = await injectedElements(alice.page);
     readings[name] = { status: reading.status, injectedElements: injected, text: reading.text.slice(0, 200) };
   }
   evidence.add('callbacks', readings);

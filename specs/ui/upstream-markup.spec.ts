@@ -9,16 +9,7 @@ import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
 import { pressFetchTools, type FetchToolsControl } from '../../fixtures/fetch-tools.js';
 import { notTestable } from '../../lib/outcome.js';
-import type { Page } from '@playwright/test';
-
-const PROBE_ATTRIBUTE = 'data-markup-probe';
-
-/** Elements on `page` built from the probe's markup. */
-function injectedElements(page: Page): Promise<string[]> {
-  return page
-    .locator(`[${PROBE_ATTRIBUTE}]`)
-    .evaluateAll((nodes, attribute) => nodes.map((n) => `<${n.tagName.toLowerCase()} ${attribute}="${n.getAttribute(attribute) ?? ''}">`), PROBE_ATTRIBUTE);
-}
+import { injectedElements, markupProbe } from '../../fixtures/markup-probe.js';
 
 test("UI-03 the MCP server's error message is shown as text: markup in a tools/list error puts no element on the callback page or the admin table", req('UI-03'), async ({
   harness,
@@ -28,7 +19,7 @@ test("UI-03 the MCP server's error message is shown as text: markup in a tools/l
 }) => {
   const { target } = harness;
   await authorize(harness, alice, upstream);
-  upstream.mcp.setToolsListError(`Tool listing failed: "'><b ${PROBE_ATTRIBUTE}="tools-list">probe</b>`);
+  upstream.mcp.setToolsListError(`Tool listing failed: ${markupProbe('tools-list')}`);
   const before = upstream.mcp.calls().length;
   const readings: Record<string, { exchange: unknown; pageSays: unknown; injectedElements: string[] }> = {};
   try {
