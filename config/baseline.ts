@@ -6,7 +6,7 @@
  * login failed, a timeout) is reported as `failed-differently` and fails the run. One that passes is a
  * stale entry and fails the run, so baselines cannot rot silently.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { findRequirement } from '../catalogue/requirements.js';
@@ -57,14 +57,26 @@ export const BaselineSchema = z
 export type Baseline = z.infer<typeof BaselineSchema>;
 export type BaselineEntry = z.infer<typeof BaselineEntrySchema>;
 
-export const BASELINE_ROOT = 'baselines';
+/** Where the targets live: each target's baselines are in its own folder, `targets/<target>/baselines/<version>.json`. */
+export const TARGETS_ROOT = 'targets';
 
-export function baselinePath(target: string, version: string, root = BASELINE_ROOT): string {
-  return path.join(root, target, `${version}.json`);
+export function baselinePath(target: string, version: string, root = TARGETS_ROOT): string {
+  return path.join(root, target, 'baselines', `${version}.json`);
+}
+
+/** Every committed baseline: each target folder's `baselines/*.json`, as target and version. */
+export function committedBaselines(root = TARGETS_ROOT): { target: string; version: string }[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(path.join(root, entry.name, 'baselines')))
+    .flatMap((entry) =>
+      readdirSync(path.join(root, entry.name, 'baselines'))
+        .filter((file) => file.endsWith('.json'))
+        .map((file) => ({ target: entry.name, version: file.replace(/\.json$/, '') })),
+    );
 }
 
 /** Loads the baseline for a target version; none on disk means "everything is expected to pass". */
-export function loadBaseline(target: string, version: string, root = BASELINE_ROOT): Baseline {
+export function loadBaseline(target: string, version: string, root = TARGETS_ROOT): Baseline {
   const file = baselinePath(target, version, root);
   if (!existsSync(file)) return { target, version, expectedFailures: [] };
   let json: unknown;
