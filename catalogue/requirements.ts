@@ -188,6 +188,18 @@ export const REQUIREMENTS = [
       OURS('no normative source states session-id renewal for a gateway; session fixation is a classic web bug'),
     ],
   },
+  {
+    id: 'SESSION-11',
+    family: 'SESSION',
+    level: 'MUST',
+    statement:
+      'Session ids cannot be guessed: five sign-ins (two users) get five different session cookie values, each long enough for 128 bits, together varying in at least 64 bit positions, none numerically close to another (sequential) and none a hash of something an attacker can enumerate (a counter, the time, the user, combinations).',
+    sources: [
+      cite(OWASP_SESSION, 'Session ID Entropy', 'at least 64 bits of entropy'),
+      cite(OWASP_SESSION, 'Session ID Length', 'at least 128 bits'),
+      OURS('whoever guesses a session id holds that user\'s session, and with it every upstream grant the user made'),
+    ],
+  },
   // XSITE
   {
     id: 'XSITE-01',

@@ -79,6 +79,10 @@ export const BUG_CLASSES = {
     title: 'The OAuth state can be guessed (counter, hash of known values, too short)',
     lookAt: 'how state is generated: 128+ bits from a CSPRNG',
   },
+  'session-id-guessable': {
+    title: 'Session ids can be guessed (counter, time or user hashed, too short, sequential)',
+    lookAt: 'how session ids are generated: 128 bits from a CSPRNG, nothing derived from the user or the clock',
+  },
   'state-not-enforced': {
     title: 'The callback does not enforce its state (unknown, partial, replayed or another session\'s state accepted)',
     lookAt: 'the callback handler: look up state, bind it to the session that started the flow, delete it on use',
@@ -251,6 +255,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['SESSION-03'], bugClass: 'tool-list-not-exact' },
   { requirements: ['SESSION-07', 'SESSION-08'], bugClass: 'session-cookie-attributes' },
   { requirements: ['SESSION-10'], bugClass: 'session-fixation' },
+  { requirements: ['SESSION-11'], bugClass: 'session-id-guessable' },
   // Cross-site: an effect behind a refusal first, then what was accepted.
   {
     requirements: ['XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-10', 'XSITE-11', 'XSITE-12'],

@@ -4,7 +4,8 @@
  */
 import { test, expect, req, type Actor, type Harness, type Upstream } from '../../fixtures/index.js';
 import { arriveAtIdp, authorize } from '../../fixtures/flows.js';
-import { findHashDerivation, guessableInputs, maxRandomBits, sequentialPair, varyingBits } from '../../fixtures/guessable-state.js';
+import { guessableInputs, maxRandomBits } from '../../fixtures/guessable-state.js';
+import { expectUnpredictable } from '../../fixtures/unpredictable.js';
 import type { IdpLogEntry } from '../../mock-idp/types.js';
 import { hashSecret } from '../../lib/secrets.js';
 
@@ -122,24 +123,20 @@ test('FLOW-03 state is unique, at least 128 bits, readable as nothing and derive
     }
   }
   // Opaque is not enough: the values must not be computable by someone who saw one of them or knows the setup.
-  const varying = varyingBits(states);
-  evidence.add('varyingBits', varying);
-  expect(varying, 'bits that differ between the five states (~120 for 128 random bits; constant padding does not count)').toBeGreaterThanOrEqual(100);
-  const sequential = sequentialPair(states);
-  const pair = sequential && { a: hashSecret(sequential.a), b: hashSecret(sequential.b), distance: sequential.distance };
-  expect(pair, 'states are numerically close (sequential), named by their hashes').toBeUndefined();
-  const derivation = findHashDerivation(
-    states,
-    guessableInputs({
+  expectUnpredictable(states, {
+    one: 'state',
+    many: 'states',
+    minVaryingBits: 100,
+    varyingNote: '~120 for 128 random bits',
+    inputs: guessableInputs({
       identifiers: [...identifying, upstream.clientId],
       gatewayIds: [...new Set([upstream.gateway.id, upstream.clientId])],
       users,
       fromMs,
       toMs,
     }),
-  );
-  evidence.add('hashDerivation', derivation ?? null);
-  expect(derivation, `a state is ${derivation?.algorithm} (${derivation?.encoding}) of "${derivation?.input}"`).toBeUndefined();
+    evidence,
+  });
 });
 
 test('FLOW-04 redirect_uri is the registered callback, identical in the authorization and token requests', req('FLOW-04'), async ({

@@ -394,6 +394,13 @@ export const FAULT_MODES = [
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
+  {
+    mode: 'session-id-predictable',
+    bugClass: 'session-id-guessable',
+    bug: 'A session id is the SHA-256 of the user name and a sign-in counter (unique, opaque-looking, base64url of 256 bits), so anyone who knows a user name can compute a live session id.',
+    detectedBy: ['SESSION-11'],
+    alsoFails: [],
+  },
   // --- incident classes ---
   {
     mode: 'tools-first-page-only',

@@ -1,4 +1,5 @@
 /** Sign-in, sign-out and the HTML pages of the admin UI. */
+import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { currentSession, requireFormSession, requirePageSession } from './auth.js';
@@ -31,10 +32,21 @@ const RegistrationFormSchema = z
  * instead of issuing a new one: whoever planted that cookie (a sibling subdomain can) now holds the session.
  * The correct gateway returns no id, so the store makes a fresh random one.
  */
-function fixatedSessionId(req: express.Request, ctx: GatewayContext): [string] | [] {
-  if (!ctx.faults['session-fixation']) return [];
+function fixatedSessionId(req: express.Request, ctx: GatewayContext): string | undefined {
+  if (!ctx.faults['session-fixation']) return undefined;
   const presented = parseCookieHeader(req.get('cookie')).get(SESSION_COOKIE_NAME);
-  return presented !== undefined && /^[A-Za-z0-9_-]{20,}$/.test(presented) ? [presented] : [];
+  return presented !== undefined && /^[A-Za-z0-9_-]{20,}$/.test(presented) ? presented : undefined;
+}
+
+/** Sign-ins so far per gateway instance, for the session-id-predictable fault mode's ids. */
+const signIns = new WeakMap<GatewayContext, number>();
+
+/** BUG (session-id-predictable): the session id is a hash of the user name and a sign-in counter, computable by anyone. */
+function predictableSessionId(user: string, ctx: GatewayContext): string | undefined {
+  if (!ctx.faults['session-id-predictable']) return undefined;
+  const count = (signIns.get(ctx) ?? 0) + 1;
+  signIns.set(ctx, count);
+  return createHash('sha256').update(`${user}:${count}`, 'utf8').digest('base64url');
 }
 
 export function pageRoutes(ctx: GatewayContext): Router {
@@ -66,7 +78,8 @@ export function pageRoutes(ctx: GatewayContext): Router {
     }
     const previous = currentSession(req, ctx);
     if (previous !== undefined) ctx.sessions.delete(previous.id);
-    const session = ctx.sessions.create(user, ...fixatedSessionId(req, ctx));
+    // Both undefined for the correct gateway: the store then draws a random id.
+    const session = ctx.sessions.create(user, fixatedSessionId(req, ctx) ?? predictableSessionId(user, ctx));
     res.set('Set-Cookie', sessionCookie(session.id, req.secure, ctx.faults, req.hostname));
     res.redirect(303, '/admin');
   });

@@ -41,7 +41,7 @@ export class AccountStore {
 export class SessionStore {
   readonly #sessions = new Map<string, Session>();
 
-  /** A new session under a new random id; `id` is only ever given by the session-fixation fault mode. */
+  /** A new session under a new random id; `id` is only ever given by a fault mode (session-fixation, session-id-predictable). */
   create(user: string, id: string = randomToken()): Session {
     const session: Session = { id, user, csrfToken: randomToken(), createdAt: Date.now() };
     this.#sessions.set(session.id, session);
