@@ -327,6 +327,7 @@ export const FAULT_MODES = [
     bugClass: 'token-exposed-to-browser',
     bug: "The happy path leaks nothing, but a debugging aid shows the failed outbound request in the user's error message: the MCP server's 401 comes back with the Authorization header the gateway sent, a refused refresh with its refresh token, a refused code exchange with the code_verifier and client secret.",
     detectedBy: ['FLOW-12'],
+    // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
   {
@@ -334,6 +335,7 @@ export const FAULT_MODES = [
     bugClass: 'markup-injection',
     bug: "The Fetch Tools script shows the outcome with innerHTML instead of as text, so the MCP server's error message, which the gateway passes on, becomes markup on the callback page and in the admin table.",
     detectedBy: ['UI-03'],
+    // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
   {
@@ -399,6 +401,7 @@ export const FAULT_MODES = [
     bugClass: 'session-id-guessable',
     bug: 'A session id is the SHA-256 of the user name and a sign-in counter (unique, opaque-looking, base64url of 256 bits), so anyone who knows a user name can compute a live session id.',
     detectedBy: ['SESSION-11'],
+    // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
   // --- incident classes ---
