@@ -13,7 +13,10 @@ import type { Evidence } from '../../fixtures/evidence.js';
 
 /** Scans everything `exposure` collected for every secret the IdP issued to this upstream's client (and its client secret). */
 async function expectNoSecretSeen(harness: Harness, upstream: Upstream, exposure: BrowserExposure, evidence: Evidence): Promise<void> {
-  const seen = await exposure.collected();
+  const { texts: seen, unread } = await exposure.collected();
+  // Not scanned, so named: a body that never ended (an event stream) or was still arriving; the DOM snapshots
+  // still hold whatever the page made of it.
+  evidence.add('unreadBodies', unread);
   const secrets = harness.idp.leakScanSecrets(upstream.clientId);
   for (const s of secrets) evidence.secret(s.value);
   const sightings = scanForTokens(seen, secrets);
