@@ -37,6 +37,14 @@ test('cookie headers, CSRF headers, hidden fields, meta tags and cookie objects 
   assert.equal(redactArtifactText(header), header, 'ordinary headers are left alone');
 });
 
+test('a JSON key named like a secret header but holding an object or array stays valid JSON; header values inside are still hashed', () => {
+  const evidence = JSON.stringify({ authorization: { flow: 'completed', redirectUri: 'https://gateway.test/gw/oauth/callback' }, cookie: ['a'], headers: { authorization: `Bearer ${SECRET}` } }, null, 2);
+  const out = redactArtifactText(evidence);
+  assert.doesNotThrow(() => JSON.parse(out), out);
+  assert.ok(!out.includes(SECRET), out);
+  assert.match(out, /"redirectUri": "https:\/\/gateway.test\/gw\/oauth\/callback"/);
+});
+
 test("the HTML report's embedded data zip is decoded, redacted and embedded again", async () => {
   const zip = new JSZip();
   zip.file('report.json', JSON.stringify({ error: `http://x/oauth/callback?code=${SECRET}&state=abcdefgh` }));
