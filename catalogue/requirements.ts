@@ -38,7 +38,7 @@ import {
 
 export type Level = 'MUST' | 'SHOULD';
 
-export type Family = 'ENV' | 'SESSION' | 'XSITE' | 'FLOW' | 'TOKEN' | 'UI';
+export type Family = 'ENV' | 'SESSION' | 'XSITE' | 'FLOW' | 'TOKEN' | 'UI' | 'PROXY';
 
 export interface Requirement {
   id: string;
@@ -67,6 +67,7 @@ export const FAMILY_TITLES: Readonly<Record<Family, string>> = {
   FLOW: 'Authorization request, callback and OAuth integrity',
   TOKEN: 'Delegated token used upstream',
   UI: 'Callback and admin pages',
+  PROXY: 'Deployment behind a TLS-terminating reverse proxy under a sub-path (runs with --deployment behind-proxy)',
 };
 
 /** SESSION-02 holds the table's control to the same duty as SESSION-01's callback page, for the same reasons. */
@@ -564,6 +565,17 @@ export const REQUIREMENTS = [
       OURS('the union: a challenge may name only the missing scope, and the scopes already held are still needed'),
     ],
   },
+  {
+    id: 'TOKEN-13',
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      "An MCP server that is reached and accepts the token but answers tools/list with a JSON-RPC error has failed to list its tools: neither Fetch Tools control (callback page, admin table) says success, and the tools the gateway listed before are still listed (an error is not an empty tool list).",
+    sources: [
+      cite(MCP_TOOLS, 'Error Handling', 'protocol errors are JSON-RPC error responses, not results'),
+      OURS('an error shown as "fetched 0 tools" hides the failure and tells the admin the server has no tools; ContextForge 1.0.7\'s admin table does so (seen in UI-03\'s evidence)'),
+    ],
+  },
   // UI
   {
     id: 'UI-01',
@@ -590,6 +602,22 @@ export const REQUIREMENTS = [
       cite(OWASP_XSS, 'Output encoding', 'use safe sinks such as textContent; never pass untrusted data to innerHTML'),
       OURS("an MCP server is a third party the admin registered, not part of the gateway: its words, shown to the gateway's users, must not script the gateway's pages"),
     ],
+  },
+  // PROXY: checked in a run that serves the gateway behind a TLS-terminating proxy under a sub-path; there the
+  // whole catalogue runs again through the proxy (SESSION-07's Secure branch, FLOW-20's spoofed headers, XSITE-*).
+  {
+    id: 'PROXY-01',
+    family: 'PROXY',
+    level: 'MUST',
+    statement:
+      "Behind a TLS-terminating reverse proxy that serves it under a sub-path, the gateway names itself by its public URL: the redirect_uri it sends the IdP is the public https callback under the sub-path, and the whole flow stays under that public base (sign-in, Authorize, the callback page, and Fetch Tools from the callback page and the admin table, each with the user's own token); no request of its pages leaves the sub-path or falls back to plain http.",
+    sources: [
+      cite(MCP_AUTHORIZATION, '§11.3', 'all redirect URIs MUST be either localhost or use HTTPS'),
+      cite(RFC9700, '§2.1', 'exact string matching of redirect URIs: a callback URL built from what the gateway received does not match'),
+      cite(CONTEXTFORGE_ISSUES, '#3851, #4353, #4354', 'sub-path deployments and static redirect URIs broke behind reverse proxies'),
+      OURS('where a gateway learns its public URL and root path is deployment, which no OAuth document addresses'),
+    ],
+    mayNotApply: 'a run that serves the gateway directly, without a proxy: PROXY-01 is checked by `--deployment behind-proxy`',
   },
 ] as const satisfies readonly Requirement[];
 

@@ -159,7 +159,7 @@ const MCP_AUTH_SENTENCES = sentencesOf(MCP_AUTHORIZATION, [
   ['§11.2', 'MUST', 'For public clients, authorization servers MUST rotate refresh tokens as described in OAuth 2.1 Section 4.3.1', ['TOKEN-06']],
   ['§11.3', 'MUST', 'Implementations MUST follow OAuth 2.1 Section 1.5 "Communication Security".', TLS],
   ['§11.3', 'MUST', 'All authorization server endpoints MUST be served over HTTPS.', TLS],
-  ['§11.3', 'MUST', 'All redirect URIs MUST be either localhost or use HTTPS.', TLS],
+  ['§11.3', 'MUST', 'All redirect URIs MUST be either localhost or use HTTPS.', ['PROXY-01']],
   ['§11.4', 'MUST', 'MCP clients MUST implement PKCE according to OAuth 2.1 Section 7.5.2', ['FLOW-01', 'FLOW-02']],
   ['§11.4', 'MUST', 'and MUST verify PKCE support before proceeding with authorization.', GAP('refusing an IdP whose metadata lacks code_challenge_methods_supported (the mock always advertises S256)')],
   ['§11.4', 'MUST', 'MCP clients MUST use the S256 code challenge method when technically capable', ['FLOW-01', 'FLOW-02']],
@@ -316,7 +316,7 @@ const RFC9207_SENTENCES = sentencesOf(RFC9207, [
 ]);
 
 const RFC9700_SENTENCES = sentencesOf(RFC9700, [
-  ['§2.1', 'MUST', 'authorization servers MUST utilize exact string matching except for port numbers in localhost redirection URIs of native apps', ['ENV-02', 'FLOW-04']],
+  ['§2.1', 'MUST', 'authorization servers MUST utilize exact string matching except for port numbers in localhost redirection URIs of native apps', ['ENV-02', 'FLOW-04', 'PROXY-01']],
   ['§2.1', 'MUST NOT', 'Clients and authorization servers MUST NOT expose URLs that forward the user\'s browser to arbitrary URIs obtained from a query parameter (open redirectors)', ['FLOW-17']],
   ['§2.1', 'MUST', 'Clients MUST prevent Cross-Site Request Forgery (CSRF).', ['FLOW-06', 'FLOW-08']],
   ['§2.1', 'MUST', 'one-time use CSRF tokens carried in the state parameter that are securely bound to the user agent MUST be used for CSRF protection', ['FLOW-06', 'FLOW-07', 'FLOW-08']],
@@ -454,6 +454,7 @@ export const OWN_DUTIES: ReadonlyMap<RequirementId, string> = new Map<Requiremen
   ['ENV-04', 'calibration: a page the harness broke must never be reported as a broken gateway'],
   ['SESSION-01', 'no source requires a gateway to accept its own same-origin cookie session on its API; ContextForge #3059 shows the failure is real'],
   ['SESSION-02', 'as SESSION-01, for the admin table\'s Fetch Tools control'],
+  ['TOKEN-13', 'the MCP tools page says what a JSON-RPC error is, no source says a client must not report one as an empty list; ContextForge 1.0.7 does'],
   ['SESSION-04', 'no source makes Accept, HX-Request or Referer an authentication signal (Accept is CORS-safelisted; RFC 9700 §4.2.4 even suppresses Referer)'],
   ['UI-01', 'a page whose own CSP or script error kills its handler is an outage as bad as a 401'],
   ['FLOW-20', 'where a gateway learns its own public origin (configuration, or a trusted proxy) is deployment, which the OAuth documents leave out; a spoofed one moves the redirect_uri and the Origin check'],

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { isFaultModeName, FAULT_MODE_NAMES } from '../targets/reference/faults.js';
-import { HARNESS_FAULTS, TARGET_NAMES, type RunSpec } from '../config/run-plan.js';
+import { DEPLOYMENTS, HARNESS_FAULTS, TARGET_NAMES, type RunSpec } from '../config/run-plan.js';
 import { TARGETS } from '../targets/registry.js';
 
 export interface ParsedArgs {
@@ -16,6 +16,7 @@ const OWN_OPTIONS = [
   '--target',
   '--fault',
   '--harness-fault',
+  '--deployment',
   '--target-version',
   '--base-url',
   '--api-base-url',
@@ -31,6 +32,7 @@ const OptionsSchema = z
     '--target': z.enum(TARGET_NAMES, { error: `--target must be one of: ${TARGET_NAMES.join(', ')}` }).default('reference'),
     '--fault': z.string().optional(),
     '--harness-fault': z.enum(HARNESS_FAULTS, { error: `--harness-fault must be one of: ${HARNESS_FAULTS.join(', ')}` }).optional(),
+    '--deployment': z.enum(DEPLOYMENTS, { error: `--deployment must be one of: ${DEPLOYMENTS.join(', ')}` }).default('direct'),
     '--target-version': z.string().regex(/^[0-9A-Za-z.+-]+$/, '--target-version looks wrong').optional(),
     '--base-url': z.url({ error: '--base-url must be an absolute URL, e.g. http://gateway.localhost:4444' }).optional(),
     '--api-base-url': z.url({ error: '--api-base-url must be an absolute URL, e.g. http://127.0.0.1:4444' }).optional(),
@@ -81,9 +83,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (o['--login'] && o['--password']) settings['admin'] = { email: o['--login'], password: o['--password'] };
   if (o['--second-login'] && o['--second-password']) settings['bob'] = { email: o['--second-login'], password: o['--second-password'] };
   const fault = o['--fault'] ?? null;
-  const id = [o['--target'], o['--target-version'], fault, o['--harness-fault']].filter(Boolean).join('@');
+  const deployment = o['--deployment'];
+  const id = [o['--target'], o['--target-version'], fault, o['--harness-fault'], deployment === 'direct' ? undefined : deployment].filter(Boolean).join('@');
   return {
-    plan: [{ id, target: o['--target'], faultMode: fault, harnessFault: o['--harness-fault'] ?? null, only: [], settings }],
+    plan: [{ id, target: o['--target'], faultMode: fault, harnessFault: o['--harness-fault'] ?? null, deployment, only: [], settings }],
     playwrightArgs,
   };
 }

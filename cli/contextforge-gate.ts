@@ -56,6 +56,7 @@ async function main(): Promise<number> {
     target: 'contextforge',
     faultMode: null,
     harnessFault: null,
+    deployment: 'direct',
     only: GATE_REQUIREMENTS,
     settings: { version },
   }));

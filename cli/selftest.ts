@@ -16,7 +16,7 @@
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { FAULT_MODES, type FaultMode } from '../targets/reference/faults.js';
-import { HARNESS_FAULTS, reportDir, type HarnessFault, type RunSpec } from '../config/run-plan.js';
+import { HARNESS_FAULTS, reportDir, type Deployment, type HarnessFault, type RunSpec } from '../config/run-plan.js';
 import { failedRequirements, type RunReport } from '../reporting/results.js';
 import type { BugClassId } from '../reporting/diagnosis.js';
 import { REQUIREMENTS } from '../catalogue/requirements.js';
@@ -76,18 +76,26 @@ export function mergedPins(mode: FaultMode, subset: readonly string[], observed:
 }
 
 function plan(only: string[], full: boolean, subset: readonly string[] = []): Expectation[] {
-  const base = { target: 'reference' as const, settings: {} };
+  const base = { target: 'reference' as const, settings: {}, deployment: 'direct' as Deployment };
   // Full: everything, or the re-measured subset; quick: what each mode is meant to be caught by.
   const limit = (ids: readonly string[]): string[] => (full ? [...subset] : [...ids]);
   const all: Expectation[] = [
     { kind: 'reference', intended: [], alsoFails: [], run: { ...base, id: 'reference', faultMode: null, harnessFault: null, only: [...subset] } },
+    // The correct gateway behind the TLS proxy under a sub-path: the whole catalogue again, PROXY-01 included, and
+    // the ENV checks the behind-proxy fault modes borrow (the browser sees https origins there).
+    {
+      kind: 'reference',
+      intended: [],
+      alsoFails: [],
+      run: { ...base, id: 'reference@behind-proxy', deployment: 'behind-proxy', faultMode: null, harnessFault: null, only: [...subset] },
+    },
     ...(FAULT_MODES as readonly FaultMode[]).map((f) => ({
       kind: 'fault' as const,
       intended: f.detectedBy,
       alsoFails: f.alsoFails ?? [],
       alsoNotTestable: f.alsoNotTestable ?? [],
       bugClass: f.bugClass,
-      run: { ...base, id: `reference@${f.mode}`, faultMode: f.mode, harnessFault: null, only: limit(f.detectedBy) },
+      run: { ...base, id: `reference@${f.mode}`, deployment: f.deployment ?? ('direct' as const), faultMode: f.mode, harnessFault: null, only: limit(f.detectedBy) },
     })),
     ...HARNESS_FAULTS.map((h) => ({
       kind: 'harness' as const,
@@ -102,9 +110,12 @@ function plan(only: string[], full: boolean, subset: readonly string[] = []): Ex
   // The fault modes change the gateway, not the browser, machine or mocks: with the reference run in the
   // same invocation they borrow its ENV checks (RunSpec.envFrom) instead of repeating all four per mode,
   // which was two thirds of the self-test's tests. Harness faults break the environment: they keep their own.
-  const reference = chosen.find((e) => e.kind === 'reference');
-  if (reference === undefined) return chosen;
-  return chosen.map((e) => (e.kind === 'fault' ? { ...e, run: { ...e.run, envFrom: reference.run.id } } : e));
+  // A mode that needs the proxy borrows the checks of the reference run behind it (https origins, *.test names).
+  const referenceFor = (e: Expectation): Expectation | undefined => chosen.find((r) => r.kind === 'reference' && r.run.deployment === e.run.deployment);
+  return chosen.map((e) => {
+    const reference = e.kind === 'fault' ? referenceFor(e) : undefined;
+    return reference === undefined ? e : { ...e, run: { ...e.run, envFrom: reference.run.id } };
+  });
 }
 
 interface Judgement {

@@ -41,10 +41,11 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env, options: { wi
  * reached Playwright, see fixtures/actors.ts; that route lists what it blocks.) Hosts that stay, as in lib/on-machine.ts: localhost,
  * *.localhost, 127.0.0.0/8 and ::1 (measured: the rule for IPv6 is written without brackets; `127.*` is a
  * name pattern, so a name such as 127.example.com is left to the system resolver, as any other name would
- * be without this rule). An adapter's own routes (ContextForge's CDN assets) still answer first, before
+ * be without this rule). `*.test` names (RFC 6761: reserved for testing, never on the Internet) go to loopback:
+ * the behind-proxy deployment serves the gateway as https://gateway.test:PORT. An adapter's own routes (ContextForge's CDN assets) still answer first, before
  * any name is resolved.
  */
-export const OFFLINE_HOST_RULES = 'MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE *.localhost, EXCLUDE 127.*, EXCLUDE ::1';
+export const OFFLINE_HOST_RULES = 'MAP *.test 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE *.localhost, EXCLUDE 127.*, EXCLUDE ::1';
 
 /** The flags every Chromium of the suite starts with. */
 export const CHROMIUM_ARGS: readonly string[] = ['--disable-gpu', '--disable-quic', `--host-resolver-rules=${OFFLINE_HOST_RULES}`];

@@ -20,6 +20,15 @@ export const HARNESS_FAULTS = [
 ] as const;
 export type HarnessFault = (typeof HARNESS_FAULTS)[number];
 
+/**
+ * How the browser reaches the gateway: `direct` (http on loopback, at the host's root: `*.localhost` is a secure
+ * context, so the browser behaves as on https) or `behind-proxy` (nginx terminating TLS at `https://gateway.test:PORT/gw/`
+ * and stripping `/gw`, as production deployments do; the attacker and sibling sites on https too). A run
+ * certifies one deployment; PROXY-* requirements are checked only behind the proxy.
+ */
+export const DEPLOYMENTS = ['direct', 'behind-proxy'] as const;
+export type Deployment = (typeof DEPLOYMENTS)[number];
+
 // The targets are listed once, in targets/registry.ts; re-exported for the plan's readers.
 export { TARGET_NAMES, type TargetName } from '../targets/registry.js';
 
@@ -30,6 +39,7 @@ export const RunSpecSchema = z
     target: z.enum(TARGET_NAMES),
     faultMode: z.string().min(1).nullable().default(null),
     harnessFault: z.enum(HARNESS_FAULTS).nullable().default(null),
+    deployment: z.enum(DEPLOYMENTS).default('direct'),
     /**
      * Run only the specs of these requirements (and every ENV check, which always runs). The self-test uses it
      * to run each fault mode against the requirements meant to catch it; empty means the whole catalogue.
@@ -67,7 +77,7 @@ export const REPORT_DIR_ENV = 'CONFORMANCE_REPORT_DIR';
 export const PARTIAL_ENV = 'CONFORMANCE_PARTIAL';
 
 export const DEFAULT_PLAN: RunSpec[] = [
-  { id: 'reference', target: 'reference', faultMode: null, harnessFault: null, only: [], settings: {} },
+  { id: 'reference', target: 'reference', faultMode: null, harnessFault: null, deployment: 'direct', only: [], settings: {} },
 ];
 
 /** Reads and validates the plan; a bad plan is a one-line error naming what is wrong. */

@@ -144,7 +144,7 @@ export default class ConformanceReporter implements Reporter {
     try {
       plan = this.carried?.plan ?? readRunPlan();
     } catch {
-      plan = [...new Set(this.records.map((r) => r.run))].map((id) => ({ id, target: 'reference', faultMode: null, harnessFault: null, only: [], settings: {} }));
+      plan = [...new Set(this.records.map((r) => r.run))].map((id) => ({ id, target: 'reference', faultMode: null, harnessFault: null, deployment: 'direct', only: [], settings: {} }));
     }
     const unaccounted = unaccountedPlaywrightFailure(result.status, this.records, this.globalErrors.length);
     const globalProblems = [...this.globalErrors, ...(unaccounted ? [unaccounted] : [])];

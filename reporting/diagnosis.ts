@@ -111,6 +111,10 @@ export const BUG_CLASSES = {
     title: "The gateway takes its own public origin from the request's forwarding headers (X-Forwarded-Host, Forwarded), which any client can write",
     lookAt: 'where the public origin and redirect_uri come from: configuration, or forwarding headers only from a proxy the deployment declares trusted',
   },
+  'public-url-not-configured': {
+    title: 'Behind a reverse proxy, the gateway names itself by the request it receives (plain http, no sub-path) instead of its public URL: a redirect_uri the IdP does not know, page requests outside the sub-path, its own pages refused',
+    lookAt: 'the public URL and root path settings (ContextForge APP_ROOT_PATH, APP_DOMAIN) and every URL built from the request or hard-coded from "/" (templates, scripts, redirects, cookie Path)',
+  },
   'markup-injection': {
     title: 'Text from a URL, the IdP or the MCP server is rendered as HTML on the gateway\'s own pages (XSS)',
     lookAt: 'every place a page interpolates request parameters or upstream text: escape by default, textContent not innerHTML',
@@ -221,6 +225,14 @@ const RULES: readonly Rule[] = [
   // The original bug class and its neighbours: what the page's request looked like decides.
   {
     requirements: ['SESSION-01', 'SESSION-02'],
+    bugClass: 'public-url-not-configured',
+    when: (o) =>
+      has(o.error, /sent no Fetch Tools request[^\n]*outside the gateway's public base/)
+        ? "the control called the gateway's API outside the public base the browser uses (behind a proxy: outside its sub-path)"
+        : undefined,
+  },
+  {
+    requirements: ['SESSION-01', 'SESSION-02'],
     bugClass: 'success-without-effect',
     when: (o) =>
       has(o.error, /sent no Fetch Tools request[^\n]*reported no script error/)
@@ -288,7 +300,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['FLOW-17'], bugClass: 'open-redirect' },
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },
-  { requirements: ['FLOW-21'], bugClass: 'success-without-effect' },
+  { requirements: ['FLOW-21', 'TOKEN-13'], bugClass: 'success-without-effect' },
   { requirements: ['FLOW-22'], bugClass: 'mix-up-undefended' },
   { requirements: ['FLOW-23'], bugClass: 'discovery-unchecked' },
   // Tokens.
@@ -296,6 +308,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['TOKEN-05', 'TOKEN-06'], bugClass: 'refresh-mishandled' },
   { requirements: ['UI-01'], bugClass: 'page-script-broken' },
   { requirements: ['UI-02', 'UI-03'], bugClass: 'markup-injection' },
+  { requirements: ['PROXY-01'], bugClass: 'public-url-not-configured' },
   // Revocation and sign-out.
   { requirements: ['TOKEN-10'], bugClass: 'grant-survives-disconnect' },
   { requirements: ['TOKEN-12'], bugClass: 'step-up-mishandled' },

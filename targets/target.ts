@@ -127,6 +127,11 @@ export interface Target {
   readonly users: Readonly<Record<GatewayUser['key'], GatewayUser>>;
   /** Name of the session cookie (for attribute checks and leak scans). */
   readonly sessionCookieName: string;
+  /**
+   * Where a reverse proxy in front of the gateway forwards to (its plain-HTTP loopback origin, e.g.
+   * `http://127.0.0.1:40123`); set when the target was started `behindProxy`.
+   */
+  readonly proxyUpstream?: string;
 
   /**
    * Called for every new browser context before its first page, e.g. to serve the admin UI's CDN
@@ -241,6 +246,12 @@ export type TargetFactory = (options: TargetStartOptions) => Promise<Target>;
 
 export interface TargetStartOptions {
   faultMode: string | null;
+  /**
+   * Set when the run serves the gateway behind the harness's TLS-terminating proxy: the origin browsers use and
+   * the path the proxy serves it under (and strips). The target configures the gateway for that public URL
+   * and says where the proxy must forward to (`Target.proxyUpstream`); a target that cannot throws.
+   */
+  behindProxy?: { publicOrigin: string; rootPath: string };
   /** Where the target may write logs (inside the report folder). */
   logDir: string;
   /** Target-specific settings already validated by the adapter's own zod schema. */

@@ -17,8 +17,8 @@ test('ENV-03 a CORS preflight from the attacker page reaches the server, unanswe
   evidence,
 }) => {
   const { origins, attackerSite } = harness;
-  const path = `/echo/env03-${randomBytes(6).toString('hex')}`;
-  const url = `http://${new URL(origins.gateway).hostname}:${attackerSite.port}${path}`;
+  const path = `${origins.gatewayRootPath}/echo/env03-${randomBytes(6).toString('hex')}`;
+  const url = `${origins.onAttackerServer(new URL(origins.gateway).hostname)}${path}`;
   const attacker = await openUnroutedPage(browser, harness, alice.context, origins.attacker);
   let result;
   try {

@@ -27,8 +27,8 @@ interface ProbeSeen {
  */
 async function probe(harness: Harness, page: Page, label: string): Promise<ProbeSeen> {
   const host = new URL(harness.origins.gateway).hostname;
-  const path = `/echo/${label}-${randomBytes(6).toString('hex')}`;
-  const url = `http://${host}:${harness.attackerSite.port}${path}`;
+  const path = `${harness.origins.gatewayRootPath}/echo/${label}-${randomBytes(6).toString('hex')}`;
+  const url = `${harness.origins.onAttackerServer(host)}${path}`;
   await page.evaluate(async (u) => {
     await fetch(u, { method: 'POST', credentials: 'include', mode: 'no-cors', body: 'probe' }).catch(() => undefined);
   }, url);
@@ -57,9 +57,9 @@ test('ENV-01 the browser labels gateway, sibling and attacker pages same-origin,
   // A SameSite=None; Secure cookie on the probe target's host, set first-party: whether it rides a
   // cross-site request below is what "third-party cookies allowed" means, observed instead of assumed.
   const noneCookie = `env01_none_${randomBytes(6).toString('hex')}`;
-  await page.goto(`http://${gatewayHost}:${attackerSite.port}/set-cookie/${noneCookie}`);
+  await page.goto(`${origins.onAttackerServer(gatewayHost)}/set-cookie/${noneCookie}`);
   // A page on the probe target's own origin (gateway host, echo port): its probe must be same-origin and carry the session.
-  await page.goto(`http://${gatewayHost}:${attackerSite.port}${probePage}`);
+  await page.goto(`${origins.onAttackerServer(gatewayHost)}${probePage}`);
   const fromGatewayHost = await probe(harness, page, 'same-origin');
   await page.goto(`${origins.sibling}${probePage}`);
   const fromSibling = await probe(harness, page, 'sibling');

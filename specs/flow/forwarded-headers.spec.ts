@@ -49,8 +49,8 @@ test('FLOW-20 client-written forwarding headers change neither the redirect_uri 
     'Forwarded (RFC 7239)': { forwarded: `host="${spoofedHost}";proto=http` },
   };
   await authorize(harness, alice, upstream);
-  const cookie = await cookieHeaderFor(alice.context, target.origin);
   const authorizeUrl = target.authorizeUrl(upstream.gateway);
+  const cookie = await cookieHeaderFor(alice.context, authorizeUrl);
   const headers = navigationHeaders(cookie, `${target.origin}${target.adminPagePath}`);
 
   // 1. The authorization request. Calibration first: without spoofing, the same request must reach the IdP.

@@ -61,13 +61,13 @@ test('SESSION-07 every Set-Cookie of the session cookie, through the whole flow,
 async function sessionCookieReach(harness: Harness, actor: Actor): Promise<{ gatewayHost: boolean; sibling: boolean }> {
   const { attackerSite, origins, target } = harness;
   const sentTo = async (origin: string): Promise<boolean> => {
-    const path = `/echo/session-scope-${randomBytes(6).toString('hex')}`;
+    const path = `${origins.gatewayRootPath}/echo/session-scope-${randomBytes(6).toString('hex')}`;
     await actor.page.goto(`${origin}${path}`);
     const seen = attackerSite.echoes().find((e) => e.path === path);
     if (seen === undefined) notTestable(`the echo server never saw the probe navigation to ${origin}${path}`);
     return seen.cookieNames.includes(target.sessionCookieName);
   };
-  const gatewayHostEcho = `http://${new URL(target.origin).hostname}:${attackerSite.port}`;
+  const gatewayHostEcho = origins.onAttackerServer(new URL(target.origin).hostname);
   return { gatewayHost: await sentTo(gatewayHostEcho), sibling: await sentTo(origins.sibling) };
 }
 

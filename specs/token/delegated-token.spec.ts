@@ -75,7 +75,7 @@ test("TOKEN-02 the MCP server never receives the gateway's session token, the ca
   const triggers = await triggerUpstreamCalls(harness, alice, upstream);
   evidence.secret(triggers.apiToken);
   const gatewaySecrets = new Map<string, string>([[hashSecret(triggers.apiToken), "the caller's API bearer token"]]);
-  for (const cookie of (await cookieHeaderFor(alice.context, target.origin)).split('; ')) {
+  for (const cookie of (await cookieHeaderFor(alice.context, `${target.origin}${target.adminPagePath}`)).split('; ')) {
     const [name = '', ...value] = cookie.split('=');
     if (value.length > 0) gatewaySecrets.set(hashSecret(value.join('=')), `the browser cookie ${name}`);
   }

@@ -125,8 +125,8 @@ test('XSITE-08 an invalid bearer token next to the session cookie is rejected, n
   evidence,
 }) => {
   await authorize(harness, alice, upstream);
-  const cookie = await cookieHeaderFor(alice.context, harness.target.origin);
   const url = harness.target.fetchToolsUrl(upstream.gateway);
+  const cookie = await cookieHeaderFor(alice.context, url);
   const forgery = await Forgery.begin(harness, upstream, alice);
   // The browser path: a cross-site fetch with the junk bearer is preflighted; the gateway must not approve it.
   const attacker = await openUnroutedPage(browser, harness, alice.context, harness.origins.attacker);

@@ -79,7 +79,7 @@ test('XSITE-10 an anti-CSRF token must match in full: empty, partial, altered an
   const token = mine.token ?? 'Zm9yZ2VkLXRva2VuLXRoYXQtbm8tZ2F0ZXdheS1pc3N1ZWQ';
   const shapes = badShapes(token, { bob: bobs.token, olderSession: olderSession.token });
   const url = target.fetchToolsUrl(upstream.gateway);
-  const cookie = await cookieHeaderFor(victim.context, target.origin);
+  const cookie = await cookieHeaderFor(victim.context, url);
 
   type Channel = 'header' | 'form field';
   const headerless = async (channel: Channel, value: string | undefined): Promise<Delivery> => {

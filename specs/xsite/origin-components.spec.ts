@@ -53,14 +53,14 @@ function syntheticCases(gateway: URL, otherPort: number): OriginCase[] {
   ];
 }
 
-/** Real pages: only host names the browser resolves to this machine. */
-function pageCases(gateway: URL, attackerPort: number): OriginCase[] {
+/** Real pages on the attacker server (`origins.onAttackerServer`): only host names the browser resolves to this machine. */
+function pageCases(gateway: URL, onAttackerServer: (host: string) => string): OriginCase[] {
   const host = gateway.hostname;
-  const cases: OriginCase[] = [{ name: 'page on the gateway host, other port', origin: `http://${host}:${attackerPort}`, sameSite: true }];
-  if (host.endsWith('.localhost')) {
-    cases.push({ name: 'page on a host with a prefix', origin: `http://evil${host}:${attackerPort}`, sameSite: false });
+  const cases: OriginCase[] = [{ name: 'page on the gateway host, other port', origin: onAttackerServer(host), sameSite: true }];
+  if (host.endsWith('.localhost') || host.endsWith('.test')) {
+    cases.push({ name: 'page on a host with a prefix', origin: onAttackerServer(`evil${host}`), sameSite: false });
   }
-  cases.push({ name: 'page on the gateway host name under another site', origin: `http://${host}.evil.localhost:${attackerPort}`, sameSite: false });
+  cases.push({ name: 'page on the gateway host name under another site', origin: onAttackerServer(`${host}.evil.localhost`), sameSite: false });
   return cases;
 }
 
@@ -77,13 +77,13 @@ test('XSITE-11 the Origin check compares scheme, host and port: near-miss origin
   const gateway = new URL(target.origin);
   await authorize(harness, alice, upstream);
   const url = target.fetchToolsUrl(upstream.gateway);
-  const cookie = await cookieHeaderFor(alice.context, target.origin);
+  const cookie = await cookieHeaderFor(alice.context, url);
   const applies = (c: OriginCase): boolean => !(allowSameSite && c.sameSite);
-  const skipped = [...pageCases(gateway, attackerSite.port), ...syntheticCases(gateway, attackerSite.port)].filter((c) => !applies(c)).map((c) => c.name);
+  const skipped = [...pageCases(gateway, harness.origins.onAttackerServer), ...syntheticCases(gateway, attackerSite.port)].filter((c) => !applies(c)).map((c) => c.name);
 
   const forgery = await Forgery.begin(harness, upstream, alice);
   const records: Record<string, AttemptRecord> = {};
-  for (const c of pageCases(gateway, attackerSite.port).filter(applies)) {
+  for (const c of pageCases(gateway, harness.origins.onAttackerServer).filter(applies)) {
     const page = await openForeignPage(alice.context, harness, c.origin);
     try {
       records[`${c.name} (${c.origin}): fetch POST`] = await forgery.attempt(async () =>

@@ -25,8 +25,8 @@ test('XSITE-04 a cookie-carrying POST with Origin: null is rejected', req('XSITE
   const noReferrerForm = (action: string): string => autoSubmitFormPage(action, { noReferrer: true });
   // Calibration: the same form aimed at the echo server under the gateway's host name shows, server-side,
   // that the browser sends Origin: null together with the session cookie. Without that this proves nothing.
-  const echoPath = `/echo/xsite-04-${harness.runId}-${Date.now().toString(36)}`;
-  const echoUrl = `http://${new URL(harness.origins.gateway).hostname}:${harness.attackerSite.port}${echoPath}`;
+  const echoPath = `${harness.origins.gatewayRootPath}/echo/xsite-04-${harness.runId}-${Date.now().toString(36)}`;
+  const echoUrl = `${harness.origins.onAttackerServer(new URL(harness.origins.gateway).hostname)}${echoPath}`;
   await submitFormFrom(harness, alice.context, harness.origins.sibling, noReferrerForm(echoUrl), echoUrl);
   const calibration = harness.attackerSite.echoes().find((e) => e.path === echoPath);
   const forgery = await Forgery.begin(harness, upstream, alice);
@@ -49,8 +49,8 @@ test('XSITE-05 a cookie-carrying POST with no Origin, Referer or Fetch Metadata 
   // No browser sends such a request today (Origin rides on every POST); an old browser or a proxy that
   // strips headers does. This is the gateway's own layer, tested with a synthetic client.
   await authorize(harness, alice, upstream);
-  const cookie = await cookieHeaderFor(alice.context, harness.target.origin);
   const url = harness.target.fetchToolsUrl(upstream.gateway);
+  const cookie = await cookieHeaderFor(alice.context, url);
   const forgery = await Forgery.begin(harness, upstream, alice);
   const record = await forgery.attempt(async () => {
     const response = await rawRequest(url, { method: 'POST', headers: { cookie, 'content-type': 'text/plain' }, body: 'probe' });

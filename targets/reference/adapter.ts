@@ -73,9 +73,10 @@ export const createReferenceTarget: TargetFactory = async (options) => {
     faultMode,
     users: Object.values(users).map((u) => ({ login: u.login, password: u.password })),
     ...(settings.data.publicHost === undefined ? {} : { publicHost: settings.data.publicHost }),
+    ...(options.behindProxy === undefined ? {} : { behindProxy: options.behindProxy }),
     logFile: path.join(options.logDir, 'reference-gateway.log'),
   });
-  return new ReferenceTarget(gateway, faultMode, users);
+  return new ReferenceTarget(gateway, faultMode, users, options.behindProxy !== undefined);
 };
 
 class ReferenceTarget implements Target {
@@ -83,39 +84,52 @@ class ReferenceTarget implements Target {
   readonly redirectUri: string;
   readonly users: Readonly<Record<GatewayUser['key'], GatewayUser>>;
   readonly sessionCookieName = SESSION_COOKIE_NAME;
-  readonly plainPagePath = '/profile';
-  readonly adminPagePath = '/admin';
+  readonly plainPagePath: string;
+  readonly adminPagePath: string;
+  readonly proxyUpstream?: string;
   get loginForm(): LoginForm {
-    return { action: `${this.origin}/login`, fields: (user) => ({ username: user.login, password: user.password }) };
+    return { action: `${this.#base}/login`, fields: (user) => ({ username: user.login, password: user.password }) };
   }
   /** The documented lifetimes (a fault mode may break them: that is what FLOW-18 is for). */
   readonly lifetimes: TargetLifetimes;
   /** `/oauth/authorize/:id?return_to=<path>`: after the callback the browser is sent to that path. */
-  readonly postAuthorizationReturn: PostAuthorizationReturn = {
-    kind: 'parameter',
-    authorizeUrl: (gateway, returnTo) => `${this.authorizeUrl(gateway)}?${new URLSearchParams({ return_to: returnTo }).toString()}`,
-    samplePath: '/profile',
-  };
+  readonly postAuthorizationReturn: PostAuthorizationReturn;
 
   readonly #gateway: ReferenceGateway;
+  /** The browser-facing base URL: the origin plus the root path ('' unless served behind a proxy under a sub-path). */
+  readonly #base: string;
   readonly #faultMode: FaultModeName | null;
   /** Node cannot resolve *.localhost, so API calls dial the loopback address directly (bearer calls need no Origin). */
   readonly #apiBase: string;
   readonly #apiTokens = new Map<GatewayUser['key'], string>();
   readonly #version = readPackageVersion();
 
-  constructor(gateway: ReferenceGateway, faultMode: FaultModeName | null, users: Record<GatewayUser['key'], GatewayUser>) {
+  constructor(gateway: ReferenceGateway, faultMode: FaultModeName | null, users: Record<GatewayUser['key'], GatewayUser>, behindProxy: boolean) {
     this.#gateway = gateway;
     this.#faultMode = faultMode;
     this.users = users;
     this.origin = gateway.origin;
-    this.redirectUri = `${gateway.origin}/oauth/callback`;
+    this.#base = `${gateway.origin}${gateway.rootPath}`;
+    this.plainPagePath = this.#gatewayPath('/profile');
+    this.adminPagePath = this.#gatewayPath('/admin');
+    this.redirectUri = `${this.#base}/oauth/callback`;
     this.#apiBase = `http://127.0.0.1:${gateway.port}`;
+    if (behindProxy) this.proxyUpstream = this.#apiBase;
+    this.postAuthorizationReturn = {
+      kind: 'parameter',
+      authorizeUrl: (registered, returnTo) => `${this.authorizeUrl(registered)}?${new URLSearchParams({ return_to: returnTo }).toString()}`,
+      samplePath: this.plainPagePath,
+    };
     this.lifetimes = {
       stateTtlSeconds: STATE_TTL_MS / 1000,
       refreshMarginSeconds: REFRESH_MARGIN_MS / 1000,
       advanceClock: async (seconds) => gateway.advanceClock(seconds * 1000),
     };
+  }
+
+  /** A path of the gateway as the browser sees it (under the root path). */
+  #gatewayPath(path: string): string {
+    return `${this.#gateway.rootPath}${path}`;
   }
 
   describe(): TargetDescription {
@@ -128,7 +142,7 @@ class ReferenceTarget implements Target {
   }
 
   async login(page: Page, user: GatewayUser): Promise<void> {
-    await page.goto(`${this.origin}/login`);
+    await page.goto(`${this.#base}/login`);
     await page.locator('input[name=username]').fill(user.login);
     await page.locator('input[name=password]').fill(user.password);
     await page.locator('button[type=submit]', { hasText: 'Sign in' }).click();
@@ -175,7 +189,7 @@ class ReferenceTarget implements Target {
   }
 
   authorizeUrl(gateway: RegisteredGateway): string {
-    return `${this.origin}/oauth/authorize/${encodeURIComponent(gateway.id)}`;
+    return `${this.#base}/oauth/authorize/${encodeURIComponent(gateway.id)}`;
   }
 
   async clickCallbackFetchTools(page: Page): Promise<void> {
@@ -210,11 +224,11 @@ class ReferenceTarget implements Target {
   isFetchToolsRequest(request: Request, gateway: RegisteredGateway): boolean {
     if (request.method() !== 'POST') return false;
     const url = new URL(request.url());
-    return url.origin === this.origin && url.pathname === `/oauth/fetch-tools/${gateway.id}`;
+    return url.origin === this.origin && url.pathname === this.#gatewayPath(`/oauth/fetch-tools/${gateway.id}`);
   }
 
   fetchToolsUrl(gateway: RegisteredGateway): string {
-    return `${this.origin}/oauth/fetch-tools/${encodeURIComponent(gateway.id)}`;
+    return `${this.#base}/oauth/fetch-tools/${encodeURIComponent(gateway.id)}`;
   }
 
   async fetchToolsHeaders(page: Page): Promise<Record<string, string>> {
@@ -233,8 +247,8 @@ class ReferenceTarget implements Target {
   /** The header's Sign out form posts to /logout, which sends the browser to /login. */
   async signOut(page: Page): Promise<void> {
     if (!page.url().startsWith(this.origin)) await page.goto(`${this.origin}${this.adminPagePath}`);
-    const button = page.locator('form[action="/logout"] button[type=submit]');
-    await this.#submitAndLand(page, await expectControl(page, button, 'The Sign out button', 5_000), `${this.origin}/logout`, '/login');
+    const button = page.locator(`form[action="${this.#gatewayPath('/logout')}"] button[type=submit]`);
+    await this.#submitAndLand(page, await expectControl(page, button, 'The Sign out button', 5_000), `${this.#base}/logout`, this.#gatewayPath('/login'));
   }
 
   /** Clicks a form's submit button and waits for the gateway's answer to the POST, then for the page it leads to. */
@@ -247,7 +261,7 @@ class ReferenceTarget implements Target {
   }
 
   #disconnectUrl(gateway: RegisteredGateway): string {
-    return `${this.origin}/oauth/disconnect/${encodeURIComponent(gateway.id)}`;
+    return `${this.#base}/oauth/disconnect/${encodeURIComponent(gateway.id)}`;
   }
 
   /**
@@ -270,7 +284,7 @@ class ReferenceTarget implements Target {
       {
         name: 'register gateway (admin form)',
         method: 'POST',
-        url: `${this.origin}/admin/gateways`,
+        url: `${this.#base}/admin/gateways`,
         // An upstream nobody will call: registering it is the whole effect.
         fields: {
           name: `xsite12-${suffix}`,

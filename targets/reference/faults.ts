@@ -25,6 +25,11 @@ export interface FaultMode {
   alsoNotTestable?: readonly string[];
   /** The bug class its failures must be diagnosed as (reporting/diagnosis.ts); the self-test holds the report to it. */
   bugClass: BugClassId;
+  /**
+   * Set for a bug that only shows behind a reverse proxy (served directly, the gateway is correct): the
+   * self-test runs this mode with `--deployment behind-proxy`.
+   */
+  deployment?: 'behind-proxy';
 }
 
 export const FAULT_MODES = [
@@ -631,6 +636,34 @@ export const FAULT_MODES = [
     // Pinned from a full selftest run (2026-12-03). FLOW-22's two-IdP test fails too, and rightly: its first upstream's
     // code is exchanged at the other IdP (the session's one slot holds the other authorization), the mix-up outcome.
     alsoFails: ['FLOW-22'],
+  },
+  {
+    mode: 'rpc-error-as-empty-list',
+    bugClass: 'success-without-effect',
+    bug: 'A JSON-RPC error answer to tools/list is read as an empty tool list: Fetch Tools says it fetched 0 tools, and the tools listed before are gone (ContextForge 1.0.7 reports "0 added" as success).',
+    detectedBy: ['TOKEN-13'],
+  },
+  // --- deployment behind a TLS-terminating reverse proxy under a sub-path (PROXY-01) ---
+  {
+    mode: 'public-url-from-request',
+    bugClass: 'public-url-not-configured',
+    deployment: 'behind-proxy',
+    bug: 'The gateway builds its redirect_uri from the request it receives instead of its configured public URL: served directly that is right; behind a TLS proxy under a sub-path it is plain http without the sub-path, which the IdP does not know (ContextForge #4353/#4354: static redirect URIs behind proxies).',
+    detectedBy: ['PROXY-01'],
+  },
+  {
+    mode: 'root-path-ignored-by-script',
+    bugClass: 'public-url-not-configured',
+    deployment: 'behind-proxy',
+    bug: "The templates know the gateway's root path, the Fetch Tools script does not: it calls /oauth/fetch-tools/ID from the host's root, which behind a proxy serving the gateway under a sub-path is not the gateway (ContextForge #3851's class).",
+    detectedBy: ['PROXY-01', 'SESSION-01', 'SESSION-02'],
+  },
+  {
+    mode: 'secure-cookie-from-request-scheme',
+    bugClass: 'session-cookie-attributes',
+    deployment: 'behind-proxy',
+    bug: "The session cookie gets Secure only when the request the gateway received was https; behind a TLS-terminating proxy it never is, so the browser's https session cookie lacks Secure (would be sent over plain http).",
+    detectedBy: ['SESSION-07'],
   },
 ] as const satisfies readonly FaultMode[];
 

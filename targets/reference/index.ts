@@ -22,13 +22,22 @@ export interface ReferenceGatewayOptions {
   users: GatewayAccount[];
   /** Host name browsers use; `*.localhost` resolves to loopback in Chromium and is a secure context. Default 'gateway.localhost'. */
   publicHost?: string;
+  /**
+   * Behind a reverse proxy: the origin browsers use (e.g. `https://gateway.test:8443`) and the path the proxy
+   * serves the gateway under and strips (e.g. '/gw'). Without it the gateway is reached directly at
+   * `http://${publicHost}:${port}`, at the root.
+   */
+  behindProxy?: { publicOrigin: string; rootPath: string };
   /** Request log (one line per request, secrets redacted). None when omitted. */
   logFile?: string;
 }
 
 export interface ReferenceGateway {
-  /** `http://${publicHost}:${port}`: what browsers use and what the origin check compares with. */
+  /** `http://${publicHost}:${port}` (or the proxy's public origin): what browsers use and what the origin check compares with. */
   origin: string;
+  /** '' or the root path behind a proxy. */
+  rootPath: string;
+  /** The loopback port it listens on (plain http). */
   port: number;
   /** Moves the gateway's own clock forward (pending-authorization expiry), instead of waiting. */
   advanceClock(ms: number): void;
@@ -52,11 +61,13 @@ export async function startReferenceGateway(options: ReferenceGatewayOptions): P
     });
   });
   const { port } = server.address() as AddressInfo;
-  const origin = `http://${options.publicHost ?? 'gateway.localhost'}:${port}`;
+  const origin = options.behindProxy?.publicOrigin ?? `http://${options.publicHost ?? 'gateway.localhost'}:${port}`;
+  const rootPath = options.behindProxy?.rootPath ?? '';
 
   const ctx: GatewayContext = {
     origin,
-    redirectUri: `${origin}/oauth/callback`,
+    rootPath,
+    redirectUri: `${origin}${rootPath}/oauth/callback`,
     version: readPackageVersion(),
     faults,
     accounts: new AccountStore(options.users),
@@ -68,11 +79,12 @@ export async function startReferenceGateway(options: ReferenceGatewayOptions): P
     log,
   };
   server.on('request', createApp(ctx));
-  log.line(`reference gateway listening on 127.0.0.1:${port} as ${origin}, fault mode: ${options.faultMode ?? 'none'}`);
+  log.line(`reference gateway listening on 127.0.0.1:${port} as ${origin}${rootPath}, fault mode: ${options.faultMode ?? 'none'}`);
 
   let closing: Promise<void> | undefined;
   return {
     origin,
+    rootPath,
     port,
     advanceClock: (ms) => clock.advance(ms),
     close() {

@@ -18,9 +18,9 @@ import { readLedger, SECRET_LEDGER_ENV } from '../../fixtures/secret-ledger.js';
 import type { RunSpec } from '../../config/run-plan.js';
 
 const plan: RunSpec[] = [
-  { id: 'reference', target: 'reference', faultMode: null, harnessFault: null, only: ['SESSION-01'], settings: {} },
-  { id: 'reference@callback-script-dead', target: 'reference', faultMode: 'callback-script-dead', harnessFault: null, only: ['UI-01', 'SESSION-01'], settings: {} },
-  { id: 'reference@token-in-page', target: 'reference', faultMode: 'token-in-page', harnessFault: null, only: ['FLOW-12'], settings: {} },
+  { id: 'reference', target: 'reference', faultMode: null, harnessFault: null, deployment: 'direct', only: ['SESSION-01'], settings: {} },
+  { id: 'reference@callback-script-dead', target: 'reference', faultMode: 'callback-script-dead', harnessFault: null, deployment: 'direct', only: ['UI-01', 'SESSION-01'], settings: {} },
+  { id: 'reference@token-in-page', target: 'reference', faultMode: 'token-in-page', harnessFault: null, deployment: 'direct', only: ['FLOW-12'], settings: {} },
 ];
 
 function filesUnder(dir: string): string[] {

@@ -1,6 +1,6 @@
 /**
- * Nothing left behind: after a passing run, a failing run (a fault mode), Ctrl-C in the middle, and a
- * target that crashes mid-run, no process the command started is still running and every port it
+ * Nothing left behind: after a passing run, a failing run (a fault mode), Ctrl-C in the middle, a
+ * target that crashes mid-run, and a crashed worker behind the TLS proxy (its nginx), no process the command started is still running and every port it
  * listened on is free again. Each case runs the real command on a few specs (one worker) and takes
  * its snapshot of processes and ports while the run is in the middle (after the first test result).
  *
@@ -56,6 +56,19 @@ async function snapshotMidRun(run: CliRun): Promise<void> {
   assert.ok(processes.some((p) => p.command.includes('chromium')), `a browser is running mid-run:\n${describeProcesses(processes)}`);
 }
 
+/** SIGKILLs a Playwright worker mid-run (after checking `alsoRunning` runs too), then holds the run to "nothing left". */
+async function killWorkerMidRun(run: CliRun, alsoRunning?: string): Promise<void> {
+  await snapshotMidRun(run);
+  const { processes } = run.snapshot();
+  if (alsoRunning !== undefined) assert.ok(processes.some((p) => p.command.includes(alsoRunning)), `${alsoRunning} is running mid-run:\n${describeProcesses(processes)}`);
+  const worker = processes.find((p) => p.command.includes('workerProcessEntry'));
+  assert.ok(worker, `a Playwright worker is running:\n${describeProcesses(processes)}`);
+  process.kill(worker.pid, 'SIGKILL');
+  const { code } = await run.exited;
+  assert.notEqual(code, 0, 'a crashed worker is not a pass');
+  await assertNothingLeft(run);
+}
+
 describe('nothing left behind', { timeout: 600_000 }, () => {
   it('after a passing run', async () => {
     const run = runCli('cli/conformance.ts', ['--grep', 'SESSION-08|XSITE-07']);
@@ -83,15 +96,11 @@ describe('nothing left behind', { timeout: 600_000 }, () => {
   });
 
   it('after the target crashes mid-run (the worker hosting the reference gateway is killed)', async () => {
-    const run = runCli('cli/conformance.ts', ['--grep', 'SESSION|TOKEN']);
-    await snapshotMidRun(run);
-    const { processes } = run.snapshot();
-    const worker = processes.find((p) => p.command.includes('workerProcessEntry'));
-    assert.ok(worker, `a Playwright worker is running:\n${describeProcesses(processes)}`);
     // The reference gateway runs inside the worker: SIGKILL takes it down with no chance to clean up.
-    process.kill(worker.pid, 'SIGKILL');
-    const { code } = await run.exited;
-    assert.notEqual(code, 0, 'a crashed target is not a pass');
-    await assertNothingLeft(run);
+    await killWorkerMidRun(runCli('cli/conformance.ts', ['--grep', 'SESSION|TOKEN']));
+  });
+
+  it('behind the TLS proxy, after the worker that started nginx is killed (no exit hook runs: the watchdog must end nginx)', async () => {
+    await killWorkerMidRun(runCli('cli/conformance.ts', ['--deployment', 'behind-proxy', '--grep', 'SESSION|TOKEN']), 'nginx');
   });
 });

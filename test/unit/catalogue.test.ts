@@ -21,7 +21,7 @@ const specText = specFiles().map((f) => readFileSync(f, 'utf8')).join('\n');
 test('requirement IDs are unique and well formed', () => {
   const ids = REQUIREMENTS.map((r) => r.id);
   assert.equal(new Set(ids).size, ids.length);
-  for (const id of ids) assert.match(id, /^(ENV|SESSION|XSITE|FLOW|TOKEN|UI)-\d{2}$/);
+  for (const id of ids) assert.match(id, /^(ENV|SESSION|XSITE|FLOW|TOKEN|UI|PROXY)-\d{2}$/);
 });
 
 test('every requirement is declared by a spec whose title starts with its ID', () => {

@@ -153,6 +153,7 @@ test('the configuration snapshot keeps no password and no signing-key path', () 
       target: 'contextforge' as const,
       faultMode: null,
       harnessFault: null,
+      deployment: 'direct' as const,
       only: [],
       settings: { baseUrl: 'http://gateway.localhost:4444', admin: { email: 'a@example.com', password: 'hunter2-secret' } },
     },

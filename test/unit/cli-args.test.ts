@@ -4,7 +4,7 @@ import { parseArgs } from '../../cli/args.js';
 
 test('no arguments: the correct reference gateway', () => {
   const { plan, playwrightArgs } = parseArgs([]);
-  assert.deepEqual(plan, [{ id: 'reference', target: 'reference', faultMode: null, harnessFault: null, only: [], settings: {} }]);
+  assert.deepEqual(plan, [{ id: 'reference', target: 'reference', faultMode: null, harnessFault: null, deployment: 'direct', only: [], settings: {} }]);
   assert.deepEqual(playwrightArgs, []);
 });
 

@@ -27,11 +27,11 @@ const installed = (name: string): string =>
   ({ 'htmx.org': '1.9.10', alpinejs: '3.15.4', 'chart.js': '4.5.1', marked: '17.0.2', dompurify: '3.3.1', codemirror: '5.65.18', '@fortawesome/fontawesome-free': '6.4.0', 'tailwindcss-cdn': '3.4.10' })[name] ?? '0.0.0';
 
 describe('isLocalUrl', () => {
-  it('keeps loopback and *.localhost on the machine, nothing else', () => {
-    for (const u of ['http://localhost:1/', 'http://gateway.localhost:5/x', 'http://127.0.0.1/', 'http://127.9.9.9/', 'http://[::1]:3/', 'data:text/plain,x']) {
+  it('keeps loopback, *.localhost and *.test (mapped to loopback in the browser) on the machine, nothing else', () => {
+    for (const u of ['http://localhost:1/', 'http://gateway.localhost:5/x', 'http://127.0.0.1/', 'http://127.9.9.9/', 'http://[::1]:3/', 'data:text/plain,x', 'https://gateway.test:8443/gw/']) {
       assert.ok(isLocalUrl(u), u);
     }
-    for (const u of ['https://unpkg.com/x', 'http://localhost.evil.com/', 'http://10.0.0.1/', 'http://gateway.test/', 'wss://example.com/']) {
+    for (const u of ['https://unpkg.com/x', 'http://localhost.evil.com/', 'http://10.0.0.1/', 'http://gateway.test.evil.com/', 'http://testevil.com/', 'wss://example.com/']) {
       assert.ok(!isLocalUrl(u), u);
     }
   });

@@ -21,7 +21,7 @@ const fault: Expectation = {
   kind: 'fault',
   intended: ['XSITE-01', 'XSITE-02'],
   alsoFails: ['SESSION-07'],
-  run: { id: 'reference@csrf-open', target: 'reference', faultMode: 'csrf-open', harnessFault: null, only: [], settings: {} },
+  run: { id: 'reference@csrf-open', target: 'reference', faultMode: 'csrf-open', harnessFault: null, deployment: 'direct', only: [], settings: {} },
 };
 
 test('full: the failed set must equal detectedBy + alsoFails, in both directions', () => {

@@ -58,7 +58,7 @@ export function createApp(ctx: GatewayContext): Express {
 
   // Browsers ask for /favicon.ico whatever the page says; a 404 there is a console error on every page.
   app.get('/favicon.ico', (_req, res) => {
-    res.redirect(301, '/static/favicon.svg');
+    res.redirect(301, `${ctx.rootPath}/static/favicon.svg`);
   });
   if (ctx.faults['upstream-message-as-markup']) app.get('/static/fetch-tools.js', fetchToolsScriptAsMarkup(STATIC_DIR));
   app.use('/static', express.static(STATIC_DIR, { index: false, fallthrough: false, etag: false }));

@@ -101,7 +101,7 @@ export function authenticateApiCaller(req: Request, res: Response, ctx: GatewayC
 export function requirePageSession(req: Request, res: Response, ctx: GatewayContext): Session | null {
   const session = currentSession(req, ctx);
   if (session === undefined) {
-    res.redirect(302, '/login');
+    res.redirect(302, `${ctx.rootPath}/login`);
     return null;
   }
   return session;
@@ -111,14 +111,14 @@ export function requirePageSession(req: Request, res: Response, ctx: GatewayCont
 export function requireFormSession(req: Request, res: Response, ctx: GatewayContext): Session | null {
   const session = currentSession(req, ctx);
   if (session === undefined) {
-    res.redirect(303, '/login');
+    res.redirect(303, `${ctx.rootPath}/login`);
     return null;
   }
   // BUG (csrf-check-on-one-endpoint-only): the form endpoints skip the request-origin policy.
   const verdict = ctx.faults['csrf-check-on-one-endpoint-only'] ? ({ ok: true } as const) : originVerdict(req, session, ctx);
   if (!verdict.ok) {
     ctx.log.event(`refused ${req.method} ${req.path}: cross-site (${verdict.reason})`);
-    res.status(403).type('html').send(renderMessagePage('Request rejected', `Cross-site request rejected: ${verdict.reason}`));
+    res.status(403).type('html').send(renderMessagePage(ctx.rootPath, 'Request rejected', `Cross-site request rejected: ${verdict.reason}`));
     return null;
   }
   return session;

@@ -9,7 +9,12 @@ import type { GrantStore } from './token-store.js';
 export interface GatewayContext {
   /** Public browser-facing origin, e.g. `http://gateway.localhost:41234`. */
   origin: string;
-  /** `${origin}/oauth/callback`. */
+  /**
+   * The path the gateway is served under, as the browser sees it ('' at the host's root, '/gw' behind a proxy
+   * that strips that prefix): every link, redirect, script URL and cookie path the gateway writes starts with it.
+   */
+  rootPath: string;
+  /** `${origin}${rootPath}/oauth/callback`. */
   redirectUri: string;
   version: string;
   faults: FaultFlags;

@@ -47,7 +47,7 @@ export function disconnectRoutes(ctx: GatewayContext): Router {
   router.post('/oauth/disconnect/:id', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const session = requireFormSession(req, res, ctx);
     if (session === null) return;
-    const gateway = gatewayForPage(ctx.gateways, req.params.id, res);
+    const gateway = gatewayForPage(ctx.gateways, req.params.id, res, ctx.rootPath);
     if (gateway === null) return;
     const grant = ctx.grants.get(gateway.id, session.user);
     if (grant !== undefined) {
@@ -57,7 +57,7 @@ export function disconnectRoutes(ctx: GatewayContext): Router {
       ctx.grants.disconnect(gateway.id, session.user);
       ctx.log.event(`disconnect ${gateway.id} for ${session.user}: ${outcomes.join(', ')}`);
     }
-    res.redirect(303, '/admin');
+    res.redirect(303, `${ctx.rootPath}/admin`);
   });
   return router;
 }

@@ -47,10 +47,10 @@ export class GatewayRegistry {
 }
 
 /** The gateway a page route names, or null after answering 404 with a page saying so. */
-export function gatewayForPage(registry: GatewayRegistry, id: string, res: Response): Gateway | null {
+export function gatewayForPage(registry: GatewayRegistry, id: string, res: Response, rootPath: string): Gateway | null {
   const gateway = registry.get(id);
   if (gateway === undefined) {
-    res.status(404).type('html').send(renderMessagePage('Unknown gateway', `No gateway with id ${id}`));
+    res.status(404).type('html').send(renderMessagePage(rootPath, 'Unknown gateway', `No gateway with id ${id}`));
     return null;
   }
   return gateway;

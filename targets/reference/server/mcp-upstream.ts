@@ -4,6 +4,7 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { shortReason } from './oauth-client.js';
 import { parseBearerChallenge, type BearerChallenge } from './scopes.js';
 
@@ -20,6 +21,8 @@ export type UpstreamToolsResult =
 export interface ListOptions {
   /** BUG (tools-first-page-only): stop after the first page, whatever nextCursor says. */
   firstPageOnly?: boolean;
+  /** BUG (rpc-error-as-empty-list): a JSON-RPC error answer to tools/list is read as "no tools". */
+  rpcErrorAsEmptyList?: boolean;
 }
 
 export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVersion: string, options: ListOptions = {}): Promise<UpstreamToolsResult> {
@@ -48,6 +51,8 @@ export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVe
     }
     return { ok: false, kind: 'failing', reason: `more than ${MAX_PAGES} pages of tools` };
   } catch (error) {
+    // BUG (rpc-error-as-empty-list): the server answered, so "it worked, it just has no tools".
+    if (options.rpcErrorAsEmptyList === true && error instanceof McpError) return { ok: true, tools: [] };
     return classify(error, lastChallenge);
   } finally {
     await client.close().catch(() => {});

@@ -30,7 +30,11 @@ export function publicOrigin(req: Request, ctx: GatewayContext): string {
   return `${proto}://${host}`;
 }
 
-/** The callback URL under `publicOrigin`: the configured one for the correct gateway. */
+/** The callback URL under `publicOrigin` (and the root path): the configured one for the correct gateway. */
 export function publicRedirectUri(req: Request, ctx: GatewayContext): string {
+  // BUG (public-url-from-request): "no configuration needed": the callback URL is built from the request the
+  // gateway received. Served directly that is right; behind a TLS-terminating proxy it is the proxy's plain-http
+  // request, and the sub-path the proxy stripped is lost with it.
+  if (ctx.faults['public-url-from-request']) return `${req.protocol}://${req.get('host') ?? ''}/oauth/callback`;
   return ctx.faults['origin-from-forwarded-headers'] ? `${publicOrigin(req, ctx)}${new URL(ctx.redirectUri).pathname}` : ctx.redirectUri;
 }

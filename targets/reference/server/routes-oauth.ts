@@ -3,9 +3,10 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { authenticateApiCaller, currentSession, requirePageSession } from './auth.js';
 import type { GatewayContext } from './context.js';
-import { renewedCookieWithoutAttributes, sessionCookie } from './cookies.js';
+import { cookieScope, renewedCookieWithoutAttributes, sessionCookie } from './cookies.js';
 import { ToolFetcher } from './fetch-tools.js';
 import { gatewayForPage } from './gateways.js';
+import { scriptRoots } from './root-path.js';
 import { buildAuthorizeUrl, exchangeCode } from './oauth-client.js';
 import { renderCallbackFailurePage, renderCallbackSuccessPage } from './pages/callback.js';
 import { renderMessagePage } from './pages/layout.js';
@@ -30,22 +31,23 @@ export function oauthRoutes(ctx: GatewayContext): Router {
   const fetcher = new ToolFetcher(ctx);
   const { faults } = ctx;
   const returnTargets = new ReturnTargets();
+  const pageRoots = scriptRoots(ctx);
 
   /** The callback's refusal page; the reason also goes to the log, as evidence of which check refused it. */
   const failPage = (res: Response, status: number, reason: string, detail?: string | SafeHtml): void => {
     ctx.log.event(`callback refused (${status}): ${reason}`);
-    res.status(status).type('html').send(renderCallbackFailurePage(reason, detail));
+    res.status(status).type('html').send(renderCallbackFailurePage(ctx.rootPath, reason, detail));
   };
 
   router.get('/oauth/authorize/:id', (req, res) => {
     const session = requirePageSession(req, res, ctx);
     if (session === null) return;
-    const gateway = gatewayForPage(ctx.gateways, req.params.id, res);
+    const gateway = gatewayForPage(ctx.gateways, req.params.id, res, ctx.rootPath);
     if (gateway === null) return;
     const returnTo = parseReturnTo(req.query['return_to'], publicOrigin(req, ctx), faults);
     if (returnTo.kind === 'refused') {
       ctx.log.event(`authorize refused: ${returnTo.reason}`);
-      res.status(400).type('html').send(renderMessagePage('Invalid return address', returnTo.reason, '/admin'));
+      res.status(400).type('html').send(renderMessagePage(ctx.rootPath, 'Invalid return address', returnTo.reason, '/admin'));
       return;
     }
     const scopes = scopesToRequest(gateway, ctx.grants.get(gateway.id, session.user), faults);
@@ -137,7 +139,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     if (!result.ok && faults['token-error-ignored'] && result.kind !== 'network') {
       // BUG (token-error-ignored): only a network failure counts as failure; the IdP's error answer is taken as
       // done and the success page shown, with no grant behind it.
-      res.type('html').send(renderCallbackSuccessPage({ gateway, user: pending.user, csrfToken: session?.csrfToken, omitCredentials: false, leakedTokens: null }));
+      res.type('html').send(renderCallbackSuccessPage({ ...pageRoots, gateway, user: pending.user, csrfToken: session?.csrfToken, omitCredentials: false, leakedTokens: null }));
       return;
     }
     if (!result.ok) {
@@ -166,12 +168,12 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     if (session !== undefined) {
       // Sliding renewal: the session cookie is sent again after the authorization (same session, same
       // attributes as at login), so SESSION-07/08 see a cookie set later in the flow, as real gateways do.
-      res.set('Set-Cookie', faults['session-rotation-drops-attributes'] ? renewedCookieWithoutAttributes(session.id) : sessionCookie(session.id, req.secure, faults, req.hostname));
+      res.set('Set-Cookie', faults['session-rotation-drops-attributes'] ? renewedCookieWithoutAttributes(session.id, cookieScope(req, ctx)) : sessionCookie(session.id, cookieScope(req, ctx), faults, req.hostname));
     }
     if (faults['token-in-redirect-query'] || faults['token-in-fragment']) {
       // BUG (token-in-redirect-query, token-in-fragment): the token is handed to the browser in a URL
       // ("so the page can show it"), the way implicit-flow era code did.
-      const handOff = `/oauth/callback/complete/${encodeURIComponent(gateway.id)}`;
+      const handOff = `${ctx.rootPath}/oauth/callback/complete/${encodeURIComponent(gateway.id)}`;
       const token = `access_token=${encodeURIComponent(tokens.accessToken)}`;
       res.redirect(303, faults['token-in-fragment'] ? `${handOff}#${token}` : `${handOff}?${token}`);
       return;
@@ -184,6 +186,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     }
     res.type('html').send(
       renderCallbackSuccessPage({
+        ...pageRoots,
         gateway,
         user,
         csrfToken: session?.csrfToken,
@@ -205,7 +208,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       }
       res.set({ 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
       res.type('html').send(
-        renderCallbackSuccessPage({ gateway, user: session.user, csrfToken: session.csrfToken, omitCredentials: false, leakedTokens: null }),
+        renderCallbackSuccessPage({ ...pageRoots, gateway, user: session.user, csrfToken: session.csrfToken, omitCredentials: false, leakedTokens: null }),
       );
     });
   }

@@ -4,13 +4,14 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { currentSession, requireFormSession, requirePageSession } from './auth.js';
 import type { GatewayContext } from './context.js';
-import { clearedSessionCookie, sessionCookie } from './cookies.js';
+import { clearedSessionCookie, cookieScope, sessionCookie } from './cookies.js';
 import { GatewayRegistrationSchema } from './gateways.js';
 import { renderAdminPage } from './pages/admin.js';
 import { renderLoginPage } from './pages/login.js';
 import { renderMessagePage } from './pages/layout.js';
 import { renderProfilePage } from './pages/profile.js';
 import { publicOrigin } from './public-origin.js';
+import { scriptRoots } from './root-path.js';
 import { SESSION_COOKIE_NAME } from './sessions.js';
 import { parseCookieHeader } from '../../../lib/cookie-header.js';
 
@@ -53,10 +54,10 @@ export function pageRoutes(ctx: GatewayContext): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
 
-  router.get('/', (_req, res) => res.redirect(302, '/admin'));
+  router.get('/', (_req, res) => res.redirect(302, `${ctx.rootPath}/admin`));
 
   router.get('/login', (req, res) => {
-    res.type('html').send(renderLoginPage(req.query['error'] !== undefined));
+    res.type('html').send(renderLoginPage(ctx.rootPath, req.query['error'] !== undefined));
   });
 
   router.post('/login', form, (req, res) => {
@@ -66,22 +67,22 @@ export function pageRoutes(ctx: GatewayContext): Router {
     const crossSite = (site !== undefined && site !== 'same-origin') || (origin !== undefined && origin !== publicOrigin(req, ctx));
     // BUG (login-csrf): the sign-in form trusts any page that posts it, so another site can sign the browser in as its own account.
     if (crossSite && !ctx.faults['login-csrf']) {
-      res.status(403).type('html').send(renderMessagePage('Request rejected', 'Cross-site sign-in rejected', '/login'));
+      res.status(403).type('html').send(renderMessagePage(ctx.rootPath, 'Request rejected', 'Cross-site sign-in rejected', '/login'));
       return;
     }
     const parsed = LoginFormSchema.safeParse(req.body);
     const user = parsed.success ? ctx.accounts.verify(parsed.data.username, parsed.data.password) : null;
     if (user === null) {
       ctx.log.event(`sign-in failed`);
-      res.redirect(303, '/login?error=1');
+      res.redirect(303, `${ctx.rootPath}/login?error=1`);
       return;
     }
     const previous = currentSession(req, ctx);
     if (previous !== undefined) ctx.sessions.delete(previous.id);
     // Both undefined for the correct gateway: the store then draws a random id.
     const session = ctx.sessions.create(user, fixatedSessionId(req, ctx) ?? predictableSessionId(user, ctx));
-    res.set('Set-Cookie', sessionCookie(session.id, req.secure, ctx.faults, req.hostname));
-    res.redirect(303, '/admin');
+    res.set('Set-Cookie', sessionCookie(session.id, cookieScope(req, ctx), ctx.faults, req.hostname));
+    res.redirect(303, `${ctx.rootPath}/admin`);
   });
 
   router.post('/logout', form, (req, res) => {
@@ -89,8 +90,8 @@ export function pageRoutes(ctx: GatewayContext): Router {
     if (session === null) return;
     // BUG (logout-clears-cookie-only): the server-side session is kept; only the browser is told to drop the cookie.
     if (!ctx.faults['logout-clears-cookie-only']) ctx.sessions.delete(session.id);
-    res.set('Set-Cookie', clearedSessionCookie());
-    res.redirect(303, '/login');
+    res.set('Set-Cookie', clearedSessionCookie(cookieScope(req, ctx)));
+    res.redirect(303, `${ctx.rootPath}/login`);
   });
 
   router.get('/admin', (req, res) => {
@@ -98,6 +99,7 @@ export function pageRoutes(ctx: GatewayContext): Router {
     if (session === null) return;
     res.type('html').send(
       renderAdminPage({
+        ...scriptRoots(ctx),
         session,
         gateways: ctx.gateways.all(),
         connected: (gatewayId) => ctx.grants.connected(gatewayId, session.user),
@@ -111,17 +113,17 @@ export function pageRoutes(ctx: GatewayContext): Router {
     if (session === null) return;
     const parsed = RegistrationFormSchema.safeParse(req.body);
     if (!parsed.success) {
-      res.status(400).type('html').send(renderMessagePage('Registration failed', z.prettifyError(parsed.error)));
+      res.status(400).type('html').send(renderMessagePage(ctx.rootPath, 'Registration failed', z.prettifyError(parsed.error)));
       return;
     }
     ctx.gateways.add(parsed.data);
-    res.redirect(303, '/admin');
+    res.redirect(303, `${ctx.rootPath}/admin`);
   });
 
   router.get('/profile', (req, res) => {
     const session = requirePageSession(req, res, ctx);
     if (session === null) return;
-    res.type('html').send(renderProfilePage(session));
+    res.type('html').send(renderProfilePage(ctx.rootPath, session));
   });
 
   return router;

@@ -4,6 +4,10 @@ import type { Session } from '../sessions.js';
 import { renderPage } from './layout.js';
 
 export interface AdminPageOptions {
+  /** The gateway's root path ('' or e.g. '/gw'). */
+  root: string;
+  /** What the page scripts use as the root path (fault mode root-path-ignored-by-script: ''). */
+  scriptRoot: string;
   session: Session;
   gateways: readonly Gateway[];
   /** Whether this session's user holds an authorization for the gateway (the Connection column). */
@@ -12,28 +16,30 @@ export interface AdminPageOptions {
   tableFetchNoop: boolean;
 }
 
-export function renderAdminPage({ session, gateways, connected, tableFetchNoop }: AdminPageOptions): string {
+export function renderAdminPage({ root, scriptRoot, session, gateways, connected, tableFetchNoop }: AdminPageOptions): string {
   const rows = gateways.map(
     (g) => html`<tr data-gateway-id="${g.id}">
 <td class="gateway-name">${g.name}</td>
 <td class="tool-count">${g.tools.length}</td>
 <td class="connection">${connected(g.id) ? 'Connected' : 'Not connected'}</td>
 <td class="actions">
-<a data-action="authorize" href="/oauth/authorize/${encodeURIComponent(g.id)}">Authorize</a>
+<a data-action="authorize" href="${root}/oauth/authorize/${encodeURIComponent(g.id)}">Authorize</a>
 <button type="button" data-action="fetch-tools" data-gateway-id="${g.id}">Fetch Tools</button>
-<form method="post" action="/oauth/disconnect/${encodeURIComponent(g.id)}" class="inline"><input type="hidden" name="csrf_token" value="${session.csrfToken}"><button type="submit" data-action="disconnect">Disconnect</button></form>
+<form method="post" action="${root}/oauth/disconnect/${encodeURIComponent(g.id)}" class="inline"><input type="hidden" name="csrf_token" value="${session.csrfToken}"><button type="submit" data-action="disconnect">Disconnect</button></form>
 <span class="fetch-status" role="status" aria-live="polite"></span>
 </td>
 </tr>`,
   );
   return renderPage({
+    root,
+    scriptRoot,
     title: 'Gateways',
     csrfToken: session.csrfToken,
     scripts: ['/static/admin.js'],
     body: html`<header>
 <span>Signed in as <strong id="current-user">${session.user}</strong></span>
-<a href="/profile">Profile</a>
-<form method="post" action="/logout" class="inline"><input type="hidden" name="csrf_token" value="${session.csrfToken}"><button type="submit">Sign out</button></form>
+<a href="${root}/profile">Profile</a>
+<form method="post" action="${root}/logout" class="inline"><input type="hidden" name="csrf_token" value="${session.csrfToken}"><button type="submit">Sign out</button></form>
 </header>
 <main>
 <h1>MCP gateways</h1>
@@ -45,7 +51,7 @@ ${rows}
 </table>
 ${gateways.length === 0 ? html`<p id="no-gateways">No gateways registered yet.</p>` : null}
 <h2>Register a gateway</h2>
-<form id="register-gateway" method="post" action="/admin/gateways">
+<form id="register-gateway" method="post" action="${root}/admin/gateways">
 <input type="hidden" name="csrf_token" value="${session.csrfToken}">
 <label>Name <input name="name" required></label>
 <label>MCP URL <input name="mcpUrl" type="url" required></label>

@@ -3,6 +3,10 @@ import { html, jsonForScriptBlock, type SafeHtml } from '../html.js';
 import { renderPage } from './layout.js';
 
 export interface CallbackSuccessOptions {
+  /** The gateway's root path ('' or e.g. '/gw'). */
+  root: string;
+  /** What the page script uses as the root path (fault mode root-path-ignored-by-script: ''). */
+  scriptRoot: string;
   gateway: Gateway;
   user: string;
   /** The session's anti-CSRF token (absent only when the callback ran without a session). */
@@ -24,6 +28,8 @@ export function renderCallbackSuccessPage(options: CallbackSuccessOptions): stri
           refresh_token: leakedTokens.refreshToken ?? null,
         })}</script>`;
   return renderPage({
+    root: options.root,
+    scriptRoot: options.scriptRoot,
     title: 'Authorization successful',
     csrfToken: options.csrfToken ?? '',
     scripts: ['/static/callback.js'],
@@ -33,19 +39,20 @@ export function renderCallbackSuccessPage(options: CallbackSuccessOptions): stri
 <button type="button" id="fetch-tools-btn" data-gateway-id="${gateway.id}"${options.omitCredentials ? html` data-credentials="omit"` : null}>Fetch Tools from MCP Server</button>
 <div id="fetch-status" role="status" aria-live="polite"></div>
 ${leak}
-<p><a href="/admin">Back to gateways</a></p>
+<p><a href="${options.root}/admin">Back to gateways</a></p>
 </main>`,
   });
 }
 
-export function renderCallbackFailurePage(reason: string, detail?: string | SafeHtml): string {
+export function renderCallbackFailurePage(root: string, reason: string, detail?: string | SafeHtml): string {
   return renderPage({
+    root,
     title: 'Authorization failed',
     body: html`<main>
 <h1>Authorization failed</h1>
 <p class="error" role="alert" id="callback-error">${reason}</p>
 ${detail === undefined ? null : html`<p class="error-detail">${detail}</p>`}
-<p><a href="/admin">Back to gateways</a></p>
+<p><a href="${root}/admin">Back to gateways</a></p>
 </main>`,
   });
 }

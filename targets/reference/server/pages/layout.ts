@@ -2,6 +2,13 @@
 import { html, type SafeHtml } from '../html.js';
 
 export interface PageOptions {
+  /** The gateway's root path ('' or e.g. '/gw'): the prefix of every URL the page names. */
+  root: string;
+  /**
+   * What the page scripts take as the root path for the URLs they call (`<meta name="root-path">`); `root`
+   * unless a fault mode says otherwise.
+   */
+  scriptRoot?: string;
   title: string;
   body: SafeHtml;
   /** Paths under /static/ loaded as module scripts (deferred by nature). */
@@ -11,7 +18,8 @@ export interface PageOptions {
 }
 
 export function renderPage(options: PageOptions): string {
-  const scripts = (options.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>`);
+  const { root } = options;
+  const scripts = (options.scripts ?? []).map((src) => html`<script type="module" src="${root}${src}"></script>`);
   const csrfMeta = options.csrfToken === undefined ? null : html`<meta name="csrf-token" content="${options.csrfToken}">`;
   return html`<!doctype html>
 <html lang="en">
@@ -19,9 +27,10 @@ export function renderPage(options: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${csrfMeta}
+<meta name="root-path" content="${options.scriptRoot ?? root}">
 <title>${options.title} · Reference MCP Gateway</title>
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/static/app.css">
+<link rel="icon" href="${root}/static/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="${root}/static/app.css">
 ${scripts}
 </head>
 <body>
@@ -32,13 +41,14 @@ ${options.body}
 }
 
 /** A page that only says what happened (errors, rejections) with a way back. */
-export function renderMessagePage(title: string, message: string, linkBack = '/admin'): string {
+export function renderMessagePage(root: string, title: string, message: string, linkBack = '/admin'): string {
   return renderPage({
+    root,
     title,
     body: html`<main>
 <h1>${title}</h1>
 <p class="message">${message}</p>
-<p><a href="${linkBack}">Back</a></p>
+<p><a href="${root}${linkBack}">Back</a></p>
 </main>`,
   });
 }

@@ -1,5 +1,5 @@
 // Callback success page: strips code/state from the address bar, and wires "Fetch Tools from MCP Server"
-// to POST /oauth/fetch-tools/ID with default fetch options plus the X-CSRF-Token header.
+// to POST <root path>/oauth/fetch-tools/ID with default fetch options plus the X-CSRF-Token header.
 import { postFetchTools, showOutcome, showPending } from './fetch-tools.js';
 
 if (location.search !== '') history.replaceState(null, '', location.pathname);

@@ -6,6 +6,11 @@ export function csrfToken() {
   return document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
 }
 
+/** @returns {string} the path the gateway is served under ('' at the host's root, e.g. '/gw' behind a proxy), from <meta name="root-path">. */
+function rootPath() {
+  return document.querySelector('meta[name="root-path"]')?.getAttribute('content') ?? '';
+}
+
 /** Clears the previous outcome and marks the control busy. */
 export function showPending(button, status) {
   status.removeAttribute('data-state');
@@ -31,7 +36,7 @@ export async function postFetchTools(gatewayId, options = {}) {
   if (options.omitCredentials) init.credentials = 'omit';
   let response;
   try {
-    response = await fetch(`/oauth/fetch-tools/${encodeURIComponent(gatewayId)}`, init);
+    response = await fetch(`${rootPath()}/oauth/fetch-tools/${encodeURIComponent(gatewayId)}`, init);
   } catch (error) {
     return { state: 'failure', text: `Error: network error (${error instanceof Error ? error.message : String(error)})` };
   }

@@ -1,0 +1,74 @@
+/**
+ * PROXY-01: served the way production serves it, behind a TLS-terminating reverse proxy under a sub-path
+ * (nginx at https://gateway.test:PORT/gw/, stripping /gw), the gateway must name itself by that public URL.
+ * It receives plain http without the sub-path, so whatever it builds from the request it received (a
+ * redirect_uri, a script's API path) is wrong there, while the same gateway served directly looks correct.
+ * The rest of the catalogue runs through the proxy too; this spec holds the public URL itself.
+ */
+import { test, expect, req } from '../../fixtures/index.js';
+import { notApplicable } from '../../fixtures/applicability.js';
+import { authorize } from '../../fixtures/flows.js';
+import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
+import { PROXY_ROOT_PATH } from '../../fixtures/harness.js';
+import { acceptedWithOwnToken } from '../../fixtures/upstream-calls.js';
+
+test('PROXY-01 behind a TLS proxy under a sub-path, the redirect_uri and every step of the flow stay on the public https URL', req('PROXY-01'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  if (harness.run.deployment !== 'behind-proxy') {
+    notApplicable('PROXY-01', 'this run serves the gateway directly, without a proxy; `--deployment behind-proxy` checks PROXY-01');
+  }
+  const { target, idp, origins } = harness;
+  const publicOrigin = origins.gateway;
+  const publicBase = `${publicOrigin}${PROXY_ROOT_PATH}`;
+  const gatewayHost = new URL(publicOrigin).hostname;
+  const underPublicBase = (url: URL): boolean => url.origin === publicOrigin && (url.pathname === PROXY_ROOT_PATH || url.pathname.startsWith(`${PROXY_ROOT_PATH}/`));
+  evidence.add('publicBase', publicBase);
+
+  // Every request the browser sends to the gateway's host: one outside the public base (another scheme or
+  // port, or a path outside the sub-path) reaches the proxy's 404 or nothing, never the gateway.
+  const outside: string[] = [];
+  const watch = (request: { url(): string; method(): string }): void => {
+    const url = new URL(request.url());
+    if (url.hostname === gatewayHost && !underPublicBase(url)) outside.push(`${request.method()} ${url.protocol}//${url.host}${url.pathname}`);
+  };
+  alice.context.on('request', watch);
+  try {
+    const flow = await authorize(harness, alice, upstream).then(
+      () => 'completed',
+      (error: unknown) => `failed: ${String(error).slice(0, 300)}`,
+    );
+    // What the gateway told the IdP, whatever became of the flow (a strict IdP refuses a redirect_uri it does not know).
+    const request = idp.log().find((e) => e.kind === 'authorize' && e.clientId === upstream.clientId);
+    const redirectUri = request?.params['redirect_uri'];
+    evidence.add('authorization', { flow, redirectUri, registered: target.redirectUri });
+    expect(request, 'the gateway sent the browser to the IdP with an authorization request').toBeDefined();
+    expect(redirectUri !== undefined && underPublicBase(new URL(redirectUri)), `the redirect_uri ${redirectUri ?? '(none)'} is under the public base ${publicBase}`).toBe(true);
+    expect(flow, 'the authorization through the proxy').toBe('completed');
+    expect(underPublicBase(new URL(alice.page.url())), `the callback page ${alice.page.url()} is under the public base`).toBe(true);
+
+    const presses = [];
+    for (const control of ['callback', 'table'] as const) {
+      const exchange = await pressFetchTools(harness, alice.page, upstream, control, () => alice.problems());
+      const says = control === 'callback' ? await target.callbackFetchToolsOutcome(alice.page) : await target.tableFetchToolsOutcome(alice.page, upstream.gateway);
+      presses.push({ control, exchange, says });
+    }
+    evidence.add('fetchTools', presses);
+    evidence.add('requestsOutsidePublicBase', outside);
+    expect(outside, 'requests of the gateway\'s pages that left the public base (another scheme, port or path outside the sub-path)').toEqual([]);
+    for (const { control, exchange, says } of presses) {
+      expect(is2xx(exchange.status), `Fetch Tools (${control}): ${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBe(true);
+      expect(says.state, `Fetch Tools (${control}): the page says ${says.text}`).toBe('success');
+    }
+    // "Success" must mean the MCP server was called with the token the IdP issued to alice for it.
+    const alicesSub = harness.idpUserFor(alice.user).sub;
+    const ownCalls = acceptedWithOwnToken(upstream).filter(({ token }) => token?.sub === alicesSub);
+    evidence.add('upstreamCallsWithAlicesToken', ownCalls.length);
+    expect(ownCalls.length, "MCP calls accepted with the token issued to alice for this upstream").toBeGreaterThan(0);
+  } finally {
+    alice.context.off('request', watch);
+  }
+});
