@@ -71,7 +71,7 @@ export function checkCommand(root: string): Command {
   return {
     name: 'check',
     summary: 'check a target adapter method by method (mocks, target and Chromium started as a run starts them)',
-    help: `Usage: ${PROGRAM} check [--target ${TARGET_NAMES.join('|')}] [--fault <mode>] [--target-version <v>]
+    help: `Usage: ${PROGRAM} check [--target ${TARGET_NAMES.join('|')}] [--fault <mode>] [--deployment direct|behind-proxy] [--target-version <v>]
          [--base-url <url> --login <email> --password <pw> [--api-base-url <url>]
           [--second-login <email> --second-password <pw>]]
 
@@ -90,6 +90,8 @@ One line per step: "ok", "FAILED: <reason>", "skipped (an earlier step failed: <
 
   --target <name>          the adapter to check (default: reference)
   --fault <mode>           a fault mode of the reference gateway (targets/reference/faults.ts)
+  --deployment <d>         direct (default) or behind-proxy: the gateway behind the suite's TLS nginx
+                           at https://gateway.test:<port>/gw/ (README "Behind a proxy")
   --target-version <v>     a released gateway (ContextForge): the release to install (cached) and start
   --base-url <url>         a gateway that is already running (attach mode), as the browser reaches it;
                            needs --login and --password of an admin account

@@ -58,7 +58,7 @@ export function runCommand(root: string): Command {
   return {
     name: 'run',
     summary: 'run the conformance suite (as npm run conformance), optionally certify the result',
-    help: `Usage: ${PROGRAM} run [--target ${TARGET_NAMES.join('|')}] [--fault <mode>] [--target-version <v>]
+    help: `Usage: ${PROGRAM} run [--target ${TARGET_NAMES.join('|')}] [--fault <mode>] [--deployment direct|behind-proxy] [--target-version <v>]
          [--base-url <url> --login <email> --password <pw> …] [--requirement <ID>]...
          [--certify --signing-key <ed25519 private key PEM> [--bundle <out.zip>]] [Playwright options]
 

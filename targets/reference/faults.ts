@@ -642,6 +642,7 @@ export const FAULT_MODES = [
     bugClass: 'success-without-effect',
     bug: 'A JSON-RPC error answer to tools/list is read as an empty tool list: Fetch Tools says it fetched 0 tools, and the tools listed before are gone (ContextForge 1.0.7 reports "0 added" as success).',
     detectedBy: ['TOKEN-13'],
+    alsoFails: [],
   },
   // --- deployment behind a TLS-terminating reverse proxy under a sub-path (PROXY-01) ---
   {
@@ -650,6 +651,9 @@ export const FAULT_MODES = [
     deployment: 'behind-proxy',
     bug: 'The gateway builds its redirect_uri from the request it receives instead of its configured public URL: served directly that is right; behind a TLS proxy under a sub-path it is plain http without the sub-path, which the IdP does not know (ContextForge #4353/#4354: static redirect URIs behind proxies).',
     detectedBy: ['PROXY-01'],
+    // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-01', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'UI-01', 'UI-02', 'UI-03'],
+    alsoNotTestable: ['FLOW-02'],
   },
   {
     mode: 'root-path-ignored-by-script',
@@ -657,6 +661,9 @@ export const FAULT_MODES = [
     deployment: 'behind-proxy',
     bug: "The templates know the gateway's root path, the Fetch Tools script does not: it calls /oauth/fetch-tools/ID from the host's root, which behind a proxy serving the gateway under a sub-path is not the gateway (ContextForge #3851's class).",
     detectedBy: ['PROXY-01', 'SESSION-01', 'SESSION-02'],
+    // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['SESSION-03', 'FLOW-18', 'FLOW-19', 'FLOW-21', 'FLOW-23', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-12', 'UI-01'],
+    alsoNotTestable: ['UI-03'],
   },
   {
     mode: 'secure-cookie-from-request-scheme',
@@ -664,6 +671,8 @@ export const FAULT_MODES = [
     deployment: 'behind-proxy',
     bug: "The session cookie gets Secure only when the request the gateway received was https; behind a TLS-terminating proxy it never is, so the browser's https session cookie lacks Secure (would be sent over plain http).",
     detectedBy: ['SESSION-07'],
+    // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
 ] as const satisfies readonly FaultMode[];
 
