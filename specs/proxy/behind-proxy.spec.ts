@@ -9,7 +9,7 @@ import { test, expect, req } from '../../fixtures/index.js';
 import { notApplicable } from '../../fixtures/applicability.js';
 import { authorize } from '../../fixtures/flows.js';
 import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
-import { PROXY_ROOT_PATH } from '../../fixtures/harness.js';
+import { PROXY_ROOT_PATH } from '../../fixtures/behind-proxy.js';
 import { acceptedWithOwnToken } from '../../fixtures/upstream-calls.js';
 
 test('PROXY-01 behind a TLS proxy under a sub-path, the redirect_uri and every step of the flow stay on the public https URL', req('PROXY-01'), async ({
