@@ -65,6 +65,10 @@ export const AttachSettingsSchema = z.strictObject({
   bob: credentials.optional(),
 });
 
+/** Attach mode drives a gateway someone else started, on its own URL: the harness cannot put it behind its proxy. */
+export const ATTACH_BEHIND_PROXY =
+  'contextforge attach mode (--base-url) cannot run with --deployment behind-proxy: the gateway is already running on its own URL, and only a gateway this suite starts can be put behind its proxy';
+
 export type ManagedSettings = z.infer<typeof ManagedSettingsSchema>;
 export type AttachSettings = z.infer<typeof AttachSettingsSchema>;
 
@@ -85,8 +89,14 @@ export const createContextForgeTarget: TargetFactory = async (options) => {
   if (options.faultMode !== null) throw new Error(`contextforge has no fault modes (got "${options.faultMode}")`);
   const parsed = parseContextForgeSettings(options.settings);
 
+  if (parsed.mode === 'attach' && options.behindProxy !== undefined) {
+    throw new Error(ATTACH_BEHIND_PROXY);
+  }
+
   let running: RunningContextForge | undefined;
   let origin: string;
+  /** The sub-path the browser reaches the gateway under: '' served directly, APP_ROOT_PATH behind the proxy. */
+  let rootPath = '';
   let api: ContextForgeApi;
   let alice: GatewayUser;
   let assets: CdnAssetManifest | null = null;
@@ -94,6 +104,9 @@ export const createContextForgeTarget: TargetFactory = async (options) => {
   const attachSecrets: string[] = [];
   let remember: (secret: string) => void = (secret) => attachSecrets.push(secret);
   if (parsed.mode === 'managed') {
+    if (options.behindProxy !== undefined && parsed.settings.hostname !== undefined) {
+      throw new Error(`contextforge setting hostname (${parsed.settings.hostname}) does not apply behind the proxy: the browser uses ${options.behindProxy.publicOrigin}`);
+    }
     const install = await ensureContextForge(parsed.settings.version);
     assets = await readCdnManifest(install.venv);
     // A release whose pages pin CDN files no registry carries runs in its own air-gapped UI mode (cdn-manifest.ts).
@@ -102,9 +115,11 @@ export const createContextForgeTarget: TargetFactory = async (options) => {
       install,
       logFile: join(options.logDir, `contextforge-${parsed.settings.version}.log`),
       ...(parsed.settings.hostname ? { hostname: parsed.settings.hostname } : {}),
+      ...(options.behindProxy ? { behindProxy: options.behindProxy } : {}),
       ...(Object.keys(extraEnv).length > 0 ? { extraEnv } : {}),
     });
     origin = running.origin;
+    rootPath = running.rootPath;
     const live = running;
     api = new ContextForgeApi(running.baseUrl, () => live.secrets);
     remember = (secret) => live.addSecret(secret);
@@ -131,7 +146,17 @@ export const createContextForgeTarget: TargetFactory = async (options) => {
     if (!bobCredentials) {
       await api.createUser(aliceToken, { email: bob.login, password: bob.password, fullName: 'Bob Admin', isAdmin: true });
     }
-    const target = new ContextForgeTarget({ origin, api, running, users: { alice, bob }, reportedVersion, remember, assets });
+    const target = new ContextForgeTarget({
+      origin,
+      rootPath,
+      proxyUpstream: options.behindProxy && running ? running.baseUrl : undefined,
+      api,
+      running,
+      users: { alice, bob },
+      reportedVersion,
+      remember,
+      assets,
+    });
     // Fail at start, not in the first spec, when bob exists with other credentials.
     await target.apiToken(bob);
     return target;
@@ -143,6 +168,10 @@ export const createContextForgeTarget: TargetFactory = async (options) => {
 
 interface ContextForgeTargetInit {
   origin: string;
+  /** '' served directly; behind the proxy the sub-path (APP_ROOT_PATH) every browser-facing URL starts with. */
+  rootPath: string;
+  /** Behind the proxy: the loopback plain-http origin the process listens on. */
+  proxyUpstream: string | undefined;
   api: ContextForgeApi;
   running: RunningContextForge | undefined;
   users: Record<GatewayUser['key'], GatewayUser>;
@@ -158,12 +187,20 @@ class ContextForgeTarget implements Target {
   readonly users: Readonly<Record<GatewayUser['key'], GatewayUser>>;
   readonly sessionCookieName = 'jwt_token';
   /** GET /version answers a browser (Accept: text/html) with an HTML diagnostics page. */
-  readonly plainPagePath = '/version';
-  readonly adminPagePath = '/admin';
+  readonly plainPagePath: string;
+  readonly adminPagePath: string;
+  readonly proxyUpstream?: string;
   /** The admin login page's form (POST /admin/login, email and password; a CSRF field, if a release adds one, is left out on purpose). */
   get loginForm(): LoginForm {
-    return { action: `${this.origin}/admin/login`, fields: (user) => ({ email: user.login, password: user.password }) };
+    return { action: `${this.#base}/admin/login`, fields: (user) => ({ email: user.login, password: user.password }) };
   }
+
+  /**
+   * Browser-facing base URL: the origin plus the root path. Served directly the root path is ''; behind the
+   * proxy it is APP_ROOT_PATH, which the proxy strips: the API client (Node) dials the loopback port without it.
+   */
+  readonly #base: string;
+  readonly #rootPath: string;
 
   readonly #api: ContextForgeApi;
   readonly #running: RunningContextForge | undefined;
@@ -177,7 +214,13 @@ class ContextForgeTarget implements Target {
 
   constructor(init: ContextForgeTargetInit) {
     this.origin = init.origin;
-    this.redirectUri = `${init.origin}/oauth/callback`;
+    this.#rootPath = init.rootPath;
+    this.#base = `${init.origin}${init.rootPath}`;
+    this.plainPagePath = `${init.rootPath}/version`;
+    this.adminPagePath = `${init.rootPath}/admin`;
+    if (init.proxyUpstream !== undefined) this.proxyUpstream = init.proxyUpstream;
+    // The redirect URI the operator registers: `{APP_DOMAIN}{APP_ROOT_PATH}/oauth/callback` (no default in 1.0.x).
+    this.redirectUri = `${this.#base}/oauth/callback`;
     this.users = init.users;
     this.#api = init.api;
     this.#running = init.running;
@@ -198,7 +241,7 @@ class ContextForgeTarget implements Target {
   }
 
   async login(page: Page, user: GatewayUser): Promise<void> {
-    await loginThroughForm(page, this.origin, user.login, user.password);
+    await loginThroughForm(page, this.#base, this.#rootPath, user.login, user.password);
   }
 
   /** SESSION-09: the header's Logout (targets/contextforge/ui.ts). */
@@ -240,7 +283,7 @@ class ContextForgeTarget implements Target {
   }
 
   authorizeUrl(gateway: RegisteredGateway): string {
-    return `${this.origin}/oauth/authorize/${encodeURIComponent(gateway.id)}`;
+    return `${this.#base}/oauth/authorize/${encodeURIComponent(gateway.id)}`;
   }
 
   async clickCallbackFetchTools(page: Page): Promise<void> {
@@ -279,18 +322,22 @@ class ContextForgeTarget implements Target {
     const url = new URL(rawUrl);
     if (url.origin !== this.origin) return false;
     const id = encodeURIComponent(gateway.id);
-    return url.pathname === `/oauth/fetch-tools/${id}` || new RegExp(`^(/v1)?/gateways/${id}/tools/refresh$`).test(url.pathname);
+    const root = escapeRegExp(this.#rootPath);
+    return url.pathname === `${this.#rootPath}/oauth/fetch-tools/${id}` || new RegExp(`^${root}(/v1)?/gateways/${id}/tools/refresh$`).test(url.pathname);
   }
 
   fetchToolsUrl(gateway: RegisteredGateway): string {
-    return `${this.origin}/oauth/fetch-tools/${encodeURIComponent(gateway.id)}`;
+    return `${this.#base}/oauth/fetch-tools/${encodeURIComponent(gateway.id)}`;
   }
 
   async fetchToolsHeaders(page: Page): Promise<Record<string, string>> {
     if (!this.#quirks.pagesSendCsrfHeader) return {};
     const host = new URL(this.origin).hostname;
-    // No URL filter: Playwright hides cookies from context.cookies(url) in some http cases.
-    const cookie = (await page.context().cookies()).find((c) => c.name === 'mcpgateway_csrf_token' && c.domain.replace(/^\./, '') === host);
+    // No URL filter: Playwright hides cookies from context.cookies(url) in some http cases. Behind the proxy the
+    // cookie's Path is APP_ROOT_PATH (admin.py `_admin_cookie_path`); one outside it belongs to no page of the gateway.
+    const cookie = (await page.context().cookies()).find(
+      (c) => c.name === 'mcpgateway_csrf_token' && c.domain.replace(/^\./, '') === host && this.#underRoot(c.path),
+    );
     return { Accept: 'application/json', ...(cookie ? { 'X-CSRF-Token': cookie.value } : {}) };
   }
 
@@ -307,7 +354,7 @@ class ContextForgeTarget implements Target {
       { name: 'callback Fetch Tools', method: 'POST', url: this.fetchToolsUrl(gateway), fields: {}, ownPageExtras: extras, effect: null },
     ];
     if (compareContextForgeVersions(pypiVersionOf(this.#reportedVersion), '1.0.0') >= 0) {
-      endpoints.push({ name: 'table Refresh Tools', method: 'POST', url: `${this.origin}/gateways/${id}/tools/refresh`, fields: {}, ownPageExtras: extras, effect: null });
+      endpoints.push({ name: 'table Refresh Tools', method: 'POST', url: `${this.#base}/gateways/${id}/tools/refresh`, fields: {}, ownPageExtras: extras, effect: null });
     }
     return endpoints;
   }
@@ -319,4 +366,14 @@ class ContextForgeTarget implements Target {
   async stop(): Promise<void> {
     await this.#running?.stop();
   }
+
+  /** A cookie path the browser sends along to the gateway's pages: any, served directly; behind the proxy `/` or under the root path. */
+  #underRoot(cookiePath: string): boolean {
+    const root = this.#rootPath;
+    return root === '' || cookiePath === '/' || cookiePath === root || cookiePath.startsWith(`${root}/`);
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

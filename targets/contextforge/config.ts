@@ -17,8 +17,13 @@ export interface RunSecrets {
 }
 
 export interface RunConfigInput {
-  /** Browser origin, e.g. `http://gateway.localhost:41234`; becomes APP_DOMAIN. */
+  /** Browser origin, e.g. `http://gateway.localhost:41234` (behind the proxy `https://gateway.test:PORT`); becomes APP_DOMAIN. */
   origin: string;
+  /**
+   * Set when the gateway is served behind a TLS-terminating reverse proxy that serves it under `rootPath` and
+   * strips that prefix before forwarding (fixtures/tls-proxy/nginx-config.ts). Absent: served directly.
+   */
+  behindProxy?: { rootPath: string };
   port: number;
   /** Fresh per-run folder: working directory, HOME and SQLite file. */
   runDir: string;
@@ -137,5 +142,25 @@ export function contextForgeEnv(input: RunConfigInput): Record<string, string> {
     RATE_LIMIT_LOCKOUT_ENABLED: 'false',
     LOG_LEVEL: 'INFO',
   };
-  return { ...env, ...(input.extra ?? {}) };
+  return { ...env, ...(input.behindProxy ? behindProxyEnv(input.behindProxy.rootPath) : {}), ...(input.extra ?? {}) };
+}
+
+/**
+ * What an operator sets to serve ContextForge behind a TLS-terminating proxy under a sub-path, by its own
+ * documented settings (APP_DOMAIN, already the public origin, comes from `origin`):
+ * - APP_ROOT_PATH: FastAPI's `root_path` (mcpgateway/main.py, `FastAPI(root_path=settings.app_root_path)`); the
+ *   pages put it in front of every URL they build (`{{ root_path }}`, `{ROOT_PATH}`), the callback page in its
+ *   fetch-tools URL and links, the cookies in their Path. The proxy strips it: Starlette's routing matches a
+ *   path with or without the prefix (starlette/_utils.py `get_route_path`).
+ * - SECURE_COOKIES: the browser is on https; Secure on `jwt_token` and the CSRF cookie (ContextForge's default,
+ *   turned off only for the plain-http direct deployment).
+ * - ENVIRONMENT stays `development` as in the direct deployment: `production` would add nothing here but the
+ *   Secure flag SECURE_COOKIES already sets, while changing CORS defaults that ALLOWED_ORIGINS overrides anyway.
+ * - No proxy-trust flag: uvicorn trusts forwarded headers from 127.0.0.1 by default, and ContextForge itself adds
+ *   `ProxyHeadersMiddleware(trusted_hosts="*")` and its `ForwardedHostMiddleware` (main.py), so X-Forwarded-Proto
+ *   and X-Forwarded-Host give `request.url` the public scheme and host. X-Forwarded-Prefix is not read anywhere.
+ */
+export function behindProxyEnv(rootPath: string): Record<string, string> {
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(rootPath)) throw new Error(`contextforge: root path ${JSON.stringify(rootPath)} is not a sub-path like /gw`);
+  return { APP_ROOT_PATH: rootPath, SECURE_COOKIES: 'true' };
 }

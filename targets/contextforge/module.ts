@@ -13,8 +13,9 @@ import { DEFAULT_RANGE, selectReleases } from './release-range.js';
 
 /** Settings, version, and (attach mode) reachability and both logins, before anything is installed or started. */
 async function preflightContextForge(run: RunSpec): Promise<void> {
-  const { parseContextForgeSettings } = await import('./adapter.js');
+  const { parseContextForgeSettings, ATTACH_BEHIND_PROXY } = await import('./adapter.js');
   const parsed = parseContextForgeSettings(run.settings);
+  if (parsed.mode === 'attach' && run.deployment === 'behind-proxy') throw new Error(ATTACH_BEHIND_PROXY);
   if (parsed.mode === 'managed') {
     const { contextForgeVersionInfo } = await import('./versions.js');
     // One line naming PyPI's releases when unknown (the registry's answer is cached for later and offline runs).

@@ -20,6 +20,11 @@ export interface StartContextForgeOptions {
   logFile: string;
   /** Browser host name; `gateway.localhost` keeps `app.gateway.localhost` same-site and `evil.localhost` cross-site. */
   hostname?: string;
+  /**
+   * Served behind a TLS-terminating proxy: the origin browsers use (replaces `hostname` and the port) and the
+   * sub-path the proxy serves the gateway under and strips. The process still listens on plain http, 127.0.0.1.
+   */
+  behindProxy?: { publicOrigin: string; rootPath: string };
   /** Login of the platform admin created at startup. */
   adminEmail?: string;
   /** Extra or overriding environment variables. */
@@ -29,8 +34,10 @@ export interface StartContextForgeOptions {
 }
 
 export interface RunningContextForge {
-  /** Browser-facing origin, e.g. `http://gateway.localhost:41234` (equals APP_DOMAIN). */
+  /** Browser-facing origin, e.g. `http://gateway.localhost:41234` (equals APP_DOMAIN); behind the proxy its public origin. */
   readonly origin: string;
+  /** The sub-path the browser reaches the gateway under ('' served directly; APP_ROOT_PATH behind the proxy). */
+  readonly rootPath: string;
   /** Same server for Node callers (Node cannot resolve `*.localhost` names). */
   readonly baseUrl: string;
   readonly port: number;
@@ -66,14 +73,23 @@ export async function startContextForge(options: StartContextForgeOptions): Prom
 
 async function startOnce(options: StartContextForgeOptions, port: number): Promise<RunningContextForge> {
   const hostname = options.hostname ?? 'gateway.localhost';
-  const origin = `http://${hostname}:${port}`;
+  const origin = options.behindProxy ? new URL(options.behindProxy.publicOrigin).origin : `http://${hostname}:${port}`;
+  const rootPath = options.behindProxy?.rootPath ?? '';
   const baseUrl = `http://127.0.0.1:${port}`;
   const adminEmail = options.adminEmail ?? 'alice@example.com';
   const secrets = newRunSecrets();
   // Grows when the adapter learns more secrets (client secrets, passwords of users it creates).
   const known = secretValues(secrets);
   const runDir = await mkdtemp(join(tmpdir(), 'cf-run-'));
-  const env = contextForgeEnv({ origin, port, runDir, adminEmail, secrets, extra: options.extraEnv ?? {} });
+  const env = contextForgeEnv({
+    origin,
+    port,
+    runDir,
+    adminEmail,
+    secrets,
+    ...(options.behindProxy ? { behindProxy: { rootPath } } : {}),
+    extra: options.extraEnv ?? {},
+  });
 
   await mkdir(dirname(options.logFile), { recursive: true });
   const log = createWriteStream(options.logFile, { flags: 'a' });
@@ -84,7 +100,7 @@ async function startOnce(options: StartContextForgeOptions, port: number): Promi
     if (tail.length > 30) tail.shift();
     log.write(`${clean}\n`);
   };
-  write(`# contextforge ${options.install.version} on ${origin} (127.0.0.1:${port}), run dir ${runDir}`);
+  write(`# contextforge ${options.install.version} on ${origin}${rootPath} (127.0.0.1:${port}), run dir ${runDir}`);
 
   const child = spawn(join(options.install.bin, 'mcpgateway'), ['--host', '127.0.0.1', '--port', String(port), '--workers', '1'], {
     cwd: runDir,
@@ -119,6 +135,7 @@ async function startOnce(options: StartContextForgeOptions, port: number): Promi
 
   return {
     origin,
+    rootPath,
     baseUrl,
     port,
     admin: { email: adminEmail, password: secrets.adminPassword },

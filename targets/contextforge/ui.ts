@@ -11,8 +11,10 @@ import type { FetchToolsOutcome, RegisteredGateway } from '../target.js';
 /** Upper bound for one UI answer; not a wait (every wait below is on an element or a response). */
 const UI_BOUND_MS = 30_000;
 
-export async function loginThroughForm(page: Page, origin: string, email: string, password: string): Promise<void> {
-  await page.goto(`${origin}/admin/login`);
+/** `base` is the origin plus the root path ('' served directly, APP_ROOT_PATH behind a proxy); `rootPath` that path alone. */
+export async function loginThroughForm(page: Page, base: string, rootPath: string, email: string, password: string): Promise<void> {
+  const loginPath = `${rootPath}/admin/login`;
+  await page.goto(`${base}/admin/login`);
   await expectControl(page, page.locator('input[name=email]'), 'The login form\'s email field', UI_BOUND_MS);
   await page.locator('input[name=email]').fill(email);
   await page.locator('input[name=password]').fill(password);
@@ -21,7 +23,7 @@ export async function loginThroughForm(page: Page, origin: string, email: string
   // testing a button next to fields the page animates on focus; if still nothing is sent, the person clicks.
   const sent = (): Promise<boolean> =>
     page
-      .waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname.endsWith('/admin/login'), { timeout: 5_000 })
+      .waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname.endsWith(loginPath), { timeout: 5_000 })
       .then(() => true, () => false);
   const viaEnter = sent();
   await page.locator('input[name=password]').press('Enter');
@@ -33,16 +35,20 @@ export async function loginThroughForm(page: Page, origin: string, email: string
   // Success: 303 → /admin; bad credentials: 303 → /admin/login?error=…
   // Only where the redirect landed matters here ('commit'); the admin page's readiness is the gateways tab below,
   // and waiting for its full load (dozens of partials and scripts) would only add a load-dependent bound.
-  await page.waitForURL((u) => !u.pathname.startsWith('/admin/login') || u.searchParams.has('error'), {
+  await page.waitForURL((u) => !u.pathname.startsWith(loginPath) || u.searchParams.has('error'), {
     timeout: UI_BOUND_MS,
     waitUntil: 'commit',
   });
   const landed = new URL(page.url());
-  if (landed.pathname.startsWith('/admin/login')) {
+  if (landed.pathname.startsWith(loginPath)) {
     throw new Error(`ContextForge login of ${email} failed: ${landed.searchParams.get('error') ?? 'unknown error'}`);
   }
   if (landed.pathname.includes('change-password')) {
     throw new Error(`ContextForge asks ${email} to change the password (${landed.pathname})`);
+  }
+  // Behind a proxy under a sub-path: a redirect that drops the sub-path lands on the proxy, not on ContextForge.
+  if (rootPath !== '' && !(landed.href.startsWith(`${base}/`) || landed.href === base)) {
+    throw new Error(`ContextForge's sign-in of ${email} sent the browser to ${landed.origin}${landed.pathname}, outside its public base ${base}`);
   }
   await expectControl(page, gatewaysTab(page), 'The admin page\'s gateways tab', UI_BOUND_MS);
 }

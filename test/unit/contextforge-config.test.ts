@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contextForgeEnv, hasSequentialRun, newRunSecrets, secretValues, strongPassword } from '../../targets/contextforge/config.js';
-import { parseContextForgeSettings } from '../../targets/contextforge/adapter.js';
+import { behindProxyEnv, contextForgeEnv, hasSequentialRun, newRunSecrets, secretValues, strongPassword } from '../../targets/contextforge/config.js';
+import { ATTACH_BEHIND_PROXY, createContextForgeTarget, parseContextForgeSettings } from '../../targets/contextforge/adapter.js';
 import { pypiVersionOf, quirksFor } from '../../targets/contextforge/quirks.js';
 
 describe('contextForgeEnv', () => {
@@ -56,6 +56,43 @@ describe('contextForgeEnv', () => {
   });
 });
 
+describe('contextForgeEnv behind the TLS proxy', () => {
+  const secrets = newRunSecrets();
+  const base = { origin: 'https://gateway.test:44321', port: 40123, runDir: '/tmp/cf-run-y', adminEmail: 'alice@example.com', secrets };
+  const direct = contextForgeEnv(base);
+  const proxied = contextForgeEnv({ ...base, behindProxy: { rootPath: '/gw' } });
+
+  it('names the public https origin and the sub-path, with Secure cookies', () => {
+    assert.equal(proxied['APP_DOMAIN'], 'https://gateway.test:44321');
+    assert.deepEqual(JSON.parse(proxied['ALLOWED_ORIGINS'] ?? ''), ['https://gateway.test:44321']);
+    assert.equal(proxied['APP_ROOT_PATH'], '/gw');
+    assert.equal(proxied['SECURE_COOKIES'], 'true');
+    // Same environment class as the direct deployment; the process still listens on plain http, loopback.
+    assert.equal(proxied['ENVIRONMENT'], 'development');
+    assert.equal(proxied['HOST'], '127.0.0.1');
+    assert.equal(proxied['PORT'], '40123');
+    // APP_DOMAIN is the browser origin itself: no second origin to trust.
+    assert.equal(proxied['CSRF_TRUSTED_ORIGINS'], undefined);
+  });
+
+  it('changes nothing else, and leaves the direct deployment without a root path', () => {
+    const changed = Object.keys(proxied).filter((k) => proxied[k] !== direct[k]).sort();
+    assert.deepEqual(changed, ['APP_ROOT_PATH', 'SECURE_COOKIES']);
+    assert.equal(direct['APP_ROOT_PATH'], undefined);
+    assert.equal(direct['SECURE_COOKIES'], 'false');
+  });
+
+  it('still lets callers override', () => {
+    const e = contextForgeEnv({ ...base, behindProxy: { rootPath: '/gw' }, extra: { SECURE_COOKIES: 'false' } });
+    assert.equal(e['SECURE_COOKIES'], 'false');
+  });
+
+  it('accepts only a plain sub-path as root path', () => {
+    assert.deepEqual(behindProxyEnv('/a/b-c'), { APP_ROOT_PATH: '/a/b-c', SECURE_COOKIES: 'true' });
+    for (const bad of ['', '/', 'gw', '/gw/', '/g w', '/gw?x', 'https://x/gw']) assert.throws(() => behindProxyEnv(bad), /not a sub-path/, bad);
+  });
+});
+
 describe('passwords', () => {
   it('detects the sequential runs ContextForge refuses', () => {
     for (const bad of ['xabcx', 'Q123', 'zyx', '987', 'aBc']) assert.ok(hasSequentialRun(bad), bad);
@@ -77,6 +114,19 @@ describe('adapter settings', () => {
     assert.equal(parseContextForgeSettings({ version: '1.0.7' }).mode, 'managed');
     const attach = parseContextForgeSettings({ baseUrl: 'http://gateway.localhost:4444', admin: { email: 'a@example.com', password: 'x' } });
     assert.equal(attach.mode, 'attach');
+  });
+
+  it('refuses attach mode behind the proxy in one line, before touching the gateway', async () => {
+    await assert.rejects(
+      createContextForgeTarget({
+        faultMode: null,
+        logDir: '/tmp/cf-unused',
+        // Nothing listens here: the refusal must come first.
+        settings: { baseUrl: 'http://127.0.0.1:9', admin: { email: 'a@example.com', password: 'x' } },
+        behindProxy: { publicOrigin: 'https://gateway.test:44321', rootPath: '/gw' },
+      }),
+      (e: Error) => e.message === ATTACH_BEHIND_PROXY && !e.message.includes('\n'),
+    );
   });
 
   it('turns a bad setting into one line naming the field', () => {

@@ -26,6 +26,7 @@ if os.environ.get('FAKE_FAIL'):
     sys.exit(3)
 print('secret is ' + os.environ['JWT_SECRET_KEY'], flush=True)
 print('cwd=' + os.getcwd() + ' env_file=' + str(os.path.exists('.env')), flush=True)
+print('app_domain=' + os.environ['APP_DOMAIN'] + ' root_path=' + os.environ.get('APP_ROOT_PATH', '(unset)') + ' secure_cookies=' + os.environ['SECURE_COOKIES'], flush=True)
 child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])
 print('grandchild=' + str(child.pid), flush=True)
 class H(http.server.BaseHTTPRequestHandler):
@@ -95,6 +96,30 @@ describe('startContextForge (stand-in server)', () => {
     assert.ok(grandchild > 0);
     assert.equal(alive(grandchild), false, 'grandchild killed with the group');
     await assert.rejects(fetch(`${running.baseUrl}/health`));
+  });
+
+  it('behind the proxy: public origin and root path for the browser, APP_ROOT_PATH set, still plain http on loopback', async () => {
+    const logFile = join(dir, 'logs', 'cf-proxy.log');
+    const running = await startContextForge({ install, logFile, behindProxy: { publicOrigin: 'https://gateway.test:44321', rootPath: '/gw' } });
+    try {
+      assert.equal(running.origin, 'https://gateway.test:44321');
+      assert.equal(running.rootPath, '/gw');
+      assert.equal(running.baseUrl, `http://127.0.0.1:${running.port}`);
+      assert.equal((await fetch(`${running.baseUrl}/health`)).status, 200);
+    } finally {
+      await running.stop();
+    }
+    const log = await readFile(logFile, 'utf8');
+    assert.match(log, /app_domain=https:\/\/gateway\.test:44321 root_path=\/gw secure_cookies=true/);
+    assert.match(log, /on https:\/\/gateway\.test:44321\/gw \(127\.0\.0\.1:\d+\)/);
+  });
+
+  it('served directly: no root path', async () => {
+    const logFile = join(dir, 'logs', 'cf-direct.log');
+    const running = await startContextForge({ install, logFile });
+    await running.stop();
+    assert.equal(running.rootPath, '');
+    assert.match(await readFile(logFile, 'utf8'), /root_path=\(unset\) secure_cookies=false/);
   });
 
   for (const how of ['exit', 'SIGINT'] as const) {
