@@ -58,6 +58,11 @@ export interface Requirement {
    * testable), so an adapter cannot opt out of a duty.
    */
   mayNotApply?: string;
+  /**
+   * Checked only when the gateway is served this way (a run's `deployment`): in any other run the spec reports
+   * it not applicable. PROXY-* requirements: behind the TLS proxy only.
+   */
+  deployment?: 'behind-proxy';
 }
 
 export const FAMILY_TITLES: Readonly<Record<Family, string>> = {
@@ -618,6 +623,7 @@ export const REQUIREMENTS = [
       OURS('where a gateway learns its public URL and root path is deployment, which no OAuth document addresses'),
     ],
     mayNotApply: 'a run that serves the gateway directly, without a proxy: PROXY-01 is checked by `--deployment behind-proxy`',
+    deployment: 'behind-proxy',
   },
 ] as const satisfies readonly Requirement[];
 

@@ -19,7 +19,7 @@ import { FAULT_MODES, type FaultMode } from '../targets/reference/faults.js';
 import { HARNESS_FAULTS, reportDir, type Deployment, type HarnessFault, type RunSpec } from '../config/run-plan.js';
 import { failedRequirements, type RunReport } from '../reporting/results.js';
 import type { BugClassId } from '../reporting/diagnosis.js';
-import { REQUIREMENTS } from '../catalogue/requirements.js';
+import { findRequirement, REQUIREMENTS } from '../catalogue/requirements.js';
 import { preflight } from './preflight.js';
 import { vetPlaywrightArgs } from './playwright-options.js';
 import { pathToFileURL } from 'node:url';
@@ -143,17 +143,22 @@ export function judge(expectation: Expectation, report: RunReport | undefined, f
   const undecided = requirementsWith(report, ['not-testable', 'not-run']);
   const tail = `${undecided.length ? `; not testable/not run: ${undecided.join(', ')}` : ''}${report.problems.length ? `; ${report.problems.join('; ')}` : ''}`;
   if (expectation.kind === 'reference') {
-    // The reference gateway has every feature the catalogue asks about: nothing of it is "not applicable".
-    const notTested = requirementsWith(report, ['not-tested', 'not-applicable']);
-    const wanted = expectation.subset ?? [];
+    // The reference gateway has every feature the catalogue asks about: nothing of it is "not applicable", but
+    // for what only another deployment checks (PROXY-01 in a direct run).
+    const otherDeployment = (id: string): boolean => {
+      const only = findRequirement(id)?.deployment;
+      return only !== undefined && only !== expectation.run.deployment;
+    };
+    const notTested = requirementsWith(report, ['not-tested', 'not-applicable']).filter((r) => !otherDeployment(r));
+    const wanted = (expectation.subset ?? []).filter((r) => !otherDeployment(r));
     const notRun = wanted.filter((r) => !report.families.some((f) => f.requirements.some((row) => row.id === r && ['passed', 'failed'].includes(row.status))));
-    const ok =
-      wanted.length === 0
-        ? report.verdict === 'pass' && report.scope === 'full' && failed.length === 0 && notTested.length === 0
-        : report.verdict === 'pass' && failed.length === 0 && undecided.length === 0 && notRun.length === 0;
+    const whole = (expectation.subset ?? []).length === 0;
+    const ok = whole
+      ? report.verdict === 'pass' && report.scope === 'full' && failed.length === 0 && notTested.length === 0
+      : report.verdict === 'pass' && failed.length === 0 && undecided.length === 0 && notRun.length === 0;
     const why = ok
-      ? wanted.length === 0 ? 'every catalogue requirement ran and passed' : `${wanted.join(', ')} ran and passed`
-      : `verdict ${report.verdict}${failed.length ? `; failed ${failed.join(', ')}` : ''}${wanted.length === 0 && notTested.length ? `; not tested or not applicable ${notTested.join(', ')}` : ''}${tail}`;
+      ? whole ? 'every catalogue requirement ran and passed' : `${wanted.join(', ') || 'nothing of this deployment'} ran and passed`
+      : `verdict ${report.verdict}${failed.length ? `; failed ${failed.join(', ')}` : ''}${whole && notTested.length ? `; not tested or not applicable ${notTested.join(', ')}` : ''}${tail}`;
     return { ok, line: `${id} ${ok ? 'ok   ' : 'FAIL '} reference: ${why}` };
   }
   if (expectation.kind === 'harness') {

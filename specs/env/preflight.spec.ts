@@ -13,10 +13,12 @@ import { openUnroutedPage } from '../../fixtures/unrouted-page.js';
 test('ENV-03 a CORS preflight from the attacker page reaches the server, unanswered by the test tooling', req('ENV-03'), async ({
   browser,
   harness,
-  alice,
+  makeActor,
   evidence,
 }) => {
   const { origins, attackerSite } = harness;
+  // No sign-in at the gateway needed (nor wanted: a gateway that cannot sign in is not a broken environment).
+  const alice = await makeActor('alice', { login: false });
   const path = `${origins.gatewayRootPath}/echo/env03-${randomBytes(6).toString('hex')}`;
   const url = `${origins.onAttackerServer(new URL(origins.gateway).hostname)}${path}`;
   const attacker = await openUnroutedPage(browser, harness, alice.context, origins.attacker);

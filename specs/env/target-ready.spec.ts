@@ -7,10 +7,13 @@
  *
  * What it leaves alone: a page the gateway itself broke (its own script answers 404, a release shipped
  * without its bundle). The adapter tells the two apart with evidence (targets/page-trouble.ts); the
- * gateway's breakage is reported by the requirements that use the page (SESSION-02, UI-01, …).
+ * gateway's breakage is reported by the requirements that use the page (SESSION-02, UI-01, …). Likewise a
+ * sign-in that the gateway sends off its public base behind the proxy (a redirect out of its sub-path):
+ * PROXY-01 signs in itself and reports it.
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { isNotTestableMessage } from '../../lib/outcome.js';
+import { isUnderPublicBase, publicBase } from '../../fixtures/behind-proxy.js';
 
 /** The adapter's message when a control is missing because the gateway's own resources failed. */
 const GATEWAY_CAUSE = /the gateway's own page resources failed/;
@@ -32,9 +35,14 @@ test("ENV-04 the target's login and admin pages load with no request blocked by 
     evidence.add('controls', await harness.target.locateGatewayControls(actor.page, upstream.gateway));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const landed = new URL(actor.page.url());
     if (isNotTestableMessage(message)) notTestable = message;
     else if (GATEWAY_CAUSE.test(message)) evidence.add('leftToTheGatewayRequirements', message);
-    else throw error;
+    else if (landed.hostname === new URL(harness.origins.gateway).hostname && !isUnderPublicBase(harness.origins, landed)) {
+      // The gateway itself sent the browser off its public base (behind the proxy: out of its sub-path, where
+      // nothing of ours interferes): PROXY-01 judges that; the environment is not at fault.
+      evidence.add('leftToTheGatewayRequirements', `${message.split('\n')[0]} (the gateway sent the browser to ${landed.origin}${landed.pathname}, outside its public base ${publicBase(harness.origins)})`);
+    } else throw error;
   }
   const blocked = actor.blockedRequests();
   evidence.add('blockedRequests', blocked);

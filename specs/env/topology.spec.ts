@@ -15,7 +15,6 @@ import { blankPage } from '../../fixtures/probes.js';
 
 interface ProbeSeen {
   secFetchSite: string | undefined;
-  carriedSessionCookie: boolean;
   /** Names of the cookies that arrived (values are secrets and are never read). */
   cookieNames: string[];
 }
@@ -33,16 +32,12 @@ async function probe(harness: Harness, page: Page, label: string): Promise<Probe
     await fetch(u, { method: 'POST', credentials: 'include', mode: 'no-cors', body: 'probe' }).catch(() => undefined);
   }, url);
   const seen: EchoRecord | undefined = harness.attackerSite.echoes().find((e) => e.path === path);
-  return {
-    secFetchSite: seen?.secFetchSite,
-    carriedSessionCookie: seen?.cookieNames.includes(harness.target.sessionCookieName) ?? false,
-    cookieNames: seen?.cookieNames ?? [],
-  };
+  return { secFetchSite: seen?.secFetchSite, cookieNames: seen?.cookieNames ?? [] };
 }
 
 test('ENV-01 the browser labels gateway, sibling and attacker pages same-origin, same-site and cross-site', req('ENV-01'), async ({
   harness,
-  alice,
+  makeActor,
   thirdPartyCookies,
   evidence,
   browser,
@@ -52,13 +47,19 @@ test('ENV-01 the browser labels gateway, sibling and attacker pages same-origin,
   // Which browser these observations hold for (config/browser.ts: the headless shell, or full Chromium).
   evidence.add('browser', { executable: launchOptions.executablePath ?? 'Playwright default', version: browser.version() });
   const gatewayHost = new URL(origins.gateway).hostname;
-  const page = await alice.context.newPage();
+  // No sign-in at the gateway: the browser's labels do not depend on it, and a gateway that cannot sign anyone
+  // in (behind the proxy: a redirect out of its sub-path) is a requirement's failure, not a broken environment.
+  const alice = await makeActor('alice', { login: false });
+  const page = alice.page;
   const probePage = attackerSite.publish(blankPage('env probe'));
   // A SameSite=None; Secure cookie on the probe target's host, set first-party: whether it rides a
   // cross-site request below is what "third-party cookies allowed" means, observed instead of assumed.
   const noneCookie = `env01_none_${randomBytes(6).toString('hex')}`;
   await page.goto(`${origins.onAttackerServer(gatewayHost)}/set-cookie/${noneCookie}`);
-  // A page on the probe target's own origin (gateway host, echo port): its probe must be same-origin and carry the session.
+  // A Lax cookie of the gateway's host under its root path, as a session cookie is: the same-origin probe must carry it.
+  const hostCookie = `env01_lax_${randomBytes(6).toString('hex')}`;
+  await page.goto(`${origins.onAttackerServer(gatewayHost)}/set-cookie/${hostCookie}?samesite=lax&path=${encodeURIComponent(origins.gatewayRootPath || '/')}`);
+  // A page on the probe target's own origin (gateway host, echo port): its probe must be same-origin and carry that cookie.
   await page.goto(`${origins.onAttackerServer(gatewayHost)}${probePage}`);
   const fromGatewayHost = await probe(harness, page, 'same-origin');
   await page.goto(`${origins.sibling}${probePage}`);
@@ -71,16 +72,16 @@ test('ENV-01 the browser labels gateway, sibling and attacker pages same-origin,
 
   evidence.add('origins', { ...origins, idp: new URL(idp.issuer).origin });
   evidence.add('probes', {
-    fromGatewayHost: { secFetchSite: fromGatewayHost.secFetchSite, carriedSessionCookie: fromGatewayHost.carriedSessionCookie },
+    fromGatewayHost: { secFetchSite: fromGatewayHost.secFetchSite, carriedGatewayHostCookie: fromGatewayHost.cookieNames.includes(hostCookie) },
     fromSibling: { secFetchSite: fromSibling.secFetchSite },
     fromAttacker: { secFetchSite: fromAttacker.secFetchSite, carriedSameSiteNoneCookie: fromAttacker.cookieNames.includes(noneCookie) },
     fromIdp: { secFetchSite: fromIdp.secFetchSite },
     thirdPartyCookiesSetup: thirdPartyCookies,
   });
   expect(
-    { secFetchSite: fromGatewayHost.secFetchSite, carriedSessionCookie: fromGatewayHost.carriedSessionCookie },
+    { secFetchSite: fromGatewayHost.secFetchSite, carriedGatewayHostCookie: fromGatewayHost.cookieNames.includes(hostCookie) },
     'a page on the gateway host → gateway host',
-  ).toEqual({ secFetchSite: 'same-origin', carriedSessionCookie: true });
+  ).toEqual({ secFetchSite: 'same-origin', carriedGatewayHostCookie: true });
   expect(fromSibling.secFetchSite, `sibling ${origins.sibling} must be same-site with the gateway`).toBe('same-site');
   expect(fromAttacker.secFetchSite, `attacker ${origins.attacker} must be cross-site to the gateway`).toBe('cross-site');
   expect(fromIdp.secFetchSite, `the IdP ${idp.issuer} must be cross-site to the gateway`).toBe('cross-site');

@@ -9,12 +9,12 @@ import { test, expect, req } from '../../fixtures/index.js';
 import { notApplicable } from '../../fixtures/applicability.js';
 import { authorize } from '../../fixtures/flows.js';
 import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
-import { PROXY_ROOT_PATH } from '../../fixtures/behind-proxy.js';
+import { isUnderPublicBase, publicBase } from '../../fixtures/behind-proxy.js';
 import { acceptedWithOwnToken } from '../../fixtures/upstream-calls.js';
 
 test('PROXY-01 behind a TLS proxy under a sub-path, the redirect_uri and every step of the flow stay on the public https URL', req('PROXY-01'), async ({
   harness,
-  alice,
+  makeActor,
   upstream,
   evidence,
 }) => {
@@ -22,11 +22,13 @@ test('PROXY-01 behind a TLS proxy under a sub-path, the redirect_uri and every s
     notApplicable('PROXY-01', 'this run serves the gateway directly, without a proxy; `--deployment behind-proxy` checks PROXY-01');
   }
   const { target, idp, origins } = harness;
-  const publicOrigin = origins.gateway;
-  const publicBase = `${publicOrigin}${PROXY_ROOT_PATH}`;
-  const gatewayHost = new URL(publicOrigin).hostname;
-  const underPublicBase = (url: URL): boolean => url.origin === publicOrigin && (url.pathname === PROXY_ROOT_PATH || url.pathname.startsWith(`${PROXY_ROOT_PATH}/`));
-  evidence.add('publicBase', publicBase);
+  const base = publicBase(origins);
+  const gatewayHost = new URL(origins.gateway).hostname;
+  const underPublicBase = (url: URL): boolean => isUnderPublicBase(origins, url);
+  evidence.add('publicBase', base);
+  // Signs in here, not before the test: a sign-in the gateway sends off its public base is this requirement's
+  // failure, which the shared sign-in before a test would report as a step of ours.
+  const alice = await makeActor('alice', { login: false });
 
   // Every request the browser sends to the gateway's host: one outside the public base (another scheme or
   // port, or a path outside the sub-path) reaches the proxy's 404 or nothing, never the gateway.
@@ -37,6 +39,13 @@ test('PROXY-01 behind a TLS proxy under a sub-path, the redirect_uri and every s
   };
   alice.context.on('request', watch);
   try {
+    const signIn = await target.login(alice.page, alice.user).then(
+      () => 'signed in',
+      (error: unknown) => `failed: ${String(error).split('\n')[0]?.slice(0, 300) ?? ''}`,
+    );
+    const landed = new URL(alice.page.url());
+    evidence.add('signIn', { outcome: signIn, landedOn: `${landed.origin}${landed.pathname}`, requestsOutsidePublicBase: [...outside] });
+    expect(signIn === 'signed in' && outside.length === 0, `sign-in through the proxy (${signIn}; the browser ended on ${landed.origin}${landed.pathname}; requests outside ${base}: ${outside.join(', ') || 'none'})`).toBe(true);
     const flow = await authorize(harness, alice, upstream).then(
       () => 'completed',
       (error: unknown) => `failed: ${String(error).slice(0, 300)}`,
@@ -46,7 +55,7 @@ test('PROXY-01 behind a TLS proxy under a sub-path, the redirect_uri and every s
     const redirectUri = request?.params['redirect_uri'];
     evidence.add('authorization', { flow, redirectUri, registered: target.redirectUri });
     expect(request, 'the gateway sent the browser to the IdP with an authorization request').toBeDefined();
-    expect(redirectUri !== undefined && underPublicBase(new URL(redirectUri)), `the redirect_uri ${redirectUri ?? '(none)'} is under the public base ${publicBase}`).toBe(true);
+    expect(redirectUri !== undefined && underPublicBase(new URL(redirectUri)), `the redirect_uri ${redirectUri ?? '(none)'} is under the public base ${base}`).toBe(true);
     expect(flow, 'the authorization through the proxy').toBe('completed');
     expect(underPublicBase(new URL(alice.page.url())), `the callback page ${alice.page.url()} is under the public base`).toBe(true);
 

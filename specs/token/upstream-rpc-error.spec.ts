@@ -31,6 +31,8 @@ test('TOKEN-13 a JSON-RPC error answer to tools/list is a failure on both Fetch 
   const before = upstream.mcp.calls().length;
   const readings: Record<string, { status: number | string; pageSays: string; state: string }> = {};
   try {
+    // A fresh callback page: a gateway's callback page may leave after one successful press (ContextForge's does).
+    await authorize(harness, alice, upstream);
     for (const control of ['callback', 'table'] as const satisfies readonly FetchToolsControl[]) {
       const exchange = await pressFetchTools(harness, alice.page, upstream, control, () => alice.problems());
       const says = control === 'callback' ? await target.callbackFetchToolsOutcome(alice.page) : await target.tableFetchToolsOutcome(alice.page, upstream.gateway);

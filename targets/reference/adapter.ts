@@ -146,7 +146,14 @@ class ReferenceTarget implements Target {
     await page.locator('input[name=username]').fill(user.login);
     await page.locator('input[name=password]').fill(user.password);
     await page.locator('button[type=submit]', { hasText: 'Sign in' }).click();
-    await page.waitForURL(`${this.origin}${this.adminPagePath}`);
+    // Wherever the sign-in leads, then whether that is the admin page: a gateway that sends the browser
+    // elsewhere (a wrong password, a redirect out of its root path) fails here with where it went.
+    const loginPath = this.#gatewayPath('/login');
+    await page.waitForURL((url) => url.pathname !== loginPath || url.search !== '', { timeout: OUTCOME_TIMEOUT_MS });
+    const landed = new URL(page.url());
+    if (`${landed.origin}${landed.pathname}` !== `${this.origin}${this.adminPagePath}`) {
+      throw new Error(`Sign-in as ${user.login} ended on ${landed.origin}${landed.pathname}${landed.search}, not the admin page ${this.origin}${this.adminPagePath}`);
+    }
     await expectControl(page, page.locator('#gateways'), 'The admin page\'s gateways table', 5_000);
   }
 

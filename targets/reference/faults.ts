@@ -666,6 +666,14 @@ export const FAULT_MODES = [
     alsoNotTestable: ['UI-03'],
   },
   {
+    mode: 'login-redirect-ignores-root-path',
+    bugClass: 'public-url-not-configured',
+    deployment: 'behind-proxy',
+    bug: "The redirect after sign-in is built from the path the gateway received, without the root path the proxy stripped: behind the proxy the browser lands outside the gateway (ContextForge 1.0.7: the redirect to /admin/ loses /gw), so nobody can sign in.",
+    detectedBy: ['PROXY-01'],
+    alsoFails: [],
+  },
+  {
     mode: 'secure-cookie-from-request-scheme',
     bugClass: 'session-cookie-attributes',
     deployment: 'behind-proxy',

@@ -61,6 +61,19 @@ test('the reference must be a full pass with nothing untested', () => {
   assert.equal(partial.ok, false);
 });
 
+test('a direct reference run may report what only the proxy deployment checks (PROXY-01) not applicable, and nothing else', () => {
+  const reference: Expectation = { kind: 'reference', intended: [], alsoFails: [], run: { ...fault.run, id: 'reference', faultMode: null } };
+  const withNotApplicable = (id: string) => {
+    const records = REQUIREMENTS.map((r) => (r.id === id ? { ...record(r.id, 'skipped'), notApplicable: 'served directly' } : record(r.id, 'passed')));
+    const planned = records.map((r) => ({ run: 'f', testId: r.testId, requirement: r.requirement, title: r.title }));
+    return buildRunReport('f', null, records, planned, {});
+  };
+  assert.equal(judge(reference, withNotApplicable('PROXY-01'), false).ok, true);
+  const behindProxy: Expectation = { ...reference, run: { ...reference.run, id: 'reference@behind-proxy', deployment: 'behind-proxy' } };
+  assert.equal(judge(behindProxy, withNotApplicable('PROXY-01'), false).ok, false, 'behind the proxy PROXY-01 must run and pass');
+  assert.equal(judge(reference, withNotApplicable('SESSION-02'), false).ok, false, 'the reference has an admin table');
+});
+
 test('a fault mode caught by the right requirement but diagnosed as another bug class fails the selftest', () => {
   const quick: Expectation = { ...fault, bugClass: 'refused-but-acted', intended: ['XSITE-05'], run: { ...fault.run, only: ['XSITE-05'] } };
   const withEvidence = (status: number) => {

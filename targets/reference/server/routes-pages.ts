@@ -82,7 +82,10 @@ export function pageRoutes(ctx: GatewayContext): Router {
     // Both undefined for the correct gateway: the store then draws a random id.
     const session = ctx.sessions.create(user, fixatedSessionId(req, ctx) ?? predictableSessionId(user, ctx));
     res.set('Set-Cookie', sessionCookie(session.id, cookieScope(req, ctx), ctx.faults, req.hostname));
-    res.redirect(303, `${ctx.rootPath}/admin`);
+    // BUG (login-redirect-ignores-root-path): the redirect after sign-in is built from the path the gateway
+    // received, which behind a prefix-stripping proxy lacks the root path (ContextForge 1.0.7's trailing-slash
+    // redirect to /admin/ does the same): the browser lands outside the gateway.
+    res.redirect(303, `${ctx.faults['login-redirect-ignores-root-path'] ? '' : ctx.rootPath}/admin`);
   });
 
   router.post('/logout', form, (req, res) => {
