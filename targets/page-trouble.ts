@@ -33,6 +33,9 @@ export function watchPageTrouble(context: BrowserContext, gatewayOrigin: string)
   context.on('requestfailed', (request) => {
     const error = request.failure()?.errorText ?? '';
     if (error.includes('ERR_BLOCKED_BY_CLIENT')) trouble.blocked.push(request.url());
+    // ERR_ABORTED is a load the browser cancelled, because the page went elsewhere (ContextForge's callback page
+    // leaves after a successful press): nothing broken about the resource, whose own answer would say otherwise.
+    else if (error.includes('ERR_ABORTED')) return;
     else if (request.url().startsWith(gatewayOrigin) && SUBRESOURCES.has(request.resourceType())) {
       trouble.ownFailures.push(`${request.method()} ${new URL(request.url()).pathname} failed (${error})`);
     }
