@@ -13,7 +13,7 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { isNotTestableMessage } from '../../lib/outcome.js';
-import { isUnderPublicBase, publicBase } from '../../fixtures/behind-proxy.js';
+import { isOffPublicBase, publicBase } from '../../fixtures/behind-proxy.js';
 
 /** The adapter's message when a control is missing because the gateway's own resources failed. */
 const GATEWAY_CAUSE = /the gateway's own page resources failed/;
@@ -38,7 +38,7 @@ test("ENV-04 the target's login and admin pages load with no request blocked by 
     const landed = new URL(actor.page.url());
     if (isNotTestableMessage(message)) notTestable = message;
     else if (GATEWAY_CAUSE.test(message)) evidence.add('leftToTheGatewayRequirements', message);
-    else if (landed.hostname === new URL(harness.origins.gateway).hostname && !isUnderPublicBase(harness.origins, landed)) {
+    else if (isOffPublicBase(harness.origins, landed)) {
       // The gateway itself sent the browser off its public base (behind the proxy: out of its sub-path, where
       // nothing of ours interferes): PROXY-01 judges that; the environment is not at fault.
       evidence.add('leftToTheGatewayRequirements', `${message.split('\n')[0]} (the gateway sent the browser to ${landed.origin}${landed.pathname}, outside its public base ${publicBase(harness.origins)})`);

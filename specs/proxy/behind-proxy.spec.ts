@@ -6,10 +6,9 @@
  * The rest of the catalogue runs through the proxy too; this spec holds the public URL itself.
  */
 import { test, expect, req } from '../../fixtures/index.js';
-import { notApplicable } from '../../fixtures/applicability.js';
 import { authorize } from '../../fixtures/flows.js';
-import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
-import { isUnderPublicBase, publicBase } from '../../fixtures/behind-proxy.js';
+import { is2xx, fetchToolsOutcome, pressFetchTools } from '../../fixtures/fetch-tools.js';
+import { isOffPublicBase, isUnderPublicBase, publicBase } from '../../fixtures/behind-proxy.js';
 import { acceptedWithOwnToken } from '../../fixtures/upstream-calls.js';
 
 test('PROXY-01 behind a TLS proxy under a sub-path, the redirect_uri and every step of the flow stay on the public https URL', req('PROXY-01'), async ({
@@ -18,12 +17,8 @@ test('PROXY-01 behind a TLS proxy under a sub-path, the redirect_uri and every s
   upstream,
   evidence,
 }) => {
-  if (harness.run.deployment !== 'behind-proxy') {
-    notApplicable('PROXY-01', 'this run serves the gateway directly, without a proxy; `--deployment behind-proxy` checks PROXY-01');
-  }
   const { target, idp, origins } = harness;
   const base = publicBase(origins);
-  const gatewayHost = new URL(origins.gateway).hostname;
   const underPublicBase = (url: URL): boolean => isUnderPublicBase(origins, url);
   evidence.add('publicBase', base);
   // Signs in here, not before the test: a sign-in the gateway sends off its public base is this requirement's
@@ -35,7 +30,7 @@ test('PROXY-01 behind a TLS proxy under a sub-path, the redirect_uri and every s
   const outside: string[] = [];
   const watch = (request: { url(): string; method(): string }): void => {
     const url = new URL(request.url());
-    if (url.hostname === gatewayHost && !underPublicBase(url)) outside.push(`${request.method()} ${url.protocol}//${url.host}${url.pathname}`);
+    if (isOffPublicBase(origins, url)) outside.push(`${request.method()} ${url.protocol}//${url.host}${url.pathname}`);
   };
   alice.context.on('request', watch);
   try {
@@ -62,7 +57,7 @@ test('PROXY-01 behind a TLS proxy under a sub-path, the redirect_uri and every s
     const presses = [];
     for (const control of ['callback', 'table'] as const) {
       const exchange = await pressFetchTools(harness, alice.page, upstream, control, () => alice.problems());
-      const says = control === 'callback' ? await target.callbackFetchToolsOutcome(alice.page) : await target.tableFetchToolsOutcome(alice.page, upstream.gateway);
+      const says = await fetchToolsOutcome(harness, alice.page, upstream, control);
       presses.push({ control, exchange, says });
     }
     evidence.add('fetchTools', presses);

@@ -6,7 +6,7 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { is2xx, pressFetchTools, type FetchToolsControl } from '../../fixtures/fetch-tools.js';
+import { is2xx, fetchToolsOutcome, pressFetchTools, type FetchToolsControl } from '../../fixtures/fetch-tools.js';
 import { notTestable } from '../../lib/outcome.js';
 
 test('TOKEN-13 a JSON-RPC error answer to tools/list is a failure on both Fetch Tools controls, and the tools listed before stay listed', req('TOKEN-13'), async ({
@@ -35,7 +35,7 @@ test('TOKEN-13 a JSON-RPC error answer to tools/list is a failure on both Fetch 
     await authorize(harness, alice, upstream);
     for (const control of ['callback', 'table'] as const satisfies readonly FetchToolsControl[]) {
       const exchange = await pressFetchTools(harness, alice.page, upstream, control, () => alice.problems());
-      const says = control === 'callback' ? await target.callbackFetchToolsOutcome(alice.page) : await target.tableFetchToolsOutcome(alice.page, upstream.gateway);
+      const says = await fetchToolsOutcome(harness, alice.page, upstream, control);
       readings[control] = { status: exchange.status, pageSays: says.text, state: says.state };
     }
   } finally {

@@ -7,7 +7,7 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { pressFetchTools, type FetchToolsControl } from '../../fixtures/fetch-tools.js';
+import { fetchToolsOutcome, pressFetchTools, type FetchToolsControl } from '../../fixtures/fetch-tools.js';
 import { notTestable } from '../../lib/outcome.js';
 import { injectedElements, markupProbe } from '../../fixtures/markup-probe.js';
 
@@ -17,7 +17,6 @@ test("UI-03 the MCP server's error message is shown as text: markup in a tools/l
   upstream,
   evidence,
 }) => {
-  const { target } = harness;
   await authorize(harness, alice, upstream);
   upstream.mcp.setToolsListError(`Tool listing failed: ${markupProbe('tools-list')}`);
   const before = upstream.mcp.calls().length;
@@ -25,7 +24,7 @@ test("UI-03 the MCP server's error message is shown as text: markup in a tools/l
   try {
     for (const control of ['callback', 'table'] as const satisfies readonly FetchToolsControl[]) {
       const exchange = await pressFetchTools(harness, alice.page, upstream, control).catch((e: unknown) => `no answer: ${String(e).slice(0, 200)}`);
-      const pageSays = await (control === 'callback' ? target.callbackFetchToolsOutcome(alice.page) : target.tableFetchToolsOutcome(alice.page, upstream.gateway)).catch(
+      const pageSays = await fetchToolsOutcome(harness, alice.page, upstream, control).catch(
         (e: unknown) => `unread: ${String(e).slice(0, 200)}`,
       );
       readings[control] = { exchange, pageSays, injectedElements: await injectedElements(alice.page) };
