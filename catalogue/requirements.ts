@@ -33,6 +33,8 @@ import {
   RFC9728,
   WHATWG_FETCH,
   cite,
+  N8N_ISSUES,
+  PHOENIX_ISSUES,
   type SourceRef,
 } from './sources.js';
 
@@ -476,6 +478,20 @@ export const REQUIREMENTS = [
       cite(RFC7591, '§3', 'client registration request'),
     ],
     mayNotApply: 'a gateway that registers upstreams only with an explicitly configured authorization server and client ID (no discovery)',
+  },
+  {
+    id: 'FLOW-24',
+    family: 'FLOW',
+    level: 'MUST',
+    statement:
+      "The authorization completes when the user signs in and consents on the IdP's own pages: the IdP's redirect back to the callback is then a navigation another site started, so every cookie the callback relies on (the session, any binding of the pending authorization) must be one the browser sends on it. The callback exchanges the code, and Fetch Tools on the callback page then calls the MCP server with the user's own token.",
+    sources: [
+      cite(RFC6265BIS, '§5.2.1', 'a navigation another site started is a cross-site request: SameSite=Strict cookies stay off it, Lax ones ride a top-level GET'),
+      cite(OAUTH21, '§4.1.2', 'the authorization server sends the authorization response by redirecting the user agent to the client'),
+      cite(N8N_ISSUES, '#34191', 'the OAuth2 callback answered Unauthorized: the n8n-auth cookie was not sent on the IdP\'s redirect'),
+      cite(PHOENIX_ISSUES, '#4685', 'Strict state and nonce cookies are not sent back to the callback when the user signs in at the IdP first'),
+      OURS('a sign-in the IdP remembers redirects straight back, a navigation the gateway\'s own page started, so the bug hides until a user has to sign in or consent'),
+    ],
   },
   // TOKEN
   {

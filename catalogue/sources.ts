@@ -152,16 +152,24 @@ export const OWASP_XSS: Source = {
   kind: 'guidance',
 };
 
-export const CONTEXTFORGE_ISSUES: Source = {
-  label: 'ContextForge',
-  title: 'IBM/mcp-context-forge issues and pull requests',
-  url: 'https://github.com/IBM/mcp-context-forge/issues',
-  kind: 'report',
-  sectionUrl: (section) => {
-    const m = /^#(\d+)$/.exec(section);
-    return m ? `https://github.com/IBM/mcp-context-forge/issues/${m[1]}` : undefined;
-  },
-};
+/** A GitHub repository's issues and pull requests, cited as "<label> #<number>". */
+function githubIssues(repository: string, label: string): Source {
+  return {
+    label,
+    title: `${repository} issues and pull requests`,
+    url: `https://github.com/${repository}/issues`,
+    kind: 'report',
+    sectionUrl: (section) => {
+      const m = /^#(\d+)$/.exec(section);
+      return m ? `https://github.com/${repository}/issues/${m[1]}` : undefined;
+    },
+  };
+}
+
+export const CONTEXTFORGE_ISSUES = githubIssues('IBM/mcp-context-forge', 'ContextForge');
+/** Incidents of the same classes in other tools with a browser OAuth flow (the catalogue is about bug classes, not one gateway). */
+export const N8N_ISSUES = githubIssues('n8n-io/n8n', 'n8n');
+export const PHOENIX_ISSUES = githubIssues('Arize-ai/phoenix', 'Arize Phoenix');
 
 /** Every document above, for the traceability checks and views. */
 export const SOURCES: readonly Source[] = [
@@ -189,6 +197,8 @@ export const SOURCES: readonly Source[] = [
   OWASP_SESSION,
   OWASP_XSS,
   CONTEXTFORGE_ISSUES,
+  N8N_ISSUES,
+  PHOENIX_ISSUES,
 ];
 
 /**

@@ -454,6 +454,7 @@ export const OWN_DUTIES: ReadonlyMap<RequirementId, string> = new Map<Requiremen
   ['ENV-04', 'calibration: a page the harness broke must never be reported as a broken gateway'],
   ['SESSION-01', 'no source requires a gateway to accept its own same-origin cookie session on its API; ContextForge #3059 shows the failure is real'],
   ['SESSION-02', 'as SESSION-01, for the admin table\'s Fetch Tools control'],
+  ['FLOW-24', "no source obliges a client's callback to work without cookies; RFC 6265bis §5.2.1 says which cookies a cross-site navigation carries, and n8n #34191 and Phoenix #4685 show callbacks that relied on the others"],
   ['TOKEN-13', 'the MCP tools page says what a JSON-RPC error is, no source says a client must not report one as an empty list; ContextForge 1.0.7 does'],
   ['SESSION-04', 'no source makes Accept, HX-Request or Referer an authentication signal (Accept is CORS-safelisted; RFC 9700 §4.2.4 even suppresses Referer)'],
   ['UI-01', 'a page whose own CSP or script error kills its handler is an outage as bad as a 401'],

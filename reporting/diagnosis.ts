@@ -71,6 +71,10 @@ export const BUG_CLASSES = {
     title: 'The session cookie\'s attributes are weaker than required (SameSite, HttpOnly, host-only), at login or when it is renewed',
     lookAt: 'every Set-Cookie of the session cookie, including renewals after the OAuth callback, and any Domain attribute (a configured cookie domain)',
   },
+  'callback-loses-session': {
+    title: "The callback cannot tell whose authorization it finishes: a cookie it needs is not sent on the IdP's cross-site redirect back",
+    lookAt: "the SameSite of every cookie the callback reads (session, pending-authorization state): Strict cookies stay off a navigation that comes from the IdP's site; Lax rides a top-level GET",
+  },
   'pkce-missing-or-reused': {
     title: 'PKCE is missing, not S256, or its verifier is not fresh for every authorization',
     lookAt: 'where code_verifier is made and stored: one per authorization, never per gateway or user',
@@ -290,7 +294,33 @@ const RULES: readonly Rule[] = [
   { requirements: ['XSITE-07'], bugClass: 'cors-credentials-reflected' },
   { requirements: ['XSITE-08'], bugClass: 'bearer-bypasses-session-checks' },
   { requirements: ['XSITE-03'], bugClass: 'frameable-pages' },
-  // The OAuth flow.
+  // The OAuth flow. A flow that never reached the token request says nothing about the request's contents.
+  {
+    requirements: ['FLOW-01', 'FLOW-04', 'FLOW-05', 'FLOW-24'],
+    bugClass: 'callback-loses-session',
+    when: (o) => {
+      if (!has(o.error, /made no token request|the gateway exchanged the authorization code after/)) return undefined;
+      const cookieless = has(o.evidence, /"sessionCookieSent":\s*false/) ? ', and the session cookie did not ride that redirect' : '';
+      return `the callback, reached by the IdP's cross-site redirect, never exchanged the code${cookieless}`;
+    },
+  },
+  // FLOW-24 past the exchange: its Fetch Tools press fails the way SESSION-01's does.
+  {
+    requirements: ['FLOW-24'],
+    bugClass: 'page-script-broken',
+    when: (o) => (has(o.error, /sent no Fetch Tools request/) ? 'pressing the callback page control sent no request to the gateway' : undefined),
+  },
+  {
+    requirements: ['FLOW-24'],
+    bugClass: 'browser-vs-api-heuristic',
+    when: (o) => (has(o.error, /Fetch Tools on the callback page: \S+ answered (401|403)/) ? "the callback page's own request was refused" : undefined),
+  },
+  {
+    requirements: ['FLOW-24'],
+    bugClass: 'success-without-effect',
+    when: (o) => (has(o.error, /the page says|MCP calls accepted with the token/) ? 'the callback page answered, but the MCP server was not called with the user\'s token' : undefined),
+  },
+  { requirements: ['FLOW-24'], bugClass: 'callback-loses-session' },
   { requirements: ['FLOW-01', 'FLOW-02'], bugClass: 'pkce-missing-or-reused' },
   { requirements: ['FLOW-03'], bugClass: 'state-guessable' },
   { requirements: ['FLOW-06', 'FLOW-07', 'FLOW-08'], bugClass: 'state-not-enforced' },

@@ -22,6 +22,9 @@ function parsesAsJson(text: string): boolean {
   }
 }
 
+/** Said before reading the token request: a flow that never reached it says nothing about its contents (FLOW-24 is about why). */
+const NO_EXCHANGE = 'a token request after the callback (the gateway made no token request: the authorization never reached the code exchange)';
+
 function authorizeRequests(entries: IdpLogEntry[], clientId: string): IdpLogEntry[] {
   return entries.filter((e) => e.kind === 'authorize' && e.clientId === clientId);
 }
@@ -42,6 +45,7 @@ test('FLOW-01 the authorization request uses PKCE S256 and the token request pro
   expect(request, 'the IdP received an authorization request from this gateway').toBeDefined();
   expect(request?.params['code_challenge_method'], 'code_challenge_method').toBe('S256');
   expect(request?.params['code_challenge'] ?? '', 'code_challenge (43 base64url characters)').toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(exchange, NO_EXCHANGE).toBeDefined();
   expect(exchange?.params['code_verifier'], 'the token request carried a code_verifier').toBeTruthy();
   // The strict IdP checks SHA-256(verifier) against the challenge; a 200 is the proof.
   expect(exchange?.status, `token request: ${exchange?.outcome}`).toBe(200);
@@ -157,6 +161,7 @@ test('FLOW-04 redirect_uri is the registered callback, identical in the authoriz
     tokenOutcome: exchange?.outcome,
   });
   expect(request?.params['redirect_uri'], 'redirect_uri in the authorization request').toBe(harness.target.redirectUri);
+  expect(exchange, NO_EXCHANGE).toBeDefined();
   expect(exchange?.params['redirect_uri'], 'redirect_uri in the token request').toBe(harness.target.redirectUri);
 });
 
@@ -167,5 +172,6 @@ test('FLOW-05 the authorization and token requests name the MCP server as resour
   const exchange = log.find((e) => e.kind === 'token:authorization_code' && e.clientId === upstream.clientId);
   evidence.add('resource', { expected: upstream.mcp.url, authorize: request?.params['resource'], token: exchange?.params['resource'] });
   expect(request?.params['resource'], 'resource in the authorization request').toBe(upstream.mcp.url);
+  expect(exchange, NO_EXCHANGE).toBeDefined();
   expect(exchange?.params['resource'], 'resource in the token request').toBe(upstream.mcp.url);
 });

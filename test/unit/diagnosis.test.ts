@@ -71,3 +71,14 @@ test('races: a reused refresh token and an overwritten authorization each have t
   assert.equal(diagnose({ requirement: 'FLOW-19', error: mismatch, evidence: '' })?.bugClass, 'pending-authorization-shared');
   assert.equal(diagnose({ requirement: 'FLOW-19', error: foreignToken, evidence: '' })?.bugClass, 'wrong-token-upstream');
 });
+
+test('the cross-site return: a callback that never exchanged the code is its own class, a press that failed after it is not', () => {
+  const noExchange = "Error: the gateway exchanged the authorization code after the IdP's cross-site redirect back (token requests for this code: 0; cookies the browser sent on the return: none)";
+  assert.equal(diagnose({ requirement: 'FLOW-24', error: noExchange, evidence: JSON.stringify({ callback: { sessionCookieSent: false } }) })?.bugClass, 'callback-loses-session');
+  const refused = 'Error: Fetch Tools on the callback page: /oauth/fetch-tools/gw-1 answered 401: {"detail":"Cookie authentication not allowed"}';
+  assert.equal(diagnose({ requirement: 'FLOW-24', error: refused, evidence: JSON.stringify({ callback: { sessionCookieSent: true } }) })?.bugClass, 'browser-vs-api-heuristic');
+  const neverReached = 'Error: a token request after the callback (the gateway made no token request: the authorization never reached the code exchange)';
+  assert.equal(diagnose({ requirement: 'FLOW-01', error: neverReached, evidence: '' })?.bugClass, 'callback-loses-session');
+  const noVerifier = 'Error: the token request carried a code_verifier';
+  assert.equal(diagnose({ requirement: 'FLOW-01', error: noVerifier, evidence: '' })?.bugClass, 'pkce-missing-or-reused');
+});

@@ -37,6 +37,11 @@ export function sessionCookie(sessionId: string, scope: CookieScope, faults: Fau
     attributes.push('SameSite=None', 'Secure');
   } else if (faults['lax-post']) {
     // No SameSite attribute at all: Chromium's Lax-allowing-unsafe lets it ride cross-site top-level POSTs for 2 minutes.
+  } else if (faults['session-cookie-strict']) {
+    // BUG (session-cookie-strict): Strict "for safety". The IdP's redirect back to /oauth/callback is a cross-site
+    // navigation, so the browser leaves the session cookie off it, and the callback no longer knows the user.
+    attributes.push('SameSite=Strict');
+    if (scope.https) attributes.push('Secure');
   } else {
     attributes.push('SameSite=Lax');
     if (scope.https) attributes.push('Secure');
