@@ -1,5 +1,6 @@
 /**
- * Reading a Cookie request header, for the servers written here (the reference gateway, the mock IdP).
+ * Reading a Cookie request header, for the servers written here (the reference gateway, the mock IdP) and for
+ * specs that name the cookies a browser sent.
  * The first value of a name wins: a cookie planted later under the same name (a sibling's Domain cookie)
  * cannot shadow the one the server set.
  */

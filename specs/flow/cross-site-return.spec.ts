@@ -8,9 +8,10 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { fetchToolsOutcome, is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
+import { expectPressesSucceeded, fetchToolsOutcome, pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { acceptedWithOwnToken } from '../../fixtures/upstream-calls.js';
 import { hashSecret } from '../../lib/secrets.js';
+import { parseCookieHeader } from '../../lib/cookie-header.js';
 import type { Request } from '@playwright/test';
 
 test.use({ idpPages: 'walk' });
@@ -34,11 +35,7 @@ test("FLOW-24 after signing in and consenting on the IdP's pages, the cross-site
   } finally {
     alice.page.off('request', watch);
   }
-  const sentCookies = callbackRequest === undefined ? '' : ((await callbackRequest.allHeaders())['cookie'] ?? '');
-  const cookieNames = sentCookies
-    .split(';')
-    .map((c) => c.split('=')[0]?.trim() ?? '')
-    .filter((name) => name !== '');
+  const cookieNames = [...parseCookieHeader(callbackRequest === undefined ? undefined : (await callbackRequest.allHeaders())['cookie']).keys()];
   const code = callback.searchParams.get('code');
   // The IdP's log names codes by their hash, as the evidence does.
   const codeHash = code === null ? null : hashSecret(code);
@@ -60,8 +57,7 @@ test("FLOW-24 after signing in and consenting on the IdP's pages, the cross-site
   const exchange = await pressFetchTools(harness, alice.page, upstream, 'callback', () => alice.problems());
   const says = await fetchToolsOutcome(harness, alice.page, upstream, 'callback');
   evidence.add('fetchTools', { exchange, says });
-  expect(is2xx(exchange.status), `Fetch Tools on the callback page: ${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBe(true);
-  expect(says.state, `Fetch Tools on the callback page: the page says ${says.text}`).toBe('success');
+  expectPressesSucceeded([['Fetch Tools on the callback page', exchange, says]]);
   const alicesSub = harness.idpUserFor(alice.user).sub;
   const ownCalls = acceptedWithOwnToken(upstream).filter(({ token }) => token?.sub === alicesSub);
   evidence.add('upstreamCallsWithAlicesToken', ownCalls.length);

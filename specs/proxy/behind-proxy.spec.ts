@@ -7,7 +7,7 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { is2xx, fetchToolsOutcome, pressFetchTools } from '../../fixtures/fetch-tools.js';
+import { expectPressesSucceeded, fetchToolsOutcome, pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { isOffPublicBase, isUnderPublicBase, publicBase } from '../../fixtures/behind-proxy.js';
 import { acceptedWithOwnToken } from '../../fixtures/upstream-calls.js';
 
@@ -63,10 +63,7 @@ test('PROXY-01 behind a TLS proxy under a sub-path, the redirect_uri and every s
     evidence.add('fetchTools', presses);
     evidence.add('requestsOutsidePublicBase', outside);
     expect(outside, 'requests of the gateway\'s pages that left the public base (another scheme, port or path outside the sub-path)').toEqual([]);
-    for (const { control, exchange, says } of presses) {
-      expect(is2xx(exchange.status), `Fetch Tools (${control}): ${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBe(true);
-      expect(says.state, `Fetch Tools (${control}): the page says ${says.text}`).toBe('success');
-    }
+    expectPressesSucceeded(presses.map(({ control, exchange, says }) => [`Fetch Tools (${control})`, exchange, says] as const));
     // "Success" must mean the MCP server was called with the token the IdP issued to alice for it.
     const alicesSub = harness.idpUserFor(alice.user).sub;
     const ownCalls = acceptedWithOwnToken(upstream).filter(({ token }) => token?.sub === alicesSub);
