@@ -226,9 +226,20 @@ function forgedAttempts(evidenceJson: string): { attempts: { status: number | nu
 }
 
 const RULES: readonly Rule[] = [
-  // The original bug class and its neighbours: what the page's request looked like decides.
+  // A flow that never reached the token request says nothing about the request's contents, nor about a press.
   {
-    requirements: ['SESSION-01', 'SESSION-02'],
+    requirements: ['FLOW-01', 'FLOW-04', 'FLOW-05', 'FLOW-24'],
+    bugClass: 'callback-loses-session',
+    when: (o) => {
+      if (!has(o.error, /made no token request|the gateway exchanged the authorization code after/)) return undefined;
+      const cookieless = has(o.evidence, /"sessionCookieSent":\s*false/) ? ', and the session cookie did not ride that redirect' : '';
+      return `the callback, reached by the IdP's cross-site redirect, never exchanged the code${cookieless}`;
+    },
+  },
+  // The original bug class and its neighbours: what the page's request looked like decides. One classifier for
+  // every spec that presses Fetch Tools and asserts the press (SESSION-01/02; FLOW-24 after its code exchange).
+  {
+    requirements: ['SESSION-01', 'SESSION-02', 'FLOW-24'],
     bugClass: 'public-url-not-configured',
     when: (o) =>
       has(o.error, /sent no Fetch Tools request[^\n]*outside the gateway's public base/)
@@ -236,7 +247,7 @@ const RULES: readonly Rule[] = [
         : undefined,
   },
   {
-    requirements: ['SESSION-01', 'SESSION-02'],
+    requirements: ['SESSION-01', 'SESSION-02', 'FLOW-24'],
     bugClass: 'success-without-effect',
     when: (o) =>
       has(o.error, /sent no Fetch Tools request[^\n]*reported no script error/)
@@ -244,18 +255,18 @@ const RULES: readonly Rule[] = [
         : undefined,
   },
   {
-    requirements: ['SESSION-01', 'SESSION-02'],
+    requirements: ['SESSION-01', 'SESSION-02', 'FLOW-24'],
     bugClass: 'page-script-broken',
     when: (o) => (has(o.error, /sent no Fetch Tools request/) ? 'pressing the control sent no request to the gateway, and the page reported script problems' : undefined),
   },
   {
-    requirements: ['SESSION-01', 'SESSION-02'],
+    requirements: ['SESSION-01', 'SESSION-02', 'FLOW-24'],
     bugClass: 'page-request-without-credentials',
     when: (o) =>
       has(o.evidence, /"sentCookie":\s*false/) && has(o.error, /answered (401|403)/) ? "the page's request carried no Cookie header and was refused" : undefined,
   },
   {
-    requirements: ['SESSION-01', 'SESSION-02', 'SESSION-04'],
+    requirements: ['SESSION-01', 'SESSION-02', 'FLOW-24', 'SESSION-04'],
     bugClass: 'browser-vs-api-heuristic',
     when: (o) =>
       has(o.error, /\b(401|403)\b/) && !has(o.evidence, /"sentCookie":\s*false/)
@@ -264,9 +275,9 @@ const RULES: readonly Rule[] = [
   },
   { requirements: ['SESSION-04'], bugClass: 'browser-vs-api-heuristic' },
   {
-    requirements: ['SESSION-01', 'SESSION-02'],
+    requirements: ['SESSION-01', 'SESSION-02', 'FLOW-24'],
     bugClass: 'success-without-effect',
-    when: (o) => (has(o.error, /tools listed by the gateway API|was asked for its tools|page says|table says/) ? 'the UI answered, but the tools did not arrive' : undefined),
+    when: (o) => (has(o.error, /tools listed by the gateway API|was asked for its tools|page says|table says|MCP calls accepted with the token/) ? 'the UI answered, but the tools did not arrive' : undefined),
   },
   { requirements: ['SESSION-03'], bugClass: 'tool-list-not-exact' },
   { requirements: ['SESSION-07', 'SESSION-08'], bugClass: 'session-cookie-attributes' },
@@ -294,32 +305,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['XSITE-07'], bugClass: 'cors-credentials-reflected' },
   { requirements: ['XSITE-08'], bugClass: 'bearer-bypasses-session-checks' },
   { requirements: ['XSITE-03'], bugClass: 'frameable-pages' },
-  // The OAuth flow. A flow that never reached the token request says nothing about the request's contents.
-  {
-    requirements: ['FLOW-01', 'FLOW-04', 'FLOW-05', 'FLOW-24'],
-    bugClass: 'callback-loses-session',
-    when: (o) => {
-      if (!has(o.error, /made no token request|the gateway exchanged the authorization code after/)) return undefined;
-      const cookieless = has(o.evidence, /"sessionCookieSent":\s*false/) ? ', and the session cookie did not ride that redirect' : '';
-      return `the callback, reached by the IdP's cross-site redirect, never exchanged the code${cookieless}`;
-    },
-  },
-  // FLOW-24 past the exchange: its Fetch Tools press fails the way SESSION-01's does.
-  {
-    requirements: ['FLOW-24'],
-    bugClass: 'page-script-broken',
-    when: (o) => (has(o.error, /sent no Fetch Tools request/) ? 'pressing the callback page control sent no request to the gateway' : undefined),
-  },
-  {
-    requirements: ['FLOW-24'],
-    bugClass: 'browser-vs-api-heuristic',
-    when: (o) => (has(o.error, /Fetch Tools on the callback page: \S+ answered (401|403)/) ? "the callback page's own request was refused" : undefined),
-  },
-  {
-    requirements: ['FLOW-24'],
-    bugClass: 'success-without-effect',
-    when: (o) => (has(o.error, /the page says|MCP calls accepted with the token/) ? 'the callback page answered, but the MCP server was not called with the user\'s token' : undefined),
-  },
+  // The OAuth flow's own classes (the callback that never exchanged the code is first, above).
   { requirements: ['FLOW-24'], bugClass: 'callback-loses-session' },
   { requirements: ['FLOW-01', 'FLOW-02'], bugClass: 'pkce-missing-or-reused' },
   { requirements: ['FLOW-03'], bugClass: 'state-guessable' },

@@ -9,7 +9,7 @@
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
 import { expectPressesSucceeded, fetchToolsOutcome, pressFetchTools } from '../../fixtures/fetch-tools.js';
-import { acceptedWithOwnToken } from '../../fixtures/upstream-calls.js';
+import { expectCalledWithUsersOwnToken } from '../../fixtures/upstream-calls.js';
 import { hashSecret } from '../../lib/secrets.js';
 import { parseCookieHeader } from '../../lib/cookie-header.js';
 import type { Request } from '@playwright/test';
@@ -58,8 +58,5 @@ test("FLOW-24 after signing in and consenting on the IdP's pages, the cross-site
   const says = await fetchToolsOutcome(harness, alice.page, upstream, 'callback');
   evidence.add('fetchTools', { exchange, says });
   expectPressesSucceeded([['Fetch Tools on the callback page', exchange, says]]);
-  const alicesSub = harness.idpUserFor(alice.user).sub;
-  const ownCalls = acceptedWithOwnToken(upstream).filter(({ token }) => token?.sub === alicesSub);
-  evidence.add('upstreamCallsWithAlicesToken', ownCalls.length);
-  expect(ownCalls.length, 'MCP calls accepted with the token issued to alice for this upstream').toBeGreaterThan(0);
+  expectCalledWithUsersOwnToken(harness, upstream, alice.user, evidence);
 });

@@ -9,7 +9,7 @@ import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
 import { expectPressesSucceeded, fetchToolsOutcome, pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { isOffPublicBase, isUnderPublicBase, publicBase } from '../../fixtures/behind-proxy.js';
-import { acceptedWithOwnToken } from '../../fixtures/upstream-calls.js';
+import { expectCalledWithUsersOwnToken } from '../../fixtures/upstream-calls.js';
 
 test('PROXY-01 behind a TLS proxy under a sub-path, the redirect_uri and every step of the flow stay on the public https URL', req('PROXY-01'), async ({
   harness,
@@ -64,11 +64,7 @@ test('PROXY-01 behind a TLS proxy under a sub-path, the redirect_uri and every s
     evidence.add('requestsOutsidePublicBase', outside);
     expect(outside, 'requests of the gateway\'s pages that left the public base (another scheme, port or path outside the sub-path)').toEqual([]);
     expectPressesSucceeded(presses.map(({ control, exchange, says }) => [`Fetch Tools (${control})`, exchange, says] as const));
-    // "Success" must mean the MCP server was called with the token the IdP issued to alice for it.
-    const alicesSub = harness.idpUserFor(alice.user).sub;
-    const ownCalls = acceptedWithOwnToken(upstream).filter(({ token }) => token?.sub === alicesSub);
-    evidence.add('upstreamCallsWithAlicesToken', ownCalls.length);
-    expect(ownCalls.length, "MCP calls accepted with the token issued to alice for this upstream").toBeGreaterThan(0);
+    expectCalledWithUsersOwnToken(harness, upstream, alice.user, evidence);
   } finally {
     alice.context.off('request', watch);
   }
