@@ -177,10 +177,11 @@ export interface Target {
 
   /**
    * Optional, for a client whose callback page handles code and state in page script (an SPA: the server answers
-   * every callback with the same page): resolves once the page has shown the callback's result, with that text
-   * (a notice, a status). Absent: the callback's HTTP answer is its result (a gateway).
+   * every callback with the same page): resolves once the page has shown the callback's result: whether it says
+   * the authorization completed, and its text (a notice, a status). The page's word then stands in for the HTTP
+   * status a gateway's callback answers with (fixtures/error-page.ts). Absent: the callback's HTTP answer is its result.
    */
-  settleCallback?(page: Page): Promise<string>;
+  settleCallback?(page: Page): Promise<FetchToolsOutcome>;
 
   /** On the callback success page: clicks "Fetch Tools from MCP Server". */
   clickCallbackFetchTools(page: Page): Promise<void>;
