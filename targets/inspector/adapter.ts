@@ -147,12 +147,13 @@ class InspectorTarget implements Target {
   /**
    * Inspector's callback page is its SPA: the script matches the state, exchanges the code and then shows a
    * notification ("Authorization complete", "OAuth callback could not be matched", …) or marks the server's
-   * card ("needs attention"). Resolves with the first of those the page shows.
+   * card ("needs attention"). Resolves with the first of those the page shows; only its success notice is a success.
    */
-  async settleCallback(page: Page): Promise<string> {
+  async settleCallback(page: Page): Promise<FetchToolsOutcome> {
     const said = page.locator('.mantine-Notification-root').or(page.getByText(/needs attention/)).first();
     await said.waitFor({ timeout: UI_BOUND_MS });
-    return (await said.innerText()).replace(/\s+/g, ' ').trim();
+    const text = (await said.innerText()).replace(/\s+/g, ' ').trim();
+    return { state: /^Authorization complete\b/.test(text) ? 'success' : 'failure', text };
   }
 
   /** Inspector lists the tools by itself after the callback; a press is the Protocol monitor's Replay of that tools/list. */
@@ -206,25 +207,39 @@ class InspectorTarget implements Target {
     await heading.waitFor({ timeout: UI_BOUND_MS });
   }
 
-  /** Newest first: the Protocol monitor's latest tools/list entry. */
+  /**
+   * The Protocol monitor's newest replayable entry (newest first): its Replay button sits three levels below the
+   * entry, whose header holds the time, the direction and the result ("OK", or the error), beside the method name.
+   */
   #latestToolsList(page: Page): Locator {
-    return page.getByText(/^(OK|ERR|ERROR|FAILED|\S+) tools\/list$/).first();
+    return page.getByRole('button', { name: 'Replay', exact: true }).first().locator('xpath=../../..').filter({ hasText: 'tools/list' });
   }
 
   async #replayToolsList(page: Page): Promise<void> {
-    await this.#latestToolsList(page).waitFor({ timeout: UI_BOUND_MS }).catch(() =>
-      notTestable('no tools/list in the Protocol monitor to replay: Inspector did not list the tools after connecting, or the page is not the connected one'),
-    );
-    await page.getByRole('button', { name: 'Replay', exact: true }).first().click();
+    const protocol = page.getByRole('radio', { name: 'Protocol', exact: true });
+    if ((await protocol.count()) > 0 && !(await protocol.isChecked())) await page.locator('label', { hasText: /^Protocol$/ }).first().click();
+    const entry = this.#latestToolsList(page);
+    await entry.waitFor({ timeout: UI_BOUND_MS }).catch(async () => {
+      const shown = await this.#pageNotice(page);
+      notTestable(`no tools/list in Inspector's Protocol monitor to replay (the page shows: ${shown}): the connection did not reach listing the tools`);
+    });
+    await entry.getByRole('button', { name: 'Replay', exact: true }).first().click();
   }
 
-  /** What the page shows for the latest tools/list: its Protocol monitor entry, and the card's status when the connection failed. */
+  /** What the page shows for the latest tools/list: its Protocol monitor entry, and the page's alert or notice when there is one. */
   async #toolsListOutcome(page: Page): Promise<FetchToolsOutcome> {
     const entry = this.#latestToolsList(page);
     await entry.waitFor({ timeout: UI_BOUND_MS });
-    const text = (await entry.innerText()).trim();
-    const status = (await page.getByText(/^(Connected|Disconnected|Failed|Connecting…?|Error)$/).first().innerText().catch(() => '')).trim();
-    const success = text.startsWith('OK ') && status !== 'Failed';
-    return { state: success ? 'success' : 'failure', text: status === '' ? text : `${text} (server ${status})` };
+    const text = (await entry.innerText()).replace(/\s+/g, ' ').trim();
+    const ok = /(^|\s)OK(\s|$)/.test(text);
+    return { state: ok ? 'success' : 'failure', text: ok ? text : `${text}; ${await this.#pageNotice(page)}` };
+  }
+
+  /** The page's alert (e.g. "Re-authentication required"), else its newest notification, else the cards' statuses. */
+  async #pageNotice(page: Page): Promise<string> {
+    const notice = page.getByRole('alert').or(page.locator('.mantine-Notification-root')).first();
+    if ((await notice.count()) > 0) return (await notice.innerText()).replace(/\s+/g, ' ').trim();
+    const statuses = await page.getByText(/^(Connected|Disconnected|Failed)$/).allInnerTexts();
+    return statuses.length > 0 ? `server status ${statuses.join(', ')}` : 'no notice';
   }
 }
