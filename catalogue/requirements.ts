@@ -42,6 +42,13 @@ export type Level = 'MUST' | 'SHOULD';
 
 export type Family = 'ENV' | 'SESSION' | 'XSITE' | 'FLOW' | 'TOKEN' | 'UI' | 'PROXY';
 
+/**
+ * What kind of software a target is: a multi-user `gateway` (sign-in, session cookie, admin UI, per-user
+ * grants), or a single-user `client` that runs the same browser flow for one person (MCP Inspector).
+ */
+export const PROFILES = ['gateway', 'client'] as const;
+export type Profile = (typeof PROFILES)[number];
+
 export interface Requirement {
   id: string;
   family: Family;
@@ -65,6 +72,28 @@ export interface Requirement {
    * it not applicable. PROXY-* requirements: behind the TLS proxy only.
    */
   deployment?: 'behind-proxy';
+  /**
+   * The profiles it holds a target of (absent: gateways only). A run of a target of another profile reports
+   * it not applicable with `outsideProfile`'s reason for its family, never passed.
+   */
+  profiles?: readonly Profile[];
+}
+
+/** Why a family's requirements outside the client profile say nothing about a single-user client. */
+const CLIENT_GAPS: Readonly<Record<Family, string>> = {
+  ENV: 'client profile: this self-check calibrates the gateway-session specs (cookies, cross-site requests, admin pages); ENV-05 checks the client instead',
+  SESSION: 'client profile: a single-user client has no gateway sign-in or session cookie',
+  XSITE: 'client profile: a single-user client has no cookie session a cross-site request could ride',
+  FLOW: 'client profile: about several users of one gateway or about the gateway\'s deployment and admin registration, which a single-user client has not',
+  TOKEN: 'client profile: about several users of one gateway, or a gateway control a single-user client has not',
+  UI: "client profile: about the gateway's admin and callback pages",
+  PROXY: 'client profile: about a gateway served behind a reverse proxy',
+};
+
+/** Not applicable to `profile`, with the reason, or undefined when the requirement holds targets of that profile. */
+export function outsideProfile(requirement: Requirement, profile: Profile): string | undefined {
+  if ((requirement.profiles ?? ['gateway']).includes(profile)) return undefined;
+  return profile === 'client' ? CLIENT_GAPS[requirement.family] : `not in the ${profile} profile`;
 }
 
 export const FAMILY_TITLES: Readonly<Record<Family, string>> = {
@@ -80,6 +109,9 @@ export const FAMILY_TITLES: Readonly<Record<Family, string>> = {
 /** SESSION-02 holds the table's control to the same duty as SESSION-01's callback page, for the same reasons. */
 const SESSION_01_SOURCES = [cite(WHATWG_FETCH, 'credentials mode defaults to "same-origin"'), cite(CONTEXTFORGE_ISSUES, '#3059'), OURS()];
 
+/** A requirement a single-user client must meet as a gateway must (the OAuth exchange and the delegated token). */
+const BOTH_PROFILES = ['gateway', 'client'] as const satisfies readonly Profile[];
+
 export const REQUIREMENTS = [
   // ENV: the run is only valid if the browser and the mocks behave as the specs assume.
   {
@@ -92,6 +124,7 @@ export const REQUIREMENTS = [
   },
   {
     id: 'ENV-02',
+    profiles: BOTH_PROFILES,
     family: 'ENV',
     level: 'MUST',
     statement:
@@ -113,6 +146,15 @@ export const REQUIREMENTS = [
     statement:
       "The target's pages load as the gateway serves them: through the login page and the admin page with the gateways table, the harness blocks no request the pages make, and the adapter finds its controls (a control missing because the gateway's own resources failed is left to the gateway's requirements).",
     sources: [OURS('calibration before any verdict: a page we broke is never reported as a broken gateway')],
+  },
+  {
+    id: 'ENV-05',
+    family: 'ENV',
+    level: 'MUST',
+    statement:
+      "A client's page loads as it serves it and its flow works against the mocks: Connect, the IdP, the callback, and the MCP server lists its tools to a token the IdP issued; the harness blocks no request of the page other than those the adapter declares decoration (web fonts), and the adapter finds its controls.",
+    sources: [OURS('calibration before any verdict: the client-profile counterpart of ENV-04, whose login and admin table a client has not')],
+    profiles: ['client'],
   },
   // SESSION
   {
@@ -322,6 +364,7 @@ export const REQUIREMENTS = [
   // FLOW
   {
     id: 'FLOW-01',
+    profiles: BOTH_PROFILES,
     family: 'FLOW',
     level: 'MUST',
     statement: 'The authorization request carries a PKCE code_challenge with method S256, and the token request\'s code_verifier hashes to it.',
@@ -329,6 +372,7 @@ export const REQUIREMENTS = [
   },
   {
     id: 'FLOW-02',
+    profiles: BOTH_PROFILES,
     family: 'FLOW',
     level: 'MUST',
     statement:
@@ -341,6 +385,7 @@ export const REQUIREMENTS = [
   },
   {
     id: 'FLOW-03',
+    profiles: BOTH_PROFILES,
     family: 'FLOW',
     level: 'MUST',
     statement:
@@ -349,6 +394,7 @@ export const REQUIREMENTS = [
   },
   {
     id: 'FLOW-04',
+    profiles: BOTH_PROFILES,
     family: 'FLOW',
     level: 'MUST',
     statement: 'redirect_uri is the registered callback, byte for byte, and identical in the authorization and token requests.',
@@ -356,6 +402,7 @@ export const REQUIREMENTS = [
   },
   {
     id: 'FLOW-05',
+    profiles: BOTH_PROFILES,
     family: 'FLOW',
     level: 'MUST',
     statement: 'The authorization and token requests carry resource = the MCP server\'s canonical URI (RFC 8707).',
@@ -363,6 +410,7 @@ export const REQUIREMENTS = [
   },
   {
     id: 'FLOW-06',
+    profiles: BOTH_PROFILES,
     family: 'FLOW',
     level: 'MUST',
     statement:
@@ -371,6 +419,7 @@ export const REQUIREMENTS = [
   },
   {
     id: 'FLOW-07',
+    profiles: BOTH_PROFILES,
     family: 'FLOW',
     level: 'MUST',
     statement: 'state is single use: reopening a completed callback URL is refused and makes no second token request.',
@@ -385,6 +434,7 @@ export const REQUIREMENTS = [
   },
   {
     id: 'FLOW-10',
+    profiles: BOTH_PROFILES,
     family: 'FLOW',
     level: 'MUST',
     statement: 'An IdP error on the callback (access_denied) yields a readable 4xx error page naming the error, not a 5xx, and stores no grant.',
@@ -392,6 +442,7 @@ export const REQUIREMENTS = [
   },
   {
     id: 'FLOW-12',
+    profiles: BOTH_PROFILES,
     family: 'FLOW',
     level: 'MUST',
     statement:
@@ -452,6 +503,7 @@ export const REQUIREMENTS = [
   },
   {
     id: 'FLOW-21',
+    profiles: BOTH_PROFILES,
     family: 'FLOW',
     level: 'MUST',
     statement:
@@ -496,6 +548,7 @@ export const REQUIREMENTS = [
   // TOKEN
   {
     id: 'TOKEN-01',
+    profiles: BOTH_PROFILES,
     family: 'TOKEN',
     level: 'MUST',
     statement:
@@ -504,6 +557,7 @@ export const REQUIREMENTS = [
   },
   {
     id: 'TOKEN-02',
+    profiles: BOTH_PROFILES,
     family: 'TOKEN',
     level: 'MUST',
     statement: 'The upstream never receives the gateway\'s session token, its API tokens, or the browser\'s cookies.',
@@ -519,6 +573,7 @@ export const REQUIREMENTS = [
   },
   {
     id: 'TOKEN-05',
+    profiles: BOTH_PROFILES,
     family: 'TOKEN',
     level: 'SHOULD',
     statement: 'An expired access token is refreshed with the refresh token before the MCP call; no expired token is sent upstream.',
@@ -526,6 +581,7 @@ export const REQUIREMENTS = [
   },
   {
     id: 'TOKEN-06',
+    profiles: BOTH_PROFILES,
     family: 'TOKEN',
     level: 'MUST',
     statement:
@@ -534,6 +590,7 @@ export const REQUIREMENTS = [
   },
   {
     id: 'TOKEN-07',
+    profiles: BOTH_PROFILES,
     family: 'TOKEN',
     level: 'MUST',
     statement:

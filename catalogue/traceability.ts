@@ -452,6 +452,7 @@ export const CITED_FOR_DEFINITIONS: ReadonlyMap<Source, string> = new Map([
  */
 export const OWN_DUTIES: ReadonlyMap<RequirementId, string> = new Map<RequirementId, string>([
   ['ENV-04', 'calibration: a page the harness broke must never be reported as a broken gateway'],
+  ['ENV-05', 'calibration: a client page the harness broke must never be reported as a broken client'],
   ['SESSION-01', 'no source requires a gateway to accept its own same-origin cookie session on its API; ContextForge #3059 shows the failure is real'],
   ['SESSION-02', 'as SESSION-01, for the admin table\'s Fetch Tools control'],
   ['FLOW-24', "no source obliges a client's callback to work without cookies; RFC 6265bis §5.2.1 says which cookies a cross-site navigation carries, and n8n #34191 and Phoenix #4685 show callbacks that relied on the others"],

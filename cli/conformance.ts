@@ -85,7 +85,7 @@ export function judgeReport(report: ConformanceReport, exitCode: number): number
   for (const run of report.runs) {
     const why =
       run.verdict === 'invalid-environment'
-        ? `invalid test environment — ENV checks not passed: ${run.families.find((f) => f.family === 'ENV')?.requirements.filter((r) => r.status !== 'passed').map((r) => `${r.id} ${r.status}`).join(', ')}`
+        ? `invalid test environment — ENV checks not passed: ${run.families.find((f) => f.family === 'ENV')?.requirements.filter((r) => r.status !== 'passed' && r.status !== 'not-applicable').map((r) => `${r.id} ${r.status}`).join(', ')}`
         : run.verdict === 'fail'
           ? `FAIL — ${[...failedRequirements(run), ...run.families.flatMap((f) => f.requirements).filter((r) => r.status === 'stale-expectation').map((r) => `${r.id} (stale baseline entry)`)].join(', ')}`
           : run.verdict === 'inconclusive'

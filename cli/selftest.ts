@@ -34,6 +34,14 @@ export const HARNESS_FAULT_DETECTED_BY: Record<HarnessFault, string> = {
   'blocked-page-script': 'ENV-04',
 };
 
+/**
+ * The client profile's ENV checks, which the self-test (a reference gateway run) reports not applicable: the
+ * harness fault that trips each, checked with `conformance --target inspector --harness-fault <fault> --grep <ID>`.
+ */
+export const CLIENT_HARNESS_FAULT_DETECTED_BY: Readonly<Partial<Record<HarnessFault, string>>> = {
+  'blocked-page-script': 'ENV-05',
+};
+
 interface Expectation {
   run: RunSpec;
   kind: 'reference' | 'fault' | 'harness';

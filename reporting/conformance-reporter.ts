@@ -28,6 +28,8 @@ import {
   type TestRecord,
 } from './results.js';
 import { renderMarkdown } from './markdown.js';
+import { z } from 'zod';
+import { findRequirement, outsideProfile, PROFILES } from '../catalogue/requirements.js';
 import { artifactsIn, renderHtml } from './html.js';
 import { redactReportDir, REDACTED_BY_CLI_ENV } from './redact-artifacts.js';
 
@@ -61,6 +63,22 @@ function artifactsOf(result: TestResult): { artifacts?: TestArtifacts } {
   const trace = kept('trace')[0];
   if (screenshots.length === 0 && trace === undefined) return {};
   return { artifacts: { screenshots, ...(trace !== undefined ? { trace } : {}) } };
+}
+
+const TargetProfileNote = z.object({ profile: z.enum(PROFILES).optional() });
+
+/** Whether the catalogue leaves `requirement` out of the profile the test's target annotation declares (absent: gateway). */
+function isOutsideProfile(requirement: string | undefined, targetNote: string | undefined): boolean {
+  const entry = requirement === undefined ? undefined : findRequirement(requirement);
+  if (entry === undefined || targetNote === undefined) return false;
+  let note: unknown;
+  try {
+    note = JSON.parse(targetNote);
+  } catch {
+    return false;
+  }
+  const parsed = TargetProfileNote.safeParse(note);
+  return parsed.success && outsideProfile(entry, parsed.data.profile ?? 'gateway') !== undefined;
 }
 
 export default class ConformanceReporter implements Reporter {
@@ -112,11 +130,12 @@ export default class ConformanceReporter implements Reporter {
       }
     }
     const error = cleanError(errorText(result.errors));
+    const requirement = requirementOf(test.annotations);
     this.records.push({
       run,
       project,
       testId: test.id,
-      requirement: requirementOf(test.annotations),
+      requirement,
       title: test.title,
       attempt: result.retry,
       status: result.status,
@@ -126,6 +145,7 @@ export default class ConformanceReporter implements Reporter {
       evidence,
       expectation: decodeExpectation(annotations.find((a) => a.type === EXPECTATION_ANNOTATION)?.description),
       notApplicable: annotations.find((a) => a.type === NOT_APPLICABLE_ANNOTATION)?.description,
+      outsideProfile: isOutsideProfile(requirement, targetNote),
       ...artifactsOf(result),
     });
   }

@@ -41,6 +41,8 @@ export interface TestRecord {
   evidence: unknown;
   /** The reason, when the test was skipped as not applicable to this gateway's design (fixtures/applicability.ts). */
   notApplicable?: string | undefined;
+  /** True when the requirement is outside the target's profile (the catalogue's `profiles`): not applicable by the catalogue's word. */
+  outsideProfile?: boolean;
   /** The baseline entry that lists this requirement for the target version, if any. */
   expectation: BaselineEntry | undefined;
   /** The attempt's screenshot(s) and trace, relative to the report folder (kept on failure only). */
@@ -183,7 +185,7 @@ function attemptOutcome(r: TestRecord): TestOutcome {
   if (r.status === 'skipped' && r.notApplicable !== undefined) {
     // Only where the catalogue names designs that lack the subject; a baseline entry that expects a failure
     // of a requirement that does not apply is out of date.
-    if (r.requirement === undefined || findRequirement(r.requirement)?.mayNotApply === undefined) return 'not-testable';
+    if (r.requirement === undefined || (findRequirement(r.requirement)?.mayNotApply === undefined && r.outsideProfile !== true)) return 'not-testable';
     return r.expectation ? 'stale-expectation' : 'not-applicable';
   }
   if (r.status === 'skipped' || r.status === 'interrupted') return 'not-run';
@@ -339,8 +341,8 @@ export function buildRunReport(id: string, target: unknown, records: TestRecord[
     notApplicable: count('not-applicable'),
     notTested: count('not-tested'),
   };
-  // Every ENV self-check must have passed in any run that tested something: every verdict depends on them.
-  const envBroken = ranSomething && results.some((r) => r.family === 'ENV' && r.status !== 'passed');
+  // Every ENV self-check of the target's profile must have passed in any run that tested something: every verdict depends on them.
+  const envBroken = ranSomething && results.some((r) => r.family === 'ENV' && r.status !== 'passed' && r.status !== 'not-applicable');
   const verdict: RunVerdict = envBroken
     ? 'invalid-environment'
     : summary.failed > 0 || summary.failedDifferently > 0 || summary.staleExpectations > 0

@@ -6,6 +6,7 @@
 import type { RunSpec } from '../config/run-plan.js';
 import type { TargetFactory } from './target.js';
 import { contextForgeModule } from './contextforge/module.js';
+import { inspectorModule } from './inspector/module.js';
 
 export interface TargetModule {
   /** The adapter's factory, loaded when a run starts. */
@@ -46,12 +47,13 @@ export function targetReleases(name: unknown, command: string): { target: Target
   return { target, releases };
 }
 
-export const TARGET_NAMES = ['reference', 'contextforge'] as const;
+export const TARGET_NAMES = ['reference', 'contextforge', 'inspector'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 export const TARGETS: Readonly<Record<TargetName, TargetModule>> = {
   reference: { factory: async () => (await import('./reference/adapter.js')).createReferenceTarget },
   contextforge: contextForgeModule,
+  inspector: inspectorModule,
 };
 
 export async function targetFactory(name: TargetName): Promise<TargetFactory> {

@@ -3,6 +3,7 @@
  * between gateways (login form, API paths, button selectors, UI generations) lives in an adapter.
  */
 import type { BrowserContext, Page, Request } from '@playwright/test';
+import type { Profile } from '../catalogue/requirements.js';
 
 /** A gateway account used by the specs. `idpUsername` is who this person signs in as at the IdP. */
 export interface GatewayUser {
@@ -29,6 +30,11 @@ export interface TargetDescription {
    * 'allow' is Rails' Sec-Fetch-Site check. The report names the policy used.
    */
   siblingPolicy: SiblingPolicy;
+  /**
+   * What kind of target it is (catalogue/requirements.ts `Profile`); absent: a gateway. A requirement outside
+   * the target's profile is reported not applicable with the catalogue's reason.
+   */
+  profile?: Profile;
 }
 
 /** What the harness asks a gateway to register: an upstream MCP server behind OAuth authorization code. */
@@ -169,6 +175,14 @@ export interface Target {
   /** The URL the Authorize control leads to (for specs that open it directly). */
   authorizeUrl(gateway: RegisteredGateway): string;
 
+  /**
+   * Optional, for a client whose callback page handles code and state in page script (an SPA: the server answers
+   * every callback with the same page): resolves once the page has shown the callback's result: whether it says
+   * the authorization completed, and its text (a notice, a status). The page's word then stands in for the HTTP
+   * status a gateway's callback answers with (fixtures/error-page.ts). Absent: the callback's HTTP answer is its result.
+   */
+  settleCallback?(page: Page): Promise<FetchToolsOutcome>;
+
   /** On the callback success page: clicks "Fetch Tools from MCP Server". */
   clickCallbackFetchTools(page: Page): Promise<void>;
   /** Waits for the callback page's Fetch Tools result as shown to the user. */
@@ -236,6 +250,13 @@ export interface Target {
    * entries with `mayNotApply`, any other entry here makes that requirement not testable.
    */
   readonly notApplicable?: Readonly<Record<string, string>>;
+
+  /**
+   * Optional: requests the adapter itself aborts in `prepareContext` (and reports blocked) because the target's
+   * pages only decorate with them (web fonts from a CDN), and why. The client profile's self-check (ENV-05)
+   * lets these pass; any other blocked request makes the environment invalid.
+   */
+  readonly decorativeRequests?: { matches(url: string): boolean; why: string };
 
   /** Stops what this adapter started (a no-op for an attached, already running gateway). */
   stop(): Promise<void>;

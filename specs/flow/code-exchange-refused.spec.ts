@@ -6,7 +6,7 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { isReadableRefusal, readErrorPage } from '../../fixtures/error-page.js';
+import { describeReading, isReadableRefusal, readErrorPage } from '../../fixtures/error-page.js';
 import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { asksToAuthorize } from '../../fixtures/messages.js';
 import { notTestable } from '../../lib/outcome.js';
@@ -21,7 +21,7 @@ test('FLOW-21 a code exchange the IdP refuses ends on a readable error page, not
   idp.setKnobs({ codeExchangeFails: true });
   const landed = alice.page.waitForResponse((r) => r.url().startsWith(target.redirectUri) && r.request().isNavigationRequest());
   await authorize(harness, alice, upstream);
-  const reading = await readErrorPage(alice.page, await landed);
+  const reading = await readErrorPage(alice.page, await landed, target);
   await alice.page.waitForLoadState();
   const exchanges = idp.log().filter((e) => e.kind === 'token:authorization_code' && e.clientId === upstream.clientId);
   idp.setKnobs({ codeExchangeFails: false });
@@ -32,7 +32,7 @@ test('FLOW-21 a code exchange the IdP refuses ends on a readable error page, not
   const table = await pressFetchTools(harness, alice.page, upstream, 'table');
   const tableSays = await target.tableFetchToolsOutcome(alice.page, upstream.gateway);
   evidence.add('fetchToolsAfterwards', { exchange: table, pageSays: tableSays });
-  expect(isReadableRefusal(reading), `the callback after a refused code exchange: expected a readable 4xx error page, got ${reading.status}: ${reading.text.slice(0, 160)}`).toBe(
+  expect(isReadableRefusal(reading), `the callback after a refused code exchange: expected a readable 4xx error page, got ${describeReading(reading)}`).toBe(
     true,
   );
   expect(reading.text, 'the callback page claims success').not.toMatch(/authori[sz]ation (was )?successful|successfully authori[sz]ed|is now authori[sz]ed/i);

@@ -11,6 +11,7 @@ import { notTestable } from '../../lib/outcome.js';
 import { cookieHeaderFor } from '../../fixtures/forgery.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
 import { hashSecret } from '../../lib/secrets.js';
+import type { McpCallRecord } from '../../mock-mcp/types.js';
 
 /**
  * Makes the gateway call the MCP server for alice both ways a gateway offers: the callback page's button
@@ -41,7 +42,12 @@ test('TOKEN-01 the MCP server receives the token the IdP issued to this gateway 
   const triggers = await triggerUpstreamCalls(harness, alice, upstream);
   evidence.secret(triggers.apiToken);
   evidence.add('triggers', { callback: triggers.callback, api: triggers.api });
-  const calls = upstream.mcp.calls();
+  // A client that discovers the authorization server from the MCP server's 401 (MCP authorization §3, RFC 9728) asks
+  // it first with no credential at all, before any token exists: that probe is discovery, not a delegated call.
+  const exchange = harness.idp.log().find((e) => e.kind === 'token:authorization_code' && e.clientId === upstream.clientId);
+  const isDiscovery = (c: McpCallRecord): boolean => c.authScheme === 'none' && c.status === 401 && exchange !== undefined && c.at < exchange.at;
+  evidence.add('discoveryProbes', upstream.mcp.calls().filter(isDiscovery).map((c) => ({ rpcMethod: c.rpcMethod, status: c.status, at: c.at })));
+  const calls = upstream.mcp.calls().filter((c) => !isDiscovery(c));
   const issued = new Map(harness.idp.issuedTokens().map((t) => [t.tokenHash, t]));
   const report = calls.map((c) => {
     const token = c.tokenHash ? issued.get(c.tokenHash) : undefined;

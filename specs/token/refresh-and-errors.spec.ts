@@ -29,13 +29,20 @@ test('TOKEN-05 an expired access token is refreshed before the MCP call', req('T
   await authorize(harness, alice, upstream);
   const expired = accessTokenHashes(harness, upstream);
   idp.setKnobs({ accessTokenTtlSeconds: 3600 });
-  const exchange = await pressFetchTools(harness, alice.page, upstream, 'callback');
+  // What the MCP server received is judged first: a client that connects and lists tools by itself right after
+  // the callback (MCP Inspector) has already sent the expired token, or not, whatever the press does then.
+  const pressed = await pressFetchTools(harness, alice.page, upstream, 'callback').then(
+    (exchange) => ({ exchange }),
+    (error: unknown) => ({ error }),
+  );
   const refreshes = refreshRequests(harness, upstream);
   const staleUpstream = upstream.mcp.calls().filter((c) => c.tokenHash && expired.has(c.tokenHash));
-  evidence.add('fetchTools', exchange);
+  evidence.add('fetchTools', 'exchange' in pressed ? pressed.exchange : `did not complete: ${String(pressed.error).slice(0, 300)}`);
   evidence.add('refreshes', refreshes.map((e) => ({ status: e.status, outcome: e.outcome, resource: e.params['resource'] })));
-  evidence.add('expiredTokenSentUpstream', staleUpstream.length);
-  expect(staleUpstream.length, 'MCP requests carrying the expired token').toBe(0);
+  evidence.add('expiredTokenSentUpstream', staleUpstream.map((c) => ({ rpcMethod: c.rpcMethod, status: c.status })));
+  expect(staleUpstream.map((c) => `${c.rpcMethod || c.httpMethod} answered ${c.status}`), 'MCP requests carrying the expired token').toEqual([]);
+  if ('error' in pressed) throw pressed.error;
+  const { exchange } = pressed;
   expect(refreshes.some((e) => e.status === 200), 'a successful refresh_token grant at the IdP').toBe(true);
   expect(is2xx(exchange.status), `${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBe(true);
   expect((await target.callbackFetchToolsOutcome(alice.page)).state, 'the page reports success').toBe('success');

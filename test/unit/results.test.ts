@@ -255,6 +255,19 @@ test('not applicable: only where the catalogue allows it, shown with its reason,
   assert.equal(statusOf(replace(allPassing(), 'FLOW-17', record('FLOW-17', 'skipped')), 'FLOW-17'), 'not-run');
 });
 
+test("outside the target's profile: not applicable by the catalogue's word, also for an ENV check, never a pass", () => {
+  const reason = 'client profile: a single-user client has no gateway sign-in or session cookie';
+  const outside = (id: string): TestRecord => record(id, 'skipped', { notApplicable: reason, outsideProfile: true });
+  const records = replace(replace(allPassing(), 'SESSION-01', outside('SESSION-01')), 'ENV-01', outside('ENV-01'));
+  const result = report(records);
+  assert.equal(statusOf(records, 'SESSION-01'), 'not-applicable');
+  assert.equal(statusOf(records, 'ENV-01'), 'not-applicable');
+  assert.equal(result.summary.notApplicable, 2);
+  assert.equal(result.verdict, 'pass');
+  // The same claim without the catalogue's word stays "could not tell".
+  assert.equal(statusOf(replace(allPassing(), 'SESSION-01', record('SESSION-01', 'skipped', { notApplicable: reason })), 'SESSION-01'), 'not-testable');
+});
+
 test("a baseline's expected failure is diagnosed like any failure: known, and what kind of bug it is", () => {
   const error = 'Error: /oauth/fetch-tools/gw-1 answered 401: {"detail":"Cookie authentication not allowed for API requests"}';
   const expected = record('SESSION-01', 'failed', { error, expectation: ENTRY, evidence: { fetchTools: { status: 401, sentCookie: true } } });

@@ -11,7 +11,7 @@ import { SOURCES, formatSource, sourceUrl } from '../../catalogue/sources.js';
 import { CITED_FOR_DEFINITIONS, OWN_DUTIES, TRACEABILITY } from '../../catalogue/traceability.js';
 import { FAULT_MODES, type FaultMode } from '../../targets/reference/faults.js';
 import { HARNESS_FAULTS } from '../../config/run-plan.js';
-import { HARNESS_FAULT_DETECTED_BY } from '../../cli/selftest.js';
+import { CLIENT_HARNESS_FAULT_DETECTED_BY, HARNESS_FAULT_DETECTED_BY } from '../../cli/selftest.js';
 import { readSpecSources } from '../../cli/catalogue-view.js';
 import { traceabilityCounts, traceabilityMarkdown } from '../../cli/traceability-view.js';
 
@@ -33,12 +33,13 @@ test('every requirement has a spec: a test whose title starts with its ID', () =
 });
 
 test('every requirement has a fault mode: a reference fault mode for gateway requirements, a harness fault for ENV checks', () => {
-  const tripped = new Set([...(FAULT_MODES as readonly FaultMode[]).flatMap((f) => [...f.detectedBy, ...(f.alsoFails ?? [])]), ...Object.values(HARNESS_FAULT_DETECTED_BY)]);
+  const envTrippedBy = [...Object.values(HARNESS_FAULT_DETECTED_BY), ...Object.values(CLIENT_HARNESS_FAULT_DETECTED_BY)];
+  const tripped = new Set([...(FAULT_MODES as readonly FaultMode[]).flatMap((f) => [...f.detectedBy, ...(f.alsoFails ?? [])]), ...envTrippedBy]);
   const missing = REQUIREMENTS.filter((r) => !tripped.has(r.id)).map((r) => r.id);
   assert.deepEqual(missing, [], `requirements no fault mode trips: ${missing.join(', ')}`);
   // The ENV checks are tripped by harness faults only: a gateway fault mode cannot make the environment invalid.
   for (const r of REQUIREMENTS.filter((x) => x.family === 'ENV')) {
-    assert.ok(Object.values(HARNESS_FAULT_DETECTED_BY).includes(r.id), `${r.id}: no harness fault (config/run-plan.ts HARNESS_FAULTS) trips it`);
+    assert.ok(envTrippedBy.includes(r.id), `${r.id}: no harness fault (config/run-plan.ts HARNESS_FAULTS) trips it`);
   }
   assert.deepEqual(Object.keys(HARNESS_FAULT_DETECTED_BY).sort(), [...HARNESS_FAULTS].sort(), 'every harness fault names the ENV check it trips');
   for (const id of Object.values(HARNESS_FAULT_DETECTED_BY)) assert.equal(findRequirement(id)?.family, 'ENV', `a harness fault names ${id}, not an ENV check`);
