@@ -19,7 +19,7 @@ import { FAULT_MODES, type FaultMode } from '../targets/reference/faults.js';
 import { HARNESS_FAULTS, reportDir, type Deployment, type HarnessFault, type RunSpec } from '../config/run-plan.js';
 import { failedRequirements, type RunReport } from '../reporting/results.js';
 import type { BugClassId } from '../reporting/diagnosis.js';
-import { findRequirement, REQUIREMENTS } from '../catalogue/requirements.js';
+import { findRequirement, outsideProfile, REQUIREMENTS } from '../catalogue/requirements.js';
 import { preflight } from './preflight.js';
 import { vetPlaywrightArgs } from './playwright-options.js';
 import { pathToFileURL } from 'node:url';
@@ -152,13 +152,16 @@ export function judge(expectation: Expectation, report: RunReport | undefined, f
   const tail = `${undecided.length ? `; not testable/not run: ${undecided.join(', ')}` : ''}${report.problems.length ? `; ${report.problems.join('; ')}` : ''}`;
   if (expectation.kind === 'reference') {
     // The reference gateway has every feature the catalogue asks about: nothing of it is "not applicable", but
-    // for what only another deployment checks (PROXY-01 in a direct run).
-    const otherDeployment = (id: string): boolean => {
-      const only = findRequirement(id)?.deployment;
+    // for what only another deployment checks (PROXY-01 in a direct run) and what only another profile is held to
+    // (ENV-05, a client's self-check: the reference is a gateway).
+    const notForThisRun = (id: string): boolean => {
+      const requirement = findRequirement(id);
+      if (requirement !== undefined && outsideProfile(requirement, 'gateway') !== undefined) return true;
+      const only = requirement?.deployment;
       return only !== undefined && only !== expectation.run.deployment;
     };
-    const notTested = requirementsWith(report, ['not-tested', 'not-applicable']).filter((r) => !otherDeployment(r));
-    const wanted = (expectation.subset ?? []).filter((r) => !otherDeployment(r));
+    const notTested = requirementsWith(report, ['not-tested', 'not-applicable']).filter((r) => !notForThisRun(r));
+    const wanted = (expectation.subset ?? []).filter((r) => !notForThisRun(r));
     const notRun = wanted.filter((r) => !report.families.some((f) => f.requirements.some((row) => row.id === r && ['passed', 'failed'].includes(row.status))));
     const whole = (expectation.subset ?? []).length === 0;
     const ok = whole

@@ -63,8 +63,11 @@ test('the reference must be a full pass with nothing untested', () => {
 
 test('a direct reference run may report what only the proxy deployment checks (PROXY-01) not applicable, and nothing else', () => {
   const reference: Expectation = { kind: 'reference', intended: [], alsoFails: [], run: { ...fault.run, id: 'reference', faultMode: null } };
-  const withNotApplicable = (id: string) => {
-    const records = REQUIREMENTS.map((r) => (r.id === id ? { ...record(r.id, 'skipped'), notApplicable: 'served directly' } : record(r.id, 'passed')));
+  const withNotApplicable = (...ids: string[]) => {
+    // ENV-05 is outside the gateway profile (the reporter marks such records), PROXY-01 outside the direct deployment.
+    const records = REQUIREMENTS.map((r) =>
+      ids.includes(r.id) ? { ...record(r.id, 'skipped'), notApplicable: 'not this run', ...(r.id === 'ENV-05' ? { outsideProfile: true } : {}) } : record(r.id, 'passed'),
+    );
     const planned = records.map((r) => ({ run: 'f', testId: r.testId, requirement: r.requirement, title: r.title }));
     return buildRunReport('f', null, records, planned, {});
   };
@@ -72,6 +75,9 @@ test('a direct reference run may report what only the proxy deployment checks (P
   const behindProxy: Expectation = { ...reference, run: { ...reference.run, id: 'reference@behind-proxy', deployment: 'behind-proxy' } };
   assert.equal(judge(behindProxy, withNotApplicable('PROXY-01'), false).ok, false, 'behind the proxy PROXY-01 must run and pass');
   assert.equal(judge(reference, withNotApplicable('SESSION-02'), false).ok, false, 'the reference has an admin table');
+  // ENV-05 holds clients only (catalogue `profiles`): the reference, a gateway, reports it not applicable in every run.
+  assert.equal(judge(reference, withNotApplicable('PROXY-01', 'ENV-05'), false).ok, true);
+  assert.equal(judge(behindProxy, withNotApplicable('ENV-05'), false).ok, true);
 });
 
 test('a fault mode caught by the right requirement but diagnosed as another bug class fails the selftest', () => {
