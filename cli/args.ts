@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isFaultModeName, FAULT_MODE_NAMES } from '../targets/reference/faults.js';
+import { REFERENCE_VARIANT_NAMES } from '../targets/reference/variants.js';
 import { DEPLOYMENTS, HARNESS_FAULTS, TARGET_NAMES, type RunSpec } from '../config/run-plan.js';
 import { TARGETS } from '../targets/registry.js';
 
@@ -15,6 +16,7 @@ export interface ParsedArgs {
 const OWN_OPTIONS = [
   '--target',
   '--fault',
+  '--variant',
   '--harness-fault',
   '--deployment',
   '--target-version',
@@ -31,6 +33,7 @@ const OptionsSchema = z
   .object({
     '--target': z.enum(TARGET_NAMES, { error: `--target must be one of: ${TARGET_NAMES.join(', ')}` }).default('reference'),
     '--fault': z.string().optional(),
+    '--variant': z.enum(REFERENCE_VARIANT_NAMES, { error: `--variant must be one of: ${REFERENCE_VARIANT_NAMES.join(', ')}` }).optional(),
     '--harness-fault': z.enum(HARNESS_FAULTS, { error: `--harness-fault must be one of: ${HARNESS_FAULTS.join(', ')}` }).optional(),
     '--deployment': z.enum(DEPLOYMENTS, { error: `--deployment must be one of: ${DEPLOYMENTS.join(', ')}` }).default('direct'),
     '--target-version': z.string().regex(/^[0-9A-Za-z.+-]+$/, '--target-version looks wrong').optional(),
@@ -44,6 +47,9 @@ const OptionsSchema = z
   .superRefine((o, ctx) => {
     if (o['--fault'] !== undefined && o['--target'] !== 'reference') {
       ctx.addIssue({ code: 'custom', message: '--fault only applies to the reference gateway' });
+    }
+    if (o['--variant'] !== undefined && o['--target'] !== 'reference') {
+      ctx.addIssue({ code: 'custom', message: '--variant only applies to the reference gateway' });
     }
     if (o['--fault'] !== undefined && !isFaultModeName(o['--fault'])) {
       ctx.addIssue({ code: 'custom', message: `unknown fault mode "${o['--fault']}"; valid: ${FAULT_MODE_NAMES.join(', ')}` });
@@ -76,6 +82,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const o = parsed.data;
   const settings: Record<string, unknown> = {};
   if (o['--target-version']) settings['version'] = o['--target-version'];
+  if (o['--variant']) settings['variant'] = o['--variant'];
   // Attach mode: the browser origin, where Node reaches the same server (Node cannot resolve *.localhost),
   // an admin account, and optionally a second account (else the adapter creates one).
   if (o['--base-url']) settings['baseUrl'] = o['--base-url'];
@@ -84,7 +91,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (o['--second-login'] && o['--second-password']) settings['bob'] = { email: o['--second-login'], password: o['--second-password'] };
   const fault = o['--fault'] ?? null;
   const deployment = o['--deployment'];
-  const id = [o['--target'], o['--target-version'], fault, o['--harness-fault'], deployment === 'direct' ? undefined : deployment].filter(Boolean).join('@');
+  const id = [o['--target'], o['--target-version'], o['--variant'], fault, o['--harness-fault'], deployment === 'direct' ? undefined : deployment].filter(Boolean).join('@');
   return {
     plan: [{ id, target: o['--target'], faultMode: fault, harnessFault: o['--harness-fault'] ?? null, deployment, only: [], settings }],
     playwrightArgs,

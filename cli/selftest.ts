@@ -8,7 +8,8 @@
  * named requirements' part replaced by what was observed, ready to paste.
  *
  * Exits non-zero if the reference is not a full clean pass (anything failed, not testable, not run or
- * not tested), a fault mode's failure set differs from its pin (quick: every `detectedBy` fails and
+ * not tested), a design variant of it (targets/reference/variants.ts, correct too) does not pass what it touches
+ * by the path it exists for (its evidence entries true), a fault mode's failure set differs from its pin (quick: every `detectedBy` fails and
  * nothing else that ran does; `--full`: exactly `detectedBy` + `alsoFails`), a fault-mode run is invalid
  * or inconclusive, or a harness fault does not make the environment invalid. `--print-pins` prints the
  * observed `alsoFails` of every fault mode, to paste into targets/reference/faults.ts.
@@ -16,6 +17,7 @@
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { FAULT_MODES, type FaultMode } from '../targets/reference/faults.js';
+import { REFERENCE_VARIANTS, type ReferenceVariant } from '../targets/reference/variants.js';
 import { HARNESS_FAULTS, reportDir, type Deployment, type HarnessFault, type RunSpec } from '../config/run-plan.js';
 import { failedRequirements, type RunReport } from '../reporting/results.js';
 import type { BugClassId } from '../reporting/diagnosis.js';
@@ -44,7 +46,8 @@ export const CLIENT_HARNESS_FAULT_DETECTED_BY: Readonly<Partial<Record<HarnessFa
 
 interface Expectation {
   run: RunSpec;
-  kind: 'reference' | 'fault' | 'harness';
+  /** reference: the correct gateway; variant: a correct gateway of another design (must pass too); fault / harness: must fail as pinned. */
+  kind: 'reference' | 'variant' | 'fault' | 'harness';
   intended: readonly string[];
   /** Fault modes: the collateral failures pinned for a full run. */
   alsoFails: readonly string[];
@@ -54,6 +57,8 @@ interface Expectation {
   bugClass?: BugClassId;
   /** Set when only these requirements ran (a re-measurement of their pins): the reference run is partial by design. */
   subset?: readonly string[];
+  /** Variants: requirement → the evidence entry its test must record as true (the spec took the variant's path). */
+  provenBy?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -105,6 +110,18 @@ function plan(only: string[], full: boolean, subset: readonly string[] = []): Ex
       bugClass: f.bugClass,
       run: { ...base, id: `reference@${f.mode}`, deployment: f.deployment ?? ('direct' as const), faultMode: f.mode, harnessFault: null, only: limit(f.detectedBy) },
     })),
+    // A correct gateway of another design passes what it touches (quick) or everything (full), by the path it exists for.
+    ...(REFERENCE_VARIANTS as readonly ReferenceVariant[]).map((v) => {
+      const only = full ? [...subset] : Object.keys(v.provenBy);
+      return {
+        kind: 'variant' as const,
+        intended: [],
+        alsoFails: [],
+        provenBy: v.provenBy,
+        ...(only.length > 0 ? { subset: only } : {}),
+        run: { ...base, id: `reference@${v.variant}`, settings: { variant: v.variant }, faultMode: null, harnessFault: null, only },
+      };
+    }),
     ...HARNESS_FAULTS.map((h) => ({
       kind: 'harness' as const,
       intended: [HARNESS_FAULT_DETECTED_BY[h]],
@@ -121,7 +138,7 @@ function plan(only: string[], full: boolean, subset: readonly string[] = []): Ex
   // A mode that needs the proxy borrows the checks of the reference run behind it (https origins, *.test names).
   const referenceFor = (e: Expectation): Expectation | undefined => chosen.find((r) => r.kind === 'reference' && r.run.deployment === e.run.deployment);
   return chosen.map((e) => {
-    const reference = e.kind === 'fault' ? referenceFor(e) : undefined;
+    const reference = e.kind === 'fault' || e.kind === 'variant' ? referenceFor(e) : undefined;
     return reference === undefined ? e : { ...e, run: { ...e.run, envFrom: reference.run.id } };
   });
 }
@@ -133,6 +150,12 @@ interface Judgement {
   observedAlsoFails?: string[];
   /** Fault modes: the requirements the run could not decide (what `alsoNotTestable` should pin). */
   observedNotTestable?: string[];
+}
+
+/** True when a test of requirement `id` recorded evidence entry `entry` as true. */
+function recordedTrue(report: RunReport, id: string, entry: string): boolean {
+  const row = report.families.flatMap((f) => f.requirements).find((r) => r.id === id);
+  return (row?.tests ?? []).some((t) => typeof t.evidence === 'object' && t.evidence !== null && (t.evidence as Record<string, unknown>)[entry] === true);
 }
 
 function requirementsWith(report: RunReport, statuses: readonly string[]): string[] {
@@ -150,7 +173,7 @@ export function judge(expectation: Expectation, report: RunReport | undefined, f
   const failed = failedRequirements(report);
   const undecided = requirementsWith(report, ['not-testable', 'not-run']);
   const tail = `${undecided.length ? `; not testable/not run: ${undecided.join(', ')}` : ''}${report.problems.length ? `; ${report.problems.join('; ')}` : ''}`;
-  if (expectation.kind === 'reference') {
+  if (expectation.kind === 'reference' || expectation.kind === 'variant') {
     // The reference gateway has every feature the catalogue asks about: nothing of it is "not applicable", but
     // for what only another deployment checks (PROXY-01 in a direct run) and what only another profile is held to
     // (ENV-05, a client's self-check: the reference is a gateway).
@@ -164,13 +187,20 @@ export function judge(expectation: Expectation, report: RunReport | undefined, f
     const wanted = (expectation.subset ?? []).filter((r) => !notForThisRun(r));
     const notRun = wanted.filter((r) => !report.families.some((f) => f.requirements.some((row) => row.id === r && ['passed', 'failed'].includes(row.status))));
     const whole = (expectation.subset ?? []).length === 0;
-    const ok = whole
-      ? report.verdict === 'pass' && report.scope === 'full' && failed.length === 0 && notTested.length === 0
-      : report.verdict === 'pass' && failed.length === 0 && undecided.length === 0 && notRun.length === 0;
+    // A variant's pass counts only when its tests took the variant's path (their evidence says so).
+    const unproven = Object.entries(expectation.provenBy ?? {})
+      .filter(([r]) => !notRun.includes(r) && (whole || wanted.includes(r)))
+      .filter(([r, entry]) => !recordedTrue(report, r, entry))
+      .map(([r, entry]) => `${r} evidence ${entry} not true`);
+    const ok =
+      unproven.length === 0 &&
+      (whole
+        ? report.verdict === 'pass' && report.scope === 'full' && failed.length === 0 && notTested.length === 0
+        : report.verdict === 'pass' && failed.length === 0 && undecided.length === 0 && notRun.length === 0);
     const why = ok
       ? whole ? 'every catalogue requirement ran and passed' : `${wanted.join(', ') || 'nothing of this deployment'} ran and passed`
-      : `verdict ${report.verdict}${failed.length ? `; failed ${failed.join(', ')}` : ''}${whole && notTested.length ? `; not tested or not applicable ${notTested.join(', ')}` : ''}${tail}`;
-    return { ok, line: `${id} ${ok ? 'ok   ' : 'FAIL '} reference: ${why}` };
+      : `verdict ${report.verdict}${failed.length ? `; failed ${failed.join(', ')}` : ''}${whole && notTested.length ? `; not tested or not applicable ${notTested.join(', ')}` : ''}${unproven.length ? `; the variant's path not taken: ${unproven.join(', ')}` : ''}${tail}`;
+    return { ok, line: `${id} ${ok ? 'ok   ' : 'FAIL '} ${expectation.kind}: ${why}` };
   }
   if (expectation.kind === 'harness') {
     const envFailed = report.families.find((f) => f.family === 'ENV')?.requirements.filter((r) => r.status === 'failed').map((r) => r.id) ?? [];

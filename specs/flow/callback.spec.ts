@@ -4,8 +4,8 @@
  * token endpoint (which is where a code becomes a stored grant).
  */
 import { test, expect, req } from '../../fixtures/index.js';
-import { arriveAtIdp, authorize, authorizeAndCaptureCallback, tokenRequests } from '../../fixtures/flows.js';
-import { describeReading, isAcceptedCallback, isReadableRefusal, openCallback, readErrorPage, type ErrorPageReading } from '../../fixtures/error-page.js';
+import { arriveAtIdp, authorize, authorizeAndCaptureCallback, openCallbackCounted, positiveTwin, tokenRequests, type CallbackReading } from '../../fixtures/flows.js';
+import { describeReading, isAcceptedCallback, isReadableRefusal, openCallback, readErrorPage } from '../../fixtures/error-page.js';
 import { signInAndDeny } from '../../mock-idp/browser.js';
 import { nearMisses } from '../../lib/near-misses.js';
 
@@ -22,7 +22,6 @@ test('FLOW-06 a callback with a missing, partial, altered or unknown state is re
   upstream,
   evidence,
 }) => {
-  const { target } = harness;
   // Every shape a lookup by prefix, by part or ignoring case lets through, built from the state of an authorization
   // that is still pending (its callback is never delivered before the positive twin at the end).
   const forgeriesOf = (callback: URL): Record<string, string> => ({
@@ -30,25 +29,20 @@ test('FLOW-06 a callback with a missing, partial, altered or unknown state is re
     ...Object.fromEntries(Object.entries(nearMisses(callback.searchParams.get('state') ?? '')).map(([shape, value]) => [`state ${shape}`, withState(callback, value)])),
     'state unknown': withState(callback, 'Zm9yZ2VkLXN0YXRlLXRoYXQtbm8tb25lLWlzc3VlZA'),
   });
-  const open = async (url: string): Promise<ErrorPageReading & { tokenRequests: number }> => ({ ...(await openCallback(alice.page, url, target)), tokenRequests: tokenRequests(harness, upstream) });
+  const open = (url: string): Promise<CallbackReading> => openCallbackCounted(harness, alice, upstream, url);
 
   const callback = await authorizeAndCaptureCallback(harness, alice, upstream);
-  const readings: Record<string, ErrorPageReading & { tokenRequests: number }> = {};
+  const readings: Record<string, CallbackReading> = {};
   for (const [name, url] of Object.entries(forgeriesOf(callback))) readings[name] = await open(url);
   // Positive twin: the untouched callback is accepted, so the refusals above were about state alone.
-  let genuine = await open(callback.href);
-  let eachOnItsOwn = false;
-  if (!isAcceptedCallback(genuine) && genuine.tokenRequests === 0) {
-    // A gateway (or a client, one pending sign-in per tab) may end the pending authorization at the first wrong
-    // callback: fail-closed, and no breach of FLOW-06. Then every later shape met no live authorization, so each
-    // shape is tried again against an authorization of its own, and the twin is a fresh one's genuine callback.
-    eachOnItsOwn = true;
+  const { reading: genuine, fresh: eachOnItsOwn } = await positiveTwin(harness, alice, upstream, callback);
+  if (eachOnItsOwn) {
+    // The target ended the pending authorization at the first wrong callback (fail-closed): every later shape met
+    // no live authorization, so each shape is tried again against an authorization of its own.
     for (const name of Object.keys(readings)) {
-      const own = await authorizeAndCaptureCallback(harness, alice, upstream);
-      const url = forgeriesOf(own)[name];
+      const url = forgeriesOf(await authorizeAndCaptureCallback(harness, alice, upstream))[name];
       if (url !== undefined) readings[name] = await open(url);
     }
-    genuine = await open((await authorizeAndCaptureCallback(harness, alice, upstream)).href);
   }
   evidence.add('refusals', readings);
   evidence.add('pendingAuthorizationEndedByAForgery', eachOnItsOwn);
@@ -87,15 +81,12 @@ test("FLOW-08 user A's authorization cannot be completed in user B's session", r
   const callback = await authorizeAndCaptureCallback(harness, alice, upstream);
   const inBobsSession = await openCallback(bob.page, callback.href, target);
   const afterBob = tokenRequests(harness, upstream);
-  // Positive twin: the same URL in alice's own browser completes.
-  let inAlicesSession = await openCallback(alice.page, callback.href, target);
-  // A gateway may burn a state presented from the wrong session (fail-closed, no breach of FLOW-08): then the twin
-  // is a fresh authorization of alice's, completed in her own session.
-  const burned = !isAcceptedCallback(inAlicesSession) && tokenRequests(harness, upstream) === afterBob;
-  if (burned) inAlicesSession = await openCallback(alice.page, (await authorizeAndCaptureCallback(harness, alice, upstream)).href, target);
+  // Positive twin: the same URL in alice's own browser completes (or, when bob's attempt burned the state, a fresh
+  // authorization of hers does: fail-closed, no breach of FLOW-08).
+  const { reading: inAlicesSession, fresh: burned } = await positiveTwin(harness, alice, upstream, callback);
   evidence.add('bob', { ...inBobsSession, tokenRequests: afterBob });
   evidence.add('stateBurnedByBobsAttempt', burned);
-  evidence.add('alice', { status: inAlicesSession.status, inPage: inAlicesSession.inPage, tokenRequests: tokenRequests(harness, upstream) });
+  evidence.add('alice', { status: inAlicesSession.status, inPage: inAlicesSession.inPage, tokenRequests: inAlicesSession.tokenRequests });
   expect(afterBob, "token requests caused by bob's browser").toBe(0);
   expect(isReadableRefusal(inBobsSession), `bob's session: expected a readable 4xx error page, got ${describeReading(inBobsSession)}`).toBe(true);
   expect(isAcceptedCallback(inAlicesSession), `the ${burned ? "fresh authorization's" : 'same'} callback in alice's session (positive twin): ${describeReading(inAlicesSession)}`).toBe(true);

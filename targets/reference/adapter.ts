@@ -27,6 +27,7 @@ import { STATE_TTL_MS } from './server/pending-authorizations.js';
 import { SESSION_COOKIE_NAME } from './server/sessions.js';
 import { REFRESH_MARGIN_MS } from './server/token-store.js';
 import { readPackageVersion } from './version.js';
+import { REFERENCE_VARIANT_NAMES } from './variants.js';
 import { watchPageTrouble } from '../page-trouble.js';
 
 const ReferenceSettingsSchema = z.strictObject({
@@ -35,6 +36,8 @@ const ReferenceSettingsSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a lower-case host name')
     .optional(),
+  /** A correct design other than the default (variants.ts), which the selftest holds to passing. */
+  variant: z.enum(REFERENCE_VARIANT_NAMES, { error: `variant must be one of: ${REFERENCE_VARIANT_NAMES.join(', ')}` }).optional(),
 });
 
 const ApiLoginResponseSchema = z.object({ token: z.string().min(1) });
@@ -73,6 +76,7 @@ export const createReferenceTarget: TargetFactory = async (options) => {
     faultMode,
     users: Object.values(users).map((u) => ({ login: u.login, password: u.password })),
     ...(settings.data.publicHost === undefined ? {} : { publicHost: settings.data.publicHost }),
+    variant: settings.data.variant ?? null,
     ...(options.behindProxy === undefined ? {} : { behindProxy: options.behindProxy }),
     logFile: path.join(options.logDir, 'reference-gateway.log'),
   });

@@ -15,10 +15,13 @@ import { RequestLog } from './server/request-log.js';
 import { AccountStore, ApiTokenStore, SessionStore, type GatewayAccount } from './server/sessions.js';
 import { GrantStore } from './server/token-store.js';
 import { readPackageVersion } from './version.js';
+import type { ReferenceVariantName } from './variants.js';
 import { ledgerSecret } from '../../fixtures/secret-ledger.js';
 
 export interface ReferenceGatewayOptions {
   faultMode: FaultModeName | null;
+  /** A correct design other than the default (variants.ts); default none. */
+  variant?: ReferenceVariantName | null;
   users: GatewayAccount[];
   /** Host name browsers use; `*.localhost` resolves to loopback in Chromium and is a secure context. Default 'gateway.localhost'. */
   publicHost?: string;
@@ -70,6 +73,7 @@ export async function startReferenceGateway(options: ReferenceGatewayOptions): P
     redirectUri: `${origin}${rootPath}/oauth/callback`,
     version: readPackageVersion(),
     faults,
+    variant: options.variant ?? null,
     accounts: new AccountStore(options.users),
     sessions: new SessionStore(),
     apiTokens: new ApiTokenStore(),
@@ -79,7 +83,7 @@ export async function startReferenceGateway(options: ReferenceGatewayOptions): P
     log,
   };
   server.on('request', createApp(ctx));
-  log.line(`reference gateway listening on 127.0.0.1:${port} as ${origin}${rootPath}, fault mode: ${options.faultMode ?? 'none'}`);
+  log.line(`reference gateway listening on 127.0.0.1:${port} as ${origin}${rootPath}, fault mode: ${options.faultMode ?? 'none'}${options.variant ? `, variant: ${options.variant}` : ''}`);
 
   let closing: Promise<void> | undefined;
   return {

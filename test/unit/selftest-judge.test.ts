@@ -145,3 +145,24 @@ test('--requirements parsing: comma lists, repeats, unknown IDs and ENV checks r
   assert.throws(() => takeRequirementsOption(['--requirements', 'ENV-01']), /ENV check/);
   assert.throws(() => takeRequirementsOption(['--requirements']), /needs a comma-separated list/);
 });
+
+test('a design variant passes only by the path it exists for: its tests pass and record their evidence entry true', () => {
+  const variant: Expectation = {
+    kind: 'variant',
+    intended: [],
+    alsoFails: [],
+    provenBy: { 'FLOW-06': 'pendingAuthorizationEndedByAForgery' },
+    subset: ['FLOW-06'],
+    run: { ...fault.run, id: 'reference@pending-ends-on-wrong-callback', faultMode: null, only: ['FLOW-06'], settings: { variant: 'pending-ends-on-wrong-callback' } },
+  };
+  const withEvidence = (value: unknown) => {
+    const report = runWith({}, ['FLOW-06']);
+    for (const row of report.families.flatMap((f) => f.requirements)) if (row.id === 'FLOW-06') for (const t of row.tests) t.evidence = { pendingAuthorizationEndedByAForgery: value };
+    return report;
+  };
+  assert.equal(judge(variant, withEvidence(true), false).ok, true);
+  const untaken = judge(variant, withEvidence(false), false);
+  assert.equal(untaken.ok, false, 'a pass that never took the variant path proves nothing about it');
+  assert.match(untaken.line, /path not taken: FLOW-06 evidence pendingAuthorizationEndedByAForgery/);
+  assert.equal(judge(variant, runWith({ 'FLOW-06': undefined }, ['FLOW-06']), false).ok, false, 'a correct design that fails is an unearned failure');
+});

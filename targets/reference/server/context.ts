@@ -5,6 +5,7 @@ import type { RequestLog } from './request-log.js';
 import type { PendingAuthorizations } from './pending-authorizations.js';
 import type { AccountStore, ApiTokenStore, SessionStore } from './sessions.js';
 import type { GrantStore } from './token-store.js';
+import type { ReferenceVariantName } from '../variants.js';
 
 export interface GatewayContext {
   /** Public browser-facing origin, e.g. `http://gateway.localhost:41234`. */
@@ -18,6 +19,8 @@ export interface GatewayContext {
   redirectUri: string;
   version: string;
   faults: FaultFlags;
+  /** A correct design other than the default (variants.ts), or null. */
+  variant: ReferenceVariantName | null;
   accounts: AccountStore;
   sessions: SessionStore;
   apiTokens: ApiTokenStore;

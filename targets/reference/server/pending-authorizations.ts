@@ -116,4 +116,9 @@ export class PendingAuthorizations {
   consume(state: string): void {
     this.#byState.delete(state);
   }
+
+  /** Ends every authorization `sessionId` has pending (variant pending-ends-on-wrong-callback). */
+  endAllOf(sessionId: string): void {
+    for (const [state, pending] of this.#byState) if (pending.sessionId === sessionId) this.#byState.delete(state);
+  }
 }

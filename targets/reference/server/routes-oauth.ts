@@ -98,11 +98,16 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       // BUG (state-unchecked): any callback completes the newest authorization in flight.
       pending = ctx.pending.newest();
     }
+    const endsOnWrongCallback = ctx.variant === 'pending-ends-on-wrong-callback';
     if (pending === undefined) {
+      // VARIANT (pending-ends-on-wrong-callback): a wrong callback ends whatever this session had pending.
+      if (endsOnWrongCallback && session !== undefined) ctx.pending.endAllOf(session.id);
       failPage(res, 400, query.state === undefined ? 'The callback carries no state.' : 'Unknown, expired or already used state.');
       return;
     }
     if (!faults['state-unbound'] && pending.sessionId !== session?.id) {
+      // VARIANT (pending-ends-on-wrong-callback): a state shown from the wrong session is used up.
+      if (endsOnWrongCallback) ctx.pending.consume(pending.state);
       failPage(res, 400, 'This authorization was started in another browser session.');
       return;
     }
