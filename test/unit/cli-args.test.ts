@@ -30,3 +30,11 @@ test('contextforge by version, and attached to a running gateway', () => {
   const attached = parseArgs(['--target=contextforge', '--base-url', 'http://gateway.localhost:4444', '--login', 'a@example.com', '--password', 'pw']);
   assert.deepEqual(attached.plan[0]?.settings, { baseUrl: 'http://gateway.localhost:4444', admin: { email: 'a@example.com', password: 'pw' } });
 });
+
+test('a design variant of the reference: its own run id and setting; unknown names and other targets refused', () => {
+  const { plan } = parseArgs(['--variant', 'pending-ends-on-wrong-callback']);
+  assert.equal(plan[0]?.id, 'reference@pending-ends-on-wrong-callback');
+  assert.deepEqual(plan[0]?.settings, { variant: 'pending-ends-on-wrong-callback' });
+  assert.throws(() => parseArgs(['--variant', 'lenient']), /--variant must be one of: pending-ends-on-wrong-callback/);
+  assert.throws(() => parseArgs(['--target', 'inspector', '--variant', 'pending-ends-on-wrong-callback']), /--variant only applies to the reference/);
+});
