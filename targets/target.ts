@@ -61,12 +61,14 @@ export interface RegisteredGateway {
 /** What a gateway answered to a registration by URL only (FLOW-23): registered, or refused with its message. */
 export type UrlRegistrationOutcome = { kind: 'registered'; gateway: RegisteredGateway } | { kind: 'refused'; status: number; message: string };
 
-/** What a Fetch Tools click on a page ended in, as the page tells the user. */
-export interface FetchToolsOutcome {
+/** What a page tells the user an action ended in: a callback's authorization, a Fetch Tools click. */
+export interface PageVerdict {
   state: 'success' | 'failure';
   /** The visible status text (success or error message). */
   text: string;
 }
+/** What a Fetch Tools click on a page ended in, as the page tells the user. */
+export type FetchToolsOutcome = PageVerdict;
 
 /**
  * Lifetimes a gateway enforces (FLOW-18), as its adapter declares them. A spec never waits a TTL out:
@@ -181,7 +183,7 @@ export interface Target {
    * the authorization completed, and its text (a notice, a status). The page's word then stands in for the HTTP
    * status a gateway's callback answers with (fixtures/error-page.ts). Absent: the callback's HTTP answer is its result.
    */
-  settleCallback?(page: Page): Promise<FetchToolsOutcome>;
+  settleCallback?(page: Page): Promise<PageVerdict>;
 
   /** On the callback success page: clicks "Fetch Tools from MCP Server". */
   clickCallbackFetchTools(page: Page): Promise<void>;

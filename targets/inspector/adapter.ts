@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { notTestable } from '../../lib/outcome.js';
 import type {
   FetchToolsOutcome,
+  PageVerdict,
   GatewayUser,
   RegisteredGateway,
   Target,
@@ -149,7 +150,7 @@ class InspectorTarget implements Target {
    * notification ("Authorization complete", "OAuth callback could not be matched", …) or marks the server's
    * card ("needs attention"). Resolves with the first of those the page shows; only its success notice is a success.
    */
-  async settleCallback(page: Page): Promise<FetchToolsOutcome> {
+  async settleCallback(page: Page): Promise<PageVerdict> {
     const said = page.locator('.mantine-Notification-root').or(page.getByText(/needs attention/)).first();
     await said.waitFor({ timeout: UI_BOUND_MS });
     const text = (await said.innerText()).replace(/\s+/g, ' ').trim();
@@ -229,7 +230,12 @@ class InspectorTarget implements Target {
   /** What the page shows for the latest tools/list: its Protocol monitor entry, and the page's alert or notice when there is one. */
   async #toolsListOutcome(page: Page): Promise<FetchToolsOutcome> {
     const entry = this.#latestToolsList(page);
-    await entry.waitFor({ timeout: UI_BOUND_MS });
+    // The entry was there when Replay was pressed; gone afterwards, the monitor was cleared under us (a reconnect,
+    // a reload): our reading failed, not the client's answer, which the page never showed.
+    await entry.waitFor({ timeout: UI_BOUND_MS }).catch(async () => {
+      const shown = await this.#pageNotice(page);
+      notTestable(`the tools/list entry left Inspector's Protocol monitor before its result could be read (the page shows: ${shown})`);
+    });
     const text = (await entry.innerText()).replace(/\s+/g, ' ').trim();
     const ok = /(^|\s)OK(\s|$)/.test(text);
     return { state: ok ? 'success' : 'failure', text: ok ? text : `${text}; ${await this.#pageNotice(page)}` };
