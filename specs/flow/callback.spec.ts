@@ -35,15 +35,16 @@ test('FLOW-06 a callback with a missing, partial, altered or unknown state is re
   const readings: Record<string, CallbackReading> = {};
   for (const [name, url] of Object.entries(forgeriesOf(callback))) readings[name] = await open(url);
   // Positive twin: the untouched callback is accepted, so the refusals above were about state alone.
-  const { reading: genuine, fresh: eachOnItsOwn } = await positiveTwin(harness, alice, upstream, callback);
-  if (eachOnItsOwn) {
+  const { reading: genuine, fresh: eachOnItsOwn } = await positiveTwin(harness, alice, upstream, callback, {
     // The target ended the pending authorization at the first wrong callback (fail-closed): every later shape met
     // no live authorization, so each shape is tried again against an authorization of its own.
-    for (const name of Object.keys(readings)) {
-      const url = forgeriesOf(await authorizeAndCaptureCallback(harness, alice, upstream))[name];
-      if (url !== undefined) readings[name] = await open(url);
-    }
-  }
+    beforeFresh: async () => {
+      for (const name of Object.keys(readings)) {
+        const url = forgeriesOf(await authorizeAndCaptureCallback(harness, alice, upstream))[name];
+        if (url !== undefined) readings[name] = await open(url);
+      }
+    },
+  });
   evidence.add('refusals', readings);
   evidence.add('pendingAuthorizationEndedByAForgery', eachOnItsOwn);
   evidence.add('genuineCallback', { status: genuine.status, inPage: genuine.inPage, text: genuine.text, tokenRequests: genuine.tokenRequests });
