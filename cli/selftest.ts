@@ -23,6 +23,7 @@ import { failedRequirements, type RunReport } from '../reporting/results.js';
 import type { BugClassId } from '../reporting/diagnosis.js';
 import { findRequirement, outsideProfile, REQUIREMENTS } from '../catalogue/requirements.js';
 import { preflight } from './preflight.js';
+import { prepareTargets } from './prepare-targets.js';
 import { vetPlaywrightArgs } from './playwright-options.js';
 import { pathToFileURL } from 'node:url';
 import { runPlaywright } from './run-playwright.js';
@@ -37,17 +38,25 @@ export const HARNESS_FAULT_DETECTED_BY: Record<HarnessFault, string> = {
 };
 
 /**
- * The client profile's ENV checks, which the self-test (a reference gateway run) reports not applicable: the
- * harness fault that trips each, checked with `conformance --target inspector --harness-fault <fault> --grep <ID>`.
+ * The client profile's ENV checks, which a reference gateway run reports not applicable: the harness fault that
+ * trips each. The self-test runs these against the client target (CLIENT_TARGET), installed into the cache like
+ * any target's run.
  */
 export const CLIENT_HARNESS_FAULT_DETECTED_BY: Readonly<Partial<Record<HarnessFault, string>>> = {
   'blocked-page-script': 'ENV-05',
 };
 
+/** The client-profile target the client ENV checks are proven on. */
+const CLIENT_TARGET = 'inspector' as const;
+
 interface Expectation {
   run: RunSpec;
-  /** reference: the correct gateway; variant: a correct gateway of another design (must pass too); fault / harness: must fail as pinned. */
-  kind: 'reference' | 'variant' | 'fault' | 'harness';
+  /**
+   * reference: the correct gateway; variant: a correct gateway of another design (must pass too); client: the client
+   * target's own self-checks (`intended`), which must pass where its harness faults make them fail; fault / harness:
+   * must fail as pinned.
+   */
+  kind: 'reference' | 'variant' | 'client' | 'fault' | 'harness';
   intended: readonly string[];
   /** Fault modes: the collateral failures pinned for a full run. */
   alsoFails: readonly string[];
@@ -128,10 +137,25 @@ function plan(only: string[], full: boolean, subset: readonly string[] = []): Ex
       alsoFails: [],
       run: { ...base, id: `harness@${h}`, faultMode: null, harnessFault: h, only: limit([HARNESS_FAULT_DETECTED_BY[h]]) },
     })),
+    // The client self-checks' positive twin: the same checks pass against the client run without a harness fault.
+    {
+      kind: 'client' as const,
+      intended: [...new Set(Object.values(CLIENT_HARNESS_FAULT_DETECTED_BY))],
+      alsoFails: [],
+      // Its self-checks only, in a full run too: the rest of a client's verdicts are the client's business, not the suite's.
+      run: { ...base, target: CLIENT_TARGET, id: CLIENT_TARGET, faultMode: null, harnessFault: null, only: [...new Set(Object.values(CLIENT_HARNESS_FAULT_DETECTED_BY))] },
+    },
+    ...Object.entries(CLIENT_HARNESS_FAULT_DETECTED_BY).map(([h, env]) => ({
+      kind: 'harness' as const,
+      intended: [env],
+      alsoFails: [],
+      run: { ...base, target: CLIENT_TARGET, id: `${CLIENT_TARGET}@harness@${h}`, faultMode: null, harnessFault: h as HarnessFault, only: limit([env]) },
+    })),
   ];
   const selected = only.length === 0 ? all : all.filter((e) => only.some((o) => e.run.id === o || e.run.id.endsWith(`@${o}`)));
-  // A re-measurement holds each run to its pins as far as they concern the subset (harness faults: ENV only, left out).
-  const chosen = subset.length === 0 ? selected : selected.filter((e) => e.kind !== 'harness').map((e) => restrictTo(e, subset));
+  // A re-measurement holds each run to its pins as far as they concern the subset (harness faults and the client's
+  // self-checks: ENV only, left out).
+  const chosen = subset.length === 0 ? selected : selected.filter((e) => e.kind !== 'harness' && e.kind !== 'client').map((e) => restrictTo(e, subset));
   // The fault modes change the gateway, not the browser, machine or mocks: with the reference run in the
   // same invocation they borrow its ENV checks (RunSpec.envFrom) instead of repeating all four per mode,
   // which was two thirds of the self-test's tests. Harness faults break the environment: they keep their own.
@@ -201,6 +225,12 @@ export function judge(expectation: Expectation, report: RunReport | undefined, f
       ? whole ? 'every catalogue requirement ran and passed' : `${wanted.join(', ') || 'nothing of this deployment'} ran and passed`
       : `verdict ${report.verdict}${failed.length ? `; failed ${failed.join(', ')}` : ''}${whole && notTested.length ? `; not tested or not applicable ${notTested.join(', ')}` : ''}${unproven.length ? `; the variant's path not taken: ${unproven.join(', ')}` : ''}${tail}`;
     return { ok, line: `${id} ${ok ? 'ok   ' : 'FAIL '} ${expectation.kind}: ${why}` };
+  }
+  if (expectation.kind === 'client') {
+    const passed = report.families.flatMap((f) => f.requirements).filter((r) => r.status === 'passed').map((r) => r.id);
+    const missing = expectation.intended.filter((r) => !passed.includes(r));
+    const ok = report.verdict === 'pass' && missing.length === 0;
+    return { ok, line: `${id} ${ok ? 'ok   ' : 'FAIL '} client: ${ok ? `${expectation.intended.join(', ')} passed` : `verdict ${report.verdict}${missing.length ? `; not passed: ${missing.join(', ')}` : ''}${tail}`}` };
   }
   if (expectation.kind === 'harness') {
     const envFailed = report.families.find((f) => f.family === 'ENV')?.requirements.filter((r) => r.status === 'failed').map((r) => r.id) ?? [];
@@ -301,6 +331,7 @@ async function main(): Promise<number> {
   }
   try {
     await preflight(expectations.map((e) => e.run), process.env, playwrightArgs);
+    await prepareTargets(expectations.map((e) => e.run));
   } catch (error) {
     process.stderr.write(`selftest: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;

@@ -166,3 +166,12 @@ test('a design variant passes only by the path it exists for: its tests pass and
   assert.match(untaken.line, /path not taken: FLOW-06 evidence pendingAuthorizationEndedByAForgery/);
   assert.equal(judge(variant, runWith({ 'FLOW-06': undefined }, ['FLOW-06']), false).ok, false, 'a correct design that fails is an unearned failure');
 });
+
+test("the client's self-checks must pass against the client without a harness fault (the positive twin of its harness runs)", () => {
+  const client: Expectation = { kind: 'client', intended: ['ENV-05'], alsoFails: [], run: { ...fault.run, id: 'inspector', target: 'inspector', faultMode: null, only: ['ENV-05'] } };
+  const envOnly = (failing: Record<string, string | undefined>) => runWith(failing, ['ENV-05']);
+  assert.equal(judge(client, envOnly({}), false).ok, true);
+  const broken = judge(client, envOnly({ 'ENV-05': undefined }), false);
+  assert.equal(broken.ok, false);
+  assert.match(broken.line, /not passed: ENV-05/);
+});
