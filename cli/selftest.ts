@@ -24,6 +24,7 @@ import type { BugClassId } from '../reporting/diagnosis.js';
 import { findRequirement, outsideProfile, REQUIREMENTS } from '../catalogue/requirements.js';
 import { preflight } from './preflight.js';
 import { prepareTargets } from './prepare-targets.js';
+import { CLIENT_CALIBRATION_TARGET } from '../targets/registry.js';
 import { vetPlaywrightArgs } from './playwright-options.js';
 import { pathToFileURL } from 'node:url';
 import { runPlaywright } from './run-playwright.js';
@@ -39,15 +40,14 @@ export const HARNESS_FAULT_DETECTED_BY: Record<HarnessFault, string> = {
 
 /**
  * The client profile's ENV checks, which a reference gateway run reports not applicable: the harness fault that
- * trips each. The self-test runs these against the client target (CLIENT_TARGET), installed into the cache like
+ * trips each. The self-test runs these against the client target (CLIENT_CALIBRATION_TARGET), installed into the cache like
  * any target's run.
  */
 export const CLIENT_HARNESS_FAULT_DETECTED_BY: Readonly<Partial<Record<HarnessFault, string>>> = {
   'blocked-page-script': 'ENV-05',
 };
 
-/** The client-profile target the client ENV checks are proven on. */
-const CLIENT_TARGET = 'inspector' as const;
+const CLIENT_TARGET = CLIENT_CALIBRATION_TARGET;
 
 interface Expectation {
   run: RunSpec;

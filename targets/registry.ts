@@ -56,6 +56,9 @@ export const TARGETS: Readonly<Record<TargetName, TargetModule>> = {
   inspector: inspectorModule,
 };
 
+/** The client-profile target the selftest proves the client's self-checks (ENV-05) on, both ways. */
+export const CLIENT_CALIBRATION_TARGET: TargetName = 'inspector';
+
 export async function targetFactory(name: TargetName): Promise<TargetFactory> {
   return TARGETS[name].factory();
 }
