@@ -250,6 +250,17 @@ export const REQUIREMENTS = [
       OURS('whoever guesses a session id holds that user\'s session, and with it every upstream grant the user made'),
     ],
   },
+  {
+    id: 'SESSION-12',
+    family: 'SESSION',
+    level: 'MUST',
+    statement:
+      "Pages of the gateway open side by side keep working: with the callback page open, opening the admin page in another tab of the same browser leaves the callback page's Fetch Tools working; with the admin page open, completing an authorization in another tab leaves the admin table's Fetch Tools working (whatever anti-CSRF token or session each page carries stays valid while the user's session lives).",
+    sources: [
+      cite(OWASP_CSRF, 'Synchronizer Token Pattern', 'per-session tokens; per-request tokens break pages open in other tabs and the Back button'),
+      OURS("ContextForge 1.1.0: the callback page's Fetch Tools answers 403 \"CSRF validation failed\" once the admin page was opened in another tab"),
+    ],
+  },
   // XSITE
   {
     id: 'XSITE-01',

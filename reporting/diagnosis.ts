@@ -159,6 +159,10 @@ export const BUG_CLASSES = {
     title: "An MCP server's scope challenge (403 insufficient_scope) is mishandled: retried in a loop, or not met by an authorization for the scopes held plus the challenged one",
     lookAt: 'the 403 path and the authorization request: keep the challenged scope for the user, ask the IdP for it together with the scopes already granted, never retry or refresh in a loop',
   },
+  'own-page-csrf-token-stale': {
+    title: "The gateway's own page is refused by its own CSRF check: the token it embedded no longer matches (another tab or a session swap re-issued it)",
+    lookAt: "where the anti-CSRF token is issued and checked: one token per session that every open page keeps valid (not re-issued per page load), and a callback that swaps the session re-issues it for the pages it serves",
+  },
   'pending-authorization-shared': {
     title: "Authorizations in flight share storage (per upstream or per session, not per state), so one start overwrites another's state, PKCE verifier or upstream",
     lookAt: 'where the state, code_verifier, upstream and user of a started authorization are kept: keyed by the state value, never by the upstream, client or session alone',
@@ -236,6 +240,16 @@ const RULES: readonly Rule[] = [
       return `the callback, reached by the IdP's cross-site redirect, never exchanged the code${cookieless}`;
     },
   },
+  // A press from the gateway's own page, with its cookie, refused by the gateway's own CSRF check: not the cookie
+  // heuristic and not the race the press was part of (ContextForge 1.1.0's TOKEN-09: a second tab re-issued the token).
+  {
+    requirements: ['SESSION-01', 'SESSION-02', 'SESSION-12', 'FLOW-24', 'TOKEN-09'],
+    bugClass: 'own-page-csrf-token-stale',
+    when: (o) =>
+      has(o.error, /press[^\n]*answered 403:[^\n]*csrf/i) && !has(o.evidence, /"sentCookie":\s*false/)
+        ? "the gateway's own page pressed with its cookie and was refused by the gateway's CSRF check"
+        : undefined,
+  },
   // The original bug class and its neighbours: what the page's request looked like decides. One classifier for
   // every spec that presses Fetch Tools and asserts the press (SESSION-01/02; FLOW-24 after its code exchange).
   {
@@ -280,6 +294,7 @@ const RULES: readonly Rule[] = [
     when: (o) => (has(o.error, /tools listed by the gateway API|was asked for its tools|page says|table says|MCP calls accepted with the token/) ? 'the UI answered, but the tools did not arrive' : undefined),
   },
   { requirements: ['SESSION-03'], bugClass: 'tool-list-not-exact' },
+  { requirements: ['SESSION-12'], bugClass: 'own-page-csrf-token-stale' },
   { requirements: ['SESSION-07', 'SESSION-08'], bugClass: 'session-cookie-attributes' },
   { requirements: ['SESSION-10'], bugClass: 'session-fixation' },
   { requirements: ['SESSION-11'], bugClass: 'session-id-guessable' },

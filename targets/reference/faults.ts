@@ -319,6 +319,15 @@ export const FAULT_MODES = [
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
+  {
+    mode: 'csrf-token-per-page',
+    bugClass: 'own-page-csrf-token-stale',
+    bug: "Every page the gateway renders re-issues the session's anti-CSRF token, which every state-changing request must carry: a page opened earlier (the callback page, once the admin page was opened in another tab) is refused by the gateway's own check (ContextForge 1.1.0: the callback page's press answers 403 \"CSRF validation failed\" once the admin page is open).",
+    detectedBy: ['SESSION-12'],
+    // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    // SESSION-09: the sign-out form of a page rendered before another is refused too; TOKEN-09 opens two tabs.
+    alsoFails: ['SESSION-09', 'TOKEN-09'],
+  },
   // --- flow and token trust ---
   {
     mode: 'token-in-redirect-query',

@@ -3,7 +3,7 @@
  * (Fetch Metadata first, then Origin) plus a per-session token for requests that carry neither header.
  * Same-site siblings are rejected (declared sibling policy 'reject').
  */
-import { secretsEqual } from './crypto.js';
+import { randomToken, secretsEqual } from './crypto.js';
 import type { FaultFlags } from './faults.js';
 
 export interface OriginEvidence {
@@ -32,6 +32,11 @@ export function checkRequestOrigin(
 ): CsrfVerdict {
   if (isSafeMethod(evidence.method)) return { ok: true };
   if (faults['csrf-open'] || faults['lax-post']) return { ok: true };
+  if (faults['csrf-token-per-page']) {
+    // BUG (csrf-token-per-page): the token is demanded on top of the origin checks, and every page render re-issues it.
+    const byOrigin = checkRequestOrigin(evidence, gatewayOrigin, sessionCsrfToken, { ...faults, 'csrf-token-per-page': false });
+    return byOrigin.ok ? checkToken(evidence, sessionCsrfToken, faults) : byOrigin;
+  }
 
   const { secFetchSite, origin } = evidence;
 
@@ -96,4 +101,13 @@ function looseOriginMatch(origin: string, gatewayOrigin: string, faults: FaultFl
   } catch {
     return false;
   }
+}
+
+/**
+ * The anti-CSRF token a page rendered now embeds: the session's, which stays valid for every page of the session.
+ * BUG (csrf-token-per-page): a new one per page, replacing the session's, so the pages opened before fail.
+ */
+export function tokenForNewPage(session: { csrfToken: string }, faults: FaultFlags): string {
+  if (faults['csrf-token-per-page']) session.csrfToken = randomToken();
+  return session.csrfToken;
 }

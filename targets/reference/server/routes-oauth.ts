@@ -2,6 +2,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { authenticateApiCaller, currentSession, requirePageSession } from './auth.js';
+import { tokenForNewPage } from './csrf.js';
 import type { GatewayContext } from './context.js';
 import { cookieScope, renewedCookieWithoutAttributes, sessionCookie } from './cookies.js';
 import { ToolFetcher } from './fetch-tools.js';
@@ -144,7 +145,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     if (!result.ok && faults['token-error-ignored'] && result.kind !== 'network') {
       // BUG (token-error-ignored): only a network failure counts as failure; the IdP's error answer is taken as
       // done and the success page shown, with no grant behind it.
-      res.type('html').send(renderCallbackSuccessPage({ ...pageRoots, gateway, user: pending.user, csrfToken: session?.csrfToken, omitCredentials: false, leakedTokens: null }));
+      res.type('html').send(renderCallbackSuccessPage({ ...pageRoots, gateway, user: pending.user, csrfToken: session === undefined ? undefined : tokenForNewPage(session, faults), omitCredentials: false, leakedTokens: null }));
       return;
     }
     if (!result.ok) {
@@ -194,7 +195,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
         ...pageRoots,
         gateway,
         user,
-        csrfToken: session?.csrfToken,
+        csrfToken: session === undefined ? undefined : tokenForNewPage(session, faults),
         omitCredentials: faults['callback-fetch-omits-credentials'],
         leakedTokens: faults['token-in-page'] ? { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken } : null,
       }),
@@ -213,7 +214,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       }
       res.set({ 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
       res.type('html').send(
-        renderCallbackSuccessPage({ ...pageRoots, gateway, user: session.user, csrfToken: session.csrfToken, omitCredentials: false, leakedTokens: null }),
+        renderCallbackSuccessPage({ ...pageRoots, gateway, user: session.user, csrfToken: tokenForNewPage(session, faults), omitCredentials: false, leakedTokens: null }),
       );
     });
   }

@@ -7,6 +7,7 @@ import type { GatewayContext } from './context.js';
 import { clearedSessionCookie, cookieScope, sessionCookie } from './cookies.js';
 import { GatewayRegistrationSchema } from './gateways.js';
 import { renderAdminPage } from './pages/admin.js';
+import { tokenForNewPage } from './csrf.js';
 import { renderLoginPage } from './pages/login.js';
 import { renderMessagePage } from './pages/layout.js';
 import { renderProfilePage } from './pages/profile.js';
@@ -100,6 +101,7 @@ export function pageRoutes(ctx: GatewayContext): Router {
   router.get('/admin', (req, res) => {
     const session = requirePageSession(req, res, ctx);
     if (session === null) return;
+    tokenForNewPage(session, ctx.faults);
     res.type('html').send(
       renderAdminPage({
         ...scriptRoots(ctx),
