@@ -40,7 +40,7 @@ export const FAULT_MODES = [
     bug: 'Cookie requests count as "browser" only when Accept has text/html or the Referer contains /admin; else 401 "Cookie authentication not allowed for API requests. Use Authorization header." (ContextForge 1.0.0rc1).',
     detectedBy: ['SESSION-01', 'SESSION-04'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'UI-01'],
+    alsoFails: ['SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'UI-01'],
     alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-06', 'TOKEN-12', 'TOKEN-13'],
   },
   {
@@ -49,7 +49,7 @@ export const FAULT_MODES = [
     bug: "The callback page's Fetch Tools button calls fetch with credentials: 'omit', so no session cookie is sent.",
     detectedBy: ['SESSION-01'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'UI-01'],
+    alsoFails: ['SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'UI-01'],
     alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-12', 'TOKEN-13'],
   },
   {
@@ -58,7 +58,7 @@ export const FAULT_MODES = [
     bug: "The callback page's own Content-Security-Policy blocks its inline script, so the button does nothing.",
     detectedBy: ['SESSION-01', 'UI-01'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-03', 'FLOW-18', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13'],
+    alsoFails: ['SESSION-03', 'SESSION-12', 'FLOW-18', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13'],
   },
   {
     mode: 'table-fetch-noop',
@@ -66,7 +66,7 @@ export const FAULT_MODES = [
     bug: 'The admin table Fetch Tools button reports success without calling the server.',
     detectedBy: ['SESSION-02'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-03', 'FLOW-21', 'TOKEN-03', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-13'],
+    alsoFails: ['SESSION-03', 'SESSION-12', 'FLOW-21', 'TOKEN-03', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-13'],
   },
   {
     mode: 'token-passthrough',
@@ -74,7 +74,7 @@ export const FAULT_MODES = [
     bug: "The gateway calls the MCP server with the user's gateway session token instead of the IdP-issued delegated token.",
     detectedBy: ['TOKEN-01', 'TOKEN-02'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'UI-01'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'UI-01'],
     alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-13', 'UI-03'],
   },
   // --- Issue: the security matrix ---
@@ -175,7 +175,7 @@ export const FAULT_MODES = [
     bug: 'The authorization request carries no PKCE code_challenge.',
     detectedBy: ['FLOW-01'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-07', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-20', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'UI-01', 'UI-03'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-07', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-20', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'UI-01', 'UI-03'],
     alsoNotTestable: ['XSITE-03', 'FLOW-06', 'FLOW-08', 'FLOW-17', 'FLOW-19', 'FLOW-22', 'UI-02'],
   },
   {
@@ -193,7 +193,7 @@ export const FAULT_MODES = [
     detectedBy: ['FLOW-04'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-02', 'SESSION-04', 'FLOW-01', 'FLOW-06', 'FLOW-08', 'FLOW-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-10', 'TOKEN-11', 'UI-01'],
-    alsoNotTestable: ['SESSION-01', 'SESSION-03', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-17', 'FLOW-18', 'FLOW-20', 'FLOW-22', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13', 'UI-03'],
+    alsoNotTestable: ['SESSION-01', 'SESSION-03', 'SESSION-12', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-17', 'FLOW-18', 'FLOW-20', 'FLOW-22', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13', 'UI-03'],
   },
   {
     mode: 'resource-missing',
@@ -201,7 +201,7 @@ export const FAULT_MODES = [
     bug: 'The authorization and token requests omit the RFC 8707 resource parameter.',
     detectedBy: ['FLOW-05'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'UI-01'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'UI-01'],
     alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-13', 'UI-03'],
   },
   {
@@ -672,7 +672,7 @@ export const FAULT_MODES = [
     bug: 'The gateway builds its redirect_uri from the request it receives instead of its configured public URL: served directly that is right; behind a TLS proxy under a sub-path it is plain http without the sub-path, which the IdP does not know (ContextForge #4353/#4354: static redirect URIs behind proxies).',
     detectedBy: ['PROXY-01'],
     // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-01', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'UI-01', 'UI-02', 'UI-03'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-01', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'UI-01', 'UI-02', 'UI-03'],
     alsoNotTestable: ['FLOW-02'],
   },
   {
@@ -682,7 +682,7 @@ export const FAULT_MODES = [
     bug: "The templates know the gateway's root path, the Fetch Tools script does not: it calls /oauth/fetch-tools/ID from the host's root, which behind a proxy serving the gateway under a sub-path is not the gateway (ContextForge #3851's class).",
     detectedBy: ['PROXY-01', 'SESSION-01', 'SESSION-02'],
     // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-03', 'FLOW-18', 'FLOW-19', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-12', 'TOKEN-13', 'UI-01'],
+    alsoFails: ['SESSION-03', 'SESSION-12', 'FLOW-18', 'FLOW-19', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-12', 'TOKEN-13', 'UI-01'],
     alsoNotTestable: ['UI-03'],
   },
   {
@@ -693,7 +693,7 @@ export const FAULT_MODES = [
     detectedBy: ['PROXY-01'],
     // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-10', 'XSITE-13'],
-    alsoNotTestable: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-11', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'UI-01', 'UI-02', 'UI-03'],
+    alsoNotTestable: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-11', 'SESSION-12', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'UI-01', 'UI-02', 'UI-03'],
   },
   {
     mode: 'secure-cookie-from-request-scheme',
