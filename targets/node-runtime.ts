@@ -28,12 +28,26 @@ export async function installedVersion(packageDir: string): Promise<string | und
   return parsed.success ? parsed.data.version : undefined;
 }
 
+export interface NpmInstallOptions {
+  /**
+   * Install without running any package's install scripts, then run only those of `rebuild` (`npm rebuild`):
+   * for a package whose optional native dependencies fetch binaries or sources from outside the registries.
+   */
+  onlyScriptsOf?: readonly string[];
+}
+
 /**
  * `npm install --prefix <staging> <spec>` with `runtime`'s node first on PATH (and its headers as
  * `npm_config_nodedir`, so a native module builds against the Node that will load it), then the staging
  * folder renamed to `dest`.
  */
-export async function npmInstallInto(dest: string, spec: string, runtime: NodeRuntime | undefined, say: (msg: string) => void): Promise<void> {
+export async function npmInstallInto(
+  dest: string,
+  spec: string,
+  runtime: NodeRuntime | undefined,
+  say: (msg: string) => void,
+  options: NpmInstallOptions = {},
+): Promise<void> {
   await mkdir(dirname(dest), { recursive: true });
   const staging = `${dest}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const env: NodeJS.ProcessEnv = {
@@ -42,8 +56,15 @@ export async function npmInstallInto(dest: string, spec: string, runtime: NodeRu
   };
   try {
     say(`npm install ${spec}`);
-    const result = await runCommand('npm', ['install', '--prefix', staging, spec, '--no-audit', '--no-fund', '--loglevel', 'error'], { env });
+    const quiet = ['--no-audit', '--no-fund', '--loglevel', 'error'];
+    const scripts = options.onlyScriptsOf;
+    const result = await runCommand('npm', ['install', '--prefix', staging, spec, ...quiet, ...(scripts ? ['--ignore-scripts'] : [])], { env });
     if (result.code !== 0) throw new Error(`npm install ${spec} failed: ${lastLine(result)}`);
+    if (scripts && scripts.length > 0) {
+      say(`npm rebuild ${scripts.join(' ')}`);
+      const rebuilt = await runCommand('npm', ['rebuild', '--prefix', staging, ...scripts, ...quiet], { env });
+      if (rebuilt.code !== 0) throw new Error(`npm rebuild ${scripts.join(' ')} (native modules of ${spec}) failed: ${lastLine(rebuilt)}`);
+    }
     await rm(dest, { recursive: true, force: true });
     await rename(staging, dest);
   } finally {
