@@ -114,8 +114,6 @@ class N8nTarget implements Target {
   readonly #remember: (secret: string) => void;
   /** By gateway id (alice's credential id): each user's credential of that upstream. */
   readonly #credentials = new Map<string, { registration: UpstreamRegistration; ids: UserCredentials }>();
-  /** The upstream each page last started an authorization of: the callback page's Fetch Tools is about it. */
-  readonly #authorizing = new WeakMap<Page, RegisteredGateway>();
 
   constructor(init: N8nTargetInit) {
     this.#running = init.running;
@@ -177,7 +175,6 @@ class N8nTarget implements Target {
   /** Opens this user's credential in the editor's credential modal and presses "Connect". */
   async startAuthorization(page: Page, gateway: RegisteredGateway): Promise<void> {
     const connect = await this.#openCredential(page, gateway);
-    this.#authorizing.set(page, gateway);
     // The editor opens a blank popup, asks n8n for the IdP URL and then sets `popup.location.href` to it
     // (editor-ui index-*.js, the credential modal's OAuth handler). The harness walks the IdP in this tab, so
     // the page's window.open hands back a stand-in whose location loads that very URL here instead.
@@ -194,11 +191,19 @@ class N8nTarget implements Target {
     return notTestable('n8n has no URL the Connect control leads to: the editor asks GET /rest/oauth2-credential/auth for the IdP URL (JSON) and opens that');
   }
 
-  /** The callback page closes itself in a popup; in this tab, the next Fetch Tools is the editor's tool list request. */
+  /**
+   * The callback page closes itself in a popup; in this tab, its Fetch Tools is the editor's tool list request for the
+   * credential that callback connected. The callback URL does not name the credential (its state is an opaque token), so
+   * that is this user's registered credential n8n changed last (the callback's stored token sets its updatedAt).
+   */
   async clickCallbackFetchTools(page: Page): Promise<void> {
-    const gateway = this.#authorizing.get(page);
-    if (!gateway) notTestable('this page started no authorization through the adapter: no upstream to list the tools of');
-    await this.#loadToolList(page, gateway);
+    const user = await this.#pageUser(page);
+    const changed = await this.#api.listCredentials(this.#sessions[user]);
+    const mine = changed.filter((c) => [...this.#credentials.values()].some((r) => r.ids[user] === c.id));
+    const latest = mine.sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt))[0];
+    const gateway = [...this.#credentials.entries()].find(([, r]) => r.ids[user] === latest?.id);
+    if (!gateway) notTestable('no credential of this user was connected by a callback: no upstream to list the tools of');
+    await this.#loadToolList(page, { id: gateway[0], name: gateway[1].registration.name });
   }
 
   async callbackFetchToolsOutcome(page: Page): Promise<FetchToolsOutcome> {

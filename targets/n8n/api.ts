@@ -22,6 +22,7 @@ const Wrapped = <T extends z.ZodType>(data: T) => z.object({ data }).loose();
 const PublicUser = z.object({ id: z.string(), email: z.string().nullish() }).loose();
 const Invited = z.array(z.object({ user: z.object({ id: z.string(), email: z.string(), inviteAcceptUrl: z.string().optional() }).loose() }).loose());
 const Credential = z.object({ id: z.string(), name: z.string() }).loose();
+const CredentialSummary = z.object({ id: z.string(), updatedAt: z.string() }).loose();
 const Options = z.array(z.object({ name: z.string(), value: z.unknown() }).loose());
 
 export class N8nApiError extends Error {
@@ -79,6 +80,12 @@ export class N8nApi {
   async createCredential(session: N8nSession, credential: { name: string; type: string; data: Record<string, unknown> }): Promise<{ id: string; name: string }> {
     const created = await this.#call(session, 'POST', '/rest/credentials', credential, Wrapped(Credential));
     return { id: created.data.id, name: created.data.name };
+  }
+
+  /** `GET /rest/credentials`: the credentials this user can see, with when each last changed (a callback's stored token changes it). */
+  async listCredentials(session: N8nSession): Promise<{ id: string; updatedAt: string }[]> {
+    const answer = await this.#call(session, 'GET', '/rest/credentials', undefined, Wrapped(z.array(CredentialSummary)));
+    return answer.data.map((c) => ({ id: c.id, updatedAt: c.updatedAt }));
   }
 
   /** `POST /rest/dynamic-node-parameters/options`: the options a node parameter's dropdown loads (the editor's call). */
