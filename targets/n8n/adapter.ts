@@ -23,10 +23,12 @@ import type {
   FetchToolsOutcome,
   GatewayUser,
   LoginForm,
+  PostAuthorizationReturn,
   RegisteredGateway,
   Target,
   TargetDescription,
   TargetFactory,
+  TargetLifetimes,
   UpstreamRegistration,
 } from '../target.js';
 import { AUTH_COOKIE, N8nApi, type N8nSession } from './api.js';
@@ -127,10 +129,24 @@ class N8nTarget implements Target {
     this.redirectUri = `${init.running.origin}/rest/oauth2-credential/callback`;
   }
 
+  /**
+   * A started authorization's flow state lives in n8n's cache for MAX_CSRF_AGE, 5 minutes (dist/oauth/types.js); an
+   * MCP OAuth2 token is refreshed min(2 min, 10% of expires_in) before it expires (n8n-workflow mcp-helpers.js,
+   * OAUTH2_REFRESH_BUFFER_MS and _RATIO), declared here as its upper bound. n8n has no clock hook.
+   */
+  readonly lifetimes: TargetLifetimes = { stateTtlSeconds: 300, refreshMarginSeconds: 120, advanceClock: null };
+
+  /** After the callback n8n's page closes its popup and the editor stays where it was: no return parameter. */
+  readonly postAuthorizationReturn: PostAuthorizationReturn = {
+    kind: 'none',
+    reason: "n8n's callback page only tells its opener and closes the popup (oauth-callback template); nothing in the flow names a page to return to",
+  };
+
   get notApplicable(): Readonly<Record<string, string>> {
     return {
       'SESSION-02':
         'n8n has no admin table of upstream servers: the one Fetch Tools control is the MCP Client Tool node\'s tool list (the callback-page control here), the same request',
+      'FLOW-17': "n8n's callback page closes its popup and the editor stays where it was: no return parameter, nothing kept with the state",
       'FLOW-23':
         'the adapter registers the upstream with a static client (client ID and secret); n8n\'s dynamic registration is a credential setting not driven here yet',
     };
