@@ -7,6 +7,7 @@ import type { RunSpec } from '../config/run-plan.js';
 import type { TargetFactory } from './target.js';
 import { contextForgeModule } from './contextforge/module.js';
 import { inspectorModule } from './inspector/module.js';
+import { n8nModule } from './n8n/module.js';
 
 export interface TargetModule {
   /** The adapter's factory, loaded when a run starts. */
@@ -47,13 +48,14 @@ export function targetReleases(name: unknown, command: string): { target: Target
   return { target, releases };
 }
 
-export const TARGET_NAMES = ['reference', 'contextforge', 'inspector'] as const;
+export const TARGET_NAMES = ['reference', 'contextforge', 'inspector', 'n8n'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 export const TARGETS: Readonly<Record<TargetName, TargetModule>> = {
   reference: { factory: async () => (await import('./reference/adapter.js')).createReferenceTarget },
   contextforge: contextForgeModule,
   inspector: inspectorModule,
+  n8n: n8nModule,
 };
 
 /** The client-profile target the selftest proves the client's self-checks (ENV-05) on, both ways. */

@@ -1,0 +1,330 @@
+/**
+ * n8n (npm `n8n`) as a gateway target. n8n holds a delegated upstream token in a credential, and a credential
+ * belongs to one user (to their personal project; sharing one with another user is a licensed feature), so
+ * "per-user OAuth to an upstream MCP server" in n8n is: each user creates an "MCP OAuth2 API" credential for
+ * the server and connects it. What the specs' controls are here:
+ * - register the upstream: `POST /rest/credentials` of an `mcpOAuth2Api` credential (static client: client ID and
+ *   secret, authorization and token URLs, scopes, Resource URL), once as alice and once as bob, under one name;
+ * - Authorize: the credential modal's "Connect" (the editor asks `GET /rest/oauth2-credential/auth`
+ *   for the IdP URL and opens it in a popup; the adapter lets that URL load in the same tab, where the harness
+ *   walks the IdP, instead of a popup window);
+ * - the callback: `GET /rest/oauth2-credential/callback`, answered by a server-rendered page;
+ * - Fetch Tools: the MCP Client Tool node's "Tools to Include" list, which the editor loads with
+ *   `POST /rest/dynamic-node-parameters/options` (method `getTools`) using that credential. n8n keeps no tool
+ *   list: each load asks the MCP server again.
+ * The session is the HttpOnly `n8n-auth` cookie plus the `browser-id` header the editor adds to every request.
+ */
+import type { BrowserContext, Page, Request } from '@playwright/test';
+import { z } from 'zod';
+import { notTestable } from '../../lib/outcome.js';
+import { strongPassword } from '../contextforge/config.js';
+import { watchPageTrouble } from '../page-trouble.js';
+import type {
+  FetchToolsOutcome,
+  GatewayUser,
+  LoginForm,
+  PostAuthorizationReturn,
+  RegisteredGateway,
+  Target,
+  TargetDescription,
+  TargetFactory,
+  TargetLifetimes,
+  UpstreamRegistration,
+} from '../target.js';
+import { AUTH_COOKIE, N8nApi, type N8nSession } from './api.js';
+import { ensureN8n } from './install.js';
+import { startN8n, type RunningN8n } from './process.js';
+import { parseN8nSettings } from './settings.js';
+import { mcpClientToolOptionsRequest, mcpCredentialData, MCP_CREDENTIAL_TYPE, OPTIONS_PATH, toolNames } from './mcp-credential.js';
+
+/**
+ * The page's window.open replaced by a stand-in popup whose location loads in this tab (about:blank, the
+ * editor's first load of the popup, is ignored). Page script as text: a compiled function would carry the
+ * TypeScript runner's name helpers, which the page has not.
+ */
+const POPUP_IN_THIS_TAB = `(() => {
+  const go = (url) => { if (String(url) !== 'about:blank') window.location.assign(String(url)); };
+  window.open = (url) => {
+    if (url !== undefined) go(url);
+    const location = { assign: go, replace: go, get href() { return 'about:blank'; }, set href(next) { go(next); } };
+    return { closed: false, close() {}, focus() {}, postMessage() {}, location };
+  };
+})()`;
+
+/** Upper bound for one n8n answer shown in the page (a modal, a list, a notice). */
+const UI_BOUND_MS = 30_000;
+
+export const createN8nTarget: TargetFactory = async (options) => {
+  if (options.faultMode !== null) throw new Error(`n8n has no fault modes (got "${options.faultMode}")`);
+  if (options.behindProxy) throw new Error('the n8n target does not run behind the harness proxy yet (N8N_PATH and its editor base URL are not wired)');
+  const settings = parseN8nSettings(options.settings);
+  const install = await ensureN8n(settings.version);
+  const running = await startN8n(install, { logFile: `${options.logDir}/n8n-${settings.version}.log` });
+  try {
+    const secrets: string[] = [];
+    const remember = (secret: string): void => {
+      secrets.push(secret);
+      running.addSecret(secret);
+    };
+    const api = new N8nApi(running.baseUrl, () => secrets);
+    const users: Record<GatewayUser['key'], GatewayUser> = {
+      alice: { key: 'alice', login: 'alice@example.com', password: strongPassword(), idpUsername: 'alice' },
+      bob: { key: 'bob', login: 'bob@example.com', password: strongPassword(), idpUsername: 'bob' },
+    };
+    remember(users.alice.password);
+    remember(users.bob.password);
+    // alice owns the instance; bob is a member she invited (user management needs no license in n8n's community edition).
+    await api.setupOwner({ email: users.alice.login, password: users.alice.password, firstName: 'Alice', lastName: 'Owner' });
+    const aliceSession = await api.login(users.alice.login, users.alice.password);
+    remember(aliceSession.cookie);
+    await api.createMember(aliceSession, { email: users.bob.login, password: users.bob.password, firstName: 'Bob', lastName: 'Member' });
+    const bobSession = await api.login(users.bob.login, users.bob.password);
+    remember(bobSession.cookie);
+    return new N8nTarget({ running, api, users, sessions: { alice: aliceSession, bob: bobSession }, version: install.version, remember });
+  } catch (err) {
+    await running.stop();
+    throw err;
+  }
+};
+
+interface N8nTargetInit {
+  running: RunningN8n;
+  api: N8nApi;
+  users: Record<GatewayUser['key'], GatewayUser>;
+  sessions: Record<GatewayUser['key'], N8nSession>;
+  version: string;
+  remember: (secret: string) => void;
+}
+
+/** One registered upstream: the same credential, made by each user in their own project. */
+type UserCredentials = Record<GatewayUser['key'], string>;
+
+const CurrentUser = z.object({ data: z.object({ id: z.string(), email: z.string() }).loose() });
+
+class N8nTarget implements Target {
+  readonly origin: string;
+  readonly redirectUri: string;
+  readonly users: Readonly<Record<GatewayUser['key'], GatewayUser>>;
+  readonly sessionCookieName = AUTH_COOKIE;
+  /** A page n8n serves to anyone, outside the editor app: the JSON health answer would not be HTML. */
+  readonly plainPagePath = '/rest/oauth2-credential/callback';
+  readonly adminPagePath = '/home/credentials';
+  readonly #running: RunningN8n;
+  readonly #api: N8nApi;
+  readonly #sessions: Record<GatewayUser['key'], N8nSession>;
+  readonly #version: string;
+  readonly #remember: (secret: string) => void;
+  /** By gateway id (alice's credential id): each user's credential of that upstream. */
+  readonly #credentials = new Map<string, { registration: UpstreamRegistration; ids: UserCredentials }>();
+
+  constructor(init: N8nTargetInit) {
+    this.#running = init.running;
+    this.#api = init.api;
+    this.#sessions = init.sessions;
+    this.#version = init.version;
+    this.#remember = init.remember;
+    this.users = init.users;
+    this.origin = init.running.origin;
+    // n8n's OAuth2 redirect URI: `{editor base URL}/rest/oauth2-credential/callback` (oauth.service.js getBaseUrl).
+    this.redirectUri = `${init.running.origin}/rest/oauth2-credential/callback`;
+  }
+
+  /**
+   * A started authorization's flow state lives in n8n's cache for MAX_CSRF_AGE, 5 minutes (dist/oauth/types.js); an
+   * MCP OAuth2 token is refreshed min(2 min, 10% of expires_in) before it expires (n8n-workflow mcp-helpers.js,
+   * OAUTH2_REFRESH_BUFFER_MS and _RATIO), declared here as its upper bound. n8n has no clock hook.
+   */
+  readonly lifetimes: TargetLifetimes = { stateTtlSeconds: 300, refreshMarginSeconds: 120, advanceClock: null };
+
+  /** After the callback n8n's page closes its popup and the editor stays where it was: no return parameter. */
+  readonly postAuthorizationReturn: PostAuthorizationReturn = {
+    kind: 'none',
+    reason: "n8n's callback page only tells its opener and closes the popup (oauth-callback template); nothing in the flow names a page to return to",
+  };
+
+  get notApplicable(): Readonly<Record<string, string>> {
+    return {
+      'SESSION-02':
+        'n8n has no admin table of upstream servers: the one Fetch Tools control is the MCP Client Tool node\'s tool list (the callback-page control here), the same request',
+      'FLOW-17': "n8n's callback page closes its popup and the editor stays where it was: no return parameter, nothing kept with the state",
+      'FLOW-23':
+        'the adapter registers the upstream with a static client (client ID and secret); n8n\'s dynamic registration is a credential setting not driven here yet',
+    };
+  }
+
+  /** The editor's sign-in form posts JSON to `/rest/login` (email and password). */
+  get loginForm(): LoginForm {
+    return { action: `${this.origin}/rest/login`, fields: (user) => ({ emailOrLdapLoginId: user.login, password: user.password }) };
+  }
+
+  describe(): TargetDescription {
+    return { name: 'n8n', version: this.#version, faultMode: null, siblingPolicy: 'reject' };
+  }
+
+  async prepareContext(context: BrowserContext): Promise<void> {
+    watchPageTrouble(context, this.origin);
+  }
+
+  /** The editor's sign-in page: email, password, "Sign in"; done when the editor's home (overview) has loaded. */
+  async login(page: Page, user: GatewayUser): Promise<void> {
+    await page.goto(`${this.origin}/signin`);
+    await page.getByRole('textbox', { name: /email/i }).fill(user.login);
+    await page.getByLabel(/password/i).first().fill(user.password);
+    await page.getByRole('button', { name: /^sign in$/i }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: UI_BOUND_MS });
+  }
+
+  /** n8n's REST API has no bearer tokens for /rest: an API client holds the `n8n-auth` cookie (and its browser id). */
+  async apiToken(user: GatewayUser): Promise<string> {
+    return this.#sessions[user.key].cookie.slice(`${AUTH_COOKIE}=`.length);
+  }
+
+  async registerGateway(registration: UpstreamRegistration): Promise<RegisteredGateway> {
+    this.#remember(registration.clientSecret);
+    const data = mcpCredentialData(registration);
+    const alice = await this.#api.createCredential(this.#sessions.alice, { name: registration.name, type: MCP_CREDENTIAL_TYPE, data });
+    const bob = await this.#api.createCredential(this.#sessions.bob, { name: registration.name, type: MCP_CREDENTIAL_TYPE, data });
+    this.#credentials.set(alice.id, { registration, ids: { alice: alice.id, bob: bob.id } });
+    return { id: alice.id, name: registration.name };
+  }
+
+  /** Opens this user's credential in the editor's credential modal and presses "Connect". */
+  async startAuthorization(page: Page, gateway: RegisteredGateway): Promise<void> {
+    const connect = await this.#openCredential(page, gateway);
+    // The editor opens a blank popup, asks n8n for the IdP URL and then sets `popup.location.href` to it
+    // (editor-ui index-*.js, the credential modal's OAuth handler). The harness walks the IdP in this tab, so
+    // the page's window.open hands back a stand-in whose location loads that very URL here instead.
+    await page.evaluate(POPUP_IN_THIS_TAB);
+    await connect.click();
+  }
+
+  async locateGatewayControls(page: Page, gateway: RegisteredGateway): Promise<string[]> {
+    const connect = await this.#openCredential(page, gateway);
+    return [`Authorize: ${(await connect.innerText()).trim()} (credential modal of "${gateway.name}")`, 'Fetch Tools: the MCP Client Tool node\'s tool list (POST /rest/dynamic-node-parameters/options, getTools)'];
+  }
+
+  authorizeUrl(): string {
+    return notTestable('n8n has no URL the Connect control leads to: the editor asks GET /rest/oauth2-credential/auth for the IdP URL (JSON) and opens that');
+  }
+
+  /**
+   * The callback page closes itself in a popup; in this tab, its Fetch Tools is the editor's tool list request for the
+   * credential that callback connected. The callback URL does not name the credential (its state is an opaque token), so
+   * that is this user's registered credential n8n changed last (the callback's stored token sets its updatedAt).
+   */
+  async clickCallbackFetchTools(page: Page): Promise<void> {
+    const user = await this.#pageUser(page);
+    const changed = await this.#api.listCredentials(this.#sessions[user]);
+    const mine = changed.filter((c) => [...this.#credentials.values()].some((r) => r.ids[user] === c.id));
+    const latest = mine.sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt))[0];
+    const gateway = [...this.#credentials.entries()].find(([, r]) => r.ids[user] === latest?.id);
+    if (!gateway) notTestable('no credential of this user was connected by a callback: no upstream to list the tools of');
+    await this.#loadToolList(page, { id: gateway[0], name: gateway[1].registration.name });
+  }
+
+  async callbackFetchToolsOutcome(page: Page): Promise<FetchToolsOutcome> {
+    return this.#toolListOutcome(page);
+  }
+
+  async clickTableFetchTools(page: Page, gateway: RegisteredGateway): Promise<void> {
+    await this.#loadToolList(page, gateway);
+  }
+
+  async tableFetchToolsOutcome(page: Page): Promise<FetchToolsOutcome> {
+    return this.#toolListOutcome(page);
+  }
+
+  isFetchToolsRequest(request: Request): boolean {
+    return request.method() === 'POST' && request.url() === `${this.origin}${OPTIONS_PATH}` && (request.postData() ?? '').includes('"getTools"');
+  }
+
+  fetchToolsUrl(): string {
+    return notTestable(
+      `n8n's tool list is ${OPTIONS_PATH}, a POST whose JSON body names the node, its parameters and the credential: a bodiless request to it says nothing about the cookie`,
+    );
+  }
+
+  async fetchToolsHeaders(page: Page): Promise<Record<string, string>> {
+    return { 'browser-id': await browserIdOf(page) };
+  }
+
+  async listTools(gateway: RegisteredGateway, user: GatewayUser): Promise<string[]> {
+    const { registration, ids } = this.#registered(gateway);
+    const options = await this.#api.parameterOptions(this.#sessions[user.key], mcpClientToolOptionsRequest(registration, { id: ids[user.key], name: registration.name }));
+    return toolNames(options);
+  }
+
+  async stop(): Promise<void> {
+    await this.#running.stop();
+  }
+
+  #registered(gateway: RegisteredGateway): { registration: UpstreamRegistration; ids: UserCredentials } {
+    const found = this.#credentials.get(gateway.id);
+    if (!found) notTestable(`no credential registered for "${gateway.name}" by this adapter`);
+    return found;
+  }
+
+  /** Which of the two users this page is signed in as (`GET /rest/login` from the page, as the editor asks). */
+  async #pageUser(page: Page): Promise<GatewayUser['key']> {
+    const answer = await page.evaluate(async (browserId) => {
+      const response = await fetch('/rest/login', { headers: { 'browser-id': browserId } });
+      return { status: response.status, body: (await response.json().catch(() => null)) as unknown };
+    }, await browserIdOf(page));
+    const parsed = CurrentUser.safeParse(answer.body);
+    if (!parsed.success) notTestable(`the page is not signed in to n8n (GET /rest/login answered ${answer.status})`);
+    const key = (Object.keys(this.users) as GatewayUser['key'][]).find((k) => this.users[k].login === parsed.data.data.email);
+    if (!key) notTestable(`the page is signed in to n8n as someone the specs do not know`);
+    return key;
+  }
+
+  /** This page's user's credential of `gateway`, open in the editor's credential modal; returns its Connect button. */
+  async #openCredential(page: Page, gateway: RegisteredGateway) {
+    if (!page.url().startsWith(this.origin)) await page.goto(`${this.origin}/home/credentials`);
+    const { ids } = this.#registered(gateway);
+    const id = ids[await this.#pageUser(page)];
+    await page.goto(`${this.origin}/home/credentials/${id}`);
+    // The modal's banner "Connect your account to use this credential" with its "Connect" button.
+    const connect = page.getByRole('dialog').getByRole('button', { name: 'Connect', exact: true });
+    await connect.waitFor({ timeout: UI_BOUND_MS }).catch(() => notTestable(`no "Connect" button in n8n's credential modal of "${gateway.name}"`));
+    return connect;
+  }
+
+  /** Loads the MCP Client Tool's tool list from the editor page, the request its "Tools to Include" dropdown sends. */
+  async #loadToolList(page: Page, gateway: RegisteredGateway): Promise<void> {
+    if (!page.url().startsWith(`${this.origin}/home`)) await page.goto(`${this.origin}/home/credentials`);
+    const { registration, ids } = this.#registered(gateway);
+    const body = mcpClientToolOptionsRequest(registration, { id: ids[await this.#pageUser(page)], name: registration.name });
+    const browserId = await browserIdOf(page);
+    await page.evaluate(
+      async ({ url, body, browserId }) => {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'browser-id': browserId }, body });
+        const text = await response.text();
+        document.body.dataset['conformanceToolList'] = JSON.stringify({ status: response.status, text });
+      },
+      { url: OPTIONS_PATH, body: JSON.stringify(body), browserId },
+    );
+  }
+
+  async #toolListOutcome(page: Page): Promise<FetchToolsOutcome> {
+    const raw = await page.evaluate(() => document.body.dataset['conformanceToolList'] ?? '');
+    const parsed = z.object({ status: z.number(), text: z.string() }).safeParse(raw === '' ? null : JSON.parse(raw));
+    if (!parsed.success) notTestable('the tool list was not loaded on this page');
+    const { status, text } = parsed.data;
+    return { state: status >= 200 && status < 300 ? 'success' : 'failure', text: `${status}: ${text.slice(0, 300)}` };
+  }
+}
+
+/** The id the editor keeps in localStorage and sends as `browser-id` (n8n binds the session cookie to it). */
+async function browserIdOf(page: Page): Promise<string> {
+  const id = await page.evaluate(() => {
+    const raw = localStorage.getItem('n8n-browserId') ?? '';
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return typeof parsed === 'string' ? parsed : raw;
+    } catch {
+      return raw;
+    }
+  });
+  if (id === '') notTestable('the page holds no n8n browser id (localStorage n8n-browserId): not an n8n editor page');
+  return id;
+}

@@ -1,0 +1,122 @@
+/**
+ * n8n's own REST API (`/rest/*`, what its editor calls), used the way the editor uses it: a session is the
+ * `n8n-auth` cookie plus the `browser-id` header the editor sends with every request (n8n binds the cookie's
+ * JWT to a hash of that id and refuses the cookie without it). Every answer is `{ data: … }`, checked with zod.
+ * Secrets (passwords, the cookie, client secrets) never reach an error message.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { redactText } from '../../lib/secrets.js';
+
+export const AUTH_COOKIE = 'n8n-auth';
+
+/** One signed-in n8n user, as Node holds it. */
+export interface N8nSession {
+  /** `n8n-auth=<jwt>`, for the Cookie header. */
+  cookie: string;
+  browserId: string;
+  userId: string;
+}
+
+const Wrapped = <T extends z.ZodType>(data: T) => z.object({ data }).loose();
+const PublicUser = z.object({ id: z.string(), email: z.string().nullish() }).loose();
+const Invited = z.array(z.object({ user: z.object({ id: z.string(), email: z.string(), inviteAcceptUrl: z.string().optional() }).loose() }).loose());
+const Credential = z.object({ id: z.string(), name: z.string() }).loose();
+const CredentialSummary = z.object({ id: z.string(), updatedAt: z.string() }).loose();
+const Options = z.array(z.object({ name: z.string(), value: z.unknown() }).loose());
+
+export class N8nApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'N8nApiError';
+  }
+}
+
+export class N8nApi {
+  readonly #baseUrl: string;
+  readonly #secrets: () => readonly string[];
+
+  /** `baseUrl`: where Node reaches n8n (127.0.0.1); `secrets`: what to scrub from error messages. */
+  constructor(baseUrl: string, secrets: () => readonly string[]) {
+    this.#baseUrl = baseUrl;
+    this.#secrets = secrets;
+  }
+
+  /** The first start's owner account (`POST /rest/owner/setup`, open only while n8n has no owner). */
+  async setupOwner(owner: { email: string; password: string; firstName: string; lastName: string }): Promise<void> {
+    await this.#call(undefined, 'POST', '/rest/owner/setup', owner, Wrapped(PublicUser));
+  }
+
+  /** `POST /rest/login` as the editor's sign-in form sends it, with a fresh browser id; returns the session it sets. */
+  async login(email: string, password: string): Promise<N8nSession> {
+    const browserId = randomUUID();
+    const response = await this.#fetch(undefined, 'POST', '/rest/login', { emailOrLdapLoginId: email, password }, browserId);
+    const body = await this.#json(response, 'POST /rest/login', Wrapped(PublicUser));
+    const jwt = response.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0] ?? '')
+      .find((c) => c.startsWith(`${AUTH_COOKIE}=`));
+    if (!jwt) throw new N8nApiError(`POST /rest/login answered ${response.status} without a ${AUTH_COOKIE} cookie`, response.status);
+    return { cookie: jwt, browserId, userId: body.data.id };
+  }
+
+  /**
+   * A member account: the owner invites `email` (`POST /rest/invitations`; without mail set up n8n answers with
+   * the accept link instead of mailing it) and the invitee accepts it with a name and a password.
+   */
+  async createMember(owner: N8nSession, member: { email: string; password: string; firstName: string; lastName: string }): Promise<void> {
+    const invited = await this.#call(owner, 'POST', '/rest/invitations', [{ email: member.email, role: 'global:member' }], Wrapped(Invited));
+    const link = invited.data[0]?.user.inviteAcceptUrl;
+    if (!link) throw new N8nApiError('POST /rest/invitations answered without an invite link (is mail configured?)', 200);
+    const token = new URL(link).searchParams.get('token');
+    if (!token) throw new N8nApiError('the invite link carries no token', 200);
+    await this.#call(undefined, 'POST', '/rest/invitations/accept', { token, firstName: member.firstName, lastName: member.lastName, password: member.password }, Wrapped(PublicUser));
+  }
+
+  /** `POST /rest/credentials` as the credential modal's Save sends it: a credential in the user's personal project. */
+  async createCredential(session: N8nSession, credential: { name: string; type: string; data: Record<string, unknown> }): Promise<{ id: string; name: string }> {
+    const created = await this.#call(session, 'POST', '/rest/credentials', credential, Wrapped(Credential));
+    return { id: created.data.id, name: created.data.name };
+  }
+
+  /** `GET /rest/credentials`: the credentials this user can see, with when each last changed (a callback's stored token changes it). */
+  async listCredentials(session: N8nSession): Promise<{ id: string; updatedAt: string }[]> {
+    const answer = await this.#call(session, 'GET', '/rest/credentials', undefined, Wrapped(z.array(CredentialSummary)));
+    return answer.data.map((c) => ({ id: c.id, updatedAt: c.updatedAt }));
+  }
+
+  /** `POST /rest/dynamic-node-parameters/options`: the options a node parameter's dropdown loads (the editor's call). */
+  async parameterOptions(session: N8nSession, request: Record<string, unknown>): Promise<{ name: string; value: unknown }[]> {
+    const answer = await this.#call(session, 'POST', '/rest/dynamic-node-parameters/options', request, Wrapped(Options));
+    return answer.data;
+  }
+
+  async #call<T extends z.ZodType>(session: N8nSession | undefined, method: string, path: string, body: unknown, schema: T): Promise<z.infer<T>> {
+    const response = await this.#fetch(session, method, path, body, session?.browserId);
+    return this.#json(response, `${method} ${path}`, schema);
+  }
+
+  #fetch(session: N8nSession | undefined, method: string, path: string, body: unknown, browserId: string | undefined): Promise<Response> {
+    return fetch(`${this.#baseUrl}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(browserId ? { 'browser-id': browserId } : {}),
+        ...(session ? { cookie: session.cookie } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(60_000),
+    });
+  }
+
+  async #json<T extends z.ZodType>(response: Response, what: string, schema: T): Promise<z.infer<T>> {
+    const text = await response.text();
+    if (!response.ok) throw new N8nApiError(`${what} answered ${response.status}: ${redactText(text.slice(0, 300), this.#secrets())}`, response.status);
+    const parsed = schema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new N8nApiError(`${what} answered an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`, response.status);
+    return parsed.data;
+  }
+}
