@@ -9,7 +9,7 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { lastLine, runCommand } from './contextforge/run-command.js';
+import { lastLine, runCommand } from '../lib/run-command.js';
 
 export interface NodeRuntime {
   /** The Node executable. */

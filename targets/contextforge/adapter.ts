@@ -20,14 +20,14 @@ import type {
   UpstreamRegistration,
 } from '../target.js';
 import { ContextForgeApi } from './api.js';
-import { strongPassword } from './config.js';
+import { strongPassword } from '../../lib/strong-password.js';
 import { ensureContextForge } from './install.js';
 import { startContextForge, type RunningContextForge } from './process.js';
 import { pypiVersionOf, quirksFor, type ContextForgeQuirks } from './quirks.js';
 import { compareContextForgeVersions } from './versions.js';
 import { routeOfflineAssets } from './offline-assets.js';
 import { readCdnManifest, type CdnAssetManifest } from './cdn-manifest.js';
-import { defaultCacheRoot } from './install.js';
+import { defaultCacheRoot } from '../../lib/cache-root.js';
 import { watchPageTrouble } from '../page-trouble.js';
 import {
   callbackOutcome,

@@ -25,7 +25,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { z } from 'zod';
-import { lastLine, runCommand } from './run-command.js';
+import { lastLine, runCommand } from '../../lib/run-command.js';
 
 export const MANIFEST_FILE = '.conformance-cdn-assets.json';
 

@@ -18,12 +18,12 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { buildCdnManifest, installVendorFiles, npmCliRegistry, readCdnManifest, writeCdnManifest } from './cdn-manifest.js';
-import { defaultCacheRoot } from './cache-root.js';
+import { defaultCacheRoot } from '../../lib/cache-root.js';
 import { contextForgeEnv, newRunSecrets } from './config.js';
 import { parsePipConfigList, uvSettingsFromPip } from './pip-settings.js';
 import { choosePython, findPython } from './python.js';
 import { satisfiesRequiresPython } from './pep440.js';
-import { lastLine, runCommand } from './run-command.js';
+import { lastLine, runCommand } from '../../lib/run-command.js';
 import { contextForgeVersionInfo, excludeNewerFor } from './versions.js';
 
 /** Pinned so the resolver's behaviour does not drift under the harness. */
@@ -57,8 +57,6 @@ const markerSchema = z.object({
   installSeconds: z.number(),
 });
 type Marker = z.infer<typeof markerSchema>;
-
-export { defaultCacheRoot };
 
 export function venvDirFor(cacheRoot: string, version: string): string {
   return join(cacheRoot, 'contextforge', version);

@@ -6,7 +6,7 @@
 import type { RunSpec } from '../../config/run-plan.js';
 import { assertReachable, firstLine, nodeReachable } from '../../lib/reachability.js';
 import type { TargetModule } from '../registry.js';
-import { defaultCacheRoot } from './cache-root.js';
+import { defaultCacheRoot } from '../../lib/cache-root.js';
 import { comparePep440, parsePep440 } from './pep440.js';
 import { contextForgeReleaseList } from './pypi-releases.js';
 import { DEFAULT_RANGE, selectReleases } from './release-range.js';

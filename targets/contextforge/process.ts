@@ -2,15 +2,11 @@
  * Starts and stops one ContextForge process: own process group, fresh empty working directory and
  * SQLite file, 127.0.0.1 on a free port, log piped (redacted) to a file the caller names.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { redactLogLine } from './log-redaction.js';
+import { join } from 'node:path';
+import { freePort } from '../../lib/free-ports.js';
+import { startGroupProcess } from '../process-group.js';
 import { contextForgeEnv, newRunSecrets, secretValues } from './config.js';
 import type { ContextForgeInstall } from './install.js';
 
@@ -52,8 +48,6 @@ export interface RunningContextForge {
   stop(): Promise<void>;
 }
 
-const STOP_GRACE_MS = 10_000;
-const HEALTH_POLL_MS = 250;
 const MAX_PORT_ATTEMPTS = 3;
 
 /** Starts ContextForge and resolves once GET /health answers healthy. */
@@ -91,47 +85,19 @@ async function startOnce(options: StartContextForgeOptions, port: number): Promi
     extra: options.extraEnv ?? {},
   });
 
-  await mkdir(dirname(options.logFile), { recursive: true });
-  const log = createWriteStream(options.logFile, { flags: 'a' });
-  const tail: string[] = [];
-  const write = (line: string): void => {
-    const clean = redactLogLine(line, known);
-    tail.push(clean);
-    if (tail.length > 30) tail.shift();
-    log.write(`${clean}\n`);
-  };
-  write(`# contextforge ${options.install.version} on ${origin}${rootPath} (127.0.0.1:${port}), run dir ${runDir}`);
-
-  const child = spawn(join(options.install.bin, 'mcpgateway'), ['--host', '127.0.0.1', '--port', String(port), '--workers', '1'], {
+  const started = await startGroupProcess({
+    name: `ContextForge ${options.install.version}`,
+    command: join(options.install.bin, 'mcpgateway'),
+    args: ['--host', '127.0.0.1', '--port', String(port), '--workers', '1'],
     cwd: runDir,
     env,
-    // Own process group, so stop() reaches uvicorn and anything it forks.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    logFile: options.logFile,
+    header: `# contextforge ${options.install.version} on ${origin}${rootPath} (127.0.0.1:${port}), run dir ${runDir}`,
+    secrets: known,
+    runDir,
+    ready: () => answersHealthy(baseUrl),
+    startTimeoutMs: options.startTimeoutMs ?? 120_000,
   });
-  track(child, runDir);
-  createInterface({ input: child.stdout! }).on('line', write);
-  createInterface({ input: child.stderr! }).on('line', write);
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as string | null }));
-
-  let stopping: Promise<void> | undefined;
-  // Idempotent: a second stop() must not signal a process group id that may since have been reused.
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      await stopGroup(child, exited);
-      untrack(child);
-      await new Promise<void>((resolve) => log.end(resolve));
-      await rm(runDir, { recursive: true, force: true });
-    })());
-
-  try {
-    await waitHealthy(baseUrl, exited, options.startTimeoutMs ?? 120_000);
-  } catch (err) {
-    await stop();
-    const why = err instanceof Error ? err.message : String(err);
-    const hint = tail.filter((l) => /error|exception|already in use/i.test(l)).slice(-1)[0] ?? tail.slice(-1)[0] ?? '';
-    throw new Error(`ContextForge ${options.install.version} did not start: ${why}${hint ? ` — ${hint.slice(0, 300)}` : ''}`);
-  }
 
   return {
     origin,
@@ -140,122 +106,18 @@ async function startOnce(options: StartContextForgeOptions, port: number): Promi
     port,
     admin: { email: adminEmail, password: secrets.adminPassword },
     secrets: known,
-    addSecret: (secret: string) => {
-      if (secret.length > 0 && !known.includes(secret)) known.push(secret);
-    },
-    pid: child.pid ?? -1,
+    addSecret: started.addSecret,
+    pid: started.pid,
     runDir,
-    stop,
+    stop: started.stop,
   };
 }
 
-async function waitHealthy(
-  baseUrl: string,
-  exited: Promise<{ code: number | null; signal: string | null }>,
-  timeoutMs: number,
-): Promise<void> {
-  let exitInfo: { code: number | null; signal: string | null } | undefined;
-  void exited.then((e) => {
-    exitInfo = e;
-  });
-  const deadline = Date.now() + timeoutMs;
-  const attempts = Math.ceil(timeoutMs / HEALTH_POLL_MS);
-  for (let i = 0; i < attempts && Date.now() < deadline; i++) {
-    if (exitInfo) throw new Error(`process exited (code ${String(exitInfo.code)}, signal ${String(exitInfo.signal)})`);
-    try {
-      const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
-      const body: unknown = await res.json().catch(() => null);
-      if (res.ok && typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'healthy') return;
-    } catch {
-      // Not listening yet.
-    }
-    // Bounded poll: wake early if the process dies.
-    await Promise.race([exited, new Promise((r) => setTimeout(r, HEALTH_POLL_MS))]);
-  }
-  if (exitInfo) throw new Error(`process exited (code ${String(exitInfo.code)}, signal ${String(exitInfo.signal)})`);
-  throw new Error(`GET /health not healthy after ${timeoutMs} ms`);
-}
-
-/** SIGTERM to the whole group, SIGKILL after a bound. */
-async function stopGroup(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
-  if (child.pid === undefined) return;
-  if (child.exitCode === null && child.signalCode === null) {
-    signalGroup(child.pid, 'SIGTERM');
-    const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), STOP_GRACE_MS).unref());
-    if ((await Promise.race([exited.then(() => 'exited' as const), timer])) === 'timeout') {
-      signalGroup(child.pid, 'SIGKILL');
-      await exited;
-    }
-  }
-  // Children uvicorn may have left behind in the group.
-  signalGroup(child.pid, 'SIGKILL');
-  await groupGone(child.pid);
-}
-
-/**
- * SIGKILL is delivered asynchronously and the kernel offers no event for "group empty", so this is a
- * bounded poll (2 s): stop() must not return while a member still holds the port or the run folder.
- */
-async function groupGone(pgid: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      process.kill(-pgid, 0);
-    } catch {
-      return; // ESRCH: no process left in the group
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Group already gone.
-  }
-}
-
-/** Processes still running (with their run folders), killed and removed if the harness itself exits or is interrupted. */
-const live = new Map<ChildProcess, string>();
-let hooksInstalled = false;
-
-function track(child: ChildProcess, runDir: string): void {
-  live.set(child, runDir);
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on('exit', killAllNow);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const handler = (): void => {
-      killAllNow();
-      process.removeListener(sig, handler);
-      // Keep the default behaviour (exit) unless someone else handles the signal.
-      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
-    };
-    process.on(sig, handler);
-  }
-}
-
-function untrack(child: ChildProcess): void {
-  live.delete(child);
-}
-
-function killAllNow(): void {
-  for (const [child, runDir] of live) {
-    if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
-    // Synchronous: nothing asynchronous runs any more in an 'exit' handler.
-    rmSync(runDir, { recursive: true, force: true });
-  }
-  live.clear();
-}
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!port) throw new Error('could not find a free port');
-  return port;
+/** undefined once GET /health answers `{"status": "healthy"}`, else what it answered. */
+async function answersHealthy(baseUrl: string): Promise<string | undefined> {
+  const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) }).catch((e: unknown) => String(e));
+  if (typeof response === 'string') return `GET /health failed: ${response}`;
+  const body: unknown = await response.json().catch(() => null);
+  const status = typeof body === 'object' && body !== null ? (body as { status?: unknown }).status : undefined;
+  return response.ok && status === 'healthy' ? undefined : `GET /health answered ${response.status} ${JSON.stringify(status ?? null)}`;
 }

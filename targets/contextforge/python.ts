@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { satisfiesRequiresPython } from './pep440.js';
-import { runCommand } from './run-command.js';
+import { runCommand } from '../../lib/run-command.js';
 
 /**
  * Finds a CPython interpreter of exactly `major.minor`. pyenv shims on PATH answer "command not

@@ -15,7 +15,7 @@
  * whose every file is yanked is refused: its publisher withdrew it, and a verdict on it would describe nothing
  * anyone installs. 1.0.0rc2 and 1.0.0rc3 exist as git tags only: PyPI never had them.
  */
-import { defaultCacheRoot } from './cache-root.js';
+import { defaultCacheRoot } from '../../lib/cache-root.js';
 import { comparePep440, parsePep440, type Pep440Version } from './pep440.js';
 import { contextForgeReleaseList, type ContextForgeRelease, type ReleaseListOptions } from './pypi-releases.js';
 

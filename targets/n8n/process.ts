@@ -7,7 +7,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { freePort } from '../contextforge/process.js';
+import { freePort } from '../../lib/free-ports.js';
 import { answersOk, startGroupProcess } from '../process-group.js';
 import type { N8nInstall } from './install.js';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { behindProxyEnv, contextForgeEnv, hasSequentialRun, newRunSecrets, secretValues, strongPassword } from '../../targets/contextforge/config.js';
+import { behindProxyEnv, contextForgeEnv, newRunSecrets, secretValues } from '../../targets/contextforge/config.js';
+import { hasSequentialRun, strongPassword } from '../../lib/strong-password.js';
 import { ATTACH_BEHIND_PROXY, createContextForgeTarget, parseContextForgeSettings } from '../../targets/contextforge/adapter.js';
 import { pypiVersionOf, quirksFor } from '../../targets/contextforge/quirks.js';
 

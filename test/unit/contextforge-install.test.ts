@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { defaultCacheRoot, venvDirFor } from '../../targets/contextforge/install.js';
+import { defaultCacheRoot } from '../../lib/cache-root.js';
+import { venvDirFor } from '../../targets/contextforge/install.js';
 import { parsePipConfigList, uvSettingsFromPip } from '../../targets/contextforge/pip-settings.js';
 import { findPython } from '../../targets/contextforge/python.js';
 

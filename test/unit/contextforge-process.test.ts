@@ -11,7 +11,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { redactLogLine } from '../../targets/contextforge/log-redaction.js';
+import { redactLogLine } from '../../lib/log-redaction.js';
 import { startContextForge } from '../../targets/contextforge/process.js';
 import type { ContextForgeInstall } from '../../targets/contextforge/install.js';
 import { findPython } from '../../targets/contextforge/python.js';

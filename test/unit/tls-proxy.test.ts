@@ -9,7 +9,8 @@ import { connect, createServer as createNetServer, type AddressInfo } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { freePorts, startTlsProxy, type TlsProxy } from '../../fixtures/tls-proxy/index.js';
+import { freePorts } from '../../lib/free-ports.js';
+import { startTlsProxy, type TlsProxy } from '../../fixtures/tls-proxy/index.js';
 import { nginxConfig } from '../../fixtures/tls-proxy/nginx-config.js';
 
 const NGINX = '/usr/sbin/nginx';

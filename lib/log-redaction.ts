@@ -1,11 +1,11 @@
-import { hashSecret, redactText } from '../../lib/secrets.js';
+import { hashSecret, redactText } from './secrets.js';
 
-/** Query/form parameters whose values ContextForge's access log would otherwise print (the callback URL carries code and state). */
+/** Query/form parameters whose values a gateway's access log would otherwise print (the callback URL carries code and state). */
 const URL_SECRET_PARAMS = ['code', 'state', 'code_verifier', 'client_secret', 'access_token', 'refresh_token', 'id_token', 'token', 'password'];
 const URL_PARAM_RE = new RegExp(`([?&](?:${URL_SECRET_PARAMS.join('|')})=)([^&\\s"'\\\\]+)`, 'g');
 
 /**
- * One ContextForge log line made safe to keep: the run's known secrets, bearer tokens and JWTs (via
+ * One line of a gateway's log made safe to keep: the run's known secrets, bearer tokens and JWTs (via
  * lib/secrets redactText) and secret-valued URL parameters become their `sha256:` form.
  */
 export function redactLogLine(line: string, knownSecrets: Iterable<string>): string {
