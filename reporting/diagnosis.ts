@@ -250,6 +250,13 @@ const RULES: readonly Rule[] = [
         ? "the gateway's own page pressed with its cookie and was refused by the gateway's CSRF check"
         : undefined,
   },
+  // The same refusal of the gateway's own sign-out or Disconnect form: the control, not the session or the grant.
+  {
+    requirements: ['SESSION-09', 'TOKEN-10'],
+    bugClass: 'own-page-csrf-token-stale',
+    when: (o) =>
+      has(o.error, /POST [^\n]*answered 403[^\n]*csrf/i) ? "the gateway's own form was refused by the gateway's CSRF check before it could end anything" : undefined,
+  },
   // The original bug class and its neighbours: what the page's request looked like decides. One classifier for
   // every spec that presses Fetch Tools and asserts the press (SESSION-01/02; FLOW-24 after its code exchange).
   {

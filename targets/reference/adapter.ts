@@ -29,6 +29,7 @@ import { REFRESH_MARGIN_MS } from './server/token-store.js';
 import { readPackageVersion } from './version.js';
 import { REFERENCE_VARIANT_NAMES } from './variants.js';
 import { watchPageTrouble } from '../page-trouble.js';
+import { textOfAnswer } from '../../lib/html.js';
 
 const ReferenceSettingsSchema = z.strictObject({
   /** Host name the browser uses for the gateway (must resolve to 127.0.0.1 in Chromium; *.localhost does). */
@@ -267,7 +268,11 @@ class ReferenceTarget implements Target {
     const answered = page.waitForResponse((r) => r.url() === postUrl && r.request().method() === 'POST', { timeout: OUTCOME_TIMEOUT_MS });
     await button.click();
     const response = await answered;
-    if (response.status() !== 303) throw new Error(`POST ${new URL(postUrl).pathname} answered ${response.status()}, not 303`);
+    if (response.status() !== 303) {
+      // The answer's text names the refusal (a CSRF check, a missing session), which the diagnosis reads.
+      const body = textOfAnswer(await response.text().catch(() => '')).slice(0, 200);
+      throw new Error(`POST ${new URL(postUrl).pathname} answered ${response.status()}, not 303${body === '' ? '' : `: ${body}`}`);
+    }
     await page.waitForURL(`${this.origin}${landingPath}`);
   }
 

@@ -82,3 +82,22 @@ test('the cross-site return: a callback that never exchanged the code is its own
   const noVerifier = 'Error: the token request carried a code_verifier';
   assert.equal(diagnose({ requirement: 'FLOW-01', error: noVerifier, evidence: '' })?.bugClass, 'pkce-missing-or-reused');
 });
+
+test("the gateway's own page refused by its own CSRF check is its own class, in every spec that presses or submits from that page", () => {
+  const press = 'Error: callback page press: /oauth/fetch-tools/gw-1 answered 403: {"success":false,"message":"Cross-site request rejected: CSRF token does not match the session"}';
+  const withCookie = JSON.stringify({ presses: { callback: { exchange: { status: 403, sentCookie: true } } } });
+  for (const requirement of ['SESSION-01', 'SESSION-12', 'FLOW-24', 'TOKEN-09']) {
+    assert.equal(diagnose({ requirement, error: press, evidence: withCookie })?.bugClass, 'own-page-csrf-token-stale', requirement);
+  }
+  // Without the cookie the page's request is the problem, whatever the gateway said about CSRF.
+  const withoutCookie = JSON.stringify({ fetchTools: { status: 403, sentCookie: false } });
+  assert.equal(diagnose({ requirement: 'SESSION-01', error: press, evidence: withoutCookie })?.bugClass, 'page-request-without-credentials');
+  // The sign-out and Disconnect forms: refused by the CSRF check, so nothing was ended, which is not a surviving session.
+  const signOut = 'Error: POST /logout answered 403, not 303: {"success":false,"message":"Cross-site request rejected: CSRF token does not match the session"}';
+  assert.equal(diagnose({ requirement: 'SESSION-09', error: signOut, evidence: '' })?.bugClass, 'own-page-csrf-token-stale');
+  const disconnect = 'Error: POST /oauth/disconnect/gw-1 answered 403, not 303: CSRF token missing';
+  assert.equal(diagnose({ requirement: 'TOKEN-10', error: disconnect, evidence: '' })?.bugClass, 'own-page-csrf-token-stale');
+  // A sign-out that worked and left the session alive stays the surviving-session class.
+  const survived = 'Error: Fetch Tools with the old session cookie after sign-out answered 200 (without a cookie: 401)';
+  assert.equal(diagnose({ requirement: 'SESSION-09', error: survived, evidence: '' })?.bugClass, 'session-survives-logout');
+});
