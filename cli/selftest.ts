@@ -27,7 +27,7 @@ import { prepareTargets } from './prepare-targets.js';
 import { CLIENT_CALIBRATION_TARGET } from '../targets/registry.js';
 import { vetPlaywrightArgs } from './playwright-options.js';
 import { pathToFileURL } from 'node:url';
-import { runPlaywright } from './run-playwright.js';
+import { runPlaywright, type PlaywrightRun } from './run-playwright.js';
 
 /** Which ENV requirement each harness fault must trip. */
 export const HARNESS_FAULT_DETECTED_BY: Record<HarnessFault, string> = {
@@ -97,7 +97,7 @@ export function mergedPins(mode: FaultMode, subset: readonly string[], observed:
   };
 }
 
-function plan(only: string[], full: boolean, subset: readonly string[] = []): Expectation[] {
+export function plan(only: string[], full: boolean, subset: readonly string[] = []): Expectation[] {
   const base = { target: 'reference' as const, settings: {}, deployment: 'direct' as Deployment };
   // Full: everything, or the re-measured subset; quick: what each mode is meant to be caught by.
   const limit = (ids: readonly string[]): string[] => (full ? [...subset] : [...ids]);
@@ -282,6 +282,19 @@ export function judge(expectation: Expectation, report: RunReport | undefined, f
   };
 }
 
+/**
+ * The runs split by what Playwright must be configured for: the reference gateway (in-process, two workers) in
+ * `dir`, the runs against real targets (installed programs, one worker, longer timeouts) in `dir/targets`.
+ */
+export function playwrightGroups(expectations: readonly Expectation[], dir: string): { expectations: Expectation[]; reportDir: string }[] {
+  const reference = expectations.filter((e) => e.run.target === 'reference');
+  const real = expectations.filter((e) => e.run.target !== 'reference');
+  return [
+    ...(reference.length > 0 ? [{ expectations: reference, reportDir: dir }] : []),
+    ...(real.length > 0 ? [{ expectations: real, reportDir: path.join(dir, 'targets') }] : []),
+  ];
+}
+
 /** `--requirements ID,ID` (or repeated): the requirements whose pins a full run re-measures. */
 export function takeRequirementsOption(argv: readonly string[]): { requirements: string[]; rest: string[] } {
   const requirements: string[] = [];
@@ -340,15 +353,23 @@ async function main(): Promise<number> {
   process.stdout.write(
     `selftest: ${expectations.length} runs (${full ? (subset.length > 0 ? `${subset.join(', ')} per fault mode, pins re-measured` : 'full catalogue per fault mode, failure sets pinned exactly') : 'each fault mode against its detectedBy'})\n`,
   );
-  const { report } = await runPlaywright(
-    expectations.map((e) => e.run),
-    { reportDir: dir, extraArgs: playwrightArgs, env: { CONFORMANCE_PROGRESS: 'dot' } },
-  );
-  if (!report) {
-    process.stderr.write('selftest: Playwright wrote no conformance report\n');
-    return 1;
+  // Two Playwright invocations: Playwright's worker count is one per invocation, and a real target in the plan
+  // (the client calibration) drops it to one worker, which made every reference run of the self-test serial.
+  const reports: NonNullable<PlaywrightRun['report']>[] = [];
+  for (const group of playwrightGroups(expectations, dir)) {
+    const { report, interruptedBy } = await runPlaywright(
+      group.expectations.map((e) => e.run),
+      { reportDir: group.reportDir, extraArgs: playwrightArgs, env: { CONFORMANCE_PROGRESS: 'dot' } },
+    );
+    if (interruptedBy !== undefined) return interruptedBy === 'SIGTERM' ? 143 : 130;
+    if (!report) {
+      process.stderr.write(`selftest: Playwright wrote no conformance report in ${group.reportDir}\n`);
+      return 1;
+    }
+    reports.push(report);
   }
-  const verdicts = expectations.map((e) => ({ expectation: e, ...judge(e, report.runs.find((r) => r.id === e.run.id), full) }));
+  const runReport = (id: string): RunReport | undefined => reports.flatMap((r) => r.runs).find((r) => r.id === id);
+  const verdicts = expectations.map((e) => ({ expectation: e, ...judge(e, runReport(e.run.id), full) }));
   process.stdout.write('\nselftest results\n');
   for (const v of verdicts) process.stdout.write(`${v.line}\n`);
   const failures = verdicts.filter((v) => !v.ok).length;

@@ -1,7 +1,7 @@
 /** The selftest's judgement of one run: failure sets pinned exactly, invalid or inconclusive runs never count. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judge, mergedPins, restrictTo, takeRequirementsOption, type Expectation } from '../../cli/selftest.js';
+import { judge, mergedPins, plan, playwrightGroups, restrictTo, takeRequirementsOption, type Expectation } from '../../cli/selftest.js';
 import type { FaultMode } from '../../targets/reference/faults.js';
 import { buildRunReport, type TestRecord } from '../../reporting/results.js';
 import { REQUIREMENTS } from '../../catalogue/requirements.js';
@@ -174,4 +174,21 @@ test("the client's self-checks must pass against the client without a harness fa
   const broken = judge(client, envOnly({ 'ENV-05': undefined }), false);
   assert.equal(broken.ok, false);
   assert.match(broken.line, /not passed: ENV-05/);
+});
+
+test('the self-test runs the reference gateway apart from real targets, so a real target never makes the reference runs serial', () => {
+  for (const full of [false, true]) {
+    const expectations = plan([], full);
+    const groups = playwrightGroups(expectations, '/tmp/selftest');
+    assert.equal(groups.flatMap((g) => g.expectations).length, expectations.length, 'every run is in a group');
+    assert.deepEqual(groups.map((g) => g.reportDir), ['/tmp/selftest', '/tmp/selftest/targets']);
+    const [reference, real] = groups;
+    assert.ok(reference?.expectations.every((e) => e.run.target === 'reference'));
+    assert.ok(real?.expectations.every((e) => e.run.target !== 'reference'));
+    // A run that borrows another's ENV checks must find it in its own invocation.
+    for (const group of groups) {
+      const ids = new Set(group.expectations.map((e) => e.run.id));
+      for (const e of group.expectations) if (e.run.envFrom !== undefined) assert.ok(ids.has(e.run.envFrom), `${e.run.id} borrows from ${e.run.envFrom}`);
+    }
+  }
 });
