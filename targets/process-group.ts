@@ -65,10 +65,11 @@ export async function startGroupProcess(options: GroupProcessOptions): Promise<G
   write(options.header);
   const child = spawn(options.command, [...options.args], { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   track(child, options.runDir);
-  const exited = once(child, 'exit').then(([code, signal]) => `process exited (code ${String(code)}, signal ${String(signal)})`);
-  // A spawn failure (ENOENT) emits 'error' and no 'exit' for a process that never ran.
-  const failedToSpawn = once(child, 'error').then(([err]) => `could not be started: ${err instanceof Error ? err.message : String(err)}`);
-  const ended = Promise.race([exited, failedToSpawn]);
+  // A spawn failure (ENOENT, EACCES) emits 'error' and no 'exit': `once` rejects with it, which is an end too.
+  const ended = once(child, 'exit').then(
+    ([code, signal]) => `process exited (code ${String(code)}, signal ${String(signal)})`,
+    (err: unknown) => `could not be started: ${err instanceof Error ? err.message : String(err)}`,
+  );
   const printedReady = new Promise<void>((resolve) => {
     const onLine = (line: string): void => {
       write(line);
