@@ -556,6 +556,18 @@ export const REQUIREMENTS = [
       OURS('a sign-in the IdP remembers redirects straight back, a navigation the gateway\'s own page started, so the bug hides until a user has to sign in or consent'),
     ],
   },
+  {
+    id: 'FLOW-25',
+    profiles: BOTH_PROFILES,
+    family: 'FLOW',
+    level: 'SHOULD',
+    statement:
+      "The authorization response does not leave through the page it lands on: after the callback, no request to another origin carries the authorization code or state in its URL, Referer or body, neither one the gateway's pages make (a third-party resource, a beacon) nor an off-site link the user follows from the page the callback leaves them on (its referrer policy sends no more than the origin, or that page's URL holds neither value). Only the IdP's token endpoint receives the code.",
+    sources: [
+      cite(RFC9700, '§4.2.4', 'the page rendered as a result of the authorization response SHOULD NOT include third-party resources or links to external sites; suppress the Referer'),
+      cite(RFC9700, '§4.2.1', "leakage from the OAuth client: the callback page's URL, code and state included, reaches other sites in the Referer"),
+    ],
+  },
   // TOKEN
   {
     id: 'TOKEN-01',

@@ -342,7 +342,7 @@ const RFC9700_SENTENCES = sentencesOf(RFC9700, [
   ['§2.5', 'SHOULD', 'Authorization servers SHOULD enforce client authentication if it is feasible', AS],
   ['§2.6', 'MUST NOT', 'Authorization responses MUST NOT be transmitted over unencrypted network connections.', TLS],
   ['§2.6', 'MUST', 'both the initiator and receiver of the in-browser message MUST be strictly verified as described in Section 4.17.', GAP('postMessage-based authorization responses (FLOW-12 checks only that no token is in a payload)')],
-  ['§4.2.4', 'SHOULD NOT', 'The page rendered as a result of the OAuth authorization response and the authorization endpoint SHOULD NOT include third-party resources or links to external sites.', GAP('third-party resources on the callback page')],
+  ['§4.2.4', 'SHOULD NOT', 'The page rendered as a result of the OAuth authorization response and the authorization endpoint SHOULD NOT include third-party resources or links to external sites.', ['FLOW-25']],
   ['§4.2.4', 'SHOULD', 'Authorization codes SHOULD be invalidated by the AS after their first use at the token endpoint.', ['ENV-02']],
   ['§4.2.4', 'SHOULD', 'The state value SHOULD be invalidated by the client after its first use at the redirection endpoint.', ['FLOW-07']],
   ['§4.3.2', 'MUST NOT', 'Clients MUST NOT pass access tokens in a URI query parameter in the way described in Section 2.3 of [RFC6750].', ['FLOW-12']],

@@ -163,6 +163,10 @@ export const BUG_CLASSES = {
     title: "The gateway's own page is refused by its own CSRF check: the token it embedded no longer matches (another tab or a session swap re-issued it)",
     lookAt: "where the anti-CSRF token is issued and checked: one token per session that every open page keeps valid (not re-issued per page load), and a callback that swaps the session re-issues it for the pages it serves",
   },
+  'authorization-response-leaks': {
+    title: 'The authorization response leaves through the page it lands on: the code and state reach another origin (Referer, a third-party request)',
+    lookAt: "the callback page and the pages after it: a referrer policy no weaker than strict-origin-when-cross-origin (or no-referrer), no third-party resource or beacon with the page's URL, or a redirect to a URL without code and state first",
+  },
   'pending-authorization-shared': {
     title: "Authorizations in flight share storage (per upstream or per session, not per state), so one start overwrites another's state, PKCE verifier or upstream",
     lookAt: 'where the state, code_verifier, upstream and user of a started authorization are kept: keyed by the state value, never by the upstream, client or session alone',
@@ -329,6 +333,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['XSITE-03'], bugClass: 'frameable-pages' },
   // The OAuth flow's own classes (the callback that never exchanged the code is first, above).
   { requirements: ['FLOW-24'], bugClass: 'callback-loses-session' },
+  { requirements: ['FLOW-25'], bugClass: 'authorization-response-leaks' },
   { requirements: ['FLOW-01', 'FLOW-02'], bugClass: 'pkce-missing-or-reused' },
   { requirements: ['FLOW-03'], bugClass: 'state-guessable' },
   { requirements: ['FLOW-06', 'FLOW-07', 'FLOW-08'], bugClass: 'state-not-enforced' },

@@ -176,7 +176,7 @@ export const FAULT_MODES = [
     detectedBy: ['FLOW-01'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-07', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-20', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'UI-01', 'UI-03'],
-    alsoNotTestable: ['XSITE-03', 'FLOW-06', 'FLOW-08', 'FLOW-17', 'FLOW-19', 'FLOW-22', 'UI-02'],
+    alsoNotTestable: ['XSITE-03', 'FLOW-06', 'FLOW-08', 'FLOW-17', 'FLOW-19', 'FLOW-22', 'FLOW-25', 'UI-02'],
   },
   {
     mode: 'state-predictable',
@@ -455,6 +455,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'referrer-policy-full-url',
+    bugClass: 'authorization-response-leaks',
+    bug: "The callback page keeps code and state in its address bar, lost its own Referrer-Policy: no-referrer, and every page goes out with no-referrer-when-downgrade (a security-headers setting from before browsers defaulted to strict-origin-when-cross-origin), so a link or resource on the callback page sends another site the callback URL with its code and state.",
+    detectedBy: ['FLOW-25'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'return-to-prefix-check',
     bugClass: 'open-redirect',
     bug: 'The post-authorization return_to is accepted when it starts with "/", so //evil.example and /\\evil.example send the user to another site.',
@@ -673,7 +681,7 @@ export const FAULT_MODES = [
     detectedBy: ['PROXY-01'],
     // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-01', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'UI-01', 'UI-02', 'UI-03'],
-    alsoNotTestable: ['FLOW-02'],
+    alsoNotTestable: ['FLOW-02', 'FLOW-25'],
   },
   {
     mode: 'root-path-ignored-by-script',
@@ -693,7 +701,7 @@ export const FAULT_MODES = [
     detectedBy: ['PROXY-01'],
     // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-10', 'XSITE-13'],
-    alsoNotTestable: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-11', 'SESSION-12', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'UI-01', 'UI-02', 'UI-03'],
+    alsoNotTestable: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-11', 'SESSION-12', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'FLOW-25', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'UI-01', 'UI-02', 'UI-03'],
   },
   {
     mode: 'secure-cookie-from-request-scheme',

@@ -20,6 +20,15 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
 };
 
 /**
+ * BUG (referrer-policy-full-url): the legacy referrer policy on every response. Over http to http, or https to
+ * https, the full URL goes to other origins: from the callback page, its code and state.
+ */
+const leakyReferrerPolicy: RequestHandler = (_req, res, next) => {
+  res.set('Referrer-Policy', 'no-referrer-when-downgrade');
+  next();
+};
+
+/**
  * BUG (cors-reflect): any Origin is echoed with credentials allowed, and every preflight is approved.
  * BUG (cors-allowlist-prefix): only origins on an allowlist of the gateway's own origin are, but the list is
  * matched with startsWith, so `<gateway origin>.evil.example` is approved too.
@@ -53,6 +62,7 @@ export function createApp(ctx: GatewayContext): Express {
   app.use(ctx.log.middleware());
   app.use(securityHeaders);
   if (ctx.faults['frameable-pages']) app.use(allowFraming(PAGE_CSP));
+  if (ctx.faults['referrer-policy-full-url']) app.use(leakyReferrerPolicy);
   if (ctx.faults['cors-reflect']) app.use(reflectCors(() => true));
   if (ctx.faults['cors-allowlist-prefix']) app.use(reflectCors((origin) => origin.startsWith(ctx.origin)));
 

@@ -64,7 +64,11 @@ export function oauthRoutes(ctx: GatewayContext): Router {
   });
 
   router.get('/oauth/callback', async (req, res) => {
-    res.set({ 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
+    // The page's URL holds the code and state (until its script strips them): no Referer at all from it. BUG
+    // (referrer-policy-full-url): left to the app-wide legacy policy, which sends the whole URL to other origins,
+    // and the URL is not stripped either.
+    res.set('Cache-Control', 'no-store');
+    if (!faults['referrer-policy-full-url']) res.set('Referrer-Policy', 'no-referrer');
     if (faults['callback-script-dead']) {
       // BUG (callback-script-dead): the page's own CSP forbids every script, its Fetch Tools handler included.
       res.set('Content-Security-Policy', "default-src 'self'; script-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
@@ -145,7 +149,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     if (!result.ok && faults['token-error-ignored'] && result.kind !== 'network') {
       // BUG (token-error-ignored): only a network failure counts as failure; the IdP's error answer is taken as
       // done and the success page shown, with no grant behind it.
-      res.type('html').send(renderCallbackSuccessPage({ ...pageRoots, gateway, user: pending.user, csrfToken: session === undefined ? undefined : tokenForNewPage(session, faults), omitCredentials: false, leakedTokens: null }));
+      res.type('html').send(renderCallbackSuccessPage({ ...pageRoots, gateway, user: pending.user, csrfToken: session === undefined ? undefined : tokenForNewPage(session, faults), omitCredentials: false, keepResponseInUrl: false, leakedTokens: null }));
       return;
     }
     if (!result.ok) {
@@ -197,6 +201,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
         user,
         csrfToken: session === undefined ? undefined : tokenForNewPage(session, faults),
         omitCredentials: faults['callback-fetch-omits-credentials'],
+        keepResponseInUrl: faults['referrer-policy-full-url'],
         leakedTokens: faults['token-in-page'] ? { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken } : null,
       }),
     );
@@ -214,7 +219,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       }
       res.set({ 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
       res.type('html').send(
-        renderCallbackSuccessPage({ ...pageRoots, gateway, user: session.user, csrfToken: tokenForNewPage(session, faults), omitCredentials: false, leakedTokens: null }),
+        renderCallbackSuccessPage({ ...pageRoots, gateway, user: session.user, csrfToken: tokenForNewPage(session, faults), omitCredentials: false, keepResponseInUrl: false, leakedTokens: null }),
       );
     });
   }

@@ -13,6 +13,8 @@ export interface CallbackSuccessOptions {
   csrfToken: string | undefined;
   /** callback-fetch-omits-credentials: tells /static/callback.js to send the POST with credentials 'omit'. */
   omitCredentials: boolean;
+  /** referrer-policy-full-url: tells /static/callback.js to leave code and state in the address bar. */
+  keepResponseInUrl: boolean;
   /** token-in-page: the tokens this page must NOT contain in a correct gateway. */
   leakedTokens: { accessToken: string; refreshToken: string | undefined } | null;
 }
@@ -33,7 +35,7 @@ export function renderCallbackSuccessPage(options: CallbackSuccessOptions): stri
     title: 'Authorization successful',
     csrfToken: options.csrfToken ?? '',
     scripts: ['/static/callback.js'],
-    body: html`<main>
+    body: html`<main${options.keepResponseInUrl ? html` data-callback-url="keep"` : null}>
 <h1>Authorization successful</h1>
 <p>The gateway <strong>${gateway.name}</strong> is now authorized for <strong>${options.user}</strong>.</p>
 <button type="button" id="fetch-tools-btn" data-gateway-id="${gateway.id}"${options.omitCredentials ? html` data-credentials="omit"` : null}>Fetch Tools from MCP Server</button>

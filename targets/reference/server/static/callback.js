@@ -2,7 +2,9 @@
 // to POST <root path>/oauth/fetch-tools/ID with default fetch options plus the X-CSRF-Token header.
 import { postFetchTools, showOutcome, showPending } from './fetch-tools.js';
 
-if (location.search !== '') history.replaceState(null, '', location.pathname);
+// data-callback-url="keep" exists only under the referrer-policy-full-url fault mode.
+const keepUrl = document.querySelector('main')?.dataset.callbackUrl === 'keep';
+if (location.search !== '' && !keepUrl) history.replaceState(null, '', location.pathname);
 
 const button = document.getElementById('fetch-tools-btn');
 const status = document.getElementById('fetch-status');
