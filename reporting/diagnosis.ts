@@ -44,8 +44,8 @@ export const BUG_CLASSES = {
     lookAt: 'the origin comparison: exact scheme, host and port against the gateway\'s own origin; reject null and absent',
   },
   'csrf-token-compared-loosely': {
-    title: 'The anti-CSRF token comparison accepts a wrong, empty or partial token',
-    lookAt: 'the token comparison: constant-time over the expected length, and refuse empty or missing tokens',
+    title: "The anti-CSRF token check accepts a token that is not this session's: a wrong, empty or partial one, or one issued to another session",
+    lookAt: "the token check: compare with this session's own token (never \"any token we issued\"), constant-time over the expected length, and refuse empty or missing tokens",
   },
   'refused-but-acted': {
     title: 'The gateway answers a refusal but has already acted on the request',

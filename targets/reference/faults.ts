@@ -320,6 +320,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'csrf-token-any-session',
+    bugClass: 'csrf-token-compared-loosely',
+    bug: "The anti-CSRF token is looked up among the tokens of every live session instead of compared with this session's, so an attacker's own valid token (from their account) passes in the victim's session.",
+    detectedBy: ['XSITE-10'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'csrf-token-per-page',
     bugClass: 'own-page-csrf-token-stale',
     bug: "Every page the gateway renders re-issues the session's anti-CSRF token, which every state-changing request must carry: a page opened earlier (the callback page, once the admin page was opened in another tab) is refused by the gateway's own check (ContextForge 1.1.0: the callback page's press answers 403 \"CSRF validation failed\" once the admin page is open).",

@@ -55,6 +55,11 @@ export class SessionStore {
   delete(id: string): void {
     this.#sessions.delete(id);
   }
+
+  /** Whether any live session holds this anti-CSRF token: only the csrf-token-any-session fault mode asks. */
+  holdsCsrfToken(token: string): boolean {
+    return [...this.#sessions.values()].some((s) => s.csrfToken === token);
+  }
 }
 
 export class ApiTokenStore {
