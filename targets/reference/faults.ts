@@ -162,6 +162,22 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'cors-allowlist-suffix',
+    bugClass: 'cors-credentials-reflected',
+    bug: "CORS approves, with credentials, origins whose host ends with the gateway's host (meant for its subdomains, matched with endsWith and no dot), so `evil<gateway host>` can read credentialed answers.",
+    detectedBy: ['XSITE-07'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'cors-null-origin-allowed',
+    bugClass: 'cors-credentials-reflected',
+    bug: 'CORS approves, with credentials, the gateway\'s own origin and "null" (kept on the allowlist for pages opened from file://), which any sandboxed iframe or data: page on another site sends.',
+    detectedBy: ['XSITE-07'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'bearer-unverified',
     bugClass: 'bearer-bypasses-session-checks',
     bug: 'Any Authorization: Bearer header skips the CSRF checks; an invalid bearer then falls back to the session cookie.',

@@ -32,7 +32,20 @@ const leakyReferrerPolicy: RequestHandler = (_req, res, next) => {
  * BUG (cors-reflect): any Origin is echoed with credentials allowed, and every preflight is approved.
  * BUG (cors-allowlist-prefix): only origins on an allowlist of the gateway's own origin are, but the list is
  * matched with startsWith, so `<gateway origin>.evil.example` is approved too.
+ * BUG (cors-allowlist-suffix): meant to allow the gateway's subdomains, the host is matched with endsWith and no
+ * dot, so `evil<gateway host>` is approved too.
+ * BUG (cors-null-origin-allowed): the allowlist keeps "null" (added for pages opened from file://), which every
+ * sandboxed iframe and data: page sends.
  */
+/** host:port of an origin, '' for one that is not a URL ("null"). */
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return '';
+  }
+}
+
 const reflectCors =
   (approves: (origin: string) => boolean): RequestHandler =>
   (req, res, next) => {
@@ -65,6 +78,8 @@ export function createApp(ctx: GatewayContext): Express {
   if (ctx.faults['referrer-policy-full-url']) app.use(leakyReferrerPolicy);
   if (ctx.faults['cors-reflect']) app.use(reflectCors(() => true));
   if (ctx.faults['cors-allowlist-prefix']) app.use(reflectCors((origin) => origin.startsWith(ctx.origin)));
+  if (ctx.faults['cors-allowlist-suffix']) app.use(reflectCors((origin) => hostOf(origin).endsWith(hostOf(ctx.origin))));
+  if (ctx.faults['cors-null-origin-allowed']) app.use(reflectCors((origin) => origin === 'null' || origin === ctx.origin));
 
   // Browsers ask for /favicon.ico whatever the page says; a 404 there is a console error on every page.
   app.get('/favicon.ico', (_req, res) => {
