@@ -495,6 +495,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'return-to-decoded-after-check',
+    bugClass: 'open-redirect',
+    bug: 'The post-authorization return_to is checked correctly, then percent-decoded once more on its way to Location, so /%2F%2Fevil.example passes as a path and sends the user to another site.',
+    detectedBy: ['FLOW-17'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'origin-from-forwarded-headers',
     bugClass: 'public-origin-from-request-headers',
     bug: 'Naive "reverse proxy support": the gateway takes its own public origin from any client\'s X-Forwarded-Host / X-Forwarded-Proto / Forwarded header, for the redirect_uri it sends the IdP and for the Origin its CSRF check accepts.',

@@ -32,6 +32,15 @@ export function parseReturnTo(raw: unknown, origin: string, faults: FaultFlags):
     return { kind: 'refused', reason: 'return_to is not a valid path' };
   }
   if (url.origin !== origin) return { kind: 'refused', reason: 'return_to must be a path on this gateway' };
+  if (faults['return-to-decoded-after-check']) {
+    // BUG (return-to-decoded-after-check): the value checked is not the value used: it is percent-decoded once
+    // more on its way to Location, so "/%2F%2Fevil.example" passes as a path and leaves as "///evil.example".
+    try {
+      return { kind: 'ok', path: decodeURIComponent(raw) };
+    } catch {
+      return { kind: 'refused', reason: 'return_to is not valid percent-encoding' };
+    }
+  }
   // Re-serialised by the URL parser, so what goes into Location is exactly what was checked.
   return { kind: 'ok', path: `${url.pathname}${url.search}${url.hash}` };
 }
