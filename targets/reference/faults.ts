@@ -535,6 +535,22 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'iss-substring-match',
+    bugClass: 'mix-up-undefended',
+    bug: "The callback checks iss by searching the expected issuer for it (issuer.includes(iss)), so a shortened issuer, any part of it, passes the mix-up defence.",
+    detectedBy: ['FLOW-22'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'iss-empty-skips-check',
+    bugClass: 'mix-up-undefended',
+    bug: 'The callback compares iss only when it is truthy, so a response with an empty iss skips the mix-up defence.',
+    detectedBy: ['FLOW-22'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'iss-any-known-issuer',
     bugClass: 'mix-up-undefended',
     bug: "The callback checks iss against every IdP the gateway knows (any registered upstream's issuer) instead of the issuer this authorization was sent to: a response relabelled with another upstream's IdP passes, so a mix-up between the gateway's own IdPs goes unnoticed.",

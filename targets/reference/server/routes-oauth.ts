@@ -135,8 +135,12 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     // sent to is refused before its code goes anywhere. BUG (iss-ignored): the iss parameter is never looked at.
     // BUG (iss-prefix-match): a startsWith check lets `<issuer>/other-tenant` through.
     // BUG (iss-any-known-issuer): iss is checked against every IdP the gateway knows, not this authorization's.
+    // BUG (iss-substring-match): the issuer is searched for the iss given, so any part of it (a prefix) passes.
+    // BUG (iss-empty-skips-check): the check runs only when iss is truthy, so an empty iss skips it.
     const issMatches = (iss: string): boolean => {
+      if (faults['iss-empty-skips-check'] && iss === '') return true;
       if (faults['iss-prefix-match']) return iss.startsWith(gateway.issuer);
+      if (faults['iss-substring-match']) return gateway.issuer.includes(iss);
       if (faults['iss-any-known-issuer']) return ctx.gateways.all().some((g) => g.issuer === iss);
       return iss === gateway.issuer;
     };
