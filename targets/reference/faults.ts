@@ -229,6 +229,22 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'state-optional',
+    bugClass: 'state-not-enforced',
+    bug: "The callback compares state only when it carries one (a truthiness check): a callback with no or an empty state completes the session's newest authorization.",
+    detectedBy: ['FLOW-06'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'state-case-insensitive',
+    bugClass: 'state-not-enforced',
+    bug: 'Pending authorizations are looked up by state the way a database with a case-insensitive collation does (MySQL\'s default), so a state that differs only in case is taken for the real one.',
+    detectedBy: ['FLOW-06'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'state-replayable',
     bugClass: 'state-not-enforced',
     bug: 'state is not deleted after use: reopening a completed callback URL exchanges the code again.',

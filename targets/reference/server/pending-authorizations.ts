@@ -81,7 +81,9 @@ export class PendingAuthorizations {
 
   /** The live record for `state`; expired records are dropped and reported as unknown. */
   find(state: string, now = this.#now()): PendingAuthorization | undefined {
-    const pending = this.#byState.get(state) ?? (this.#faults['state-prefix-match'] ? this.#byPrefix(state) : undefined);
+    const pending =
+      this.#byState.get(state) ??
+      (this.#faults['state-prefix-match'] ? this.#byPrefix(state) : this.#faults['state-case-insensitive'] ? this.#ignoringCase(state) : undefined);
     if (pending === undefined) return undefined;
     if (this.#expired(pending, now)) {
       this.#byState.delete(state);
@@ -103,11 +105,23 @@ export class PendingAuthorizations {
     return undefined;
   }
 
-  /** The most recently started live authorization of any session (only the state-unchecked fault uses it). */
-  newest(now = this.#now()): PendingAuthorization | undefined {
+  /**
+   * BUG (state-case-insensitive): the state is looked up as a database with a case-insensitive collation would
+   * (MySQL's default), so a state differing in case finds the pending authorization.
+   */
+  #ignoringCase(given: string): PendingAuthorization | undefined {
+    for (const [state, pending] of this.#byState) if (state.toLowerCase() === given.toLowerCase()) return pending;
+    return undefined;
+  }
+
+  /**
+   * The most recently started live authorization of any session, or of `sessionId` only (the state-unchecked and
+   * state-optional faults use it).
+   */
+  newest(now = this.#now(), sessionId?: string): PendingAuthorization | undefined {
     let newest: PendingAuthorization | undefined;
     for (const pending of this.#byState.values()) {
-      if (this.#expired(pending, now)) continue;
+      if (this.#expired(pending, now) || (sessionId !== undefined && pending.sessionId !== sessionId)) continue;
       if (newest === undefined || pending.createdAt >= newest.createdAt) newest = pending;
     }
     return newest;

@@ -103,6 +103,11 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       // BUG (state-unchecked): any callback completes the newest authorization in flight.
       pending = ctx.pending.newest();
     }
+    if (pending === undefined && faults['state-optional'] && !query.state && session !== undefined) {
+      // BUG (state-optional): state is compared only when the callback carries one (a truthiness check); without it
+      // the callback completes this session's newest authorization, so a forged callback with no state is taken.
+      pending = ctx.pending.newest(undefined, session.id);
+    }
     const endsOnWrongCallback = ctx.variant === 'pending-ends-on-wrong-callback';
     if (pending === undefined) {
       // VARIANT (pending-ends-on-wrong-callback): a wrong callback ends whatever this session had pending.
