@@ -33,31 +33,31 @@ test('FLOW-25 after the callback, no request to another origin carries the code 
   // authorization response exists (before it, state legitimately goes to the IdP's authorization endpoint).
   const sent: Request[] = [];
   const onRequest = (request: Request): void => void sent.push(request);
+  // One listener for the whole journey, the authorization and the off-site link alike: the callback's index in
+  // `sent` is what separates the requests made before the authorization response existed.
   alice.context.on('request', onRequest);
-  let callback: URL;
-  try {
-    callback = await authorize(harness, alice, upstream);
-  } catch (error) {
-    // A flow that never completes is other requirements' failure (FLOW-01, SESSION-01, …); this one asks where a
-    // completed authorization response goes, and there was none to follow.
-    notTestable(`the authorization did not complete, so no authorization response reached a page: ${String(error).split('\n')[0]?.slice(0, 300) ?? ''}`);
-  } finally {
-    alice.context.off('request', onRequest);
-  }
-  const code = callback.searchParams.get('code');
-  const state = callback.searchParams.get('state');
-  if (code === null || state === null) notTestable(`the callback URL the IdP redirected to carries no code or no state (${callback.pathname})`);
-  evidence.secret(code);
-  evidence.secret(state);
-  const landing = alice.page.url();
-  evidence.add('landingPageHoldsTheResponse', [code, state].some((value) => safeDecode(landing).includes(value)));
-
-  // Follow an off-site link from the page the user was left on, the way a link or third-party resource would
-  // leave it: the browser applies the page's referrer policy, and the other site's server sees the result.
   const probePath = `/echo/referrer-probe-${randomBytes(6).toString('hex')}`;
-  alice.context.on('request', onRequest);
+  let code: string;
+  let state: string;
   let probeArrived: boolean;
   try {
+    let callback: URL;
+    try {
+      callback = await authorize(harness, alice, upstream);
+    } catch (error) {
+      // A flow that never completes is other requirements' failure (FLOW-01, SESSION-01, …); this one asks where a
+      // completed authorization response goes, and there was none to follow.
+      notTestable(`the authorization did not complete, so no authorization response reached a page: ${String(error).split('\n')[0]?.slice(0, 300) ?? ''}`);
+    }
+    const [codeSent, stateSent] = [callback.searchParams.get('code'), callback.searchParams.get('state')];
+    if (codeSent === null || stateSent === null) notTestable(`the callback URL the IdP redirected to carries no code or no state (${callback.pathname})`);
+    [code, state] = [codeSent, stateSent];
+    evidence.secret(code);
+    evidence.secret(state);
+    evidence.add('landingPageHoldsTheResponse', [code, state].some((value) => safeDecode(alice.page.url()).includes(value)));
+
+    // Follow an off-site link from the page the user was left on, the way a link or third-party resource would
+    // leave it: the browser applies the page's referrer policy, and the other site's server sees the result.
     await alice.page.evaluate((href) => {
       const link = document.createElement('a');
       link.href = href;
