@@ -118,7 +118,7 @@ export class PendingAuthorizations {
    * The most recently started live authorization of any session, or of `sessionId` only (the state-unchecked and
    * state-optional faults use it).
    */
-  newest(now = this.#now(), sessionId?: string): PendingAuthorization | undefined {
+  newest({ sessionId, now = this.#now() }: { sessionId?: string; now?: number } = {}): PendingAuthorization | undefined {
     let newest: PendingAuthorization | undefined;
     for (const pending of this.#byState.values()) {
       if (this.#expired(pending, now) || (sessionId !== undefined && pending.sessionId !== sessionId)) continue;

@@ -106,7 +106,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     if (pending === undefined && faults['state-optional'] && !query.state && session !== undefined) {
       // BUG (state-optional): state is compared only when the callback carries one (a truthiness check); without it
       // the callback completes this session's newest authorization, so a forged callback with no state is taken.
-      pending = ctx.pending.newest(undefined, session.id);
+      pending = ctx.pending.newest({ sessionId: session.id });
     }
     const endsOnWrongCallback = ctx.variant === 'pending-ends-on-wrong-callback';
     if (pending === undefined) {
