@@ -1,7 +1,7 @@
 /** The one way a target's server runs: refusals in one line, and nothing of its group left once stop() returns. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGroupProcess, type GroupProcessOptions } from '../../targets/process-group.js';
@@ -51,7 +51,6 @@ test('readiness is asked again until it answers, and a secret never reaches the 
 test('stop() returns only once every member of the group is gone, a forked child that ignores SIGTERM included, and removes the run folder', async () => {
   // The child ignores SIGTERM (as a stuck worker would); the parent exits on it, so only the group SIGKILL ends the child.
   const o = await options({ args: ['-c', "(trap '' TERM; exec sleep 60) & echo up; wait"] });
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(o.runDir, { recursive: true });
   const server = await startGroupProcess(o);
   await server.stop();
