@@ -20,11 +20,18 @@ export const ENDPOINT_PATHS = {
 
 export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_post', 'client_secret_basic'] as const;
 
+/** How the discovery knobs change the document (see IdpKnobs); the defaults serve it as it is. */
+export interface MetadataShape {
+  metadataIssuer: string | null;
+  metadataOmitsPkce: boolean;
+  metadataAuthorizationEndpoint: string | null;
+}
+
 /** RFC 8414 / OpenID Discovery metadata. Both discovery documents serve exactly this. */
-export function serverMetadata(issuer: string): Record<string, unknown> {
-  return {
-    issuer,
-    authorization_endpoint: `${issuer}${ENDPOINT_PATHS.authorize}`,
+export function serverMetadata(issuer: string, shape: MetadataShape = { metadataIssuer: null, metadataOmitsPkce: false, metadataAuthorizationEndpoint: null }): Record<string, unknown> {
+  const document: Record<string, unknown> = {
+    issuer: shape.metadataIssuer ?? issuer,
+    authorization_endpoint: shape.metadataAuthorizationEndpoint ?? `${issuer}${ENDPOINT_PATHS.authorize}`,
     token_endpoint: `${issuer}${ENDPOINT_PATHS.token}`,
     jwks_uri: `${issuer}${ENDPOINT_PATHS.jwks}`,
     introspection_endpoint: `${issuer}${ENDPOINT_PATHS.introspect}`,
@@ -43,4 +50,6 @@ export function serverMetadata(issuer: string): Record<string, unknown> {
     // RFC 9207: every authorization response (success and error) carries `iss`.
     authorization_response_iss_parameter_supported: true,
   };
+  if (shape.metadataOmitsPkce) delete document['code_challenge_methods_supported'];
+  return document;
 }

@@ -4,6 +4,7 @@
  * Endpoints: see endpoints.ts. Browser page objects: browser.ts.
  */
 export { startMockIdp } from './server.js';
+export { NO_ACCESS_TOKEN_OUTCOME } from './token-endpoint.js';
 export type {
   IdpClient,
   IdpKnobs,

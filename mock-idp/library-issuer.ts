@@ -17,13 +17,15 @@ export class LibraryIssuer {
   readonly #service: OAuth2Service;
   /** Requests handed to the library's discovery handler, with the callback that logs them. */
   readonly #discoveryWaiters = new WeakMap<IncomingMessage, (status: number) => void>();
+  /** The discovery document for this issuer URL; the server makes it follow the discovery knobs. */
+  documentFor: (issuerUrl: string) => Record<string, unknown> = (issuerUrl) => serverMetadata(issuerUrl);
 
   private constructor(issuer: OAuth2Issuer) {
     this.#issuer = issuer;
     this.#service = new OAuth2Service(issuer, { wellKnownDocument: ENDPOINT_PATHS.openidConfiguration });
     this.#service.on(Events.BeforeWellKnownOpenIdConfiguration, (response: MutableResponse, req: IncomingMessage) => {
       // The library's document advertises `plain` PKCE, auth method `none`, userinfo and end-session: replace it.
-      response.body = serverMetadata(this.url);
+      response.body = this.documentFor(this.url);
       this.#discoveryWaiters.get(req)?.(response.statusCode);
     });
   }

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { IdpContext } from './context.js';
-import { ENDPOINT_PATHS } from './endpoints.js';
+import { ENDPOINT_PATHS, serverMetadata } from './endpoints.js';
 import { GrantStore } from './grant-store.js';
 import { Knobs } from './knobs.js';
 import { LibraryIssuer } from './library-issuer.js';
@@ -25,6 +25,7 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     memory: new SignInMemory(),
     refreshBarrier: new RefreshBarrier(),
   };
+  ctx.library.documentFor = (issuerUrl) => serverMetadata(issuerUrl, ctx.knobs.current);
   const log = new RequestLog();
 
   const server = createServer((req, res) => {

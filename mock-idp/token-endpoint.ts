@@ -12,6 +12,9 @@ import { authorizationCodeGrantSchema, firstIssue, refreshTokenGrantSchema } fro
 import { issueTokens } from './token-issuance.js';
 import type { IdpClient } from './types.js';
 
+/** The log outcome of a 200 token response without an access token (knob codeExchangeOmitsAccessToken). */
+export const NO_ACCESS_TOKEN_OUTCOME = 'answered without access_token (codeExchangeOmitsAccessToken knob)';
+
 const invalidGrant = (description: string) => oauthError(400, 'invalid_grant', description);
 
 export const handleToken: Handler = async (ctx, request, notes) => {
@@ -79,6 +82,10 @@ async function exchangeCode(ctx: IdpContext, client: IdpClient, form: Record<str
   }
   if (params.resource !== undefined && params.resource !== stored.grant.resource) return invalidGrant('resource mismatch');
 
+  if (ctx.knobs.current.codeExchangeOmitsAccessToken) {
+    // A well-formed exchange answered with a body that grants nothing: no token is minted, so none can be used.
+    return jsonReply(200, { token_type: 'Bearer', expires_in: 3600, scope: stored.grant.scope }, NO_ACCESS_TOKEN_OUTCOME);
+  }
   const tokens = await issueTokens(ctx, stored.grant, stored.grant.scope, { includeNonce: true });
   return jsonReply(200, tokens, strict ? 'ok' : 'ok (lenient)');
 }

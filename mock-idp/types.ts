@@ -44,6 +44,27 @@ export interface IdpKnobs {
   refreshRotation: boolean;
   /** Answer every authorization_code grant with 400 invalid_grant (the code is spent all the same). */
   codeExchangeFails: boolean;
+  /**
+   * Answer every valid authorization_code grant 200 with a token response that has no access_token (nor a
+   * refresh_token): RFC 6749 §5.1 makes access_token REQUIRED, so this is a failed exchange a client must not
+   * take as a grant. The code is spent all the same.
+   */
+  codeExchangeOmitsAccessToken: boolean;
+  /**
+   * The issuer the discovery documents name, when not null; every endpoint stays this IdP's. RFC 8414 §3.3: a
+   * client MUST NOT use metadata whose issuer is not the one it fetched it for. Default null.
+   */
+  metadataIssuer: string | null;
+  /**
+   * Leave code_challenge_methods_supported out of the discovery documents: MCP authorization says a client MUST
+   * then refuse to proceed (it cannot know PKCE is supported).
+   */
+  metadataOmitsPkce: boolean;
+  /**
+   * The authorization_endpoint the discovery documents name, when not null, taken as given (a javascript: URL
+   * is the probe of MCP's "OAuth Authorization URL Validation": a client must never send a browser there).
+   */
+  metadataAuthorizationEndpoint: string | null;
   /** The authorize endpoint redirects back with this error instead of showing the sign-in page. */
   authorizeError: null | 'access_denied' | 'invalid_request' | 'server_error';
   /** Issue opaque access tokens (validated through introspection) instead of JWTs. */

@@ -773,6 +773,34 @@ describe('knobs', () => {
     await expectOAuthError(await exchange(code, verifier), 400, 'invalid_grant', 'code reused');
   });
 
+  it('codeExchangeOmitsAccessToken → 200 with no access_token and no refresh_token, and the code is spent', async () => {
+    const { code, verifier } = await authorizeAndConsent();
+    idp.setKnobs({ codeExchangeOmitsAccessToken: true });
+    const answer = await exchange(code, verifier);
+    assert.equal(answer.status, 200);
+    const body = (await answer.json()) as Record<string, unknown>;
+    assert.equal(body['access_token'], undefined);
+    assert.equal(body['refresh_token'], undefined);
+    assert.equal(body['token_type'], 'Bearer');
+    idp.resetKnobs();
+    await expectOAuthError(await exchange(code, verifier), 400, 'invalid_grant', 'code reused');
+  });
+
+  it('metadataIssuer, metadataOmitsPkce and metadataAuthorizationEndpoint reshape both discovery documents; the endpoints stay this IdP\'s', async () => {
+    idp.setKnobs({ metadataIssuer: 'http://127.0.0.1:9/other', metadataOmitsPkce: true, metadataAuthorizationEndpoint: 'javascript:alert(1)//' });
+    for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
+      const doc = (await (await fetch(`${idp.issuer}${path}`)).json()) as Record<string, unknown>;
+      assert.equal(doc['issuer'], 'http://127.0.0.1:9/other', path);
+      assert.equal(doc['code_challenge_methods_supported'], undefined, path);
+      assert.equal(doc['token_endpoint'], idp.tokenEndpoint, path);
+      assert.equal(doc['authorization_endpoint'], 'javascript:alert(1)//', path);
+    }
+    idp.resetKnobs();
+    const doc = (await (await fetch(`${idp.issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    assert.equal(doc['issuer'], idp.issuer);
+    assert.deepEqual(doc['code_challenge_methods_supported'], ['S256']);
+  });
+
   it('accessTokenTtlSeconds 0 → already expired: jose rejects it and introspection says inactive', async () => {
     idp.setKnobs({ accessTokenTtlSeconds: 0 });
     const tokens = await fullFlow();
