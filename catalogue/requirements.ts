@@ -26,6 +26,7 @@ import {
   RFC7239,
   RFC7591,
   RFC7636,
+  RFC8414,
   RFC8707,
   RFC9110,
   RFC9207,
@@ -518,8 +519,8 @@ export const REQUIREMENTS = [
     family: 'FLOW',
     level: 'MUST',
     statement:
-      'When the IdP refuses the code exchange (an OAuth error from the token endpoint), the callback ends on a readable 4xx error page that does not claim success, and no grant exists: Fetch Tools for that upstream fails and asks to authorize.',
-    sources: [cite(RFC6749, '§5.2', 'error response'), cite(RFC6749, '§4.1.4')],
+      'When the code exchange fails, whether the IdP refuses it (an OAuth error from the token endpoint) or answers 200 with a body that carries no access token (RFC 6749 §5.1 makes one REQUIRED), the callback ends on a readable 4xx error page that does not claim success, and no grant exists: Fetch Tools for that upstream fails and asks to authorize.',
+    sources: [cite(RFC6749, '§5.2', 'error response'), cite(RFC6749, '§5.1', 'access_token REQUIRED'), cite(RFC6749, '§4.1.4')],
   },
   {
     id: 'FLOW-22',
@@ -534,10 +535,13 @@ export const REQUIREMENTS = [
     family: 'FLOW',
     level: 'MUST',
     statement:
-      "Registration by URL only uses what discovery found, and checks it: the gateway reads the MCP server's protected resource metadata (the resource_metadata its 401 names, or the well-known URL), takes the authorization server from it, registers a client there (RFC 7591) with its registered callback, and the flow then works with that client; a metadata document whose resource is not the MCP server is refused with a message a person can read, and no client is registered anywhere.",
+      "Registration by URL only uses what discovery found, and checks it: the gateway reads the MCP server's protected resource metadata (the resource_metadata its 401 names, or the well-known URL), takes the authorization server from it, registers a client there (RFC 7591) with its registered callback, and the flow then works with that client; a protected resource metadata document whose resource is not the MCP server, authorization server metadata whose issuer is not the server it was fetched from, and an authorization server that does not advertise PKCE S256 (code_challenge_methods_supported) are each refused with a message a person can read, and no client is registered anywhere; an authorization_endpoint that is not an http(s) URL (javascript:) is refused at registration or, if registered, never sent to the browser and never run as script.",
     sources: [
       cite(MCP_AUTHORIZATION, '§3', 'MCP clients MUST use OAuth 2.0 Protected Resource Metadata for authorization server discovery'),
       cite(RFC9728, '§3.3', 'a document whose resource is not the server asked about MUST NOT be used'),
+      cite(RFC8414, '§3.3', 'metadata whose issuer is not the one it was fetched for MUST NOT be used'),
+      cite(MCP_AUTHORIZATION, '§11.4', 'code_challenge_methods_supported absent: MCP clients MUST refuse to proceed'),
+      cite(MCP_SECURITY_BEST_PRACTICES, 'OAuth Authorization URL Validation', 'reject javascript:, data:, file: authorization URLs'),
       cite(RFC7591, '§3', 'client registration request'),
     ],
     mayNotApply: 'a gateway that registers upstreams only with an explicitly configured authorization server and client ID (no discovery)',

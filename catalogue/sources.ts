@@ -63,6 +63,7 @@ export const RFC7009 = rfc(7009, 'OAuth 2.0 Token Revocation');
 export const RFC7239 = rfc(7239, 'Forwarded HTTP Extension');
 export const RFC7591 = rfc(7591, 'OAuth 2.0 Dynamic Client Registration Protocol');
 export const RFC7636 = rfc(7636, 'Proof Key for Code Exchange by OAuth Public Clients');
+export const RFC8414 = rfc(8414, 'OAuth 2.0 Authorization Server Metadata');
 export const RFC8707 = rfc(8707, 'Resource Indicators for OAuth 2.0');
 export const RFC9110 = rfc(9110, 'HTTP Semantics');
 export const RFC9207 = rfc(9207, 'OAuth 2.0 Authorization Server Issuer Identification');
@@ -185,6 +186,7 @@ export const SOURCES: readonly Source[] = [
   RFC7239,
   RFC7591,
   RFC7636,
+  RFC8414,
   RFC8707,
   RFC9110,
   RFC9207,

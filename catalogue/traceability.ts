@@ -31,6 +31,7 @@ import {
   RFC7239,
   RFC7591,
   RFC7636,
+  RFC8414,
   RFC8707,
   RFC9110,
   RFC9207,
@@ -161,11 +162,11 @@ const MCP_AUTH_SENTENCES = sentencesOf(MCP_AUTHORIZATION, [
   ['§11.3', 'MUST', 'All authorization server endpoints MUST be served over HTTPS.', TLS],
   ['§11.3', 'MUST', 'All redirect URIs MUST be either localhost or use HTTPS.', ['PROXY-01']],
   ['§11.4', 'MUST', 'MCP clients MUST implement PKCE according to OAuth 2.1 Section 7.5.2', ['FLOW-01', 'FLOW-02']],
-  ['§11.4', 'MUST', 'and MUST verify PKCE support before proceeding with authorization.', GAP('refusing an IdP whose metadata lacks code_challenge_methods_supported (the mock always advertises S256)')],
+  ['§11.4', 'MUST', 'and MUST verify PKCE support before proceeding with authorization.', ['FLOW-23']],
   ['§11.4', 'MUST', 'MCP clients MUST use the S256 code challenge method when technically capable', ['FLOW-01', 'FLOW-02']],
-  ['§11.4', 'MUST', 'MCP clients MUST rely on authorization server metadata to verify this capability', GAP('PKCE support discovery from IdP metadata')],
-  ['§11.4', 'MUST', 'If code_challenge_methods_supported is absent, the authorization server does not support PKCE and MCP clients MUST refuse to proceed.', GAP('refusing an IdP without PKCE metadata')],
-  ['§11.4', 'MUST', 'MCP clients MUST verify the presence of code_challenge_methods_supported in the provider metadata response. If the field is absent, MCP clients MUST refuse to proceed.', GAP('refusing an OpenID provider without PKCE metadata')],
+  ['§11.4', 'MUST', 'MCP clients MUST rely on authorization server metadata to verify this capability', ['FLOW-23']],
+  ['§11.4', 'MUST', 'If code_challenge_methods_supported is absent, the authorization server does not support PKCE and MCP clients MUST refuse to proceed.', ['FLOW-23']],
+  ['§11.4', 'MUST', 'MCP clients MUST verify the presence of code_challenge_methods_supported in the provider metadata response. If the field is absent, MCP clients MUST refuse to proceed.', ['FLOW-23']],
   ['§11.4', 'MUST', 'Authorization servers providing OpenID Connect Discovery 1.0 MUST include code_challenge_methods_supported in their metadata', AS],
   ['§11.5', 'MUST', 'MCP clients MUST have redirect URIs registered with the authorization server.', ['FLOW-04']],
   ['§11.5', 'MUST', 'Authorization servers MUST validate exact redirect URIs against pre-registered values to prevent redirection attacks.', ['ENV-02']],
@@ -220,7 +221,7 @@ const MCP_SBP_SENTENCES = sentencesOf(MCP_SECURITY_BEST_PRACTICES, [
   ['§2.4.3', 'SHOULD', 'MCP servers intending for their servers to be run locally SHOULD implement measures to prevent unauthorized usage from malicious processes', LOCAL],
   ['SSRF, Mitigation (added after release)', 'MUST', 'MCP clients deployed to a server MUST consider SSRF risks and implement appropriate mitigations when fetching OAuth-related URLs.', DISCOVERY],
   ['SSRF, Mitigation (added after release)', 'SHOULD', 'MCP clients SHOULD require HTTPS for all OAuth-related URLs, block private IP ranges and validate redirect targets', DISCOVERY, 'paraphrase'],
-  ['OAuth Authorization URL Validation (added after release)', 'MUST', 'MCP clients MUST validate authorization URLs and reject dangerous schemes (only http(s); javascript:, data:, file: rejected)', GAP('validating the IdP authorization URL the gateway sends the browser to'), 'paraphrase'],
+  ['OAuth Authorization URL Validation (added after release)', 'MUST', 'MCP clients MUST validate authorization URLs and reject dangerous schemes (only http(s); javascript:, data:, file: rejected)', ['FLOW-23'], 'paraphrase'],
   ['OAuth Authorization URL Validation (added after release)', 'SHOULD', 'Web-based MCP clients SHOULD implement Content Security Policy headers to prevent JavaScript execution', out('no CSP is required; UI-01 only requires that the page’s own CSP does not break it')],
 ]);
 
@@ -239,6 +240,7 @@ const RFC6749_SENTENCES = sentencesOf(RFC6749, [
   ['§4.1.3', 'MUST', 'The authorization server MUST: require client authentication for confidential clients …; verify that the authorization code is valid', AS, 'paraphrase'],
   ['§5.1', 'RECOMMENDED', 'expires_in RECOMMENDED. The lifetime in seconds of the access token.', ['FLOW-18', 'TOKEN-05']],
   ['§5.1', 'MUST', 'The authorization server MUST include the HTTP "Cache-Control" response header field with a value of "no-store" in any response containing tokens', AS],
+  ['§5.1', 'REQUIRED', 'access_token REQUIRED. The access token issued by the authorization server.', ['FLOW-21']],
   ['§5.1', 'MUST', 'The client MUST ignore unrecognized value names in the response.', out('not tested: the mock IdP sends no unknown token response members')],
   ['§5.2', 'REQUIRED', 'error REQUIRED … invalid_grant: The provided authorization grant … or refresh token is invalid, expired, revoked, … or was issued to another client.', ['TOKEN-07', 'FLOW-21']],
   ['§6', 'MUST', 'If the client type is confidential or the client was issued client credentials …, the client MUST authenticate with the authorization server', PREREQUISITE],
@@ -369,6 +371,11 @@ const RFC7591_SENTENCES = sentencesOf(RFC7591, [
   ['§2', 'MUST', 'As required by Section 2 of OAuth 2.0 [RFC6749], clients using flows with redirection MUST register their redirection URI values.', ['FLOW-23']],
 ]);
 
+const RFC8414_SENTENCES = sentencesOf(RFC8414, [
+  ['§3.3', 'MUST', 'The "issuer" value returned MUST be identical to the authorization server\'s issuer identifier value into which the well-known URI string was inserted to create the URL used to retrieve the metadata.', AS],
+  ['§3.3', 'MUST NOT', 'If these values are not identical, the data contained in the response MUST NOT be used.', ['FLOW-23']],
+]);
+
 const RFC9728_SENTENCES = sentencesOf(RFC9728, [
   ['§2', 'REQUIRED', "resource REQUIRED. The protected resource's resource identifier", RS],
   ['§3.3', 'MUST', 'The resource value returned MUST be identical to the protected resource\'s resource identifier value into which the well-known URI path suffix was inserted', RS],
@@ -422,6 +429,7 @@ export const TRACEABILITY: readonly TracedSentence[] = [
   ...RFC6750_SENTENCES,
   ...RFC7591_SENTENCES,
   ...RFC7636_SENTENCES,
+  ...RFC8414_SENTENCES,
   ...RFC8707_SENTENCES,
   ...RFC9207_SENTENCES,
   ...RFC9700_SENTENCES,

@@ -7,14 +7,16 @@
  * §3.3), or any MCP server could send the gateway, and its users' authorizations, wherever it likes.
  */
 import { randomBytes } from 'node:crypto';
+import type { APIResponse, Dialog, Page, Response, Route } from '@playwright/test';
 import { test, expect, req, type Harness, type Upstream } from '../../fixtures/index.js';
+import type { Evidence } from '../../fixtures/evidence.js';
 import { authorize } from '../../fixtures/flows.js';
 import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { startMcpBehind } from '../../fixtures/upstream.js';
 import { acceptedWithOwnToken } from '../../fixtures/upstream-calls.js';
 import { clientRegistrationsSince, type ClientRegistration } from '../../fixtures/idp-records.js';
 import { notTestable } from '../../lib/outcome.js';
-import type { UrlRegistrationOutcome } from '../../targets/target.js';
+import type { RegisteredGateway, UrlRegistrationOutcome } from '../../targets/target.js';
 import type { MockMcp } from '../../mock-mcp/types.js';
 
 const SCOPES = ['openid', 'mcp'];
@@ -87,31 +89,176 @@ test('FLOW-23 an upstream registered by its URL alone is discovered (resource me
   }
 });
 
-test('FLOW-23 resource metadata that names another resource is refused with a readable message and no client is registered', req('FLOW-23'), async ({ harness, evidence }) => {
-  const { idp } = harness;
-  const mcp = await startMcpBehind(harness, idp);
+/**
+ * One discovery document spoiled, and what must follow: the registration by URL is refused with a readable 4xx
+ * message and no client is registered anywhere. Then the positive twin: the same server with the document
+ * restored registers, so the refusal was the check, not registration by URL failing altogether.
+ */
+async function refusedWhileSpoiled(
+  harness: Harness,
+  evidence: Evidence,
+  spoiled: { what: string; spoil: (mcp: MockMcp) => void; restore: (mcp: MockMcp) => void; evidence: Record<string, unknown> },
+): Promise<void> {
+  const mcp = await startMcpBehind(harness, harness.idp);
   try {
-    // Another server's resource identifier (the attacker site's), in the metadata this server serves.
-    const otherResource = `http://127.0.0.1:${harness.attackerSite.port}/mcp`;
-    mcp.setAdvertisedResource(otherResource);
-    const { outcome, registrations } = await registerByUrl(harness, mcp);
-    evidence.add('mismatchedMetadata', { advertisedResource: otherResource, outcome: asEvidence(outcome), idpRegistrations: registrations });
-    expect(registrations, 'client registrations at the authorization server named by metadata for another resource').toEqual([]);
-    expect(outcome.kind, 'the answer to a registration whose resource metadata describes another resource').toBe('refused');
+    spoiled.spoil(mcp);
+    let outcome: UrlRegistrationOutcome;
+    let registrations: ClientRegistration[];
+    try {
+      ({ outcome, registrations } = await registerByUrl(harness, mcp));
+    } finally {
+      spoiled.restore(mcp);
+    }
+    evidence.add('spoiledDiscovery', { ...spoiled.evidence, outcome: asEvidence(outcome), idpRegistrations: registrations });
+    expect(registrations, `client registrations at an authorization server found through ${spoiled.what}`).toEqual([]);
+    expect(outcome.kind, `the answer to a registration whose discovery found ${spoiled.what}`).toBe('refused');
     if (outcome.kind !== 'refused') return;
     expect(outcome.status, `its status (a refusal, never a server error): ${outcome.message}`).toBeGreaterThanOrEqual(400);
     expect(outcome.status, `its status (a refusal, never a server error): ${outcome.message}`).toBeLessThan(500);
     expect(outcome.message.trim().length, 'its message (a person must learn why)').toBeGreaterThan(10);
 
-    // The positive twin: the same server with its own resource in the metadata registers, so the refusal above
-    // was the resource check, not registration by URL failing altogether.
-    mcp.setAdvertisedResource(null);
     const twin = await registerByUrl(harness, mcp);
-    evidence.add('matchingMetadata', { outcome: asEvidence(twin.outcome), idpRegistrations: twin.registrations });
+    evidence.add('sameServerWithValidDocuments', { outcome: asEvidence(twin.outcome), idpRegistrations: twin.registrations });
     if (twin.outcome.kind !== 'registered') {
-      notTestable(`registration by URL failed with metadata that names this server too (${twin.outcome.status}: ${twin.outcome.message.slice(0, 160)}), so the refusal above says nothing about the resource check`);
+      notTestable(`registration by URL failed with valid discovery documents too (${twin.outcome.status}: ${twin.outcome.message.slice(0, 160)}), so the refusal above says nothing about the check of ${spoiled.what}`);
     }
   } finally {
+    await mcp.close();
+  }
+}
+
+test('FLOW-23 resource metadata that names another resource is refused with a readable message and no client is registered', req('FLOW-23'), async ({ harness, evidence }) => {
+  // Another server's resource identifier (the attacker site's), in the metadata this server serves.
+  const otherResource = `http://127.0.0.1:${harness.attackerSite.port}/mcp`;
+  await refusedWhileSpoiled(harness, evidence, {
+    what: 'resource metadata describing another resource',
+    spoil: (mcp) => mcp.setAdvertisedResource(otherResource),
+    restore: (mcp) => mcp.setAdvertisedResource(null),
+    evidence: { advertisedResource: otherResource },
+  });
+});
+
+test('FLOW-23 authorization server metadata that names another issuer than the server it was fetched from is refused and no client is registered (RFC 8414 §3.3)', req('FLOW-23'), async ({ harness, evidence }) => {
+  // The attacker site's /idp, the "other issuer" FLOW-22 uses: a document claiming to be someone else's.
+  const otherIssuer = `http://127.0.0.1:${harness.attackerSite.port}/idp`;
+  await refusedWhileSpoiled(harness, evidence, {
+    what: 'authorization server metadata naming another issuer',
+    spoil: () => harness.idp.setKnobs({ metadataIssuer: otherIssuer }),
+    restore: () => harness.idp.setKnobs({ metadataIssuer: null }),
+    evidence: { advertisedIssuer: otherIssuer, fetchedFrom: harness.idp.issuer },
+  });
+});
+
+test('FLOW-23 an authorization server whose metadata does not advertise PKCE S256 is refused and no client is registered', req('FLOW-23'), async ({ harness, evidence }) => {
+  await refusedWhileSpoiled(harness, evidence, {
+    what: 'authorization server metadata without code_challenge_methods_supported',
+    spoil: () => harness.idp.setKnobs({ metadataOmitsPkce: true }),
+    restore: () => harness.idp.setKnobs({ metadataOmitsPkce: false }),
+    evidence: { codeChallengeMethodsSupported: 'absent' },
+  });
+});
+
+/**
+ * What pressing Authorize did with a discovered authorization endpoint that is not a web URL: every Location the
+ * browser was sent that is not http(s), and whether any script of the probe ran (its alert opened a dialog, in
+ * the page or a window the page opened).
+ */
+interface AuthorizePress {
+  pressEnded: string;
+  nonWebLocations: string[];
+  probeScriptRan: boolean;
+}
+
+async function pressAuthorizeWatching(harness: Harness, page: Page, gateway: RegisteredGateway): Promise<AuthorizePress> {
+  const nonWebLocations: string[] = [];
+  let probeScriptRan = false;
+  // Either sign settles the press at once: the evidence is in.
+  let settle: (how: string) => void = () => undefined;
+  const settled = new Promise<string>((resolve) => (settle = resolve));
+  const onResponse = (response: Response | APIResponse): void => {
+    const location = response.headers()['location'];
+    if (location === undefined) return;
+    const protocol = URL.canParse(location, response.url()) ? new URL(location, response.url()).protocol : 'unparsable:';
+    if (protocol === 'http:' || protocol === 'https:') return;
+    nonWebLocations.push(location.slice(0, 120));
+    settle(`redirected to a ${protocol} URL`);
+  };
+  const onDialog = (dialog: Dialog): void => {
+    probeScriptRan = true;
+    void dialog.dismiss().catch(() => undefined);
+    settle('a script dialog opened');
+  };
+  const onPage = (opened: Page): void => void opened.on('dialog', onDialog);
+  // Chromium refuses a redirect to javascript: before Playwright reports the response, so the gateway's answers
+  // to navigations are read on their way in (the browser's own request, fetched as is) and then handed over.
+  const gatewayOrigin = new URL(harness.target.origin).origin;
+  const fromGateway = (url: URL): boolean => url.origin === gatewayOrigin;
+  const readAnswer = async (route: Route): Promise<void> => {
+    const request = route.request();
+    if (!request.isNavigationRequest()) return route.fallback();
+    // The browser resolves *.localhost names by its host rule, Playwright's own fetch does not: same request,
+    // sent to loopback, with the Host and cookies the browser would send.
+    const url = new URL(request.url());
+    const host = url.host;
+    url.hostname = '127.0.0.1';
+    const answer = await route.fetch({ url: url.href, headers: { ...(await request.allHeaders()), host }, maxRedirects: 0 }).catch(() => null);
+    if (answer === null) return route.fallback();
+    onResponse(answer);
+    await route.fulfill({ response: answer });
+  };
+  const context = page.context();
+  await context.route(fromGateway, readAnswer);
+  context.on('response', onResponse);
+  context.on('page', onPage);
+  page.on('dialog', onDialog);
+  const bound = setTimeout(() => settle(`did not leave the gateway within ${harness.responseBoundMs} ms`), harness.responseBoundMs);
+  try {
+    // The press leaves for a web URL (the adapter's own wait), shows one of the signs above, or goes nowhere
+    // (a gateway that refuses the URL when it is used): the bound caps our own wait, not the gateway's answer.
+    const pressEnded = await Promise.race([
+      harness.target.startAuthorization(page, gateway).then(
+        () => `left for ${new URL(page.url()).origin}`,
+        (error: unknown) => `ended: ${String(error).split('\n')[0]?.slice(0, 200) ?? ''}`,
+      ),
+      settled,
+    ]);
+    return { pressEnded, nonWebLocations, probeScriptRan };
+  } finally {
+    clearTimeout(bound);
+    await context.unroute(fromGateway, readAnswer);
+    context.off('response', onResponse);
+    context.off('page', onPage);
+    page.off('dialog', onDialog);
+  }
+}
+
+test('FLOW-23 a discovered authorization_endpoint that is not an http(s) URL (javascript:) is refused at registration, or never reaches the browser', req('FLOW-23'), async ({
+  harness,
+  alice,
+  evidence,
+}) => {
+  const { idp } = harness;
+  // A script URL that says it ran: an alert is a dialog the browser reports, wherever the gateway's page opens it.
+  const probe = "javascript:alert('conformance FLOW-23: the authorization URL ran as script')//";
+  const mcp = await startMcpBehind(harness, idp);
+  idp.setKnobs({ metadataAuthorizationEndpoint: probe });
+  try {
+    const { outcome, registrations } = await registerByUrl(harness, mcp);
+    evidence.add('registration', { advertisedAuthorizationEndpoint: probe, outcome: asEvidence(outcome), idpRegistrations: registrations });
+    if (outcome.kind === 'refused') {
+      expect(outcome.status, `its status (a refusal, never a server error): ${outcome.message}`).toBeGreaterThanOrEqual(400);
+      expect(outcome.status, `its status (a refusal, never a server error): ${outcome.message}`).toBeLessThan(500);
+      expect(outcome.message.trim().length, 'its message (a person must learn why)').toBeGreaterThan(10);
+      return;
+    }
+    // Registered: the URL may still be checked where it is used. Press Authorize as a person would and watch
+    // where the gateway sends the browser (metadata still spoiled, for a gateway that reads it again then).
+    const press = await pressAuthorizeWatching(harness, alice.page, outcome.gateway);
+    evidence.add('authorize', press);
+    expect(press.nonWebLocations, 'redirects the gateway answered Authorize with to a URL that is not http(s)').toEqual([]);
+    expect(press.probeScriptRan, "the javascript: authorization URL ran as script in the gateway's page").toBe(false);
+  } finally {
+    idp.setKnobs({ metadataAuthorizationEndpoint: null });
     await mcp.close();
   }
 });

@@ -591,6 +591,30 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'as-issuer-unchecked',
+    bugClass: 'discovery-unchecked',
+    bug: "Registration by URL uses the authorization server metadata whatever issuer it names (RFC 8414 §3.3 says such a document MUST NOT be used): a document naming another issuer is taken, and the gateway then trusts that issuer's identity in its callbacks.",
+    detectedBy: ['FLOW-23'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'pkce-support-unchecked',
+    bugClass: 'discovery-unchecked',
+    bug: "Registration by URL goes ahead with an authorization server whose metadata does not advertise PKCE S256 (MCP authorization: the client MUST then refuse to proceed), so the code it later gets may be one the server never bound to a verifier.",
+    detectedBy: ['FLOW-23'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'authorization-endpoint-unvalidated',
+    bugClass: 'discovery-unchecked',
+    bug: "Registration by URL reads the authorization server metadata as plain JSON and keeps its URLs as they come: a javascript: authorization_endpoint is stored and the Authorize redirect then hands it to the browser (MCP's \"OAuth Authorization URL Validation\"; the class of mcp-remote's CVE-2025-6514 and MCP Inspector's CVE-2025-58444).",
+    detectedBy: ['FLOW-23'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'as-guessed-from-mcp-origin',
     bugClass: 'discovery-unchecked',
     bug: "Registration by URL skips the protected resource metadata and assumes the authorization server lives at the MCP server's origin (the 2025-03-26 fallback): an MCP server whose IdP is elsewhere cannot be registered.",
@@ -612,6 +636,14 @@ export const FAULT_MODES = [
     bug: "The callback treats only a network failure as failure: when the IdP answers the code exchange with an OAuth error, it shows \"Authorization successful\" with no grant behind it.",
     detectedBy: ['FLOW-21'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'token-response-unvalidated',
+    bugClass: 'success-without-effect',
+    bug: 'A 2xx answer to the code exchange is taken as the tokens, field by field, with nothing checking it holds an access token (RFC 6749 §5.1 makes one REQUIRED): a body without one is stored as the grant "undefined" and the callback says "Authorization successful".',
+    detectedBy: ['FLOW-21'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
   {

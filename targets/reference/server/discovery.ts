@@ -10,6 +10,7 @@ import {
   extractResourceMetadataUrl,
   registerClient,
 } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { AuthorizationServerMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { GatewayRegistration } from './gateways.js';
 import type { FaultFlags } from './faults.js';
 
@@ -25,6 +26,17 @@ export type DiscoveryResult = { ok: true; registration: GatewayRegistration } | 
 /** RFC 9728 §3.3 and RFC 8414 §3.3 compare identifiers as strings; only the URL parser's normal form is allowed. */
 function sameUrl(a: string, b: string): boolean {
   return URL.canParse(a) && URL.canParse(b) && new URL(a).href === new URL(b).href;
+}
+
+/** Only http: and https: URLs may be sent to a browser or fetched. */
+function isWebUrl(value: unknown): boolean {
+  return typeof value === 'string' && URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol);
+}
+
+/** The fault's metadata fetch: RFC 8414's well-known URL for an issuer without a path, the JSON taken as it is. */
+async function rawAuthorizationServerMetadata(authorizationServer: string): Promise<AuthorizationServerMetadata | undefined> {
+  const response = await fetch(new URL('/.well-known/oauth-authorization-server', authorizationServer), { headers: { Accept: 'application/json' } });
+  return response.ok ? ((await response.json()) as AuthorizationServerMetadata) : undefined;
 }
 
 /** The resource_metadata URL the MCP server names in its 401 challenge (MCP §4.2), if it names one. */
@@ -59,13 +71,26 @@ export async function discoverUpstream(request: DiscoveryRequest, faults: FaultF
       if (first === undefined) return { ok: false, message: `The MCP server's protected resource metadata names no authorization server.` };
       authorizationServer = first;
     }
-    const asMetadata = await discoverAuthorizationServerMetadata(authorizationServer);
+    // BUG (authorization-endpoint-unvalidated): the metadata is read as plain JSON (a hand-rolled fetch, not the
+    // SDK's schema) and its URLs are taken as they come, so a javascript: authorization endpoint is kept and
+    // later handed to the browser by the Authorize redirect.
+    const unvalidated = faults['authorization-endpoint-unvalidated'];
+    const asMetadata = unvalidated ? await rawAuthorizationServerMetadata(authorizationServer) : await discoverAuthorizationServerMetadata(authorizationServer);
     if (asMetadata === undefined) return { ok: false, message: `No authorization server metadata found for ${authorizationServer}.` };
+    // MCP security best practices, "OAuth Authorization URL Validation": only http(s) URLs go to the browser or
+    // get requests. The SDK's schema refuses javascript:, data: and vbscript: already; this names the rule here.
+    const notWeb = (['authorization_endpoint', 'token_endpoint'] as const).find((key) => !isWebUrl(asMetadata[key]));
+    if (notWeb !== undefined && !unvalidated) {
+      return { ok: false, message: `The authorization server metadata at ${authorizationServer} names a ${notWeb} that is not an http(s) URL; it was not used.` };
+    }
     // RFC 8414 §3.3: the issuer in the metadata must be the one it was fetched for.
-    if (!sameUrl(asMetadata.issuer, authorizationServer)) {
+    // BUG (as-issuer-unchecked): the metadata is used whatever issuer it names.
+    if (!sameUrl(asMetadata.issuer, authorizationServer) && !faults['as-issuer-unchecked']) {
       return { ok: false, message: `The authorization server metadata at ${authorizationServer} names another issuer (${asMetadata.issuer}); it was not used.` };
     }
-    if (!asMetadata.code_challenge_methods_supported?.includes('S256')) {
+    // MCP authorization: with no code_challenge_methods_supported the client MUST refuse to proceed.
+    // BUG (pkce-support-unchecked): PKCE is assumed, whatever the metadata advertises.
+    if (!asMetadata.code_challenge_methods_supported?.includes('S256') && !faults['pkce-support-unchecked']) {
       return { ok: false, message: `The authorization server ${authorizationServer} does not advertise PKCE S256.` };
     }
     if (asMetadata.registration_endpoint === undefined) {
