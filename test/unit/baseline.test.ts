@@ -4,20 +4,48 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { committedBaselines, expectedFailure, loadBaseline, matchesExpectation } from '../../config/baseline.js';
+import { readSpecSources } from '../../cli/catalogue-view.js';
 
-test('every committed baseline is valid and names catalogued requirements once each', () => {
+/** Every spec test title, by the requirement ID it starts with. */
+const titlesByRequirement = (() => {
+  const titles = new Map<string, string[]>();
+  for (const { text } of readSpecSources(process.cwd())) {
+    for (const [, title = ''] of text.matchAll(/\btest\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|`([^`]*)`)/g)) {
+      const id = /^([A-Z]+-\d+) /.exec(title)?.[1];
+      if (id !== undefined) titles.set(id, [...(titles.get(id) ?? []), title.replace(/\\(.)/g, '$1')]);
+    }
+  }
+  return titles;
+})();
+
+test('every committed baseline is valid, names catalogued requirements once each (or once per test pattern), and each test pattern matches a test of its requirement', () => {
   const committed = committedBaselines();
   assert.ok(committed.some((b) => b.target === 'contextforge'), 'the ContextForge baselines are found in targets/contextforge/baselines/');
   for (const { target, version } of committed) {
     const baseline = loadBaseline(target, version);
-    const ids = baseline.expectedFailures.map((e) => e.requirement);
-    assert.equal(new Set(ids).size, ids.length, `${target} ${version} lists a requirement twice`);
+    const whole = baseline.expectedFailures.filter((e) => e.test === undefined).map((e) => e.requirement);
+    assert.equal(new Set(whole).size, whole.length, `${target} ${version} lists a requirement twice`);
+    for (const entry of baseline.expectedFailures) {
+      if (entry.test === undefined) continue;
+      const pattern = new RegExp(entry.test, 'i');
+      assert.ok(!whole.includes(entry.requirement), `${target} ${version} ${entry.requirement}: an entry for every test and one for some`);
+      const titles = titlesByRequirement.get(entry.requirement) ?? [];
+      assert.ok(titles.some((t) => pattern.test(t)), `${target} ${version} ${entry.requirement}: test /${entry.test}/ matches none of its tests (${titles.join(' | ')})`);
+    }
   }
+});
+
+test('an entry with a test pattern covers only the tests it matches', () => {
+  const entry = { requirement: 'FLOW-18', observed: 'x', reason: 'y', signature: 'refresh requests for a token', test: 'short but valid lifetime' };
+  const baseline = { target: 'gw', version: '1', expectedFailures: [entry] };
+  assert.equal(expectedFailure(baseline, 'FLOW-18', 'FLOW-18 an access token with a short but valid lifetime (120 s) is used'), entry);
+  assert.equal(expectedFailure(baseline, 'FLOW-18', 'FLOW-18 an access token issued without expires_in is used'), undefined);
+  assert.equal(expectedFailure({ ...baseline, expectedFailures: [{ ...entry, test: undefined }] }, 'FLOW-18', 'FLOW-18 anything')?.requirement, 'FLOW-18');
 });
 
 test('no baseline file means every requirement is expected to pass', () => {
   const baseline = loadBaseline('reference', '0.0.0-none');
-  assert.equal(expectedFailure(baseline, 'SESSION-01'), undefined);
+  assert.equal(expectedFailure(baseline, 'SESSION-01', 'SESSION-01 any test'), undefined);
 });
 
 test('a baseline naming an unknown requirement, or another version, is refused with the file name', () => {
