@@ -479,7 +479,7 @@ export const REQUIREMENTS = [
     family: 'FLOW',
     level: 'MUST',
     statement:
-      'Lifetimes hold both ways: a callback whose state is older than the gateway\'s declared TTL is refused with no token request; an access token issued with a short but valid expires_in (120 s) is sent upstream as issued, not refreshed at once by a refresh margin longer than its life.',
+      'Lifetimes hold both ways: a callback whose state is older than the gateway\'s declared TTL is refused with no token request; an access token issued with a short but valid expires_in (120 s), or with no expires_in at all (it is only RECOMMENDED), is sent upstream as issued, not refreshed at once by a refresh margin longer than its life or by a missing lifetime read as none left.',
     sources: [
       cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5', 'state values "have a short expiration time (e.g., 10 minutes)"'),
       cite(RFC9700, '§4.7.1', 'state: one-time use, bound to the user agent'),
@@ -621,8 +621,8 @@ export const REQUIREMENTS = [
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      'When the IdP answers the gateway\'s refresh with invalid_grant (seen at the IdP), Fetch Tools ends in a non-2xx, non-5xx failure, the page leads to authorizing again (a message asking to authorize, or a control to the authorize URL), and no upstream call carries the dead token.',
-    sources: [cite(RFC6749, '§5.2'), OURS()],
+      'When an expired access token cannot be renewed, whether the IdP answers the gateway\'s refresh with invalid_grant (seen at the IdP) or issued no refresh token at all (RFC 6749 §4.1.4: it is optional), Fetch Tools ends in a non-2xx, non-5xx failure, the page leads to authorizing again (a message asking to authorize, or a control to the authorize URL), and no upstream call carries the dead token.',
+    sources: [cite(RFC6749, '§5.2'), cite(RFC6749, '§4.1.4', 'refresh token OPTIONAL'), OURS()],
   },
   {
     id: 'TOKEN-08',

@@ -4,7 +4,9 @@ import { knobsPatchSchema } from './schemas.js';
 export const DEFAULT_KNOBS: Readonly<IdpKnobs> = Object.freeze({
   accessTokenTtlSeconds: 3600,
   advertisedExpiresInSeconds: null,
+  omitExpiresIn: false,
   refreshFails: false,
+  issueRefreshTokens: true,
   codeExchangeFails: false,
   codeExchangeOmitsAccessToken: false,
   metadataIssuer: null,

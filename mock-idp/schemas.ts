@@ -38,7 +38,9 @@ export const idpClientSchema = z.object({
 export const knobsPatchSchema = z.strictObject({
   accessTokenTtlSeconds: z.number().int().optional(),
   advertisedExpiresInSeconds: z.number().int().nullable().optional(),
+  omitExpiresIn: z.boolean().optional(),
   refreshFails: z.boolean().optional(),
+  issueRefreshTokens: z.boolean().optional(),
   codeExchangeFails: z.boolean().optional(),
   codeExchangeOmitsAccessToken: z.boolean().optional(),
   metadataIssuer: z.url().nullable().optional(),

@@ -86,7 +86,7 @@ async function exchangeCode(ctx: IdpContext, client: IdpClient, form: Record<str
     // A well-formed exchange answered with a body that grants nothing: no token is minted, so none can be used.
     return jsonReply(200, { token_type: 'Bearer', expires_in: 3600, scope: stored.grant.scope }, NO_ACCESS_TOKEN_OUTCOME);
   }
-  const tokens = await issueTokens(ctx, stored.grant, stored.grant.scope, { includeNonce: true });
+  const tokens = await issueTokens(ctx, stored.grant, stored.grant.scope, { includeNonce: true, newRefreshToken: ctx.knobs.current.issueRefreshTokens });
   return jsonReply(200, tokens, strict ? 'ok' : 'ok (lenient)');
 }
 

@@ -9,7 +9,8 @@ const ID_TOKEN_LIFETIME_SECONDS = 3600;
 export interface TokenResponse {
   access_token: string;
   token_type: 'Bearer';
-  expires_in: number;
+  /** Absent only under the omitExpiresIn knob. */
+  expires_in?: number;
   /** Absent only from a refresh response of a non-rotating IdP (knob refreshRotation false). */
   refresh_token?: string;
   scope: string;
@@ -30,7 +31,7 @@ export async function issueTokens(
   accessScope: string,
   options: { includeNonce: boolean; newRefreshToken?: boolean },
 ): Promise<TokenResponse> {
-  const { accessTokenTtlSeconds: ttl, opaqueTokens, advertisedExpiresInSeconds } = ctx.knobs.current;
+  const { accessTokenTtlSeconds: ttl, opaqueTokens, advertisedExpiresInSeconds, omitExpiresIn } = ctx.knobs.current;
   const iat = nowSeconds();
   const exp = iat + ttl;
   const jti = randomUUID();
@@ -77,7 +78,7 @@ export async function issueTokens(
   const response: TokenResponse = {
     access_token: accessToken,
     token_type: 'Bearer',
-    expires_in: advertisedExpiresInSeconds ?? ttl,
+    ...(omitExpiresIn ? {} : { expires_in: advertisedExpiresInSeconds ?? ttl }),
     ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }),
     scope: accessScope,
   };

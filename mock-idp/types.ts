@@ -35,6 +35,11 @@ export interface IdpKnobs {
    * while the MCP server still accepts the token: several refreshes in a row without waiting. Default null.
    */
   advertisedExpiresInSeconds: number | null;
+  /**
+   * Leave expires_in out of token responses (RFC 6749 §5.1 only RECOMMENDS it); the token itself keeps
+   * `accessTokenTtlSeconds`. A client then knows no expiry and must use the token until it is refused.
+   */
+  omitExpiresIn: boolean;
   /** Answer every refresh_token grant with 400 invalid_grant. */
   refreshFails: boolean;
   /**
@@ -42,6 +47,11 @@ export interface IdpKnobs {
    * the refresh response has no refresh_token and the presented one stays valid (RFC 6749 §6 allows both).
    */
   refreshRotation: boolean;
+  /**
+   * Issue a refresh token with the code exchange (default true). false: the token response has none (RFC 6749
+   * §4.1.4 makes it OPTIONAL), so an expired access token can only be replaced by authorizing again.
+   */
+  issueRefreshTokens: boolean;
   /** Answer every authorization_code grant with 400 invalid_grant (the code is spent all the same). */
   codeExchangeFails: boolean;
   /**

@@ -108,8 +108,8 @@ export const BUG_CLASSES = {
     lookAt: 'which credential the upstream call attaches, and how tokens are keyed (by upstream and by user, both)',
   },
   'refresh-mishandled': {
-    title: 'The refresh token is not used, or the rotated one is not kept',
-    lookAt: 'the refresh path: use the refresh token when the access token expired, store the new refresh token',
+    title: 'An expired access token is not renewed right: the refresh token is not used, the rotated one is not kept, or the expired token goes upstream when it cannot be renewed',
+    lookAt: 'the refresh path: use the refresh token when the access token expired, store the new refresh token, and ask the user to authorize again when there is nothing to renew with',
   },
   'public-origin-from-request-headers': {
     title: "The gateway takes its own public origin from the request's forwarding headers (X-Forwarded-Host, Forwarded), which any client can write",
@@ -338,6 +338,12 @@ const RULES: readonly Rule[] = [
   { requirements: ['FLOW-03'], bugClass: 'state-guessable' },
   { requirements: ['FLOW-06', 'FLOW-07', 'FLOW-08'], bugClass: 'state-not-enforced' },
   { requirements: ['FLOW-04', 'FLOW-05'], bugClass: 'authorization-request-incomplete' },
+  {
+    requirements: ['TOKEN-07'],
+    bugClass: 'refresh-mishandled',
+    when: (o) =>
+      has(o.error, /MCP requests carrying the dead \(expired\) token/) ? 'the expired access token went upstream instead of the user being asked to authorize again' : undefined,
+  },
   { requirements: ['FLOW-10', 'TOKEN-07', 'TOKEN-08'], bugClass: 'foreign-error-as-500' },
   { requirements: ['FLOW-12'], bugClass: 'token-exposed-to-browser' },
   { requirements: ['FLOW-17'], bugClass: 'open-redirect' },

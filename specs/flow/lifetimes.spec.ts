@@ -10,6 +10,8 @@ import { isReadableRefusal, openCallback } from '../../fixtures/error-page.js';
 import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { notTestable } from '../../lib/outcome.js';
 import type { Actor } from '../../fixtures/index.js';
+import type { Evidence } from '../../fixtures/evidence.js';
+import type { IdpKnobs } from '../../mock-idp/types.js';
 
 /** A short but valid token life: longer than any sensible refresh margin, shorter than ContextForge's 300 s. */
 const SHORT_TOKEN_SECONDS = 120;
@@ -55,35 +57,59 @@ test('FLOW-18 a callback whose state has expired is refused and makes no token r
   expect(isReadableRefusal(late), `expired state: expected a readable 4xx error page, got ${late.status}: ${late.text.slice(0, 120)}`).toBe(true);
 });
 
+/**
+ * A token the gateway must simply use: authorize with the IdP's `knobs` in force, press Fetch Tools at once, and
+ * hold that no refresh was made and every upstream call carried the token from the code exchange.
+ */
+async function tokenUsedAsIssued(
+  { harness, alice, upstream, evidence }: { harness: Harness; alice: Actor; upstream: Upstream; evidence: Evidence },
+  issued: { knobs: Partial<IdpKnobs>; described: string },
+): Promise<void> {
+  const { idp, target } = harness;
+  idp.setKnobs(issued.knobs);
+  await authorize(harness, alice, upstream);
+  const mcpBefore = upstream.mcp.calls().length;
+  const exchange = await pressFetchTools(harness, alice.page, upstream, 'callback');
+
+  const accessTokens = idp.issuedTokens().filter((t) => t.kind === 'access' && t.clientId === upstream.clientId);
+  const fromCode = accessTokens[0];
+  const refreshes = idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === upstream.clientId);
+  const upstreamCalls = upstream.mcp.calls().slice(mcpBefore);
+  const acceptedCalls = upstreamCalls.filter((c) => c.accepted);
+  evidence.add('declaredRefreshMarginSeconds', target.lifetimes?.refreshMarginSeconds ?? 'not declared');
+  evidence.add('fetchTools', exchange);
+  evidence.add('issuedAccessTokens', accessTokens.map((t) => ({ tokenHash: t.tokenHash, issuedAt: t.issuedAt, expiresAt: t.expiresAt })));
+  evidence.add('refreshRequests', refreshes.map((e) => ({ at: e.at, status: e.status, outcome: e.outcome })));
+  evidence.add('upstreamCalls', upstreamCalls.map((c) => ({ rpcMethod: c.rpcMethod, status: c.status, tokenHash: c.tokenHash, accepted: c.accepted })));
+
+  if (fromCode === undefined || !is2xx(exchange.status) || acceptedCalls.length === 0) {
+    notTestable(`Fetch Tools with ${issued.described} did not reach the MCP server (HTTP ${exchange.status}): SESSION-01 covers that`);
+  }
+  expect(refreshes.length, `refresh requests for ${issued.described} and used at once`).toBe(0);
+  expect(
+    acceptedCalls.every((c) => c.tokenHash === fromCode.tokenHash),
+    `every upstream call carries the access token from the code exchange (${fromCode.tokenHash})`,
+  ).toBe(true);
+}
+
 test('FLOW-18 an access token with a short but valid lifetime (120 s) is used, not refreshed at once', req('FLOW-18'), async ({
   harness,
   alice,
   upstream,
   evidence,
 }) => {
-  const { idp, target } = harness;
-  idp.setKnobs({ accessTokenTtlSeconds: SHORT_TOKEN_SECONDS });
-  await authorize(harness, alice, upstream);
-  const mcpBefore = upstream.mcp.calls().length;
-  const exchange = await pressFetchTools(harness, alice.page, upstream, 'callback');
+  await tokenUsedAsIssued({ harness, alice, upstream, evidence }, {
+    knobs: { accessTokenTtlSeconds: SHORT_TOKEN_SECONDS },
+    described: `a token issued ${SHORT_TOKEN_SECONDS} s long`,
+  });
+});
 
-  const issued = idp.issuedTokens().filter((t) => t.kind === 'access' && t.clientId === upstream.clientId);
-  const fromCode = issued[0];
-  const refreshes = idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === upstream.clientId);
-  const upstreamCalls = upstream.mcp.calls().slice(mcpBefore);
-  const acceptedCalls = upstreamCalls.filter((c) => c.accepted);
-  evidence.add('declaredRefreshMarginSeconds', target.lifetimes?.refreshMarginSeconds ?? 'not declared');
-  evidence.add('fetchTools', exchange);
-  evidence.add('issuedAccessTokens', issued.map((t) => ({ tokenHash: t.tokenHash, issuedAt: t.issuedAt, expiresAt: t.expiresAt })));
-  evidence.add('refreshRequests', refreshes.map((e) => ({ at: e.at, status: e.status, outcome: e.outcome })));
-  evidence.add('upstreamCalls', upstreamCalls.map((c) => ({ rpcMethod: c.rpcMethod, status: c.status, tokenHash: c.tokenHash, accepted: c.accepted })));
-
-  if (fromCode === undefined || !is2xx(exchange.status) || acceptedCalls.length === 0) {
-    notTestable(`Fetch Tools with a ${SHORT_TOKEN_SECONDS} s token did not reach the MCP server (HTTP ${exchange.status}): SESSION-01 covers that`);
-  }
-  expect(refreshes.length, `refresh requests for a token issued ${SHORT_TOKEN_SECONDS} s long and used at once`).toBe(0);
-  expect(
-    acceptedCalls.every((c) => c.tokenHash === fromCode.tokenHash),
-    `every upstream call carries the access token from the code exchange (${fromCode.tokenHash})`,
-  ).toBe(true);
+test('FLOW-18 an access token issued without expires_in (only RECOMMENDED) is used, not treated as expired and refreshed at once', req('FLOW-18'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  // The token is valid for an hour; only its announcement is missing, so nothing says it expired.
+  await tokenUsedAsIssued({ harness, alice, upstream, evidence }, { knobs: { omitExpiresIn: true }, described: 'a token announced without expires_in' });
 });

@@ -10,7 +10,7 @@ import { namesUpstream, saysMoreThanStatusPhrase } from '../../fixtures/messages
 import { reauthorizationOffer } from '../../fixtures/reauthorization.js';
 import type { Actor, Harness, Upstream } from '../../fixtures/index.js';
 import type { Evidence } from '../../fixtures/evidence.js';
-import type { IdpLogEntry } from '../../mock-idp/types.js';
+import type { IdpKnobs, IdpLogEntry } from '../../mock-idp/types.js';
 import { notTestable } from '../../lib/outcome.js';
 import { fetchFromPage } from '../../fixtures/probes.js';
 
@@ -133,28 +133,63 @@ test('TOKEN-06 with an IdP that does not rotate refresh tokens, two refreshes in
   expectSecondUseSucceeded(second);
 });
 
-test('TOKEN-07 a refresh answered invalid_grant ends in a clear "authorize again" error', req('TOKEN-07'), async ({ harness, alice, upstream, evidence }) => {
+/**
+ * TOKEN-07's journey: an access token issued already expired, then `renewal` makes renewing it impossible, and
+ * Fetch Tools must end in a clear "authorize again" failure without the dead token going upstream.
+ * `calibrate` says what the IdP must have seen for the shape to have been tested at all.
+ */
+async function renewalImpossibleJourney(
+  { harness, alice, upstream, evidence }: { harness: Harness; alice: Actor; upstream: Upstream; evidence: Evidence },
+  renewal: { before: Partial<IdpKnobs>; after: Partial<IdpKnobs>; calibrate: () => void },
+): Promise<void> {
   const { idp, target } = harness;
-  idp.setKnobs({ accessTokenTtlSeconds: 0 });
+  idp.setKnobs({ accessTokenTtlSeconds: 0, ...renewal.before });
   await authorize(harness, alice, upstream);
   const dead = accessTokenHashes(harness, upstream);
-  idp.setKnobs({ accessTokenTtlSeconds: 3600, refreshFails: true });
+  idp.setKnobs({ accessTokenTtlSeconds: 3600, ...renewal.after });
   const exchange = await pressFetchTools(harness, alice.page, upstream, 'callback');
   const outcome = await target.callbackFetchToolsOutcome(alice.page);
   const offer = await reauthorizationOffer(alice.page, target, upstream.gateway, outcome.text);
-  const refused = refreshRequests(harness, upstream).filter((e) => e.status === 400 && e.outcome.startsWith('invalid_grant'));
   const staleUpstream = upstream.mcp.calls().filter((c) => c.tokenHash && dead.has(c.tokenHash));
   evidence.add('fetchTools', exchange);
   evidence.add('pageSays', outcome);
   evidence.add('reauthorizationOffer', offer);
-  evidence.add('refusedRefreshes', refused.map((e) => ({ status: e.status, outcome: e.outcome })));
-  // The refusal must really have happened at the IdP: an error that merely mentions authorization proves nothing.
-  expect(refused.length, 'refresh_token grants the IdP refused with invalid_grant').toBeGreaterThan(0);
+  evidence.add('refreshes', refreshRequests(harness, upstream).map((e) => ({ status: e.status, outcome: e.outcome })));
+  renewal.calibrate();
   expect(staleUpstream.length, 'MCP requests carrying the dead (expired) token').toBe(0);
   expect(exchange.status, `${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBeLessThan(500);
-  expect(is2xx(exchange.status), 'a refused refresh is not a success').toBe(false);
+  expect(is2xx(exchange.status), 'an expired token that cannot be renewed is not a success').toBe(false);
   expect(outcome.state, 'the page reports a failure').toBe('failure');
   expect(offer, `the page leads to authorizing again (message: ${outcome.text})`).not.toBeNull();
+}
+
+test('TOKEN-07 a refresh answered invalid_grant ends in a clear "authorize again" error', req('TOKEN-07'), async ({ harness, alice, upstream, evidence }) => {
+  await renewalImpossibleJourney({ harness, alice, upstream, evidence }, {
+    before: {},
+    after: { refreshFails: true },
+    calibrate: () => {
+      const refused = refreshRequests(harness, upstream).filter((e) => e.status === 400 && e.outcome.startsWith('invalid_grant'));
+      // The refusal must really have happened at the IdP: an error that merely mentions authorization proves nothing.
+      expect(refused.length, 'refresh_token grants the IdP refused with invalid_grant').toBeGreaterThan(0);
+    },
+  });
+});
+
+test('TOKEN-07 an expired token with no refresh token (the IdP issued none) ends in a clear "authorize again" error, and the expired token is not sent', req('TOKEN-07'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  await renewalImpossibleJourney({ harness, alice, upstream, evidence }, {
+    before: { issueRefreshTokens: false },
+    after: { issueRefreshTokens: true },
+    calibrate: () => {
+      const refreshTokens = harness.idp.issuedTokens().filter((t) => t.clientId === upstream.clientId && t.kind === 'refresh');
+      // Calibration: the grant really has nothing to renew with (no refresh token was ever issued to this client).
+      if (refreshTokens.length > 0) notTestable(`the IdP issued ${refreshTokens.length} refresh token(s) to this client, so the grant could be renewed`);
+    },
+  });
 });
 
 /** TOKEN-08's rule for one failure: a 4xx, or a 2xx whose body names the upstream failure; never success, never 5xx. */

@@ -647,6 +647,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'expired-token-sent-without-refresh-token',
+    bugClass: 'refresh-mishandled',
+    bug: "An expired access token is renewed only when the grant has a refresh token; when the IdP issued none (RFC 6749 makes it optional), the expired token is sent to the MCP server as it is, instead of asking the user to authorize again.",
+    detectedBy: ['TOKEN-07'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'state-never-expires',
     bugClass: 'lifetimes-mishandled',
     bug: 'Pending authorizations (state) have no expiry: a callback hours later is still completed.',
@@ -660,6 +668,14 @@ export const FAULT_MODES = [
     bug: 'A fixed 5-minute refresh margin: an access token issued for 120 s counts as expired at once and is refreshed before every use.',
     detectedBy: ['FLOW-18'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'missing-expires-in-treated-expired',
+    bugClass: 'lifetimes-mishandled',
+    bug: "The optional expires_in defaults to 0 (`expires_in ?? 0`): a token response without it makes the access token count as expired at once, so it is refreshed before every use and never sent as issued.",
+    detectedBy: ['FLOW-18'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
   {

@@ -773,6 +773,27 @@ describe('knobs', () => {
     await expectOAuthError(await exchange(code, verifier), 400, 'invalid_grant', 'code reused');
   });
 
+  it('omitExpiresIn → a token response without expires_in; the token itself keeps its lifetime', async () => {
+    const { code, verifier } = await authorizeAndConsent();
+    idp.setKnobs({ omitExpiresIn: true });
+    const answer = await exchange(code, verifier);
+    assert.equal(answer.status, 200);
+    const body = (await answer.json()) as Record<string, unknown>;
+    assert.equal(body['expires_in'], undefined);
+    const claims = decodeJwt(String(body['access_token']));
+    assert.equal((claims.exp ?? 0) - (claims.iat ?? 0), 3600);
+  });
+
+  it('issueRefreshTokens false → the code exchange answers an access token and no refresh_token', async () => {
+    const { code, verifier } = await authorizeAndConsent();
+    idp.setKnobs({ issueRefreshTokens: false });
+    const answer = await exchange(code, verifier);
+    assert.equal(answer.status, 200);
+    const body = (await answer.json()) as Record<string, unknown>;
+    assert.equal(typeof body['access_token'], 'string');
+    assert.equal(body['refresh_token'], undefined);
+  });
+
   it('codeExchangeOmitsAccessToken → 200 with no access_token and no refresh_token, and the code is spent', async () => {
     const { code, verifier } = await authorizeAndConsent();
     idp.setKnobs({ codeExchangeOmitsAccessToken: true });

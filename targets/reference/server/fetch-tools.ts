@@ -45,7 +45,10 @@ export class ToolFetcher {
     }
 
     let refreshedNow = false;
-    if (!faults['no-refresh'] && grantNeedsRefresh(grant, Date.now(), refreshMarginMs(faults))) {
+    // BUG (expired-token-sent-without-refresh-token): renewal is tried only when there is a refresh token to renew
+    // with; without one the expired access token goes upstream as it is, in the hope the MCP server still takes it.
+    const nothingToRenewWith = faults['expired-token-sent-without-refresh-token'] && grant.refreshToken === undefined;
+    if (!faults['no-refresh'] && !nothingToRenewWith && grantNeedsRefresh(grant, Date.now(), refreshMarginMs(faults))) {
       const refreshed = await this.#refresh(gateway, caller.user, grant);
       if (!refreshed.ok) return refreshed.answer;
       grant = refreshed.grant;
@@ -133,7 +136,7 @@ export class ToolFetcher {
           : faults['refresh-token-dropped-when-not-rotated']
             ? result.tokens.refreshToken
             : (result.tokens.refreshToken ?? grant.refreshToken),
-        expiresAt: expiresAtFrom(result.tokens.expiresIn),
+        expiresAt: expiresAtFrom(result.tokens.expiresIn, faults),
         user: grant.user,
         // A refresh keeps the scope unless the IdP says otherwise (RFC 6749 §6), and cannot meet a scope challenge.
         scopes: result.tokens.scope === undefined ? grant.scopes : scopeList(result.tokens.scope),

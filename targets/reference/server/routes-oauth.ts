@@ -180,7 +180,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     ctx.grants.set(gateway.id, user, {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
-      expiresAt: expiresAtFrom(tokens.expiresIn),
+      expiresAt: expiresAtFrom(tokens.expiresIn, faults),
       user,
       scopes: tokens.scope === undefined ? pending.scopes : scopeList(tokens.scope),
     });

@@ -28,9 +28,14 @@ export function grantNeedsRefresh(grant: Grant, now = Date.now(), marginMs = REF
   return grant.expiresAt !== null && now >= grant.expiresAt - marginMs;
 }
 
-/** `expires_in` seconds → epoch ms; ≤ 0 means already expired. */
-export function expiresAtFrom(expiresInSeconds: number | undefined, now = Date.now()): number | null {
-  if (expiresInSeconds === undefined) return null;
+/**
+ * `expires_in` seconds → epoch ms; ≤ 0 means already expired; none announced means no known expiry (the token is
+ * used until the MCP server refuses it).
+ */
+export function expiresAtFrom(expiresInSeconds: number | undefined, faults: FaultFlags, now = Date.now()): number | null {
+  // BUG (missing-expires-in-treated-expired): a default of 0 for the optional expires_in (`expires_in ?? 0`), so a
+  // token announced without one counts as expired at once and is refreshed before every use.
+  if (expiresInSeconds === undefined) return faults['missing-expires-in-treated-expired'] ? now - 1 : null;
   return expiresInSeconds <= 0 ? now - 1 : now + expiresInSeconds * 1000;
 }
 
