@@ -615,6 +615,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'authorization-url-opened-by-script',
+    bugClass: 'discovery-unchecked',
+    bug: "Discovered authorization URLs are kept unchecked (as in authorization-endpoint-unvalidated), and the admin page's Authorize asks the server for the URL and sends the browser there from its own script (location.assign), as single-page admin UIs do, on pages whose policy allows inline script (script-src 'unsafe-inline', as inline handlers need): a javascript: authorization endpoint runs as script in the gateway's page (MCP Inspector's CVE-2025-58444), where no redirect is there to be refused.",
+    detectedBy: ['FLOW-23'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'as-guessed-from-mcp-origin',
     bugClass: 'discovery-unchecked',
     bug: "Registration by URL skips the protected resource metadata and assumes the authorization server lives at the MCP server's origin (the 2025-03-26 fallback): an MCP server whose IdP is elsewhere cannot be registered.",

@@ -19,6 +19,12 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** The page policy with inline script allowed (fault authorization-url-opened-by-script). */
+const inlineScriptAllowed: RequestHandler = (_req, res, next) => {
+  res.set('Content-Security-Policy', PAGE_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"));
+  next();
+};
+
 /**
  * BUG (referrer-policy-full-url): the legacy referrer policy on every response. Over http to http, or https to
  * https, the full URL goes to other origins: from the callback page, its code and state.
@@ -46,6 +52,7 @@ function hostOf(origin: string): string {
   }
 }
 
+/** Credentialed CORS for the origins `approves` takes (the cors-* faults; the correct gateway sends none). */
 const reflectCors =
   (approves: (origin: string) => boolean): RequestHandler =>
   (req, res, next) => {
@@ -74,6 +81,9 @@ export function createApp(ctx: GatewayContext): Express {
 
   app.use(ctx.log.middleware());
   app.use(securityHeaders);
+  // BUG (authorization-url-opened-by-script): the pages allow inline script, as pages with inline handlers need,
+  // which also lets a javascript: URL the page navigates to run.
+  if (ctx.faults['authorization-url-opened-by-script']) app.use(inlineScriptAllowed);
   if (ctx.faults['frameable-pages']) app.use(allowFraming(PAGE_CSP));
   if (ctx.faults['referrer-policy-full-url']) app.use(leakyReferrerPolicy);
   if (ctx.faults['cors-reflect']) app.use(reflectCors(() => true));

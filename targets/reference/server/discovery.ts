@@ -74,7 +74,7 @@ export async function discoverUpstream(request: DiscoveryRequest, faults: FaultF
     // BUG (authorization-endpoint-unvalidated): the metadata is read as plain JSON (a hand-rolled fetch, not the
     // SDK's schema) and its URLs are taken as they come, so a javascript: authorization endpoint is kept and
     // later handed to the browser by the Authorize redirect.
-    const unvalidated = faults['authorization-endpoint-unvalidated'];
+    const unvalidated = faults['authorization-endpoint-unvalidated'] || faults['authorization-url-opened-by-script'];
     const asMetadata = unvalidated ? await rawAuthorizationServerMetadata(authorizationServer) : await discoverAuthorizationServerMetadata(authorizationServer);
     if (asMetadata === undefined) return { ok: false, message: `No authorization server metadata found for ${authorizationServer}.` };
     // MCP security best practices, "OAuth Authorization URL Validation": only http(s) URLs go to the browser or

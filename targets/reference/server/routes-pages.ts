@@ -109,6 +109,7 @@ export function pageRoutes(ctx: GatewayContext): Router {
         gateways: ctx.gateways.all(),
         connected: (gatewayId) => ctx.grants.connected(gatewayId, session.user),
         tableFetchNoop: ctx.faults['table-fetch-noop'],
+        authorizeByScript: ctx.faults['authorization-url-opened-by-script'],
       }),
     );
   });

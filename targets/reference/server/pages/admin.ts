@@ -14,9 +14,11 @@ export interface AdminPageOptions {
   connected: (gatewayId: string) => boolean;
   /** table-fetch-noop: tells /static/admin.js to report success without calling the server. */
   tableFetchNoop: boolean;
+  /** authorization-url-opened-by-script: tells /static/admin.js to fetch the authorization URL and go there by script. */
+  authorizeByScript: boolean;
 }
 
-export function renderAdminPage({ root, scriptRoot, session, gateways, connected, tableFetchNoop }: AdminPageOptions): string {
+export function renderAdminPage({ root, scriptRoot, session, gateways, connected, tableFetchNoop, authorizeByScript }: AdminPageOptions): string {
   const rows = gateways.map(
     (g) => html`<tr data-gateway-id="${g.id}">
 <td class="gateway-name">${g.name}</td>
@@ -43,7 +45,7 @@ export function renderAdminPage({ root, scriptRoot, session, gateways, connected
 </header>
 <main>
 <h1>MCP gateways</h1>
-<table id="gateways"${tableFetchNoop ? html` data-fetch-mode="noop"` : null}>
+<table id="gateways"${tableFetchNoop ? html` data-fetch-mode="noop"` : null}${authorizeByScript ? html` data-authorize-mode="script"` : null}>
 <thead><tr><th>Name</th><th>Tools</th><th>Your authorization</th><th>Actions</th></tr></thead>
 <tbody>
 ${rows}
