@@ -48,7 +48,7 @@ export function originVerdict(req: Request, session: Session, ctx: GatewayContex
   );
 }
 
-/** ContextForge 1.0.0rc1's rule: a cookie request is a "browser" request only if it asks for HTML or comes from the admin UI. */
+/** ContextForge 1.0.0rc1's rule (fault cookie-api-heuristic): a cookie request is a "browser" request only if it asks for HTML or comes from the admin UI. */
 function looksLikeBrowserToHeuristic(req: Request): boolean {
   return (req.get('accept') ?? '').includes('text/html') || (req.get('referer') ?? '').includes('/admin');
 }

@@ -7,7 +7,7 @@
 import type { Request } from 'express';
 import type { GatewayContext } from './context.js';
 
-/** `host` and `proto` from the first element of a `Forwarded` header (RFC 7239 §4), if given. */
+/** `host` and `proto` from the first element of a `Forwarded` header (RFC 7239 §4), if given (fault origin-from-forwarded-headers). */
 function forwardedPairs(header: string | undefined): { host?: string; proto?: string } {
   const first = header?.split(',')[0] ?? '';
   const pairs: { host?: string; proto?: string } = {};

@@ -21,6 +21,7 @@ export interface CallbackSuccessOptions {
 
 export function renderCallbackSuccessPage(options: CallbackSuccessOptions): string {
   const { gateway, leakedTokens } = options;
+  // Only fault token-in-page hands the tokens to the page.
   const leak =
     leakedTokens === null
       ? null
