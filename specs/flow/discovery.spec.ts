@@ -7,7 +7,8 @@
  * §3.3), or any MCP server could send the gateway, and its users' authorizations, wherever it likes.
  */
 import { randomBytes } from 'node:crypto';
-import type { APIResponse, Dialog, Page, Response, Route } from '@playwright/test';
+import type { Dialog, Page, Response } from '@playwright/test';
+import { navigationAnswerOf, readGatewayNavigationAnswers, redirectTarget, type NavigationAnswer } from '../../fixtures/gateway-answers.js';
 import { test, expect, req, type Harness, type Upstream } from '../../fixtures/index.js';
 import type { Evidence } from '../../fixtures/evidence.js';
 import { authorize } from '../../fixtures/flows.js';
@@ -175,12 +176,12 @@ async function pressAuthorizeWatching(harness: Harness, page: Page, gateway: Reg
   // Either sign settles the press at once: the evidence is in.
   let settle: (how: string) => void = () => undefined;
   const settled = new Promise<string>((resolve) => (settle = resolve));
-  const onResponse = (response: Response | APIResponse): void => {
-    const location = response.headers()['location'];
-    if (location === undefined) return;
-    const protocol = URL.canParse(location, response.url()) ? new URL(location, response.url()).protocol : 'unparsable:';
+  const onAnswer = (answer: NavigationAnswer): void => {
+    const target = redirectTarget(answer);
+    if (target === undefined) return;
+    const protocol = target === 'unparsable' ? 'unparsable:' : target.protocol;
     if (protocol === 'http:' || protocol === 'https:') return;
-    nonWebLocations.push(location.slice(0, 120));
+    nonWebLocations.push((answer.location ?? '').slice(0, 120));
     settle(`redirected to a ${protocol} URL`);
   };
   const onDialog = (dialog: Dialog): void => {
@@ -189,25 +190,11 @@ async function pressAuthorizeWatching(harness: Harness, page: Page, gateway: Reg
     settle('a script dialog opened');
   };
   const onPage = (opened: Page): void => void opened.on('dialog', onDialog);
-  // Chromium refuses a redirect to javascript: before Playwright reports the response, so the gateway's answers
-  // to navigations are read on their way in (the browser's own request, fetched as is) and then handed over.
-  const gatewayOrigin = new URL(harness.target.origin).origin;
-  const fromGateway = (url: URL): boolean => url.origin === gatewayOrigin;
-  const readAnswer = async (route: Route): Promise<void> => {
-    const request = route.request();
-    if (!request.isNavigationRequest()) return route.fallback();
-    // The browser resolves *.localhost names by its host rule, Playwright's own fetch does not: same request,
-    // sent to loopback, with the Host and cookies the browser would send.
-    const url = new URL(request.url());
-    const host = url.host;
-    url.hostname = '127.0.0.1';
-    const answer = await route.fetch({ url: url.href, headers: { ...(await request.allHeaders()), host }, maxRedirects: 0 }).catch(() => null);
-    if (answer === null) return route.fallback();
-    onResponse(answer);
-    await route.fulfill({ response: answer });
-  };
+  // Chromium refuses a redirect to javascript: before Playwright reports the response: the gateway's answers are
+  // read on their way in (fixtures/gateway-answers.ts).
   const context = page.context();
-  await context.route(fromGateway, readAnswer);
+  const stopReading = await readGatewayNavigationAnswers(harness, context, onAnswer);
+  const onResponse = (response: Response): void => onAnswer(navigationAnswerOf(response));
   context.on('response', onResponse);
   context.on('page', onPage);
   page.on('dialog', onDialog);
@@ -225,7 +212,7 @@ async function pressAuthorizeWatching(harness: Harness, page: Page, gateway: Reg
     return { pressEnded, nonWebLocations, probeScriptRan };
   } finally {
     clearTimeout(bound);
-    await context.unroute(fromGateway, readAnswer);
+    await stopReading();
     context.off('response', onResponse);
     context.off('page', onPage);
     page.off('dialog', onDialog);
