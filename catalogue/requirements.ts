@@ -262,6 +262,19 @@ export const REQUIREMENTS = [
       OURS("ContextForge 1.1.0: the callback page's Fetch Tools answers 403 \"CSRF validation failed\" once the admin page was opened in another tab"),
     ],
   },
+  {
+    id: 'SESSION-13',
+    family: 'SESSION',
+    level: 'MUST',
+    statement:
+      "The sign-in page's return parameter (next, redirect, return_to: where the browser goes once signed in) cannot send the browser to another site: after a real sign-in with an absolute URL, //host, /\\host, a tab inside //, a scheme without slashes, an encoded // or a javascript: URL as its value, the browser stays on the gateway and no script runs; a path of the gateway is honoured.",
+    sources: [
+      cite(RFC9700, '§4.11.1', 'clients as open redirectors: "Clients MUST NOT expose open redirectors"'),
+      cite(RFC6749, '§10.15', 'open redirectors'),
+      OURS('a sign-in link is what a phishing mail sends: the gateway\'s own host in the link, the attacker\'s page after the user signs in'),
+    ],
+    mayNotApply: 'a gateway whose sign-in page takes no return parameter (it always lands on the same page)',
+  },
   // XSITE
   {
     id: 'XSITE-01',

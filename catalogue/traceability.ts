@@ -319,7 +319,7 @@ const RFC9207_SENTENCES = sentencesOf(RFC9207, [
 
 const RFC9700_SENTENCES = sentencesOf(RFC9700, [
   ['§2.1', 'MUST', 'authorization servers MUST utilize exact string matching except for port numbers in localhost redirection URIs of native apps', ['ENV-02', 'FLOW-04', 'PROXY-01']],
-  ['§2.1', 'MUST NOT', 'Clients and authorization servers MUST NOT expose URLs that forward the user\'s browser to arbitrary URIs obtained from a query parameter (open redirectors)', ['FLOW-17']],
+  ['§2.1', 'MUST NOT', 'Clients and authorization servers MUST NOT expose URLs that forward the user\'s browser to arbitrary URIs obtained from a query parameter (open redirectors)', ['FLOW-17', 'SESSION-13']],
   ['§2.1', 'MUST', 'Clients MUST prevent Cross-Site Request Forgery (CSRF).', ['FLOW-06', 'FLOW-08']],
   ['§2.1', 'MUST', 'one-time use CSRF tokens carried in the state parameter that are securely bound to the user agent MUST be used for CSRF protection', ['FLOW-06', 'FLOW-07', 'FLOW-08']],
   ['§2.1', 'REQUIRED', 'When an OAuth client can interact with more than one authorization server, a defense against mix-up attacks (see Section 4.4) is REQUIRED.', ['FLOW-22']],
@@ -349,7 +349,7 @@ const RFC9700_SENTENCES = sentencesOf(RFC9700, [
   ['§4.2.4', 'SHOULD', 'The state value SHOULD be invalidated by the client after its first use at the redirection endpoint.', ['FLOW-07']],
   ['§4.3.2', 'MUST NOT', 'Clients MUST NOT pass access tokens in a URI query parameter in the way described in Section 2.3 of [RFC6750].', ['FLOW-12']],
   ['§4.7.1', 'MUST', 'state used as CSRF token MUST be one-time use and securely bound to the user agent (the client checks it at the redirection endpoint)', ['FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-18'], 'paraphrase'],
-  ['§4.11.1', 'MUST NOT', 'Clients MUST NOT expose open redirectors.', ['FLOW-17']],
+  ['§4.11.1', 'MUST NOT', 'Clients MUST NOT expose open redirectors.', ['FLOW-17', 'SESSION-13']],
   ['§4.11.2', 'MUST', 'authorization servers MUST take precautions against being used as open redirectors (only redirect to validated, registered URIs)', AS, 'paraphrase'],
   ['§4.14.2', 'MUST', 'Authorization servers MUST utilize one of these methods to detect refresh token replay by malicious actors for public clients', ['TOKEN-06']],
   ['§4.14.2', 'SHOULD', 'Refresh tokens SHOULD expire if the client has been inactive for some time', AS],

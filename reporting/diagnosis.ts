@@ -136,8 +136,8 @@ export const BUG_CLASSES = {
     lookAt: 'the discovery step of registration: read the resource metadata the MCP server names, use it only when its resource is this server, and take the authorization server from it',
   },
   'open-redirect': {
-    title: 'The return address after authorization can send the user to another site',
-    lookAt: 'the return_to/next validation: a path on this site only, after the URL parser has read it',
+    title: 'A return address (after authorization, after sign-in) can send the user to another site',
+    lookAt: 'the return_to/next validation, wherever the gateway takes one: a path on this site only, after the URL parser has read it',
   },
   'lifetimes-mishandled': {
     title: 'Pending authorizations or tokens expire at the wrong time',
@@ -346,7 +346,7 @@ const RULES: readonly Rule[] = [
   },
   { requirements: ['FLOW-10', 'TOKEN-07', 'TOKEN-08'], bugClass: 'foreign-error-as-500' },
   { requirements: ['FLOW-12'], bugClass: 'token-exposed-to-browser' },
-  { requirements: ['FLOW-17'], bugClass: 'open-redirect' },
+  { requirements: ['FLOW-17', 'SESSION-13'], bugClass: 'open-redirect' },
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },
   { requirements: ['FLOW-21', 'TOKEN-13'], bugClass: 'success-without-effect' },

@@ -99,6 +99,20 @@ export type PostAuthorizationReturn =
   | { kind: 'none'; reason: string };
 
 /**
+ * Whether the gateway's sign-in page takes a return parameter (SESSION-13), and how to sign in with one: `signIn`
+ * opens the sign-in page asking to come back to `returnTo` (the raw value; the adapter encodes it), submits the
+ * user's credentials as a person does, and resolves once the gateway has answered the form (wherever that leads).
+ */
+export type SignInReturn =
+  | {
+      kind: 'parameter';
+      signIn(page: Page, user: GatewayUser, returnTo: string): Promise<void>;
+      /** A path of the gateway it must honour (the positive twin), e.g. '/profile'. */
+      samplePath: string;
+    }
+  | { kind: 'none'; reason: string };
+
+/**
  * A state-changing endpoint the gateway's own UI calls (XSITE-12), with what its own page sends, so a
  * spec can forge the same request from elsewhere and prove with the genuine one that it has an effect.
  */
@@ -236,6 +250,9 @@ export interface Target {
 
   /** Optional: whether and how the gateway returns the user to a chosen page after the callback (FLOW-17). Absent: not declared, not testable. */
   readonly postAuthorizationReturn?: PostAuthorizationReturn;
+
+  /** Optional: the sign-in page's return parameter (SESSION-13). Absent: SESSION-13 is not testable. */
+  readonly signInReturn?: SignInReturn;
 
   /**
    * Optional: the gateway's sign-in form as its own login page posts it: the action URL and the fields for a

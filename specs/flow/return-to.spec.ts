@@ -9,6 +9,7 @@ import { arriveAtIdp } from '../../fixtures/flows.js';
 import { signInAndConsent } from '../../mock-idp/browser.js';
 import { notTestable } from '../../lib/outcome.js';
 import { notApplicable } from '../../fixtures/applicability.js';
+import { hostileReturnTargets, originAndPath } from '../../fixtures/hostile-returns.js';
 import type { Request, Response } from '@playwright/test';
 
 interface ReturnAttempt {
@@ -27,15 +28,6 @@ interface ReturnAttempt {
   leftTo: string[];
   /** A javascript: value ran in the page. */
   scriptRan: boolean;
-}
-
-function originAndPath(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? `${u.origin}${u.pathname}` : `${u.protocol}…`;
-  } catch {
-    return url.slice(0, 40);
-  }
 }
 
 /**
@@ -111,20 +103,7 @@ test('FLOW-17 the return address after authorization cannot send the user to ano
   // Up to nine sign-ins at the IdP.
   test.slow();
 
-  const attacker = new URL(harness.origins.attacker);
-  const landing = harness.attackerSite.publish('<!doctype html><title>landed on the attacker</title>');
-  const evilHostPath = `${attacker.host}${landing}`;
-  const hostile = [
-    `${attacker.origin}${landing}`,
-    `//${evilHostPath}`,
-    `/\\${evilHostPath}`,
-    `\\/${evilHostPath}`,
-    `/\t/${evilHostPath}`,
-    `http:${evilHostPath}`,
-    `%2F%2F${evilHostPath}`,
-    `/%2F%2F${evilHostPath}`,
-    'javascript:alert(document.domain)//',
-  ];
+  const { values: hostile } = hostileReturnTargets(harness);
 
   // Positive twin first: the gateway does return to its own page, so its parameter is live.
   const twin = await tryReturnTo(harness, alice, declared.authorizeUrl(upstream.gateway, declared.samplePath), declared.samplePath);

@@ -12,6 +12,7 @@ import type {
   FetchToolsOutcome,
   GatewayUser,
   LoginForm,
+  SignInReturn,
   RegisteredGateway,
   StateChangingEndpoint,
   Target,
@@ -191,6 +192,15 @@ class ContextForgeTarget implements Target {
   readonly adminPagePath: string;
   readonly proxyUpstream?: string;
   /** The admin login page's form (POST /admin/login, email and password; a CSRF field, if a release adds one, is left out on purpose). */
+  /**
+   * Read in admin.py's admin_login_handler of 1.0.0rc1, 1.0.7 and 1.1.0: it reads only email and password and
+   * redirects to {root_path}/admin (or back to the login page with an error).
+   */
+  readonly signInReturn: SignInReturn = {
+    kind: 'none',
+    reason: "ContextForge's sign-in (admin.py admin_login_handler) takes no return parameter: it always lands on {root_path}/admin",
+  };
+
   get loginForm(): LoginForm {
     return { action: `${this.#base}/admin/login`, fields: (user) => ({ email: user.login, password: user.password }) };
   }

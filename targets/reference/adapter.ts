@@ -13,6 +13,7 @@ import type {
   GatewayUser,
   LoginForm,
   PostAuthorizationReturn,
+  SignInReturn,
   RegisteredGateway,
   StateChangingEndpoint,
   Target,
@@ -99,6 +100,7 @@ class ReferenceTarget implements Target {
   readonly lifetimes: TargetLifetimes;
   /** `/oauth/authorize/:id?return_to=<path>`: after the callback the browser is sent to that path. */
   readonly postAuthorizationReturn: PostAuthorizationReturn;
+  readonly signInReturn: SignInReturn;
 
   readonly #gateway: ReferenceGateway;
   /** The browser-facing base URL: the origin plus the root path ('' unless served behind a proxy under a sub-path). */
@@ -123,6 +125,11 @@ class ReferenceTarget implements Target {
     this.postAuthorizationReturn = {
       kind: 'parameter',
       authorizeUrl: (registered, returnTo) => `${this.authorizeUrl(registered)}?${new URLSearchParams({ return_to: returnTo }).toString()}`,
+      samplePath: this.plainPagePath,
+    };
+    this.signInReturn = {
+      kind: 'parameter',
+      signIn: (page, user, returnTo) => this.#signInAskingFor(page, user, returnTo),
       samplePath: this.plainPagePath,
     };
     this.lifetimes = {
@@ -160,6 +167,33 @@ class ReferenceTarget implements Target {
       throw new Error(`Sign-in as ${user.login} ended on ${landed.origin}${landed.pathname}${landed.search}, not the admin page ${this.origin}${this.adminPagePath}`);
     }
     await expectControl(page, page.locator('#gateways'), 'The admin page\'s gateways table', 5_000);
+  }
+
+  /**
+   * The sign-in page asked to come back to `returnTo` (`/login?next=…`), the form filled and sent; resolves once the
+   * browser has loaded the page the answer sent it to, wherever that is, or refused to go there.
+   */
+  async #signInAskingFor(page: Page, user: GatewayUser, returnTo: string): Promise<void> {
+    await page.goto(`${this.#base}/login?${new URLSearchParams({ next: returnTo }).toString()}`);
+    await page.locator('input[name=username]').fill(user.login);
+    await page.locator('input[name=password]').fill(user.password);
+    const loginPath = this.#gatewayPath('/login');
+    const isTheForm = (request: Request): boolean => request.method() === 'POST' && new URL(request.url()).pathname === loginPath;
+    // Done when the browser has loaded wherever the answer sent it, or refused to go there (a redirect to
+    // javascript: fails the form's request instead, and the page stays).
+    // Whichever ends first, in success or failure (a navigation the browser aborts rejects the URL wait): what
+    // the browser did is for the caller to read from its own events.
+    const settled = Promise.race(
+      [
+        page.waitForURL((url) => url.pathname !== loginPath, { timeout: OUTCOME_TIMEOUT_MS, waitUntil: 'load' }),
+        page.waitForEvent('requestfailed', { predicate: isTheForm, timeout: OUTCOME_TIMEOUT_MS }),
+      ].map((waiting) => waiting.then(
+        () => undefined,
+        () => undefined,
+      )),
+    );
+    await page.locator('button[type=submit]', { hasText: 'Sign in' }).click();
+    await settled;
   }
 
   async apiToken(user: GatewayUser): Promise<string> {

@@ -503,6 +503,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'login-next-unchecked',
+    bugClass: 'open-redirect',
+    bug: "The sign-in page's `next` parameter is followed as given once the user has signed in: a link to the gateway's own sign-in page sends the user, after a real sign-in, to any site the link names.",
+    detectedBy: ['SESSION-13'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'return-to-prefix-check',
     bugClass: 'open-redirect',
     bug: 'The post-authorization return_to is accepted when it starts with "/", so //evil.example and /\\evil.example send the user to another site.',

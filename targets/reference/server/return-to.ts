@@ -11,6 +11,11 @@ const MAX_RETURN_TO_LENGTH = 2000;
 
 export type ReturnToParse = { kind: 'absent' } | { kind: 'ok'; path: string } | { kind: 'refused'; reason: string };
 
+/** The flags with the return_to faults off: a page that takes a return target of its own checks it correctly. */
+export function withoutReturnToFaults(faults: FaultFlags): FaultFlags {
+  return { ...faults, 'return-to-prefix-check': false, 'return-to-decoded-after-check': false };
+}
+
 export function parseReturnTo(raw: unknown, origin: string, faults: FaultFlags): ReturnToParse {
   if (raw === undefined) return { kind: 'absent' };
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_RETURN_TO_LENGTH) {

@@ -12,11 +12,12 @@ import { renderLoginPage } from './pages/login.js';
 import { renderMessagePage } from './pages/layout.js';
 import { renderProfilePage } from './pages/profile.js';
 import { publicOrigin } from './public-origin.js';
+import { parseReturnTo, withoutReturnToFaults } from './return-to.js';
 import { scriptRoots } from './root-path.js';
 import { SESSION_COOKIE_NAME } from './sessions.js';
 import { parseCookieHeader } from '../../../lib/cookie-header.js';
 
-const LoginFormSchema = z.object({ username: z.string().max(200), password: z.string().max(500) });
+const LoginFormSchema = z.object({ username: z.string().max(200), password: z.string().max(500), next: z.string().min(1).max(2000).optional() });
 
 /** The admin form sends scopes as one space-separated field, and an empty field for "no revocation endpoint". */
 const RegistrationFormSchema = z
@@ -58,7 +59,8 @@ export function pageRoutes(ctx: GatewayContext): Router {
   router.get('/', (_req, res) => res.redirect(302, `${ctx.rootPath}/admin`));
 
   router.get('/login', (req, res) => {
-    res.type('html').send(renderLoginPage(ctx.rootPath, req.query['error'] !== undefined));
+    const next = req.query['next'];
+    res.type('html').send(renderLoginPage(ctx.rootPath, req.query['error'] !== undefined, typeof next === 'string' && next !== '' ? next : undefined));
   });
 
   router.post('/login', form, (req, res) => {
@@ -73,9 +75,10 @@ export function pageRoutes(ctx: GatewayContext): Router {
     }
     const parsed = LoginFormSchema.safeParse(req.body);
     const user = parsed.success ? ctx.accounts.verify(parsed.data.username, parsed.data.password) : null;
+    const next = parsed.success ? parsed.data.next : undefined;
     if (user === null) {
       ctx.log.event(`sign-in failed`);
-      res.redirect(303, `${ctx.rootPath}/login?error=1`);
+      res.redirect(303, `${ctx.rootPath}/login?${new URLSearchParams({ error: '1', ...(next === undefined ? {} : { next }) }).toString()}`);
       return;
     }
     const previous = currentSession(req, ctx);
@@ -86,7 +89,12 @@ export function pageRoutes(ctx: GatewayContext): Router {
     // BUG (login-redirect-ignores-root-path): the redirect after sign-in is built from the path the gateway
     // received, which behind a prefix-stripping proxy lacks the root path (ContextForge 1.0.7's trailing-slash
     // redirect to /admin/ does the same): the browser lands outside the gateway.
-    res.redirect(303, `${ctx.faults['login-redirect-ignores-root-path'] ? '' : ctx.rootPath}/admin`);
+    const admin = `${ctx.faults['login-redirect-ignores-root-path'] ? '' : ctx.rootPath}/admin`;
+    // The page asked for before sign-in, if it is one of this gateway's (the check FLOW-17's return target gets,
+    // without that target's faults); anything else lands on the admin page: a bad link must not block a sign-in.
+    // BUG (login-next-unchecked): `next` is followed as given.
+    const asked = next === undefined ? { kind: 'absent' as const } : parseReturnTo(next, publicOrigin(req, ctx), withoutReturnToFaults(ctx.faults));
+    res.redirect(303, ctx.faults['login-next-unchecked'] && next !== undefined ? next : asked.kind === 'ok' ? asked.path : admin);
   });
 
   router.post('/logout', form, (req, res) => {
