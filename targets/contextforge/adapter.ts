@@ -12,6 +12,7 @@ import type {
   FetchToolsOutcome,
   GatewayUser,
   LoginForm,
+  PostAuthorizationReturn,
   SignInReturn,
   RegisteredGateway,
   StateChangingEndpoint,
@@ -192,6 +193,18 @@ class ContextForgeTarget implements Target {
   readonly adminPagePath: string;
   readonly proxyUpstream?: string;
   /** The admin login page's form (POST /admin/login, email and password; a CSRF field, if a release adds one, is left out on purpose). */
+  /**
+   * Read in routers/oauth_router.py of 1.0.0rc1, 1.0.7 and 1.1.0: initiate_oauth_flow takes no return parameter
+   * (only `popup` since 1.0.7), and the callback either renders its own page or, in 1.1.0, redirects to the
+   * gateway's admin-configured oauth_config.redirect_uri_after_oauth (checked against the app origin when the
+   * gateway is saved and again at the callback): nothing a request or the state carries decides where it goes.
+   */
+  readonly postAuthorizationReturn: PostAuthorizationReturn = {
+    kind: 'none',
+    reason:
+      "ContextForge's authorize endpoint takes no return parameter: the callback shows its own page, or (1.1.0) redirects to the gateway's admin-configured redirect_uri_after_oauth",
+  };
+
   /**
    * Read in admin.py's admin_login_handler of 1.0.0rc1, 1.0.7 and 1.1.0: it reads only email and password and
    * redirects to {root_path}/admin (or back to the login page with an error).
