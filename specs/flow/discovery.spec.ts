@@ -4,7 +4,10 @@
  * metadata (RFC 9728) names its authorization server, whose metadata (RFC 8414) names a registration
  * endpoint (RFC 7591) where the gateway registers its own client. What discovery returns comes from the
  * network, so it is checked before use: a metadata document for another resource must not be used (RFC 9728
- * §3.3), or any MCP server could send the gateway, and its users' authorizations, wherever it likes.
+ * §3.3), or any MCP server could send the gateway, and its users' authorizations, wherever it likes; nor
+ * authorization server metadata naming another issuer (RFC 8414 §3.3), nor a server that does not advertise
+ * PKCE S256 (MCP §11.4); and an authorization URL that is not http(s) must never reach the browser (MCP's
+ * authorization URL validation: the class of CVE-2025-6514 and CVE-2025-58444).
  */
 import { randomBytes } from 'node:crypto';
 import type { Dialog, Page, Response } from '@playwright/test';

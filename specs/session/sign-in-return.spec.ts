@@ -1,9 +1,9 @@
 /**
  * Open redirect at sign-in: the page a sign-in page promises to return to (`/login?next=…`) is what a phishing
  * link uses, since the link names the gateway's own host and the user really signs in. Each hostile value is
- * tried with a real sign-in in a browser that has no session yet; the browser's own navigations (not the
- * gateway's answer alone) show where it went. A gateway whose sign-in page takes no return parameter declares so
- * and the requirement does not apply to it.
+ * tried with a real sign-in in a browser that has no session yet; both the gateway's answer to the form (read
+ * before the browser acts on it) and the browser's own navigations show where it sent the user. A gateway whose
+ * sign-in page takes no return parameter declares so and the requirement does not apply to it.
  */
 import type { Dialog, Page, Request } from '@playwright/test';
 import { test, expect, req, type Harness } from '../../fixtures/index.js';
