@@ -3,10 +3,16 @@
  * CLI's preflight and the targets' own preflight checks.
  */
 
-/** Node cannot resolve `*.localhost` (Chromium can): dial loopback for those. */
+/**
+ * The URL Node dials for a URL of the harness's browser. Chromium sends `localhost`, `*.localhost` and `*.test` to
+ * loopback (its host rules: config/browser.ts `OFFLINE_HOST_RULES`); Node's resolver knows none of `*.localhost` or
+ * `*.test`, and may answer `localhost` with ::1, where nothing of ours listens. Other hosts are left as they are. A
+ * caller that needs the original host (a virtual host, a TLS name) sends it as the Host header itself.
+ */
 export function nodeReachable(url: string): string {
   const parsed = new URL(url);
-  if (parsed.hostname.endsWith('.localhost')) parsed.hostname = '127.0.0.1';
+  const host = parsed.hostname;
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.test')) parsed.hostname = '127.0.0.1';
   return parsed.href;
 }
 
