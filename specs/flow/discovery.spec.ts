@@ -10,8 +10,9 @@
  * authorization URL validation: the class of CVE-2025-6514 and CVE-2025-58444).
  */
 import { randomBytes } from 'node:crypto';
-import type { Dialog, Page, Response } from '@playwright/test';
+import type { Page, Response } from '@playwright/test';
 import { navigationAnswerOf, readGatewayNavigationAnswers, redirectTarget, type NavigationAnswer } from '../../fixtures/gateway-answers.js';
+import { watchScriptDialogs } from '../../fixtures/script-dialogs.js';
 import { test, expect, req, type Harness, type Upstream } from '../../fixtures/index.js';
 import type { Evidence } from '../../fixtures/evidence.js';
 import { authorize } from '../../fixtures/flows.js';
@@ -175,7 +176,6 @@ interface AuthorizePress {
 
 async function pressAuthorizeWatching(harness: Harness, page: Page, gateway: RegisteredGateway): Promise<AuthorizePress> {
   const nonWebLocations: string[] = [];
-  let probeScriptRan = false;
   // Either sign settles the press at once: the evidence is in.
   let settle: (how: string) => void = () => undefined;
   const settled = new Promise<string>((resolve) => (settle = resolve));
@@ -187,20 +187,13 @@ async function pressAuthorizeWatching(harness: Harness, page: Page, gateway: Reg
     nonWebLocations.push((answer.location ?? '').slice(0, 120));
     settle(`redirected to a ${protocol} URL`);
   };
-  const onDialog = (dialog: Dialog): void => {
-    probeScriptRan = true;
-    void dialog.dismiss().catch(() => undefined);
-    settle('a script dialog opened');
-  };
-  const onPage = (opened: Page): void => void opened.on('dialog', onDialog);
   // Chromium refuses a redirect to javascript: before Playwright reports the response: the gateway's answers are
   // read on their way in (fixtures/gateway-answers.ts).
   const context = page.context();
   const stopReading = await readGatewayNavigationAnswers(harness, context, onAnswer);
   const onResponse = (response: Response): void => onAnswer(navigationAnswerOf(response));
   context.on('response', onResponse);
-  context.on('page', onPage);
-  page.on('dialog', onDialog);
+  const dialogs = watchScriptDialogs(page, { inOpenedPages: true, onOpen: () => settle('a script dialog opened') });
   const bound = setTimeout(() => settle(`did not leave the gateway within ${harness.responseBoundMs} ms`), harness.responseBoundMs);
   try {
     // The press leaves for a web URL (the adapter's own wait), shows one of the signs above, or goes nowhere
@@ -212,13 +205,12 @@ async function pressAuthorizeWatching(harness: Harness, page: Page, gateway: Reg
       ),
       settled,
     ]);
-    return { pressEnded, nonWebLocations, probeScriptRan };
+    return { pressEnded, nonWebLocations, probeScriptRan: dialogs.opened };
   } finally {
     clearTimeout(bound);
     await stopReading();
     context.off('response', onResponse);
-    context.off('page', onPage);
-    page.off('dialog', onDialog);
+    dialogs.stop();
   }
 }
 

@@ -10,6 +10,7 @@ import { signInAndConsent } from '../../mock-idp/browser.js';
 import { notTestable } from '../../lib/outcome.js';
 import { notApplicable } from '../../fixtures/applicability.js';
 import { hostileReturnTargets, originAndPath } from '../../fixtures/hostile-returns.js';
+import { watchScriptDialogs } from '../../fixtures/script-dialogs.js';
 import type { Request, Response } from '@playwright/test';
 
 interface ReturnAttempt {
@@ -58,14 +59,9 @@ async function tryReturnTo(
       callbackStatus = response.status();
     }
   };
-  let scriptRan = false;
-  const onDialog = (dialog: { dismiss(): Promise<void> }): void => {
-    scriptRan = true;
-    void dialog.dismiss();
-  };
   page.on('request', onRequest);
   page.on('response', onResponse);
-  page.on('dialog', onDialog);
+  const dialogs = watchScriptDialogs(page);
   try {
     const start = await page.goto(authorizeUrl);
     if (callbackStatus === null && page.url().startsWith(idp.issuer)) {
@@ -76,18 +72,18 @@ async function tryReturnTo(
     }
     const reached: number | null = callbackStatus;
     if (reached === null) {
-      return { value, outcome: 'refused-at-start', status: start?.status() ?? null, landedOn: originAndPath(page.url()), leftTo, scriptRan };
+      return { value, outcome: 'refused-at-start', status: start?.status() ?? null, landedOn: originAndPath(page.url()), leftTo, scriptRan: dialogs.opened };
     }
     // A redirect from the callback is followed by the browser: wait until it has committed somewhere else.
     if (reached >= 300 && reached < 400) {
       await page.waitForURL((url) => !url.href.startsWith(target.redirectUri), { timeout: harness.responseBoundMs }).catch(() => undefined);
     }
     await page.waitForLoadState('load');
-    return { value, outcome: 'completed', status: reached, landedOn: originAndPath(page.url()), leftTo, scriptRan };
+    return { value, outcome: 'completed', status: reached, landedOn: originAndPath(page.url()), leftTo, scriptRan: dialogs.opened };
   } finally {
     page.off('request', onRequest);
     page.off('response', onResponse);
-    page.off('dialog', onDialog);
+    dialogs.stop();
   }
 }
 

@@ -5,10 +5,11 @@
  * before the browser acts on it) and the browser's own navigations show where it sent the user. A gateway whose
  * sign-in page takes no return parameter declares so and the requirement does not apply to it.
  */
-import type { Dialog, Page, Request } from '@playwright/test';
+import type { Page, Request } from '@playwright/test';
 import { test, expect, req, type Harness } from '../../fixtures/index.js';
 import { hostileReturnTargets, originAndPath } from '../../fixtures/hostile-returns.js';
 import { readGatewayNavigationAnswers, redirectTarget } from '../../fixtures/gateway-answers.js';
+import { watchScriptDialogs } from '../../fixtures/script-dialogs.js';
 import { notApplicable } from '../../fixtures/applicability.js';
 import { notTestable } from '../../lib/outcome.js';
 import type { GatewayUser, SignInReturn } from '../../targets/target.js';
@@ -38,14 +39,9 @@ async function signInReturningTo(
 ): Promise<SignInAttempt> {
   const leftTo: string[] = [];
   const redirectedElsewhere: string[] = [];
-  let scriptRan = false;
   const onRequest = (request: Request): void => {
     if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return;
     if (!request.url().startsWith(harness.target.origin)) leftTo.push(originAndPath(request.url()));
-  };
-  const onDialog = (dialog: Dialog): void => {
-    scriptRan = true;
-    void dialog.dismiss().catch(() => undefined);
   };
   const stopReading = await readGatewayNavigationAnswers(harness, page.context(), (answer) => {
     const target = redirectTarget(answer);
@@ -55,15 +51,15 @@ async function signInReturningTo(
     }
   });
   page.on('request', onRequest);
-  page.on('dialog', onDialog);
+  const dialogs = watchScriptDialogs(page);
   try {
     await declared.signIn(page, user, value);
     await page.waitForLoadState('load');
-    return { value, landedOn: originAndPath(page.url()), leftTo, redirectedElsewhere, scriptRan };
+    return { value, landedOn: originAndPath(page.url()), leftTo, redirectedElsewhere, scriptRan: dialogs.opened };
   } finally {
     await stopReading();
     page.off('request', onRequest);
-    page.off('dialog', onDialog);
+    dialogs.stop();
   }
 }
 
