@@ -386,6 +386,18 @@ export const REQUIREMENTS = [
       OURS("an account swapped by login CSRF collects the victim's upstream authorizations"),
     ],
   },
+  {
+    id: 'XSITE-14',
+    family: 'XSITE',
+    level: 'MUST',
+    statement:
+      'A cookie-carrying POST that carries a cross-site Origin but no Fetch Metadata (what every browser sends to a gateway served over plain http:// from a host that is not loopback, and what browsers without Fetch Metadata send) is rejected with no side effect: a missing Sec-Fetch-Site never waives the Origin check.',
+    sources: [
+      cite(FETCH_METADATA, '§3', 'the Sec-Fetch-* headers are set only for requests to potentially trustworthy URLs'),
+      cite(OWASP_CSRF, 'Fetch Metadata headers', 'a Fetch Metadata check falls back to verifying Origin (or Referer) when the headers are absent'),
+      OURS('a check that reads "no Sec-Fetch-Site" as "not a browser" lets every forged request through on an http:// deployment'),
+    ],
+  },
   // FLOW
   {
     id: 'FLOW-01',

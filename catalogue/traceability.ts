@@ -386,7 +386,7 @@ const RFC9728_SENTENCES = sentencesOf(RFC9728, [
 
 const FETCH_METADATA_SENTENCES = sentencesOf(FETCH_METADATA, [
   ['§2.3', 'MUST', 'The user agent sets Sec-Fetch-Site to "same-origin", "same-site", "cross-site" or "none" from the request initiator\'s relation to the target (algorithm step)', ['ENV-01'], 'paraphrase'],
-  ['§3', 'MUST', 'The Sec-Fetch-* headers are appended only to requests to potentially trustworthy URLs (algorithm step: "if r\'s url is not a potentially trustworthy URL, return")', ['ENV-01'], 'paraphrase'],
+  ['§3', 'MUST', 'The Sec-Fetch-* headers are appended only to requests to potentially trustworthy URLs (algorithm step: "if r\'s url is not a potentially trustworthy URL, return")', ['ENV-01', 'XSITE-14'], 'paraphrase'],
   ['§2', 'MUST', 'Sec-Fetch-* are forbidden request headers: page script cannot set or change them, so a server may rely on them for cross-site request decisions', ['XSITE-01', 'ENV-01'], 'paraphrase'],
   ['§5.1', 'SHOULD', 'a server whose response depends on Fetch Metadata should send an appropriate Vary header so caches handle it correctly', out('caching: the gateway\'s cookie-authenticated answers are not cached in this flow; not tested'), 'paraphrase'],
 ]);

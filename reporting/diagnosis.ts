@@ -36,8 +36,8 @@ export const BUG_CLASSES = {
     lookAt: 'the CSRF/origin middleware on state-changing routes, and the session cookie\'s SameSite attribute',
   },
   'fetch-metadata-misread': {
-    title: 'Sec-Fetch-Site "same-site" is trusted like "same-origin": sibling subdomains can act',
-    lookAt: 'the Fetch Metadata check: only same-origin (and none for navigations the user typed) may pass',
+    title: 'Fetch Metadata is misread: Sec-Fetch-Site "same-site" trusted like "same-origin" (sibling subdomains can act), or a missing Sec-Fetch-Site taken for "not a browser"',
+    lookAt: 'the Fetch Metadata check: only same-origin (and none for navigations the user typed) may pass; without Sec-Fetch-Site (plain http:// deployments, older browsers) fall back to the exact Origin check',
   },
   'origin-misread': {
     title: 'The Origin header is compared loosely (null accepted, host only, prefix match, absent allowed)',
@@ -311,7 +311,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['SESSION-11'], bugClass: 'session-id-guessable' },
   // Cross-site: an effect behind a refusal first, then what was accepted.
   {
-    requirements: ['XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-10', 'XSITE-11', 'XSITE-12'],
+    requirements: ['XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14'],
     bugClass: 'refused-but-acted',
     when: (o) => {
       const forged = forgedAttempts(o.evidence);
@@ -325,7 +325,7 @@ const RULES: readonly Rule[] = [
     bugClass: 'csrf-check-incomplete',
   },
   { requirements: ['XSITE-01', 'XSITE-02'], bugClass: 'cross-site-request-accepted' },
-  { requirements: ['XSITE-06'], bugClass: 'fetch-metadata-misread' },
+  { requirements: ['XSITE-06', 'XSITE-14'], bugClass: 'fetch-metadata-misread' },
   { requirements: ['XSITE-04', 'XSITE-05', 'XSITE-11'], bugClass: 'origin-misread' },
   { requirements: ['XSITE-10'], bugClass: 'csrf-token-compared-loosely' },
   { requirements: ['XSITE-07'], bugClass: 'cors-credentials-reflected' },

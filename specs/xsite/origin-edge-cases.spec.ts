@@ -1,5 +1,6 @@
 /**
- * The edges of an origin check: Origin "null", no provenance headers at all, and same-site siblings.
+ * The edges of an origin check: Origin "null", no provenance headers at all, a foreign Origin without Fetch
+ * Metadata, and same-site siblings.
  * The sibling (app.<gateway host>) is same-site, so SameSite cookies ride along and only the gateway's
  * own check stands between a sibling page and the session.
  */
@@ -18,6 +19,7 @@ import {
 import { autoSubmitFormPage, fetchFromPage } from '../../fixtures/probes.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
 import { is2xx } from '../../fixtures/fetch-tools.js';
+import { notTestable } from '../../lib/outcome.js';
 
 test('XSITE-04 a cookie-carrying POST with Origin: null is rejected', req('XSITE-04'), async ({ harness, alice, upstream, evidence }) => {
   await authorize(harness, alice, upstream);
@@ -94,4 +96,52 @@ test('XSITE-06 a cookie-carrying POST from a same-site sibling origin is handled
     expect(ok, `policy allow: the same-site fetch was ${describeDelivery(viaFetch.delivery)}`).toBe(true);
     expect(viaFetch.sideEffects.length, 'policy allow: the same-site fetch took effect').toBeGreaterThan(0);
   }
+});
+
+test('XSITE-14 a cookie-carrying POST with a foreign Origin and no Fetch Metadata is rejected: a missing Sec-Fetch-Site never waives the Origin check', req('XSITE-14'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  // Browsers send Sec-Fetch-* only to potentially trustworthy URLs (Fetch Metadata §3): a gateway served over plain
+  // http:// from a host that is not loopback gets every request, forged ones included, with an Origin and no Fetch
+  // Metadata, as it does from browsers older than 2023. This harness serves the gateway on loopback names, where
+  // Chromium always sends them, so a synthetic client sends what such a browser would, with the victim's cookie.
+  await authorize(harness, alice, upstream);
+  const url = harness.target.fetchToolsUrl(upstream.gateway);
+  const gatewayOrigin = new URL(harness.target.origin).origin;
+  // The cookies as the browser holds them at the time of each request (a gateway page may set one, e.g. its CSRF
+  // cookie); header names lower-cased, so a page header (Content-Type, X-CSRF-Token) never goes out twice. Referer as
+  // a browser sends it: the full page URL from the same origin, only the origin from another site.
+  const synthetic = (origin: string, referer: string, headers: Record<string, string>, body: string) => async () => {
+    const cookie = await cookieHeaderFor(alice.context, url);
+    const sent = Object.fromEntries(Object.entries({ ...headers, cookie, origin, referer }).map(([name, value]) => [name.toLowerCase(), value]));
+    return answered((await rawRequest(url, { method: 'POST', headers: sent, body })).status);
+  };
+  const forgery = await Forgery.begin(harness, upstream, alice);
+  // Calibration: the same synthetic client, sending what the gateway's own page sends (its Origin, same-origin Fetch
+  // Metadata, the page's headers), must have the request's effect: it proves the client carries the session and the
+  // request is one the gateway acts on. The forged requests then differ only in their foreign Origin and the missing
+  // Fetch Metadata; a gateway may refuse them for either reason (one that needs Fetch Metadata on every request is
+  // safe here, if unusable over plain http://).
+  await alice.page.goto(`${harness.target.origin}${harness.target.adminPagePath}`);
+  const ownPageHeaders = await harness.target.fetchToolsHeaders(alice.page);
+  const ownPageFetchMetadata = { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' };
+  const calibration = await forgery.calibrate(synthetic(gatewayOrigin, alice.page.url(), { ...ownPageHeaders, ...ownPageFetchMetadata }, ''));
+  evidence.add('calibration', { origin: gatewayOrigin, fetchMetadata: ownPageFetchMetadata, record: calibration });
+  if (calibration.sideEffects.length === 0) {
+    notTestable(
+      `the same synthetic request as the gateway's own page sends it (${describeDelivery(calibration.delivery)}) had no effect, so refusals of the forged ones would prove nothing`,
+    );
+  }
+  const attacker = harness.origins.attacker;
+  const records = {
+    [`fetch-style POST (text/plain) with Origin ${attacker}, no Sec-Fetch-*`]: await forgery.attempt(synthetic(attacker, `${attacker}/`, { 'content-type': 'text/plain' }, 'probe')),
+    [`form-style POST (urlencoded) with Origin ${attacker}, no Sec-Fetch-*`]: await forgery.attempt(synthetic(attacker, `${attacker}/`, { 'content-type': 'application/x-www-form-urlencoded' }, 'probe=1')),
+  };
+  const settlement = await forgery.settle();
+  evidence.add('forged', records);
+  evidence.add('settled', settlement);
+  expectRefused(records, settlement);
 });

@@ -138,6 +138,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'fetch-metadata-absent-trusted',
+    bugClass: 'fetch-metadata-misread',
+    bug: 'A cookie request without Sec-Fetch-Site is taken for a harmless non-browser client and accepted, so a forged request from a browser that sends no Fetch Metadata (to an http:// gateway that is not on loopback; older browsers) acts with the session.',
+    detectedBy: ['XSITE-14'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['XSITE-05', 'XSITE-10', 'XSITE-11', 'FLOW-20'],
+  },
+  {
     mode: 'missing-origin-allowed',
     bugClass: 'origin-misread',
     bug: 'A cookie request with neither Origin nor Sec-Fetch-Site nor a CSRF token is accepted.',

@@ -56,6 +56,11 @@ export function checkRequestOrigin(
     return checkToken(evidence, sessionCsrfToken, faults);
   }
 
+  // BUG (fetch-metadata-absent-trusted): a request without Sec-Fetch-Site is taken for a non-browser client, which
+  // (having no cookie jar of a victim) is assumed harmless; but browsers send no Fetch Metadata to an http:// origin
+  // that is not loopback, nor did browsers before 2023, so every forged request from them passes.
+  if (secFetchSite === undefined && faults['fetch-metadata-absent-trusted']) return { ok: true };
+
   if (secFetchSite !== undefined) {
     if (secFetchSite === 'same-site' && faults['sibling-trusted']) return { ok: true };
     if (secFetchSite !== 'same-origin') return { ok: false, reason: `Sec-Fetch-Site is ${secFetchSite}` };
