@@ -654,7 +654,7 @@ export const REQUIREMENTS = [
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      'An MCP server 401 (revoked token) and an unreachable MCP server each end in a 4xx, or a 2xx error body that names the upstream failure — never a success, never a 5xx — and the page shows a message a person can act on: it names the MCP server (or its name or address), not just a status phrase.',
+      'An MCP server 401 (revoked token), an MCP server answering 500 and an unreachable MCP server each end in a 4xx, or a 2xx error body that names the upstream failure — never a success, never a 5xx — and the page shows a message a person can act on: it names the MCP server (or its name or address), not just a status phrase. The tools listed before the MCP server failed stay listed.',
     sources: [cite(MCP_AUTHORIZATION, '§10'), OURS()],
   },
   {

@@ -344,6 +344,14 @@ const RULES: readonly Rule[] = [
     when: (o) =>
       has(o.error, /MCP requests carrying the dead \(expired\) token/) ? 'the expired access token went upstream instead of the user being asked to authorize again' : undefined,
   },
+  {
+    requirements: ['TOKEN-08'],
+    bugClass: 'success-without-effect',
+    when: (o) =>
+      has(o.error, /a 2xx answer must be an error body|the page reports a failure|the tools the gateway listed before/) && !has(o.error, /answered 5\d\d/)
+        ? 'a failing MCP server was reported as a successful Fetch Tools'
+        : undefined,
+  },
   { requirements: ['FLOW-10', 'TOKEN-07', 'TOKEN-08'], bugClass: 'foreign-error-as-500' },
   { requirements: ['FLOW-12'], bugClass: 'token-exposed-to-browser' },
   { requirements: ['FLOW-17', 'SESSION-13'], bugClass: 'open-redirect' },

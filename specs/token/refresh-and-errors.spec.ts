@@ -5,7 +5,7 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { expectPressesSucceeded, is2xx, pressFetchTools, type FetchToolsExchange } from '../../fixtures/fetch-tools.js';
+import { expectPressesSucceeded, fetchToolsOutcome, is2xx, pressFetchTools, type FetchToolsControl, type FetchToolsExchange } from '../../fixtures/fetch-tools.js';
 import { namesUpstream, saysMoreThanStatusPhrase } from '../../fixtures/messages.js';
 import { reauthorizationOffer } from '../../fixtures/reauthorization.js';
 import type { Actor, Harness, Upstream } from '../../fixtures/index.js';
@@ -222,4 +222,41 @@ test('TOKEN-08 an MCP 401 and an unreachable MCP server each end in a clear erro
   evidence.add('mcpDown', { exchange: unreachable, pageSays: unreachableSays });
   judgeUpstreamFailure('MCP server answers 401', rejected, rejectedSays, upstream);
   judgeUpstreamFailure('MCP server unreachable', unreachable, unreachableSays, upstream);
+});
+
+test('TOKEN-08 an MCP server answering 500 ends in a clear error naming the MCP server on both Fetch Tools controls, never a 5xx or a success, and the tools listed before stay listed', req('TOKEN-08'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  const { target } = harness;
+  await authorize(harness, alice, upstream);
+  // The positive twin first: while the MCP server answers, the press lists its tools (what "stay listed" means).
+  const first = await pressFetchTools(harness, alice.page, upstream, 'callback');
+  const listedBefore = await target.listTools(upstream.gateway, alice.user);
+  evidence.add('before', { status: first.status, listed: listedBefore });
+  if (!is2xx(first.status) || !upstream.mcp.toolNames.every((t) => listedBefore.includes(t))) {
+    notTestable(`Fetch Tools did not list the tools while the MCP server answered normally (${first.status}), so how the gateway treats its failure cannot be told`);
+  }
+  const callsBefore = upstream.mcp.calls().length;
+  upstream.mcp.setBehaviour('fail-500');
+  const presses: { control: FetchToolsControl; exchange: FetchToolsExchange; says: { state: string; text: string } }[] = [];
+  try {
+    // A fresh callback page: a gateway's callback page may leave after one successful press (ContextForge's does).
+    await authorize(harness, alice, upstream);
+    for (const control of ['callback', 'table'] as const satisfies readonly FetchToolsControl[]) {
+      const exchange = await pressFetchTools(harness, alice.page, upstream, control);
+      presses.push({ control, exchange, says: await fetchToolsOutcome(harness, alice.page, upstream, control) });
+    }
+  } finally {
+    upstream.mcp.setBehaviour('normal');
+  }
+  const answered500 = upstream.mcp.calls().slice(callsBefore).filter((c) => c.status === 500);
+  const listedAfter = await target.listTools(upstream.gateway, alice.user);
+  evidence.add('mcp500', { presses, mcpAnswered500: answered500.length, listedAfter });
+  // Calibration: the failure only matters if the gateway called the MCP server while it failed.
+  if (answered500.length === 0) notTestable('neither Fetch Tools press made an MCP request while the MCP server answered 500');
+  for (const { control, exchange, says } of presses) judgeUpstreamFailure(`MCP server answers 500 (${control})`, exchange, says, upstream);
+  expect(listedAfter, 'the tools the gateway listed before the MCP server failed').toEqual(expect.arrayContaining(listedBefore));
 });

@@ -808,6 +808,14 @@ export const FAULT_MODES = [
     detectedBy: ['TOKEN-13'],
     alsoFails: [],
   },
+  {
+    mode: 'upstream-5xx-as-empty-list',
+    bugClass: 'success-without-effect',
+    bug: 'An HTTP 5xx answer of the MCP server is read as an empty tool list (a "tolerant" client): Fetch Tools says it fetched 0 tools, and the tools listed before are gone.',
+    detectedBy: ['TOKEN-08'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
   // --- deployment behind a TLS-terminating reverse proxy under a sub-path (PROXY-01) ---
   {
     mode: 'public-url-from-request',

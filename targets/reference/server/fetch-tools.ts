@@ -97,7 +97,12 @@ export class ToolFetcher {
   async #list(gateway: Gateway, caller: Caller, grant: Grant) {
     // BUG (token-passthrough): the caller's own gateway credential goes upstream instead of the delegated token.
     const bearer = this.#ctx.faults['token-passthrough'] ? caller.credential : grant.accessToken;
-    const list = () => listUpstreamTools(gateway.mcpUrl, bearer, this.#ctx.version, { firstPageOnly: this.#ctx.faults['tools-first-page-only'], rpcErrorAsEmptyList: this.#ctx.faults['rpc-error-as-empty-list'] });
+    const list = () =>
+      listUpstreamTools(gateway.mcpUrl, bearer, this.#ctx.version, {
+        firstPageOnly: this.#ctx.faults['tools-first-page-only'],
+        rpcErrorAsEmptyList: this.#ctx.faults['rpc-error-as-empty-list'],
+        serverErrorAsEmptyList: this.#ctx.faults['upstream-5xx-as-empty-list'],
+      });
     let result = await list();
     // BUG (upstream-4xx-retried): a generic retry wrapper retries every failed MCP request, a 401/403 too,
     // although the same token gets the same answer: one press hammers the MCP server with refused requests.

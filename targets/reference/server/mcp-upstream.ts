@@ -23,6 +23,8 @@ export interface ListOptions {
   firstPageOnly?: boolean;
   /** BUG (rpc-error-as-empty-list): a JSON-RPC error answer to tools/list is read as "no tools". */
   rpcErrorAsEmptyList?: boolean;
+  /** BUG (upstream-5xx-as-empty-list): an HTTP 5xx answer of the MCP server is read as "no tools". */
+  serverErrorAsEmptyList?: boolean;
 }
 
 export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVersion: string, options: ListOptions = {}): Promise<UpstreamToolsResult> {
@@ -53,6 +55,8 @@ export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVe
   } catch (error) {
     // BUG (rpc-error-as-empty-list): the server answered, so "it worked, it just has no tools".
     if (options.rpcErrorAsEmptyList === true && error instanceof McpError) return { ok: true, tools: [] };
+    // BUG (upstream-5xx-as-empty-list): a "tolerant" client takes a failing server for one with nothing to list.
+    if (options.serverErrorAsEmptyList === true && error instanceof StreamableHTTPError && (error.code ?? 0) >= 500) return { ok: true, tools: [] };
     return classify(error, lastChallenge);
   } finally {
     await client.close().catch(() => {});
