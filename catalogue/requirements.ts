@@ -646,7 +646,7 @@ export const REQUIREMENTS = [
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      'When an expired access token cannot be renewed, whether the IdP answers the gateway\'s refresh with invalid_grant (seen at the IdP) or issued no refresh token at all (RFC 6749 §4.1.4: it is optional), Fetch Tools ends in a non-2xx, non-5xx failure, the page leads to authorizing again (a message asking to authorize, or a control to the authorize URL), and no upstream call carries the dead token.',
+      'When an expired access token cannot be renewed, whether the IdP answers the gateway\'s refresh with invalid_grant (seen at the IdP) or issued no refresh token at all (RFC 6749 §4.1.4: it is optional), Fetch Tools ends in a non-2xx, non-5xx failure, the page leads to authorizing again (a message asking to authorize, or a control to the authorize URL), and no upstream call carries the dead token. When the IdP cannot answer the refresh at all (a 5xx outage), Fetch Tools likewise ends in a non-2xx, non-5xx failure and the expired token is not sent upstream instead (the page may advise trying again rather than authorizing).',
     sources: [cite(RFC6749, '§5.2'), cite(RFC6749, '§4.1.4', 'refresh token OPTIONAL'), OURS()],
   },
   {

@@ -6,6 +6,7 @@ export const DEFAULT_KNOBS: Readonly<IdpKnobs> = Object.freeze({
   advertisedExpiresInSeconds: null,
   omitExpiresIn: false,
   refreshFails: false,
+  refreshUnavailable: false,
   issueRefreshTokens: true,
   codeExchangeFails: false,
   codeExchangeOmitsAccessToken: false,

@@ -40,6 +40,7 @@ export const knobsPatchSchema = z.strictObject({
   advertisedExpiresInSeconds: z.number().int().nullable().optional(),
   omitExpiresIn: z.boolean().optional(),
   refreshFails: z.boolean().optional(),
+  refreshUnavailable: z.boolean().optional(),
   issueRefreshTokens: z.boolean().optional(),
   codeExchangeFails: z.boolean().optional(),
   codeExchangeOmitsAccessToken: z.boolean().optional(),

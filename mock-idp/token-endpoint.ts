@@ -102,6 +102,8 @@ async function refresh(ctx: IdpContext, client: IdpClient, form: Record<string, 
   const record = ctx.grants.tokenByRaw(params.refresh_token);
   if (record !== undefined) notes.user = record.issued.user;
   if (ctx.knobs.current.refreshFails) return invalidGrant('refresh refused (refreshFails knob)');
+  // Before any token is looked at or spent: an outage, not a verdict on the refresh token.
+  if (ctx.knobs.current.refreshUnavailable) return oauthError(503, 'temporarily_unavailable', 'the token service is unavailable (refreshUnavailable knob)', { 'Retry-After': '1' });
   if (record === undefined || record.issued.kind !== 'refresh') return invalidGrant('unknown refresh token');
   if (record.issued.clientId !== client.clientId) return invalidGrant('refresh token issued to another client');
   if (record.issued.revoked) {

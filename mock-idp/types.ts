@@ -43,6 +43,11 @@ export interface IdpKnobs {
   /** Answer every refresh_token grant with 400 invalid_grant. */
   refreshFails: boolean;
   /**
+   * Answer every refresh_token grant with 503 (an IdP outage: the refresh token stays valid, nothing is spent). The
+   * grant cannot be renewed now, and the expired access token must still not be used.
+   */
+  refreshUnavailable: boolean;
+  /**
    * Rotate refresh tokens (default true): a refresh spends the presented one and returns a new one. false:
    * the refresh response has no refresh_token and the presented one stays valid (RFC 6749 §6 allows both).
    */

@@ -140,7 +140,13 @@ test('TOKEN-06 with an IdP that does not rotate refresh tokens, two refreshes in
  */
 async function renewalImpossibleJourney(
   { harness, alice, upstream, evidence }: { harness: Harness; alice: Actor; upstream: Upstream; evidence: Evidence },
-  renewal: { before: Partial<IdpKnobs>; after: Partial<IdpKnobs>; calibrate: () => void },
+  renewal: {
+    before: Partial<IdpKnobs>;
+    after: Partial<IdpKnobs>;
+    calibrate: () => void;
+    /** The page must lead to authorizing again (false: an outage, where "try again later" is the right advice). */
+    offersReauthorization?: boolean;
+  },
 ): Promise<void> {
   const { idp, target } = harness;
   idp.setKnobs({ accessTokenTtlSeconds: 0, ...renewal.before });
@@ -160,7 +166,7 @@ async function renewalImpossibleJourney(
   expect(exchange.status, `${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBeLessThan(500);
   expect(is2xx(exchange.status), 'an expired token that cannot be renewed is not a success').toBe(false);
   expect(outcome.state, 'the page reports a failure').toBe('failure');
-  expect(offer, `the page leads to authorizing again (message: ${outcome.text})`).not.toBeNull();
+  if (renewal.offersReauthorization !== false) expect(offer, `the page leads to authorizing again (message: ${outcome.text})`).not.toBeNull();
 }
 
 test('TOKEN-07 a refresh answered invalid_grant ends in a clear "authorize again" error', req('TOKEN-07'), async ({ harness, alice, upstream, evidence }) => {
@@ -171,6 +177,24 @@ test('TOKEN-07 a refresh answered invalid_grant ends in a clear "authorize again
       const refused = refreshRequests(harness, upstream).filter((e) => e.status === 400 && e.outcome.startsWith('invalid_grant'));
       // The refusal must really have happened at the IdP: an error that merely mentions authorization proves nothing.
       expect(refused.length, 'refresh_token grants the IdP refused with invalid_grant').toBeGreaterThan(0);
+    },
+  });
+});
+
+test('TOKEN-07 a refresh the IdP cannot answer (503, an outage) ends in a failure, and the expired token is not sent upstream instead', req('TOKEN-07'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  await renewalImpossibleJourney({ harness, alice, upstream, evidence }, {
+    before: {},
+    after: { refreshUnavailable: true },
+    offersReauthorization: false,
+    calibrate: () => {
+      const unavailable = refreshRequests(harness, upstream).filter((e) => e.status === 503);
+      // The outage must really have met a refresh: a gateway that never tried to renew is judged by the rest.
+      expect(unavailable.length, 'refresh_token grants the IdP answered 503 (unavailable)').toBeGreaterThan(0);
     },
   });
 });

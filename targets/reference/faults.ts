@@ -671,6 +671,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'expired-token-used-when-refresh-unavailable',
+    bugClass: 'refresh-mishandled',
+    bug: 'When the IdP cannot answer a refresh (an outage, a 5xx), the gateway carries on with the access token it has, expired as it is, "in case the MCP server still takes it", instead of failing the Fetch Tools.',
+    detectedBy: ['TOKEN-07'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'expired-token-sent-without-refresh-token',
     bugClass: 'refresh-mishandled',
     bug: "An expired access token is renewed only when the grant has a refresh token; when the IdP issued none (RFC 6749 makes it optional), the expired token is sent to the MCP server as it is, instead of asking the user to authorize again.",

@@ -757,6 +757,14 @@ describe('knobs', () => {
     await tokenBody(await refresh(tokens.refresh_token));
   });
 
+  it('refreshUnavailable → 503 for a valid refresh token, which is not spent and works after reset', async () => {
+    const tokens = await fullFlow();
+    idp.setKnobs({ refreshUnavailable: true });
+    await expectOAuthError(await refresh(tokens.refresh_token), 503, 'temporarily_unavailable');
+    idp.resetKnobs();
+    await tokenBody(await refresh(tokens.refresh_token));
+  });
+
   it('refreshRotation false → no refresh_token in the refresh response, and the presented one stays valid', async () => {
     const tokens = await fullFlow();
     idp.setKnobs({ refreshRotation: false });

@@ -158,6 +158,9 @@ export class ToolFetcher {
       const request = faults['secret-in-error-detail'] ? ` [request: grant_type=refresh_token&refresh_token=${grant.refreshToken}]` : '';
       return { ok: false, answer: fail(401, `${authorizeAgain}${request}`) };
     }
+    // BUG (expired-token-used-when-refresh-unavailable): an IdP outage is not a refusal, so the gateway goes on with
+    // the access token it has, expired as it is.
+    if (faults['expired-token-used-when-refresh-unavailable']) return { ok: true, grant };
     const reason = result.kind === 'network' ? result.message : result.error;
     return { ok: false, answer: fail(424, `Token refresh at the identity provider failed (${reason}): try again, or authorize again (/oauth/authorize/${gateway.id})`) };
   }
