@@ -10,6 +10,7 @@ import {
   CONTEXTFORGE_ISSUES,
   FETCH_METADATA,
   MCP_AUTHORIZATION,
+  MCP_LIFECYCLE,
   MCP_PAGINATION,
   MCP_SECURITY_BEST_PRACTICES,
   MCP_TOOLS,
@@ -704,6 +705,17 @@ export const REQUIREMENTS = [
     sources: [
       cite(MCP_TOOLS, 'Error Handling', 'protocol errors are JSON-RPC error responses, not results'),
       OURS('an error shown as "fetched 0 tools" hides the failure and tells the admin the server has no tools; ContextForge 1.0.7\'s admin table does so (seen in UI-03\'s evidence)'),
+    ],
+  },
+  {
+    id: 'TOKEN-14',
+    family: 'TOKEN',
+    level: 'SHOULD',
+    statement:
+      'An MCP server that takes the request and never answers does not hold Fetch Tools without end: the gateway stops waiting within the upstream timeout it is configured with (the target declares it; the suite allows its usual answer bound on top), and the press ends in a failure, never a success.',
+    sources: [
+      cite(MCP_LIFECYCLE, 'Timeouts', 'implementations SHOULD establish timeouts for all sent requests, to prevent hung connections and resource exhaustion'),
+      OURS('a press that never returns leaves the user with a spinner and holds a gateway worker (and a connection) per press'),
     ],
   },
   // UI

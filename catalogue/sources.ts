@@ -111,6 +111,13 @@ export const MCP_TOOLS: Source = {
   kind: 'normative',
 };
 
+export const MCP_LIFECYCLE: Source = {
+  label: 'MCP 2025-11-25 basic/lifecycle',
+  title: 'Model Context Protocol 2025-11-25: Lifecycle',
+  url: `${MCP_SPEC}/basic/lifecycle`,
+  kind: 'normative',
+};
+
 export const MCP_PAGINATION: Source = {
   label: 'MCP 2025-11-25 server/utilities/pagination',
   title: 'Model Context Protocol 2025-11-25: Pagination',
@@ -177,6 +184,7 @@ export const SOURCES: readonly Source[] = [
   MCP_AUTHORIZATION,
   MCP_SECURITY_BEST_PRACTICES,
   MCP_TOOLS,
+  MCP_LIFECYCLE,
   MCP_PAGINATION,
   OAUTH21,
   RFC6454,

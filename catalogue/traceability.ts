@@ -19,6 +19,7 @@ import type { RequirementId } from './requirements.js';
 import {
   FETCH_METADATA,
   MCP_AUTHORIZATION,
+  MCP_LIFECYCLE,
   MCP_PAGINATION,
   MCP_SECURITY_BEST_PRACTICES,
   MCP_TOOLS,
@@ -397,6 +398,12 @@ const WHATWG_FETCH_SENTENCES = sentencesOf(WHATWG_FETCH, [
   ['append a request Origin header', 'MUST', 'For a request whose referrer policy is "no-referrer", the Origin header is serialized as "null" (algorithm step)', ['XSITE-04'], 'paraphrase'],
 ]);
 
+const MCP_LIFECYCLE_SENTENCES = sentencesOf(MCP_LIFECYCLE, [
+  ['Timeouts', 'SHOULD', 'Implementations SHOULD establish timeouts for all sent requests, to prevent hung connections and resource exhaustion.', ['TOKEN-14']],
+  ['Timeouts', 'SHOULD', 'When the request has not received a response within the timeout period, the sender SHOULD … stop waiting for a response (tested; the cancellation notification it SHOULD also send is not observed)', ['TOKEN-14'], 'paraphrase'],
+  ['Timeouts', 'SHOULD', 'SDKs and other middleware SHOULD allow these timeouts to be configured on a per-request basis.', out('a duty of SDKs, not of a gateway in this flow')],
+]);
+
 const MCP_PAGINATION_SENTENCES = sentencesOf(MCP_PAGINATION, [
   ['§1', 'MUST NOT', 'Page size is determined by the server, and clients MUST NOT assume a fixed page size', ['SESSION-03']],
   ['§6', 'SHOULD', 'Servers SHOULD: Provide stable cursors; Handle invalid cursors gracefully', RS],
@@ -437,6 +444,7 @@ export const TRACEABILITY: readonly TracedSentence[] = [
   ...RFC9728_SENTENCES,
   ...FETCH_METADATA_SENTENCES,
   ...WHATWG_FETCH_SENTENCES,
+  ...MCP_LIFECYCLE_SENTENCES,
   ...MCP_PAGINATION_SENTENCES,
   ...MCP_TOOLS_SENTENCES,
   ...RFC6265BIS_SENTENCES,

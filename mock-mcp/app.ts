@@ -7,6 +7,7 @@ import { InsufficientScopeError, InvalidTokenError } from '@modelcontextprotocol
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { CallRecorder } from './call-recorder.js';
+import type { ServerResponse } from 'node:http';
 import type { AcceptedClaims, TokenCheck } from './token-check.js';
 import { missingScopes } from './required-scopes.js';
 import type { ToolCatalogue } from './tool-catalogue.js';
@@ -21,6 +22,11 @@ export interface MockMcpAppDeps {
   checkToken: TokenCheck;
   recorder: CallRecorder;
   behaviour: () => McpBehaviour;
+  /**
+   * Keeps the response of a request that arrived while the behaviour was 'hang' open, unanswered, until the behaviour
+   * changes (see McpBehaviour); answers it 503 at once if it already has.
+   */
+  hold: (res: ServerResponse) => void;
   /** The tools/list the server serves right now; null for the default tools. */
   catalogue: () => ToolCatalogue | null;
   /** The JSON-RPC error message every tools/list is answered with right now; null: tools/list works. */
@@ -92,6 +98,8 @@ export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof create
   );
 
   const rejectAll: RequestHandler = (req, res, next) => {
+    // The server is stuck for requests that arrive while it hangs, whenever their token check ends.
+    res.locals['arrivedWhileHanging'] = deps.behaviour() === 'hang';
     if (deps.behaviour() !== 'reject-all-401') return next();
     const error = new InvalidTokenError('Token rejected (mock behaviour reject-all-401)');
     recorder.noteRejected(req, 'behaviour: reject-all-401');
@@ -133,6 +141,7 @@ export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof create
 
   // Runs after authentication, so a gateway without a valid token still sees 401, not 500.
   const failAll: RequestHandler = (_req, res, next) => {
+    if (res.locals['arrivedWhileHanging'] === true) return deps.hold(res);
     if (deps.behaviour() !== 'fail-500') return next();
     res.status(500).json(jsonRpcError(-32603, 'Internal error (mock behaviour fail-500)'));
   };

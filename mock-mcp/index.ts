@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMockMcpApp } from './app.js';
 import { CallRecorder } from './call-recorder.js';
@@ -37,6 +37,17 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
   const closing = new AbortController();
   const recorder = new CallRecorder();
   let behaviour: McpBehaviour = 'normal';
+  // Requests held unanswered while the behaviour is 'hang'; one the caller abandons leaves the set on its own.
+  const held = new Set<ServerResponse>();
+  const answerReleased = (res: ServerResponse): void => {
+    if (!res.headersSent) res.writeHead(503, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32603, message: 'Service unavailable (mock behaviour hang ended)' } }));
+  };
+  const hold = (res: ServerResponse): void => {
+    if (behaviour !== 'hang') return answerReleased(res);
+    held.add(res);
+    res.once('close', () => held.delete(res));
+  };
   let catalogue: ToolCatalogue | null = null;
   let listError: string | null = null;
   let requiredScopes: readonly string[] | null = null;
@@ -47,6 +58,7 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     runId: opts.runId,
     recorder,
     behaviour: () => behaviour,
+    hold,
     catalogue: () => catalogue,
     listError: () => listError,
     requiredScopes: () => requiredScopes,
@@ -75,6 +87,10 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     calls: () => recorder.calls(),
     setBehaviour(next) {
       behaviour = next;
+      if (next === 'hang') return;
+      // The stuck server recovers: whatever it still holds is answered now, late, as a failure.
+      for (const res of held) answerReleased(res);
+      held.clear();
     },
     setToolsListError(next) {
       listError = next === null ? null : z.string().min(1).max(500).parse(next);

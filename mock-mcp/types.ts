@@ -18,8 +18,12 @@ export interface MockMcpOptions {
   port?: number;
 }
 
-/** What the mock answers, for error-handling specs. Default: 'normal'. */
-export type McpBehaviour = 'normal' | 'reject-all-401' | 'fail-500';
+/**
+ * What the mock answers, for error-handling specs. Default: 'normal'. 'hang' takes every authenticated MCP request
+ * and never answers it (a stuck server): the requests are held until the behaviour changes (then answered 503) or
+ * the caller gives up and closes the connection (recorded with status 0).
+ */
+export type McpBehaviour = 'normal' | 'reject-all-401' | 'fail-500' | 'hang';
 
 /** One HTTP request to the MCP endpoint. The raw token is never kept. */
 export interface McpCallRecord {

@@ -23,6 +23,10 @@ export const BUG_CLASSES = {
     title: "The page's own script is blocked (its CSP) or broken, so its controls do nothing or fail",
     lookAt: "the page's Content-Security-Policy (inline scripts, nonces), its console errors, the control's event handler",
   },
+  'upstream-wait-unbounded': {
+    title: 'A stuck MCP server holds Fetch Tools (and maybe the gateway) without end: no timeout, or one that is not applied',
+    lookAt: "the MCP client's timeout: is the configured value passed to every request (initialize, tools/list), and does the upstream call block the server's other requests?",
+  },
   'success-without-effect': {
     title: 'The UI reports success but nothing happened',
     lookAt: 'the control handler: does it call the server and wait for the result before saying "success"?',
@@ -358,6 +362,12 @@ const RULES: readonly Rule[] = [
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },
   { requirements: ['FLOW-21', 'TOKEN-13'], bugClass: 'success-without-effect' },
+  {
+    requirements: ['TOKEN-14'],
+    bugClass: 'success-without-effect',
+    when: (o) => (has(o.error, /as a success|the page reports a failure/) ? 'a stuck MCP server was reported as a successful Fetch Tools' : undefined),
+  },
+  { requirements: ['TOKEN-14'], bugClass: 'upstream-wait-unbounded' },
   { requirements: ['FLOW-22'], bugClass: 'mix-up-undefended' },
   { requirements: ['FLOW-23'], bugClass: 'discovery-unchecked' },
   // Tokens.

@@ -255,6 +255,13 @@ export interface Target {
   readonly signInReturn?: SignInReturn;
 
   /**
+   * Optional: how long the gateway, as the adapter configured it, waits for an MCP server's answer before it gives
+   * up (milliseconds; its whole wait for one Fetch Tools, retries included). TOKEN-14 holds it to that bound.
+   * Absent: TOKEN-14 is not testable.
+   */
+  readonly upstreamTimeoutMs?: number;
+
+  /**
    * Optional: the gateway's sign-in form as its own login page posts it: the action URL and the fields for a
    * user's credentials (XSITE-13 posts it from another site). Absent: XSITE-13 is not testable.
    */

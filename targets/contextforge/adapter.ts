@@ -31,6 +31,7 @@ import { routeOfflineAssets } from './offline-assets.js';
 import { readCdnManifest, type CdnAssetManifest } from './cdn-manifest.js';
 import { defaultCacheRoot } from '../../lib/cache-root.js';
 import { watchPageTrouble } from '../page-trouble.js';
+import { UPSTREAM_READ_TIMEOUT_SECONDS } from './config.js';
 import {
   callbackOutcome,
   clickAuthorize,
@@ -213,6 +214,12 @@ class ContextForgeTarget implements Target {
     kind: 'none',
     reason: "ContextForge's sign-in (admin.py admin_login_handler) takes no return parameter: it always lands on {root_path}/admin",
   };
+
+  /**
+   * The upstream timeout the suite configures (HTTPX_READ_TIMEOUT, config.ts): ContextForge's own setting for how long
+   * a read from an upstream may stall. Whether Fetch Tools honours it is TOKEN-14's question.
+   */
+  readonly upstreamTimeoutMs = UPSTREAM_READ_TIMEOUT_SECONDS * 1000;
 
   get loginForm(): LoginForm {
     return { action: `${this.#base}/admin/login`, fields: (user) => ({ email: user.login, password: user.password }) };

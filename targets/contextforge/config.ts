@@ -43,6 +43,9 @@ export function newRunSecrets(): RunSecrets {
   };
 }
 
+/** ContextForge's HTTPX_READ_TIMEOUT as the suite configures it. */
+export const UPSTREAM_READ_TIMEOUT_SECONDS = 5;
+
 export function secretValues(secrets: RunSecrets): string[] {
   return [secrets.jwtSecretKey, secrets.authEncryptionSecret, secrets.basicAuthPassword, secrets.adminPassword, secrets.defaultUserPassword];
 }
@@ -100,6 +103,11 @@ export function contextForgeEnv(input: RunConfigInput): Record<string, string> {
     SSRF_ALLOW_PRIVATE_NETWORKS: 'false',
     SSRF_DNS_FAIL_CLOSED: 'false',
 
+    // ContextForge's setting for how long a read from an upstream may stall (default 120 s; every release from rc1
+    // has it): short, so TOKEN-14 can hold the gateway to it within a test, yet long enough for every mock (the
+    // slowest, TOKEN-09's refresh barrier, holds 1.5 s). The adapter declares it as the gateway's upstream timeout.
+    // Read in 1.0.7 and 1.1.0: Fetch Tools' MCP client does not apply it (their TOKEN-14 baseline entries).
+    HTTPX_READ_TIMEOUT: String(UPSTREAM_READ_TIMEOUT_SECONDS),
     // Background health checks would mark an upstream unreachable mid-run (default 60 s, 3 failures).
     HEALTH_CHECK_INTERVAL: '3600',
     // 1.0.7 limits /oauth/* to 30 requests a minute per user and locks the account for 15 minutes after repeated

@@ -32,6 +32,12 @@ import { REFERENCE_VARIANT_NAMES } from './variants.js';
 import { watchPageTrouble } from '../page-trouble.js';
 import { textOfAnswer } from '../../lib/html.js';
 
+/**
+ * The reference's MCP timeout as the suite runs it: short, so TOKEN-14 (a stuck MCP server) costs a run seconds, not
+ * the 10 s default; every mock answers in milliseconds, so nothing else comes near it.
+ */
+const REFERENCE_UPSTREAM_TIMEOUT_MS = 2_000;
+
 const ReferenceSettingsSchema = z.strictObject({
   /** Host name the browser uses for the gateway (must resolve to 127.0.0.1 in Chromium; *.localhost does). */
   publicHost: z
@@ -81,6 +87,7 @@ export const createReferenceTarget: TargetFactory = async (options) => {
     variant: settings.data.variant ?? null,
     ...(options.behindProxy === undefined ? {} : { behindProxy: options.behindProxy }),
     logFile: path.join(options.logDir, 'reference-gateway.log'),
+    upstreamTimeoutMs: REFERENCE_UPSTREAM_TIMEOUT_MS,
   });
   return new ReferenceTarget(gateway, faultMode, users, options.behindProxy !== undefined);
 };
@@ -101,6 +108,8 @@ class ReferenceTarget implements Target {
   /** `/oauth/authorize/:id?return_to=<path>`: after the callback the browser is sent to that path. */
   readonly postAuthorizationReturn: PostAuthorizationReturn;
   readonly signInReturn: SignInReturn;
+  /** Initialize and each tools/list page may each take this long; the suite's mock serves one page (three requests at most). */
+  readonly upstreamTimeoutMs = REFERENCE_UPSTREAM_TIMEOUT_MS;
 
   readonly #gateway: ReferenceGateway;
   /** The browser-facing base URL: the origin plus the root path ('' unless served behind a proxy under a sub-path). */

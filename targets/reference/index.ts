@@ -33,6 +33,8 @@ export interface ReferenceGatewayOptions {
   behindProxy?: { publicOrigin: string; rootPath: string };
   /** Request log (one line per request, secrets redacted). None when omitted. */
   logFile?: string;
+  /** How long each MCP request may take before Fetch Tools fails (default 10 s). */
+  upstreamTimeoutMs?: number;
 }
 
 export interface ReferenceGateway {
@@ -73,6 +75,7 @@ export async function startReferenceGateway(options: ReferenceGatewayOptions): P
     redirectUri: `${origin}${rootPath}/oauth/callback`,
     version: readPackageVersion(),
     faults,
+    upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
     variant: options.variant ?? null,
     accounts: new AccountStore(options.users),
     sessions: new SessionStore(),

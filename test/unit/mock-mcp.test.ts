@@ -430,6 +430,35 @@ describe('behaviours', () => {
   });
 });
 
+describe('behaviour hang', () => {
+  test('holds authenticated requests unanswered until the behaviour changes, then answers them 503', async () => {
+    const auth = { authorization: `Bearer ${await mint()}` };
+    const before = mcp.calls().length;
+    let settled = false;
+    let stuck: Promise<Response> | undefined;
+    try {
+      mcp.setBehaviour('hang');
+      stuck = postMcp(INITIALIZE, auth);
+      void stuck.finally(() => (settled = true));
+      // Another request to the same server, answered: the held one is still open meanwhile.
+      const anonymous = await postMcp(INITIALIZE);
+      assert.equal(anonymous.status, 401); // authentication still comes first, and is not held
+      await anonymous.text();
+      assert.equal(settled, false);
+    } finally {
+      mcp.setBehaviour('normal');
+    }
+    const released = await stuck;
+    assert.equal(released.status, 503);
+    await released.text();
+    // Records are written when the server finishes a response; yield until the released one's is.
+    const releasedRecord = () => mcp.calls().slice(before).find((c) => c.status === 503);
+    for (let turn = 0; turn < 1000 && releasedRecord() === undefined; turn++) await new Promise(setImmediate);
+    const record = releasedRecord();
+    assert.deepEqual([record?.accepted, record?.rpcMethod], [true, 'initialize']);
+  });
+});
+
 describe('required scopes (TOKEN-12)', () => {
   test('a valid token lacking a required scope gets 403 insufficient_scope naming only the missing scope', async () => {
     const token = await mint(); // scope 'openid mcp:tools'

@@ -19,6 +19,8 @@ export interface GatewayContext {
   redirectUri: string;
   version: string;
   faults: FaultFlags;
+  /** How long one Fetch Tools waits for the MCP server (each MCP request), before it fails. */
+  upstreamTimeoutMs: number;
   /** A correct design other than the default (variants.ts), or null. */
   variant: ReferenceVariantName | null;
   accounts: AccountStore;

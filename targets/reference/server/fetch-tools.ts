@@ -99,6 +99,8 @@ export class ToolFetcher {
     const bearer = this.#ctx.faults['token-passthrough'] ? caller.credential : grant.accessToken;
     const list = () =>
       listUpstreamTools(gateway.mcpUrl, bearer, this.#ctx.version, {
+        timeoutMs: this.#ctx.upstreamTimeoutMs,
+        timeoutNotApplied: this.#ctx.faults['upstream-timeout-not-applied'],
         firstPageOnly: this.#ctx.faults['tools-first-page-only'],
         rpcErrorAsEmptyList: this.#ctx.faults['rpc-error-as-empty-list'],
         serverErrorAsEmptyList: this.#ctx.faults['upstream-5xx-as-empty-list'],

@@ -8,7 +8,6 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { shortReason } from './oauth-client.js';
 import { parseBearerChallenge, type BearerChallenge } from './scopes.js';
 
-const MCP_TIMEOUT_MS = 10_000;
 const MAX_PAGES = 100;
 
 export type UpstreamToolsResult =
@@ -19,6 +18,13 @@ export type UpstreamToolsResult =
   | { ok: false; kind: 'failing'; reason: string };
 
 export interface ListOptions {
+  /** How long each MCP request (initialize, each tools/list page) may take. */
+  timeoutMs: number;
+  /**
+   * BUG (upstream-timeout-not-applied): the configured timeout never reaches the MCP client, so the library's own
+   * default applies (the SDK's is 60 s per request; many HTTP clients have none at all).
+   */
+  timeoutNotApplied?: boolean;
   /** BUG (tools-first-page-only): stop after the first page, whatever nextCursor says. */
   firstPageOnly?: boolean;
   /** BUG (rpc-error-as-empty-list): a JSON-RPC error answer to tools/list is read as "no tools". */
@@ -27,7 +33,8 @@ export interface ListOptions {
   serverErrorAsEmptyList?: boolean;
 }
 
-export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVersion: string, options: ListOptions = {}): Promise<UpstreamToolsResult> {
+export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVersion: string, options: ListOptions): Promise<UpstreamToolsResult> {
+  const timeout = options.timeoutNotApplied === true ? {} : { timeout: options.timeoutMs };
   // The SDK's error keeps only the status; the challenge (error, scope) is read from the response on its way.
   let lastChallenge: string | null = null;
   const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), {
@@ -42,11 +49,11 @@ export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVe
   // The optional GET event stream may fail in the background (e.g. 405); it is not part of listing tools.
   client.onerror = () => {};
   try {
-    await client.connect(transport, { timeout: MCP_TIMEOUT_MS });
+    await client.connect(transport, timeout);
     const tools: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page += 1) {
-      const result = await client.listTools(cursor === undefined ? {} : { cursor }, { timeout: MCP_TIMEOUT_MS });
+      const result = await client.listTools(cursor === undefined ? {} : { cursor }, timeout);
       tools.push(...result.tools.map((t) => t.name));
       cursor = result.nextCursor;
       if (cursor === undefined || cursor === '' || options.firstPageOnly === true) return { ok: true, tools };

@@ -1,0 +1,56 @@
+/**
+ * TOKEN-14: an MCP server that takes the request and never answers (a stuck server: a deadlock, a full queue, a
+ * proxy that holds the connection). The gateway must stop waiting within the timeout it is configured with, which
+ * the target declares, and the press must end in a failure. A gateway whose timeout is not applied (or that has
+ * none) leaves the user's press hanging far past its own setting.
+ */
+import { test, expect, req } from '../../fixtures/index.js';
+import { authorize } from '../../fixtures/flows.js';
+import { is2xx } from '../../fixtures/fetch-tools.js';
+import { notTestable } from '../../lib/outcome.js';
+
+test("TOKEN-14 a stuck MCP server (it takes the request and never answers) fails Fetch Tools within the gateway's own timeout", req('TOKEN-14'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  const { target } = harness;
+  const declaredMs = target.upstreamTimeoutMs;
+  if (declaredMs === undefined) notTestable('the adapter does not declare how long the gateway waits for an MCP server');
+  await authorize(harness, alice, upstream);
+  const page = alice.page;
+  // The declared wait, plus our usual bound for the gateway's answer to reach the page.
+  const boundMs = declaredMs + harness.responseBoundMs;
+  const callsBefore = upstream.mcp.calls().length;
+  upstream.mcp.setBehaviour('hang');
+  let sent = false;
+  let answer: { status: number; body: string; afterMs: number } | null = null;
+  try {
+    const request = page.waitForRequest((r) => target.isFetchToolsRequest(r, upstream.gateway), { timeout: harness.responseBoundMs }).catch(() => null);
+    const response = page.waitForResponse((r) => target.isFetchToolsRequest(r.request(), upstream.gateway), { timeout: boundMs }).catch(() => null);
+    await target.clickCallbackFetchTools(page);
+    const started = performance.now();
+    sent = (await request) !== null;
+    const answered = sent ? await response : null;
+    if (answered !== null) answer = { status: answered.status(), body: (await answered.text().catch(() => '')).slice(0, 500), afterMs: Math.round(performance.now() - started) };
+  } finally {
+    // The stuck server recovers: whatever it still holds is answered 503, so nothing of ours stays open.
+    upstream.mcp.setBehaviour('normal');
+  }
+  const says = answer === null ? null : await target.callbackFetchToolsOutcome(page);
+  // Held requests are recorded once closed: by the gateway giving up (status 0) or by the recovery above (503).
+  const heldRequests = async (): Promise<number> => upstream.mcp.calls().slice(callsBefore).filter((c) => c.status === 0 || c.status === 503).length;
+  const held = await expect
+    .poll(heldRequests, { timeout: harness.responseBoundMs })
+    .toBeGreaterThan(0)
+    .then(() => true, () => false);
+  evidence.add('declaredTimeoutMs', declaredMs);
+  evidence.add('press', { sent, answer, pageSays: says, heldMcpRequests: await heldRequests() });
+  if (!sent) notTestable(`the callback page's Fetch Tools sent no request within ${harness.responseBoundMs} ms, so how long the gateway waits cannot be told`);
+  if (!held) notTestable('the press made no MCP request while the MCP server was stuck');
+  expect(answer, `Fetch Tools with a stuck MCP server: no answer within the declared timeout (${declaredMs} ms) and ${harness.responseBoundMs} ms more`).not.toBeNull();
+  if (answer === null || says === null) return;
+  expect(is2xx(answer.status) && !/error|fail|time/i.test(answer.body), `Fetch Tools with a stuck MCP server answered ${answer.status} as a success: ${answer.body}`).toBe(false);
+  expect(says.state, `the page reports a failure (it says: ${says.text})`).toBe('failure');
+});
