@@ -712,10 +712,10 @@ export const REQUIREMENTS = [
     family: 'TOKEN',
     level: 'SHOULD',
     statement:
-      'An MCP server that takes the request and never answers does not hold Fetch Tools without end: the gateway stops waiting within the upstream timeout it is configured with (the target declares it; the suite allows its usual answer bound on top), and the press ends in a failure, never a success.',
+      'An MCP server that takes the request and never answers does not hold Fetch Tools without end: the gateway stops waiting within the upstream timeout it is configured with (the target declares it; the suite allows its usual answer bound on top), and the press ends in a failure, never a success. Meanwhile the gateway goes on serving: another page of it loads while the MCP server still holds the request.',
     sources: [
       cite(MCP_LIFECYCLE, 'Timeouts', 'implementations SHOULD establish timeouts for all sent requests, to prevent hung connections and resource exhaustion'),
-      OURS('a press that never returns leaves the user with a spinner and holds a gateway worker (and a connection) per press'),
+      OURS('a press that never returns leaves the user with a spinner and holds a gateway worker (and a connection) per press; a gateway whose upstream call blocks its worker stops serving everyone'),
     ],
   },
   // UI

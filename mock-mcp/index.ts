@@ -85,6 +85,7 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     url,
     toolNames,
     calls: () => recorder.calls(),
+    holding: () => held.size,
     setBehaviour(next) {
       behaviour = next;
       if (next === 'hang') return;

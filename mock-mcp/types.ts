@@ -59,6 +59,8 @@ export interface MockMcp {
   readonly toolNames: readonly string[];
   calls(): McpCallRecord[];
   setBehaviour(behaviour: McpBehaviour): void;
+  /** How many requests the 'hang' behaviour holds unanswered right now (the caller has not given up on them). */
+  holding(): number;
   /**
    * From the next request on, tools/list serves these tool names in pages of `pageSize` (cursor
    * pagination), instead of `toolNames` in one page; null returns to the default.

@@ -24,7 +24,7 @@ export const BUG_CLASSES = {
     lookAt: "the page's Content-Security-Policy (inline scripts, nonces), its console errors, the control's event handler",
   },
   'upstream-wait-unbounded': {
-    title: 'A stuck MCP server holds Fetch Tools (and maybe the gateway) without end: no timeout, or one that is not applied',
+    title: 'A stuck MCP server holds Fetch Tools, or the whole gateway, too long: no timeout, one that is not applied, or an upstream call that blocks the server',
     lookAt: "the MCP client's timeout: is the configured value passed to every request (initialize, tools/list), and does the upstream call block the server's other requests?",
   },
   'success-without-effect': {

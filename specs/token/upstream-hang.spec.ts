@@ -2,7 +2,10 @@
  * TOKEN-14: an MCP server that takes the request and never answers (a stuck server: a deadlock, a full queue, a
  * proxy that holds the connection). The gateway must stop waiting within the timeout it is configured with, which
  * the target declares, and the press must end in a failure. A gateway whose timeout is not applied (or that has
- * none) leaves the user's press hanging far past its own setting.
+ * none) leaves the user's press hanging far past its own setting. While the MCP server holds the request, another
+ * page of the gateway must load: judged by order, not by a time limit (answered while the MCP server still held the
+ * request), so a slow machine cannot fail a gateway that serves on, and a gateway whose upstream call blocks its
+ * worker cannot pass.
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
@@ -26,12 +29,24 @@ test("TOKEN-14 a stuck MCP server (it takes the request and never answers) fails
   upstream.mcp.setBehaviour('hang');
   let sent = false;
   let answer: { status: number; body: string; afterMs: number } | null = null;
+  let meanwhile: { heldWhenAsked: boolean; status: number | null; stillHeldWhenAnswered: boolean } | null = null;
   try {
     const request = page.waitForRequest((r) => target.isFetchToolsRequest(r, upstream.gateway), { timeout: harness.responseBoundMs }).catch(() => null);
     const response = page.waitForResponse((r) => target.isFetchToolsRequest(r.request(), upstream.gateway), { timeout: boundMs }).catch(() => null);
     await target.clickCallbackFetchTools(page);
     const started = performance.now();
     sent = (await request) !== null;
+    const holding = sent && (await expect.poll(() => upstream.mcp.holding(), { timeout: harness.responseBoundMs }).toBeGreaterThan(0).then(() => true, () => false));
+    if (holding) {
+      // Another tab of the same user loads the admin page while the MCP server holds the gateway's request.
+      const other = await alice.context.newPage();
+      try {
+        const loaded = await other.goto(`${target.origin}${target.adminPagePath}`, { timeout: boundMs }).catch(() => null);
+        meanwhile = { heldWhenAsked: true, status: loaded?.status() ?? null, stillHeldWhenAnswered: upstream.mcp.holding() > 0 };
+      } finally {
+        await other.close();
+      }
+    }
     const answered = sent ? await response : null;
     if (answered !== null) answer = { status: answered.status(), body: (await answered.text().catch(() => '')).slice(0, 500), afterMs: Math.round(performance.now() - started) };
   } finally {
@@ -47,10 +62,17 @@ test("TOKEN-14 a stuck MCP server (it takes the request and never answers) fails
     .then(() => true, () => false);
   evidence.add('declaredTimeoutMs', declaredMs);
   evidence.add('press', { sent, answer, pageSays: says, heldMcpRequests: await heldRequests() });
+  evidence.add('anotherPageMeanwhile', meanwhile);
   if (!sent) notTestable(`the callback page's Fetch Tools sent no request within ${harness.responseBoundMs} ms, so how long the gateway waits cannot be told`);
   if (!held) notTestable('the press made no MCP request while the MCP server was stuck');
   expect(answer, `Fetch Tools with a stuck MCP server: no answer within the declared timeout (${declaredMs} ms) and ${harness.responseBoundMs} ms more`).not.toBeNull();
   if (answer === null || says === null) return;
   expect(is2xx(answer.status) && !/error|fail|time/i.test(answer.body), `Fetch Tools with a stuck MCP server answered ${answer.status} as a success: ${answer.body}`).toBe(false);
   expect(says.state, `the page reports a failure (it says: ${says.text})`).toBe('failure');
+  if (meanwhile === null) notTestable('the MCP server held no request of the press long enough to load another page meanwhile');
+  expect(meanwhile.status, 'the admin page, loaded in another tab while the MCP server held the request, answered').not.toBeNull();
+  expect(
+    meanwhile.stillHeldWhenAnswered,
+    'the admin page, asked for while the MCP server held the request, was answered only after the gateway had stopped waiting for it: the upstream call blocks the gateway',
+  ).toBe(true);
 });

@@ -34,9 +34,10 @@ import { textOfAnswer } from '../../lib/html.js';
 
 /**
  * The reference's MCP timeout as the suite runs it: short, so TOKEN-14 (a stuck MCP server) costs a run seconds, not
- * the 10 s default; every mock answers in milliseconds, so nothing else comes near it.
+ * the 10 s default; every mock answers in milliseconds, so nothing else comes near it. Long enough that the admin
+ * page TOKEN-14 loads meanwhile is answered well before it, even on a loaded machine (that page takes milliseconds).
  */
-const REFERENCE_UPSTREAM_TIMEOUT_MS = 2_000;
+const REFERENCE_UPSTREAM_TIMEOUT_MS = 3_000;
 
 const ReferenceSettingsSchema = z.strictObject({
   /** Host name the browser uses for the gateway (must resolve to 127.0.0.1 in Chromium; *.localhost does). */

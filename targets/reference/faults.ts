@@ -826,6 +826,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'upstream-call-blocks-server',
+    bugClass: 'upstream-wait-unbounded',
+    bug: 'While the gateway talks to an MCP server, every other request waits (a single worker blocked by a synchronous upstream call): a stuck MCP server stops the whole gateway, for every user, until the timeout.',
+    detectedBy: ['TOKEN-14'],
+    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'upstream-5xx-as-empty-list',
     bugClass: 'success-without-effect',
     bug: 'An HTTP 5xx answer of the MCP server is read as an empty tool list (a "tolerant" client): Fetch Tools says it fetched 0 tools, and the tools listed before are gone.',

@@ -440,6 +440,9 @@ describe('behaviour hang', () => {
       mcp.setBehaviour('hang');
       stuck = postMcp(INITIALIZE, auth);
       void stuck.finally(() => (settled = true));
+      // Held once its token check is done (the token check is asynchronous).
+      for (let turn = 0; turn < 1000 && mcp.holding() === 0; turn++) await new Promise(setImmediate);
+      assert.equal(mcp.holding(), 1);
       // Another request to the same server, answered: the held one is still open meanwhile.
       const anonymous = await postMcp(INITIALIZE);
       assert.equal(anonymous.status, 401); // authentication still comes first, and is not held
@@ -450,6 +453,7 @@ describe('behaviour hang', () => {
     }
     const released = await stuck;
     assert.equal(released.status, 503);
+    assert.equal(mcp.holding(), 0);
     await released.text();
     // Records are written when the server finishes a response; yield until the released one's is.
     const releasedRecord = () => mcp.calls().slice(before).find((c) => c.status === 503);

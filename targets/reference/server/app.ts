@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { GatewayContext } from './context.js';
 import { disconnectRoutes } from './disconnect.js';
+import { waitForUpstreamCalls } from './blocking-upstream-fault.js';
 import { allowFraming } from './framing-fault.js';
 import { fetchToolsScriptAsMarkup } from './markup-fault.js';
 import { apiRoutes } from './routes-api.js';
@@ -79,6 +80,8 @@ export function createApp(ctx: GatewayContext): Express {
   app.set('trust proxy', false);
   app.set('etag', false);
 
+  // BUG (upstream-call-blocks-server): every request waits while an MCP call is in flight.
+  if (ctx.faults['upstream-call-blocks-server']) app.use(waitForUpstreamCalls(ctx));
   app.use(ctx.log.middleware());
   app.use(securityHeaders);
   // BUG (authorization-url-opened-by-script): the pages allow inline script, as pages with inline handlers need,

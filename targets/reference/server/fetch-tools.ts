@@ -7,6 +7,7 @@ import type { Caller } from './auth.js';
 import type { GatewayContext } from './context.js';
 import type { Gateway } from './gateways.js';
 import { listUpstreamTools } from './mcp-upstream.js';
+import { blockWhile } from './blocking-upstream-fault.js';
 import { refreshTokens } from './oauth-client.js';
 import { expiresAtFrom, grantNeedsRefresh, refreshMarginMs, type Grant } from './token-store.js';
 import { updatedToolList } from './tool-list-update.js';
@@ -97,7 +98,7 @@ export class ToolFetcher {
   async #list(gateway: Gateway, caller: Caller, grant: Grant) {
     // BUG (token-passthrough): the caller's own gateway credential goes upstream instead of the delegated token.
     const bearer = this.#ctx.faults['token-passthrough'] ? caller.credential : grant.accessToken;
-    const list = () =>
+    const listOnce = () =>
       listUpstreamTools(gateway.mcpUrl, bearer, this.#ctx.version, {
         timeoutMs: this.#ctx.upstreamTimeoutMs,
         timeoutNotApplied: this.#ctx.faults['upstream-timeout-not-applied'],
@@ -105,6 +106,8 @@ export class ToolFetcher {
         rpcErrorAsEmptyList: this.#ctx.faults['rpc-error-as-empty-list'],
         serverErrorAsEmptyList: this.#ctx.faults['upstream-5xx-as-empty-list'],
       });
+    // BUG (upstream-call-blocks-server): the gateway's other requests wait for this call (blocking-upstream-fault.ts).
+    const list = () => (this.#ctx.faults['upstream-call-blocks-server'] ? blockWhile(this.#ctx, listOnce()) : listOnce());
     let result = await list();
     // BUG (upstream-4xx-retried): a generic retry wrapper retries every failed MCP request, a 401/403 too,
     // although the same token gets the same answer: one press hammers the MCP server with refused requests.
