@@ -42,7 +42,7 @@ function headerSafe(text: string): string {
   return text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, ' ');
 }
 
-function jsonRpcError(code: number, message: string): object {
+export function jsonRpcError(code: number, message: string): object {
   return { jsonrpc: '2.0', error: { code, message }, id: null };
 }
 

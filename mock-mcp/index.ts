@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMockMcpApp } from './app.js';
+import { createMockMcpApp, jsonRpcError } from './app.js';
 import { CallRecorder } from './call-recorder.js';
 import { parseMockMcpOptions } from './options.js';
 import { parseRequiredScopes } from './required-scopes.js';
@@ -41,7 +41,7 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
   const held = new Set<ServerResponse>();
   const answerReleased = (res: ServerResponse): void => {
     if (!res.headersSent) res.writeHead(503, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32603, message: 'Service unavailable (mock behaviour hang ended)' } }));
+    res.end(JSON.stringify(jsonRpcError(-32603, 'Service unavailable (mock behaviour hang ended)')));
   };
   const hold = (res: ServerResponse): void => {
     if (behaviour !== 'hang') return answerReleased(res);

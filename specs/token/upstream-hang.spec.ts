@@ -55,13 +55,13 @@ test("TOKEN-14 a stuck MCP server (it takes the request and never answers) fails
   }
   const says = answer === null ? null : await target.callbackFetchToolsOutcome(page);
   // Held requests are recorded once closed: by the gateway giving up (status 0) or by the recovery above (503).
-  const heldRequests = async (): Promise<number> => upstream.mcp.calls().slice(callsBefore).filter((c) => c.status === 0 || c.status === 503).length;
+  const heldRequests = (): number => upstream.mcp.calls().slice(callsBefore).filter((c) => c.status === 0 || c.status === 503).length;
   const held = await expect
     .poll(heldRequests, { timeout: harness.responseBoundMs })
     .toBeGreaterThan(0)
     .then(() => true, () => false);
   evidence.add('declaredTimeoutMs', declaredMs);
-  evidence.add('press', { sent, answer, pageSays: says, heldMcpRequests: await heldRequests() });
+  evidence.add('press', { sent, answer, pageSays: says, heldMcpRequests: heldRequests() });
   evidence.add('anotherPageMeanwhile', meanwhile);
   if (!sent) notTestable(`the callback page's Fetch Tools sent no request within ${harness.responseBoundMs} ms, so how long the gateway waits cannot be told`);
   if (!held) notTestable('the press made no MCP request while the MCP server was stuck');
