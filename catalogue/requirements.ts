@@ -16,6 +16,7 @@ import {
   MCP_TOOLS,
   OAUTH21,
   OURS,
+  OWASP_AUTHENTICATION,
   OWASP_CSRF,
   OWASP_SESSION,
   OWASP_XSS,
@@ -275,6 +276,17 @@ export const REQUIREMENTS = [
       OURS('a sign-in link is what a phishing mail sends: the gateway\'s own host in the link, the attacker\'s page after the user signs in'),
     ],
     mayNotApply: 'a gateway whose sign-in page takes no return parameter (it always lands on the same page)',
+  },
+  {
+    id: 'SESSION-14',
+    family: 'SESSION',
+    level: 'MUST',
+    statement:
+      "Sign-in takes only the named account's own password, compared in full: a wrong password, the account's password without its last character, an empty password, another account's password and an unknown user each leave the browser without a signed-in session, while the right password, posted the same way, signs in.",
+    sources: [
+      cite(OWASP_AUTHENTICATION, 'Authentication Responses', 'the same refusal for a wrong password and an unknown user'),
+      OURS("no OAuth or MCP text covers the gateway's own sign-in; a weak password check hands every user's upstream grants to whoever signs in as them"),
+    ],
   },
   // XSITE
   {

@@ -153,6 +153,13 @@ export const OWASP_SESSION: Source = {
   kind: 'guidance',
 };
 
+export const OWASP_AUTHENTICATION: Source = {
+  label: 'OWASP authentication cheat sheet',
+  title: 'OWASP Authentication Cheat Sheet',
+  url: 'https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html',
+  kind: 'guidance',
+};
+
 export const OWASP_XSS: Source = {
   label: 'OWASP XSS cheat sheet',
   title: 'OWASP Cross Site Scripting Prevention Cheat Sheet',
@@ -206,6 +213,7 @@ export const SOURCES: readonly Source[] = [
   OWASP_CSRF,
   OWASP_SESSION,
   OWASP_XSS,
+  OWASP_AUTHENTICATION,
   CONTEXTFORGE_ISSUES,
   N8N_ISSUES,
   PHOENIX_ISSUES,

@@ -27,6 +27,10 @@ export const BUG_CLASSES = {
     title: 'A stuck MCP server holds Fetch Tools, or the whole gateway, too long: no timeout, one that is not applied, or an upstream call that blocks the server',
     lookAt: "the MCP client's timeout: is the configured value passed to every request (initialize, tools/list), and does the upstream call block the server's other requests?",
   },
+  'credential-check-weak': {
+    title: "The sign-in accepts credentials that are not the named account's password (empty, partial, another account's, or an unknown user)",
+    lookAt: "the password check: the named account's own stored password (hash), compared in full; an unknown user, an empty password and a shorter one refused",
+  },
   'success-without-effect': {
     title: 'The UI reports success but nothing happened',
     lookAt: 'the control handler: does it call the server and wait for the result before saying "success"?',
@@ -312,6 +316,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['SESSION-12'], bugClass: 'own-page-csrf-token-stale' },
   { requirements: ['SESSION-07', 'SESSION-08'], bugClass: 'session-cookie-attributes' },
   { requirements: ['SESSION-10'], bugClass: 'session-fixation' },
+  { requirements: ['SESSION-14'], bugClass: 'credential-check-weak' },
   { requirements: ['SESSION-11'], bugClass: 'session-id-guessable' },
   // Cross-site: an effect behind a refusal first, then what was accepted.
   {

@@ -133,8 +133,10 @@ export interface StateChangingEndpoint {
   effect: (() => Promise<string>) | null;
 }
 
-/** A gateway's sign-in form: where its login page posts, and the fields that carry a user's credentials. */
+/** A gateway's sign-in form: its page, where it posts, and the fields that carry a user's credentials. */
 export interface LoginForm {
+  /** The sign-in page, as a browser opens it (SESSION-14 fills its form; the page adds what its own script adds). */
+  page: string;
   action: string;
   fields(user: GatewayUser): Record<string, string>;
 }

@@ -222,7 +222,7 @@ class ContextForgeTarget implements Target {
   readonly upstreamTimeoutMs = UPSTREAM_READ_TIMEOUT_SECONDS * 1000;
 
   get loginForm(): LoginForm {
-    return { action: `${this.#base}/admin/login`, fields: (user) => ({ email: user.login, password: user.password }) };
+    return { page: `${this.#base}/admin/login`, action: `${this.#base}/admin/login`, fields: (user) => ({ email: user.login, password: user.password }) };
   }
 
   /**

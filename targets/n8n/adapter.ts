@@ -154,7 +154,7 @@ class N8nTarget implements Target {
 
   /** The editor's sign-in form posts JSON to `/rest/login` (email and password). */
   get loginForm(): LoginForm {
-    return { action: `${this.origin}/rest/login`, fields: (user) => ({ emailOrLdapLoginId: user.login, password: user.password }) };
+    return { page: `${this.origin}/signin`, action: `${this.origin}/rest/login`, fields: (user) => ({ emailOrLdapLoginId: user.login, password: user.password }) };
   }
 
   describe(): TargetDescription {

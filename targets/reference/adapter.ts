@@ -102,7 +102,7 @@ class ReferenceTarget implements Target {
   readonly adminPagePath: string;
   readonly proxyUpstream?: string;
   get loginForm(): LoginForm {
-    return { action: `${this.#base}/login`, fields: (user) => ({ username: user.login, password: user.password }) };
+    return { page: `${this.#base}/login`, action: `${this.#base}/login`, fields: (user) => ({ username: user.login, password: user.password }) };
   }
   /** The documented lifetimes (a fault mode may break them: that is what FLOW-18 is for). */
   readonly lifetimes: TargetLifetimes;

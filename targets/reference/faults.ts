@@ -478,6 +478,22 @@ export const FAULT_MODES = [
     // Pinned from one full selftest run (2026-12-03); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
+  {
+    mode: 'password-compared-as-prefix',
+    bugClass: 'credential-check-weak',
+    bug: 'The password check compares only as many characters as were typed (a length taken from the input), so an empty password, or any beginning of the real one, signs in.',
+    detectedBy: ['SESSION-14'],
+    // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'password-of-any-account-accepted',
+    bugClass: 'credential-check-weak',
+    bug: "The password is checked against every account's, not the named account's (a lookup by password, or a loop that breaks on the first match): anyone with an account signs in as anyone else.",
+    detectedBy: ['SESSION-14'],
+    // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
   // --- incident classes ---
   {
     mode: 'tools-first-page-only',

@@ -77,7 +77,7 @@ export async function startReferenceGateway(options: ReferenceGatewayOptions): P
     faults,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
     variant: options.variant ?? null,
-    accounts: new AccountStore(options.users),
+    accounts: new AccountStore(options.users, faults),
     sessions: new SessionStore(),
     apiTokens: new ApiTokenStore(),
     gateways: new GatewayRegistry(),

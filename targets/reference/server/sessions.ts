@@ -3,6 +3,7 @@
  * Session ids and API tokens come from separate maps, so one can never be used as the other.
  */
 import { randomToken, secretsEqual } from './crypto.js';
+import type { FaultFlags } from './faults.js';
 
 export interface GatewayAccount {
   login: string;
@@ -21,17 +22,30 @@ export const SESSION_COOKIE_NAME = 'gw_session';
 
 export class AccountStore {
   readonly #accounts: readonly GatewayAccount[];
+  readonly #faults: FaultFlags;
 
-  constructor(accounts: readonly GatewayAccount[]) {
+  constructor(accounts: readonly GatewayAccount[], faults: FaultFlags) {
     this.#accounts = accounts;
+    this.#faults = faults;
   }
 
-  /** The login name when the password matches, else null. Every account is compared, so timing says nothing about which one exists. */
+  /**
+   * The login name when the password is that account's own, compared in full, else null (SESSION-14). Every
+   * account is compared, so timing says nothing about which one exists.
+   */
   verify(login: string, password: string): string | null {
     let found: string | null = null;
+    // BUG (password-of-any-account-accepted): the password is checked against every account, not the named one's.
+    const anyAccountsPassword = this.#accounts.some((account) => secretsEqual(account.password, password));
     for (const account of this.#accounts) {
       const loginOk = secretsEqual(account.login, login);
-      const passwordOk = secretsEqual(account.password, password);
+      // BUG (password-compared-as-prefix): only as many characters as were typed are compared, so an empty
+      // password or any beginning of the real one signs in.
+      const passwordOk = this.#faults['password-compared-as-prefix']
+        ? secretsEqual(account.password.slice(0, password.length), password)
+        : this.#faults['password-of-any-account-accepted']
+          ? anyAccountsPassword
+          : secretsEqual(account.password, password);
       if (loginOk && passwordOk) found = account.login;
     }
     return found;
