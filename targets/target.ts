@@ -141,6 +141,17 @@ export interface LoginForm {
   fields(user: GatewayUser): Record<string, string>;
 }
 
+/** What a gateway's API sign-in did with a set of credentials. */
+export type ApiSignInOutcome = { kind: 'issued'; token: string } | { kind: 'refused'; status: number };
+
+/** The gateway's API sign-in (credentials in, a bearer token out), as an API client uses it (SESSION-14). */
+export interface ApiSignIn {
+  /** Sends these credentials as the gateway's API clients do: the token it issued, or the status it refused them with. */
+  attempt(credentials: { login: string; password: string }): Promise<ApiSignInOutcome>;
+  /** Whether the gateway takes `token` as a signed-in API caller: an authenticated read any user may make. */
+  authenticates(token: string): Promise<boolean>;
+}
+
 export interface Target {
   describe(): TargetDescription;
   /** Browser-facing origin, e.g. `http://gateway.localhost:41234`. The sibling and attacker origins derive from its host. */
@@ -268,6 +279,9 @@ export interface Target {
    * user's credentials (XSITE-13 posts it from another site). Absent: XSITE-13 is not testable.
    */
   readonly loginForm?: LoginForm;
+
+  /** Optional: the gateway's API sign-in, which SESSION-14 holds to the same password check as the sign-in page. Absent: that test is not testable. */
+  readonly apiSignIn?: ApiSignIn;
 
   /** Optional: the lifetimes the gateway declares and a clock hook (FLOW-18). Absent: FLOW-18's state-expiry check is not testable. */
   readonly lifetimes?: TargetLifetimes;

@@ -5,6 +5,9 @@
  * sign-in page (a wrong password, the right one shortened, an empty one, another account's, an unknown user),
  * and the right password, submitted the same way, must sign in: without that, a refusal would prove nothing.
  *
+ * The API's sign-in (credentials in, a bearer token out) is the same door, often written apart from the page's: it
+ * gets the same near misses, and must issue no token that the API then takes.
+ *
  * The near misses against one account stay below five: gateways lock an account after a few failures
  * (ContextForge: five), which would take the account away from the rest of the run. The right password comes
  * last, which also resets such a count.
@@ -13,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { test, expect, req } from '../../fixtures/index.js';
 import { signInWith, type SignInAttempt } from '../../fixtures/sign-in-attempt.js';
 import { notTestable } from '../../lib/outcome.js';
-import type { GatewayUser } from '../../targets/target.js';
+import type { GatewayUser, Target } from '../../targets/target.js';
 
 interface NearMiss {
   /** What was sent, for the report (never the password itself). */
@@ -36,6 +39,22 @@ function unknownLogin(like: string): string {
   return at < 0 ? name : `${name}${like.slice(at)}`;
 }
 
+/**
+ * What a weak check lets through, for the two accounts: bob gets alice's password (a check against every
+ * account's), when the two passwords differ; an unknown login gets alice's (a check that skips unknown users).
+ */
+function nearMissesOf(target: Target): NearMiss[] {
+  const { alice, bob } = target.users;
+  const unknown = unknownLogin(alice.login);
+  return [
+    { name: `${alice.login} with a wrong password of the same length`, user: alice, login: alice.login, password: wrongPassword(alice.password) },
+    { name: `${alice.login} with her password less its last character`, user: alice, login: alice.login, password: alice.password.slice(0, -1) },
+    { name: `${alice.login} with an empty password`, user: alice, login: alice.login, password: '' },
+    ...(bob.password === alice.password ? [] : [{ name: `${bob.login} with ${alice.login}'s password`, user: bob, login: bob.login, password: alice.password }]),
+    { name: `an unknown user (${unknown}) with ${alice.login}'s password`, user: alice, login: unknown, password: alice.password },
+  ];
+}
+
 test("SESSION-14 sign-in takes only the named account's own password, in full: a wrong, shortened or empty password, another account's password and an unknown user sign nobody in", req('SESSION-14'), async ({
   harness,
   makeActor,
@@ -47,27 +66,15 @@ test("SESSION-14 sign-in takes only the named account's own password, in full: a
   evidence.secret(alice.password);
   evidence.secret(bob.password);
 
-  const nearMisses: NearMiss[] = [
-    { name: `${alice.login} with a wrong password of the same length`, user: alice, login: alice.login, password: wrongPassword(alice.password) },
-    { name: `${alice.login} with her password less its last character`, user: alice, login: alice.login, password: alice.password.slice(0, -1) },
-    { name: `${alice.login} with an empty password`, user: alice, login: alice.login, password: '' },
-    ...(bob.password === alice.password
-      ? []
-      : [{ name: `${bob.login} with ${alice.login}'s password`, user: bob, login: bob.login, password: alice.password }]),
-  ];
-  const unknown = unknownLogin(alice.login);
-  nearMisses.push({ name: `an unknown user (${unknown}) with ${alice.login}'s password`, user: alice, login: unknown, password: alice.password });
-
   const browser = await makeActor('alice', { login: false });
   const outcomes: Array<{ attempt: string } & SignInAttempt> = [];
-  for (const miss of nearMisses) {
+  for (const miss of nearMissesOf(target)) {
     outcomes.push({ attempt: miss.name, ...(await signInWith(harness, browser, form, miss.user, { login: miss.login, password: miss.password }, evidence)) });
   }
   evidence.add('nearMisses', outcomes);
-  if (bob.password === alice.password) evidence.add('skipped', "another account's password: the two accounts share one password");
 
-  // Positive twin, after the near misses: the same post with the right password signs in, so the probe could see
-  // a session, and the near misses did not lock the account (a lock would make every refusal above meaningless).
+  // Positive twin, after the near misses: the same submission with the right password signs in, so the probe could
+  // see a session, and the near misses did not lock the account (a lock would make every refusal above meaningless).
   const right = await signInWith(harness, browser, form, alice, { login: alice.login, password: alice.password }, evidence);
   evidence.add('rightPassword', right);
   const admitted = outcomes.filter((o) => o.signedIn);
@@ -78,6 +85,49 @@ test("SESSION-14 sign-in takes only the named account's own password, in full: a
   }
   expect(
     admitted.map((o) => `${o.attempt} (answered ${o.status}; admin page ${o.adminPageStatus ?? '?'} to the session cookie it set)`),
-    'sign-ins with what is not the account\'s password that gave the browser a signed-in session',
+    "sign-ins with what is not the account's password that gave the browser a signed-in session",
+  ).toEqual([]);
+});
+
+test("SESSION-14 the API's sign-in takes only the named account's own password, in full: the same near misses get no token the API then takes", req('SESSION-14'), async ({
+  harness,
+  evidence,
+}) => {
+  const { target } = harness;
+  const api = target.apiSignIn ?? notTestable("the adapter does not describe the gateway's API sign-in (Target.apiSignIn)");
+  const { alice, bob } = target.users;
+  evidence.secret(alice.password);
+  evidence.secret(bob.password);
+
+  const outcomes: Array<{ attempt: string; issued: boolean; refusedWith?: number; tokenAuthenticates?: boolean }> = [];
+  for (const miss of nearMissesOf(target)) {
+    const outcome = await api.attempt({ login: miss.login, password: miss.password });
+    if (outcome.kind === 'refused') {
+      outcomes.push({ attempt: miss.name, issued: false, refusedWith: outcome.status });
+      continue;
+    }
+    evidence.secret(outcome.token);
+    outcomes.push({ attempt: miss.name, issued: true, tokenAuthenticates: await api.authenticates(outcome.token) });
+  }
+  evidence.add('nearMisses', outcomes);
+
+  // Positive twin, last as on the page: the right password gets a token the API takes, so a refusal above was the
+  // password check's, and `authenticates` can say yes.
+  const right = await api.attempt({ login: alice.login, password: alice.password });
+  let rightWorks = false;
+  if (right.kind === 'issued') {
+    evidence.secret(right.token);
+    rightWorks = await api.authenticates(right.token);
+  }
+  evidence.add('rightPassword', right.kind === 'issued' ? { issued: true, tokenAuthenticates: rightWorks } : { issued: false, refusedWith: right.status });
+  const admitted = outcomes.filter((o) => o.tokenAuthenticates === true);
+  if (admitted.length === 0 && !rightWorks) {
+    notTestable(
+      `the right password did not get a working API token either (${right.kind === 'issued' ? 'a token the API refused' : `refused with ${right.status}`}), so the refusals above prove nothing`,
+    );
+  }
+  expect(
+    admitted.map((o) => o.attempt),
+    "API sign-ins with what is not the account's password that got a token the API takes",
   ).toEqual([]);
 });

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type {
   FetchToolsOutcome,
   GatewayUser,
+  ApiSignIn,
   LoginForm,
   PostAuthorizationReturn,
   SignInReturn,
@@ -220,6 +221,14 @@ class ContextForgeTarget implements Target {
    * a read from an upstream may stall. Whether Fetch Tools honours it is TOKEN-14's question.
    */
   readonly upstreamTimeoutMs = UPSTREAM_READ_TIMEOUT_SECONDS * 1000;
+
+  /** POST /auth/email/login (JSON email and password, what apiToken uses); GET /auth/email/me as the signed-in read. */
+  get apiSignIn(): ApiSignIn {
+    return {
+      attempt: ({ login, password }) => this.#api.loginAttempt(login, password),
+      authenticates: (token) => this.#api.authenticates(token),
+    };
+  }
 
   get loginForm(): LoginForm {
     return { page: `${this.#base}/admin/login`, action: `${this.#base}/admin/login`, fields: (user) => ({ email: user.login, password: user.password }) };

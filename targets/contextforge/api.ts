@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { redactText } from '../../lib/secrets.js';
+import type { ApiSignInOutcome } from '../target.js';
 
 export class ContextForgeApiError extends Error {
   constructor(
@@ -53,6 +54,27 @@ export class ContextForgeApi {
   async login(email: string, password: string): Promise<string> {
     const body = await this.request('POST', '/auth/email/login', { json: { email, password } });
     return loginSchema.parse(body).access_token;
+  }
+
+  /** POST /auth/email/login with any credentials: the token issued, or the status of the refusal (SESSION-14). */
+  async loginAttempt(email: string, password: string): Promise<ApiSignInOutcome> {
+    try {
+      return { kind: 'issued', token: await this.login(email, password) };
+    } catch (err) {
+      if (err instanceof ContextForgeApiError && err.status >= 400 && err.status < 500) return { kind: 'refused', status: err.status };
+      throw err;
+    }
+  }
+
+  /** GET /auth/email/me, which every signed-in user may read: whether `token` is taken as one (2xx; 401/403 is no). */
+  async authenticates(token: string): Promise<boolean> {
+    try {
+      await this.request('GET', '/auth/email/me', { token });
+      return true;
+    } catch (err) {
+      if (err instanceof ContextForgeApiError && (err.status === 401 || err.status === 403)) return false;
+      throw err;
+    }
   }
 
   /** `app.version` of GET /version, e.g. `1.0.0-RC-1`. */

@@ -11,6 +11,7 @@ import type {
   UrlRegistrationOutcome,
   FetchToolsOutcome,
   GatewayUser,
+  ApiSignIn,
   LoginForm,
   PostAuthorizationReturn,
   SignInReturn,
@@ -205,6 +206,20 @@ class ReferenceTarget implements Target {
     await page.locator('button[type=submit]', { hasText: 'Sign in' }).click();
     await settled;
   }
+
+  /** POST /api/login (JSON username and password); GET /api/gateways is the read any signed-in caller may make. */
+  readonly apiSignIn: ApiSignIn = {
+    attempt: async ({ login, password }) => {
+      const response = await fetch(`${this.#apiBase}/api/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: login, password }),
+      });
+      if (!response.ok) return { kind: 'refused', status: response.status };
+      return { kind: 'issued', token: ApiLoginResponseSchema.parse(await response.json()).token };
+    },
+    authenticates: async (token) => (await fetch(`${this.#apiBase}/api/gateways`, { headers: { Authorization: `Bearer ${token}` } })).ok,
+  };
 
   async apiToken(user: GatewayUser): Promise<string> {
     const cached = this.#apiTokens.get(user.key);

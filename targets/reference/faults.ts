@@ -494,6 +494,14 @@ export const FAULT_MODES = [
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
+  {
+    mode: 'api-login-password-unchecked',
+    bugClass: 'credential-check-weak',
+    bug: "The API's sign-in, written apart from the sign-in page's, only checks that the account exists: any password gets a bearer token for the account (one of two doors left open).",
+    detectedBy: ['SESSION-14'],
+    // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
   // --- incident classes ---
   {
     mode: 'tools-first-page-only',

@@ -18,7 +18,13 @@ export function apiRoutes(ctx: GatewayContext): Router {
 
   router.post('/api/login', json, (req, res) => {
     const parsed = ApiLoginSchema.safeParse(req.body);
-    const user = parsed.success ? ctx.accounts.verify(parsed.data.username, parsed.data.password) : null;
+    // BUG (api-login-password-unchecked): the API's sign-in, written apart from the page's, only checks that the
+    // account exists (the password check was left to the page), so any password gets an API token.
+    const user = !parsed.success
+      ? null
+      : ctx.faults['api-login-password-unchecked']
+        ? ctx.accounts.named(parsed.data.username)
+        : ctx.accounts.verify(parsed.data.username, parsed.data.password);
     if (user === null) {
       res.status(401).json({ success: false, message: 'Invalid username or password' });
       return;

@@ -50,6 +50,11 @@ export class AccountStore {
     }
     return found;
   }
+
+  /** The login name when an account has it, with no password looked at: only a fault mode asks this. */
+  named(login: string): string | null {
+    return this.#accounts.find((account) => secretsEqual(account.login, login))?.login ?? null;
+  }
 }
 
 export class SessionStore {
