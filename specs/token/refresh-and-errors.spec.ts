@@ -5,7 +5,8 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { expectPressesSucceeded, fetchToolsOutcome, is2xx, pressFetchTools, type FetchToolsControl, type FetchToolsExchange } from '../../fixtures/fetch-tools.js';
+import { expectPressesSucceeded, is2xx, pressFetchTools, type FetchToolsExchange } from '../../fixtures/fetch-tools.js';
+import { failingUpstreamJourney } from '../../fixtures/failing-upstream.js';
 import { namesUpstream, saysMoreThanStatusPhrase } from '../../fixtures/messages.js';
 import { reauthorizationOffer } from '../../fixtures/reauthorization.js';
 import type { Actor, Harness, Upstream } from '../../fixtures/index.js';
@@ -254,30 +255,15 @@ test('TOKEN-08 an MCP server answering 500 ends in a clear error naming the MCP 
   upstream,
   evidence,
 }) => {
-  const { target } = harness;
-  await authorize(harness, alice, upstream);
-  // The positive twin first: while the MCP server answers, the press lists its tools (what "stay listed" means).
-  const first = await pressFetchTools(harness, alice.page, upstream, 'callback');
-  const listedBefore = await target.listTools(upstream.gateway, alice.user);
-  evidence.add('before', { status: first.status, listed: listedBefore });
-  if (!is2xx(first.status) || !upstream.mcp.toolNames.every((t) => listedBefore.includes(t))) {
-    notTestable(`Fetch Tools did not list the tools while the MCP server answered normally (${first.status}), so how the gateway treats its failure cannot be told`);
-  }
-  const callsBefore = upstream.mcp.calls().length;
-  upstream.mcp.setBehaviour('fail-500');
-  const presses: { control: FetchToolsControl; exchange: FetchToolsExchange; says: { state: string; text: string } }[] = [];
-  try {
-    // A fresh callback page: a gateway's callback page may leave after one successful press (ContextForge's does).
-    await authorize(harness, alice, upstream);
-    for (const control of ['callback', 'table'] as const satisfies readonly FetchToolsControl[]) {
-      const exchange = await pressFetchTools(harness, alice.page, upstream, control);
-      presses.push({ control, exchange, says: await fetchToolsOutcome(harness, alice.page, upstream, control) });
-    }
-  } finally {
-    upstream.mcp.setBehaviour('normal');
-  }
-  const answered500 = upstream.mcp.calls().slice(callsBefore).filter((c) => c.status === 500);
-  const listedAfter = await target.listTools(upstream.gateway, alice.user);
+  // The positive twin need only list the tools (what "stay listed" means): the presses are judged by TOKEN-08's own rule.
+  const { listedBefore, presses, callsSinceFailure, listedAfter } = await failingUpstreamJourney({ harness, alice, upstream, evidence }, {
+    start: () => upstream.mcp.setBehaviour('fail-500'),
+    end: () => upstream.mcp.setBehaviour('normal'),
+    twinMustSaySuccess: false,
+    twinDidNotWork: ({ exchange }) =>
+      `Fetch Tools did not list the tools while the MCP server answered normally (${exchange.status}), so how the gateway treats its failure cannot be told`,
+  });
+  const answered500 = callsSinceFailure.filter((c) => c.status === 500);
   evidence.add('mcp500', { presses, mcpAnswered500: answered500.length, listedAfter });
   // Calibration: the failure only matters if the gateway called the MCP server while it failed.
   if (answered500.length === 0) notTestable('neither Fetch Tools press made an MCP request while the MCP server answered 500');
