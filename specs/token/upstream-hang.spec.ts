@@ -9,8 +9,15 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { is2xx } from '../../fixtures/fetch-tools.js';
+import { is2xx, pressFetchTools, type BoundedPress } from '../../fixtures/fetch-tools.js';
 import { notTestable } from '../../lib/outcome.js';
+
+/** The admin page loaded in another tab while the MCP server held the press's request. */
+interface AnotherPage {
+  heldWhenAsked: boolean;
+  status: number | null;
+  stillHeldWhenAnswered: boolean;
+}
 
 test("TOKEN-14 a stuck MCP server (it takes the request and never answers) fails Fetch Tools within the gateway's own timeout", req('TOKEN-14'), async ({
   harness,
@@ -27,32 +34,30 @@ test("TOKEN-14 a stuck MCP server (it takes the request and never answers) fails
   const boundMs = declaredMs + harness.responseBoundMs;
   const callsBefore = upstream.mcp.calls().length;
   upstream.mcp.setBehaviour('hang');
-  let sent = false;
-  let answer: { status: number; body: string; afterMs: number } | null = null;
-  let meanwhile: { heldWhenAsked: boolean; status: number | null; stillHeldWhenAnswered: boolean } | null = null;
+  let press: BoundedPress<AnotherPage | null>;
   try {
-    const request = page.waitForRequest((r) => target.isFetchToolsRequest(r, upstream.gateway), { timeout: harness.responseBoundMs }).catch(() => null);
-    const response = page.waitForResponse((r) => target.isFetchToolsRequest(r.request(), upstream.gateway), { timeout: boundMs }).catch(() => null);
-    await target.clickCallbackFetchTools(page);
-    const started = performance.now();
-    sent = (await request) !== null;
-    const holding = sent && (await expect.poll(() => upstream.mcp.holding(), { timeout: harness.responseBoundMs }).toBeGreaterThan(0).then(() => true, () => false));
-    if (holding) {
-      // Another tab of the same user loads the admin page while the MCP server holds the gateway's request.
-      const other = await alice.context.newPage();
-      try {
-        const loaded = await other.goto(`${target.origin}${target.adminPagePath}`, { timeout: boundMs }).catch(() => null);
-        meanwhile = { heldWhenAsked: true, status: loaded?.status() ?? null, stillHeldWhenAnswered: upstream.mcp.holding() > 0 };
-      } finally {
-        await other.close();
-      }
-    }
-    const answered = sent ? await response : null;
-    if (answered !== null) answer = { status: answered.status(), body: (await answered.text().catch(() => '')).slice(0, 500), afterMs: Math.round(performance.now() - started) };
+    press = await pressFetchTools(harness, page, upstream, 'callback', {
+      withinMs: boundMs,
+      meanwhile: async () => {
+        const holding = await expect.poll(() => upstream.mcp.holding(), { timeout: harness.responseBoundMs }).toBeGreaterThan(0).then(() => true, () => false);
+        if (!holding) return null;
+        // Another tab of the same user loads the admin page while the MCP server holds the gateway's request.
+        const other = await alice.context.newPage();
+        try {
+          const loaded = await other.goto(`${target.origin}${target.adminPagePath}`, { timeout: boundMs }).catch(() => null);
+          return { heldWhenAsked: true, status: loaded?.status() ?? null, stillHeldWhenAnswered: upstream.mcp.holding() > 0 };
+        } finally {
+          await other.close();
+        }
+      },
+    });
   } finally {
     // The stuck server recovers: whatever it still holds is answered 503, so nothing of ours stays open.
     upstream.mcp.setBehaviour('normal');
   }
+  const sent = press.kind !== 'not-sent';
+  const answer = press.kind === 'answered' ? { status: press.exchange.status, body: press.exchange.body, afterMs: press.afterMs } : null;
+  const meanwhile = press.kind === 'not-sent' ? null : press.meanwhile;
   const says = answer === null ? null : await target.callbackFetchToolsOutcome(page);
   // Held requests are recorded once closed: by the gateway giving up (status 0) or by the recovery above (503).
   const heldRequests = (): number => upstream.mcp.calls().slice(callsBefore).filter((c) => c.status === 0 || c.status === 503).length;
