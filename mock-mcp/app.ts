@@ -13,6 +13,7 @@ import { missingScopes } from './required-scopes.js';
 import type { ToolCatalogue } from './tool-catalogue.js';
 import { buildMcpServer } from './tools.js';
 import type { McpBehaviour } from './types.js';
+import { arrivedWhileHanging, noteArrivalWhileHanging } from './hang-arrival.js';
 
 export interface MockMcpAppDeps {
   /** The MCP endpoint, e.g. http://127.0.0.1:41235/mcp; also the required token audience. */
@@ -98,8 +99,6 @@ export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof create
   );
 
   const rejectAll: RequestHandler = (req, res, next) => {
-    // The server is stuck for requests that arrive while it hangs, whenever their token check ends.
-    res.locals['arrivedWhileHanging'] = deps.behaviour() === 'hang';
     if (deps.behaviour() !== 'reject-all-401') return next();
     const error = new InvalidTokenError('Token rejected (mock behaviour reject-all-401)');
     recorder.noteRejected(req, 'behaviour: reject-all-401');
@@ -141,7 +140,7 @@ export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof create
 
   // Runs after authentication, so a gateway without a valid token still sees 401, not 500.
   const failAll: RequestHandler = (_req, res, next) => {
-    if (res.locals['arrivedWhileHanging'] === true) return deps.hold(res);
+    if (arrivedWhileHanging(res)) return deps.hold(res);
     if (deps.behaviour() !== 'fail-500') return next();
     res.status(500).json(jsonRpcError(-32603, 'Internal error (mock behaviour fail-500)'));
   };
@@ -162,8 +161,10 @@ export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof create
     res.set('Allow', 'POST').status(405).json(jsonRpcError(-32000, 'Method not allowed: this MCP server is stateless'));
   };
 
-  app.post('/mcp', rejectAll, authenticate, requireScopes, failAll, handleMcpPost);
-  app.all('/mcp', rejectAll, authenticate, requireScopes, failAll, methodNotAllowed);
+  // The hang is noted first, at arrival: everything after it may wait on the asynchronous token check.
+  const noteHang = noteArrivalWhileHanging(deps.behaviour);
+  app.post('/mcp', noteHang, rejectAll, authenticate, requireScopes, failAll, handleMcpPost);
+  app.all('/mcp', noteHang, rejectAll, authenticate, requireScopes, failAll, methodNotAllowed);
 
   // Malformed JSON and other failures answer in JSON-RPC form instead of express's HTML page with a
   // stack trace (which would also be printed to the console).
