@@ -7,7 +7,6 @@
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
 import {
-  answered,
   cookieHeaderFor,
   deliveryOfPageFetch,
   describeDelivery,
@@ -15,9 +14,9 @@ import {
   Forgery,
   openForeignPage,
   submitFormFrom,
+  syntheticCookiePost,
 } from '../../fixtures/forgery.js';
 import { autoSubmitFormPage, fetchFromPage } from '../../fixtures/probes.js';
-import { rawRequest } from '../../fixtures/raw-http.js';
 import { is2xx } from '../../fixtures/fetch-tools.js';
 import { notTestable } from '../../lib/outcome.js';
 
@@ -54,10 +53,7 @@ test('XSITE-05 a cookie-carrying POST with no Origin, Referer or Fetch Metadata 
   const url = harness.target.fetchToolsUrl(upstream.gateway);
   const cookie = await cookieHeaderFor(alice.context, url);
   const forgery = await Forgery.begin(harness, upstream, alice);
-  const record = await forgery.attempt(async () => {
-    const response = await rawRequest(url, { method: 'POST', headers: { cookie, 'content-type': 'text/plain' }, body: 'probe' });
-    return answered(response.status);
-  });
+  const record = await forgery.attempt(() => syntheticCookiePost(url, cookie, { 'content-type': 'text/plain' }, 'probe'));
   const settlement = await forgery.settle();
   evidence.add('synthetic', record);
   evidence.add('settled', settlement);
@@ -112,13 +108,9 @@ test('XSITE-14 a cookie-carrying POST with a foreign Origin and no Fetch Metadat
   const url = harness.target.fetchToolsUrl(upstream.gateway);
   const gatewayOrigin = new URL(harness.target.origin).origin;
   // The cookies as the browser holds them at the time of each request (a gateway page may set one, e.g. its CSRF
-  // cookie); header names lower-cased, so a page header (Content-Type, X-CSRF-Token) never goes out twice. Referer as
-  // a browser sends it: the full page URL from the same origin, only the origin from another site.
-  const synthetic = (origin: string, referer: string, headers: Record<string, string>, body: string) => async () => {
-    const cookie = await cookieHeaderFor(alice.context, url);
-    const sent = Object.fromEntries(Object.entries({ ...headers, cookie, origin, referer }).map(([name, value]) => [name.toLowerCase(), value]));
-    return answered((await rawRequest(url, { method: 'POST', headers: sent, body })).status);
-  };
+  // cookie). Referer as a browser sends it: the full page URL from the same origin, only the origin from another site.
+  const synthetic = (origin: string, referer: string, headers: Record<string, string>, body: string) => async () =>
+    syntheticCookiePost(url, await cookieHeaderFor(alice.context, url), { ...headers, origin, referer }, body);
   const forgery = await Forgery.begin(harness, upstream, alice);
   // Calibration: the same synthetic client, sending what the gateway's own page sends (its Origin, same-origin Fetch
   // Metadata, the page's headers), must have the request's effect: it proves the client carries the session and the
