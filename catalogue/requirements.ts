@@ -18,6 +18,7 @@ import {
   OURS,
   OWASP_AUTHENTICATION,
   OWASP_CSRF,
+  OWASP_LOGGING,
   OWASP_SESSION,
   OWASP_XSS,
   RFC6265BIS,
@@ -728,6 +729,18 @@ export const REQUIREMENTS = [
     sources: [
       cite(MCP_LIFECYCLE, 'Timeouts', 'implementations SHOULD establish timeouts for all sent requests, to prevent hung connections and resource exhaustion'),
       OURS('a press that never returns leaves the user with a spinner and holds a gateway worker (and a connection) per press; a gateway whose upstream call blocks its worker stops serving everyone'),
+    ],
+  },
+  {
+    id: 'TOKEN-15',
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      "The gateway's own log never holds a delegated access or refresh token, the PKCE code_verifier or its client secret: after an authorization, a Fetch Tools that refreshes, one the MCP server answers 401, one whose refresh the IdP refuses and an authorization whose code exchange the IdP refuses, none of them is in what the gateway wrote (searched as a substring, also URL-decoded), at the log level the target runs it with.",
+    sources: [
+      cite(RFC6749, '§10.3', 'access tokens kept confidential in transit and storage'),
+      cite(RFC6749, '§10.4', 'refresh tokens kept confidential in transit and storage'),
+      cite(OWASP_LOGGING, 'Data to exclude', 'access tokens, session identifiers, passwords, encryption keys'),
     ],
   },
   // UI

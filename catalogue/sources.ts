@@ -160,6 +160,13 @@ export const OWASP_AUTHENTICATION: Source = {
   kind: 'guidance',
 };
 
+export const OWASP_LOGGING: Source = {
+  label: 'OWASP logging cheat sheet',
+  title: 'OWASP Logging Cheat Sheet',
+  url: 'https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html',
+  kind: 'guidance',
+};
+
 export const OWASP_XSS: Source = {
   label: 'OWASP XSS cheat sheet',
   title: 'OWASP Cross Site Scripting Prevention Cheat Sheet',
@@ -214,6 +221,7 @@ export const SOURCES: readonly Source[] = [
   OWASP_SESSION,
   OWASP_XSS,
   OWASP_AUTHENTICATION,
+  OWASP_LOGGING,
   CONTEXTFORGE_ISSUES,
   N8N_ISSUES,
   PHOENIX_ISSUES,

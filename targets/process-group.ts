@@ -12,6 +12,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { redactLogLine } from '../lib/log-redaction.js';
+import type { RawLog } from '../lib/raw-log.js';
 import { groupGone, signalGroup } from '../lib/process-groups.js';
 
 export interface GroupProcessOptions {
@@ -24,6 +25,8 @@ export interface GroupProcessOptions {
   logFile: string;
   /** The log's first line (no secrets). */
   header: string;
+  /** Where each line also goes as the process wrote it, in memory only (lib/raw-log.ts), for TOKEN-15's search. */
+  rawLog?: RawLog;
   /** Secrets known at start, scrubbed from every log line. The array is read live: the caller may add to it. */
   secrets: string[];
   /** A folder of this run only, removed when the process stops. */
@@ -57,6 +60,7 @@ export async function startGroupProcess(options: GroupProcessOptions): Promise<G
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const tail: string[] = [];
   const write = (line: string): void => {
+    options.rawLog?.add(line);
     const clean = redactLogLine(line, known);
     tail.push(clean);
     if (tail.length > TAIL_LINES) tail.shift();

@@ -141,6 +141,18 @@ export interface LoginForm {
   fields(user: GatewayUser): Record<string, string>;
 }
 
+/**
+ * What the gateway wrote to its own log (its output, or its log file), as it wrote it, held in memory only
+ * (lib/raw-log.ts): TOKEN-15 searches it for the secrets the IdP issued. The run's kept log file is redacted.
+ */
+export interface ServerLog {
+  text(): string;
+  /** Characters written since the gateway started: grows with every line (the calibration that the log is read). */
+  readonly writtenBytes: number;
+  /** Characters dropped to stay within the in-memory budget: a search across a drop may have missed lines. */
+  readonly droppedBytes: number;
+}
+
 /** What a gateway's API sign-in did with a set of credentials. */
 export type ApiSignInOutcome = { kind: 'issued'; token: string } | { kind: 'refused'; status: number };
 
@@ -279,6 +291,9 @@ export interface Target {
    * user's credentials (XSITE-13 posts it from another site). Absent: XSITE-13 is not testable.
    */
   readonly loginForm?: LoginForm;
+
+  /** Optional: the gateway's own log as it wrote it (TOKEN-15). Absent (an attached gateway whose output the harness does not read): not testable. */
+  readonly serverLog?: ServerLog;
 
   /** Optional: the gateway's API sign-in, which SESSION-14 holds to the same password check as the sign-in page. Absent: that test is not testable. */
   readonly apiSignIn?: ApiSignIn;

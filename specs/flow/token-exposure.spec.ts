@@ -9,6 +9,7 @@ import { authorize } from '../../fixtures/flows.js';
 import { pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { watchBrowserExposure, type BrowserExposure } from '../../fixtures/browser-exposure.js';
 import { scanForTokens } from '../../fixtures/token-scan.js';
+import { tokenRequestsOf, walkRenewalAndFailurePaths } from '../../fixtures/secret-paths.js';
 import type { Evidence } from '../../fixtures/evidence.js';
 
 /** Scans everything `exposure` collected for every secret the IdP issued to this upstream's client (and its client secret). */
@@ -52,38 +53,14 @@ test('FLOW-12 no token, verifier or client secret reaches the browser on the ren
   evidence,
 }) => {
   test.slow(); // two authorizations and three presses
-  const { idp } = harness;
   const exposure = await watchBrowserExposure(alice.context);
-  // What each path did, for the evidence. A path the gateway does not take (no refresh, a control that
-  // sends nothing) is recorded, not judged: the other requirements judge the behaviour, this one the leaks.
-  const paths: Record<string, unknown> = {};
-  const walk = async (name: string, step: () => Promise<unknown>): Promise<void> => {
-    paths[name] = await step().then(
-      (result) => result ?? 'done',
-      (e: unknown) => `did not complete: ${String(e).slice(0, 300)}`,
-    );
-    await exposure.snapshot(alice.page, `after ${name}`);
-  };
+  let paths: Record<string, unknown>;
   try {
-    // Every token is announced as expired at once (the MCP server still accepts it): each press refreshes first.
-    idp.setKnobs({ advertisedExpiresInSeconds: 0 });
-    await authorize(harness, alice, upstream);
-    await walk('a Fetch Tools that refreshes', () => pressFetchTools(harness, alice.page, upstream, 'callback'));
-    upstream.mcp.setBehaviour('reject-all-401');
-    await walk('a Fetch Tools the MCP server answers 401', () => pressFetchTools(harness, alice.page, upstream, 'table'));
-    upstream.mcp.setBehaviour('normal');
-    idp.setKnobs({ refreshFails: true });
-    await walk('a Fetch Tools whose refresh the IdP refuses', () => pressFetchTools(harness, alice.page, upstream, 'table'));
-    idp.setKnobs({ refreshFails: false, codeExchangeFails: true });
-    await walk('an authorization whose code exchange the IdP refuses', async () => (await authorize(harness, alice, upstream)).pathname);
+    paths = await walkRenewalAndFailurePaths(harness, alice, upstream, (label) => exposure.snapshot(alice.page, label));
   } finally {
     exposure.stop();
-    upstream.mcp.setBehaviour('normal');
-    harness.resetIdp();
   }
   evidence.add('paths', paths);
-  const refreshes = idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === upstream.clientId);
-  const exchanges = idp.log().filter((e) => e.kind === 'token:authorization_code' && e.clientId === upstream.clientId);
-  evidence.add('tokenRequests', { refreshes: refreshes.map((e) => e.status), codeExchanges: exchanges.map((e) => e.status) });
+  evidence.add('tokenRequests', tokenRequestsOf(harness, upstream));
   await expectNoSecretSeen(harness, upstream, exposure, evidence);
 });

@@ -13,6 +13,7 @@ import type {
   GatewayUser,
   ApiSignIn,
   LoginForm,
+  ServerLog,
   PostAuthorizationReturn,
   SignInReturn,
   RegisteredGateway,
@@ -221,6 +222,11 @@ class ContextForgeTarget implements Target {
    * a read from an upstream may stall. Whether Fetch Tools honours it is TOKEN-14's question.
    */
   readonly upstreamTimeoutMs = UPSTREAM_READ_TIMEOUT_SECONDS * 1000;
+
+  /** The managed process's output as it wrote it; an attached ContextForge's output is not ours to read. */
+  get serverLog(): ServerLog | undefined {
+    return this.#running?.rawLog;
+  }
 
   /** POST /auth/email/login (JSON email and password, what apiToken uses); GET /auth/email/me as the signed-in read. */
   get apiSignIn(): ApiSignIn {

@@ -6,6 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../lib/free-ports.js';
+import { RawLog } from '../../lib/raw-log.js';
 import { startGroupProcess } from '../process-group.js';
 import { contextForgeEnv, newRunSecrets, secretValues } from './config.js';
 import type { ContextForgeInstall } from './install.js';
@@ -45,6 +46,8 @@ export interface RunningContextForge {
   readonly pid: number;
   /** The fresh working directory (SQLite file inside); removed by stop(). */
   readonly runDir: string;
+  /** What the process wrote, as it wrote it, in memory only (TOKEN-15). */
+  readonly rawLog: RawLog;
   stop(): Promise<void>;
 }
 
@@ -85,6 +88,7 @@ async function startOnce(options: StartContextForgeOptions, port: number): Promi
     extra: options.extraEnv ?? {},
   });
 
+  const rawLog = new RawLog();
   const started = await startGroupProcess({
     name: `ContextForge ${options.install.version}`,
     command: join(options.install.bin, 'mcpgateway'),
@@ -92,6 +96,7 @@ async function startOnce(options: StartContextForgeOptions, port: number): Promi
     cwd: runDir,
     env,
     logFile: options.logFile,
+    rawLog,
     header: `# contextforge ${options.install.version} on ${origin}${rootPath} (127.0.0.1:${port}), run dir ${runDir}`,
     secrets: known,
     runDir,
@@ -109,6 +114,7 @@ async function startOnce(options: StartContextForgeOptions, port: number): Promi
     addSecret: started.addSecret,
     pid: started.pid,
     runDir,
+    rawLog,
     stop: started.stop,
   };
 }

@@ -23,6 +23,7 @@ import type {
   FetchToolsOutcome,
   GatewayUser,
   LoginForm,
+  ServerLog,
   PostAuthorizationReturn,
   RegisteredGateway,
   Target,
@@ -150,6 +151,11 @@ class N8nTarget implements Target {
       'FLOW-23':
         'the adapter registers the upstream with a static client (client ID and secret); n8n\'s dynamic registration is a credential setting not driven here yet',
     };
+  }
+
+  /** n8n's output as it wrote it (TOKEN-15). */
+  get serverLog(): ServerLog {
+    return this.#running.rawLog;
   }
 
   /** The editor's sign-in form posts JSON to `/rest/login` (email and password). */

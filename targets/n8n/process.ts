@@ -8,6 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort } from '../../lib/free-ports.js';
+import { RawLog } from '../../lib/raw-log.js';
 import { answersOk, startGroupProcess } from '../process-group.js';
 import type { N8nInstall } from './install.js';
 
@@ -17,6 +18,8 @@ export interface RunningN8n {
   /** The same server for Node callers, which cannot resolve `*.localhost`: `http://127.0.0.1:<port>`. */
   readonly baseUrl: string;
   readonly pid: number;
+  /** What n8n wrote, as it wrote it, in memory only (TOKEN-15). */
+  readonly rawLog: RawLog;
   addSecret(secret: string): void;
   stop(): Promise<void>;
 }
@@ -83,6 +86,7 @@ export async function startN8n(install: N8nInstall, options: { logFile: string }
   const runDir = await mkdtemp(join(tmpdir(), 'n8n-run-'));
   const origin = `http://${HOSTNAME}:${port}`;
   const baseUrl = `http://127.0.0.1:${port}`;
+  const rawLog = new RawLog();
   const started = await startGroupProcess({
     name: `n8n ${install.version}`,
     command: install.node,
@@ -90,6 +94,7 @@ export async function startN8n(install: N8nInstall, options: { logFile: string }
     cwd: runDir,
     env: n8nEnvironment({ node: install.node, userFolder: runDir, port, brokerPort }),
     logFile: options.logFile,
+    rawLog,
     header: `# n8n ${install.version} on ${origin} (127.0.0.1:${port}, task broker ${brokerPort}), user folder ${runDir}`,
     secrets: [],
     runDir,
@@ -98,5 +103,5 @@ export async function startN8n(install: N8nInstall, options: { logFile: string }
     ready: () => answersOk(`${baseUrl}/healthz/readiness`),
     startTimeoutMs: START_TIMEOUT_MS,
   });
-  return { origin, baseUrl, pid: started.pid, addSecret: started.addSecret, stop: started.stop };
+  return { origin, baseUrl, pid: started.pid, rawLog, addSecret: started.addSecret, stop: started.stop };
 }

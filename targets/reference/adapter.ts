@@ -13,6 +13,7 @@ import type {
   GatewayUser,
   ApiSignIn,
   LoginForm,
+  ServerLog,
   PostAuthorizationReturn,
   SignInReturn,
   RegisteredGateway,
@@ -205,6 +206,11 @@ class ReferenceTarget implements Target {
     );
     await page.locator('button[type=submit]', { hasText: 'Sign in' }).click();
     await settled;
+  }
+
+  /** The reference's log lines as it wrote them (its file is redacted on the way). */
+  get serverLog(): ServerLog {
+    return this.#gateway.rawLog;
   }
 
   /** POST /api/login (JSON username and password); GET /api/gateways is the read any signed-in caller may make. */

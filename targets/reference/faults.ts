@@ -858,6 +858,22 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'token-response-logged',
+    bugClass: 'secret-in-log',
+    bug: "The IdP's token response is logged as received (a debugging aid for IdP integrations): every user's access and refresh token lands in the gateway's log, readable by whoever reads the logs.",
+    detectedBy: ['TOKEN-15'],
+    // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'failed-upstream-request-logged',
+    bugClass: 'secret-in-log',
+    bug: 'A failed MCP request is logged as it was sent, its Authorization header included: the error path writes the delegated token to the log.',
+    detectedBy: ['TOKEN-15'],
+    // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'upstream-5xx-as-empty-list',
     bugClass: 'success-without-effect',
     bug: 'An HTTP 5xx answer of the MCP server is read as an empty tool list (a "tolerant" client): Fetch Tools says it fetched 0 tools, and the tools listed before are gone.',

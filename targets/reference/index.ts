@@ -12,6 +12,7 @@ import { faultFlags } from './server/faults.js';
 import { GatewayRegistry } from './server/gateways.js';
 import { PendingAuthorizations } from './server/pending-authorizations.js';
 import { RequestLog } from './server/request-log.js';
+import type { RawLog } from '../../lib/raw-log.js';
 import { AccountStore, ApiTokenStore, SessionStore, type GatewayAccount } from './server/sessions.js';
 import { GrantStore } from './server/token-store.js';
 import { readPackageVersion } from './version.js';
@@ -46,6 +47,8 @@ export interface ReferenceGateway {
   port: number;
   /** Moves the gateway's own clock forward (pending-authorization expiry), instead of waiting. */
   advanceClock(ms: number): void;
+  /** Its log lines as it wrote them, before the file's redaction: in memory only (TOKEN-15). */
+  rawLog: RawLog;
   close(): Promise<void>;
 }
 
@@ -94,6 +97,7 @@ export async function startReferenceGateway(options: ReferenceGatewayOptions): P
     rootPath,
     port,
     advanceClock: (ms) => clock.advance(ms),
+    rawLog: log.raw,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -112,6 +112,11 @@ export class ToolFetcher {
     // BUG (upstream-4xx-retried): a generic retry wrapper retries every failed MCP request, a 401/403 too,
     // although the same token gets the same answer: one press hammers the MCP server with refused requests.
     for (let retry = 0; this.#ctx.faults['upstream-4xx-retried'] && retry < UPSTREAM_RETRIES && !result.ok; retry += 1) result = await list();
+    // BUG (failed-upstream-request-logged): a debugging aid logs the MCP request that failed as it was sent,
+    // its Authorization header included.
+    if (!result.ok && this.#ctx.faults['failed-upstream-request-logged']) {
+      this.#ctx.log.event(`MCP request failed: POST ${gateway.mcpUrl} Authorization: Bearer ${bearer} (${result.kind})`);
+    }
     return result;
   }
 

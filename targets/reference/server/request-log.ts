@@ -1,14 +1,19 @@
 /**
  * One line per request (method, path, status, ms) plus the odd event line, appended to the log file.
- * Paths only (never query strings, which carry codes and state) and every line passes through `redactText`.
+ * Paths only (never query strings, which carry codes and state) and every line passes through `redactLogLine` on its
+ * way to the file: that guards the report folder, it is not the gateway's care (TOKEN-15 reads the lines as written).
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { RequestHandler } from 'express';
-import { redactText } from '../../../lib/secrets.js';
+import { RawLog } from '../../../lib/raw-log.js';
+import { redactLogLine } from '../../../lib/log-redaction.js';
 
 export class RequestLog {
   readonly #stream: WriteStream | null;
   readonly #knownSecrets: () => Iterable<string>;
+
+  /** Every line as the gateway wrote it, before the redaction that guards the file: in memory only (TOKEN-15). */
+  readonly raw = new RawLog();
 
   constructor(file: string | undefined, knownSecrets: () => Iterable<string> = () => []) {
     this.#stream = file === undefined ? null : createWriteStream(file, { flags: 'a' });
@@ -34,8 +39,9 @@ export class RequestLog {
   }
 
   line(text: string): void {
+    this.raw.add(text);
     if (this.#stream === null) return;
-    this.#stream.write(`${new Date().toISOString()} ${redactText(text.replace(/[\r\n]+/g, ' '), this.#knownSecrets())}\n`);
+    this.#stream.write(`${new Date().toISOString()} ${redactLogLine(text.replace(/[\r\n]+/g, ' '), this.#knownSecrets())}\n`);
   }
 
   close(): Promise<void> {

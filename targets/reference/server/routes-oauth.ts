@@ -205,6 +205,10 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     // BUG (state-unbound): the grant goes to whoever's browser completes the flow.
     const user = faults['state-unbound'] && session !== undefined ? session.user : pending.user;
     const { tokens } = result;
+    // BUG (token-response-logged): the token response is logged as received, "to debug IdP integrations".
+    if (faults['token-response-logged']) {
+      ctx.log.event(`token response for ${gateway.name}: access_token ${tokens.accessToken} refresh_token ${tokens.refreshToken ?? '(none)'}`);
+    }
     ctx.grants.set(gateway.id, user, {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
