@@ -11,6 +11,7 @@ import { watchBrowserExposure, type BrowserExposure } from '../../fixtures/brows
 import { scanForTokens } from '../../fixtures/token-scan.js';
 import { tokenRequestsOf, walkRenewalAndFailurePaths } from '../../fixtures/secret-paths.js';
 import type { Evidence } from '../../fixtures/evidence.js';
+import { notTestable } from '../../lib/outcome.js';
 
 /** Scans everything `exposure` collected for every secret the IdP issued to this upstream's client (and its client secret). */
 async function expectNoSecretSeen(harness: Harness, upstream: Upstream, exposure: BrowserExposure, evidence: Evidence): Promise<void> {
@@ -24,10 +25,11 @@ async function expectNoSecretSeen(harness: Harness, upstream: Upstream, exposure
   const kinds = secrets.reduce<Record<string, number>>((n, s) => ({ ...n, [s.kind]: (n[s.kind] ?? 0) + 1 }), {});
   evidence.add('scanned', { texts: seen.length, secretsByKind: kinds });
   evidence.add('sightings', sightings);
-  // Positive twin: the scan is only meaningful once the IdP issued tokens and got a verifier from this gateway.
-  expect(kinds['access'] ?? 0, 'access tokens the IdP issued to this gateway (the scan needs some)').toBeGreaterThan(0);
-  expect(kinds['client_secret'] ?? 0, "the gateway's client secret is known to the scan").toBe(1);
+  // A sighting is a leak whatever else happened; without one, the scan is only meaningful once the IdP issued
+  // tokens to this gateway (one whose code exchange never succeeds has failed other requirements, not this one).
   expect(sightings, 'issued secrets found in what the browser saw, sent or kept').toEqual([]);
+  if ((kinds['access'] ?? 0) === 0) notTestable('the IdP issued no access token to this gateway while the flow ran, so the scan had none to look for');
+  if ((kinds['client_secret'] ?? 0) !== 1) notTestable("the gateway's client secret is not known to the scan");
 }
 
 test('FLOW-12 no token, verifier or client secret reaches the browser', req('FLOW-12'), async ({ harness, alice, upstream, evidence }) => {

@@ -217,8 +217,8 @@ export const FAULT_MODES = [
     bug: 'The token request sends a differently spelled redirect_uri (a trailing slash) than the authorization request.',
     detectedBy: ['FLOW-04'],
     // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-02', 'SESSION-04', 'FLOW-01', 'FLOW-06', 'FLOW-08', 'FLOW-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-10', 'TOKEN-11', 'UI-01'],
-    alsoNotTestable: ['SESSION-01', 'SESSION-03', 'SESSION-12', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-17', 'FLOW-18', 'FLOW-20', 'FLOW-22', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'UI-03'],
+    alsoFails: ['SESSION-02', 'SESSION-04', 'FLOW-01', 'FLOW-06', 'FLOW-08', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-10', 'TOKEN-11', 'UI-01'],
+    alsoNotTestable: ['SESSION-01', 'SESSION-03', 'SESSION-12', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-20', 'FLOW-22', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'UI-03'],
   },
   {
     mode: 'resource-missing',
