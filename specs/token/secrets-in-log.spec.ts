@@ -52,8 +52,10 @@ test("TOKEN-15 the gateway's own log holds no delegated token, PKCE verifier or 
   const secrets = harness.idp.leakScanSecrets(upstream.clientId);
   for (const s of secrets) evidence.secret(s.value);
   const lines = log.text().split('\n');
+  const where = (index: number): string => `gateway log line ${index + 1}`;
+  const lineAt = new Map(lines.map((text, index) => [where(index), text]));
   const sightings = scanForTokens(
-    lines.map((text, index) => ({ where: `gateway log line ${index + 1}`, text })),
+    lines.map((text, index) => ({ where: where(index), text })),
     secrets,
   );
   const kinds = secrets.reduce<Record<string, number>>((n, s) => ({ ...n, [s.kind]: (n[s.kind] ?? 0) + 1 }), {});
@@ -61,7 +63,7 @@ test("TOKEN-15 the gateway's own log holds no delegated token, PKCE verifier or 
   evidence.add('scanned', { lines: lines.length, charactersWrittenDuringTest: written, secretsByKind: kinds });
   evidence.add(
     'sightings',
-    sightings.map((s) => ({ ...s, line: redactLogLine(lines[Number(s.where.replace(/\D+/g, '')) - 1] ?? '', values).slice(0, 400) })).slice(0, LINES_SHOWN * 4),
+    sightings.map((s) => ({ ...s, line: redactLogLine(lineAt.get(s.where) ?? '', values).slice(0, 400) })).slice(0, LINES_SHOWN * 4),
   );
   expect(
     [...new Set(sightings.map((s) => s.kind))].map((kind) => `${kind} (${sightings.filter((s) => s.kind === kind).slice(0, LINES_SHOWN).map((s) => s.where).join(', ')})`),
