@@ -160,6 +160,13 @@ export const OWASP_AUTHENTICATION: Source = {
   kind: 'guidance',
 };
 
+export const OWASP_AUTHORIZATION: Source = {
+  label: 'OWASP authorization cheat sheet',
+  title: 'OWASP Authorization Cheat Sheet',
+  url: 'https://cheatsheetseries.owasp.org/cheatsheets/Authorization_Cheat_Sheet.html',
+  kind: 'guidance',
+};
+
 export const OWASP_LOGGING: Source = {
   label: 'OWASP logging cheat sheet',
   title: 'OWASP Logging Cheat Sheet',
@@ -221,6 +228,7 @@ export const SOURCES: readonly Source[] = [
   OWASP_SESSION,
   OWASP_XSS,
   OWASP_AUTHENTICATION,
+  OWASP_AUTHORIZATION,
   OWASP_LOGGING,
   CONTEXTFORGE_ISSUES,
   N8N_ISSUES,

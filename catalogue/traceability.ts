@@ -485,5 +485,6 @@ export const OWN_DUTIES: ReadonlyMap<RequirementId, string> = new Map<Requiremen
   ['SESSION-10', 'session-id renewal at sign-in is OWASP guidance, not a normative sentence for a gateway'],
   ['SESSION-11', 'session-id entropy is OWASP guidance; no OAuth or MCP text covers the gateway\'s own session'],
   ['SESSION-14', "checking a password in full against the named account is OWASP guidance; no OAuth or MCP text covers the gateway's own sign-in"],
+  ['SESSION-15', "authenticating every request that acts for a user is OWASP guidance; no OAuth or MCP text covers the gateway's own endpoints"],
   ['UI-03', 'output encoding is OWASP guidance; no MCP text says how a host shows a server\'s error message, yet a malicious server must not script the gateway\'s pages'],
 ]);

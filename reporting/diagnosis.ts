@@ -31,6 +31,10 @@ export const BUG_CLASSES = {
     title: "The sign-in accepts credentials that are not the named account's password (empty, partial, another account's, or an unknown user)",
     lookAt: "the password check: the named account's own stored password (hash), compared in full; an unknown user, an empty password and a shorter one refused",
   },
+  'missing-authentication': {
+    title: 'An endpoint acts for a request that carries no credentials: its authentication is missing, or a refusal does not stop the handler',
+    lookAt: "the route's authentication: is it required on this route (not only the anti-CSRF check), and does the handler return right after sending its 401?",
+  },
   'secret-in-log': {
     title: "The gateway writes delegated tokens, the PKCE verifier or its client secret to its own log",
     lookAt: 'log statements near the token exchange, the refresh and the MCP client (token responses, request headers and bodies, especially on error paths), and the log redaction',
@@ -321,6 +325,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['SESSION-07', 'SESSION-08'], bugClass: 'session-cookie-attributes' },
   { requirements: ['SESSION-10'], bugClass: 'session-fixation' },
   { requirements: ['SESSION-14'], bugClass: 'credential-check-weak' },
+  { requirements: ['SESSION-15'], bugClass: 'missing-authentication' },
   { requirements: ['TOKEN-15'], bugClass: 'secret-in-log' },
   { requirements: ['SESSION-11'], bugClass: 'session-id-guessable' },
   // Cross-site: an effect behind a refusal first, then what was accepted.

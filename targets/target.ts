@@ -133,6 +133,25 @@ export interface StateChangingEndpoint {
   effect: (() => Promise<string>) | null;
 }
 
+/** An endpoint of the gateway's API that acts for its caller, with the JSON body a signed-in client sends (SESSION-15). */
+export interface ApiAction {
+  /** Short name for reports, e.g. 'register gateway (API)'. */
+  name: string;
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Absolute URL. */
+  url: string;
+  /** A fresh well-formed body, sent as application/json (fresh, so that no request is refused as a duplicate of another). */
+  body(): unknown;
+  /**
+   * A snapshot of the state this action changes, read with a user's credentials (equal snapshots: no effect), as
+   * lines of which each genuine request adds as many (e.g. the registered gateways' names, one per line): a refused
+   * request that still acts later shows as a genuine one adding more lines than the next.
+   */
+  effect(): Promise<string>;
+  /** The request with `user`'s API credentials (the positive twin); returns the HTTP status. */
+  sendAs(user: GatewayUser, body: unknown): Promise<number>;
+}
+
 /** A gateway's sign-in form: its page, where it posts, and the fields that carry a user's credentials. */
 export interface LoginForm {
   /** The sign-in page, as a browser opens it (SESSION-14 fills its form; the page adds what its own script adds). */
@@ -257,6 +276,13 @@ export interface Target {
    * Endpoints that end the session (sign out) are left out: their positive twin would end the test's session.
    */
   stateChangingEndpoints?(gateway: RegisteredGateway): StateChangingEndpoint[];
+
+  /**
+   * Optional: the endpoints of the gateway's API that act for their caller (register a gateway, …), each as a
+   * well-formed request (SESSION-15 sends it without credentials). `mcpUrl` is an MCP server the harness runs,
+   * for actions that reach out to one (registration by discovery). Absent: only the UI's endpoints are tried.
+   */
+  apiActions?(gateway: RegisteredGateway, mcpUrl: string): ApiAction[];
 
   /**
    * Optional: from a logged-in page, ends this user's authorization for `gateway` through the gateway's

@@ -5,6 +5,7 @@
  * Fetch Tools on alice's gateway (the table shows the control only to admins, owners and team owners)
  * while his OAuth token row stays separate (tokens are stored per gateway and user email).
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Request } from '@playwright/test';
 import { z } from 'zod';
@@ -18,12 +19,13 @@ import type {
   SignInReturn,
   RegisteredGateway,
   StateChangingEndpoint,
+  ApiAction,
   Target,
   TargetDescription,
   TargetFactory,
   UpstreamRegistration,
 } from '../target.js';
-import { ContextForgeApi } from './api.js';
+import { ContextForgeApi, oauthGatewayJson } from './api.js';
 import { strongPassword } from '../../lib/strong-password.js';
 import { ensureContextForge } from './install.js';
 import { startContextForge, type RunningContextForge } from './process.js';
@@ -402,6 +404,35 @@ class ContextForgeTarget implements Target {
       endpoints.push({ name: 'table Refresh Tools', method: 'POST', url: `${this.#base}/gateways/${id}/tools/refresh`, fields: {}, ownPageExtras: extras, effect: null });
     }
     return endpoints;
+  }
+
+  apiActions(): ApiAction[] {
+    return [
+      {
+        name: 'register gateway (API)',
+        method: 'POST',
+        url: `${this.#api.baseUrl}/gateways`,
+        // An upstream nobody will call (authorization-code gateways are not contacted before a user authorizes),
+        // at a URL of its own each time: ContextForge refuses a second gateway at the same URL.
+        body: () => {
+          const suffix = randomBytes(3).toString('hex');
+          const nowhere = `http://127.0.0.1:9/mcp/${suffix}`;
+          return oauthGatewayJson({
+            name: `session15-${suffix}`,
+            url: nowhere,
+            clientId: `session15-${suffix}`,
+            clientSecret: 'not-a-secret',
+            authorizationUrl: 'http://127.0.0.1:9/authorize',
+            tokenUrl: 'http://127.0.0.1:9/token',
+            redirectUri: this.redirectUri,
+            scopes: ['mcp'],
+            resource: nowhere,
+          });
+        },
+        effect: async () => (await this.#api.gatewayNames(await this.apiToken(this.users.alice))).join('\n'),
+        sendAs: async (user, json) => this.#api.postGatewayStatus(await this.apiToken(user), json),
+      },
+    ];
   }
 
   async listTools(gateway: RegisteredGateway, user: GatewayUser): Promise<string[]> {

@@ -43,6 +43,31 @@ export interface OAuthGatewayBody {
   issuer?: string;
 }
 
+const gatewayListSchema = z.union([z.array(gatewaySchema), z.object({ gateways: z.array(gatewaySchema) }), z.object({ items: z.array(gatewaySchema) })]);
+
+/** The JSON of POST /gateways for an upstream behind OAuth 2.0 authorization code (per-user delegation). */
+export function oauthGatewayJson(g: OAuthGatewayBody): Record<string, unknown> {
+  return {
+    name: g.name,
+    url: g.url,
+    description: 'mcp-gateway-conformance upstream',
+    transport: 'STREAMABLEHTTP',
+    auth_type: 'oauth',
+    visibility: 'public',
+    oauth_config: {
+      grant_type: 'authorization_code',
+      client_id: g.clientId,
+      client_secret: g.clientSecret,
+      authorization_url: g.authorizationUrl,
+      token_url: g.tokenUrl,
+      redirect_uri: g.redirectUri,
+      scopes: g.scopes,
+      resource: g.resource,
+      ...(g.issuer ? { issuer: g.issuer } : {}),
+    },
+  };
+}
+
 export class ContextForgeApi {
   constructor(
     readonly baseUrl: string,
@@ -104,29 +129,27 @@ export class ContextForgeApi {
 
   /** Registers a Streamable HTTP upstream behind OAuth authorization code (public visibility). */
   async registerOAuthGateway(token: string, g: OAuthGatewayBody): Promise<{ id: string; name: string }> {
-    const body = await this.request('POST', '/gateways', {
-      token,
-      json: {
-        name: g.name,
-        url: g.url,
-        description: 'mcp-gateway-conformance upstream',
-        transport: 'STREAMABLEHTTP',
-        auth_type: 'oauth',
-        visibility: 'public',
-        oauth_config: {
-          grant_type: 'authorization_code',
-          client_id: g.clientId,
-          client_secret: g.clientSecret,
-          authorization_url: g.authorizationUrl,
-          token_url: g.tokenUrl,
-          redirect_uri: g.redirectUri,
-          scopes: g.scopes,
-          resource: g.resource,
-          ...(g.issuer ? { issuer: g.issuer } : {}),
-        },
-      },
+    return gatewaySchema.parse(await this.request('POST', '/gateways', { token, json: oauthGatewayJson(g) }));
+  }
+
+  /** POST /gateways with `json` as it is, answered with its status only (SESSION-15's genuine twin). */
+  async postGatewayStatus(token: string, json: unknown): Promise<number> {
+    const res = await fetch(`${this.baseUrl}/gateways`, {
+      method: 'POST',
+      headers: { Accept: 'application/json', Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(json),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(30_000),
     });
-    return gatewaySchema.parse(body);
+    await res.arrayBuffer();
+    return res.status;
+  }
+
+  /** Names of every gateway registered (inactive ones too), sorted, one entry per gateway. */
+  async gatewayNames(token: string): Promise<string[]> {
+    const parsed = gatewayListSchema.parse(await this.request('GET', '/gateways?include_inactive=true&limit=0', { token }));
+    const gateways = Array.isArray(parsed) ? parsed : 'gateways' in parsed ? parsed.gateways : parsed.items;
+    return gateways.map((g) => g.name).sort();
   }
 
   /** Original (upstream) names of the tools ContextForge holds for one gateway. */

@@ -18,6 +18,7 @@ import type {
   SignInReturn,
   RegisteredGateway,
   StateChangingEndpoint,
+  ApiAction,
   Target,
   TargetDescription,
   TargetFactory,
@@ -367,23 +368,9 @@ class ReferenceTarget implements Target {
         method: 'POST',
         url: `${this.#base}/admin/gateways`,
         // An upstream nobody will call: registering it is the whole effect.
-        fields: {
-          name: `xsite12-${suffix}`,
-          mcpUrl: 'http://127.0.0.1:9/mcp',
-          issuer: 'http://127.0.0.1:9',
-          authorizationEndpoint: 'http://127.0.0.1:9/authorize',
-          tokenEndpoint: 'http://127.0.0.1:9/token',
-          clientId: `xsite12-${suffix}`,
-          clientSecret: 'not-a-secret',
-          scopes: 'mcp',
-          resource: 'http://127.0.0.1:9/mcp',
-        },
+        fields: { ...nowhereUpstream(`xsite12-${suffix}`), scopes: 'mcp' },
         ownPageExtras: async (page) => ({ headers: {}, fields: { csrf_token: await csrfToken(page) } }),
-        effect: async () => {
-          const response = await this.#api('GET', '/api/gateways', this.users.alice);
-          const { gateways } = GatewayListSchema.parse(await response.json());
-          return gateways.map((g) => g.name).sort().join('\n');
-        },
+        effect: () => this.#gatewayNames(),
       },
       {
         name: 'disconnect (admin table)',
@@ -398,6 +385,30 @@ class ReferenceTarget implements Target {
         },
       },
     ];
+  }
+
+  apiActions(_gateway: RegisteredGateway, mcpUrl: string): ApiAction[] {
+    const action = (name: string, pathname: string, body: () => unknown): ApiAction => ({
+      name,
+      method: 'POST',
+      url: `${this.#apiBase}${pathname}`,
+      body,
+      effect: () => this.#gatewayNames(),
+      sendAs: async (user, json) => (await this.#api('POST', pathname, user, json)).status,
+    });
+    const unique = (): string => randomBytes(3).toString('hex');
+    return [
+      // An upstream nobody will call: registering it is the whole effect.
+      action('register gateway (API)', '/api/gateways', () => ({ ...nowhereUpstream(`session15-${unique()}`), scopes: ['mcp'] })),
+      action('register gateway by discovery (API)', '/api/gateways/discover', () => ({ name: `session15-discovered-${unique()}`, mcpUrl, scopes: ['mcp'] })),
+    ];
+  }
+
+  /** The registered gateways' names, one per line (sorted), as alice's API reads them: what a registration changes. */
+  async #gatewayNames(): Promise<string> {
+    const response = await this.#api('GET', '/api/gateways', this.users.alice);
+    const { gateways } = GatewayListSchema.parse(await response.json());
+    return gateways.map((g) => g.name).sort().join('\n');
   }
 
   #csrfHeader(token: string): Record<string, string> {
@@ -440,4 +451,18 @@ class ReferenceTarget implements Target {
     const text = ((await status.textContent()) ?? '').trim();
     return { state: state === 'success' ? 'success' : 'failure', text };
   }
+}
+
+/** The registration of an upstream nobody will call (port 9, discard), as the admin form and the API take it, less its scopes. */
+function nowhereUpstream(name: string): Record<string, string> {
+  return {
+    name,
+    mcpUrl: 'http://127.0.0.1:9/mcp',
+    issuer: 'http://127.0.0.1:9',
+    authorizationEndpoint: 'http://127.0.0.1:9/authorize',
+    tokenEndpoint: 'http://127.0.0.1:9/token',
+    clientId: name,
+    clientSecret: 'not-a-secret',
+    resource: 'http://127.0.0.1:9/mcp',
+  };
 }

@@ -502,6 +502,22 @@ export const FAULT_MODES = [
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
+  {
+    mode: 'api-refusal-falls-through',
+    bugClass: 'missing-authentication',
+    bug: "The API's gateway registration sends its 401 to a caller without credentials and then goes on (a missing return): the gateway is registered for anyone on the network.",
+    detectedBy: ['SESSION-15'],
+    // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'register-form-without-session',
+    bugClass: 'missing-authentication',
+    bug: "The admin form's gateway registration keeps the request-origin check but lost its session check (the gateway list is global, so no user seemed needed): a same-origin-looking request without a session registers a gateway.",
+    detectedBy: ['SESSION-15'],
+    // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
   // --- incident classes ---
   {
     mode: 'tools-first-page-only',

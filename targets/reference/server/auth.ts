@@ -126,3 +126,18 @@ export function requireFormSession(req: Request, res: Response, ctx: GatewayCont
   }
   return session;
 }
+
+/**
+ * The request-origin policy alone, no session (fault register-form-without-session): a request that looks
+ * same-origin passes, whoever sent it. A CSRF token cannot be checked without a session, so none is demanded.
+ */
+export function requireSameOriginOnly(req: Request, res: Response, ctx: GatewayContext): boolean {
+  const verdict = checkRequestOrigin(
+    { method: req.method, secFetchSite: req.get('sec-fetch-site'), origin: req.get('origin'), csrfToken: undefined },
+    publicOrigin(req, ctx),
+    '',
+    ctx.faults,
+  );
+  if (!verdict.ok) res.status(403).type('html').send(renderMessagePage(ctx.rootPath, 'Request rejected', `Cross-site request rejected: ${verdict.reason}`));
+  return verdict.ok;
+}

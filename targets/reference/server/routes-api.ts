@@ -41,7 +41,8 @@ export function apiRoutes(ctx: GatewayContext): Router {
   });
 
   router.post('/api/gateways', json, (req, res) => {
-    if (authenticateApiCaller(req, res, ctx) === null) return;
+    // BUG (api-refusal-falls-through): the 401 is sent, and the handler goes on.
+    if (authenticateApiCaller(req, res, ctx) === null && !ctx.faults['api-refusal-falls-through']) return;
     const parsed = GatewayRegistrationSchema.safeParse(req.body);
     if (!parsed.success) {
       res.status(400).json({ success: false, message: z.prettifyError(parsed.error) });
@@ -52,7 +53,7 @@ export function apiRoutes(ctx: GatewayContext): Router {
   });
 
   router.post('/api/gateways/discover', json, async (req, res) => {
-    if (authenticateApiCaller(req, res, ctx) === null) return;
+    if (authenticateApiCaller(req, res, ctx) === null && !ctx.faults['api-refusal-falls-through']) return;
     const parsed = DiscoveryRegistrationSchema.safeParse(req.body);
     if (!parsed.success) {
       res.status(400).json({ success: false, message: z.prettifyError(parsed.error) });
