@@ -198,8 +198,13 @@ export const REQUIREMENTS = [
     family: 'SESSION',
     level: 'MUST',
     statement:
-      'A same-origin cookie request to the Fetch Tools endpoint from any same-origin page (neither the admin UI nor the callback) is accepted with the headers fetch() sends by default (Accept: */*, no Accept: text/html, no /admin Referer, no HX-Request), also with Accept: application/json and with no Referer. A gateway MAY require its own anti-CSRF header on top (a same-origin page can read and send it); then the same request with nothing but that header added must be accepted, so that a refusal of the bare request is shown to be about the missing token, never about the cookie looking like "an API request".',
-    sources: [cite(WHATWG_FETCH, 'Accept is CORS-safelisted, so it proves nothing'), cite(RFC9700, '§4.2.4', 'Referer suppression'), OURS()],
+      'A same-origin cookie request to the Fetch Tools endpoint from any same-origin page (neither the admin UI nor the callback) is accepted with the headers fetch() sends by default (Accept: */*, no Accept: text/html, no /admin Referer, no HX-Request), also with Accept: application/json and with no Referer. A gateway MAY require its own anti-CSRF header on top (a same-origin page can read and send it); then the same request with nothing but that header added must be accepted, so that a refusal of the bare request is shown to be about the missing token, never about the cookie looking like "an API request". The same request without Fetch Metadata (no Sec-Fetch-* headers), with the gateway\'s own Origin, is accepted too: browsers send Fetch Metadata only to potentially trustworthy origins, so a gateway served over plain http from a host that is not loopback never receives it from its own page.',
+    sources: [
+      cite(WHATWG_FETCH, 'Accept is CORS-safelisted, so it proves nothing'),
+      cite(RFC9700, '§4.2.4', 'Referer suppression'),
+      cite(FETCH_METADATA, undefined, 'sent to potentially trustworthy URLs only'),
+      OURS(),
+    ],
   },
   {
     id: 'SESSION-07',

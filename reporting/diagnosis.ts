@@ -307,6 +307,14 @@ const RULES: readonly Rule[] = [
       has(o.evidence, /"sentCookie":\s*false/) && has(o.error, /answered (401|403)/) ? "the page's request carried no Cookie header and was refused" : undefined,
   },
   {
+    requirements: ['SESSION-04'],
+    bugClass: 'fetch-metadata-misread',
+    when: (o) =>
+      has(o.error, /request without Fetch Metadata[^\n]*answered (401|403)/)
+        ? "a same-origin request with the gateway's own Origin and the session cookie was refused for carrying no Fetch Metadata"
+        : undefined,
+  },
+  {
     requirements: ['SESSION-01', 'SESSION-02', 'FLOW-24', 'SESSION-04'],
     bugClass: 'browser-vs-api-heuristic',
     when: (o) =>

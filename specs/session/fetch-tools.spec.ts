@@ -6,6 +6,7 @@ import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
 import { antiCsrfHeadersOnly, is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { fetchFromPage, type PageFetchInit } from '../../fixtures/probes.js';
+import { cookieHeaderFor, describeDelivery, syntheticCookiePost } from '../../fixtures/forgery.js';
 import { notTestable } from '../../lib/outcome.js';
 
 test('SESSION-01 callback page "Fetch Tools from MCP Server" succeeds with the session cookie alone', req('SESSION-01'), async ({
@@ -96,4 +97,39 @@ test('SESSION-04 a same-origin cookie request from any same-origin page, with th
     expect(Object.keys(csrf).length, `${bareName}: refused (${bareAnswer.status}) although the gateway's pages add no header of their own: ${bareAnswer.body}`).toBeGreaterThan(0);
     expect(bareAnswer.body, `${bareName}: refused as an API request rather than for the missing anti-CSRF header`).not.toMatch(/api request|authorization header|bearer/i);
   }
+});
+
+test('SESSION-04 a same-origin cookie request without Fetch Metadata (a plain-http gateway off loopback, an older browser) is accepted on its Origin', req('SESSION-04'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  const { target } = harness;
+  await authorize(harness, alice, upstream);
+  // From the admin page, whose own control sends this request: only the Fetch Metadata differs from what it sends
+  // (the first test covers other pages).
+  await alice.page.goto(`${target.origin}${target.adminPagePath}`);
+  // Browsers send Sec-Fetch-* only to potentially trustworthy origins: a gateway served over http:// from a host name
+  // that is not loopback gets Origin and Referer, never Fetch Metadata (nor did Safari before 16.4). Our Chromium,
+  // talking to *.localhost, always sends it, so the request is written by a client of ours: what such a browser sends.
+  const csrf = antiCsrfHeadersOnly(await target.fetchToolsHeaders(alice.page));
+  const url = target.fetchToolsUrl(upstream.gateway);
+  const asThatBrowser = { ...csrf, accept: '*/*', origin: target.origin, referer: alice.page.url() };
+  const send = async (headers: Record<string, string>) => {
+    const mark = upstream.mcp.calls().length;
+    const delivery = await syntheticCookiePost(url, await cookieHeaderFor(alice.context, url), headers, '');
+    return { delivery, listedUpstream: upstream.mcp.calls().slice(mark).some((c) => c.accepted && c.rpcMethod.includes('tools/list')) };
+  };
+  // Calibration: the same client adding the Fetch Metadata our browser sends must be accepted (it carries the session).
+  const withMetadata = await send({ ...asThatBrowser, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' });
+  const without = await send(asThatBrowser);
+  evidence.add('antiCsrfHeaderNames', Object.keys(csrf));
+  evidence.add('withFetchMetadata', withMetadata);
+  evidence.add('withoutFetchMetadata', without);
+  const accepted = (r: typeof without): boolean => r.delivery.kind === 'answered' && is2xx(r.delivery.status) && r.listedUpstream;
+  if (!accepted(withMetadata)) {
+    notTestable(`the same request with same-origin Fetch Metadata was not accepted either (${describeDelivery(withMetadata.delivery)}), so this client cannot stand in for a browser`);
+  }
+  expect(accepted(without), `the same-origin request without Fetch Metadata (Origin ${target.origin}) was ${describeDelivery(without.delivery)}${without.listedUpstream ? '' : ', and the MCP server was not asked for its tools'}`).toBe(true);
 });

@@ -62,8 +62,10 @@ test('SESSION-15 a request without credentials is refused by every endpoint that
   const attempts: Attempt[] = [];
   const page = await alice.context.newPage();
   try {
-    await page.goto(`${target.origin}${target.adminPagePath}`);
     for (const endpoint of ui) {
+      // A fresh page per endpoint: a gateway may re-issue its anti-CSRF token with every page it renders (the
+      // previous twin's redirect rendered one).
+      await page.goto(`${target.origin}${target.adminPagePath}`);
       const effect = effectOf(harness, upstream, alice, endpoint.effect);
       const extras = await endpoint.ownPageExtras(page);
       const fields = { ...endpoint.fields, ...extras.fields };

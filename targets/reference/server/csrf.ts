@@ -60,6 +60,9 @@ export function checkRequestOrigin(
   // (having no cookie jar of a victim) is assumed harmless; but browsers send no Fetch Metadata to an http:// origin
   // that is not loopback, nor did browsers before 2023, so every forged request from them passes.
   if (secFetchSite === undefined && faults['fetch-metadata-absent-trusted']) return { ok: true };
+  // BUG (fetch-metadata-required): the opposite mistake: Fetch Metadata is demanded on every cookie request, so the
+  // gateway's own page is refused wherever the browser sends none (plain http off loopback, older browsers).
+  if (secFetchSite === undefined && faults['fetch-metadata-required']) return { ok: false, reason: 'no Sec-Fetch-Site header' };
 
   if (secFetchSite !== undefined) {
     if (secFetchSite === 'same-site' && faults['sibling-trusted']) return { ok: true };
