@@ -17,6 +17,7 @@ import { REPORT_DIR_ENV, reportDir } from '../config/run-plan.js';
 import { isFaultModule, parseLcov } from '../reporting/coverage-gaps.js';
 import { applyMutant, mutantsOf, sample, type Mutant } from '../lib/mutation.js';
 import { findRequirement } from '../catalogue/requirements.js';
+import { watchInterrupts } from './interrupts.js';
 
 const SERVER = 'targets/reference/server';
 /** Served to the browser and run there: Node's coverage cannot see them, so every line of them is a candidate. */
@@ -43,17 +44,29 @@ function parseOptions(argv: readonly string[]): z.infer<typeof Options> {
   return parsed.data;
 }
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; timedOut: boolean }> {
-  const child = spawn(command, args, { cwd, env, stdio: 'ignore', detached: true });
+/**
+ * Runs one child to its end. Not detached: Ctrl-C reaches it with us, and it shuts its run down as the conformance
+ * command does (cli/interrupts.ts); our bound ends it with SIGTERM, which it passes on the same way.
+ */
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ code: number; timedOut: boolean; interruptedBy: NodeJS.Signals | undefined }> {
+  const child = spawn(command, args, { cwd, env, stdio: 'ignore' });
+  const watch = watchInterrupts(child);
   return new Promise((resolve) => {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      child.kill('SIGTERM');
     }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code: code ?? 1, timedOut });
+      watch.stop();
+      resolve({ code: code ?? 1, timedOut, interruptedBy: watch.received });
     });
   });
 }
@@ -93,7 +106,7 @@ interface Outcome {
   ms: number;
 }
 
-function runSuite(scratch: string, reports: string, extra: string[]): Promise<{ code: number; timedOut: boolean }> {
+function runSuite(scratch: string, reports: string, extra: string[]): ReturnType<typeof run> {
   rmSync(reports, { recursive: true, force: true });
   const tsx = path.join(scratch, 'node_modules', '.bin', 'tsx');
   return run(tsx, ['cli/conformance.ts', ...extra], scratch, { ...process.env, [REPORT_DIR_ENV]: reports }, 6 * 60_000);
@@ -166,6 +179,7 @@ async function main(): Promise<number> {
     // The coverage run doubles as the check that the unmutated reference passes: a mutant of a failing suite proves nothing.
     process.stderr.write('mutants: measuring which lines a conformance run reaches (npm run coverage:reference)\n');
     const coverage = await run(tsx, ['cli/reference-coverage.ts'], root, process.env, 10 * 60_000);
+    if (coverage.interruptedBy !== undefined) return coverage.interruptedBy === 'SIGINT' ? 130 : 143;
     if (coverage.code !== 0) {
       process.stderr.write(`mutants: the suite did not pass against the unmutated reference (exit ${coverage.code}); mutants would prove nothing\n`);
       return 2;
@@ -178,6 +192,7 @@ async function main(): Promise<number> {
   process.stderr.write(`mutants: ${chosen.length} of ${pool.length} candidate mutants (seed ${options.seed})\n`);
   const scratch = scratchCopy(root);
   const outcomes: Outcome[] = [];
+  let interruptedBy: NodeJS.Signals | undefined;
   try {
     for (const [i, mutant] of chosen.entries()) {
       const file = path.join(scratch, mutant.file);
@@ -189,8 +204,12 @@ async function main(): Promise<number> {
         // -x: the first failure decides, unless it is a SHOULD's (that alone still certifies): then the whole suite decides.
         let attempt = await runSuite(scratch, reports, ['-x']);
         const first = readReport(path.join(reports, 'conformance.json'));
-        if (first !== undefined && !attempt.timedOut && attempt.code !== 0 && !failures(first).must && failures(first).ids.length > 0) {
+        if (attempt.interruptedBy === undefined && first !== undefined && !attempt.timedOut && attempt.code !== 0 && !failures(first).must && failures(first).ids.length > 0) {
           attempt = await runSuite(scratch, reports, []);
+        }
+        if (attempt.interruptedBy !== undefined) {
+          interruptedBy = attempt.interruptedBy;
+          break;
         }
         const outcome = { mutant, ...judge(readReport(path.join(reports, 'conformance.json')), attempt.code, attempt.timedOut), ms: Date.now() - t0 };
         outcomes.push(outcome);
@@ -206,6 +225,10 @@ async function main(): Promise<number> {
   }
   const caught = outcomes.filter((o) => o.verdict === 'caught').length;
   process.stdout.write(`mutants: ${caught} of ${outcomes.length} caught by a MUST; ${path.join(out, 'mutants.md')}\n`);
+  if (interruptedBy !== undefined) {
+    process.stderr.write(`mutants: interrupted (${interruptedBy}); the outcomes so far are in the report\n`);
+    return interruptedBy === 'SIGINT' ? 130 : 143;
+  }
   return 0;
 }
 
