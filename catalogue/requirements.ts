@@ -490,7 +490,8 @@ export const REQUIREMENTS = [
     profiles: BOTH_PROFILES,
     family: 'FLOW',
     level: 'MUST',
-    statement: 'state is single use: reopening a completed callback URL is refused and makes no second token request.',
+    statement:
+      "state is single use: reopening a completed callback URL is refused and makes no second token request; and a state the IdP's error response (access_denied) came back with is used up too: the same authorization request, allowed at the IdP afterwards, returns a code with that state, which is refused with no token request.",
     sources: [cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5'), cite(RFC9700, '§4.2.4'), cite(RFC6749, '§4.1.2')],
   },
   {

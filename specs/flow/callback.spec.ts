@@ -6,8 +6,9 @@
 import { test, expect, req } from '../../fixtures/index.js';
 import { arriveAtIdp, authorize, authorizeAndCaptureCallback, openCallbackCounted, positiveTwin, tokenRequests, type CallbackReading } from '../../fixtures/flows.js';
 import { describeReading, isAcceptedCallback, isReadableRefusal, openCallback, readErrorPage } from '../../fixtures/error-page.js';
-import { signInAndDeny } from '../../mock-idp/browser.js';
+import { signInAndConsent, signInAndDeny } from '../../mock-idp/browser.js';
 import { nearMisses } from '../../lib/near-misses.js';
+import { notTestable } from '../../lib/outcome.js';
 
 function withState(callback: URL, state: string | null): string {
   const url = new URL(callback.href);
@@ -91,6 +92,41 @@ test("FLOW-08 user A's authorization cannot be completed in user B's session", r
   expect(afterBob, "token requests caused by bob's browser").toBe(0);
   expect(isReadableRefusal(inBobsSession), `bob's session: expected a readable 4xx error page, got ${describeReading(inBobsSession)}`).toBe(true);
   expect(isAcceptedCallback(inAlicesSession), `the ${burned ? "fresh authorization's" : 'same'} callback in alice's session (positive twin): ${describeReading(inAlicesSession)}`).toBe(true);
+});
+
+test("FLOW-07 a state the IdP's error response ended is used up: the same authorization request, allowed afterwards, is refused and makes no token request", req('FLOW-07'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  const { target } = harness;
+  const { idp } = upstream;
+  // The authorization request as the gateway sent it (its state and PKCE challenge), to ask the IdP again later.
+  const authorizationRequest = alice.page.waitForRequest((r) => r.isNavigationRequest() && r.url().startsWith(idp.issuer) && new URL(r.url()).searchParams.has('state'));
+  await target.startAuthorization(alice.page, upstream.gateway);
+  const authorizationUrl = (await authorizationRequest).url();
+  await arriveAtIdp(harness, alice.page);
+  const denied = alice.page.waitForResponse((r) => r.url().startsWith(target.redirectUri) && r.request().isNavigationRequest());
+  await signInAndDeny(alice.page, alice.idpUser);
+  const deniedReading = await readErrorPage(alice.page, await denied, target);
+  const afterDenial = { status: deniedReading.status, tokenRequests: tokenRequests(harness, upstream) };
+  // The same request again, allowed this time: the IdP answers it with a code and the same state. A gateway that
+  // kept the authorization pending after its error response exchanges that code (RFC 9700 §4.7.1: state is one-time).
+  const back = alice.page.waitForRequest((r) => r.isNavigationRequest() && r.url().startsWith(target.redirectUri));
+  const answered = alice.page.waitForResponse((r) => r.url().startsWith(target.redirectUri) && r.request().isNavigationRequest());
+  await alice.page.goto(authorizationUrl);
+  await signInAndConsent(alice.page, alice.idpUser);
+  const callback = new URL((await back).url());
+  const reading = await readErrorPage(alice.page, await answered, target);
+  const sameState = callback.searchParams.get('state') === new URL(authorizationUrl).searchParams.get('state');
+  evidence.add('afterDenial', afterDenial);
+  evidence.add('allowedLater', { ...reading, callbackHasCode: callback.searchParams.has('code'), sameState, tokenRequests: tokenRequests(harness, upstream) });
+  if (!callback.searchParams.has('code') || !sameState) {
+    notTestable(`the IdP did not answer the repeated authorization request with a code and the same state (${callback.search.replace(/code=[^&]+/, 'code=…')})`);
+  }
+  expect(tokenRequests(harness, upstream), 'token requests after the denied state came back with a code').toBe(0);
+  expect(isReadableRefusal(reading), `the denied state, back with a code: expected a readable 4xx error page, got ${describeReading(reading)}`).toBe(true);
 });
 
 test('FLOW-10 an IdP error on the callback (access_denied) yields a readable 4xx page and no grant', req('FLOW-10'), async ({

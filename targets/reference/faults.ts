@@ -270,6 +270,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'state-kept-after-idp-error',
+    bugClass: 'state-not-enforced',
+    bug: "A callback carrying the IdP's error (access_denied) shows its error page but leaves the authorization pending: the same state, back later with a code, is exchanged (the success path alone consumes state).",
+    detectedBy: ['FLOW-07'],
+    // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'state-unbound',
     bugClass: 'state-not-enforced',
     bug: "state is not bound to the session that started the flow: user B's browser can complete user A's authorization.",

@@ -118,7 +118,8 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       }
       // The error ends the flow it belongs to (if it is this session's); an unknown state is attributed to no flow.
       const pending = query.state === undefined ? undefined : ctx.pending.find(query.state);
-      if (pending !== undefined && pending.sessionId === session?.id) ctx.pending.consume(pending.state);
+      // BUG (state-kept-after-idp-error): the error page is shown and the authorization stays pending.
+      if (pending !== undefined && pending.sessionId === session?.id && !faults['state-kept-after-idp-error']) ctx.pending.consume(pending.state);
       const description =
         // BUG (callback-error-unescaped): the IdP's error_description is trusted as markup, but anyone can write it into a callback URL.
         faults['callback-error-unescaped'] && query.error_description !== undefined ? new SafeHtml(query.error_description) : query.error_description;
