@@ -10,7 +10,9 @@ import { readSpecSources } from '../../cli/catalogue-view.js';
 const titlesByRequirement = (() => {
   const titles = new Map<string, string[]>();
   for (const { text } of readSpecSources(process.cwd())) {
-    for (const [, title = ''] of text.matchAll(/\btest\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|`([^`]*)`)/g)) {
+    // A title in any of the three quotes (a title with an apostrophe is written in double quotes).
+    for (const [, single, double, backtick] of text.matchAll(/\btest\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|`([^`]*)`)/g)) {
+      const title = single ?? double ?? backtick ?? '';
       const id = /^([A-Z]+-\d+) /.exec(title)?.[1];
       if (id !== undefined) titles.set(id, [...(titles.get(id) ?? []), title.replace(/\\(.)/g, '$1')]);
     }
