@@ -7,11 +7,10 @@
  * certify), or survived (certified with the bug in: a shape to design a requirement for, or a change with no
  * effect a gateway could see). A maintainer's tool, not a gate: each mutant costs up to a full reference run.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { z } from 'zod';
 import { REPORT_DIR_ENV, reportDir } from '../config/run-plan.js';
 import { isFaultModule, parseLcov } from '../reporting/coverage-gaps.js';

@@ -7,12 +7,12 @@
  * page's anti-CSRF proof, same-origin Origin and Fetch Metadata, which a non-browser client writes as it likes),
  * less the session cookie and the API token: only authentication can refuse it.
  */
-import { test, expect, req, type Actor, type Harness, type Upstream } from '../../fixtures/index.js';
+import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
 import { fetchFromPage } from '../../fixtures/probes.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
 import { is2xx } from '../../fixtures/fetch-tools.js';
-import { snapshotSideEffects } from '../../fixtures/side-effects.js';
+import { effectProbe, ownPageRequest } from '../../fixtures/state-changing-endpoint.js';
 import { notTestable } from '../../lib/outcome.js';
 
 interface Attempt {
@@ -38,11 +38,6 @@ function addedLines(before: string, after: string): string[] {
   return added;
 }
 
-/** What one endpoint changes, read with the user's credentials; Fetch Tools' own effects when the adapter names none. */
-function effectOf(harness: Harness, upstream: Upstream, actor: Actor, effect: (() => Promise<string>) | null): () => Promise<string> {
-  return effect ?? (async () => JSON.stringify(await snapshotSideEffects(harness, upstream, actor.user)));
-}
-
 test('SESSION-15 a request without credentials is refused by every endpoint that acts for a user, and changes nothing', req('SESSION-15'), async ({
   harness,
   alice,
@@ -66,21 +61,13 @@ test('SESSION-15 a request without credentials is refused by every endpoint that
       // A fresh page per endpoint: a gateway may re-issue its anti-CSRF token with every page it renders (the
       // previous twin's redirect rendered one).
       await page.goto(`${target.origin}${target.adminPagePath}`);
-      const effect = effectOf(harness, upstream, alice, endpoint.effect);
-      const extras = await endpoint.ownPageExtras(page);
-      const fields = { ...endpoint.fields, ...extras.fields };
-      const hasBody = Object.keys(fields).length > 0;
-      const form: Record<string, string> = hasBody ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
-      const body = hasBody ? new URLSearchParams(fields).toString() : undefined;
+      const effect = effectProbe(harness, upstream, alice, endpoint);
+      const request = await ownPageRequest(endpoint, page);
       const before = await effect();
-      const anonymous = await rawRequest(endpoint.url, {
-        method: endpoint.method,
-        headers: { ...sameOrigin, ...extras.headers, ...form },
-        ...(body === undefined ? {} : { body }),
-      });
+      const anonymous = await rawRequest(endpoint.url, { ...request, headers: { ...sameOrigin, ...request.headers } });
       const changed = (await effect()) !== before;
       const twinBefore = await effect();
-      const twin = await fetchFromPage(page, endpoint.url, { method: endpoint.method, headers: { ...extras.headers, ...form }, ...(body === undefined ? {} : { body }) });
+      const twin = await fetchFromPage(page, endpoint.url, request);
       attempts.push({ endpoint: endpoint.name, status: anonymous.status, changed, twin: { status: twin.serverStatus, changed: (await effect()) !== twinBefore } });
     }
   } finally {

@@ -4,13 +4,12 @@
  * forms had checks of their own, #5978), and no GET may change state. The target lists the endpoints its
  * own UI calls; each is forged from other pages and then sent genuinely from the gateway's own page.
  */
-import { test, expect, req, type Actor, type Harness, type Upstream } from '../../fixtures/index.js';
+import { test, expect, req, type Actor, type Harness } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
 import { autoSubmitFormPage, fetchFromPage } from '../../fixtures/probes.js';
-import { snapshotSideEffects } from '../../fixtures/side-effects.js';
+import { effectProbe, ownPageRequest } from '../../fixtures/state-changing-endpoint.js';
 import { notTestable } from '../../lib/outcome.js';
 import { escapeHtml } from '../../lib/html.js';
-import type { StateChangingEndpoint } from '../../targets/target.js';
 import type { Request } from '@playwright/test';
 
 interface Forgery {
@@ -22,10 +21,6 @@ interface Forgery {
   changed: boolean;
   /** How long the attempt took until the gateway's answer (evidence that no bound was waited out). */
   ms: number;
-}
-
-function effectProbe(harness: Harness, upstream: Upstream, victim: Actor, endpoint: StateChangingEndpoint): () => Promise<string> {
-  return endpoint.effect ?? (async () => JSON.stringify(await snapshotSideEffects(harness, upstream, victim.user)));
 }
 
 /** Opens `html` on `origin` in the victim's browser and reports the gateway's answer to `method url`. */
@@ -95,15 +90,9 @@ test('XSITE-12 every state-changing endpoint the UI uses refuses forged requests
     const page = await alice.context.newPage();
     try {
       await page.goto(`${target.origin}${target.adminPagePath}`);
-      const extras = await endpoint.ownPageExtras(page);
-      const fields = { ...endpoint.fields, ...extras.fields };
-      const hasBody = Object.keys(fields).length > 0;
+      const request = await ownPageRequest(endpoint, page);
       const before = await effect();
-      const result = await fetchFromPage(page, endpoint.url, {
-        method: endpoint.method,
-        headers: { ...extras.headers, ...(hasBody ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-        ...(hasBody ? { body: new URLSearchParams(fields).toString() } : {}),
-      });
+      const result = await fetchFromPage(page, endpoint.url, request);
       twins[endpoint.name] = { serverStatus: result.serverStatus, changed: (await effect()) !== before };
     } finally {
       await page.close();
