@@ -486,5 +486,6 @@ export const OWN_DUTIES: ReadonlyMap<RequirementId, string> = new Map<Requiremen
   ['SESSION-11', 'session-id entropy is OWASP guidance; no OAuth or MCP text covers the gateway\'s own session'],
   ['SESSION-14', "checking a password in full against the named account is OWASP guidance; no OAuth or MCP text covers the gateway's own sign-in"],
   ['SESSION-15', "authenticating every request that acts for a user is OWASP guidance; no OAuth or MCP text covers the gateway's own endpoints"],
+  ['TOKEN-16', "no normative text says how a client keys its connections; ContextForge #2055 shows a pool keyed without the user, and one user's token serving another's call is the confused deputy TOKEN-03 guards against"],
   ['UI-03', 'output encoding is OWASP guidance; no MCP text says how a host shows a server\'s error message, yet a malicious server must not script the gateway\'s pages'],
 ]);

@@ -187,6 +187,14 @@ async function main(): Promise<number> {
   }
   const pool = candidates(root, reachedLines(lcov, root));
   const only = options.only?.split(',');
+  const unknown = only?.filter((id) => !pool.some((m) => m.id === id)) ?? [];
+  if (unknown.length > 0) {
+    // Running fewer mutants than asked for would read as "all caught" for the ones that never ran.
+    process.stderr.write(
+      `mutants: no candidate mutant has the id ${unknown.join(', ')} (ids look like file:line:operator#n; a line no conformance run reaches, or one that names a fault mode, has none)\n`,
+    );
+    return 2;
+  }
   const chosen = only !== undefined ? pool.filter((m) => only.includes(m.id)) : sample(pool, options.count, options.seed);
   process.stderr.write(`mutants: ${chosen.length} of ${pool.length} candidate mutants (seed ${options.seed})\n`);
   const scratch = scratchCopy(root);

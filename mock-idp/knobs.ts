@@ -7,6 +7,7 @@ export const DEFAULT_KNOBS: Readonly<IdpKnobs> = Object.freeze({
   omitExpiresIn: false,
   refreshFails: false,
   refreshUnavailable: false,
+  refreshProxyError: false,
   issueRefreshTokens: true,
   codeExchangeFails: false,
   codeExchangeOmitsAccessToken: false,

@@ -41,6 +41,7 @@ export const knobsPatchSchema = z.strictObject({
   omitExpiresIn: z.boolean().optional(),
   refreshFails: z.boolean().optional(),
   refreshUnavailable: z.boolean().optional(),
+  refreshProxyError: z.boolean().optional(),
   issueRefreshTokens: z.boolean().optional(),
   codeExchangeFails: z.boolean().optional(),
   codeExchangeOmitsAccessToken: z.boolean().optional(),

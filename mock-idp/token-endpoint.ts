@@ -6,7 +6,10 @@
 import type { Handler, IdpContext, LogNotes } from './context.js';
 import { nowSeconds } from './context.js';
 import { authenticateClient } from './client-auth.js';
-import { jsonReply, oauthError, type Reply } from './http-io.js';
+import { htmlReply, jsonReply, oauthError, type Reply } from './http-io.js';
+
+/** What a reverse proxy in front of a down IdP answers: a page for people, no OAuth error. */
+const PROXY_ERROR_PAGE = '<!doctype html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr><p>proxy</p></body></html>';
 import { isWellFormedVerifier, s256Matches } from './pkce.js';
 import { authorizationCodeGrantSchema, firstIssue, refreshTokenGrantSchema } from './schemas.js';
 import { issueTokens } from './token-issuance.js';
@@ -104,6 +107,7 @@ async function refresh(ctx: IdpContext, client: IdpClient, form: Record<string, 
   if (ctx.knobs.current.refreshFails) return invalidGrant('refresh refused (refreshFails knob)');
   // Before any token is looked at or spent: an outage, not a verdict on the refresh token.
   if (ctx.knobs.current.refreshUnavailable) return oauthError(503, 'temporarily_unavailable', 'the token service is unavailable (refreshUnavailable knob)', { 'Retry-After': '1' });
+  if (ctx.knobs.current.refreshProxyError) return htmlReply(502, PROXY_ERROR_PAGE, 'proxy error page (refreshProxyError knob)');
   if (record === undefined || record.issued.kind !== 'refresh') return invalidGrant('unknown refresh token');
   if (record.issued.clientId !== client.clientId) return invalidGrant('refresh token issued to another client');
   if (record.issued.revoked) {

@@ -48,6 +48,11 @@ export interface IdpKnobs {
    */
   refreshUnavailable: boolean;
   /**
+   * Answer every refresh_token grant with 502 and an HTML page, as a reverse proxy in front of a down IdP does: an
+   * outage whose answer is no OAuth error at all (nothing is spent). A client must not take its body for JSON.
+   */
+  refreshProxyError: boolean;
+  /**
    * Rotate refresh tokens (default true): a refresh spends the presented one and returns a new one. false:
    * the refresh response has no refresh_token and the presented one stays valid (RFC 6749 §6 allows both).
    */

@@ -121,7 +121,7 @@ export const BUG_CLASSES = {
   },
   'wrong-token-upstream': {
     title: 'The MCP server is called with a token that is not the one the IdP issued for this user',
-    lookAt: 'which credential the upstream call attaches, and how tokens are keyed (by upstream and by user, both)',
+    lookAt: 'which credential the upstream call attaches, how tokens are keyed (by upstream and by user, both), and what outlives one call (pooled connections, cached clients, sessions keyed without the user)',
   },
   'refresh-mishandled': {
     title: 'An expired access token is not renewed right: the refresh token is not used, the rotated one is not kept, or the expired token goes upstream when it cannot be renewed',
@@ -186,6 +186,10 @@ export const BUG_CLASSES = {
   'pending-authorization-shared': {
     title: "Authorizations in flight share storage (per upstream or per session, not per state), so one start overwrites another's state, PKCE verifier or upstream",
     lookAt: 'where the state, code_verifier, upstream and user of a started authorization are kept: keyed by the state value, never by the upstream, client or session alone',
+  },
+  'authorization-start-broken': {
+    title: "The gateway's own Authorize fails: it answers with an error page, so no authorization reaches the IdP",
+    lookAt: 'the handler behind the Authorize control: the gateway it looks up, the state and PKCE verifier it stores, the authorization URL it builds',
   },
   'environment-or-harness': {
     title: 'Not a gateway bug: the test environment',
@@ -394,7 +398,15 @@ const RULES: readonly Rule[] = [
   { requirements: ['FLOW-22'], bugClass: 'mix-up-undefended' },
   { requirements: ['FLOW-23'], bugClass: 'discovery-unchecked' },
   // Tokens.
-  { requirements: ['TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-11'], bugClass: 'wrong-token-upstream' },
+  {
+    requirements: ['TOKEN-16'],
+    bugClass: 'wrong-token-upstream',
+    when: (o) =>
+      has(o.error, /'s turn: MCP requests carrying a token that is not an access token issued for/)
+        ? "a user's call reached the MCP server with another user's token: something of an earlier call (a pooled connection, a cached client or token) served a later user"
+        : undefined,
+  },
+  { requirements: ['TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-11', 'TOKEN-16'], bugClass: 'wrong-token-upstream' },
   { requirements: ['TOKEN-05', 'TOKEN-06'], bugClass: 'refresh-mishandled' },
   { requirements: ['UI-01'], bugClass: 'page-script-broken' },
   { requirements: ['UI-02', 'UI-03'], bugClass: 'markup-injection' },
@@ -444,6 +456,11 @@ export function diagnose(o: Observation): Diagnosis | undefined {
   if (o.requirement.startsWith('ENV-')) {
     const c = BUG_CLASSES['environment-or-harness'];
     return { bugClass: 'environment-or-harness', title: c.title, lookAt: c.lookAt, because: 'an ENV self-check failed' };
+  }
+  // Whatever the requirement, a journey the gateway ended at its own Authorize (fixtures/gateway-refusal.ts) says this first.
+  if (has(o.error, /GatewayRefusedStep: The gateway answered its own Authorize with/)) {
+    const c = BUG_CLASSES['authorization-start-broken'];
+    return { bugClass: 'authorization-start-broken', title: c.title, lookAt: c.lookAt, because: "the gateway answered its own Authorize with an error page" };
   }
   for (const rule of RULES) {
     if (!rule.requirements.includes(o.requirement)) continue;

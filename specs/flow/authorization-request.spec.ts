@@ -2,8 +2,8 @@
  * The authorization request the gateway sends the browser to: PKCE S256 with a fresh challenge every
  * time, a state nobody can guess or read, and the MCP server's resource. Read from the IdP's log of what it received.
  */
-import { test, expect, req, type Actor, type Harness, type Upstream } from '../../fixtures/index.js';
-import { arriveAtIdp, authorize } from '../../fixtures/flows.js';
+import { test, expect, req } from '../../fixtures/index.js';
+import { authorize, startAtIdp, untilAuthorizeRefused } from '../../fixtures/flows.js';
 import { guessableInputs, maxRandomBits } from '../../fixtures/guessable-state.js';
 import { expectUnpredictable } from '../../fixtures/unpredictable.js';
 import type { IdpLogEntry } from '../../mock-idp/types.js';
@@ -51,11 +51,6 @@ test('FLOW-01 the authorization request uses PKCE S256 and the token request pro
   expect(exchange?.status, `token request: ${exchange?.outcome}`).toBe(200);
 });
 
-/** Starts an authorization as `actor` and stops on the IdP's sign-in page (nothing is completed). */
-async function startAtIdp(harness: Harness, actor: Actor, upstream: Upstream): Promise<void> {
-  await harness.target.startAuthorization(actor.page, upstream.gateway);
-  await arriveAtIdp(harness, actor.page);
-}
 
 test('FLOW-02 every authorization request has a fresh S256 PKCE challenge: per request, per user, and after an IdP error', req('FLOW-02'), async ({
   harness,
@@ -68,17 +63,19 @@ test('FLOW-02 every authorization request has a fresh S256 PKCE challenge: per r
   const { idp, target } = harness;
   const labels: string[] = [];
   for (const [label, actor] of [['alice 1', alice], ['alice 2', alice], ['bob 1', bob], ['bob 2', bob]] as const) {
-    await startAtIdp(harness, actor, upstream);
+    await startAtIdp(harness, actor.page, upstream.gateway);
     labels.push(label);
   }
   // An IdP error ends alice's next attempt on the callback; the retry after it must not reuse that attempt's PKCE pair.
   idp.setKnobs({ authorizeError: 'access_denied' });
-  await target.startAuthorization(alice.page, upstream.gateway);
-  await alice.page.waitForURL((url) => url.href.startsWith(target.redirectUri));
+  await untilAuthorizeRefused(harness, alice.page, async () => {
+    await target.startAuthorization(alice.page, upstream.gateway);
+    await alice.page.waitForURL((url) => url.href.startsWith(target.redirectUri));
+  });
   await alice.page.waitForLoadState();
   labels.push('alice, refused by the IdP');
   idp.setKnobs({ authorizeError: null });
-  await startAtIdp(harness, alice, upstream);
+  await startAtIdp(harness, alice.page, upstream.gateway);
   labels.push('alice, retry after the IdP error');
 
   const requests = authorizeRequests(idp.log(), upstream.clientId);
@@ -107,7 +104,7 @@ test('FLOW-03 state is unique, at least 128 bits, readable as nothing and derive
   test.slow(); // five authorizations and an enumeration of a few hundred thousand hashes
   const { idp } = harness;
   const fromMs = Date.now() - 2_000;
-  for (const actor of [alice, bob, alice, bob, alice]) await startAtIdp(harness, actor, upstream);
+  for (const actor of [alice, bob, alice, bob, alice]) await startAtIdp(harness, actor.page, upstream.gateway);
   const toMs = Date.now() + 1_000;
   const states = authorizeRequests(idp.log(), upstream.clientId).map((e) => e.params['state'] ?? '');
   evidence.add('states', states.map(hashSecret));

@@ -4,7 +4,7 @@
  * token endpoint (which is where a code becomes a stored grant).
  */
 import { test, expect, req } from '../../fixtures/index.js';
-import { arriveAtIdp, authorize, authorizeAndCaptureCallback, openCallbackCounted, positiveTwin, tokenRequests, type CallbackReading } from '../../fixtures/flows.js';
+import { authorize, authorizeAndCaptureCallback, openCallbackCounted, positiveTwin, startAtIdp, tokenRequests, type CallbackReading } from '../../fixtures/flows.js';
 import { describeReading, isAcceptedCallback, isReadableRefusal, openCallback, readErrorPage } from '../../fixtures/error-page.js';
 import { signInAndConsent, signInAndDeny } from '../../mock-idp/browser.js';
 import { nearMisses } from '../../lib/near-misses.js';
@@ -104,9 +104,8 @@ test("FLOW-07 a state the IdP's error response ended is used up: the same author
   const { idp } = upstream;
   // The authorization request as the gateway sent it (its state and PKCE challenge), to ask the IdP again later.
   const authorizationRequest = alice.page.waitForRequest((r) => r.isNavigationRequest() && r.url().startsWith(idp.issuer) && new URL(r.url()).searchParams.has('state'));
-  await target.startAuthorization(alice.page, upstream.gateway);
+  await startAtIdp(harness, alice.page, upstream.gateway);
   const authorizationUrl = (await authorizationRequest).url();
-  await arriveAtIdp(harness, alice.page);
   const denied = alice.page.waitForResponse((r) => r.url().startsWith(target.redirectUri) && r.request().isNavigationRequest());
   await signInAndDeny(alice.page, alice.idpUser);
   const deniedReading = await readErrorPage(alice.page, await denied, target);
@@ -136,8 +135,7 @@ test('FLOW-10 an IdP error on the callback (access_denied) yields a readable 4xx
   evidence,
 }) => {
   const { target, idp } = harness;
-  await target.startAuthorization(alice.page, upstream.gateway);
-  await arriveAtIdp(harness, alice.page);
+  await startAtIdp(harness, alice.page, upstream.gateway);
   const landed = alice.page.waitForResponse((r) => r.url().startsWith(target.redirectUri) && r.request().isNavigationRequest());
   await signInAndDeny(alice.page, alice.idpUser);
   const response = await landed;

@@ -70,6 +70,57 @@ test('TOKEN-01 the MCP server receives the token the IdP issued to this gateway 
   }
 });
 
+/**
+ * TOKEN-16: two users who both hold a grant take turns (alice, bob, alice), and every MCP request of a turn must
+ * carry a token the IdP issued for the user whose turn it is. TOKEN-01's single user cannot show a gateway that
+ * keeps anything of a user's upstream call beyond that call: a client, connection or session pooled per MCP
+ * server (ContextForge #2055: the pool's key had no user in it), a "current token" cached per upstream. The
+ * turns are sequential, so whatever the first turn left behind is there for the second to reuse.
+ */
+test('TOKEN-16 two users who both authorized, taking turns, each reach the MCP server with their own token', req('TOKEN-16'), async ({
+  harness,
+  alice,
+  bob,
+  upstream,
+  evidence,
+}) => {
+  test.slow(); // two authorizations, three turns of two upstream calls each
+  await authorize(harness, alice, upstream);
+  await authorize(harness, bob, upstream);
+  const issued = new Map(harness.idp.issuedTokens().filter((t) => t.clientId === upstream.clientId).map((t) => [t.tokenHash, t]));
+  const turns: { actor: Actor; name: string }[] = [
+    { actor: alice, name: 'alice' },
+    { actor: bob, name: 'bob' },
+    { actor: alice, name: 'alice again' },
+  ];
+  const judged: { turn: string; user: string; triggers: { callback: string; api: number }; calls: McpCallRecord[] }[] = [];
+  for (const { actor, name } of turns) {
+    const mark = upstream.mcp.calls().length;
+    const triggers = await triggerUpstreamCalls(harness, actor, upstream);
+    evidence.secret(triggers.apiToken);
+    judged.push({ turn: name, user: actor.idpUser.username, triggers: { callback: triggers.callback, api: triggers.api }, calls: upstream.mcp.calls().slice(mark) });
+  }
+  const tokenOwner = (c: McpCallRecord): string => {
+    const token = c.tokenHash === undefined ? undefined : issued.get(c.tokenHash);
+    return token === undefined ? 'not issued by the IdP to this client' : `${token.kind} token of ${token.user}`;
+  };
+  evidence.add(
+    'turns',
+    judged.map((t) => ({ turn: t.turn, triggers: t.triggers, mcpCalls: t.calls.map((c) => ({ rpcMethod: c.rpcMethod, status: c.status, carried: tokenOwner(c) })) })),
+  );
+  const silent = judged.filter((t) => t.calls.length === 0).map((t) => `${t.turn} (${t.triggers.callback}, API ${t.triggers.api})`);
+  // Whether each way to fetch tools works is SESSION-01's and the API's business; a turn that reached no MCP server tells nothing here.
+  if (silent.length > 0) notTestable(`a turn's Fetch Tools reached no MCP server: ${silent.join('; ')}`);
+  for (const turn of judged) {
+    // A request without any credential answered 401 is discovery (MCP authorization §3), not a delegated call.
+    const foreign = turn.calls.filter((c) => !(c.authScheme === 'none' && c.status === 401) && tokenOwner(c) !== `access token of ${turn.user}`);
+    expect(
+      foreign.map((c) => `${c.rpcMethod || c.httpMethod} carried ${tokenOwner(c)}`),
+      `${turn.turn}'s turn: MCP requests carrying a token that is not an access token issued for ${turn.user}`,
+    ).toEqual([]);
+  }
+});
+
 test("TOKEN-02 the MCP server never receives the gateway's session token, the caller's API token or browser cookies", req('TOKEN-02'), async ({
   harness,
   alice,

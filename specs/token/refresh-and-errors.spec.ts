@@ -182,23 +182,39 @@ test('TOKEN-07 a refresh answered invalid_grant ends in a clear "authorize again
   });
 });
 
-test('TOKEN-07 a refresh the IdP cannot answer (503, an outage) ends in a failure, and the expired token is not sent upstream instead', req('TOKEN-07'), async ({
-  harness,
-  alice,
-  upstream,
-  evidence,
-}) => {
-  await renewalImpossibleJourney({ harness, alice, upstream, evidence }, {
-    before: {},
-    after: { refreshUnavailable: true },
-    offersReauthorization: false,
-    calibrate: () => {
-      const unavailable = refreshRequests(harness, upstream).filter((e) => e.status === 503);
-      // The outage must really have met a refresh: a gateway that never tried to renew is judged by the rest.
-      expect(unavailable.length, 'refresh_token grants the IdP answered 503 (unavailable)').toBeGreaterThan(0);
-    },
+/**
+ * An IdP that cannot answer a refresh at all: the outage as the IdP itself answers it (503, an OAuth error body), and as
+ * a reverse proxy in front of a down IdP answers it (502, an HTML page for people: a gateway that reads every token
+ * endpoint answer as JSON meets it only here). "Try again later" is then the right advice, not authorizing again.
+ */
+const IDP_OUTAGES: readonly { title: string; knob: Partial<IdpKnobs>; status: number; seen: string }[] = [
+  {
+    title: 'a refresh the IdP cannot answer (503, an outage) ends in a failure, and the expired token is not sent upstream instead',
+    knob: { refreshUnavailable: true },
+    status: 503,
+    seen: 'refresh_token grants the IdP answered 503 (unavailable)',
+  },
+  {
+    title: 'a refresh answered 502 with an HTML page (a proxy in front of a down IdP) ends in a failure, and the expired token is not sent upstream instead',
+    knob: { refreshProxyError: true },
+    status: 502,
+    seen: "refresh_token grants the IdP's proxy answered 502 with an HTML page",
+  },
+];
+
+for (const outage of IDP_OUTAGES) {
+  test(`TOKEN-07 ${outage.title}`, req('TOKEN-07'), async ({ harness, alice, upstream, evidence }) => {
+    await renewalImpossibleJourney({ harness, alice, upstream, evidence }, {
+      before: {},
+      after: outage.knob,
+      offersReauthorization: false,
+      calibrate: () => {
+        // The outage must really have met a refresh: a gateway that never tried to renew is judged by the rest.
+        expect(refreshRequests(harness, upstream).filter((e) => e.status === outage.status).length, outage.seen).toBeGreaterThan(0);
+      },
+    });
   });
-});
+}
 
 test('TOKEN-07 an expired token with no refresh token (the IdP issued none) ends in a clear "authorize again" error, and the expired token is not sent', req('TOKEN-07'), async ({
   harness,

@@ -765,6 +765,17 @@ describe('knobs', () => {
     await tokenBody(await refresh(tokens.refresh_token));
   });
 
+  it('refreshProxyError → 502 with an HTML page (no OAuth error body) for a valid refresh token, which is not spent', async () => {
+    const tokens = await fullFlow();
+    idp.setKnobs({ refreshProxyError: true });
+    const answer = await refresh(tokens.refresh_token);
+    assert.equal(answer.status, 502);
+    assert.match(answer.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(await answer.text(), /502 Bad Gateway/);
+    idp.resetKnobs();
+    await tokenBody(await refresh(tokens.refresh_token));
+  });
+
   it('refreshRotation false → no refresh_token in the refresh response, and the presented one stays valid', async () => {
     const tokens = await fullFlow();
     idp.setKnobs({ refreshRotation: false });

@@ -33,6 +33,8 @@ export class ToolFetcher {
   readonly #ctx: GatewayContext;
   /** One refresh at a time per grant: a second caller waits for the first instead of reusing a rotated refresh token. */
   readonly #refreshing = new Map<Grant, Promise<RefreshOutcome>>();
+  /** upstream-connection-per-server only: per MCP server URL, the token its pooled connection was opened with. */
+  readonly #pooledConnections = new Map<string, string>();
 
   constructor(ctx: GatewayContext) {
     this.#ctx = ctx;
@@ -97,7 +99,12 @@ export class ToolFetcher {
 
   async #list(gateway: Gateway, caller: Caller, grant: Grant) {
     // BUG (token-passthrough): the caller's own gateway credential goes upstream instead of the delegated token.
-    const bearer = this.#ctx.faults['token-passthrough'] ? caller.credential : grant.accessToken;
+    const own = this.#ctx.faults['token-passthrough'] ? caller.credential : grant.accessToken;
+    // BUG (upstream-connection-per-server): a connection pool keyed by the MCP server's URL alone hands the
+    // connection (and the Authorization it was opened with) to whichever user calls that server next.
+    const pooled = this.#ctx.faults['upstream-connection-per-server'] ? this.#pooledConnections : null;
+    const bearer = pooled?.get(gateway.mcpUrl) ?? own;
+    pooled?.set(gateway.mcpUrl, bearer);
     const listOnce = () =>
       listUpstreamTools(gateway.mcpUrl, bearer, this.#ctx.version, {
         timeoutMs: this.#ctx.upstreamTimeoutMs,
@@ -112,6 +119,8 @@ export class ToolFetcher {
     // BUG (upstream-4xx-retried): a generic retry wrapper retries every failed MCP request, a 401/403 too,
     // although the same token gets the same answer: one press hammers the MCP server with refused requests.
     for (let retry = 0; this.#ctx.faults['upstream-4xx-retried'] && retry < UPSTREAM_RETRIES && !result.ok; retry += 1) result = await list();
+    // BUG (upstream-connection-per-server): the pool drops a connection only once the server refused or failed it.
+    if (!result.ok) pooled?.delete(gateway.mcpUrl);
     // BUG (failed-upstream-request-logged): a debugging aid logs the MCP request that failed as it was sent,
     // its Authorization header included.
     if (!result.ok && this.#ctx.faults['failed-upstream-request-logged']) {

@@ -66,14 +66,14 @@ export function exchangeCode(
   const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: sentRedirectUri });
   if (verifier !== null) form.set('code_verifier', verifier);
   if (!faults['resource-missing']) form.set('resource', gateway.resource);
-  return tokenRequest(gateway, form, { bodyUnchecked: faults['token-response-unvalidated'] });
+  return tokenRequest(gateway, form, { bodyUnchecked: faults['token-response-unvalidated'], bodyAssumedJson: faults['idp-error-body-assumed-json'] });
 }
 
 export function refreshTokens(gateway: Gateway, refreshToken: string, faults: FaultFlags): Promise<TokenResult> {
   const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
   // No scope: RFC 6749 §6 then means "the scope originally granted".
   if (!faults['resource-missing']) form.set('resource', gateway.resource);
-  return tokenRequest(gateway, form);
+  return tokenRequest(gateway, form, { bodyAssumedJson: faults['idp-error-body-assumed-json'] });
 }
 
 /** RFC 6749 §2.3.1: client id and secret are form-urlencoded before they go into the Basic credentials. */
@@ -82,7 +82,7 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`, 'utf8').toString('base64')}`;
 }
 
-async function tokenRequest(gateway: Gateway, form: URLSearchParams, { bodyUnchecked = false } = {}): Promise<TokenResult> {
+async function tokenRequest(gateway: Gateway, form: URLSearchParams, { bodyUnchecked = false, bodyAssumedJson = false } = {}): Promise<TokenResult> {
   let response: Response;
   try {
     response = await fetch(gateway.tokenEndpoint, {
@@ -99,7 +99,8 @@ async function tokenRequest(gateway: Gateway, form: URLSearchParams, { bodyUnche
   } catch (error) {
     return { ok: false, kind: 'network', message: shortReason(error) };
   }
-  const body: unknown = await response.json().catch(() => undefined);
+  // BUG (idp-error-body-assumed-json): every answer is read as JSON, unguarded; a proxy's HTML error page throws.
+  const body: unknown = bodyAssumedJson ? await response.json() : await response.json().catch(() => undefined);
   if (response.ok && bodyUnchecked) {
     // BUG (token-response-unvalidated): a 2xx answer is taken as the tokens, read field by field with nothing
     // checking there is an access token: a body without one stores "undefined" as the grant.
