@@ -773,6 +773,18 @@ export const REQUIREMENTS = [
       OURS("a grant keyed right is not enough: whatever outlives one user's upstream call must be keyed by the user too"),
     ],
   },
+  {
+    id: 'TOKEN-17',
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      "The gateway's API never hands out a delegated token or its client secret: once a user has authorized and fetched tools, what the API's read endpoints about gateways, grants and tools answer (the adapter names them), read with that user's API token and with another user's, holds none of the tokens the IdP issued to the gateway for the upstream, nor the gateway's client secret (searched as FLOW-12 searches; a masked value is fine).",
+    sources: [
+      cite(RFC6749, '§10.3', 'access tokens shared only among the authorization server, the resource servers and the client'),
+      cite(RFC6749, '§10.4', 'refresh tokens kept confidential in transit and storage'),
+      OURS('the client secret is write-only: an API that shows it back lets any reader act as the gateway at the IdP'),
+    ],
+  },
   // UI
   {
     id: 'UI-01',

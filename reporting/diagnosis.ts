@@ -187,6 +187,10 @@ export const BUG_CLASSES = {
     title: "Authorizations in flight share storage (per upstream or per session, not per state), so one start overwrites another's state, PKCE verifier or upstream",
     lookAt: 'where the state, code_verifier, upstream and user of a started authorization are kept: keyed by the state value, never by the upstream, client or session alone',
   },
+  'token-exposed-to-api': {
+    title: "The gateway's API hands out a delegated token or its client secret",
+    lookAt: 'every read endpoint that serialises a registration or a grant: mask the client secret, never serialise tokens',
+  },
   'authorization-start-broken': {
     title: "The gateway's own Authorize fails: it answers with an error page, so no authorization reaches the IdP",
     lookAt: 'the handler behind the Authorize control: the gateway it looks up, the state and PKCE verifier it stores, the authorization URL it builds',
@@ -385,6 +389,7 @@ const RULES: readonly Rule[] = [
   },
   { requirements: ['FLOW-10', 'TOKEN-07', 'TOKEN-08'], bugClass: 'foreign-error-as-500' },
   { requirements: ['FLOW-12'], bugClass: 'token-exposed-to-browser' },
+  { requirements: ['TOKEN-17'], bugClass: 'token-exposed-to-api' },
   { requirements: ['FLOW-17', 'SESSION-13'], bugClass: 'open-redirect' },
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },

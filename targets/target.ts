@@ -134,6 +134,13 @@ export interface StateChangingEndpoint {
 }
 
 /** An endpoint of the gateway's API that acts for its caller, with the JSON body a signed-in client sends (SESSION-15). */
+/** A GET endpoint of the gateway's API that describes gateways, grants or tools (TOKEN-17 reads it as two users). */
+export interface ApiReadEndpoint {
+  /** For reports: what it answers, e.g. "gateway details". */
+  name: string;
+  url: string;
+}
+
 export interface ApiAction {
   /** Short name for reports, e.g. 'register gateway (API)'. */
   name: string;
@@ -283,6 +290,13 @@ export interface Target {
    * for actions that reach out to one (registration by discovery). Absent: only the UI's endpoints are tried.
    */
   apiActions?(gateway: RegisteredGateway, mcpUrl: string): ApiAction[];
+
+  /**
+   * Optional: the gateway's API endpoints that describe registered gateways, grants or tools to a signed-in user
+   * (read with GET and the user's `apiToken`), for TOKEN-17, which searches their answers for delegated tokens and
+   * the client secret. Absent: TOKEN-17 is not testable.
+   */
+  readEndpoints?(gateway: RegisteredGateway): ApiReadEndpoint[];
 
   /**
    * Optional: from a logged-in page, ends this user's authorization for `gateway` through the gateway's

@@ -20,6 +20,7 @@ import type {
   RegisteredGateway,
   StateChangingEndpoint,
   ApiAction,
+  ApiReadEndpoint,
   Target,
   TargetDescription,
   TargetFactory,
@@ -331,6 +332,18 @@ class ContextForgeTarget implements Target {
 
   authorizeUrl(gateway: RegisteredGateway): string {
     return `${this.#base}/oauth/authorize/${encodeURIComponent(gateway.id)}`;
+  }
+
+  readEndpoints(gateway: RegisteredGateway): ApiReadEndpoint[] {
+    const id = encodeURIComponent(gateway.id);
+    // The gateway list and one gateway (GatewayRead, which carries oauth_config), the user's OAuth status for it,
+    // and the tools it brought in.
+    return [
+      { name: 'gateway list', url: `${this.#base}/gateways` },
+      { name: 'gateway details', url: `${this.#base}/gateways/${id}` },
+      { name: 'OAuth status', url: `${this.#base}/oauth/status/${id}` },
+      { name: 'tools', url: `${this.#base}/tools` },
+    ];
   }
 
   async clickCallbackFetchTools(page: Page): Promise<void> {

@@ -19,6 +19,7 @@ import type {
   RegisteredGateway,
   StateChangingEndpoint,
   ApiAction,
+  ApiReadEndpoint,
   Target,
   TargetDescription,
   TargetFactory,
@@ -268,6 +269,15 @@ class ReferenceTarget implements Target {
 
   authorizeUrl(gateway: RegisteredGateway): string {
     return `${this.#base}/oauth/authorize/${encodeURIComponent(gateway.id)}`;
+  }
+
+  readEndpoints(gateway: RegisteredGateway): ApiReadEndpoint[] {
+    const id = encodeURIComponent(gateway.id);
+    return [
+      { name: 'gateway list', url: `${this.#base}/api/gateways` },
+      { name: 'gateway details', url: `${this.#base}/api/gateways/${id}` },
+      { name: 'gateway tools', url: `${this.#base}/api/gateways/${id}/tools` },
+    ];
   }
 
   async clickCallbackFetchTools(page: Page): Promise<void> {

@@ -69,6 +69,32 @@ export function apiRoutes(ctx: GatewayContext): Router {
     res.status(201).json({ id: gateway.id, name: gateway.name });
   });
 
+  router.get('/api/gateways/:id', (req, res) => {
+    const caller = authenticateApiCaller(req, res, ctx);
+    if (caller === null) return;
+    const gateway = ctx.gateways.get(req.params.id);
+    if (gateway === undefined) {
+      res.status(404).json({ success: false, message: 'Unknown gateway' });
+      return;
+    }
+    const grant = ctx.grants.get(gateway.id, caller.user);
+    // What a user may know of a registration: where it points and whether they hold a grant; its client secret
+    // is write-only and the grant's tokens never leave the gateway (they act for the user only upstream).
+    const details = {
+      id: gateway.id,
+      name: gateway.name,
+      mcpUrl: gateway.mcpUrl,
+      issuer: gateway.issuer,
+      clientId: gateway.clientId,
+      scopes: gateway.scopes,
+      toolCount: gateway.tools.length,
+      connected: grant !== undefined,
+    };
+    // BUG (gateway-details-unmasked): this one read endpoint skips the masking the others apply and returns the
+    // registration as stored, client secret included, with the caller's grant "so API clients can reuse it".
+    res.json(ctx.faults['gateway-details-unmasked'] ? { ...details, clientSecret: gateway.clientSecret, grant } : details);
+  });
+
   router.get('/api/gateways/:id/tools', (req, res) => {
     if (authenticateApiCaller(req, res, ctx) === null) return;
     const gateway = ctx.gateways.get(req.params.id);

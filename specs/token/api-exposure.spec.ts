@@ -1,0 +1,53 @@
+/**
+ * TOKEN-17: the gateway holds the delegated tokens and its client secret so that nobody else has to. FLOW-12 keeps
+ * them out of everything the browser sees; this spec reads the gateway's API the way any signed-in user's script
+ * can, after alice authorized and fetched tools: every read endpoint the adapter names, with alice's API token and
+ * with bob's. A registration serialised as stored (one endpoint that forgot the masking the others apply) or a
+ * grant returned "for reuse" shows up here only.
+ */
+import { test, expect, req } from '../../fixtures/index.js';
+import { authorize } from '../../fixtures/flows.js';
+import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
+import { rawRequest } from '../../fixtures/raw-http.js';
+import { scanForTokens, type SeenText } from '../../fixtures/token-scan.js';
+import { notTestable } from '../../lib/outcome.js';
+
+test("TOKEN-17 the API's answers about gateways, grants and tools hold no delegated token or client secret, for the user who authorized or another", req('TOKEN-17'), async ({
+  harness,
+  alice,
+  bob,
+  upstream,
+  evidence,
+}) => {
+  const { target } = harness;
+  if (target.readEndpoints === undefined) notTestable("the adapter names no read endpoint of the gateway's API (Target.readEndpoints)");
+  await authorize(harness, alice, upstream);
+  // A gateway may keep more of a grant once it has been used (an expiry, a refreshed token): use it first.
+  await pressFetchTools(harness, alice.page, upstream, 'callback').catch((e: unknown) => evidence.add('callbackFetchTools', String(e)));
+
+  const endpoints = target.readEndpoints(upstream.gateway);
+  const seen: SeenText[] = [];
+  const answers: { reader: string; endpoint: string; status: number; bytes: number }[] = [];
+  for (const reader of [alice, bob]) {
+    const apiToken = await target.apiToken(reader.user);
+    evidence.secret(apiToken);
+    for (const endpoint of endpoints) {
+      const answer = await rawRequest(endpoint.url, { headers: { authorization: `Bearer ${apiToken}`, accept: 'application/json' } });
+      const where = `${endpoint.name} (GET ${new URL(endpoint.url).pathname}) read by ${reader.user.login}`;
+      seen.push({ where, text: answer.body });
+      answers.push({ reader: reader.user.login, endpoint: endpoint.name, status: answer.status, bytes: answer.body.length });
+    }
+  }
+  const secrets = harness.idp.leakScanSecrets(upstream.clientId);
+  for (const s of secrets) evidence.secret(s.value);
+  const sightings = scanForTokens(seen, secrets);
+  evidence.add('answers', answers);
+  evidence.add('sightings', sightings);
+
+  expect(sightings, "delegated tokens or the client secret found in the API's answers").toEqual([]);
+  // Without a token issued and an endpoint that answered alice, the search had nothing to find and nowhere to look.
+  if (!secrets.some((s) => s.kind === 'access')) notTestable('the IdP issued no access token to this gateway, so the search had none to look for');
+  if (!answers.some((a) => a.reader === alice.user.login && is2xx(a.status))) {
+    notTestable(`no read endpoint answered alice with a 2xx: ${answers.map((a) => `${a.endpoint} ${a.status}`).join(', ')}`);
+  }
+});
