@@ -396,9 +396,37 @@ async function main(): Promise<number> {
     process.stdout.write(`\n${header}\n${pins.join('\n')}\n`);
     lines.push(header, ...pins);
   }
+  // A CI log is often read from its tail: the failed runs and their tests' first error lines come again last.
+  const recap = verdicts.filter((v) => !v.ok).flatMap((v) => [v.line, ...unexpectedTestErrors(v.expectation, runReport(v.expectation.run.id))]);
+  if (recap.length > 0) {
+    process.stdout.write(`\nfailed runs\n${recap.join('\n')}\n`);
+    lines.push('failed runs', ...recap);
+  }
   writeFileSync(path.join(dir, 'selftest.txt'), `${lines.join('\n')}\n${summary}\n`);
   process.stdout.write(`${summary}\n`);
   return failures === 0 ? 0 : 1;
+}
+
+/**
+ * For a failed self-test run: each test whose outcome is not what the run was held to (any non-pass of the
+ * reference or a variant; a fault run's tests outside its intended requirements), with its error's first line.
+ */
+export function unexpectedTestErrors(expectation: Expectation, report: RunReport | undefined): string[] {
+  if (report === undefined) return [];
+  const held = expectation.kind === 'fault' ? [...expectation.intended, ...expectation.alsoFails] : [];
+  return report.families
+    .flatMap((f) => f.requirements)
+    .filter((r) => !held.includes(r.id))
+    .flatMap((r) =>
+      r.tests
+        .filter((t) => t.error !== undefined && !['passed', 'not-applicable'].includes(t.outcome))
+        .map((t) => `    ${r.id} ${t.title} [${t.outcome}]: ${firstLine(t.error ?? '')}`),
+    );
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  return line.length > 240 ? `${line.slice(0, 240)}…` : line;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main();
