@@ -12,6 +12,7 @@ import { cookieHeaderFor } from '../../fixtures/forgery.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
 import { hashSecret } from '../../lib/secrets.js';
 import type { McpCallRecord } from '../../mock-mcp/types.js';
+import type { IssuedToken } from '../../mock-idp/types.js';
 
 /**
  * Makes the gateway call the MCP server for alice both ways a gateway offers: the callback page's button
@@ -32,6 +33,12 @@ async function triggerUpstreamCalls(
   return { callback, api: api.status, apiToken };
 }
 
+/** Which token the IdP issued (to `clientId`, when given) an MCP request carried, by its hash; undefined for none or a foreign one. */
+function issuedTokenLookup(harness: Harness, clientId?: string): (call: McpCallRecord) => IssuedToken | undefined {
+  const issued = new Map(harness.idp.issuedTokens().filter((t) => clientId === undefined || t.clientId === clientId).map((t) => [t.tokenHash, t]));
+  return (call) => (call.tokenHash === undefined ? undefined : issued.get(call.tokenHash));
+}
+
 test('TOKEN-01 the MCP server receives the token the IdP issued to this gateway for this user and resource', req('TOKEN-01'), async ({
   harness,
   alice,
@@ -48,9 +55,9 @@ test('TOKEN-01 the MCP server receives the token the IdP issued to this gateway 
   const isDiscovery = (c: McpCallRecord): boolean => c.authScheme === 'none' && c.status === 401 && exchange !== undefined && c.at < exchange.at;
   evidence.add('discoveryProbes', upstream.mcp.calls().filter(isDiscovery).map((c) => ({ rpcMethod: c.rpcMethod, status: c.status, at: c.at })));
   const calls = upstream.mcp.calls().filter((c) => !isDiscovery(c));
-  const issued = new Map(harness.idp.issuedTokens().map((t) => [t.tokenHash, t]));
+  const issuedToken = issuedTokenLookup(harness);
   const report = calls.map((c) => {
-    const token = c.tokenHash ? issued.get(c.tokenHash) : undefined;
+    const token = issuedToken(c);
     return {
       rpcMethod: c.rpcMethod,
       status: c.status,
@@ -87,7 +94,7 @@ test('TOKEN-16 two users who both authorized, taking turns, each reach the MCP s
   test.slow(); // two authorizations, three turns of two upstream calls each
   await authorize(harness, alice, upstream);
   await authorize(harness, bob, upstream);
-  const issued = new Map(harness.idp.issuedTokens().filter((t) => t.clientId === upstream.clientId).map((t) => [t.tokenHash, t]));
+  const issuedToken = issuedTokenLookup(harness, upstream.clientId);
   const turns: { actor: Actor; name: string }[] = [
     { actor: alice, name: 'alice' },
     { actor: bob, name: 'bob' },
@@ -101,7 +108,7 @@ test('TOKEN-16 two users who both authorized, taking turns, each reach the MCP s
     judged.push({ turn: name, user: actor.idpUser.username, triggers: { callback: triggers.callback, api: triggers.api }, calls: upstream.mcp.calls().slice(mark) });
   }
   const tokenOwner = (c: McpCallRecord): string => {
-    const token = c.tokenHash === undefined ? undefined : issued.get(c.tokenHash);
+    const token = issuedToken(c);
     return token === undefined ? 'not issued by the IdP to this client' : `${token.kind} token of ${token.user}`;
   };
   evidence.add(
