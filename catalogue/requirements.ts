@@ -806,7 +806,7 @@ export const REQUIREMENTS = [
     family: 'UI',
     level: 'MUST',
     statement:
-      "What the MCP server says is shown as text, never as markup: when its tools/list fails with a JSON-RPC error whose message carries HTML, neither Fetch Tools control (callback page, admin table) puts an element of that message on the gateway's page.",
+      "What the MCP server says is shown as text, never as markup: when its tools/list fails with a JSON-RPC error whose message carries HTML, neither Fetch Tools control (callback page, admin table) puts an element of that message on the gateway's page; and when it lists tools whose descriptions carry HTML, no page that shows them (the callback page after Fetch Tools, the admin page after it and loaded again) puts an element of a description on it.",
     sources: [
       cite(OWASP_XSS, 'Output encoding', 'use safe sinks such as textContent; never pass untrusted data to innerHTML'),
       OURS("an MCP server is a third party the admin registered, not part of the gateway: its words, shown to the gateway's users, must not script the gateway's pages"),

@@ -12,6 +12,11 @@ export interface ToolCatalogue {
   names: readonly string[];
   /** Tools per `tools/list` page; a larger value than `names.length` means one page. */
   pageSize: number;
+  /**
+   * A tool's description by name, instead of "Mock tool <name>". Free text, markup included: a description is
+   * the MCP server's to write, and what a gateway shows of it must be text (UI-03).
+   */
+  descriptions?: Readonly<Record<string, string>>;
 }
 
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -20,8 +25,10 @@ const catalogueSchema = z
   .object({
     names: z.array(z.string().regex(TOOL_NAME, 'MCP tool names use [A-Za-z0-9_.-], 1-128 characters')).max(1000),
     pageSize: z.number().int().min(1).max(1000),
+    descriptions: z.record(z.string(), z.string().max(4000)).optional(),
   })
-  .refine((c) => new Set(c.names).size === c.names.length, 'tool names must be unique');
+  .refine((c) => new Set(c.names).size === c.names.length, 'tool names must be unique')
+  .refine((c) => Object.keys(c.descriptions ?? {}).every((name) => c.names.includes(name)), 'descriptions must name listed tools');
 
 /** Rejects a malformed catalogue when it is set, not on the gateway's first request. */
 export function parseToolCatalogue(catalogue: ToolCatalogue): ToolCatalogue {
@@ -52,8 +59,8 @@ function decodeCursor(cursor: string, total: number): number {
   return parsed.data.offset;
 }
 
-function listedTool(name: string): Tool {
-  return { name, description: `Mock tool ${name}`, inputSchema: { type: 'object', properties: {} } };
+function listedTool(name: string, descriptions: Readonly<Record<string, string>>): Tool {
+  return { name, description: Object.hasOwn(descriptions, name) ? descriptions[name] : `Mock tool ${name}`, inputSchema: { type: 'object', properties: {} } };
 }
 
 /**
@@ -68,11 +75,11 @@ export function failToolsList(server: McpServer, message: string): void {
 
 /** Replaces `server`'s tools/list handler with the catalogue, page by page. Call after registering tools. */
 export function serveToolCatalogue(server: McpServer, catalogue: ToolCatalogue): void {
-  const { names, pageSize } = catalogue;
+  const { names, pageSize, descriptions = {} } = catalogue;
   server.server.setRequestHandler(ListToolsRequestSchema, (request) => {
     const cursor = request.params?.cursor;
     const offset = cursor === undefined ? 0 : decodeCursor(cursor, names.length);
-    const page = names.slice(offset, offset + pageSize).map(listedTool);
+    const page = names.slice(offset, offset + pageSize).map((name) => listedTool(name, descriptions));
     const next = offset + pageSize;
     return next < names.length ? { tools: page, nextCursor: encodeCursor(next, names.length) } : { tools: page };
   });

@@ -455,6 +455,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'tool-description-as-markup',
+    bugClass: 'markup-injection',
+    bug: "The admin page writes each fetched tool's description into the page as HTML (to show the MCP server's formatting), so markup in a description the server chose becomes elements of the gateway's page.",
+    detectedBy: ['UI-03'],
+    // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'refresh-token-not-rotated',
     bugClass: 'refresh-mishandled',
     bug: 'After a refresh the gateway keeps the old refresh token instead of the rotated one, so the second refresh presents a spent token (invalid_grant, grant revoked).',

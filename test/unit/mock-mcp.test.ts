@@ -603,4 +603,25 @@ describe('tool catalogue knob (SESSION-03)', () => {
   test('a catalogue with duplicate names is refused when set', () => {
     assert.throws(() => mcp.setToolCatalogue({ names: ['a', 'a'], pageSize: 1 }), /unique/);
   });
+
+  test('chosen descriptions (markup included) are listed as given; other tools keep the default; a description of an unlisted tool is refused', async () => {
+    const names = [`described_${RUN_ID}`, 'toString'];
+    const markup = `Lists things "'><b data-x="1">bold</b>`;
+    mcp.setToolCatalogue({ names, pageSize: 10, descriptions: { [names[0]!]: markup } });
+    const client = await connectClient(await mint());
+    try {
+      const { tools } = await client.listTools();
+      assert.deepEqual(
+        tools.map((t) => [t.name, t.description]),
+        [
+          [names[0], markup],
+          ['toString', 'Mock tool toString'],
+        ],
+      );
+    } finally {
+      mcp.setToolCatalogue(null);
+      await client.close();
+    }
+    assert.throws(() => mcp.setToolCatalogue({ names: ['a'], pageSize: 1, descriptions: { b: 'x' } }), /descriptions must name listed tools/);
+  });
 });

@@ -26,13 +26,15 @@ export interface Gateway extends GatewayRegistration {
   id: string;
   /** Tool names from the last successful Fetch Tools, by any user. */
   tools: string[];
+  /** The MCP server's description of each of those tools, from the same Fetch Tools (shown on the admin page). */
+  toolDescriptions: Map<string, string>;
 }
 
 export class GatewayRegistry {
   readonly #gateways = new Map<string, Gateway>();
 
   add(registration: GatewayRegistration): Gateway {
-    const gateway: Gateway = { ...registration, id: `gw-${randomBytes(6).toString('hex')}`, tools: [] };
+    const gateway: Gateway = { ...registration, id: `gw-${randomBytes(6).toString('hex')}`, tools: [], toolDescriptions: new Map() };
     this.#gateways.set(gateway.id, gateway);
     return gateway;
   }

@@ -11,7 +11,8 @@ import { parseBearerChallenge, type BearerChallenge } from './scopes.js';
 const MAX_PAGES = 100;
 
 export type UpstreamToolsResult =
-  | { ok: true; tools: string[] }
+  /** `descriptions`: each listed tool's description as the server wrote it (its words, never markup to us). */
+  | { ok: true; tools: string[]; descriptions: Record<string, string> }
   /** The MCP server refused the token (401/403), with its Bearer challenge when it sent one. */
   | { ok: false; kind: 'rejected'; status: number; challenge: BearerChallenge | null }
   /** Unreachable, timed out, 5xx or not speaking MCP. */
@@ -51,19 +52,23 @@ export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVe
   try {
     await client.connect(transport, timeout);
     const tools: string[] = [];
+    const descriptions: Record<string, string> = {};
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page += 1) {
       const result = await client.listTools(cursor === undefined ? {} : { cursor }, timeout);
-      tools.push(...result.tools.map((t) => t.name));
+      for (const tool of result.tools) {
+        tools.push(tool.name);
+        if (tool.description !== undefined) descriptions[tool.name] = tool.description;
+      }
       cursor = result.nextCursor;
-      if (cursor === undefined || cursor === '' || options.firstPageOnly === true) return { ok: true, tools };
+      if (cursor === undefined || cursor === '' || options.firstPageOnly === true) return { ok: true, tools, descriptions };
     }
     return { ok: false, kind: 'failing', reason: `more than ${MAX_PAGES} pages of tools` };
   } catch (error) {
     // BUG (rpc-error-as-empty-list): the server answered, so "it worked, it just has no tools".
-    if (options.rpcErrorAsEmptyList === true && error instanceof McpError) return { ok: true, tools: [] };
+    if (options.rpcErrorAsEmptyList === true && error instanceof McpError) return { ok: true, tools: [], descriptions: {} };
     // BUG (upstream-5xx-as-empty-list): a "tolerant" client takes a failing server for one with nothing to list.
-    if (options.serverErrorAsEmptyList === true && error instanceof StreamableHTTPError && (error.code ?? 0) >= 500) return { ok: true, tools: [] };
+    if (options.serverErrorAsEmptyList === true && error instanceof StreamableHTTPError && (error.code ?? 0) >= 500) return { ok: true, tools: [], descriptions: {} };
     return classify(error, lastChallenge);
   } finally {
     await client.close().catch(() => {});

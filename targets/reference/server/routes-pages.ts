@@ -118,6 +118,7 @@ export function pageRoutes(ctx: GatewayContext): Router {
         connected: (gatewayId) => ctx.grants.connected(gatewayId, session.user),
         tableFetchNoop: ctx.faults['table-fetch-noop'],
         authorizeByScript: ctx.faults['authorization-url-opened-by-script'],
+        descriptionsAsMarkup: ctx.faults['tool-description-as-markup'],
       }),
     );
   });

@@ -1,5 +1,5 @@
 import type { Gateway } from '../gateways.js';
-import { html } from '../html.js';
+import { html, SafeHtml } from '../html.js';
 import type { Session } from '../sessions.js';
 import { renderPage } from './layout.js';
 
@@ -16,13 +16,28 @@ export interface AdminPageOptions {
   tableFetchNoop: boolean;
   /** authorization-url-opened-by-script: tells /static/admin.js to fetch the authorization URL and go there by script. */
   authorizeByScript: boolean;
+  /**
+   * BUG (tool-description-as-markup): the MCP server's tool descriptions are written into the page as HTML (a
+   * change that wanted the server's formatting, bold names and links, to show), so a description is markup here.
+   */
+  descriptionsAsMarkup: boolean;
 }
 
-export function renderAdminPage({ root, scriptRoot, session, gateways, connected, tableFetchNoop, authorizeByScript }: AdminPageOptions): string {
+/** Each fetched tool's name and its MCP server's description, as text (the server is a third party: UI-03). */
+function toolList(gateway: Gateway, asMarkup: boolean) {
+  const describe = (name: string) => {
+    const description = gateway.toolDescriptions.get(name) ?? '';
+    return asMarkup ? new SafeHtml(description) : description;
+  };
+  return html`<ul class="tool-list">${gateway.tools.map((name) => html`<li><code>${name}</code> <span class="tool-description">${describe(name)}</span></li>`)}</ul>`;
+}
+
+export function renderAdminPage({ root, scriptRoot, session, gateways, connected, tableFetchNoop, authorizeByScript, descriptionsAsMarkup }: AdminPageOptions): string {
   const rows = gateways.map(
     (g) => html`<tr data-gateway-id="${g.id}">
 <td class="gateway-name">${g.name}</td>
 <td class="tool-count">${g.tools.length}</td>
+<td class="tools">${toolList(g, descriptionsAsMarkup)}</td>
 <td class="connection">${connected(g.id) ? 'Connected' : 'Not connected'}</td>
 <td class="actions">
 <a data-action="authorize" href="${root}/oauth/authorize/${encodeURIComponent(g.id)}">Authorize</a>
@@ -46,7 +61,7 @@ export function renderAdminPage({ root, scriptRoot, session, gateways, connected
 <main>
 <h1>MCP gateways</h1>
 <table id="gateways"${tableFetchNoop ? html` data-fetch-mode="noop"` : null}${authorizeByScript ? html` data-authorize-mode="script"` : null}>
-<thead><tr><th>Name</th><th>Tools</th><th>Your authorization</th><th>Actions</th></tr></thead>
+<thead><tr><th>Name</th><th>Tools</th><th>Tool list</th><th>Your authorization</th><th>Actions</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
