@@ -766,7 +766,7 @@ export const REQUIREMENTS = [
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      "Users never share what carries an upstream credential: when several users hold grants for the same MCP server and use it in turn (user A, user B, user A again, each through the callback page's Fetch Tools and the API), every MCP request of a turn carries an access token the IdP issued for the user whose turn it is; nothing of one user's call (a pooled connection or MCP session, a cached client or token) serves another user's.",
+      "Users never share what carries an upstream credential: when several users hold grants for the same MCP server and use it in turn (user A, user B, user A again, each through the callback page's Fetch Tools and the API), every MCP request of a turn carries an access token the IdP issued for the user whose turn it is; and when two such users, their access tokens expired, press Fetch Tools at the same moment, each press that succeeds reaches the MCP server with an access token of its own user. Nothing of one user's call (a pooled connection or MCP session, a cached client or token, a refresh or fetch in flight) serves another user's.",
     sources: [
       cite(MCP_SECURITY_BEST_PRACTICES, '§2.1', 'confused deputy'),
       cite(CONTEXTFORGE_ISSUES, '#2055', "MCP session pool keyed without the gateway user, fixed January 2026"),

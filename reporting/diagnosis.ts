@@ -411,6 +411,14 @@ const RULES: readonly Rule[] = [
         ? "a user's call reached the MCP server with another user's token: something of an earlier call (a pooled connection, a cached client or token) served a later user"
         : undefined,
   },
+  {
+    requirements: ['TOKEN-16'],
+    bugClass: 'wrong-token-upstream',
+    when: (o) =>
+      has(o.error, /Fetch Tools succeeded, yet no MCP request carried an access token of/)
+        ? "two users pressing at once: one user's press reached the MCP server with the other's token only: something kept in flight per MCP server (a refresh, a fetch) served both"
+        : undefined,
+  },
   { requirements: ['TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-11', 'TOKEN-16'], bugClass: 'wrong-token-upstream' },
   { requirements: ['TOKEN-05', 'TOKEN-06'], bugClass: 'refresh-mishandled' },
   { requirements: ['UI-01'], bugClass: 'page-script-broken' },

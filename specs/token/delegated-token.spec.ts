@@ -12,7 +12,7 @@ import { cookieHeaderFor } from '../../fixtures/forgery.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
 import { hashSecret } from '../../lib/secrets.js';
 import type { McpCallRecord } from '../../mock-mcp/types.js';
-import type { IssuedToken } from '../../mock-idp/types.js';
+import { isCredentialLessDiscovery, issuedTokenLookup, tokenOwnerOf } from '../../fixtures/carried-token.js';
 
 /**
  * Makes the gateway call the MCP server for alice both ways a gateway offers: the callback page's button
@@ -33,12 +33,6 @@ async function triggerUpstreamCalls(
   return { callback, api: api.status, apiToken };
 }
 
-/** Which token the IdP issued (to `clientId`, when given) an MCP request carried, by its hash; undefined for none or a foreign one. */
-function issuedTokenLookup(harness: Harness, clientId?: string): (call: McpCallRecord) => IssuedToken | undefined {
-  const issued = new Map(harness.idp.issuedTokens().filter((t) => clientId === undefined || t.clientId === clientId).map((t) => [t.tokenHash, t]));
-  return (call) => (call.tokenHash === undefined ? undefined : issued.get(call.tokenHash));
-}
-
 test('TOKEN-01 the MCP server receives the token the IdP issued to this gateway for this user and resource', req('TOKEN-01'), async ({
   harness,
   alice,
@@ -52,7 +46,7 @@ test('TOKEN-01 the MCP server receives the token the IdP issued to this gateway 
   // A client that discovers the authorization server from the MCP server's 401 (MCP authorization §3, RFC 9728) asks
   // it first with no credential at all, before any token exists: that probe is discovery, not a delegated call.
   const exchange = harness.idp.log().find((e) => e.kind === 'token:authorization_code' && e.clientId === upstream.clientId);
-  const isDiscovery = (c: McpCallRecord): boolean => c.authScheme === 'none' && c.status === 401 && exchange !== undefined && c.at < exchange.at;
+  const isDiscovery = (c: McpCallRecord): boolean => isCredentialLessDiscovery(c) && exchange !== undefined && c.at < exchange.at;
   evidence.add('discoveryProbes', upstream.mcp.calls().filter(isDiscovery).map((c) => ({ rpcMethod: c.rpcMethod, status: c.status, at: c.at })));
   const calls = upstream.mcp.calls().filter((c) => !isDiscovery(c));
   const issuedToken = issuedTokenLookup(harness);
@@ -94,7 +88,7 @@ test('TOKEN-16 two users who both authorized, taking turns, each reach the MCP s
   test.slow(); // two authorizations, three turns of two upstream calls each
   await authorize(harness, alice, upstream);
   await authorize(harness, bob, upstream);
-  const issuedToken = issuedTokenLookup(harness, upstream.clientId);
+  const tokenOwner = tokenOwnerOf(harness, upstream.clientId);
   const turns: { actor: Actor; name: string }[] = [
     { actor: alice, name: 'alice' },
     { actor: bob, name: 'bob' },
@@ -107,10 +101,6 @@ test('TOKEN-16 two users who both authorized, taking turns, each reach the MCP s
     evidence.secret(triggers.apiToken);
     judged.push({ turn: name, user: actor.idpUser.username, triggers: { callback: triggers.callback, api: triggers.api }, calls: upstream.mcp.calls().slice(mark) });
   }
-  const tokenOwner = (c: McpCallRecord): string => {
-    const token = issuedToken(c);
-    return token === undefined ? 'not issued by the IdP to this client' : `${token.kind} token of ${token.user}`;
-  };
   evidence.add(
     'turns',
     judged.map((t) => ({ turn: t.turn, triggers: t.triggers, mcpCalls: t.calls.map((c) => ({ rpcMethod: c.rpcMethod, status: c.status, carried: tokenOwner(c) })) })),
@@ -119,8 +109,7 @@ test('TOKEN-16 two users who both authorized, taking turns, each reach the MCP s
   // Whether each way to fetch tools works is SESSION-01's and the API's business; a turn that reached no MCP server tells nothing here.
   if (silent.length > 0) notTestable(`a turn's Fetch Tools reached no MCP server: ${silent.join('; ')}`);
   for (const turn of judged) {
-    // A request without any credential answered 401 is discovery (MCP authorization §3), not a delegated call.
-    const foreign = turn.calls.filter((c) => !(c.authScheme === 'none' && c.status === 401) && tokenOwner(c) !== `access token of ${turn.user}`);
+    const foreign = turn.calls.filter((c) => !isCredentialLessDiscovery(c) && tokenOwner(c) !== `access token of ${turn.user}`);
     expect(
       foreign.map((c) => `${c.rpcMethod || c.httpMethod} carried ${tokenOwner(c)}`),
       `${turn.turn}'s turn: MCP requests carrying a token that is not an access token issued for ${turn.user}`,

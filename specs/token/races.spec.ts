@@ -18,7 +18,9 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { expectPressesSucceeded } from '../../fixtures/fetch-tools.js';
+import { expectPressesSucceeded, is2xx } from '../../fixtures/fetch-tools.js';
+import { notTestable } from '../../lib/outcome.js';
+import { isCredentialLessDiscovery, tokenOwnerOf } from '../../fixtures/carried-token.js';
 import { pressFetchToolsTogether } from '../../fixtures/request-gate.js';
 
 /**
@@ -68,4 +70,62 @@ test('TOKEN-09 two Fetch Tools presses at once with an expired token share one r
     ['callback page press', fromCallback, callbackSays],
     ['admin table press', fromTable, tableSays],
   ]);
+});
+
+/**
+ * TOKEN-16 when the users' presses overlap: alice and bob both hold a grant whose access token has expired and press
+ * Fetch Tools at the same moment. Keeping one refresh in flight is right per grant (TOKEN-09); keyed by the MCP
+ * server instead, bob's press waits for alice's refresh and goes on with its result, alice's new token. The turns of
+ * the sequential test never overlap, so only this one can see it. The IdP's barrier holds the first refresh until a
+ * second arrives (or HOLD_MS passed): a gateway that refreshes each user's grant sends two, one that joins bob to
+ * alice's sends one. Each press that succeeded must have reached the MCP server with an access token of its own user.
+ */
+test("TOKEN-16 two users whose access tokens expired press Fetch Tools at the same moment, and each reaches the MCP server with a token of their own", req('TOKEN-16'), async ({
+  harness,
+  alice,
+  bob,
+  upstream,
+  evidence,
+}) => {
+  test.slow(); // two authorizations, two refreshes held at the IdP's barrier
+  const { idp, target } = harness;
+  idp.setKnobs({ accessTokenTtlSeconds: 0 });
+  await authorize(harness, alice, upstream); // each actor's page: the callback page, with its Fetch Tools control
+  await authorize(harness, bob, upstream);
+  idp.setKnobs({ accessTokenTtlSeconds: 3600, refreshBarrier: { parties: 2, maxHoldMs: HOLD_MS } });
+  const mark = upstream.mcp.calls().length;
+  // A control that sends nothing or gets no answer is SESSION-01's finding (and a hang cannot be told from a slow
+  // machine): here it only means the presses could not be compared.
+  const [fromAlice, fromBob] = await pressFetchToolsTogether(harness, upstream, [
+    { page: alice.page, control: 'callback' },
+    { page: bob.page, control: 'callback' },
+  ]).catch((e: unknown) => notTestable(`the two presses did not both get an answer: ${String(e).slice(0, 300)}`));
+  if (fromAlice === undefined || fromBob === undefined) throw new Error('two presses, two exchanges');
+  const presses = [
+    { actor: alice, exchange: fromAlice, says: await target.callbackFetchToolsOutcome(alice.page) },
+    { actor: bob, exchange: fromBob, says: await target.callbackFetchToolsOutcome(bob.page) },
+  ];
+  const tokenOwner = tokenOwnerOf(harness, upstream.clientId);
+  const carried = upstream.mcp
+    .calls()
+    .slice(mark)
+    .filter((c) => !isCredentialLessDiscovery(c))
+    .map((c) => ({ rpcMethod: c.rpcMethod || c.httpMethod, status: c.status, carried: tokenOwner(c) }));
+  const refreshes = idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === upstream.clientId);
+  evidence.add('presses', presses.map((p) => ({ user: p.actor.idpUser.username, exchange: p.exchange, pageSays: p.says })));
+  evidence.add('mcpCalls', carried);
+  evidence.add('refreshes', refreshes.map((e) => ({ status: e.status, outcome: e.outcome, user: e.user, barrier: e.barrier })));
+
+  const succeeded = presses.filter((p) => is2xx(p.exchange.status) && p.says.state === 'success');
+  // Whether a press works at all is SESSION-01's, TOKEN-05's and TOKEN-09's business: a press that failed says nothing here.
+  if (succeeded.length < 2) {
+    notTestable(`both presses must succeed for their tokens to tell: ${presses.map((p) => `${p.actor.idpUser.username} ${p.exchange.status} "${p.says.text}"`).join('; ')}`);
+  }
+  for (const { actor } of succeeded) {
+    const own = `access token of ${actor.idpUser.username}`;
+    expect(
+      carried.filter((c) => c.carried === own).length,
+      `${actor.idpUser.username}'s Fetch Tools succeeded, yet no MCP request carried an ${own}; the requests carried: ${carried.map((c) => `${c.rpcMethod} ${c.carried}`).join(', ')}`,
+    ).toBeGreaterThan(0);
+  }
 });

@@ -39,27 +39,27 @@ export const FAULT_MODES = [
     bugClass: 'browser-vs-api-heuristic',
     bug: 'Cookie requests count as "browser" only when Accept has text/html or the Referer contains /admin; else 401 "Cookie authentication not allowed for API requests. Use Authorization header." (ContextForge 1.0.0rc1).',
     detectedBy: ['SESSION-01', 'SESSION-04'],
-    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'UI-01'],
-    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-06', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-06', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16'],
   },
   {
     mode: 'callback-fetch-omits-credentials',
     bugClass: 'page-request-without-credentials',
     bug: "The callback page's Fetch Tools button calls fetch with credentials: 'omit', so no session cookie is sent.",
     detectedBy: ['SESSION-01'],
-    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'UI-01'],
-    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16'],
   },
   {
     mode: 'callback-script-dead',
     bugClass: 'page-script-broken',
     bug: "The callback page's own Content-Security-Policy blocks its inline script, so the button does nothing.",
     detectedBy: ['SESSION-01', 'UI-01'],
-    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-03', 'SESSION-12', 'FLOW-18', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13'],
-    alsoNotTestable: ['TOKEN-14'],
+    alsoNotTestable: ['TOKEN-14', 'TOKEN-16'],
   },
   {
     mode: 'table-fetch-noop',
@@ -340,9 +340,10 @@ export const FAULT_MODES = [
     bugClass: 'refresh-mishandled',
     bug: 'An expired access token is sent upstream as it is; the refresh token is never used.',
     detectedBy: ['TOKEN-05'],
-    // Pinned from one full selftest run (2026-12-02): TOKEN-06 needs a first refresh, which this mode never makes.
+    // Pinned from one full selftest run (2026-12-05): TOKEN-06 needs a first refresh, which this mode never makes, and
+    // TOKEN-16's overlapping presses need both to succeed, which they cannot with expired tokens never refreshed.
     alsoFails: ['TOKEN-07', 'TOKEN-09'],
-    alsoNotTestable: ['TOKEN-06'],
+    alsoNotTestable: ['TOKEN-06', 'TOKEN-16'],
   },
   {
     mode: 'refresh-error-500',
@@ -869,6 +870,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'refresh-single-flight-per-upstream',
+    bugClass: 'wrong-token-upstream',
+    bug: "The refresh kept in flight is keyed by the MCP server instead of the grant: when two users' expired tokens are refreshed at once, the second user's request joins the first user's refresh and calls the MCP server with that user's new token.",
+    detectedBy: ['TOKEN-16'],
+    // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'step-up-challenge-ignored',
     bugClass: 'step-up-mishandled',
     bug: "A 403 insufficient_scope from the MCP server is reported as an error, but the next authorization asks for the registered scopes again, never the challenged one: every Fetch Tools ends in the same 403.",
@@ -973,9 +982,9 @@ export const FAULT_MODES = [
     deployment: 'behind-proxy',
     bug: "The templates know the gateway's root path, the Fetch Tools script does not: it calls /oauth/fetch-tools/ID from the host's root, which behind a proxy serving the gateway under a sub-path is not the gateway (ContextForge #3851's class).",
     detectedBy: ['PROXY-01', 'SESSION-01', 'SESSION-02'],
-    // Pinned from one full selftest run (2026-12-04); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-03', 'SESSION-12', 'FLOW-18', 'FLOW-19', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-12', 'TOKEN-13', 'UI-01'],
-    alsoNotTestable: ['TOKEN-14', 'UI-03'],
+    alsoNotTestable: ['TOKEN-14', 'TOKEN-16', 'UI-03'],
   },
   {
     mode: 'login-redirect-ignores-root-path',

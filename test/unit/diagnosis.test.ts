@@ -101,3 +101,14 @@ test("the gateway's own page refused by its own CSRF check is its own class, in 
   const survived = 'Error: Fetch Tools with the old session cookie after sign-out answered 200 (without a cookie: 401)';
   assert.equal(diagnose({ requirement: 'SESSION-09', error: survived, evidence: '' })?.bugClass, 'session-survives-logout');
 });
+
+test('TOKEN-16: a later turn served by an earlier one and a press served by the other user in flight each say which happened', () => {
+  const turn = "Error: bob's turn: MCP requests carrying a token that is not an access token issued for bob\n\nExpected: []";
+  const overlap = "Error: bob's Fetch Tools succeeded, yet no MCP request carried an access token of bob; the requests carried: tools/list access token of alice";
+  const ofTurn = diagnose({ requirement: 'TOKEN-16', error: turn, evidence: '' });
+  const ofOverlap = diagnose({ requirement: 'TOKEN-16', error: overlap, evidence: '' });
+  assert.equal(ofTurn?.bugClass, 'wrong-token-upstream');
+  assert.equal(ofOverlap?.bugClass, 'wrong-token-upstream');
+  assert.match(ofTurn?.because ?? '', /an earlier call/);
+  assert.match(ofOverlap?.because ?? '', /in flight per MCP server/);
+});

@@ -1,7 +1,7 @@
 /** The selftest's judgement of one run: failure sets pinned exactly, invalid or inconclusive runs never count. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judge, mergedPins, plan, playwrightGroups, restrictTo, takeRequirementsOption, type Expectation } from '../../cli/selftest.js';
+import { judge, mergedPins, unexpectedTestErrors, plan, playwrightGroups, restrictTo, takeRequirementsOption, type Expectation } from '../../cli/selftest.js';
 import type { FaultMode } from '../../targets/reference/faults.js';
 import { buildRunReport, type TestRecord } from '../../reporting/results.js';
 import { REQUIREMENTS } from '../../catalogue/requirements.js';
@@ -191,4 +191,13 @@ test('the self-test runs the reference gateway apart from real targets, so a rea
       for (const e of group.expectations) if (e.run.envFrom !== undefined) assert.ok(ids.has(e.run.envFrom), `${e.run.id} borrows from ${e.run.envFrom}`);
     }
   }
+});
+
+test("the closing recap names each test that went wrong with its error's first line: any of the reference's, a fault run's outside its pins", () => {
+  const reference: Expectation = { kind: 'reference', intended: [], alsoFails: [], run: { ...fault.run, id: 'reference', faultMode: null } };
+  const flaky = runWith({ 'TOKEN-14': 'Not testable: the MCP server was never reached\n    at spec.ts:1' });
+  assert.deepEqual(unexpectedTestErrors(reference, flaky), ['    TOKEN-14 TOKEN-14 t [not-testable]: Not testable: the MCP server was never reached']);
+  const widened = runWith({ 'XSITE-01': undefined, 'XSITE-02': undefined, 'SESSION-07': undefined, 'FLOW-01': 'Error: FLOW-01 broke\nmore' });
+  assert.deepEqual(unexpectedTestErrors(fault, widened), ['    FLOW-01 FLOW-01 t [failed]: Error: FLOW-01 broke'], 'the pinned failures are what the fault run is for: not recapped');
+  assert.deepEqual(unexpectedTestErrors(fault, undefined), []);
 });

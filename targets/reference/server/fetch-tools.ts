@@ -32,7 +32,8 @@ type RefreshOutcome = { ok: true; grant: Grant } | { ok: false; answer: FetchToo
 export class ToolFetcher {
   readonly #ctx: GatewayContext;
   /** One refresh at a time per grant: a second caller waits for the first instead of reusing a rotated refresh token. */
-  readonly #refreshing = new Map<Grant, Promise<RefreshOutcome>>();
+  /** The refresh in flight per grant (one user's, for one upstream), which concurrent requests for that grant share. */
+  readonly #refreshing = new Map<Grant | Gateway, Promise<RefreshOutcome>>();
   /** upstream-connection-per-server only: per MCP server URL, the token its pooled connection was opened with. */
   readonly #pooledConnections = new Map<string, string>();
 
@@ -134,10 +135,13 @@ export class ToolFetcher {
     // BUG (refresh-not-single-flight): every request refreshes on its own, so two at once both present the
     // same refresh token; an IdP with reuse detection then revokes the whole grant (TOKEN-09).
     if (this.#ctx.faults['refresh-not-single-flight']) return this.#doRefresh(gateway, user, grant);
-    const running = this.#refreshing.get(grant);
+    // BUG (refresh-single-flight-per-upstream): the refresh in flight is keyed by the upstream, not the grant, so a
+    // second user's request joins the first user's refresh and goes on with that user's new token.
+    const key = this.#ctx.faults['refresh-single-flight-per-upstream'] ? gateway : grant;
+    const running = this.#refreshing.get(key);
     if (running !== undefined) return running;
-    const outcome = this.#doRefresh(gateway, user, grant).finally(() => this.#refreshing.delete(grant));
-    this.#refreshing.set(grant, outcome);
+    const outcome = this.#doRefresh(gateway, user, grant).finally(() => this.#refreshing.delete(key));
+    this.#refreshing.set(key, outcome);
     return outcome;
   }
 
