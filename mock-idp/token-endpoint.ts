@@ -1,19 +1,19 @@
 /**
  * POST /token: client authentication, then the authorization_code and refresh_token grants, each
- * checked strictly. Every failure is an RFC 6749 §5.2 JSON error; the description doubles as the
- * log outcome (e.g. `invalid_grant: code reused`).
+ * checked strictly. Every failure is an RFC 6749 §5.2 JSON error (but the refreshProxyError knob's HTML page, a
+ * proxy's answer); the description doubles as the log outcome (e.g. `invalid_grant: code reused`).
  */
 import type { Handler, IdpContext, LogNotes } from './context.js';
 import { nowSeconds } from './context.js';
 import { authenticateClient } from './client-auth.js';
 import { htmlReply, jsonReply, oauthError, type Reply } from './http-io.js';
-
-/** What a reverse proxy in front of a down IdP answers: a page for people, no OAuth error. */
-const PROXY_ERROR_PAGE = '<!doctype html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr><p>proxy</p></body></html>';
 import { isWellFormedVerifier, s256Matches } from './pkce.js';
 import { authorizationCodeGrantSchema, firstIssue, refreshTokenGrantSchema } from './schemas.js';
 import { issueTokens } from './token-issuance.js';
 import type { IdpClient } from './types.js';
+
+/** What a reverse proxy in front of a down IdP answers: a page for people, no OAuth error. */
+const PROXY_ERROR_PAGE = '<!doctype html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr><p>proxy</p></body></html>';
 
 /** The log outcome of a 200 token response without an access token (knob codeExchangeOmitsAccessToken). */
 export const NO_ACCESS_TOKEN_OUTCOME = 'answered without access_token (codeExchangeOmitsAccessToken knob)';

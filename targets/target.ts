@@ -133,7 +133,6 @@ export interface StateChangingEndpoint {
   effect: (() => Promise<string>) | null;
 }
 
-/** An endpoint of the gateway's API that acts for its caller, with the JSON body a signed-in client sends (SESSION-15). */
 /** A GET endpoint of the gateway's API that describes gateways, grants or tools (TOKEN-17 reads it as two users). */
 export interface ApiReadEndpoint {
   /** For reports: what it answers, e.g. "gateway details". */
@@ -141,6 +140,7 @@ export interface ApiReadEndpoint {
   url: string;
 }
 
+/** An endpoint of the gateway's API that acts for its caller, with the JSON body a signed-in client sends (SESSION-15). */
 export interface ApiAction {
   /** Short name for reports, e.g. 'register gateway (API)'. */
   name: string;

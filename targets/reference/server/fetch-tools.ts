@@ -31,8 +31,10 @@ type RefreshOutcome = { ok: true; grant: Grant } | { ok: false; answer: FetchToo
 
 export class ToolFetcher {
   readonly #ctx: GatewayContext;
-  /** One refresh at a time per grant: a second caller waits for the first instead of reusing a rotated refresh token. */
-  /** The refresh in flight per grant (one user's, for one upstream), which concurrent requests for that grant share. */
+  /**
+   * The refresh in flight per grant (one user's, for one upstream): a second caller for that grant waits for it
+   * instead of reusing a rotated refresh token. Keyed by the gateway only in fault refresh-single-flight-per-upstream.
+   */
   readonly #refreshing = new Map<Grant | Gateway, Promise<RefreshOutcome>>();
   /** upstream-connection-per-server only: per MCP server URL, the token its pooled connection was opened with. */
   readonly #pooledConnections = new Map<string, string>();
