@@ -36,9 +36,8 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env, options: { wi
 
 /**
  * Every host name except loopback ones fails to resolve inside the browser, so nothing a page asks for can
- * leave the machine, whatever a context routes. (The actors' contexts keep their blocking route as well:
- * removing it saved about a tenth of a run, but then the answer to a CORS-failed fetch sometimes never
- * reached Playwright, see fixtures/actors.ts; that route lists what it blocks.) Hosts that stay, as in lib/on-machine.ts: localhost,
+ * leave the machine, whatever a context routes; the actors list the requests that failed so (fixtures/actors.ts,
+ * for ENV-04), without a blocking route of their own. Hosts that stay, as in lib/on-machine.ts: localhost,
  * *.localhost, 127.0.0.0/8 and ::1 (measured: the rule for IPv6 is written without brackets; `127.*` is a
  * name pattern, so a name such as 127.example.com is left to the system resolver, as any other name would
  * be without this rule). `*.test` names (RFC 6761: reserved for testing, never on the Internet) go to loopback:

@@ -10,3 +10,25 @@ export function staysOnMachine(url: URL): boolean {
   const host = url.hostname;
   return host === 'localhost' || host.endsWith('.localhost') || host === 'test' || host.endsWith('.test') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '[::1]';
 }
+
+/** How Chromium fails a name the host rule resolves to nothing (config/browser.ts). */
+const HOST_RULE_FAILURE = 'ERR_NAME_NOT_RESOLVED';
+
+/**
+ * A request the browser's host rule stopped: bound off the machine and failed because the name did not resolve.
+ * Other failures of such a request are not the rule's (a load the page abandoned is ERR_ABORTED; an adapter's
+ * route that aborts, ERR_BLOCKED_BY_CLIENT, lists what it blocks itself).
+ */
+export function stoppedByHostRule(request: { url(): string; failure(): { errorText: string } | null }): boolean {
+  return (request.failure()?.errorText ?? '').includes(HOST_RULE_FAILURE) && !staysOnMachine(new URL(request.url()));
+}
+
+/** A console "Failed to load resource" message about a resource off the machine that the host rule stopped. */
+export function isOffMachineLoadFailure(text: string, resourceUrl: string): boolean {
+  if (!text.startsWith('Failed to load resource') || !text.includes(HOST_RULE_FAILURE) || resourceUrl === '') return false;
+  try {
+    return !staysOnMachine(new URL(resourceUrl));
+  } catch {
+    return false;
+  }
+}

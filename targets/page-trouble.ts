@@ -13,6 +13,7 @@
  */
 import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { notTestable } from '../lib/outcome.js';
+import { stoppedByHostRule } from '../lib/on-machine.js';
 
 interface Trouble {
   /** Requests aborted by the harness (ERR_BLOCKED_BY_CLIENT): ours. */
@@ -32,7 +33,8 @@ export function watchPageTrouble(context: BrowserContext, gatewayOrigin: string)
   watched.set(context, trouble);
   context.on('requestfailed', (request) => {
     const error = request.failure()?.errorText ?? '';
-    if (error.includes('ERR_BLOCKED_BY_CLIENT')) trouble.blocked.push(request.url());
+    // Blocked by an adapter's route, or stopped by the browser's host rule (bound off the machine).
+    if (error.includes('ERR_BLOCKED_BY_CLIENT') || stoppedByHostRule(request)) trouble.blocked.push(request.url());
     // ERR_ABORTED is a load the browser cancelled, because the page went elsewhere (ContextForge's callback page
     // leaves after a successful press): nothing broken about the resource, whose own answer would say otherwise.
     else if (error.includes('ERR_ABORTED')) return;
