@@ -16,7 +16,7 @@ import { notTestable } from '../lib/outcome.js';
 import { stoppedByHostRule } from '../lib/on-machine.js';
 
 interface Trouble {
-  /** Requests aborted by the harness (ERR_BLOCKED_BY_CLIENT): ours. */
+  /** Requests the harness stopped (an adapter route's ERR_BLOCKED_BY_CLIENT, or the host rule off the machine): ours. */
   blocked: string[];
   /** The gateway origin's own subresources that failed or answered 4xx/5xx: theirs. */
   ownFailures: string[];
