@@ -15,19 +15,15 @@ export function staysOnMachine(url: URL): boolean {
 const HOST_RULE_FAILURE = 'ERR_NAME_NOT_RESOLVED';
 
 /**
- * A request the browser's host rule stopped: bound off the machine and failed because the name did not resolve.
- * Other failures of such a request are not the rule's (a load the page abandoned is ERR_ABORTED; an adapter's
- * route that aborts, ERR_BLOCKED_BY_CLIENT, lists what it blocks itself).
+ * A request, or a console "Failed to load resource" message, the browser's host rule stopped: its URL is off the
+ * machine and it failed because the name did not resolve. Other failures of such a request are not the rule's (a
+ * load the page abandoned is ERR_ABORTED; an adapter's route that aborts, ERR_BLOCKED_BY_CLIENT, lists what it
+ * blocks itself).
  */
-export function stoppedByHostRule(request: { url(): string; failure(): { errorText: string } | null }): boolean {
-  return (request.failure()?.errorText ?? '').includes(HOST_RULE_FAILURE) && !staysOnMachine(new URL(request.url()));
-}
-
-/** A console "Failed to load resource" message about a resource off the machine that the host rule stopped. */
-export function isOffMachineLoadFailure(text: string, resourceUrl: string): boolean {
-  if (!text.startsWith('Failed to load resource') || !text.includes(HOST_RULE_FAILURE) || resourceUrl === '') return false;
+export function stoppedByHostRule(errorText: string, url: string): boolean {
+  if (!errorText.includes(HOST_RULE_FAILURE)) return false;
   try {
-    return !staysOnMachine(new URL(resourceUrl));
+    return !staysOnMachine(new URL(url));
   } catch {
     return false;
   }

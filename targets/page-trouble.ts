@@ -34,7 +34,7 @@ export function watchPageTrouble(context: BrowserContext, gatewayOrigin: string)
   context.on('requestfailed', (request) => {
     const error = request.failure()?.errorText ?? '';
     // Blocked by an adapter's route, or stopped by the browser's host rule (bound off the machine).
-    if (error.includes('ERR_BLOCKED_BY_CLIENT') || stoppedByHostRule(request)) trouble.blocked.push(request.url());
+    if (error.includes('ERR_BLOCKED_BY_CLIENT') || stoppedByHostRule(error, request.url())) trouble.blocked.push(request.url());
     // ERR_ABORTED is a load the browser cancelled, because the page went elsewhere (ContextForge's callback page
     // leaves after a successful press): nothing broken about the resource, whose own answer would say otherwise.
     else if (error.includes('ERR_ABORTED')) return;
