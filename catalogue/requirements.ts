@@ -678,7 +678,7 @@ export const REQUIREMENTS = [
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      'When an expired access token cannot be renewed, whether the IdP answers the gateway\'s refresh with invalid_grant (seen at the IdP) or issued no refresh token at all (RFC 6749 §4.1.4: it is optional), Fetch Tools ends in a non-2xx, non-5xx failure, the page leads to authorizing again (a message asking to authorize, or a control to the authorize URL), and no upstream call carries the dead token. When the IdP cannot answer the refresh at all (a 5xx outage, whether answered with an OAuth error or, by a proxy in front of it, with an HTML page), Fetch Tools likewise ends in a non-2xx, non-5xx failure and the expired token is not sent upstream instead (the page may advise trying again rather than authorizing).',
+      'When an expired access token cannot be renewed, whether the IdP answers the gateway\'s refresh with invalid_grant (seen at the IdP) or issued no refresh token at all (RFC 6749 §4.1.4: it is optional), Fetch Tools ends in a non-2xx, non-5xx failure, the page leads to authorizing again (a message asking to authorize, or a control to the authorize URL), and no upstream call carries the dead token; after invalid_grant the refused grant is dropped: Fetch Tools pressed again ends in the same kind of failure without presenting the refused refresh token to the IdP again. When the IdP cannot answer the refresh at all (a 5xx outage, whether answered with an OAuth error or, by a proxy in front of it, with an HTML page), Fetch Tools likewise ends in a non-2xx, non-5xx failure and the expired token is not sent upstream instead (the page may advise trying again rather than authorizing).',
     sources: [cite(RFC6749, '§5.2'), cite(RFC6749, '§4.1.4', 'refresh token OPTIONAL'), OURS()],
   },
   {
@@ -766,9 +766,10 @@ export const REQUIREMENTS = [
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      "Users never share what carries an upstream credential: when several users hold grants for the same MCP server and use it in turn (user A, user B, user A again, each through the callback page's Fetch Tools and the API), every MCP request of a turn carries an access token the IdP issued for the user whose turn it is; and when two such users, their access tokens expired, press Fetch Tools at the same moment, each press that succeeds reaches the MCP server with an access token of its own user. Nothing of one user's call (a pooled connection or MCP session, a cached client or token, a refresh or fetch in flight) serves another user's.",
+      "Users never share what carries an upstream credential: when several users hold grants for the same MCP server and use it in turn (user A, user B, user A again, each through the callback page's Fetch Tools and the API), every MCP request of a turn carries an access token the IdP issued for the user whose turn it is; and when two such users, their access tokens expired, press Fetch Tools at the same moment, each press that succeeds reaches the MCP server with an access token of its own user; and against an MCP server that keeps sessions (its initialize answer carries an Mcp-Session-Id), taking the same turns, no MCP session carries requests of two users. Nothing of one user's call (a pooled connection or MCP session, a cached client or token, a refresh or fetch in flight) serves another user's.",
     sources: [
       cite(MCP_SECURITY_BEST_PRACTICES, '§2.1', 'confused deputy'),
+      cite(MCP_SECURITY_BEST_PRACTICES, 'Session Hijacking', 'servers bind a session to user-specific information: a session is one user\'s'),
       cite(CONTEXTFORGE_ISSUES, '#2055', "MCP session pool keyed without the gateway user, fixed January 2026"),
       OURS("a grant keyed right is not enough: whatever outlives one user's upstream call must be keyed by the user too"),
     ],

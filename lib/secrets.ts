@@ -38,7 +38,8 @@ export function redactParams(params: Record<string, string>): Record<string, str
 export function redactText(text: string, knownSecrets: Iterable<string> = []): string {
   let out = text;
   for (const secret of knownSecrets) {
-    if (secret.length >= 6) out = out.split(secret).join(hashSecret(secret));
+    // Most known secrets are absent from a given text (a worker remembers every secret it issued): look before hashing.
+    if (secret.length >= 6 && out.includes(secret)) out = out.split(secret).join(hashSecret(secret));
   }
   return out
     .replace(/\b(Bearer\s+)([A-Za-z0-9._~+/=-]{8,})/gi, (_m, p: string, t: string) => `${p}${hashSecret(t)}`)

@@ -14,6 +14,7 @@ import type { ToolCatalogue } from './tool-catalogue.js';
 import { buildMcpServer } from './tools.js';
 import type { McpBehaviour } from './types.js';
 import { arrivedWhileHanging, noteArrivalWhileHanging } from './hang-arrival.js';
+import type { McpSessions, SessionTable } from './sessions.js';
 
 export interface MockMcpAppDeps {
   /** The MCP endpoint, e.g. http://127.0.0.1:41235/mcp; also the required token audience. */
@@ -36,6 +37,9 @@ export interface MockMcpAppDeps {
   requiredScopes: () => readonly string[] | null;
   /** The `resource` the protected resource metadata names right now; null: this server's own URL. */
   advertisedResource: () => string | null;
+  /** Whether the server keeps sessions right now (mock-mcp/sessions.ts), and its table of open ones. */
+  sessions: () => McpSessions;
+  sessionTable: SessionTable;
 }
 
 /** Reasons end up inside a quoted WWW-Authenticate parameter: keep them to printable ASCII without quotes. */
@@ -65,7 +69,7 @@ function authInfoFor(token: string, claims: AcceptedClaims, mcpUrl: string): Aut
   };
 }
 
-/** Express app: RFC 9728 metadata plus the bearer-protected, stateless Streamable HTTP endpoint at /mcp. */
+/** Express app: RFC 9728 metadata plus the bearer-protected Streamable HTTP endpoint at /mcp (stateless unless told otherwise). */
 export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof createMcpExpressApp> {
   const { mcpUrl, recorder } = deps;
   const resource = new URL(mcpUrl);
@@ -145,6 +149,11 @@ export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof create
     res.status(500).json(jsonRpcError(-32603, 'Internal error (mock behaviour fail-500)'));
   };
 
+  const handleStateful: RequestHandler = async (req, res, next) => {
+    if (deps.sessions() !== 'stateful') return next();
+    await deps.sessionTable.handle(req, res, req.body);
+  };
+
   const handleMcpPost: RequestHandler = async (req, res) => {
     const server = buildMcpServer(deps.runId, deps.catalogue(), deps.listError());
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
@@ -163,8 +172,8 @@ export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof create
 
   // The hang is noted first, at arrival: everything after it may wait on the asynchronous token check.
   const noteHang = noteArrivalWhileHanging(deps.behaviour);
-  app.post('/mcp', noteHang, rejectAll, authenticate, requireScopes, failAll, handleMcpPost);
-  app.all('/mcp', noteHang, rejectAll, authenticate, requireScopes, failAll, methodNotAllowed);
+  app.post('/mcp', noteHang, rejectAll, authenticate, requireScopes, failAll, handleStateful, handleMcpPost);
+  app.all('/mcp', noteHang, rejectAll, authenticate, requireScopes, failAll, handleStateful, methodNotAllowed);
 
   // Malformed JSON and other failures answer in JSON-RPC form instead of express's HTML page with a
   // stack trace (which would also be printed to the console).

@@ -4,6 +4,7 @@ import { hashSecret } from '../lib/secrets.js';
 import { presentedCredential } from './bearer.js';
 import { unverifiedClaims, type TokenClaims } from './claims.js';
 import type { McpCallRecord } from './types.js';
+import { SESSION_HEADER, sessionIdOf } from './sessions.js';
 
 /** What we learn about one request while it is in flight; holds no raw token. */
 interface Draft {
@@ -98,6 +99,11 @@ export class CallRecorder {
     if (claims !== undefined) draft.claims = { ...draft.claims, ...claims };
   }
 
+  /** The seq of the latest request to arrive (0 before any). */
+  begun(): number {
+    return this.nextSeq - 1;
+  }
+
   calls(): McpCallRecord[] {
     return [...this.records].sort((a, b) => a.seq - b.seq).map((r) => ({ ...r }));
   }
@@ -118,6 +124,9 @@ export class CallRecorder {
       accepted: draft.accepted,
       hadCookie: draft.hadCookie,
     };
+    const opened = res.getHeader(SESSION_HEADER);
+    const session = sessionIdOf(req) ?? (typeof opened === 'string' ? opened : undefined);
+    if (session !== undefined) record.sessionHash = hashSecret(session);
     if (!draft.accepted) record.rejectedReason = draft.rejectedReason ?? this.fallbackReason(draft, res);
     return record;
   }

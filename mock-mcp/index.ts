@@ -7,11 +7,13 @@ import { parseMockMcpOptions } from './options.js';
 import { parseRequiredScopes } from './required-scopes.js';
 import { createTokenCheck } from './token-check.js';
 import { parseToolCatalogue, type ToolCatalogue } from './tool-catalogue.js';
-import { toolNamesFor } from './tools.js';
+import { buildMcpServer, toolNamesFor } from './tools.js';
+import { SessionTable, type McpSessions } from './sessions.js';
 import type { McpBehaviour, MockMcp, MockMcpOptions } from './types.js';
 
 export type { McpBehaviour, McpCallRecord, MockMcp, MockMcpOptions } from './types.js';
 export type { ToolCatalogue } from './tool-catalogue.js';
+export type { McpSessions } from './sessions.js';
 
 /** Every request aimed at the MCP endpoint is recorded, including ones the app refuses before routing. */
 function isMcpPath(rawUrl: string | undefined): boolean {
@@ -52,6 +54,9 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
   let listError: string | null = null;
   let requiredScopes: readonly string[] | null = null;
   let advertisedResource: string | null = null;
+  let sessions: McpSessions = 'stateless';
+  // A session serves the tools as they were when it opened, as a real server's session would.
+  const sessionTable = new SessionTable(() => buildMcpServer(opts.runId, catalogue, listError));
   const app = createMockMcpApp({
     mcpUrl: url,
     issuer: opts.issuer,
@@ -63,6 +68,8 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     listError: () => listError,
     requiredScopes: () => requiredScopes,
     advertisedResource: () => advertisedResource,
+    sessions: () => sessions,
+    sessionTable,
     checkToken: createTokenCheck({
       issuer: opts.issuer,
       jwksUri: opts.jwksUri,
@@ -85,6 +92,7 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     url,
     toolNames,
     calls: () => recorder.calls(),
+    begun: () => recorder.begun(),
     holding: () => held.size,
     setBehaviour(next) {
       behaviour = next;
@@ -105,9 +113,14 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     setAdvertisedResource(next) {
       advertisedResource = next === null ? null : z.url().max(2000).parse(next);
     },
+    async setSessions(next) {
+      sessions = z.enum(['stateless', 'stateful']).parse(next);
+      if (sessions === 'stateless') await sessionTable.closeAll();
+    },
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
         closing.abort();
+        void sessionTable.closeAll();
         httpServer.close((error) => (error ? reject(error) : resolve()));
         // Open SSE streams would keep close() waiting forever otherwise.
         httpServer.closeAllConnections();

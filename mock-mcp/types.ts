@@ -2,6 +2,7 @@
  * Public contract of the mock MCP server (Streamable HTTP, bearer-protected).
  */
 import type { ToolCatalogue } from './tool-catalogue.js';
+import type { McpSessions } from './sessions.js';
 
 export interface MockMcpOptions {
   /** The IdP's issuer; tokens must carry exactly this `iss`. */
@@ -50,6 +51,11 @@ export interface McpCallRecord {
   rejectedReason?: string;
   /** True when the request carried a Cookie header (a gateway must never forward browser cookies). */
   hadCookie: boolean;
+  /**
+   * `sha256:` form of the MCP session the request belongs to: the `Mcp-Session-Id` it sent, or the one its answer
+   * opened (an initialize in stateful mode). Absent when there is none (stateless mode never opens one).
+   */
+  sessionHash?: string;
 }
 
 export interface MockMcp {
@@ -58,6 +64,11 @@ export interface MockMcp {
   /** The names of the tools this server lists; unique to the run. */
   readonly toolNames: readonly string[];
   calls(): McpCallRecord[];
+  /**
+   * How many requests have arrived so far: the `seq` of the latest. A record appears in calls() only once its
+   * answer is finished, so a spec that splits the calls into steps does it by `seq` ranges taken from this.
+   */
+  begun(): number;
   setBehaviour(behaviour: McpBehaviour): void;
   /** How many requests the 'hang' behaviour holds unanswered right now (the caller has not given up on them). */
   holding(): number;
@@ -84,5 +95,10 @@ export interface MockMcp {
    * URL makes the document describe another resource: a client must not use it (§3.3), discovery specs check so.
    */
   setAdvertisedResource(resource: string | null): void;
+  /**
+   * 'stateful': from the next initialize on, the server keeps sessions (mock-mcp/sessions.ts) and records each
+   * request's session; 'stateless' (the default) ends every open session.
+   */
+  setSessions(mode: McpSessions): Promise<void>;
   close(): Promise<void>;
 }

@@ -380,6 +380,14 @@ const RULES: readonly Rule[] = [
       has(o.error, /MCP requests carrying the dead \(expired\) token/) ? 'the expired access token went upstream instead of the user being asked to authorize again' : undefined,
   },
   {
+    requirements: ['TOKEN-07'],
+    bugClass: 'refresh-mishandled',
+    when: (o) =>
+      has(o.error, /presenting the refresh token the IdP had refused with invalid_grant/)
+        ? 'the grant the IdP refused with invalid_grant was kept: the next press presented its refresh token again'
+        : undefined,
+  },
+  {
     requirements: ['TOKEN-08'],
     bugClass: 'success-without-effect',
     when: (o) =>
@@ -417,6 +425,14 @@ const RULES: readonly Rule[] = [
     when: (o) =>
       has(o.error, /Fetch Tools succeeded, yet no MCP request carried an access token of/)
         ? "two users pressing at once: one user's press reached the MCP server with the other's token only: something kept in flight per MCP server (a refresh, a fetch) served both"
+        : undefined,
+  },
+  {
+    requirements: ['TOKEN-16'],
+    bugClass: 'wrong-token-upstream',
+    when: (o) =>
+      has(o.error, /MCP sessions that carried requests of more than one user/)
+        ? "one MCP session carried two users' requests: a session kept per MCP server (opened by one user's call, reused for the next caller with a swapped token) served another user"
         : undefined,
   },
   { requirements: ['TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-11', 'TOKEN-16'], bugClass: 'wrong-token-upstream' },

@@ -13,6 +13,7 @@ import { rawRequest } from '../../fixtures/raw-http.js';
 import { hashSecret } from '../../lib/secrets.js';
 import type { McpCallRecord } from '../../mock-mcp/types.js';
 import { isCredentialLessDiscovery, issuedTokenLookup, tokenOwnerOf } from '../../fixtures/carried-token.js';
+import type { Evidence } from '../../fixtures/evidence.js';
 
 /**
  * Makes the gateway call the MCP server for alice both ways a gateway offers: the callback page's button
@@ -86,28 +87,11 @@ test('TOKEN-16 two users who both authorized, taking turns, each reach the MCP s
   evidence,
 }) => {
   test.slow(); // two authorizations, three turns of two upstream calls each
-  await authorize(harness, alice, upstream);
-  await authorize(harness, bob, upstream);
-  const tokenOwner = tokenOwnerOf(harness, upstream.clientId);
-  const turns: { actor: Actor; name: string }[] = [
-    { actor: alice, name: 'alice' },
-    { actor: bob, name: 'bob' },
-    { actor: alice, name: 'alice again' },
-  ];
-  const judged: { turn: string; user: string; triggers: { callback: string; api: number }; calls: McpCallRecord[] }[] = [];
-  for (const { actor, name } of turns) {
-    const mark = upstream.mcp.calls().length;
-    const triggers = await triggerUpstreamCalls(harness, actor, upstream);
-    evidence.secret(triggers.apiToken);
-    judged.push({ turn: name, user: actor.idpUser.username, triggers: { callback: triggers.callback, api: triggers.api }, calls: upstream.mcp.calls().slice(mark) });
-  }
+  const { judged, tokenOwner } = await aliceBobAlice(harness, alice, bob, upstream, evidence);
   evidence.add(
     'turns',
     judged.map((t) => ({ turn: t.turn, triggers: t.triggers, mcpCalls: t.calls.map((c) => ({ rpcMethod: c.rpcMethod, status: c.status, carried: tokenOwner(c) })) })),
   );
-  const silent = judged.filter((t) => t.calls.length === 0).map((t) => `${t.turn} (${t.triggers.callback}, API ${t.triggers.api})`);
-  // Whether each way to fetch tools works is SESSION-01's and the API's business; a turn that reached no MCP server tells nothing here.
-  if (silent.length > 0) notTestable(`a turn's Fetch Tools reached no MCP server: ${silent.join('; ')}`);
   for (const turn of judged) {
     const foreign = turn.calls.filter((c) => !isCredentialLessDiscovery(c) && tokenOwner(c) !== `access token of ${turn.user}`);
     expect(
@@ -115,6 +99,102 @@ test('TOKEN-16 two users who both authorized, taking turns, each reach the MCP s
       `${turn.turn}'s turn: MCP requests carrying a token that is not an access token issued for ${turn.user}`,
     ).toEqual([]);
   }
+});
+
+/** Both users authorize, then take turns: alice, bob, alice again (takeTurns); with who owns each request's token. */
+async function aliceBobAlice(
+  harness: Harness,
+  alice: Actor,
+  bob: Actor,
+  upstream: Upstream,
+  evidence: Evidence,
+): Promise<{ judged: Turn[]; tokenOwner: (call: McpCallRecord) => string }> {
+  await authorize(harness, alice, upstream);
+  await authorize(harness, bob, upstream);
+  const judged = await takeTurns(harness, upstream, evidence, [
+    { actor: alice, name: 'alice' },
+    { actor: bob, name: 'bob' },
+    { actor: alice, name: 'alice again' },
+  ]);
+  return { judged, tokenOwner: tokenOwnerOf(harness, upstream.clientId) };
+}
+
+interface Turn {
+  turn: string;
+  user: string;
+  triggers: { callback: string; api: number };
+  calls: McpCallRecord[];
+}
+
+/**
+ * Each actor in turn makes the gateway call the MCP server (triggerUpstreamCalls), one after the other, and the
+ * MCP requests of each turn are kept apart. Not testable when a turn reached no MCP server at all: whether each
+ * way to fetch tools works is SESSION-01's and the API's business.
+ */
+async function takeTurns(
+  harness: Harness,
+  upstream: Upstream,
+  evidence: Evidence,
+  turns: readonly { actor: Actor; name: string }[],
+): Promise<Turn[]> {
+  const taken: (Omit<Turn, 'calls'> & { from: number; to: number })[] = [];
+  for (const { actor, name } of turns) {
+    const from = upstream.mcp.begun();
+    const triggers = await triggerUpstreamCalls(harness, actor, upstream);
+    evidence.secret(triggers.apiToken);
+    taken.push({ turn: name, user: actor.idpUser.username, triggers: { callback: triggers.callback, api: triggers.api }, from, to: upstream.mcp.begun() });
+  }
+  // A request belongs to the turn it began in: one still open when its turn ended (an MCP session's event stream)
+  // is recorded later, when it ends, and must not be counted in the next turn.
+  const calls = upstream.mcp.calls();
+  const judged = taken.map(({ from, to, ...turn }) => ({ ...turn, calls: calls.filter((c) => c.seq > from && c.seq <= to) }));
+  const silent = judged.filter((t) => t.calls.length === 0).map((t) => `${t.turn} (${t.triggers.callback}, API ${t.triggers.api})`);
+  if (silent.length > 0) notTestable(`a turn's Fetch Tools reached no MCP server: ${silent.join('; ')}`);
+  return judged;
+}
+
+/**
+ * TOKEN-16 against an MCP server that keeps sessions (`Mcp-Session-Id`, MCP transports: session management): the
+ * same turns, and no MCP session may carry requests of two users. A gateway that keeps one session per MCP server
+ * and swaps the token per call passes the turns above (every request carries its own user's token, and that
+ * server keeps no sessions) but here hands user B the session user A opened, with whatever the server binds to it.
+ * The mock does not bind sessions to a user (mock-mcp/sessions.ts), so the gateway's mistake is served and shows
+ * only in the records: each request's session, and the token it carried.
+ */
+test('TOKEN-16 against an MCP server that keeps sessions, no MCP session carries requests of two users', req('TOKEN-16'), async ({
+  harness,
+  alice,
+  bob,
+  upstream,
+  evidence,
+}) => {
+  test.slow(); // as the turns above
+  await upstream.mcp.setSessions('stateful');
+  const { judged, tokenOwner } = await aliceBobAlice(harness, alice, bob, upstream, evidence);
+  const sessions = new Map<string, Set<string>>();
+  for (const call of judged.flatMap((t) => t.calls)) {
+    if (call.sessionHash === undefined || !call.accepted) continue;
+    const owners = sessions.get(call.sessionHash) ?? new Set<string>();
+    owners.add(tokenOwner(call));
+    sessions.set(call.sessionHash, owners);
+  }
+  evidence.add(
+    'turns',
+    judged.map((t) => ({
+      turn: t.turn,
+      triggers: t.triggers,
+      mcpCalls: t.calls.map((c) => ({ rpcMethod: c.rpcMethod || c.httpMethod, status: c.status, session: c.sessionHash ?? '(none)', carried: tokenOwner(c) })),
+    })),
+  );
+  evidence.add('sessions', [...sessions].map(([session, owners]) => ({ session, carried: [...owners] })));
+  // A gateway that never used a session on this server cannot show whether it keeps them apart.
+  const listed = judged.filter((t) => t.calls.some((c) => c.rpcMethod === 'tools/list' && c.status === 200 && c.sessionHash !== undefined));
+  if (listed.length < judged.length) {
+    const missing = judged.filter((t) => !listed.includes(t)).map((t) => `${t.turn} (${t.calls.map((c) => `${c.rpcMethod || c.httpMethod} ${c.status}`).join(', ')})`);
+    notTestable(`a turn listed no tools in an MCP session (a client must send back the Mcp-Session-Id its initialize answer gave): ${missing.join('; ')}`);
+  }
+  const shared = [...sessions].filter(([, owners]) => owners.size > 1).map(([session, owners]) => `${session}: ${[...owners].join(' and ')}`);
+  expect(shared, 'MCP sessions that carried requests of more than one user (or with a token not issued for a user)').toEqual([]);
 });
 
 test("TOKEN-02 the MCP server never receives the gateway's session token, the caller's API token or browser cookies", req('TOKEN-02'), async ({

@@ -170,16 +170,41 @@ async function renewalImpossibleJourney(
   if (renewal.offersReauthorization !== false) expect(offer, `the page leads to authorizing again (message: ${outcome.text})`).not.toBeNull();
 }
 
-test('TOKEN-07 a refresh answered invalid_grant ends in a clear "authorize again" error', req('TOKEN-07'), async ({ harness, alice, upstream, evidence }) => {
+/** The refresh requests the IdP refused with invalid_grant. */
+function refusedRefreshes(harness: Harness, upstream: Upstream): IdpLogEntry[] {
+  return refreshRequests(harness, upstream).filter((e) => e.status === 400 && e.outcome.startsWith('invalid_grant'));
+}
+
+/**
+ * Then Fetch Tools is pressed again: invalid_grant ended the grant (RFC 6749 §5.2), so the gateway must drop it and ask
+ * for a new authorization at once. A gateway that keeps the refused grant presents the dead refresh token to the IdP on
+ * every press (each refused again: an IdP sees a client replaying a revoked token, and may throttle or lock the client
+ * for every user) and may go on showing the upstream as authorized.
+ */
+test('TOKEN-07 a refresh answered invalid_grant ends in a clear "authorize again" error, and the next press does not present the refused grant again', req('TOKEN-07'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
   await renewalImpossibleJourney({ harness, alice, upstream, evidence }, {
     before: {},
     after: { refreshFails: true },
     calibrate: () => {
-      const refused = refreshRequests(harness, upstream).filter((e) => e.status === 400 && e.outcome.startsWith('invalid_grant'));
       // The refusal must really have happened at the IdP: an error that merely mentions authorization proves nothing.
-      expect(refused.length, 'refresh_token grants the IdP refused with invalid_grant').toBeGreaterThan(0);
+      expect(refusedRefreshes(harness, upstream).length, 'refresh_token grants the IdP refused with invalid_grant').toBeGreaterThan(0);
     },
   });
+  const refused = new Set(refusedRefreshes(harness, upstream).map((e) => e.params['refresh_token']));
+  const presentedBefore = refreshRequests(harness, upstream).length;
+  const again = await pressFetchTools(harness, alice.page, upstream, 'callback');
+  const representations = refreshRequests(harness, upstream)
+    .slice(presentedBefore)
+    .filter((e) => refused.has(e.params['refresh_token']));
+  evidence.add('secondPress', { status: again.status, body: again.body, refusedGrantPresentedAgain: representations.map((e) => ({ status: e.status, outcome: e.outcome })) });
+  expect(representations.length, 'refresh requests of the second press presenting the refresh token the IdP had refused with invalid_grant').toBe(0);
+  expect(again.status, `the second press answered ${again.status}: ${again.body}`).toBeLessThan(500);
+  expect(is2xx(again.status), 'the second press, its grant refused, is not a success').toBe(false);
 });
 
 /**

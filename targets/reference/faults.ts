@@ -328,6 +328,14 @@ export const FAULT_MODES = [
     alsoFails: ['FLOW-19'],
   },
   {
+    mode: 'mcp-session-per-server',
+    bugClass: 'wrong-token-upstream',
+    bug: "One MCP session per MCP server: the session the first user's call opened carries every later user's requests, each with that user's own token (ContextForge #2055's class, the token right): against a server that keeps sessions, users share whatever it binds to a session.",
+    detectedBy: ['TOKEN-16'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'grant-per-user-not-per-upstream',
     bugClass: 'wrong-token-upstream',
     bug: "Tokens are stored per user, not per (gateway, user): the user's latest grant is sent to every MCP server, whichever it was issued for.",
@@ -344,6 +352,14 @@ export const FAULT_MODES = [
     // TOKEN-16's overlapping presses need both to succeed, which they cannot with expired tokens never refreshed.
     alsoFails: ['TOKEN-07', 'TOKEN-09'],
     alsoNotTestable: ['TOKEN-06', 'TOKEN-16'],
+  },
+  {
+    mode: 'refused-grant-kept',
+    bugClass: 'refresh-mishandled',
+    bug: 'A refresh answered invalid_grant says "authorize again" but keeps the refused grant: every later Fetch Tools presents the dead refresh token to the IdP again, to be refused again (a client replaying a revoked token, which an IdP may answer by throttling or locking the client).',
+    detectedBy: ['TOKEN-07'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'refresh-error-500',

@@ -625,3 +625,80 @@ describe('tool catalogue knob (SESSION-03)', () => {
     assert.throws(() => mcp.setToolCatalogue({ names: ['a'], pageSize: 1, descriptions: { b: 'x' } }), /descriptions must name listed tools/);
   });
 });
+
+describe('sessions (TOKEN-16)', () => {
+  test('stateful: initialize opens a session each request then names; records carry its hash; unknown and missing ids are refused', async () => {
+    await mcp.setSessions('stateful');
+    try {
+      const before = mcp.begun();
+      const alice = await connectClient(await mint());
+      const bob = await connectClient(await mint({ sub: 'bob' }));
+      await alice.listTools();
+      await bob.listTools();
+      const aliceTransport = alice.transport as StreamableHTTPClientTransport;
+      const bobTransport = bob.transport as StreamableHTTPClientTransport;
+      const aliceSession = aliceTransport.sessionId;
+      assert.ok(aliceSession !== undefined && bobTransport.sessionId !== undefined && aliceSession !== bobTransport.sessionId, 'each initialize opens its own session');
+      // Records arrive when answers finish; the clients' event streams stay open until they close.
+      await Promise.all([alice.close(), bob.close()]);
+      for (let turn = 0; turn < 1000 && mcp.calls().filter((c) => c.seq > before).length < mcp.begun() - before; turn++) await new Promise(setImmediate);
+      const lists = mcp.calls().filter((c) => c.seq > before && c.rpcMethod === 'tools/list');
+      assert.deepEqual(
+        lists.map((c) => [c.sub, c.sessionHash]),
+        [
+          ['alice', hashSecret(aliceSession)],
+          ['bob', hashSecret(bobTransport.sessionId!)],
+        ],
+      );
+      const token = await mint();
+      const unknown = await recorded(() => postMcp({ jsonrpc: '2.0', id: 2, method: 'tools/list' }, { authorization: `Bearer ${token}`, 'mcp-session-id': 'no-such-session' }));
+      assert.deepEqual([unknown.response.status, unknown.record.sessionHash], [404, hashSecret('no-such-session')]);
+      const missing = await recorded(() => postMcp({ jsonrpc: '2.0', id: 3, method: 'tools/list' }, { authorization: `Bearer ${token}` }));
+      assert.equal(missing.response.status, 400);
+      assert.equal(missing.record.sessionHash, undefined);
+    } finally {
+      await mcp.setSessions('stateless');
+    }
+  });
+
+  test("a session is not bound to a user: another user's token is served on it and recorded as such", async () => {
+    await mcp.setSessions('stateful');
+    try {
+      const refused = await recorded(() => postMcp(INITIALIZE, { authorization: 'Bearer not-a-token' }));
+      assert.deepEqual([refused.response.status, refused.record.sessionHash], [401, undefined], 'a refused token opens nothing');
+      const aliceToken = await mint();
+      const init = await postMcp(INITIALIZE, { authorization: `Bearer ${aliceToken}` });
+      const session = init.headers.get('mcp-session-id');
+      assert.ok(session !== null && init.status === 200);
+      await init.text();
+      const bobToken = await mint({ sub: 'bob' });
+      const list = await recorded(() =>
+        postMcp({ jsonrpc: '2.0', id: 4, method: 'tools/list' }, { authorization: `Bearer ${bobToken}`, 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' }),
+      );
+      assert.deepEqual([list.response.status, list.record.sub, list.record.sessionHash], [200, 'bob', hashSecret(session)]);
+    } finally {
+      await mcp.setSessions('stateless');
+    }
+  });
+
+  test('back to stateless, the open sessions end: their ids are unknown', async () => {
+    await mcp.setSessions('stateful');
+    const token = await mint();
+    const init = await postMcp(INITIALIZE, { authorization: `Bearer ${token}` });
+    const session = init.headers.get('mcp-session-id');
+    await init.text();
+    assert.ok(session !== null);
+    await mcp.setSessions('stateless');
+    const stateless = await postMcp({ jsonrpc: '2.0', id: 5, method: 'tools/list' }, { authorization: `Bearer ${token}` });
+    assert.equal(stateless.headers.get('mcp-session-id'), null);
+    await stateless.text();
+    await mcp.setSessions('stateful');
+    try {
+      const gone = await postMcp({ jsonrpc: '2.0', id: 6, method: 'tools/list' }, { authorization: `Bearer ${token}`, 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' });
+      assert.equal(gone.status, 404);
+      await gone.text();
+    } finally {
+      await mcp.setSessions('stateless');
+    }
+  });
+});

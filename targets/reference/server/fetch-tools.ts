@@ -7,6 +7,7 @@ import type { Caller } from './auth.js';
 import type { GatewayContext } from './context.js';
 import type { Gateway } from './gateways.js';
 import { listUpstreamTools } from './mcp-upstream.js';
+import { SessionPerServer } from './session-per-server-fault.js';
 import { blockWhile } from './blocking-upstream-fault.js';
 import { refreshTokens } from './oauth-client.js';
 import { expiresAtFrom, grantNeedsRefresh, refreshMarginMs, type Grant } from './token-store.js';
@@ -38,6 +39,8 @@ export class ToolFetcher {
   readonly #refreshing = new Map<Grant | Gateway, Promise<RefreshOutcome>>();
   /** upstream-connection-per-server only: per MCP server URL, the token its pooled connection was opened with. */
   readonly #pooledConnections = new Map<string, string>();
+  /** mcp-session-per-server only: the MCP session kept per MCP server URL, whoever calls next. */
+  readonly #sessionPerServer = new SessionPerServer();
 
   constructor(ctx: GatewayContext) {
     this.#ctx = ctx;
@@ -109,14 +112,18 @@ export class ToolFetcher {
     const pooled = this.#ctx.faults['upstream-connection-per-server'] ? this.#pooledConnections : null;
     const bearer = pooled?.get(gateway.mcpUrl) ?? own;
     pooled?.set(gateway.mcpUrl, bearer);
+    const options = {
+      timeoutMs: this.#ctx.upstreamTimeoutMs,
+      timeoutNotApplied: this.#ctx.faults['upstream-timeout-not-applied'],
+      firstPageOnly: this.#ctx.faults['tools-first-page-only'],
+      rpcErrorAsEmptyList: this.#ctx.faults['rpc-error-as-empty-list'],
+      serverErrorAsEmptyList: this.#ctx.faults['upstream-5xx-as-empty-list'],
+    };
+    // BUG (mcp-session-per-server): the MCP session the first call opened serves every later call to that server.
     const listOnce = () =>
-      listUpstreamTools(gateway.mcpUrl, bearer, this.#ctx.version, {
-        timeoutMs: this.#ctx.upstreamTimeoutMs,
-        timeoutNotApplied: this.#ctx.faults['upstream-timeout-not-applied'],
-        firstPageOnly: this.#ctx.faults['tools-first-page-only'],
-        rpcErrorAsEmptyList: this.#ctx.faults['rpc-error-as-empty-list'],
-        serverErrorAsEmptyList: this.#ctx.faults['upstream-5xx-as-empty-list'],
-      });
+      this.#ctx.faults['mcp-session-per-server']
+        ? this.#sessionPerServer.list(gateway.mcpUrl, bearer, this.#ctx.version, options)
+        : listUpstreamTools(gateway.mcpUrl, bearer, this.#ctx.version, options);
     // BUG (upstream-call-blocks-server): the gateway's other requests wait for this call (blocking-upstream-fault.ts).
     const list = () => (this.#ctx.faults['upstream-call-blocks-server'] ? blockWhile(this.#ctx, listOnce()) : listOnce());
     let result = await list();
@@ -179,7 +186,9 @@ export class ToolFetcher {
     this.#ctx.log.event(`refresh for ${gateway.id}/${user} failed: ${result.kind === 'network' ? result.message : result.error}`);
     if (faults['refresh-error-500']) return { ok: false, answer: BARE_500 };
     if (result.kind === 'oauth-error' && result.error === 'invalid_grant') {
-      grants.delete(gateway.id, user);
+      // BUG (refused-grant-kept): the grant the IdP refused stays stored, so every later press presents its refresh
+      // token again, to be refused again.
+      if (!faults['refused-grant-kept']) grants.delete(gateway.id, user);
       // BUG (secret-in-error-detail): a debugging aid appends the refused refresh request, its refresh token included.
       const request = faults['secret-in-error-detail'] ? ` [request: grant_type=refresh_token&refresh_token=${grant.refreshToken}]` : '';
       return { ok: false, answer: fail(401, `${authorizeAgain}${request}`) };

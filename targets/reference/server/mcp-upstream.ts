@@ -34,14 +34,21 @@ export interface ListOptions {
   serverErrorAsEmptyList?: boolean;
 }
 
-export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVersion: string, options: ListOptions): Promise<UpstreamToolsResult> {
-  const timeout = options.timeoutNotApplied === true ? {} : { timeout: options.timeoutMs };
-  // The SDK's error keeps only the status; the challenge (error, scope) is read from the response on its way.
+/** One MCP client over Streamable HTTP that sends `bearer()` (read per request) and nothing else of ours. */
+export interface UpstreamConnection {
+  client: Client;
+  transport: StreamableHTTPClientTransport;
+  /** The Bearer challenge of the last 401/403 the server sent (the SDK's error keeps only the status). */
+  lastChallenge: () => string | null;
+}
+
+export function connectionTo(mcpUrl: string, bearer: () => string, clientVersion: string): UpstreamConnection {
   let lastChallenge: string | null = null;
   const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), {
-    requestInit: { headers: { Authorization: `Bearer ${bearer}` } },
     fetch: async (input, init) => {
-      const response = await fetch(input, init);
+      const headers = new Headers(init?.headers);
+      headers.set('Authorization', `Bearer ${bearer()}`);
+      const response = await fetch(input, { ...init, headers });
       if (response.status === 401 || response.status === 403) lastChallenge = response.headers.get('www-authenticate');
       return response;
     },
@@ -49,29 +56,50 @@ export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVe
   const client = new Client({ name: 'reference-mcp-gateway', version: clientVersion });
   // The optional GET event stream may fail in the background (e.g. 405); it is not part of listing tools.
   client.onerror = () => {};
-  try {
-    await client.connect(transport, timeout);
-    const tools: string[] = [];
-    const descriptions: Record<string, string> = {};
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page += 1) {
-      const result = await client.listTools(cursor === undefined ? {} : { cursor }, timeout);
-      for (const tool of result.tools) {
-        tools.push(tool.name);
-        if (tool.description !== undefined) descriptions[tool.name] = tool.description;
-      }
-      cursor = result.nextCursor;
-      if (cursor === undefined || cursor === '' || options.firstPageOnly === true) return { ok: true, tools, descriptions };
+  return { client, transport, lastChallenge: () => lastChallenge };
+}
+
+export function timeoutOf(options: ListOptions): { timeout?: number } {
+  return options.timeoutNotApplied === true ? {} : { timeout: options.timeoutMs };
+}
+
+/** Every page of tools/list on a connected client; throws what the client throws. */
+export async function listAllPages(client: Client, options: ListOptions): Promise<UpstreamToolsResult> {
+  const timeout = timeoutOf(options);
+  const tools: string[] = [];
+  const descriptions: Record<string, string> = {};
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const result = await client.listTools(cursor === undefined ? {} : { cursor }, timeout);
+    for (const tool of result.tools) {
+      tools.push(tool.name);
+      if (tool.description !== undefined) descriptions[tool.name] = tool.description;
     }
-    return { ok: false, kind: 'failing', reason: `more than ${MAX_PAGES} pages of tools` };
+    cursor = result.nextCursor;
+    if (cursor === undefined || cursor === '' || options.firstPageOnly === true) return { ok: true, tools, descriptions };
+  }
+  return { ok: false, kind: 'failing', reason: `more than ${MAX_PAGES} pages of tools` };
+}
+
+/** What a failed connect or listing means for the caller (the list-as-empty fault modes read some as success). */
+export function listingFailure(error: unknown, connection: UpstreamConnection, options: ListOptions): UpstreamToolsResult {
+  // BUG (rpc-error-as-empty-list): the server answered, so "it worked, it just has no tools".
+  if (options.rpcErrorAsEmptyList === true && error instanceof McpError) return { ok: true, tools: [], descriptions: {} };
+  // BUG (upstream-5xx-as-empty-list): a "tolerant" client takes a failing server for one with nothing to list.
+  if (options.serverErrorAsEmptyList === true && error instanceof StreamableHTTPError && (error.code ?? 0) >= 500) return { ok: true, tools: [], descriptions: {} };
+  return classify(error, connection.lastChallenge());
+}
+
+/** A connection of its own for this one listing: opened, used and closed here, so nothing of it serves another call. */
+export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVersion: string, options: ListOptions): Promise<UpstreamToolsResult> {
+  const connection = connectionTo(mcpUrl, () => bearer, clientVersion);
+  try {
+    await connection.client.connect(connection.transport, timeoutOf(options));
+    return await listAllPages(connection.client, options);
   } catch (error) {
-    // BUG (rpc-error-as-empty-list): the server answered, so "it worked, it just has no tools".
-    if (options.rpcErrorAsEmptyList === true && error instanceof McpError) return { ok: true, tools: [], descriptions: {} };
-    // BUG (upstream-5xx-as-empty-list): a "tolerant" client takes a failing server for one with nothing to list.
-    if (options.serverErrorAsEmptyList === true && error instanceof StreamableHTTPError && (error.code ?? 0) >= 500) return { ok: true, tools: [], descriptions: {} };
-    return classify(error, lastChallenge);
+    return listingFailure(error, connection, options);
   } finally {
-    await client.close().catch(() => {});
+    await connection.client.close().catch(() => {});
   }
 }
 
