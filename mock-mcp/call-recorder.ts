@@ -4,7 +4,7 @@ import { hashSecret } from '../lib/secrets.js';
 import { presentedCredential } from './bearer.js';
 import { unverifiedClaims, type TokenClaims } from './claims.js';
 import type { McpCallRecord } from './types.js';
-import { SESSION_HEADER, sessionIdOf } from './sessions.js';
+import { sessionIdOf } from './sessions.js';
 
 /** What we learn about one request while it is in flight; holds no raw token. */
 interface Draft {
@@ -18,6 +18,8 @@ interface Draft {
   accepted: boolean;
   rejectedReason?: string;
   hadCookie: boolean;
+  /** The session this request opened (an initialize in stateful mode); its answer carries it to the client. */
+  openedSession?: string;
 }
 
 const rpcMessageSchema = z.looseObject({ method: z.string() });
@@ -91,6 +93,11 @@ export class CallRecorder {
     delete draft.rejectedReason;
   }
 
+  noteSessionOpened(req: IncomingMessage, sessionId: string): void {
+    const draft = this.drafts.get(req);
+    if (draft !== undefined) draft.openedSession = sessionId;
+  }
+
   noteRejected(req: IncomingMessage, reason: string, claims?: TokenClaims): void {
     const draft = this.drafts.get(req);
     if (draft === undefined) return;
@@ -124,8 +131,7 @@ export class CallRecorder {
       accepted: draft.accepted,
       hadCookie: draft.hadCookie,
     };
-    const opened = res.getHeader(SESSION_HEADER);
-    const session = sessionIdOf(req) ?? (typeof opened === 'string' ? opened : undefined);
+    const session = sessionIdOf(req) ?? draft.openedSession;
     if (session !== undefined) record.sessionHash = hashSecret(session);
     if (!draft.accepted) record.rejectedReason = draft.rejectedReason ?? this.fallbackReason(draft, res);
     return record;

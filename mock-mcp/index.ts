@@ -56,7 +56,10 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
   let advertisedResource: string | null = null;
   let sessions: McpSessions = 'stateless';
   // A session serves the tools as they were when it opened, as a real server's session would.
-  const sessionTable = new SessionTable(() => buildMcpServer(opts.runId, catalogue, listError));
+  const sessionTable = new SessionTable(
+    () => buildMcpServer(opts.runId, catalogue, listError),
+    (req, sessionId) => recorder.noteSessionOpened(req, sessionId),
+  );
   const app = createMockMcpApp({
     mcpUrl: url,
     issuer: opts.issuer,

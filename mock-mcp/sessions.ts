@@ -34,10 +34,15 @@ function answer(res: ServerResponse, status: number, message: string): void {
 export class SessionTable {
   readonly #open = new Map<string, OpenSession>();
   readonly #buildServer: () => McpServer;
+  readonly #opened: (req: IncomingMessage, sessionId: string) => void;
 
-  /** `buildServer`: the tools a new session serves (built when the session opens, as a real server would). */
-  constructor(buildServer: () => McpServer) {
+  /**
+   * `buildServer`: the tools a new session serves (built when the session opens, as a real server would).
+   * `opened`: told which request opened which session, before its answer is sent (the call records name it).
+   */
+  constructor(buildServer: () => McpServer, opened: (req: IncomingMessage, sessionId: string) => void) {
     this.#buildServer = buildServer;
+    this.#opened = opened;
   }
 
   /** Serves one authenticated request to /mcp (any method) in stateful mode. */
@@ -55,6 +60,7 @@ export class SessionTable {
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (opened) => {
         this.#open.set(opened, { transport, server });
+        this.#opened(req, opened);
       },
       onsessionclosed: (closed) => {
         this.#open.delete(closed);

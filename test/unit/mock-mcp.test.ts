@@ -667,10 +667,10 @@ describe('sessions (TOKEN-16)', () => {
       const refused = await recorded(() => postMcp(INITIALIZE, { authorization: 'Bearer not-a-token' }));
       assert.deepEqual([refused.response.status, refused.record.sessionHash], [401, undefined], 'a refused token opens nothing');
       const aliceToken = await mint();
-      const init = await postMcp(INITIALIZE, { authorization: `Bearer ${aliceToken}` });
-      const session = init.headers.get('mcp-session-id');
-      assert.ok(session !== null && init.status === 200);
-      await init.text();
+      const init = await recorded(() => postMcp(INITIALIZE, { authorization: `Bearer ${aliceToken}` }));
+      const session = init.response.headers.get('mcp-session-id');
+      assert.ok(session !== null && init.response.status === 200);
+      assert.deepEqual([init.record.rpcMethod, init.record.sessionHash], ['initialize', hashSecret(session)], 'the initialize that opened the session is recorded with it');
       const bobToken = await mint({ sub: 'bob' });
       const list = await recorded(() =>
         postMcp({ jsonrpc: '2.0', id: 4, method: 'tools/list' }, { authorization: `Bearer ${bobToken}`, 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' }),
