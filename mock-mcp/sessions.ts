@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { jsonRpcError } from './app.js';
 
 /** Stateless (the default): a fresh server per request and no session id. Stateful: sessions, as above. */
 export type McpSessions = 'stateless' | 'stateful';
@@ -28,7 +29,7 @@ export function sessionIdOf(req: IncomingMessage): string | undefined {
 }
 
 function answer(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(jsonRpcError(-32000, message)));
 }
 
 export class SessionTable {
