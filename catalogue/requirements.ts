@@ -40,6 +40,9 @@ import {
   cite,
   N8N_ISSUES,
   PHOENIX_ISSUES,
+  CVE_RECORDS,
+  MCP_TYPESCRIPT_SDK_ISSUES,
+  OPENCLAW_ISSUES,
   type SourceRef,
 } from './sources.js';
 
@@ -784,6 +787,23 @@ export const REQUIREMENTS = [
       cite(RFC6749, '§10.3', 'access tokens shared only among the authorization server, the resource servers and the client'),
       cite(RFC6749, '§10.4', 'refresh tokens kept confidential in transit and storage'),
       OURS('the client secret is write-only: an API that shows it back lets any reader act as the gateway at the IdP'),
+    ],
+  },
+  {
+    id: 'TOKEN-18',
+    profiles: BOTH_PROFILES,
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      "The delegated token goes to the MCP server's own origin and nowhere else: when the MCP server answers a request with a redirect (307) to another origin, whether another port of the same host or another host, the gateway either does not follow it or follows it without the token: the other origin receives no Authorization header and no cookie. The redirect is its answer to a request that carried the user's own token (calibration: otherwise not testable).",
+    sources: [
+      cite(WHATWG_FETCH, 'HTTP-redirect fetch', 'when the origin changes, the Authorization header is deleted from the request'),
+      cite(RFC9110, '§15.4', 'a client following a redirect removes Authorization and Cookie when they do not apply to the new target'),
+      cite(RFC6749, '§10.3', 'access tokens shared only among the authorization server, the resource servers and the client'),
+      cite(CVE_RECORDS, 'CVE-2022-27776', 'curl sent credentials on a redirect to another port or scheme of the same host'),
+      cite(CVE_RECORDS, 'CVE-2018-18074', 'Python Requests kept Authorization on a same-host https-to-http redirect'),
+      cite(OPENCLAW_ISSUES, '#80906', "an MCP host's streamable HTTP requests carried configured headers to another origin on a redirect"),
+      cite(MCP_TYPESCRIPT_SDK_ISSUES, '#2465', 'a credential-adding fetch wrapper re-adds Authorization on a cross-origin hop the SDK follows itself'),
     ],
   },
   // UI

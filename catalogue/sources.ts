@@ -199,6 +199,17 @@ export const CONTEXTFORGE_ISSUES = githubIssues('IBM/mcp-context-forge', 'Contex
 /** Incidents of the same classes in other tools with a browser OAuth flow (the catalogue is about bug classes, not one gateway). */
 export const N8N_ISSUES = githubIssues('n8n-io/n8n', 'n8n');
 export const PHOENIX_ISSUES = githubIssues('Arize-ai/phoenix', 'Arize Phoenix');
+export const MCP_TYPESCRIPT_SDK_ISSUES = githubIssues('modelcontextprotocol/typescript-sdk', 'MCP TypeScript SDK');
+export const OPENCLAW_ISSUES = githubIssues('openclaw/openclaw', 'OpenClaw');
+
+/** Published vulnerabilities of HTTP clients, cited by their CVE id: the same mistake made in widely used code. */
+export const CVE_RECORDS: Source = {
+  label: 'CVE',
+  title: 'CVE records (cve.org)',
+  url: 'https://www.cve.org/',
+  kind: 'report',
+  sectionUrl: (section) => (/^CVE-\d{4}-\d+$/.test(section) ? `https://www.cve.org/CVERecord?id=${section}` : undefined),
+};
 
 /** Every document above, for the traceability checks and views. */
 export const SOURCES: readonly Source[] = [
@@ -233,6 +244,9 @@ export const SOURCES: readonly Source[] = [
   CONTEXTFORGE_ISSUES,
   N8N_ISSUES,
   PHOENIX_ISSUES,
+  MCP_TYPESCRIPT_SDK_ISSUES,
+  OPENCLAW_ISSUES,
+  CVE_RECORDS,
 ];
 
 /**

@@ -248,7 +248,7 @@ const RFC6749_SENTENCES = sentencesOf(RFC6749, [
   ['§6', 'MUST', 'The authorization server MAY issue a new refresh token, in which case the client MUST discard the old refresh token and replace it with the new refresh token.', ['TOKEN-06']],
   ['§6', 'MUST', 'If a new refresh token is issued, the refresh token scope MUST be identical to that of the refresh token included by the client in the request.', AS],
   ['§6', 'MUST', 'The authorization server MUST: require client authentication for confidential clients …; validate the refresh token.', AS, 'paraphrase'],
-  ['§10.3', 'MUST', 'Access token credentials … MUST be kept confidential in transit and storage, and only shared among the authorization server, the resource servers … and the client', ['FLOW-12', 'TOKEN-02', 'TOKEN-15', 'TOKEN-17']],
+  ['§10.3', 'MUST', 'Access token credentials … MUST be kept confidential in transit and storage, and only shared among the authorization server, the resource servers … and the client', ['FLOW-12', 'TOKEN-02', 'TOKEN-15', 'TOKEN-17', 'TOKEN-18']],
   ['§10.3', 'MUST', 'Access token credentials MUST only be transmitted using TLS as described in Section 1.6 with server authentication', TLS],
   ['§10.3', 'MUST', 'The authorization server MUST ensure that access tokens cannot be generated, modified, or guessed to produce valid access tokens by unauthorized parties.', AS],
   ['§10.3', 'SHOULD', 'The client SHOULD request access tokens with the minimal scope necessary.', SCOPES],
@@ -397,6 +397,7 @@ const WHATWG_FETCH_SENTENCES = sentencesOf(WHATWG_FETCH, [
   ['CORS check', 'MUST', 'With credentials mode "include", the CORS check fails unless Access-Control-Allow-Origin equals the request origin (not *) and Access-Control-Allow-Credentials is "true"', ['XSITE-07'], 'paraphrase'],
   ['CORS-preflight fetch', 'MUST', 'A cross-origin request with a non-safelisted method or header is preceded by an OPTIONS preflight, and is not sent if the preflight is not approved', ['ENV-03', 'XSITE-07'], 'paraphrase'],
   ['append a request Origin header', 'MUST', 'For a request whose referrer policy is "no-referrer", the Origin header is serialized as "null" (algorithm step)', ['XSITE-04'], 'paraphrase'],
+  ['HTTP-redirect fetch', 'MUST', "If request's current URL's origin is not same origin with locationURL's origin, the CORS non-wildcard request-header names (Authorization) are deleted from request's header list (algorithm step)", ['TOKEN-18'], 'paraphrase'],
 ]);
 
 const MCP_LIFECYCLE_SENTENCES = sentencesOf(MCP_LIFECYCLE, [
@@ -459,7 +460,7 @@ export const CITED_FOR_DEFINITIONS: ReadonlyMap<Source, string> = new Map([
   [RFC6454, 'the definition of "same origin" (scheme, host, port) that XSITE-11 compares by; no keyword addressed to servers'],
   [RFC7009, 'the revocation request (§2) TOKEN-10 looks for at the IdP; its keywords bind the authorization server, none obliges a client to revoke'],
   [RFC7239, 'what the Forwarded header carries and that any client can write it (§8.1), behind FLOW-20; its keywords bind proxies'],
-  [RFC9110, 'the meaning of safe methods (GET is not expected to change state) behind XSITE-12; its keywords bind user agents and caches'],
+  [RFC9110, 'the meaning of safe methods (GET is not expected to change state) behind XSITE-12, and what a client following a redirect removes (§15.4: Authorization, Cookie) behind TOKEN-18; its keywords bind user agents and caches'],
   [RFC6265BIS, 'the semantics of HttpOnly, SameSite and Lax-allowing-unsafe (user-agent rules) behind SESSION-07/08 and XSITE-02; the server-side keywords are traced above'],
 ]);
 

@@ -19,6 +19,10 @@ import type { McpSessions, SessionTable } from './sessions.js';
 export interface MockMcpAppDeps {
   /** The MCP endpoint, e.g. http://127.0.0.1:41235/mcp; also the required token audience. */
   mcpUrl: string;
+  /** The loopback address it is served on; the only Host it answers (DNS rebinding protection). */
+  host: '127.0.0.1' | '127.0.0.2';
+  /** Where every MCP request is redirected to right now (307); null: answered as usual. */
+  redirectTo: () => string | null;
   issuer: string;
   runId: string;
   checkToken: TokenCheck;
@@ -74,7 +78,8 @@ export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof create
   const { mcpUrl, recorder } = deps;
   const resource = new URL(mcpUrl);
   const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(resource);
-  const app = createMcpExpressApp({ host: '127.0.0.1' });
+  // The SDK protects only its default loopback names from DNS rebinding; another loopback address names itself.
+  const app = createMcpExpressApp(deps.host === '127.0.0.1' ? { host: deps.host } : { host: deps.host, allowedHosts: [deps.host] });
 
   // The SDK router also serves a copy of the AS metadata at this origin. This server is not an
   // authorization server, and a gateway must find the AS through the PRM document, so that path is 404.
@@ -170,8 +175,16 @@ export function createMockMcpApp(deps: MockMcpAppDeps): ReturnType<typeof create
     res.set('Allow', 'POST').status(405).json(jsonRpcError(-32000, 'Method not allowed: this MCP server is stateless'));
   };
 
+  // A redirect comes before any check, as a moved server's (or a proxy's) does: whatever the request carried went here.
+  const redirectAway: RequestHandler = (_req, res, next) => {
+    const location = deps.redirectTo();
+    if (location === null) return next();
+    res.set('Location', location).status(307).json(jsonRpcError(-32000, `This MCP server has moved to ${location}`));
+  };
+
   // The hang is noted first, at arrival: everything after it may wait on the asynchronous token check.
   const noteHang = noteArrivalWhileHanging(deps.behaviour);
+  app.all('/mcp', redirectAway);
   app.post('/mcp', noteHang, rejectAll, authenticate, requireScopes, failAll, handleStateful, handleMcpPost);
   app.all('/mcp', noteHang, rejectAll, authenticate, requireScopes, failAll, handleStateful, methodNotAllowed);
 

@@ -25,9 +25,10 @@ function isMcpPath(rawUrl: string | undefined): boolean {
 export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
   const opts = parseMockMcpOptions(options);
   const httpServer = createServer();
+  const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(opts.port ?? 0, '127.0.0.1', () => {
+    httpServer.listen(opts.port ?? 0, host, () => {
       httpServer.off('error', reject);
       resolve();
     });
@@ -35,7 +36,7 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
 
   // The URL (and so the audience) depends on the port, so the app is built after listen.
   const { port } = httpServer.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}/mcp`;
+  const url = `http://${host}:${port}/mcp`;
   const closing = new AbortController();
   const recorder = new CallRecorder();
   let behaviour: McpBehaviour = 'normal';
@@ -55,6 +56,7 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
   let requiredScopes: readonly string[] | null = null;
   let advertisedResource: string | null = null;
   let sessions: McpSessions = 'stateless';
+  let redirectTo: string | null = null;
   // A session serves the tools as they were when it opened, as a real server's session would.
   const sessionTable = new SessionTable(
     () => buildMcpServer(opts.runId, catalogue, listError),
@@ -62,6 +64,8 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
   );
   const app = createMockMcpApp({
     mcpUrl: url,
+    host,
+    redirectTo: () => redirectTo,
     issuer: opts.issuer,
     runId: opts.runId,
     recorder,
@@ -119,6 +123,9 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     async setSessions(next) {
       sessions = z.enum(['stateless', 'stateful']).parse(next);
       if (sessions === 'stateless') await sessionTable.closeAll();
+    },
+    setRedirect(next) {
+      redirectTo = next === null ? null : z.url().max(2000).parse(next);
     },
     close() {
       closed ??= new Promise<void>((resolve, reject) => {

@@ -13,6 +13,8 @@ const optionsSchema = z.object({
     .optional(),
   runId: z.string().regex(RUN_ID, { error: 'runId must be 1-64 characters of [A-Za-z0-9_-]' }),
   port: z.number().int().min(0).max(65535).optional(),
+  // Loopback only: 127.0.0.2 gives a second host name that is not 127.0.0.1 (another origin by host, not just by port).
+  host: z.enum(['127.0.0.1', '127.0.0.2']).optional(),
 });
 
 export type ValidatedMockMcpOptions = z.infer<typeof optionsSchema>;

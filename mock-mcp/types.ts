@@ -15,8 +15,10 @@ export interface MockMcpOptions {
   isRevoked?: (rawToken: string) => boolean;
   /** Short id unique to this run; tool names embed it so stale tools can never satisfy a spec. */
   runId: string;
-  /** Defaults to 0 (ephemeral). Always binds 127.0.0.1. */
+  /** Defaults to 0 (ephemeral). */
   port?: number;
+  /** The loopback address it binds and names in its URL: 127.0.0.1 (the default) or 127.0.0.2 (another host). */
+  host?: '127.0.0.1' | '127.0.0.2';
 }
 
 /**
@@ -100,5 +102,11 @@ export interface MockMcp {
    * request's session; 'stateless' (the default) ends every open session.
    */
   setSessions(mode: McpSessions): Promise<void>;
+  /**
+   * From the next request on, every request to the MCP endpoint, whatever it carries, is answered `307 Temporary
+   * Redirect` to `location` (a moved server, or one that sends its callers elsewhere); recorded with status 307 and
+   * the token it came with. null (the default): answered as usual.
+   */
+  setRedirect(location: string | null): void;
   close(): Promise<void>;
 }

@@ -191,6 +191,10 @@ export const BUG_CLASSES = {
     title: "The gateway's API hands out a delegated token or its client secret",
     lookAt: 'every read endpoint that serialises a registration or a grant: mask the client secret, never serialise tokens',
   },
+  'token-forwarded-on-redirect': {
+    title: "The gateway's MCP client carries the delegated token across an MCP server's redirect to another origin",
+    lookAt: "how the MCP client follows redirects: a hand-written follower, or an HTTP library's redirect option, must drop Authorization whenever scheme, host or port change (or not follow such a redirect at all)",
+  },
   'authorization-start-broken': {
     title: "The gateway's own Authorize fails: it answers with an error page, so no authorization reaches the IdP",
     lookAt: 'the handler behind the Authorize control: the gateway it looks up, the state and PKCE verifier it stores, the authorization URL it builds',
@@ -398,6 +402,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['FLOW-10', 'TOKEN-07', 'TOKEN-08'], bugClass: 'foreign-error-as-500' },
   { requirements: ['FLOW-12'], bugClass: 'token-exposed-to-browser' },
   { requirements: ['TOKEN-17'], bugClass: 'token-exposed-to-api' },
+  { requirements: ['TOKEN-18'], bugClass: 'token-forwarded-on-redirect' },
   { requirements: ['FLOW-17', 'SESSION-13'], bugClass: 'open-redirect' },
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },

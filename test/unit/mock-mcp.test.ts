@@ -702,3 +702,49 @@ describe('sessions (TOKEN-16)', () => {
     }
   });
 });
+
+describe('redirects and a second host (TOKEN-18)', () => {
+  test('told to redirect, every MCP request is answered 307 to the location before any check, and recorded with the token it came with', async () => {
+    mcp.setRedirect('http://127.0.0.2:9/mcp');
+    try {
+      const token = await mint();
+      const redirected = await recorded(() =>
+        fetch(mcp.url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/json', accept: ACCEPT, authorization: `Bearer ${token}` }, body: JSON.stringify(INITIALIZE) }),
+      );
+      assert.deepEqual([redirected.response.status, redirected.response.headers.get('location')], [307, 'http://127.0.0.2:9/mcp']);
+      assert.deepEqual([redirected.record.status, redirected.record.tokenHash, redirected.record.rpcMethod, redirected.record.accepted], [307, hashSecret(token), 'initialize', false]);
+      const anonymous = await recorded(() => fetch(mcp.url, { method: 'GET', redirect: 'manual' }));
+      assert.equal(anonymous.response.status, 307, 'redirected before the bearer check');
+    } finally {
+      mcp.setRedirect(null);
+    }
+    const served = await postMcp(INITIALIZE, { authorization: `Bearer ${await mint()}` });
+    await served.text();
+    assert.equal(served.status, 200, 'back to answering once the redirect is lifted');
+  });
+
+  test('a mock on 127.0.0.2 names that host in its URL, answers it, and takes only tokens issued for that URL', async () => {
+    const other = await startMockMcp({ issuer: issuerUrl, jwksUri: `${issuerUrl}/jwks`, introspectionEndpoint: `${introspection.url}/introspect`, runId: `${RUN_ID}b`, host: '127.0.0.2' });
+    try {
+      assert.match(other.url, /^http:\/\/127\.0\.0\.2:\d+\/mcp$/);
+      const post = async (aud: string) => {
+        const response = await fetch(other.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT, authorization: `Bearer ${await mint({ aud })}` }, body: JSON.stringify(INITIALIZE) });
+        await response.text();
+        return response.status;
+      };
+      assert.equal(await post(other.url), 200);
+      assert.equal(await post(mcp.url), 401, "a token for the first server's URL is refused here");
+      for (let turn = 0; turn < 1000 && other.calls().length < 2; turn++) await new Promise(setImmediate);
+      assert.deepEqual(other.calls().map((c) => [c.status, c.aud]), [[200, other.url], [401, mcp.url]]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('the host option takes loopback addresses only', async () => {
+    await assert.rejects(
+      startMockMcp({ issuer: issuerUrl, jwksUri: `${issuerUrl}/jwks`, introspectionEndpoint: `${introspection.url}/introspect`, runId: RUN_ID, host: '0.0.0.0' as '127.0.0.1' }),
+      /host/,
+    );
+  });
+});

@@ -118,6 +118,8 @@ export class ToolFetcher {
       firstPageOnly: this.#ctx.faults['tools-first-page-only'],
       rpcErrorAsEmptyList: this.#ctx.faults['rpc-error-as-empty-list'],
       serverErrorAsEmptyList: this.#ctx.faults['upstream-5xx-as-empty-list'],
+      redirectKeepsToken: this.#ctx.faults['upstream-redirect-keeps-token'],
+      redirectReauthorized: this.#ctx.faults['upstream-redirect-reauthorized'],
     };
     // BUG (mcp-session-per-server): the MCP session the first call opened serves every later call to that server.
     const listOnce = () =>

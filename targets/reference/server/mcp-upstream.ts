@@ -7,6 +7,7 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { shortReason } from './oauth-client.js';
 import { parseBearerChallenge, type BearerChallenge } from './scopes.js';
+import { fetchKeepingHeadersOnSameHost, followingEachHopThrough, type FetchFunction } from './redirect-fault.js';
 
 const MAX_PAGES = 100;
 
@@ -32,6 +33,10 @@ export interface ListOptions {
   rpcErrorAsEmptyList?: boolean;
   /** BUG (upstream-5xx-as-empty-list): an HTTP 5xx answer of the MCP server is read as "no tools". */
   serverErrorAsEmptyList?: boolean;
+  /** BUG (upstream-redirect-keeps-token): redirects are followed by hand, the token kept unless the host name changes. */
+  redirectKeepsToken?: boolean;
+  /** BUG (upstream-redirect-reauthorized): redirects are followed through the wrapper that adds the token, at every hop. */
+  redirectReauthorized?: boolean;
 }
 
 /** One MCP client over Streamable HTTP that sends `bearer()` (read per request) and nothing else of ours. */
@@ -42,16 +47,19 @@ export interface UpstreamConnection {
   lastChallenge: () => string | null;
 }
 
-export function connectionTo(mcpUrl: string, bearer: () => string, clientVersion: string): UpstreamConnection {
+export function connectionTo(mcpUrl: string, bearer: () => string, clientVersion: string, options: ListOptions): UpstreamConnection {
   let lastChallenge: string | null = null;
+  // fetch follows redirects and, on a change of origin, drops Authorization itself (the Fetch standard).
+  const send: FetchFunction = options.redirectKeepsToken === true ? fetchKeepingHeadersOnSameHost : fetch;
+  const authorized: FetchFunction = async (input, init) => {
+    const headers = new Headers(init?.headers);
+    headers.set('Authorization', `Bearer ${bearer()}`);
+    const response = await send(input, { ...init, headers });
+    if (response.status === 401 || response.status === 403) lastChallenge = response.headers.get('www-authenticate');
+    return response;
+  };
   const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), {
-    fetch: async (input, init) => {
-      const headers = new Headers(init?.headers);
-      headers.set('Authorization', `Bearer ${bearer()}`);
-      const response = await fetch(input, { ...init, headers });
-      if (response.status === 401 || response.status === 403) lastChallenge = response.headers.get('www-authenticate');
-      return response;
-    },
+    fetch: options.redirectReauthorized === true ? followingEachHopThrough(authorized) : authorized,
   });
   const client = new Client({ name: 'reference-mcp-gateway', version: clientVersion });
   // The optional GET event stream may fail in the background (e.g. 405); it is not part of listing tools.
@@ -92,7 +100,7 @@ export function listingFailure(error: unknown, connection: UpstreamConnection, o
 
 /** A connection of its own for this one listing: opened, used and closed here, so nothing of it serves another call. */
 export async function listUpstreamTools(mcpUrl: string, bearer: string, clientVersion: string, options: ListOptions): Promise<UpstreamToolsResult> {
-  const connection = connectionTo(mcpUrl, () => bearer, clientVersion);
+  const connection = connectionTo(mcpUrl, () => bearer, clientVersion, options);
   try {
     await connection.client.connect(connection.transport, timeoutOf(options));
     return await listAllPages(connection.client, options);

@@ -21,7 +21,7 @@ export class SessionPerServer {
     let kept = this.#kept.get(mcpUrl);
     if (kept !== undefined) kept.bearer = bearer;
     else {
-      const holder: Kept = { bearer, connection: connectionTo(mcpUrl, () => holder.bearer, clientVersion) };
+      const holder: Kept = { bearer, connection: connectionTo(mcpUrl, () => holder.bearer, clientVersion, options) };
       try {
         await holder.connection.client.connect(holder.connection.transport, timeoutOf(options));
       } catch (error) {
