@@ -11,6 +11,7 @@ import {
   FETCH_METADATA,
   MCP_AUTHORIZATION,
   MCP_LIFECYCLE,
+  MCP_TRANSPORTS,
   MCP_PAGINATION,
   MCP_SECURITY_BEST_PRACTICES,
   MCP_TOOLS,
@@ -804,6 +805,18 @@ export const REQUIREMENTS = [
       cite(CVE_RECORDS, 'CVE-2018-18074', 'Python Requests kept Authorization on a same-host https-to-http redirect'),
       cite(OPENCLAW_ISSUES, '#80906', "an MCP host's streamable HTTP requests carried configured headers to another origin on a redirect"),
       cite(MCP_TYPESCRIPT_SDK_ISSUES, '#2465', 'a credential-adding fetch wrapper re-adds Authorization on a cross-origin hop the SDK follows itself'),
+    ],
+  },
+  {
+    id: 'TOKEN-19',
+    profiles: BOTH_PROFILES,
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      "The gateway works with an MCP server that keeps sessions, as most do: against one whose initialize answer carries an Mcp-Session-Id, Fetch Tools lists the tools, and every request of the session (the initialized notification, tools/list, a stream, its end) carries that id; and once the server has ended its sessions (a restart: it answers their ids 404), the next Fetch Tools starts a new session and lists the tools again.",
+    sources: [
+      cite(MCP_TRANSPORTS, 'Session Management', 'clients MUST include the Mcp-Session-Id on all subsequent requests; on a 404 for it they MUST start a new session with a new InitializeRequest'),
+      OURS('the mock MCP server keeps no sessions unless a spec asks, so without this a gateway that breaks on the commoner kind of server passes'),
     ],
   },
   // UI

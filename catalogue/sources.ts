@@ -111,6 +111,13 @@ export const MCP_TOOLS: Source = {
   kind: 'normative',
 };
 
+export const MCP_TRANSPORTS: Source = {
+  label: 'MCP 2025-11-25 basic/transports',
+  title: 'Model Context Protocol 2025-11-25: Transports',
+  url: `${MCP_SPEC}/basic/transports`,
+  kind: 'normative',
+};
+
 export const MCP_LIFECYCLE: Source = {
   label: 'MCP 2025-11-25 basic/lifecycle',
   title: 'Model Context Protocol 2025-11-25: Lifecycle',
@@ -217,6 +224,7 @@ export const SOURCES: readonly Source[] = [
   MCP_SECURITY_BEST_PRACTICES,
   MCP_TOOLS,
   MCP_LIFECYCLE,
+  MCP_TRANSPORTS,
   MCP_PAGINATION,
   OAUTH21,
   RFC6454,

@@ -20,6 +20,7 @@ import {
   FETCH_METADATA,
   MCP_AUTHORIZATION,
   MCP_LIFECYCLE,
+  MCP_TRANSPORTS,
   MCP_PAGINATION,
   MCP_SECURITY_BEST_PRACTICES,
   MCP_TOOLS,
@@ -87,7 +88,7 @@ const DISCOVERY = out('discovery beyond what FLOW-23 checks (PRM → AS metadata
 const SCOPES = out('scope selection for the first authorization: the suite registers the scopes the upstream needs; not tested (step-up is TOKEN-12)');
 const TLS = out('transport security: the suite runs on loopback http (*.localhost is a secure context); TLS is deployment, not tested');
 const LOCAL = out('local MCP servers, stdio and one-click configuration, out of scope');
-const MCP_SESSIONS = out('MCP protocol sessions (Mcp-Session-Id) of an MCP server, not the admin UI cookie session; out of scope');
+const MCP_SESSIONS = out("server-side: how an MCP server keeps its protocol sessions (Mcp-Session-Id); the gateway's side of them is TOKEN-16 and TOKEN-19");
 const AS_ONLY_FOR_MCP_CLIENTS = out('per-client consent of a gateway that authorizes dynamically registered MCP clients: MCP client-to-gateway leg, out of scope');
 const PREREQUISITE = out('prerequisite of every flow spec: the strict mock IdP completes no flow without it; not a separate requirement');
 const GAP = (what: string) => out(`not in the catalogue yet: ${what}`);
@@ -400,6 +401,32 @@ const WHATWG_FETCH_SENTENCES = sentencesOf(WHATWG_FETCH, [
   ['HTTP-redirect fetch', 'MUST', "If request's current URL's origin is not same origin with locationURL's origin, the CORS non-wildcard request-header names (Authorization) are deleted from request's header list (algorithm step)", ['TOKEN-18'], 'paraphrase'],
 ]);
 
+// Streamable HTTP mechanics an MCP client library handles for the gateway: the mock MCP server (the SDK's transport)
+// refuses a request that breaks them, so every Fetch Tools spec fails on such a gateway; no requirement of their own.
+const TRANSPORT_MECHANICS = out('Streamable HTTP mechanics of the MCP client library: the mock MCP server refuses a request that breaks them, so every Fetch Tools spec fails; not a requirement of its own');
+
+const MCP_TRANSPORTS_SENTENCES = sentencesOf(MCP_TRANSPORTS, [
+  ['stdio', 'MUST', 'stdio: the server MUST NOT write anything to its stdout that is not a valid MCP message; the client MUST NOT write anything to the server\'s stdin that is not a valid MCP message', LOCAL, 'paraphrase'],
+  ['Security Warning', 'MUST', 'Servers MUST validate the Origin header on all incoming connections to prevent DNS rebinding attacks; locally they SHOULD bind only to localhost and SHOULD implement proper authentication', RS, 'paraphrase'],
+  ['Sending Messages to the Server', 'MUST', 'Every JSON-RPC message sent from the client MUST be a new HTTP POST request to the MCP endpoint.', TRANSPORT_MECHANICS],
+  ['Sending Messages to the Server', 'MUST', 'The client MUST include an Accept header, listing both application/json and text/event-stream as supported content types.', TRANSPORT_MECHANICS],
+  ['Sending Messages to the Server', 'MUST', 'The body of the POST request MUST be a single JSON-RPC request, notification, or response.', TRANSPORT_MECHANICS],
+  ['Sending Messages to the Server', 'MUST', 'The server MUST return 202 for an accepted response or notification, and either an SSE stream or one JSON object for a request; the client MUST support both these cases.', TRANSPORT_MECHANICS, 'paraphrase'],
+  ['Listening for Messages from the Server', 'MUST', 'A client GET to open a stream MUST include an Accept header listing text/event-stream; the server MUST answer with an SSE stream or 405.', TRANSPORT_MECHANICS, 'paraphrase'],
+  ['Multiple Connections', 'MUST', 'The server MUST send each of its JSON-RPC messages on only one of the connected streams.', RS],
+  ['Session Management', 'SHOULD', 'The session ID SHOULD be globally unique and cryptographically secure; it MUST only contain visible ASCII characters.', MCP_SESSIONS, 'paraphrase'],
+  ['Session Management', 'MUST', 'The client MUST handle the session ID in a secure manner (Session Hijacking mitigations).', ['TOKEN-16'], 'paraphrase'],
+  ['Session Management', 'MUST', 'If an Mcp-Session-Id is returned by the server during initialization, clients using the Streamable HTTP transport MUST include it in the Mcp-Session-Id header on all of their subsequent HTTP requests.', ['TOKEN-19'], 'paraphrase'],
+  ['Session Management', 'SHOULD', 'Servers that require a session ID SHOULD respond to requests without an Mcp-Session-Id header (other than initialization) with HTTP 400 Bad Request.', MCP_SESSIONS, 'paraphrase'],
+  ['Session Management', 'MUST', 'The server MAY terminate the session at any time, after which it MUST respond to requests containing that session ID with HTTP 404 Not Found.', MCP_SESSIONS, 'paraphrase'],
+  ['Session Management', 'MUST', 'When a client receives HTTP 404 in response to a request containing an Mcp-Session-Id, it MUST start a new session by sending a new InitializeRequest without a session ID attached.', ['TOKEN-19'], 'paraphrase'],
+  ['Session Management', 'SHOULD', 'Clients that no longer need a particular session SHOULD send an HTTP DELETE to the MCP endpoint with the Mcp-Session-Id header, to explicitly terminate the session.', GAP('ending an MCP session with DELETE (ContextForge and the reference do; not checked)'), 'paraphrase'],
+  ['Protocol Version Header', 'MUST', 'If using HTTP, the client MUST include the MCP-Protocol-Version: <protocol-version> HTTP header on all subsequent requests to the MCP server; it SHOULD be the version negotiated during initialization.', out('not tested: the mock MCP server, as the SDK\'s, takes a request without it for protocol version 2025-03-26'), 'paraphrase'],
+  ['Protocol Version Header', 'MUST', 'A server receiving an invalid or unsupported MCP-Protocol-Version MUST respond with 400 Bad Request; without one it SHOULD assume 2025-03-26.', RS, 'paraphrase'],
+  ['Backwards Compatibility', 'SHOULD', 'Clients wanting to support older servers SHOULD try a POST InitializeRequest and fall back to the deprecated HTTP+SSE transport on 400/404/405.', out('the deprecated HTTP+SSE transport, out of scope'), 'paraphrase'],
+  ['Custom Transports', 'MUST', 'Implementers who choose to support custom transports MUST ensure they preserve the JSON-RPC message format and lifecycle requirements defined by MCP.', out('other transports, out of scope')],
+]);
+
 const MCP_LIFECYCLE_SENTENCES = sentencesOf(MCP_LIFECYCLE, [
   ['Timeouts', 'SHOULD', 'Implementations SHOULD establish timeouts for all sent requests, to prevent hung connections and resource exhaustion.', ['TOKEN-14']],
   ['Timeouts', 'SHOULD', 'When the request has not received a response within the timeout period, the sender SHOULD … stop waiting for a response (tested; the cancellation notification it SHOULD also send is not observed)', ['TOKEN-14'], 'paraphrase'],
@@ -446,6 +473,7 @@ export const TRACEABILITY: readonly TracedSentence[] = [
   ...RFC9728_SENTENCES,
   ...FETCH_METADATA_SENTENCES,
   ...WHATWG_FETCH_SENTENCES,
+  ...MCP_TRANSPORTS_SENTENCES,
   ...MCP_LIFECYCLE_SENTENCES,
   ...MCP_PAGINATION_SENTENCES,
   ...MCP_TOOLS_SENTENCES,

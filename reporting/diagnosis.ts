@@ -191,6 +191,10 @@ export const BUG_CLASSES = {
     title: "The gateway's API hands out a delegated token or its client secret",
     lookAt: 'every read endpoint that serialises a registration or a grant: mask the client secret, never serialise tokens',
   },
+  'mcp-session-mishandled': {
+    title: "The gateway's MCP client mishandles the MCP server's sessions: a session's id not sent back, or an ended session (404) not replaced by a new one",
+    lookAt: "the MCP client's request headers (add to the transport's, never replace them: Mcp-Session-Id, MCP-Protocol-Version) and what a pooled session does on a 404 (start a new session with a fresh initialize and retry)",
+  },
   'token-forwarded-on-redirect': {
     title: "The gateway's MCP client carries the delegated token across an MCP server's redirect to another origin",
     lookAt: "how the MCP client follows redirects: a hand-written follower, or an HTTP library's redirect option, must drop Authorization whenever scheme, host or port change (or not follow such a redirect at all)",
@@ -403,6 +407,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['FLOW-12'], bugClass: 'token-exposed-to-browser' },
   { requirements: ['TOKEN-17'], bugClass: 'token-exposed-to-api' },
   { requirements: ['TOKEN-18'], bugClass: 'token-forwarded-on-redirect' },
+  { requirements: ['TOKEN-19'], bugClass: 'mcp-session-mishandled' },
   { requirements: ['FLOW-17', 'SESSION-13'], bugClass: 'open-redirect' },
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },

@@ -120,12 +120,16 @@ export class ToolFetcher {
       serverErrorAsEmptyList: this.#ctx.faults['upstream-5xx-as-empty-list'],
       redirectKeepsToken: this.#ctx.faults['upstream-redirect-keeps-token'],
       redirectReauthorized: this.#ctx.faults['upstream-redirect-reauthorized'],
+      sessionIdDropped: this.#ctx.faults['mcp-session-id-dropped'],
     };
     // BUG (mcp-session-per-server): the MCP session the first call opened serves every later call to that server.
+    // BUG (mcp-session-kept-after-404): a session per user and server, kept across presses and not renewed on a 404.
     const listOnce = () =>
       this.#ctx.faults['mcp-session-per-server']
         ? this.#sessionPerServer.list(gateway.mcpUrl, bearer, this.#ctx.version, options)
-        : listUpstreamTools(gateway.mcpUrl, bearer, this.#ctx.version, options);
+        : this.#ctx.faults['mcp-session-kept-after-404']
+          ? this.#sessionPerServer.list(gateway.mcpUrl, bearer, this.#ctx.version, options, `${caller.user}\n${gateway.mcpUrl}`)
+          : listUpstreamTools(gateway.mcpUrl, bearer, this.#ctx.version, options);
     // BUG (upstream-call-blocks-server): the gateway's other requests wait for this call (blocking-upstream-fault.ts).
     const list = () => (this.#ctx.faults['upstream-call-blocks-server'] ? blockWhile(this.#ctx, listOnce()) : listOnce());
     let result = await list();

@@ -37,6 +37,8 @@ export interface ListOptions {
   redirectKeepsToken?: boolean;
   /** BUG (upstream-redirect-reauthorized): redirects are followed through the wrapper that adds the token, at every hop. */
   redirectReauthorized?: boolean;
+  /** BUG (mcp-session-id-dropped): each request's headers are built anew, so the transport's Mcp-Session-Id never leaves. */
+  sessionIdDropped?: boolean;
 }
 
 /** One MCP client over Streamable HTTP that sends `bearer()` (read per request) and nothing else of ours. */
@@ -52,7 +54,7 @@ export function connectionTo(mcpUrl: string, bearer: () => string, clientVersion
   // fetch follows redirects and, on a change of origin, drops Authorization itself (the Fetch standard).
   const send: FetchFunction = options.redirectKeepsToken === true ? fetchKeepingHeadersOnSameHost : fetch;
   const authorized: FetchFunction = async (input, init) => {
-    const headers = new Headers(init?.headers);
+    const headers = options.sessionIdDropped === true ? headersBuiltAnew(init) : new Headers(init?.headers);
     headers.set('Authorization', `Bearer ${bearer()}`);
     const response = await send(input, { ...init, headers });
     if (response.status === 401 || response.status === 403) lastChallenge = response.headers.get('www-authenticate');
@@ -65,6 +67,21 @@ export function connectionTo(mcpUrl: string, bearer: () => string, clientVersion
   // The optional GET event stream may fail in the background (e.g. 405); it is not part of listing tools.
   client.onerror = () => {};
   return { client, transport, lastChallenge: () => lastChallenge };
+}
+
+/**
+ * BUG (mcp-session-id-dropped): the request wrapper writes the headers an MCP request "needs" (content type, Accept)
+ * itself instead of adding to the transport's, so the Mcp-Session-Id and MCP-Protocol-Version the transport set are
+ * lost. A server that keeps no sessions notices nothing; one that does refuses every request after the initialize.
+ */
+function headersBuiltAnew(init: RequestInit | undefined): Headers {
+  const given = new Headers(init?.headers);
+  const headers = new Headers();
+  for (const name of ['content-type', 'accept']) {
+    const value = given.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  return headers;
 }
 
 export function timeoutOf(options: ListOptions): { timeout?: number } {

@@ -17,8 +17,12 @@ interface Kept {
 export class SessionPerServer {
   readonly #kept = new Map<string, Kept>();
 
-  async list(mcpUrl: string, bearer: string, clientVersion: string, options: ListOptions): Promise<UpstreamToolsResult> {
-    let kept = this.#kept.get(mcpUrl);
+  /**
+   * `key`: the MCP server's URL alone for mcp-session-per-server; for mcp-session-kept-after-404, the user and the
+   * URL (sessions kept apart per user, which is allowed), the bug being only what a 404 does (see list's catch).
+   */
+  async list(mcpUrl: string, bearer: string, clientVersion: string, options: ListOptions, key: string = mcpUrl): Promise<UpstreamToolsResult> {
+    let kept = this.#kept.get(key);
     if (kept !== undefined) kept.bearer = bearer;
     else {
       const holder: Kept = { bearer, connection: connectionTo(mcpUrl, () => holder.bearer, clientVersion, options) };
@@ -29,13 +33,15 @@ export class SessionPerServer {
         return listingFailure(error, holder.connection, options);
       }
       kept = holder;
-      this.#kept.set(mcpUrl, kept);
+      this.#kept.set(key, kept);
     }
     try {
       return await listAllPages(kept.connection.client, options);
     } catch (error) {
-      // The pool drops a session only once the server refused or failed a request on it.
-      this.#kept.delete(mcpUrl);
+      // The pool drops a session only once the server refused or failed a request on it: a 404 (the server ended
+      // the session) fails this listing, and only the next one opens a new session (MCP transports: on a 404 the
+      // client MUST start a new session; BUG mcp-session-kept-after-404 reports the failure instead).
+      this.#kept.delete(key);
       await kept.connection.client.close().catch(() => {});
       return listingFailure(error, kept.connection, options);
     }
