@@ -17,6 +17,8 @@ export interface ToolCatalogue {
    * the MCP server's to write, and what a gateway shows of it must be text (UI-03).
    */
   descriptions?: Readonly<Record<string, string>>;
+  /** A tool's `title` (its display name, MCP 2025-06-18 on) by name; free text as descriptions are. Absent: no title. */
+  titles?: Readonly<Record<string, string>>;
 }
 
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -26,9 +28,11 @@ const catalogueSchema = z
     names: z.array(z.string().regex(TOOL_NAME, 'MCP tool names use [A-Za-z0-9_.-], 1-128 characters')).max(1000),
     pageSize: z.number().int().min(1).max(1000),
     descriptions: z.record(z.string(), z.string().max(4000)).optional(),
+    titles: z.record(z.string(), z.string().max(4000)).optional(),
   })
   .refine((c) => new Set(c.names).size === c.names.length, 'tool names must be unique')
-  .refine((c) => Object.keys(c.descriptions ?? {}).every((name) => c.names.includes(name)), 'descriptions must name listed tools');
+  .refine((c) => Object.keys(c.descriptions ?? {}).every((name) => c.names.includes(name)), 'descriptions must name listed tools')
+  .refine((c) => Object.keys(c.titles ?? {}).every((name) => c.names.includes(name)), 'titles must name listed tools');
 
 /** Rejects a malformed catalogue when it is set, not on the gateway's first request. */
 export function parseToolCatalogue(catalogue: ToolCatalogue): ToolCatalogue {
@@ -59,8 +63,9 @@ function decodeCursor(cursor: string, total: number): number {
   return parsed.data.offset;
 }
 
-function listedTool(name: string, descriptions: Readonly<Record<string, string>>): Tool {
-  return { name, description: Object.hasOwn(descriptions, name) ? descriptions[name] : `Mock tool ${name}`, inputSchema: { type: 'object', properties: {} } };
+function listedTool(name: string, descriptions: Readonly<Record<string, string>>, titles: Readonly<Record<string, string>>): Tool {
+  const description = Object.hasOwn(descriptions, name) ? descriptions[name] : `Mock tool ${name}`;
+  return { name, description, ...(Object.hasOwn(titles, name) ? { title: titles[name] } : {}), inputSchema: { type: 'object', properties: {} } };
 }
 
 /**
@@ -75,11 +80,11 @@ export function failToolsList(server: McpServer, message: string): void {
 
 /** Replaces `server`'s tools/list handler with the catalogue, page by page. Call after registering tools. */
 export function serveToolCatalogue(server: McpServer, catalogue: ToolCatalogue): void {
-  const { names, pageSize, descriptions = {} } = catalogue;
+  const { names, pageSize, descriptions = {}, titles = {} } = catalogue;
   server.server.setRequestHandler(ListToolsRequestSchema, (request) => {
     const cursor = request.params?.cursor;
     const offset = cursor === undefined ? 0 : decodeCursor(cursor, names.length);
-    const page = names.slice(offset, offset + pageSize).map((name) => listedTool(name, descriptions));
+    const page = names.slice(offset, offset + pageSize).map((name) => listedTool(name, descriptions, titles));
     const next = offset + pageSize;
     return next < names.length ? { tools: page, nextCursor: encodeCursor(next, names.length) } : { tools: page };
   });

@@ -43,12 +43,12 @@ test("UI-03 the MCP server's error message is shown as text: markup in a tools/l
 });
 
 /**
- * The same duty for what the server says when it works: its tools' descriptions. A gateway that shows them (the
- * admin page's tool list, the callback page's outcome) must show them as text. The descriptions carry the probe
- * and a marker word; a page that shows none of them could not have injected anything, so the test needs one page
- * that shows a description (as text or as markup) to tell.
+ * The same duty for what the server says when it works: its tools' descriptions and display titles (`title`). A
+ * gateway that shows them (the admin page's tool list, the callback page's outcome) must show them as text. Both
+ * carry the probe and a marker word; a page that shows none of them could not have injected anything, so the test
+ * needs one page that shows a description or title (as text or as markup) to tell.
  */
-test("UI-03 the MCP server's tool descriptions are shown as text: markup in them puts no element on the callback page or the admin page", req('UI-03'), async ({
+test("UI-03 the MCP server's tool descriptions and titles are shown as text: markup in them puts no element on the callback page or the admin page", req('UI-03'), async ({
   harness,
   alice,
   upstream,
@@ -62,6 +62,7 @@ test("UI-03 the MCP server's tool descriptions are shown as text: markup in them
     names,
     pageSize: names.length,
     descriptions: Object.fromEntries(names.map((name) => [name, `Lists ${marker} things. ${markupProbe(`tool-description-${name}`)}`])),
+    titles: Object.fromEntries(names.map((name) => [name, `Titled ${marker} ${markupProbe(`tool-title-${name}`)}`])),
   });
   const before = upstream.mcp.calls().length;
   const readings: Record<string, { exchange?: unknown; showsDescription: boolean; injectedElements: string[] }> = {};
@@ -84,10 +85,10 @@ test("UI-03 the MCP server's tool descriptions are shown as text: markup in them
   evidence.add('pages', readings);
   evidence.add('toolsListRequestsAnswered', listings.length);
   for (const [where, reading] of Object.entries(readings)) {
-    expect(reading.injectedElements, `elements the ${where} built from the MCP server's tool descriptions`).toEqual([]);
+    expect(reading.injectedElements, `elements the ${where} built from the MCP server's tool descriptions and titles`).toEqual([]);
   }
   if (listings.length === 0) notTestable("neither Fetch Tools control made the gateway call the MCP server's tools/list, so no description came back");
   if (!Object.values(readings).some((r) => r.showsDescription)) {
-    notTestable(`no page looked at shows a tool's description (${Object.keys(readings).join(', ')}), so none could show one as markup`);
+    notTestable(`no page looked at shows a tool's description or title (${Object.keys(readings).join(', ')}), so none could show one as markup`);
   }
 });

@@ -480,6 +480,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'tool-title-as-markup',
+    bugClass: 'markup-injection',
+    bug: "The admin page shows each tool's display title (MCP's `title`, beside its name) as HTML, kept raw so a server's emphasis shows, while descriptions are escaped: markup in a title the MCP server chose becomes elements of the gateway's page.",
+    detectedBy: ['UI-03'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'refresh-token-not-rotated',
     bugClass: 'refresh-mishandled',
     bug: 'After a refresh the gateway keeps the old refresh token instead of the rotated one, so the second refresh presents a spent token (invalid_grant, grant revoked).',

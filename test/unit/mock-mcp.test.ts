@@ -624,6 +624,27 @@ describe('tool catalogue knob (SESSION-03)', () => {
     }
     assert.throws(() => mcp.setToolCatalogue({ names: ['a'], pageSize: 1, descriptions: { b: 'x' } }), /descriptions must name listed tools/);
   });
+
+  test('chosen titles (markup included) are listed as given; a tool without one has none; a title of an unlisted tool is refused', async () => {
+    const names = [`titled_${RUN_ID}`, 'untitled'];
+    const markup = `Titled "'><i data-x="1">it</i>`;
+    mcp.setToolCatalogue({ names, pageSize: 10, titles: { [names[0]!]: markup } });
+    const client = await connectClient(await mint());
+    try {
+      const { tools } = await client.listTools();
+      assert.deepEqual(
+        tools.map((t) => [t.name, t.title]),
+        [
+          [names[0], markup],
+          ['untitled', undefined],
+        ],
+      );
+    } finally {
+      mcp.setToolCatalogue(null);
+      await client.close();
+    }
+    assert.throws(() => mcp.setToolCatalogue({ names: ['a'], pageSize: 1, titles: { b: 'x' } }), /titles must name listed tools/);
+  });
 });
 
 describe('sessions (TOKEN-16)', () => {

@@ -76,6 +76,7 @@ export class ToolFetcher {
     if (result.ok) {
       gateway.tools = updatedToolList(gateway.tools, result.tools, faults);
       gateway.toolDescriptions = new Map(Object.entries(result.descriptions));
+      gateway.toolTitles = new Map(Object.entries(result.titles));
       return { kind: 'json', status: 200, body: { success: true, message: `Fetched ${gateway.tools.length} tools`, tools: gateway.tools } };
     }
     this.#ctx.log.event(`fetch-tools ${gateway.id} for ${caller.user} failed: ${result.kind === 'rejected' ? `MCP ${result.status}` : result.reason}`);

@@ -28,13 +28,15 @@ export interface Gateway extends GatewayRegistration {
   tools: string[];
   /** The MCP server's description of each of those tools, from the same Fetch Tools (shown on the admin page). */
   toolDescriptions: Map<string, string>;
+  /** Each tool's display title as the MCP server wrote it (text, never markup). */
+  toolTitles: Map<string, string>;
 }
 
 export class GatewayRegistry {
   readonly #gateways = new Map<string, Gateway>();
 
   add(registration: GatewayRegistration): Gateway {
-    const gateway: Gateway = { ...registration, id: `gw-${randomBytes(6).toString('hex')}`, tools: [], toolDescriptions: new Map() };
+    const gateway: Gateway = { ...registration, id: `gw-${randomBytes(6).toString('hex')}`, tools: [], toolDescriptions: new Map(), toolTitles: new Map() };
     this.#gateways.set(gateway.id, gateway);
     return gateway;
   }

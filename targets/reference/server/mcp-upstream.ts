@@ -13,7 +13,7 @@ const MAX_PAGES = 100;
 
 export type UpstreamToolsResult =
   /** `descriptions`: each listed tool's description as the server wrote it (its words, never markup to us). */
-  | { ok: true; tools: string[]; descriptions: Record<string, string> }
+  | { ok: true; tools: string[]; descriptions: Record<string, string>; titles: Record<string, string> }
   /** The MCP server refused the token (401/403), with its Bearer challenge when it sent one. */
   | { ok: false; kind: 'rejected'; status: number; challenge: BearerChallenge | null }
   /** Unreachable, timed out, 5xx or not speaking MCP. */
@@ -93,15 +93,17 @@ export async function listAllPages(client: Client, options: ListOptions): Promis
   const timeout = timeoutOf(options);
   const tools: string[] = [];
   const descriptions: Record<string, string> = {};
+  const titles: Record<string, string> = {};
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page += 1) {
     const result = await client.listTools(cursor === undefined ? {} : { cursor }, timeout);
     for (const tool of result.tools) {
       tools.push(tool.name);
       if (tool.description !== undefined) descriptions[tool.name] = tool.description;
+      if (tool.title !== undefined) titles[tool.name] = tool.title;
     }
     cursor = result.nextCursor;
-    if (cursor === undefined || cursor === '' || options.firstPageOnly === true) return { ok: true, tools, descriptions };
+    if (cursor === undefined || cursor === '' || options.firstPageOnly === true) return { ok: true, tools, descriptions, titles };
   }
   return { ok: false, kind: 'failing', reason: `more than ${MAX_PAGES} pages of tools` };
 }
@@ -109,9 +111,9 @@ export async function listAllPages(client: Client, options: ListOptions): Promis
 /** What a failed connect or listing means for the caller (the list-as-empty fault modes read some as success). */
 export function listingFailure(error: unknown, connection: UpstreamConnection, options: ListOptions): UpstreamToolsResult {
   // BUG (rpc-error-as-empty-list): the server answered, so "it worked, it just has no tools".
-  if (options.rpcErrorAsEmptyList === true && error instanceof McpError) return { ok: true, tools: [], descriptions: {} };
+  if (options.rpcErrorAsEmptyList === true && error instanceof McpError) return { ok: true, tools: [], descriptions: {}, titles: {} };
   // BUG (upstream-5xx-as-empty-list): a "tolerant" client takes a failing server for one with nothing to list.
-  if (options.serverErrorAsEmptyList === true && error instanceof StreamableHTTPError && (error.code ?? 0) >= 500) return { ok: true, tools: [], descriptions: {} };
+  if (options.serverErrorAsEmptyList === true && error instanceof StreamableHTTPError && (error.code ?? 0) >= 500) return { ok: true, tools: [], descriptions: {}, titles: {} };
   return classify(error, connection.lastChallenge());
 }
 

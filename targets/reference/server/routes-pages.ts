@@ -119,6 +119,7 @@ export function pageRoutes(ctx: GatewayContext): Router {
         tableFetchNoop: ctx.faults['table-fetch-noop'],
         authorizeByScript: ctx.faults['authorization-url-opened-by-script'],
         descriptionsAsMarkup: ctx.faults['tool-description-as-markup'],
+        titlesAsMarkup: ctx.faults['tool-title-as-markup'],
       }),
     );
   });

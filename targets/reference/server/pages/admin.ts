@@ -21,23 +21,32 @@ export interface AdminPageOptions {
    * change that wanted the server's formatting, bold names and links, to show), so a description is markup here.
    */
   descriptionsAsMarkup: boolean;
+  /**
+   * BUG (tool-title-as-markup): the tools' display titles are written into the page as HTML (kept "raw" so that a
+   * server's emphasis or emoji markup shows), while descriptions stay text.
+   */
+  titlesAsMarkup: boolean;
 }
 
 /** Each fetched tool's name and its MCP server's description, as text (the server is a third party: UI-03). */
-function toolList(gateway: Gateway, asMarkup: boolean) {
+function toolList(gateway: Gateway, asMarkup: { descriptions: boolean; titles: boolean }) {
   const describe = (name: string) => {
     const description = gateway.toolDescriptions.get(name) ?? '';
-    return asMarkup ? new SafeHtml(description) : description;
+    return asMarkup.descriptions ? new SafeHtml(description) : description;
   };
-  return html`<ul class="tool-list">${gateway.tools.map((name) => html`<li><code>${name}</code> <span class="tool-description">${describe(name)}</span></li>`)}</ul>`;
+  const title = (name: string) => {
+    const text = gateway.toolTitles.get(name) ?? '';
+    return asMarkup.titles ? new SafeHtml(text) : text;
+  };
+  return html`<ul class="tool-list">${gateway.tools.map((name) => html`<li><code>${name}</code> <span class="tool-title">${title(name)}</span> <span class="tool-description">${describe(name)}</span></li>`)}</ul>`;
 }
 
-export function renderAdminPage({ root, scriptRoot, session, gateways, connected, tableFetchNoop, authorizeByScript, descriptionsAsMarkup }: AdminPageOptions): string {
+export function renderAdminPage({ root, scriptRoot, session, gateways, connected, tableFetchNoop, authorizeByScript, descriptionsAsMarkup, titlesAsMarkup }: AdminPageOptions): string {
   const rows = gateways.map(
     (g) => html`<tr data-gateway-id="${g.id}">
 <td class="gateway-name">${g.name}</td>
 <td class="tool-count">${g.tools.length}</td>
-<td class="tools">${toolList(g, descriptionsAsMarkup)}</td>
+<td class="tools">${toolList(g, { descriptions: descriptionsAsMarkup, titles: titlesAsMarkup })}</td>
 <td class="connection">${connected(g.id) ? 'Connected' : 'Not connected'}</td>
 <td class="actions">
 <a data-action="authorize" href="${root}/oauth/authorize/${encodeURIComponent(g.id)}">Authorize</a>
