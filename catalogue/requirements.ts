@@ -33,6 +33,7 @@ import {
   RFC7636,
   RFC8414,
   RFC8707,
+  RFC9068,
   RFC9110,
   RFC9207,
   RFC9700,
@@ -817,6 +818,19 @@ export const REQUIREMENTS = [
     sources: [
       cite(MCP_TRANSPORTS, 'Session Management', 'clients MUST include the Mcp-Session-Id on all subsequent requests; on a 404 for it they MUST start a new session with a new InitializeRequest'),
       OURS('the mock MCP server keeps no sessions unless a spec asks, so without this a gateway that breaks on the commoner kind of server passes'),
+    ],
+  },
+  {
+    id: 'TOKEN-20',
+    profiles: BOTH_PROFILES,
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      "The access token is opaque to the gateway: with an IdP that issues opaque access tokens (not JWTs; the MCP server introspects them), the authorization completes and Fetch Tools calls the MCP server with the user's token and lists the tools; and when such a token was issued already expired (expires_in 0), Fetch Tools still lists the tools with a refreshed token (the lifetime comes from expires_in or the MCP server's 401, never from the token).",
+    sources: [
+      cite(RFC9068, '§6', 'the client MUST NOT inspect the content of the access token: the server may change its format at any time, opaque tokens included'),
+      cite(RFC6749, '§1.4', 'an access token is a string usually opaque to the client'),
+      cite(RFC6749, '§5.1', 'expires_in: the lifetime in seconds of the access token'),
     ],
   },
   // UI

@@ -65,6 +65,7 @@ export const RFC7591 = rfc(7591, 'OAuth 2.0 Dynamic Client Registration Protocol
 export const RFC7636 = rfc(7636, 'Proof Key for Code Exchange by OAuth Public Clients');
 export const RFC8414 = rfc(8414, 'OAuth 2.0 Authorization Server Metadata');
 export const RFC8707 = rfc(8707, 'Resource Indicators for OAuth 2.0');
+export const RFC9068 = rfc(9068, 'JSON Web Token (JWT) Profile for OAuth 2.0 Access Tokens');
 export const RFC9110 = rfc(9110, 'HTTP Semantics');
 export const RFC9207 = rfc(9207, 'OAuth 2.0 Authorization Server Issuer Identification');
 export const RFC9700 = rfc(9700, 'Best Current Practice for OAuth 2.0 Security');
@@ -236,6 +237,7 @@ export const SOURCES: readonly Source[] = [
   RFC7636,
   RFC8414,
   RFC8707,
+  RFC9068,
   RFC9110,
   RFC9207,
   RFC9700,

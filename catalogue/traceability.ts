@@ -35,6 +35,7 @@ import {
   RFC7636,
   RFC8414,
   RFC8707,
+  RFC9068,
   RFC9110,
   RFC9207,
   RFC9700,
@@ -394,6 +395,15 @@ const FETCH_METADATA_SENTENCES = sentencesOf(FETCH_METADATA, [
   ['§5.1', 'SHOULD', 'a server whose response depends on Fetch Metadata should send an appropriate Vary header so caches handle it correctly', out('caching: the gateway\'s cookie-authenticated answers are not cached in this flow; not tested'), 'paraphrase'],
 ]);
 
+const RFC9068_SENTENCES = sentencesOf(RFC9068, [
+  ['§2.1', 'MUST', 'JWT access tokens MUST include "typ" at+jwt in the header and MUST be signed; the authorization server MUST support RS256', AS, 'paraphrase'],
+  ['§2.2', 'REQUIRED', 'The claims iss, exp, aud, sub, client_id, iat and jti are REQUIRED in a JWT access token', AS, 'paraphrase'],
+  ['§3', 'SHOULD', 'If the request includes a resource parameter (RFC 8707), the resulting JWT access token aud claim SHOULD have the same value', AS, 'paraphrase'],
+  ['§4', 'MUST', 'Resource servers MUST validate the typ, iss, aud, signature, exp and scope of a JWT access token, and reject it when any check fails', RS, 'paraphrase'],
+  ['§5', 'MUST', 'Authorization servers MUST prevent the confusion of JWT access tokens with ID tokens (the typ header) and SHOULD use distinct keys or aud values', AS, 'paraphrase'],
+  ['§6', 'MUST NOT', 'The client MUST NOT inspect the content of the access token: the authorization server and the resource server might decide to change the token format at any time', ['TOKEN-20'], 'paraphrase'],
+]);
+
 const WHATWG_FETCH_SENTENCES = sentencesOf(WHATWG_FETCH, [
   ['CORS check', 'MUST', 'With credentials mode "include", the CORS check fails unless Access-Control-Allow-Origin equals the request origin (not *) and Access-Control-Allow-Credentials is "true"', ['XSITE-07'], 'paraphrase'],
   ['CORS-preflight fetch', 'MUST', 'A cross-origin request with a non-safelisted method or header is preceded by an OPTIONS preflight, and is not sent if the preflight is not approved', ['ENV-03', 'XSITE-07'], 'paraphrase'],
@@ -469,6 +479,7 @@ export const TRACEABILITY: readonly TracedSentence[] = [
   ...RFC8707_SENTENCES,
   ...RFC9207_SENTENCES,
   ...RFC9700_SENTENCES,
+  ...RFC9068_SENTENCES,
   ...OAUTH21_SENTENCES,
   ...RFC9728_SENTENCES,
   ...FETCH_METADATA_SENTENCES,

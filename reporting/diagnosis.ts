@@ -191,6 +191,10 @@ export const BUG_CLASSES = {
     title: "The gateway's API hands out a delegated token or its client secret",
     lookAt: 'every read endpoint that serialises a registration or a grant: mask the client secret, never serialise tokens',
   },
+  'access-token-inspected': {
+    title: 'The gateway reads the access token as a JWT (its lifetime, its format) instead of treating it as opaque, so an IdP that issues opaque tokens breaks it',
+    lookAt: "where the gateway decodes the access token: take the lifetime from the token response's expires_in and store the token as an opaque string",
+  },
   'mcp-session-mishandled': {
     title: "The gateway's MCP client mishandles the MCP server's sessions: a session's id not sent back, or an ended session (404) not replaced by a new one",
     lookAt: "the MCP client's request headers (add to the transport's, never replace them: Mcp-Session-Id, MCP-Protocol-Version) and what a pooled session does on a 404 (start a new session with a fresh initialize and retry)",
@@ -408,6 +412,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['TOKEN-17'], bugClass: 'token-exposed-to-api' },
   { requirements: ['TOKEN-18'], bugClass: 'token-forwarded-on-redirect' },
   { requirements: ['TOKEN-19'], bugClass: 'mcp-session-mishandled' },
+  { requirements: ['TOKEN-20'], bugClass: 'access-token-inspected' },
   { requirements: ['FLOW-17', 'SESSION-13'], bugClass: 'open-redirect' },
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },

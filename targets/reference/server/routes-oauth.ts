@@ -19,6 +19,7 @@ import { publicOrigin, publicRedirectUri } from './public-origin.js';
 import { SafeHtml } from './html.js';
 import { expiresAtFrom } from './token-store.js';
 import { scopeList, scopesToRequest } from './scopes.js';
+import { isReadableAsJwt } from './token-as-jwt-fault.js';
 
 const CallbackQuerySchema = z.object({
   code: z.string().max(2000).optional(),
@@ -209,6 +210,12 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       return;
     }
 
+    // BUG (access-token-must-be-jwt): an access token that does not decode as a JWT is refused as "invalid".
+    if (faults['access-token-must-be-jwt'] && !isReadableAsJwt(result.tokens.accessToken)) {
+      failPage(res, 502, 'The identity provider returned an invalid access token (not a JWT).');
+      return;
+    }
+
     // BUG (state-unbound): the grant goes to whoever's browser completes the flow.
     const user = faults['state-unbound'] && session !== undefined ? session.user : pending.user;
     const { tokens } = result;
@@ -219,7 +226,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     ctx.grants.set(gateway.id, user, {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
-      expiresAt: expiresAtFrom(tokens.expiresIn, faults),
+      expiresAt: expiresAtFrom(tokens.expiresIn, faults, Date.now(), tokens.accessToken),
       user,
       scopes: tokens.scope === undefined ? pending.scopes : scopeList(tokens.scope),
     });

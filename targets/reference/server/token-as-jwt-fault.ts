@@ -1,0 +1,33 @@
+/**
+ * Two ways a client reads an access token it must treat as opaque (RFC 6749 §1.4; RFC 9068 §6: the client MUST NOT
+ * inspect it, the authorization server may switch formats at any time). Both are invisible while the IdP issues JWTs.
+ */
+
+/** The token's JWT payload, or null when the token is not a JWT (an opaque token, or anything else). */
+function jwtPayload(token: string): Record<string, unknown> | null {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[1] === undefined) return null;
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    return typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * BUG (access-token-expiry-from-jwt): the token's lifetime is read from its `exp` claim, not from the response's
+ * expires_in; a token that does not decode is taken to last ("no exp, no expiry"), so an opaque one is never refreshed.
+ */
+export function expiresAtFromTokenClaims(accessToken: string): number | null {
+  const exp = jwtPayload(accessToken)?.['exp'];
+  return typeof exp === 'number' ? exp * 1000 : null;
+}
+
+/**
+ * BUG (access-token-must-be-jwt): the callback "validates" the access token by decoding it as a JWT (to log whose it
+ * is) and refuses the authorization when it does not decode, so an IdP that issues opaque tokens cannot be used.
+ */
+export function isReadableAsJwt(accessToken: string): boolean {
+  return jwtPayload(accessToken) !== null;
+}
