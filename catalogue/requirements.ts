@@ -826,7 +826,7 @@ export const REQUIREMENTS = [
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      "The access token is opaque to the gateway: with an IdP that issues opaque access tokens (not JWTs; the MCP server introspects them), the authorization completes and Fetch Tools calls the MCP server with the user's token and lists the tools; and when such a token was issued already expired (expires_in 0), Fetch Tools still lists the tools with a refreshed token (the lifetime comes from expires_in or the MCP server's 401, never from the token).",
+      "The access token is opaque to the gateway: with an IdP that issues opaque access tokens (not JWTs; the MCP server introspects them), the authorization completes and Fetch Tools calls the MCP server with the user's token and lists the tools; and a token issued already expired (expires_in 0) is handled as an expired JWT is: a gateway that refreshes an expired JWT before use refreshes the expired opaque token too (the lifetime comes from expires_in, never from the token), and Fetch Tools lists the tools with a refreshed token.",
     sources: [
       cite(RFC9068, '§6', 'the client MUST NOT inspect the content of the access token: the server may change its format at any time, opaque tokens included'),
       cite(RFC6749, '§1.4', 'an access token is a string usually opaque to the client'),

@@ -32,7 +32,8 @@ function listedInSession(calls: readonly McpCallRecord[]): boolean {
   return calls.some((c) => c.rpcMethod === 'tools/list' && c.status === 200 && c.sessionHash !== undefined && opened.has(c.sessionHash));
 }
 
-function describe(calls: readonly McpCallRecord[]) {
+/** The calls as evidence: what each was, how it was answered, which session (hashed) it named. */
+function describeCalls(calls: readonly McpCallRecord[]) {
   return calls.map((c) => ({ request: c.rpcMethod || c.httpMethod, status: c.status, session: c.sessionHash ?? '(none)' }));
 }
 
@@ -71,14 +72,14 @@ test('TOKEN-19 against an MCP server that keeps sessions, Fetch Tools lists the 
   const { exchange, calls } = await fetchOnceWithSessions(harness, alice, upstream);
   const says = await harness.target.callbackFetchToolsOutcome(alice.page);
   evidence.add('fetchTools', { exchange, pageSays: says });
-  evidence.add('mcpCalls', describe(calls));
+  evidence.add('mcpCalls', describeCalls(calls));
   if (!calls.some((c) => c.rpcMethod.includes('initialize'))) {
     notTestable(`Fetch Tools (${exchange.status}) sent no initialize to the MCP server, so how it keeps a session cannot be told`);
   }
-  expect(describe(outsideASession(calls)), 'requests of a session (initialized, tools/list, stream, end) without the Mcp-Session-Id the initialize answer gave').toEqual([]);
+  expect(describeCalls(outsideASession(calls)), 'requests of a session (initialized, tools/list, stream, end) without the Mcp-Session-Id the initialize answer gave').toEqual([]);
   expect(is2xx(exchange.status), `${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBe(true);
   expect(says.state, `the page reports success: ${says.text}`).toBe('success');
-  expect(listedInSession(calls), `a tools/list answered within a session the server opened (the MCP requests: ${describe(calls).map((c) => `${c.request} ${c.status}`).join(', ')})`).toBe(true);
+  expect(listedInSession(calls), `a tools/list answered within a session the server opened (the MCP requests: ${describeCalls(calls).map((c) => `${c.request} ${c.status}`).join(', ')})`).toBe(true);
 });
 
 test('TOKEN-19 after the MCP server ended its sessions (a restart), the next Fetch Tools starts a new session and lists the tools', req('TOKEN-19'), async ({
@@ -88,7 +89,7 @@ test('TOKEN-19 after the MCP server ended its sessions (a restart), the next Fet
   evidence,
 }) => {
   const { exchange: first, calls: firstCalls } = await fetchOnceWithSessions(harness, alice, upstream);
-  evidence.add('beforeRestart', { exchange: first, mcpCalls: describe(firstCalls) });
+  evidence.add('beforeRestart', { exchange: first, mcpCalls: describeCalls(firstCalls) });
   if (!is2xx(first.status) || !listedInSession(firstCalls)) {
     notTestable(`the first Fetch Tools did not list the tools in a session (${first.status}; the first TOKEN-19 test judges that), so a restart has nothing to end`);
   }
@@ -98,9 +99,9 @@ test('TOKEN-19 after the MCP server ended its sessions (a restart), the next Fet
   const from = upstream.mcp.begun();
   const second = await pressAgain(harness, alice, upstream);
   const afterRestart = upstream.mcp.calls().filter((c) => c.seq > from);
-  evidence.add('afterRestart', { exchange: second, mcpCalls: describe(afterRestart) });
+  evidence.add('afterRestart', { exchange: second, mcpCalls: describeCalls(afterRestart) });
   if (afterRestart.length === 0) notTestable(`the second Fetch Tools (${second.status}) made no MCP request, so whether it would start a new session cannot be told`);
   expect(is2xx(second.status), `the Fetch Tools after the restart answered ${second.status}: ${second.body}`).toBe(true);
-  const requests = describe(afterRestart).map((c) => `${c.request} ${c.status}`).join(', ');
+  const requests = describeCalls(afterRestart).map((c) => `${c.request} ${c.status}`).join(', ');
   expect(listedInSession(afterRestart), `a tools/list answered within a new session after the restart (the MCP requests: ${requests})`).toBe(true);
 });

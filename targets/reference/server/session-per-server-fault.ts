@@ -5,6 +5,10 @@
  * session user A opened: whatever the server keeps per session (subscriptions, resources, the identity it bound
  * to the session) is shared between them. The class of ContextForge #2055 (an MCP session pool keyed without the
  * user), where the token was right. Fault-only: the correct gateway opens a connection per listing.
+ *
+ * The same pool, keyed by user and server, is BUG (mcp-session-kept-after-404): sessions kept apart per user (allowed)
+ * but not renewed when the server answers 404 for one (it ended the session): that press fails, only the next one
+ * opens a new session.
  */
 import { connectionTo, listAllPages, listingFailure, timeoutOf, type ListOptions, type UpstreamConnection, type UpstreamToolsResult } from './mcp-upstream.js';
 
