@@ -842,6 +842,7 @@ export const FAULT_MODES = [
     detectedBy: ['TOKEN-20'],
     // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
+    alsoNotTestable: ['TOKEN-06'],
   },
   {
     mode: 'access-token-must-be-jwt',
@@ -1028,6 +1029,7 @@ export const FAULT_MODES = [
     detectedBy: ['TOKEN-19'],
     // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
+    alsoNotTestable: ['TOKEN-16'],
   },
   {
     mode: 'mcp-session-kept-after-404',
