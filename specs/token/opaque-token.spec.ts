@@ -10,6 +10,7 @@ import { describeReading, isAcceptedCallback } from '../../fixtures/error-page.j
 import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { acceptedWithOwnToken } from '../../fixtures/upstream-calls.js';
 import { notTestable } from '../../lib/outcome.js';
+import { accessTokenHashesIssuedTo } from '../../fixtures/idp-records.js';
 import type { Evidence } from '../../fixtures/evidence.js';
 
 type TokenFormat = 'JWT' | 'opaque';
@@ -25,18 +26,13 @@ function expectOrNotTestable(role: Role, ok: boolean, what: string): void {
   expect(ok, what).toBe(true);
 }
 
-/** Hashes of the access tokens the IdP issued to this upstream's client so far. */
-function accessTokensSoFar(harness: Harness, upstream: Upstream): Set<string> {
-  return new Set(harness.idp.issuedTokens().filter((t) => t.clientId === upstream.clientId && t.kind === 'access').map((t) => t.tokenHash));
-}
-
 /**
  * Alice authorizes while the IdP issues `format` access tokens living `ttlSeconds`, and the callback must be taken;
  * returns the access tokens that authorization issued. Not testable when the callback made no code exchange (the
  * flow itself is other requirements').
  */
 async function authorizeWith(harness: Harness, alice: Actor, upstream: Upstream, evidence: Evidence, format: TokenFormat, ttlSeconds: number, role: Role): Promise<Set<string>> {
-  const before = accessTokensSoFar(harness, upstream);
+  const before = accessTokenHashesIssuedTo(harness.idp, upstream.clientId);
   harness.idp.setKnobs({ opaqueTokens: format === 'opaque', accessTokenTtlSeconds: ttlSeconds });
   const callback = await authorizeAndCaptureCallback(harness, alice, upstream);
   const reading = await openCallbackCounted(harness, alice, upstream, callback);
@@ -45,7 +41,7 @@ async function authorizeWith(harness: Harness, alice: Actor, upstream: Upstream,
   expectOrNotTestable(role, isAcceptedCallback(reading), `the callback, the IdP having issued ${format === 'opaque' ? 'an opaque' : 'a JWT'} access token: ${describeReading(reading)}`);
   // From here on tokens live long: whatever is refreshed is usable.
   harness.idp.setKnobs({ opaqueTokens: format === 'opaque', accessTokenTtlSeconds: 3600 });
-  return new Set([...accessTokensSoFar(harness, upstream)].filter((t) => !before.has(t)));
+  return new Set([...accessTokenHashesIssuedTo(harness.idp, upstream.clientId)].filter((t) => !before.has(t)));
 }
 
 interface Listing {

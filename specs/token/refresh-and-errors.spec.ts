@@ -5,7 +5,7 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { expectPressesSucceeded, is2xx, pressFetchTools, type FetchToolsExchange } from '../../fixtures/fetch-tools.js';
+import { expectPressesSucceeded, is2xx, pressFetchTools, resendFetchToolsFromPage, type FetchToolsAnswer, type FetchToolsExchange } from '../../fixtures/fetch-tools.js';
 import { failingUpstreamJourney } from '../../fixtures/failing-upstream.js';
 import { namesUpstream, saysMoreThanStatusPhrase } from '../../fixtures/messages.js';
 import { reauthorizationOffer } from '../../fixtures/reauthorization.js';
@@ -13,12 +13,7 @@ import type { Actor, Harness, Upstream } from '../../fixtures/index.js';
 import type { Evidence } from '../../fixtures/evidence.js';
 import type { IdpKnobs, IdpLogEntry } from '../../mock-idp/types.js';
 import { notTestable } from '../../lib/outcome.js';
-import { fetchFromPage } from '../../fixtures/probes.js';
-
-/** Hashes of the access tokens issued so far for this gateway (here: the already-expired one). */
-function accessTokenHashes(harness: Harness, upstream: Upstream): Set<string> {
-  return new Set(harness.idp.issuedTokens().filter((t) => t.clientId === upstream.clientId && t.kind === 'access').map((t) => t.tokenHash));
-}
+import { accessTokenHashesIssuedTo } from '../../fixtures/idp-records.js';
 
 function refreshRequests(harness: Harness, upstream: Upstream): IdpLogEntry[] {
   return harness.idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === upstream.clientId);
@@ -28,7 +23,7 @@ test('TOKEN-05 an expired access token is refreshed before the MCP call', req('T
   const { idp, target } = harness;
   idp.setKnobs({ accessTokenTtlSeconds: 0 });
   await authorize(harness, alice, upstream);
-  const expired = accessTokenHashes(harness, upstream);
+  const expired = accessTokenHashesIssuedTo(harness.idp, upstream.clientId);
   idp.setKnobs({ accessTokenTtlSeconds: 3600 });
   // What the MCP server received is judged first: a client that connects and lists tools by itself right after
   // the callback (MCP Inspector) has already sent the expired token, or not, whatever the press does then.
@@ -62,19 +57,7 @@ async function twoDueRefreshes(harness: Harness, alice: Actor, upstream: Upstrea
   await authorize(harness, alice, upstream);
   const first = await pressFetchTools(harness, alice.page, upstream, 'callback');
   const firstSays = await target.callbackFetchToolsOutcome(alice.page);
-  const again = await fetchFromPage(
-    alice.page,
-    target.fetchToolsUrl(upstream.gateway),
-    { method: 'POST', credentials: 'same-origin', headers: await target.fetchToolsHeaders(alice.page) },
-    harness.responseBoundMs,
-  );
-  // Only what was observed: the page's fetch sends the cookie by the same-origin default, not asserted here.
-  const second: SecondUse = {
-    endpoint: new URL(target.fetchToolsUrl(upstream.gateway)).pathname,
-    status: again.serverStatus ?? 0,
-    body: again.serverBody.slice(0, 500),
-  };
-  if (again.serverStatus === null) notTestable(`the second Fetch Tools request from the callback page got no answer (${again.networkError ?? String(again.pageSaw)})`);
+  const second = await resendFetchToolsFromPage(harness, alice.page, upstream);
   const refreshes = refreshRequests(harness, upstream);
   // Refresh tokens in the order the IdP issued them: from the code exchange, then one per rotating refresh.
   const issuedRefresh = idp.issuedTokens().filter((t) => t.clientId === upstream.clientId && t.kind === 'refresh').map((t) => t.tokenHash);
@@ -91,9 +74,7 @@ async function twoDueRefreshes(harness: Harness, alice: Actor, upstream: Upstrea
   return { refreshes, issuedRefresh, presses, second };
 }
 
-type SecondUse = Pick<FetchToolsExchange, 'endpoint' | 'status' | 'body'>;
-
-function expectSecondUseSucceeded(second: SecondUse): void {
+function expectSecondUseSucceeded(second: FetchToolsAnswer): void {
   expect(is2xx(second.status), `second Fetch Tools request: ${second.endpoint} answered ${second.status}: ${second.body}`).toBe(true);
 }
 
@@ -152,7 +133,7 @@ async function renewalImpossibleJourney(
   const { idp, target } = harness;
   idp.setKnobs({ accessTokenTtlSeconds: 0, ...renewal.before });
   await authorize(harness, alice, upstream);
-  const dead = accessTokenHashes(harness, upstream);
+  const dead = accessTokenHashesIssuedTo(harness.idp, upstream.clientId);
   idp.setKnobs({ accessTokenTtlSeconds: 3600, ...renewal.after });
   const exchange = await pressFetchTools(harness, alice.page, upstream, 'callback');
   const outcome = await target.callbackFetchToolsOutcome(alice.page);

@@ -27,16 +27,13 @@ const SHAPES: readonly Shape[] = [
 
 /** What the other origin received, credentials named (the token by its hash and, when the IdP issued it, whose it is). */
 function describeArrivals(upstream: Upstream, calls: readonly McpCallRecord[]) {
-  return calls.map((call) => {
-    const token = call.tokenHash === undefined ? undefined : upstream.idp.findToken(call.tokenHash);
-    return {
-      request: call.rpcMethod || call.httpMethod,
-      authorization: call.authScheme,
-      ...(call.tokenHash === undefined ? {} : { tokenHash: call.tokenHash }),
-      ...(token === undefined ? {} : { issuedTo: token.sub, issuedFor: token.audience }),
-      cookie: call.hadCookie,
-    };
-  });
+  return callsWithTokens(upstream, calls).map(({ call, token }) => ({
+    request: call.rpcMethod || call.httpMethod,
+    authorization: call.authScheme,
+    ...(call.tokenHash === undefined ? {} : { tokenHash: call.tokenHash }),
+    ...(token === undefined ? {} : { issuedTo: token.sub, issuedFor: token.audience }),
+    cookie: call.hadCookie,
+  }));
 }
 
 /** The MCP server's redirects (307) of requests carrying the token the IdP issued to `sub` for it, from `afterSeq` on. */

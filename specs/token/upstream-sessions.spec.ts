@@ -6,8 +6,7 @@
  */
 import { test, expect, req, type Actor, type Harness, type Upstream } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
-import { fetchFromPage } from '../../fixtures/probes.js';
+import { is2xx, pressFetchTools, resendFetchToolsFromPage } from '../../fixtures/fetch-tools.js';
 import { notTestable } from '../../lib/outcome.js';
 import type { McpCallRecord } from '../../mock-mcp/types.js';
 
@@ -44,15 +43,8 @@ function describeCalls(calls: readonly McpCallRecord[]) {
 async function pressAgain(harness: Harness, alice: Actor, upstream: Upstream): Promise<{ how: string; status: number; body: string }> {
   const pressed = await pressFetchTools(harness, alice.page, upstream, 'callback').catch(() => null);
   if (pressed !== null) return { how: "the callback page's control", status: pressed.status, body: pressed.body };
-  const { target } = harness;
-  const again = await fetchFromPage(
-    alice.page,
-    target.fetchToolsUrl(upstream.gateway),
-    { method: 'POST', credentials: 'same-origin', headers: await target.fetchToolsHeaders(alice.page) },
-    harness.responseBoundMs,
-  );
-  if (again.serverStatus === null) notTestable(`Fetch Tools could not be sent again from the callback page (${again.networkError ?? String(again.pageSaw)})`);
-  return { how: "the control's request sent again from the callback page", status: again.serverStatus, body: again.serverBody.slice(0, 300) };
+  const again = await resendFetchToolsFromPage(harness, alice.page, upstream);
+  return { how: "the control's request sent again from the callback page", status: again.status, body: again.body };
 }
 
 /** Against a server that now keeps sessions: alice authorizes and presses the callback page's Fetch Tools once. */

@@ -181,7 +181,7 @@ export class ToolFetcher {
           : faults['refresh-token-dropped-when-not-rotated']
             ? result.tokens.refreshToken
             : (result.tokens.refreshToken ?? grant.refreshToken),
-        expiresAt: expiresAtFrom(result.tokens.expiresIn, faults, Date.now(), result.tokens.accessToken),
+        expiresAt: expiresAtFrom(result.tokens.expiresIn, result.tokens.accessToken, faults),
         user: grant.user,
         // A refresh keeps the scope unless the IdP says otherwise (RFC 6749 §6), and cannot meet a scope challenge.
         scopes: result.tokens.scope === undefined ? grant.scopes : scopeList(result.tokens.scope),

@@ -226,7 +226,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     ctx.grants.set(gateway.id, user, {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
-      expiresAt: expiresAtFrom(tokens.expiresIn, faults, Date.now(), tokens.accessToken),
+      expiresAt: expiresAtFrom(tokens.expiresIn, tokens.accessToken, faults),
       user,
       scopes: tokens.scope === undefined ? pending.scopes : scopeList(tokens.scope),
     });

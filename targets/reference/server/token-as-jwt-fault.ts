@@ -2,14 +2,12 @@
  * Two ways a client reads an access token it must treat as opaque (RFC 6749 §1.4; RFC 9068 §6: the client MUST NOT
  * inspect it, the authorization server may switch formats at any time). Both are invisible while the IdP issues JWTs.
  */
+import { decodeJwt, type JWTPayload } from 'jose';
 
 /** The token's JWT payload, or null when the token is not a JWT (an opaque token, or anything else). */
-function jwtPayload(token: string): Record<string, unknown> | null {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[1] === undefined) return null;
+function jwtPayload(token: string): JWTPayload | null {
   try {
-    const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-    return typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : null;
+    return decodeJwt(token);
   } catch {
     return null;
   }

@@ -33,9 +33,9 @@ export function grantNeedsRefresh(grant: Grant, now = Date.now(), marginMs = REF
  * `expires_in` seconds → epoch ms; ≤ 0 means already expired; none announced means no known expiry (the token is
  * used until the MCP server refuses it).
  */
-export function expiresAtFrom(expiresInSeconds: number | undefined, faults: FaultFlags, now = Date.now(), accessToken?: string): number | null {
+export function expiresAtFrom(expiresInSeconds: number | undefined, accessToken: string, faults: FaultFlags, now = Date.now()): number | null {
   // BUG (access-token-expiry-from-jwt): the lifetime comes from the token's own claims (token-as-jwt-fault.ts).
-  if (faults['access-token-expiry-from-jwt'] && accessToken !== undefined) return expiresAtFromTokenClaims(accessToken);
+  if (faults['access-token-expiry-from-jwt']) return expiresAtFromTokenClaims(accessToken);
   // BUG (missing-expires-in-treated-expired): a default of 0 for the optional expires_in (`expires_in ?? 0`), so a
   // token announced without one counts as expired at once and is refreshed before every use.
   if (expiresInSeconds === undefined) return faults['missing-expires-in-treated-expired'] ? now - 1 : null;
