@@ -50,6 +50,10 @@ const projects: PlaywrightTestProject<{ runSpec: RunSpec }>[] = plan.flatMap((ru
     testIgnore: /specs[\\/]env[\\/]/,
     dependencies: [`${run.envFrom ?? run.id}:env`],
     ...(only ? { grep: only } : {}),
+    // A self-test fault-mode run (it borrows the reference run's ENV checks) is a handful of tests: spread over both
+    // workers it pays two worker starts (process, harness, browser, logins: about 3 s each here) for a second of
+    // tests. One file's tests in one worker pay one, and the other worker takes the next run meanwhile.
+    ...(run.envFrom !== undefined ? { fullyParallel: false } : {}),
     use: { runSpec: run, launchOptions: launchOptionsFor(run) },
   };
   // Self-test fault-mode runs borrow the ENV checks of the reference run of the same invocation (RunSpec.envFrom).
