@@ -45,6 +45,8 @@ import {
   CVE_RECORDS,
   MCP_TYPESCRIPT_SDK_ISSUES,
   OPENCLAW_ISSUES,
+  BETTER_AUTH_ISSUES,
+  LIBREFANG_ISSUES,
   type SourceRef,
 } from './sources.js';
 
@@ -831,6 +833,24 @@ export const REQUIREMENTS = [
       cite(RFC9068, '§6', 'the client MUST NOT inspect the content of the access token: the server may change its format at any time, opaque tokens included'),
       cite(RFC6749, '§1.4', 'an access token is a string usually opaque to the client'),
       cite(RFC6749, '§5.1', 'expires_in: the lifetime in seconds of the access token'),
+    ],
+  },
+  {
+    id: 'TOKEN-21',
+    profiles: BOTH_PROFILES,
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      "What a token request carries goes to the IdP's token endpoint and nowhere else: when the token endpoint answers the code exchange, or a refresh, with a redirect (307, which keeps method and body) to another origin, the gateway does not follow it, or follows it without its credentials: the other origin receives no authorization code, PKCE verifier, refresh token or client credentials, in the body or an Authorization header. The redirect is the IdP's answer to the gateway's own token request (calibration: otherwise not testable); what the callback or Fetch Tools then shows is other requirements' to judge.",
+    sources: [
+      cite(RFC6749, '§10.4', 'refresh tokens shared only among the authorization server and the client they were issued to'),
+      cite(RFC9700, '§4.12', 'a 307 after a POST sends the credentials in its body on to the redirect\'s target (there: the authorization server must not use one)'),
+      cite(RFC9110, '§15.4.8', '307: a client that redirects automatically keeps the method, and so the body'),
+      cite(RFC7636, '§1', 'the code verifier is what stops an intercepted authorization code from being redeemed: the two together are the grant'),
+      cite(CONTEXTFORGE_ISSUES, '#5601', 'token requests stopped following redirects (follow_redirects=False): released in 1.0.6; 1.0.0rc1 to 1.0.5 followed them with the shared HTTP client'),
+      cite(LIBREFANG_ISSUES, '#6315', "an MCP host's OAuth client replayed the code exchange and refresh bodies (client secret, verifier, refresh token) on a 307"),
+      cite(BETTER_AUTH_ISSUES, '#10241', 'server-side token exchange and refresh followed redirects; now refused'),
+      OURS("the token endpoint is the one place the code, verifier and refresh token may go: a redirect from it (a moved IdP, a proxy, a hostile or compromised endpoint) must not take them elsewhere"),
     ],
   },
   // UI

@@ -209,6 +209,8 @@ export const N8N_ISSUES = githubIssues('n8n-io/n8n', 'n8n');
 export const PHOENIX_ISSUES = githubIssues('Arize-ai/phoenix', 'Arize Phoenix');
 export const MCP_TYPESCRIPT_SDK_ISSUES = githubIssues('modelcontextprotocol/typescript-sdk', 'MCP TypeScript SDK');
 export const OPENCLAW_ISSUES = githubIssues('openclaw/openclaw', 'OpenClaw');
+export const BETTER_AUTH_ISSUES = githubIssues('better-auth/better-auth', 'Better Auth');
+export const LIBREFANG_ISSUES = githubIssues('librefang/librefang', 'LibreFang');
 
 /** Published vulnerabilities of HTTP clients, cited by their CVE id: the same mistake made in widely used code. */
 export const CVE_RECORDS: Source = {
@@ -256,6 +258,8 @@ export const SOURCES: readonly Source[] = [
   PHOENIX_ISSUES,
   MCP_TYPESCRIPT_SDK_ISSUES,
   OPENCLAW_ISSUES,
+  BETTER_AUTH_ISSUES,
+  LIBREFANG_ISSUES,
   CVE_RECORDS,
 ];
 

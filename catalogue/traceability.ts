@@ -254,7 +254,7 @@ const RFC6749_SENTENCES = sentencesOf(RFC6749, [
   ['§10.3', 'MUST', 'Access token credentials MUST only be transmitted using TLS as described in Section 1.6 with server authentication', TLS],
   ['§10.3', 'MUST', 'The authorization server MUST ensure that access tokens cannot be generated, modified, or guessed to produce valid access tokens by unauthorized parties.', AS],
   ['§10.3', 'SHOULD', 'The client SHOULD request access tokens with the minimal scope necessary.', SCOPES],
-  ['§10.4', 'MUST', 'Refresh tokens MUST be kept confidential in transit and storage, and shared only among the authorization server and the client to whom the refresh tokens were issued.', ['FLOW-12', 'TOKEN-15', 'TOKEN-17']],
+  ['§10.4', 'MUST', 'Refresh tokens MUST be kept confidential in transit and storage, and shared only among the authorization server and the client to whom the refresh tokens were issued.', ['FLOW-12', 'TOKEN-15', 'TOKEN-17', 'TOKEN-21']],
   ['§10.5', 'SHOULD', 'The transmission of authorization codes SHOULD be made over a secure channel, and the client SHOULD require the use of TLS with its redirection URI', TLS],
   ['§10.5', 'MUST', 'Authorization codes MUST be short lived and single-use.', ['ENV-02']],
   ['§10.5', 'SHOULD', 'If the authorization server observes multiple attempts to exchange an authorization code …, the authorization server SHOULD attempt to revoke all access tokens already granted', AS],
@@ -355,6 +355,7 @@ const RFC9700_SENTENCES = sentencesOf(RFC9700, [
   ['§4.7.1', 'MUST', 'state used as CSRF token MUST be one-time use and securely bound to the user agent (the client checks it at the redirection endpoint)', ['FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-18'], 'paraphrase'],
   ['§4.11.1', 'MUST NOT', 'Clients MUST NOT expose open redirectors.', ['FLOW-17', 'SESSION-13']],
   ['§4.11.2', 'MUST', 'authorization servers MUST take precautions against being used as open redirectors (only redirect to validated, registered URIs)', AS, 'paraphrase'],
+  ['§4.12', 'MUST NOT', 'an AS which redirects a request that potentially contains user credentials MUST NOT use the HTTP 307 status code for redirection (the user agent would send the credentials on in the POST body)', AS, 'paraphrase'],
   ['§4.14.2', 'MUST', 'Authorization servers MUST utilize one of these methods to detect refresh token replay by malicious actors for public clients', ['TOKEN-06']],
   ['§4.14.2', 'SHOULD', 'Refresh tokens SHOULD expire if the client has been inactive for some time', AS],
   ['§4.16', 'MUST', 'Authorization servers MUST prevent clickjacking attacks.', ['XSITE-03']],
@@ -499,7 +500,7 @@ export const CITED_FOR_DEFINITIONS: ReadonlyMap<Source, string> = new Map([
   [RFC6454, 'the definition of "same origin" (scheme, host, port) that XSITE-11 compares by; no keyword addressed to servers'],
   [RFC7009, 'the revocation request (§2) TOKEN-10 looks for at the IdP; its keywords bind the authorization server, none obliges a client to revoke'],
   [RFC7239, 'what the Forwarded header carries and that any client can write it (§8.1), behind FLOW-20; its keywords bind proxies'],
-  [RFC9110, 'the meaning of safe methods (GET is not expected to change state) behind XSITE-12, and what a client following a redirect removes (§15.4: Authorization, Cookie) behind TOKEN-18; its keywords bind user agents and caches'],
+  [RFC9110, 'the meaning of safe methods (GET is not expected to change state) behind XSITE-12, what a client following a redirect removes (§15.4: Authorization, Cookie) behind TOKEN-18, and that a 307 keeps method and body (§15.4.8) behind TOKEN-21; its keywords bind user agents and caches'],
   [RFC6265BIS, 'the semantics of HttpOnly, SameSite and Lax-allowing-unsafe (user-agent rules) behind SESSION-07/08 and XSITE-02; the server-side keywords are traced above'],
 ]);
 

@@ -50,7 +50,7 @@ export function isFormEncoded(req: IncomingMessage): boolean {
 export type Reply =
   | { type: 'json'; status: number; body: unknown; outcome: string; headers?: Record<string, string> }
   | { type: 'html'; status: number; html: string; outcome: string; headers?: Record<string, string> }
-  | { type: 'redirect'; status: 302 | 303; location: string; outcome: string; headers?: Record<string, string> }
+  | { type: 'redirect'; status: 302 | 303 | 307; location: string; outcome: string; headers?: Record<string, string> }
   | { type: 'empty'; status: number; outcome: string };
 
 /** RFC 6749 §5.1/§5.2: token responses and errors must not be cached. */

@@ -17,6 +17,7 @@ export const DEFAULT_KNOBS: Readonly<IdpKnobs> = Object.freeze({
   refreshRotation: true,
   authorizeError: null,
   opaqueTokens: false,
+  tokenEndpointRedirect: null,
   lenient: false,
   refreshBarrier: null,
 });

@@ -51,6 +51,7 @@ export const knobsPatchSchema = z.strictObject({
   refreshRotation: z.boolean().optional(),
   authorizeError: z.enum(['access_denied', 'invalid_request', 'server_error']).nullable().optional(),
   opaqueTokens: z.boolean().optional(),
+  tokenEndpointRedirect: z.url().nullable().optional(),
   lenient: z.boolean().optional(),
   refreshBarrier: z
     .strictObject({ parties: z.number().int().min(2).max(10), maxHoldMs: z.number().int().min(1).max(30_000) })

@@ -41,6 +41,13 @@ export const handleToken: Handler = async (ctx, request, notes) => {
   notes.clientId = auth.ok ? auth.client.clientId : auth.clientId;
   if (!auth.ok) return auth.reply;
 
+  // Knob tokenEndpointRedirect (TOKEN-21): the answer is a redirect that keeps method and body, given before the
+  // grant is looked at, so the code or refresh token stays unused here and the client alone decides where it goes.
+  const redirectTo = ctx.knobs.current.tokenEndpointRedirect;
+  if (redirectTo !== null && (grantType === 'authorization_code' || grantType === 'refresh_token')) {
+    return { type: 'redirect', status: 307, location: redirectTo, outcome: `redirected (307) to ${redirectTo} (tokenEndpointRedirect knob)` };
+  }
+
   switch (grantType) {
     case 'authorization_code':
       return exchangeCode(ctx, auth.client, form.values, notes);

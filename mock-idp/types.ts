@@ -90,6 +90,12 @@ export interface IdpKnobs {
   /** Issue opaque access tokens (validated through introspection) instead of JWTs. */
   opaqueTokens: boolean;
   /**
+   * The token endpoint answers the client's token request (a code exchange or a refresh, once the client has
+   * authenticated) with a 307 to this URL instead of answering it: another origin, for TOKEN-21. A 307 keeps the
+   * method and the body, so a client that follows it sends the code, verifier or refresh token there.
+   */
+  tokenEndpointRedirect: string | null;
+  /**
    * Behave like a lax IdP (as oauth2-mock-server alone does): accept a missing PKCE verifier, a reused
    * code and a different redirect_uri at the token endpoint. Only the harness self-test uses it, to prove
    * that the ENV-02 strictness check can fail.

@@ -203,6 +203,10 @@ export const BUG_CLASSES = {
     title: "The gateway's MCP client carries the delegated token across an MCP server's redirect to another origin",
     lookAt: "how the MCP client follows redirects: a hand-written follower, or an HTTP library's redirect option, must drop Authorization whenever scheme, host or port change (or not follow such a redirect at all)",
   },
+  'token-request-credentials-forwarded': {
+    title: "The gateway's token requests carry the authorization code, PKCE verifier, refresh token or client secret across the token endpoint's redirect to another origin",
+    lookAt: 'the HTTP client of the code exchange and the refresh: never follow a redirect from the token endpoint (redirect: error / follow_redirects=False), and never add client credentials to a request for another origin',
+  },
   'authorization-start-broken': {
     title: "The gateway's own Authorize fails: it answers with an error page, so no authorization reaches the IdP",
     lookAt: 'the handler behind the Authorize control: the gateway it looks up, the state and PKCE verifier it stores, the authorization URL it builds',
@@ -413,6 +417,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['TOKEN-18'], bugClass: 'token-forwarded-on-redirect' },
   { requirements: ['TOKEN-19'], bugClass: 'mcp-session-mishandled' },
   { requirements: ['TOKEN-20'], bugClass: 'access-token-inspected' },
+  { requirements: ['TOKEN-21'], bugClass: 'token-request-credentials-forwarded' },
   { requirements: ['FLOW-17', 'SESSION-13'], bugClass: 'open-redirect' },
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },

@@ -905,6 +905,22 @@ describe('knobs', () => {
     assert.deepEqual(await introspect(tokens.access_token), { active: false });
   });
 
+  it('tokenEndpointRedirect → code exchange and refresh answered 307 to the URL, the code left unused; a wrong client still 401', async () => {
+    const tokens = await fullFlow();
+    const { code, verifier } = await authorizeAndConsent();
+    const elsewhere = 'http://127.0.0.2:9/token';
+    idp.setKnobs({ tokenEndpointRedirect: elsewhere });
+    for (const response of [await exchange(code, verifier), await refresh(tokens.refresh_token)]) {
+      assert.equal(response.status, 307);
+      assert.equal(response.headers.get('location'), elsewhere);
+    }
+    assert.equal(lastLogEntry((e) => e.kind === 'token:refresh_token')?.status, 307);
+    assert.equal((await exchange(code, verifier, {}, { ...GATEWAY, clientSecret: 'not-the-secret' })).status, 401, 'client authentication comes first');
+    idp.setKnobs({ tokenEndpointRedirect: null });
+    await tokenBody(await exchange(code, verifier));
+    assert.throws(() => idp.setKnobs({ tokenEndpointRedirect: '/relative' }));
+  });
+
   it('lenient → accepts a missing verifier, a reused code and another redirect_uri (self-test only)', async () => {
     idp.setKnobs({ lenient: true });
     const { code } = await authorizeAndConsent();

@@ -7,6 +7,7 @@ import { s256Challenge } from './crypto.js';
 import type { FaultFlags } from './faults.js';
 import type { Gateway } from './gateways.js';
 import type { PendingAuthorization } from './pending-authorizations.js';
+import { postToTokenEndpoint, type TokenRedirects } from './token-redirect-fault.js';
 
 const TOKEN_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -66,14 +67,21 @@ export function exchangeCode(
   const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: sentRedirectUri });
   if (verifier !== null) form.set('code_verifier', verifier);
   if (!faults['resource-missing']) form.set('resource', gateway.resource);
-  return tokenRequest(gateway, form, { bodyUnchecked: faults['token-response-unvalidated'], bodyAssumedJson: faults['idp-error-body-assumed-json'] });
+  return tokenRequest(gateway, form, {
+    bodyUnchecked: faults['token-response-unvalidated'],
+    bodyAssumedJson: faults['idp-error-body-assumed-json'],
+    redirects: faults['code-exchange-redirect-followed'] ? 'followed' : 'refused',
+  });
 }
 
 export function refreshTokens(gateway: Gateway, refreshToken: string, faults: FaultFlags): Promise<TokenResult> {
   const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
   // No scope: RFC 6749 §6 then means "the scope originally granted".
   if (!faults['resource-missing']) form.set('resource', gateway.resource);
-  return tokenRequest(gateway, form, { bodyAssumedJson: faults['idp-error-body-assumed-json'] });
+  return tokenRequest(gateway, form, {
+    bodyAssumedJson: faults['idp-error-body-assumed-json'],
+    redirects: faults['refresh-redirect-reauthenticated'] ? 'reauthenticated' : 'refused',
+  });
 }
 
 /** RFC 6749 §2.3.1: client id and secret are form-urlencoded before they go into the Basic credentials. */
@@ -82,20 +90,26 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`, 'utf8').toString('base64')}`;
 }
 
-async function tokenRequest(gateway: Gateway, form: URLSearchParams, { bodyUnchecked = false, bodyAssumedJson = false } = {}): Promise<TokenResult> {
+interface TokenRequestOptions {
+  bodyUnchecked?: boolean;
+  bodyAssumedJson?: boolean;
+  /** A redirect from the token endpoint is refused (never followed: TOKEN-21); the faults follow it. */
+  redirects?: TokenRedirects;
+}
+
+async function tokenRequest(gateway: Gateway, form: URLSearchParams, { bodyUnchecked = false, bodyAssumedJson = false, redirects = 'refused' }: TokenRequestOptions = {}): Promise<TokenResult> {
   let response: Response;
   try {
-    response = await fetch(gateway.tokenEndpoint, {
-      method: 'POST',
-      headers: {
-        Authorization: basicAuthorization(gateway.clientId, gateway.clientSecret),
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Accept: 'application/json',
+    response = await postToTokenEndpoint(
+      gateway.tokenEndpoint,
+      {
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: form.toString(),
+        signal: AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS),
       },
-      body: form.toString(),
-      redirect: 'error',
-      signal: AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS),
-    });
+      redirects,
+      basicAuthorization(gateway.clientId, gateway.clientSecret),
+    );
   } catch (error) {
     return { ok: false, kind: 'network', message: shortReason(error) };
   }
