@@ -847,7 +847,7 @@ export const REQUIREMENTS = [
       cite(RFC9700, '§4.12', 'a 307 after a POST sends the credentials in its body on to the redirect\'s target (there: the authorization server must not use one)'),
       cite(RFC9110, '§15.4.8', '307: a client that redirects automatically keeps the method, and so the body'),
       cite(RFC7636, '§1', 'the code verifier is what stops an intercepted authorization code from being redeemed: the two together are the grant'),
-      cite(CONTEXTFORGE_ISSUES, '#5601', 'token requests stopped following redirects (follow_redirects=False): released in 1.0.6; 1.0.0rc1 to 1.0.5 followed them with the shared HTTP client'),
+      cite(CONTEXTFORGE_ISSUES, '#5601', 'every token request refuses redirects (follow_redirects=False), an SSRF fix in 1.0.6; the shared HTTP client of 1.0.0rc1 to 1.0.1 followed them'),
       cite(LIBREFANG_ISSUES, '#6315', "an MCP host's OAuth client replayed the code exchange and refresh bodies (client secret, verifier, refresh token) on a 307"),
       cite(BETTER_AUTH_ISSUES, '#10241', 'server-side token exchange and refresh followed redirects; now refused'),
       OURS("the token endpoint is the one place the code, verifier and refresh token may go: a redirect from it (a moved IdP, a proxy, a hostile or compromised endpoint) must not take them elsewhere"),
