@@ -26,6 +26,7 @@ import { preflight } from './preflight.js';
 import { prepareTargets } from './prepare-targets.js';
 import { CLIENT_CALIBRATION_TARGET } from '../targets/registry.js';
 import { vetPlaywrightArgs } from './playwright-options.js';
+import { KEEP_FAULT_WORKERS_ENV } from '../fixtures/fault-mode-worker.js';
 import { pathToFileURL } from 'node:url';
 import { runPlaywright, type PlaywrightRun } from './run-playwright.js';
 
@@ -359,7 +360,7 @@ async function main(): Promise<number> {
   for (const group of playwrightGroups(expectations, dir)) {
     const { report, interruptedBy } = await runPlaywright(
       group.expectations.map((e) => e.run),
-      { reportDir: group.reportDir, extraArgs: playwrightArgs, env: { CONFORMANCE_PROGRESS: 'dot' } },
+      { reportDir: group.reportDir, extraArgs: playwrightArgs, env: { CONFORMANCE_PROGRESS: 'dot', [KEEP_FAULT_WORKERS_ENV]: '1' } },
     );
     if (interruptedBy !== undefined) return interruptedBy === 'SIGTERM' ? 143 : 130;
     if (!report) {

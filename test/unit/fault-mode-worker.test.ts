@@ -5,12 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mayKeepWorker } from '../../fixtures/fault-mode-worker.js';
+import { KEEP_FAULT_WORKERS_ENV, mayKeepWorker as mayKeepWorkerIn } from '../../fixtures/fault-mode-worker.js';
 import { buildRunReport, unaccountedPlaywrightFailure, type TestRecord } from '../../reporting/results.js';
 import { DEFAULT_PLAN, type RunSpec } from '../../config/run-plan.js';
 
 const reference = DEFAULT_PLAN[0] as RunSpec;
 const faultMode: RunSpec = { ...reference, id: 'reference@state-not-checked', faultMode: 'state-not-checked' };
+/** Inside the self-test, which sets the switch. */
+const selftest = { [KEEP_FAULT_WORKERS_ENV]: '1' };
+const mayKeepWorker = (run: RunSpec, info: Parameters<typeof mayKeepWorkerIn>[1]): boolean => mayKeepWorkerIn(run, info, selftest);
 const plainFailure = { status: 'failed' as const, expectedStatus: 'passed' as const, errors: [{ message: 'Error: the callback with an altered state\n\nExpected: false\nReceived: true' }] };
 
 test('a fault-mode run keeps its worker after a plain failure, a not-testable one included', () => {
@@ -18,8 +21,10 @@ test('a fault-mode run keeps its worker after a plain failure, a not-testable on
   assert.equal(mayKeepWorker(faultMode, { ...plainFailure, errors: [{ message: 'NotTestableError: Not testable: no code exchange' }] }), true);
 });
 
-test('a certification run, a harness fault or another target never changes Playwright\'s default', () => {
+test('a certification run, a --fault run outside the self-test, a harness fault or another target never changes Playwright\'s default', () => {
   assert.equal(mayKeepWorker(reference, plainFailure), false);
+  // `npm run conformance -- --fault <mode>` keeps the failure's trace: Playwright retains it only for an unexpected result.
+  assert.equal(mayKeepWorkerIn(faultMode, plainFailure, {}), false);
   assert.equal(mayKeepWorker({ ...faultMode, harnessFault: 'lenient-idp' }, plainFailure), false);
   assert.equal(mayKeepWorker({ ...faultMode, target: 'contextforge' }, plainFailure), false);
 });
