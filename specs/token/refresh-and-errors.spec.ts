@@ -5,7 +5,7 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { expectPressesSucceeded, is2xx, pressFetchTools, resendFetchToolsFromPage, type FetchToolsAnswer, type FetchToolsExchange } from '../../fixtures/fetch-tools.js';
+import { expectPressesSucceeded, is2xx, pressFetchTools, pressFetchToolsSettled, settledPressEvidence, resendFetchToolsFromPage, type FetchToolsAnswer, type FetchToolsExchange } from '../../fixtures/fetch-tools.js';
 import { failingUpstreamJourney } from '../../fixtures/failing-upstream.js';
 import { namesUpstream, saysMoreThanStatusPhrase } from '../../fixtures/messages.js';
 import { reauthorizationOffer } from '../../fixtures/reauthorization.js';
@@ -27,13 +27,10 @@ test('TOKEN-05 an expired access token is refreshed before the MCP call', req('T
   idp.setKnobs({ accessTokenTtlSeconds: 3600 });
   // What the MCP server received is judged first: a client that connects and lists tools by itself right after
   // the callback (MCP Inspector) has already sent the expired token, or not, whatever the press does then.
-  const pressed = await pressFetchTools(harness, alice.page, upstream, 'callback').then(
-    (exchange) => ({ exchange }),
-    (error: unknown) => ({ error }),
-  );
+  const pressed = await pressFetchToolsSettled(harness, alice.page, upstream, 'callback');
   const refreshes = refreshRequests(harness, upstream);
   const staleUpstream = upstream.mcp.calls().filter((c) => c.tokenHash && expired.has(c.tokenHash));
-  evidence.add('fetchTools', 'exchange' in pressed ? pressed.exchange : `did not complete: ${String(pressed.error).slice(0, 300)}`);
+  evidence.add('fetchTools', settledPressEvidence(pressed));
   evidence.add('refreshes', refreshes.map((e) => ({ status: e.status, outcome: e.outcome, resource: e.params['resource'] })));
   evidence.add('expiredTokenSentUpstream', staleUpstream.map((c) => ({ rpcMethod: c.rpcMethod, status: c.status })));
   expect(staleUpstream.map((c) => `${c.rpcMethod || c.httpMethod} answered ${c.status}`), 'MCP requests carrying the expired token').toEqual([]);

@@ -10,7 +10,7 @@
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { pressFetchTools } from '../../fixtures/fetch-tools.js';
+import { didNotComplete, pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
 import { tokenRequestsOf, walkRenewalAndFailurePaths } from '../../fixtures/secret-paths.js';
 import { scanForTokens } from '../../fixtures/token-scan.js';
@@ -35,7 +35,7 @@ test("TOKEN-15 the gateway's own log holds no delegated token, PKCE verifier or 
   await authorize(harness, alice, upstream);
   const happy = await pressFetchTools(harness, alice.page, upstream, 'callback').then(
     (exchange) => exchange.status,
-    (e: unknown) => `did not complete: ${String(e).slice(0, 300)}`,
+    didNotComplete,
   );
   const paths = await walkRenewalAndFailurePaths(harness, alice, upstream, async () => {});
   // One more answered request: what the gateway wrote while it answered the last step is in its output before

@@ -9,7 +9,7 @@
 import { test, expect, req, type Harness, type Upstream } from '../../fixtures/index.js';
 import { authorize, authorizeAndCaptureCallback, openCallbackCounted } from '../../fixtures/flows.js';
 import { describeReading } from '../../fixtures/error-page.js';
-import { pressFetchTools } from '../../fixtures/fetch-tools.js';
+import { pressFetchToolsSettled, settledPressEvidence } from '../../fixtures/fetch-tools.js';
 import { notTestable } from '../../lib/outcome.js';
 import type { Evidence } from '../../fixtures/evidence.js';
 import type { IdpLogEntry, IdpLogKind, MockIdp } from '../../mock-idp/types.js';
@@ -89,12 +89,9 @@ test('TOKEN-21 a token endpoint that redirects a refresh to another origin never
     upstream.idp.setKnobs({ accessTokenTtlSeconds: 3600 });
     const mark = upstream.idp.log().length;
     redirecting(true);
-    const pressed = await pressFetchTools(harness, alice.page, upstream, 'callback').then(
-      (exchange) => ({ exchange }),
-      (error: unknown) => ({ error }),
-    );
+    const pressed = await pressFetchToolsSettled(harness, alice.page, upstream, 'callback');
     redirecting(false);
-    evidence.add('fetchTools', 'exchange' in pressed ? pressed.exchange : `did not complete: ${String(pressed.error).slice(0, 300)}`);
+    evidence.add('fetchTools', settledPressEvidence(pressed));
     judgeArrivals(elsewhere, upstream, 'token:refresh_token', mark, 'the refresh token or the client credentials', evidence);
   });
 });

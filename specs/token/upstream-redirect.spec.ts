@@ -7,7 +7,7 @@
  */
 import { test, expect, req, type Upstream } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { pressFetchTools } from '../../fixtures/fetch-tools.js';
+import { pressFetchToolsSettled, settledPressEvidence } from '../../fixtures/fetch-tools.js';
 import { startMcpBehind } from '../../fixtures/upstream.js';
 import { callsWithTokens, isIssuedFor } from '../../fixtures/upstream-calls.js';
 import { ownStep } from '../../fixtures/own-step.js';
@@ -56,17 +56,14 @@ for (const shape of SHAPES) {
       await authorize(harness, alice, upstream);
       const before = upstream.mcp.begun();
       upstream.mcp.setRedirect(elsewhere.url);
-      const pressed = await pressFetchTools(harness, alice.page, upstream, 'callback').then(
-        (exchange) => ({ exchange }),
-        (error: unknown) => ({ error }),
-      );
+      const pressed = await pressFetchToolsSettled(harness, alice.page, upstream, 'callback');
       upstream.mcp.setRedirect(null);
       const sub = harness.idpUserFor(alice.user).sub;
       const redirected = redirectedWithOwnToken(upstream, sub, before);
       const arrivals = elsewhere.calls();
       const carried = arrivals.filter((c) => c.authScheme !== 'none' || c.hadCookie);
       evidence.add('redirect', { from: upstream.mcp.url, to: elsewhere.url, redirectedRequestsWithAlicesToken: redirected });
-      evidence.add('fetchTools', 'exchange' in pressed ? pressed.exchange : `did not complete: ${String(pressed.error).slice(0, 300)}`);
+      evidence.add('fetchTools', settledPressEvidence(pressed));
       evidence.add('otherOriginReceived', describeArrivals(upstream, arrivals));
       // A leak is a failure whatever else happened; only without one does the calibration (and the press) matter.
       expect(describeArrivals(upstream, carried), `requests to ${shape.title} (${new URL(elsewhere.url).origin}) carrying a credential`).toEqual([]);
