@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
 import { PARTIAL_ENV, readCarriedRun, readRunPlan, reportDir, type CarriedRun, type RunSpec } from '../config/run-plan.js';
 import { decodeExpectation, EXPECTATION_ANNOTATION } from '../config/baseline.js';
 import { redactText } from '../lib/secrets.js';
@@ -18,6 +18,8 @@ import { NOT_APPLICABLE_ANNOTATION } from '../lib/outcome.js';
 import {
   buildRunReport,
   isPassingVerdict,
+  isVacuousPass,
+  VACUOUS_PASS,
   REQUIREMENT_STATUSES,
   RUN_VERDICTS,
   unaccountedPlaywrightFailure,
@@ -55,6 +57,11 @@ function errorText(errors: readonly TestError[]): string {
 }
 
 /** The attempt's screenshots and trace, relative to the report folder; nothing when Playwright kept none. */
+/** The `expect` steps an attempt made, at any depth (ours wrap them in journey and own steps). */
+function countAssertions(steps: readonly TestStep[]): number {
+  return steps.reduce((n, step) => n + (step.category === 'expect' ? 1 : 0) + countAssertions(step.steps), 0);
+}
+
 function artifactsOf(result: TestResult): { artifacts?: TestArtifacts } {
   const under = (file: string): string => path.relative(reportDir(), file).split(path.sep).join('/');
   const kept = (name: string): string[] =>
@@ -129,7 +136,8 @@ export default class ConformanceReporter implements Reporter {
         evidence = evidenceAttachment.body.toString('utf8');
       }
     }
-    const error = cleanError(errorText(result.errors));
+    const assertions = countAssertions(result.steps);
+    const error = cleanError(errorText(result.errors)) || (isVacuousPass({ status: result.status, assertions }) ? VACUOUS_PASS : '');
     const requirement = requirementOf(test.annotations);
     this.records.push({
       run,
@@ -147,6 +155,7 @@ export default class ConformanceReporter implements Reporter {
       notApplicable: annotations.find((a) => a.type === NOT_APPLICABLE_ANNOTATION)?.description,
       outsideProfile: isOutsideProfile(requirement, targetNote),
       ...artifactsOf(result),
+      assertions,
     });
   }
 

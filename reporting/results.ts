@@ -47,6 +47,24 @@ export interface TestRecord {
   expectation: BaselineEntry | undefined;
   /** The attempt's screenshot(s) and trace, relative to the report folder (kept on failure only). */
   artifacts?: TestArtifacts;
+  /**
+   * How many assertions (`expect` steps) the attempt made, as the reporter counted them; absent in records written
+   * before it counted. A pass with none ran no check: see `VACUOUS_PASS`.
+   */
+  assertions?: number;
+}
+
+/**
+ * Why a passed attempt without a single assertion is not a pass: Playwright reports a test whose body never ran as
+ * passed when a fixture it needs failed earlier in the same worker (it keeps a failed worker fixture for the worker's
+ * life and skips the body without an error), and a test that asserts nothing proves nothing either.
+ */
+export const VACUOUS_PASS =
+  'Not testable: the test passed without making a single assertion: its body did not run (a fixture it needs failed earlier in this worker) or it checked nothing';
+
+/** A pass that made no assertion (counted by the reporter; records without a count are taken as they are). */
+export function isVacuousPass(r: Pick<TestRecord, 'status' | 'assertions'>): boolean {
+  return r.status === 'passed' && r.assertions === 0;
 }
 
 /** Files Playwright kept for one attempt, as paths relative to the report folder (so a moved folder still works). */
@@ -189,6 +207,7 @@ function attemptOutcome(r: TestRecord): TestOutcome {
     return r.expectation ? 'stale-expectation' : 'not-applicable';
   }
   if (r.status === 'skipped' || r.status === 'interrupted') return 'not-run';
+  if (isVacuousPass(r)) return 'not-testable';
   if (r.status === 'passed') return r.expectation ? 'stale-expectation' : 'passed';
   // failed or timedOut
   if (r.expectation && matchesExpectation(r.expectation, r)) return 'expected-failure';

@@ -23,8 +23,11 @@ function fakeTest(id: string): TestCase {
   } as unknown as TestCase;
 }
 
-function fakeResult(status: TestResult['status'], retry = 0, error?: string): TestResult {
-  return { status, retry, duration: 1, errors: error ? [{ message: error }] : [], attachments: [], annotations: [] } as unknown as TestResult;
+/** One assertion, nested in a step as ours are (journey and own steps wrap `expect`). */
+const ASSERTED = [{ category: 'test.step', steps: [{ category: 'expect', steps: [] }] }];
+
+function fakeResult(status: TestResult['status'], retry = 0, error?: string, steps: readonly unknown[] = ASSERTED): TestResult {
+  return { status, retry, duration: 1, errors: error ? [{ message: error }] : [], attachments: [], annotations: [], steps } as unknown as TestResult;
 }
 
 async function runReporter(
@@ -57,6 +60,16 @@ test('a clean run passes', async () => {
   const { returned, report } = await runReporter((r, tests) => tests.forEach((t) => r.onTestEnd(t, fakeResult('passed'))), 'passed');
   assert.equal(returned, 'passed');
   assert.equal(report.verdict, 'pass');
+});
+
+test('a test Playwright reports passed without one assertion (its body skipped after a worker fixture failed) is not a pass', async () => {
+  const { report } = await runReporter(
+    (r, tests) => tests.forEach((t) => r.onTestEnd(t, fakeResult('passed', 0, undefined, t.id === 'TOKEN-16' ? [{ category: 'fixture', steps: [] }] : ASSERTED))),
+    'passed',
+  );
+  assert.equal(report.verdict, 'inconclusive');
+  const row = report.runs[0]?.families.flatMap((f) => f.requirements).find((r) => r.id === 'TOKEN-16');
+  assert.equal(row?.status, 'not-testable');
 });
 
 test('a failure retried into a pass stays failed, with both attempts in the report', async () => {

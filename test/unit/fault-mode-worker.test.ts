@@ -43,6 +43,14 @@ test('a timeout, a closed or crashed browser, a dead worker or a baseline\'s exp
   assert.equal(mayKeepWorker(faultMode, { ...plainFailure, expectedStatus: 'failed' }), false);
 });
 
+test('a worker whose own worker fixture failed (a sign-in before the tests, the harness) is never kept', () => {
+  // Playwright keeps the failed fixture for the worker's life and skips the body of every later test that needs it,
+  // reporting it passed: only a new worker sets the fixture up again.
+  assert.equal(mayKeepWorkerIn(faultMode, plainFailure, selftest, true), false);
+  assert.equal(mayKeepWorkerIn(faultMode, plainFailure, selftest, false), true);
+  assert.equal(mayKeepWorker(faultMode, { ...plainFailure, errors: [{ message: 'Error: browserType.launch: Failed to launch chromium' }] }), false);
+});
+
 test('a failure marked expected to keep the worker is still the gateway\'s failure in the report', () => {
   const kept: TestRecord = {
     run: 'r', project: 'r', testId: 't', requirement: 'FLOW-06', title: 'FLOW-06 t', attempt: 0, status: 'failed', expectedStatus: 'failed',

@@ -152,6 +152,18 @@ test('not testable: a "Not testable:" error is not-testable, and the run is inco
   assert.equal(statusOf(replace(allPassing(), 'XSITE-02', crash), 'XSITE-02'), 'not-testable');
 });
 
+test('a pass without a single assertion is not a pass: its body did not run (a failed worker fixture) or it checked nothing', () => {
+  const vacuous = record('TOKEN-16', 'passed', { assertions: 0 });
+  assert.equal(statusOf(replace(allPassing(), 'TOKEN-16', vacuous), 'TOKEN-16'), 'not-testable');
+  assert.equal(report(replace(allPassing(), 'TOKEN-16', vacuous)).verdict, 'inconclusive');
+  // Nor a stale baseline entry: nothing ran to show the listed failure gone.
+  const listed = record('SESSION-01', 'passed', { assertions: 0, expectation: ENTRY });
+  assert.equal(statusOf(replace(allPassing(), 'SESSION-01', listed), 'SESSION-01'), 'not-testable');
+  // A pass that asserted is a pass; a record without a count (written before the reporter counted) is taken as it is.
+  assert.equal(statusOf(replace(allPassing(), 'TOKEN-16', record('TOKEN-16', 'passed', { assertions: 3 })), 'TOKEN-16'), 'passed');
+  assert.equal(statusOf(allPassing(), 'TOKEN-16'), 'passed');
+});
+
 test('verdict precedence: invalid-environment > fail > inconclusive > pass-with-warnings > pass', () => {
   assert.equal(worstVerdict(['pass', 'pass-with-warnings']), 'pass-with-warnings');
   assert.equal(worstVerdict(['pass', 'inconclusive', 'pass-with-warnings']), 'inconclusive');
