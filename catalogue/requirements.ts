@@ -480,7 +480,8 @@ export const REQUIREMENTS = [
     profiles: BOTH_PROFILES,
     family: 'FLOW',
     level: 'MUST',
-    statement: 'The authorization and token requests carry resource = the MCP server\'s canonical URI (RFC 8707).',
+    statement:
+      "The authorization request and every token request (the code exchange and each refresh) carry resource = the MCP server's canonical URI (RFC 8707).",
     sources: [cite(MCP_AUTHORIZATION, '§8'), cite(RFC8707, '§2')],
   },
   {
@@ -773,7 +774,7 @@ export const REQUIREMENTS = [
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      "Users never share what carries an upstream credential: when several users hold grants for the same MCP server and use it in turn (user A, user B, user A again, each through the callback page's Fetch Tools and the API), every MCP request of a turn carries an access token the IdP issued for the user whose turn it is; and when two such users, their access tokens expired, press Fetch Tools at the same moment, each press that succeeds reaches the MCP server with an access token of its own user; and against an MCP server that keeps sessions (its initialize answer carries an Mcp-Session-Id), taking the same turns, no MCP session carries requests of two users. Nothing of one user's call (a pooled connection or MCP session, a cached client or token, a refresh or fetch in flight) serves another user's.",
+      "Users never share what carries an upstream credential: when several users hold grants for the same MCP server and use it in turn (user A, user B, user A again, each through the callback page's Fetch Tools and the API), every MCP request of a turn carries an access token the IdP issued for the user whose turn it is, also when each user's access token expired at issue, so that their first turns refresh (what a refresh brings back is stored for its own user only); and when two such users, their access tokens expired, press Fetch Tools at the same moment, each press that succeeds reaches the MCP server with an access token of its own user; and against an MCP server that keeps sessions (its initialize answer carries an Mcp-Session-Id), taking the same turns, no MCP session carries requests of two users. Nothing of one user's call (a pooled connection or MCP session, a cached client or token, a refresh in flight or its stored result, a fetch in flight) serves another user's.",
     sources: [
       cite(MCP_SECURITY_BEST_PRACTICES, '§2.1', 'confused deputy'),
       cite(MCP_SECURITY_BEST_PRACTICES, 'Session Hijacking', 'servers bind a session to user-specific information: a session is one user\'s'),

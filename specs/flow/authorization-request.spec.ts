@@ -1,6 +1,7 @@
 /**
  * The authorization request the gateway sends the browser to: PKCE S256 with a fresh challenge every
- * time, a state nobody can guess or read, and the MCP server's resource. Read from the IdP's log of what it received.
+ * time, a state nobody can guess or read, and the MCP server's resource (in the code exchange and every
+ * refresh too). Read from the IdP's log of what it received.
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize, startAtIdp, untilAuthorizeRefused } from '../../fixtures/flows.js';
@@ -8,6 +9,8 @@ import { guessableInputs, maxRandomBits } from '../../fixtures/guessable-state.j
 import { expectUnpredictable } from '../../fixtures/unpredictable.js';
 import type { IdpLogEntry } from '../../mock-idp/types.js';
 import { hashSecret } from '../../lib/secrets.js';
+import { useGrant } from '../../fixtures/use-grant.js';
+import { notTestable } from '../../lib/outcome.js';
 
 // The authorization journey, every page for real: authorize() walks the IdP's sign-in and consent pages here.
 test.use({ idpPages: 'walk' });
@@ -171,4 +174,17 @@ test('FLOW-05 the authorization and token requests name the MCP server as resour
   expect(request?.params['resource'], 'resource in the authorization request').toBe(upstream.mcp.url);
   expect(exchange, NO_EXCHANGE).toBeDefined();
   expect(exchange?.params['resource'], 'resource in the token request').toBe(upstream.mcp.url);
+});
+
+test('FLOW-05 a refresh of the grant names the MCP server as resource too', req('FLOW-05'), async ({ harness, alice, upstream, evidence }) => {
+  // Issued already expired, so the next use of the grant refreshes it (TOKEN-05 judges whether that comes first).
+  upstream.idp.setKnobs({ accessTokenTtlSeconds: 0 });
+  await authorize(harness, alice, upstream);
+  upstream.idp.setKnobs({ accessTokenTtlSeconds: 3600 });
+  const refreshes = () => upstream.idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === upstream.clientId);
+  evidence.add('used', await useGrant(harness, alice, upstream, evidence, () => refreshes().length > 0));
+  const seen = refreshes();
+  evidence.add('refreshes', seen.map((e) => ({ status: e.status, outcome: e.outcome, resource: e.params['resource'] ?? '(none)' })));
+  if (seen.length === 0) notTestable('using a grant whose access token had expired (Fetch Tools, then the API) made no refresh request, so what a refresh carries cannot be told (TOKEN-05 judges the missing refresh)');
+  expect(seen.map((e) => e.params['resource'] ?? '(none)'), `resource in each refresh request (expected ${upstream.mcp.url})`).toEqual(seen.map(() => upstream.mcp.url));
 });

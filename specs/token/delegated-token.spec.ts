@@ -4,7 +4,7 @@
  */
 import { test, expect, req, type Actor, type Harness, type Upstream } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { antiCsrfHeadersOnly, is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
+import { antiCsrfHeadersOnly, is2xx, pressFetchTools, resendFetchToolsFromPage } from '../../fixtures/fetch-tools.js';
 import { asksToAuthorize } from '../../fixtures/messages.js';
 import { fetchFromPage } from '../../fixtures/probes.js';
 import { notTestable } from '../../lib/outcome.js';
@@ -18,14 +18,18 @@ import type { Evidence } from '../../fixtures/evidence.js';
 /**
  * Makes the gateway call the MCP server for alice both ways a gateway offers: the callback page's button
  * (cookie session) and its API (alice's bearer token). Either may fail — that is SESSION-01's business —
- * as long as one of them reaches the MCP server, whose records the TOKEN specs then judge.
+ * as long as one of them reaches the MCP server, whose records the TOKEN specs then judge. `again`: the callback
+ * page's button was pressed before in this test, so its own request is sent once more from the page instead (a
+ * callback page may drop the button after one success, as ContextForge's does: a click would wait for it in vain).
  */
 async function triggerUpstreamCalls(
   harness: Harness,
   alice: Actor,
   upstream: Upstream,
+  again = false,
 ): Promise<{ callback: string; api: number; apiToken: string }> {
-  const callback = await pressFetchTools(harness, alice.page, upstream, 'callback').then(
+  const press = again ? resendFetchToolsFromPage(harness, alice.page, upstream) : pressFetchTools(harness, alice.page, upstream, 'callback');
+  const callback = await press.then(
     (exchange) => String(exchange.status),
     (error: unknown) => String(error),
   );
@@ -88,6 +92,33 @@ test('TOKEN-16 two users who both authorized, taking turns, each reach the MCP s
 }) => {
   test.slow(); // two authorizations, three turns of two upstream calls each
   const { judged, tokenOwner } = await aliceBobAlice(harness, alice, bob, upstream, evidence);
+  expectOwnTokens(judged, tokenOwner, evidence);
+});
+
+/**
+ * TOKEN-16 across refreshes: the same turns, with both users' access tokens issued already expired, so each user's
+ * first turn refreshes. What a refresh brings back belongs to its own user's grant only: a store keyed right whose
+ * refresh writes by upstream (an UPDATE without the user) hands bob alice's new token on his turn. The tokens of the
+ * test above never expire, so only this one can see it.
+ */
+test("TOKEN-16 two users whose access tokens expired at issue, taking turns (each user's first turn refreshes), each reach the MCP server with their own token", req('TOKEN-16'), async ({
+  harness,
+  alice,
+  bob,
+  upstream,
+  evidence,
+}) => {
+  test.slow(); // two authorizations, three turns of two upstream calls each, two refreshes
+  upstream.idp.setKnobs({ accessTokenTtlSeconds: 0 });
+  const { judged, tokenOwner } = await aliceBobAlice(harness, alice, bob, upstream, evidence, () => upstream.idp.setKnobs({ accessTokenTtlSeconds: 3600 }));
+  const refreshes = upstream.idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === upstream.clientId);
+  evidence.add('refreshes', refreshes.map((e) => ({ user: e.user, status: e.status, outcome: e.outcome })));
+  expectOwnTokens(judged, tokenOwner, evidence);
+  if (refreshes.length === 0) notTestable('no turn refreshed an access token issued expired, so where a refresh writes its tokens cannot be told (TOKEN-05 judges the missing refresh)');
+});
+
+/** Every MCP request of a turn carried an access token the IdP issued for the user whose turn it was (the turns go to the evidence first). */
+function expectOwnTokens(judged: readonly Turn[], tokenOwner: (call: McpCallRecord) => string, evidence: Evidence): void {
   evidence.add(
     'turns',
     judged.map((t) => ({ turn: t.turn, triggers: t.triggers, mcpCalls: t.calls.map((c) => ({ rpcMethod: c.rpcMethod, status: c.status, carried: tokenOwner(c) })) })),
@@ -99,7 +130,7 @@ test('TOKEN-16 two users who both authorized, taking turns, each reach the MCP s
       `${turn.turn}'s turn: MCP requests carrying a token that is not an access token issued for ${turn.user}`,
     ).toEqual([]);
   }
-});
+}
 
 /** Both users authorize, then take turns: alice, bob, alice again (takeTurns); with who owns each request's token. */
 async function aliceBobAlice(
@@ -108,9 +139,12 @@ async function aliceBobAlice(
   bob: Actor,
   upstream: Upstream,
   evidence: Evidence,
+  /** Runs once both have authorized, before the first turn (e.g. to change the IdP's knobs back). */
+  beforeTurns: () => void = () => {},
 ): Promise<{ judged: Turn[]; tokenOwner: (call: McpCallRecord) => string }> {
   await authorize(harness, alice, upstream);
   await authorize(harness, bob, upstream);
+  beforeTurns();
   const judged = await takeTurns(harness, upstream, evidence, [
     { actor: alice, name: 'alice' },
     { actor: bob, name: 'bob' },
@@ -138,9 +172,11 @@ async function takeTurns(
   turns: readonly { actor: Actor; name: string }[],
 ): Promise<Turn[]> {
   const taken: (Omit<Turn, 'calls'> & { from: number; to: number })[] = [];
+  const pressed = new Set<Actor>();
   for (const { actor, name } of turns) {
     const from = upstream.mcp.begun();
-    const triggers = await triggerUpstreamCalls(harness, actor, upstream);
+    const triggers = await triggerUpstreamCalls(harness, actor, upstream, pressed.has(actor));
+    pressed.add(actor);
     evidence.secret(triggers.apiToken);
     taken.push({ turn: name, user: actor.idpUser.username, triggers: { callback: triggers.callback, api: triggers.api }, from, to: upstream.mcp.begun() });
   }

@@ -226,7 +226,7 @@ export const FAULT_MODES = [
     detectedBy: ['FLOW-04'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-02', 'SESSION-04', 'FLOW-01', 'FLOW-06', 'FLOW-08', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-10', 'TOKEN-11', 'TOKEN-20', 'UI-01'],
-    alsoNotTestable: ['SESSION-01', 'SESSION-03', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-20', 'FLOW-22', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-21', 'UI-03'],
+    alsoNotTestable: ['SESSION-01', 'SESSION-03', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-05', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-20', 'FLOW-22', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-21', 'UI-03'],
   },
   {
     mode: 'resource-missing',
@@ -234,8 +234,16 @@ export const FAULT_MODES = [
     bug: 'The authorization and token requests omit the RFC 8707 resource parameter.',
     detectedBy: ['FLOW-05'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-16', 'TOKEN-19', 'TOKEN-20', 'UI-01'],
-    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-08', 'TOKEN-13', 'TOKEN-14', 'TOKEN-18', 'UI-03'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-19', 'TOKEN-20', 'UI-01'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-08', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'UI-03'],
+  },
+  {
+    mode: 'refresh-without-resource',
+    bugClass: 'authorization-request-incomplete',
+    bug: "The refresh request is built on its own code path that leaves out the RFC 8707 resource (the authorization request and the code exchange carry it). The IdP keeps the grant's audience when a refresh names none, so the flow works and only the refresh request itself shows it.",
+    detectedBy: ['FLOW-05'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'state-unchecked',
@@ -303,6 +311,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'refresh-saved-for-every-user',
+    bugClass: 'wrong-token-upstream',
+    bug: "Grants are kept per (gateway, user), but the refresh writes what it got back over the tokens of every user's grant for that gateway (an UPDATE that filters by gateway only): the next user to call the MCP server carries the refreshing user's token. Nothing shows until a second user's grant is used after a first user's refresh.",
+    detectedBy: ['TOKEN-16'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'shared-token',
     bugClass: 'wrong-token-upstream',
     bug: 'Tokens are stored per gateway, not per (gateway, user): user B fetches tools with user A’s token.',
@@ -351,7 +367,7 @@ export const FAULT_MODES = [
     // Pinned from one full selftest run (2026-12-05): TOKEN-06 needs a first refresh, which this mode never makes, and
     // TOKEN-16's overlapping presses need both to succeed, which they cannot with expired tokens never refreshed.
     alsoFails: ['TOKEN-07', 'TOKEN-09'],
-    alsoNotTestable: ['TOKEN-06', 'TOKEN-16', 'TOKEN-20', 'TOKEN-21'],
+    alsoNotTestable: ['FLOW-05', 'TOKEN-06', 'TOKEN-16', 'TOKEN-20', 'TOKEN-21'],
   },
   {
     mode: 'refused-grant-kept',

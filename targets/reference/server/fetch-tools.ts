@@ -188,6 +188,8 @@ export class ToolFetcher {
         ...(grant.challengedScopes === undefined ? {} : { challengedScopes: grant.challengedScopes }),
       };
       grants.set(gateway.id, user, renewed);
+      // BUG (refresh-saved-for-every-user): the new tokens also land in every other user's grant for this gateway.
+      if (faults['refresh-saved-for-every-user']) grants.setTokensForEveryUser(gateway.id, renewed);
       return { ok: true, grant: renewed };
     }
     this.#ctx.log.event(`refresh for ${gateway.id}/${user} failed: ${result.kind === 'network' ? result.message : result.error}`);

@@ -76,8 +76,9 @@ export function exchangeCode(
 
 export function refreshTokens(gateway: Gateway, refreshToken: string, faults: FaultFlags): Promise<TokenResult> {
   const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
-  // No scope: RFC 6749 §6 then means "the scope originally granted".
-  if (!faults['resource-missing']) form.set('resource', gateway.resource);
+  // No scope: RFC 6749 §6 then means "the scope originally granted". The resource still goes (MCP authorization §8:
+  // in every token request), whatever the IdP would assume without it.
+  if (!faults['resource-missing'] && !faults['refresh-without-resource']) form.set('resource', gateway.resource);
   return tokenRequest(gateway, form, {
     bodyAssumedJson: faults['idp-error-body-assumed-json'],
     redirects: faults['refresh-redirect-reauthenticated'] ? 'reauthenticated' : 'refused',

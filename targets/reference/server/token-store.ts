@@ -79,6 +79,17 @@ export class GrantStore {
     return this.#grants.has(key) && !this.#markedDisconnected.has(key);
   }
 
+  /**
+   * BUG (refresh-saved-for-every-user): what one user's refresh returned written over the tokens of every user's grant
+   * for that gateway, as an `UPDATE … WHERE gateway_id = ?` that forgot the user: the next user to call gets them.
+   */
+  setTokensForEveryUser(gatewayId: string, renewed: Pick<Grant, 'accessToken' | 'refreshToken' | 'expiresAt'>): void {
+    for (const [key, grant] of this.#grants) {
+      const parsed: unknown = JSON.parse(key);
+      if (Array.isArray(parsed) && parsed[0] === gatewayId) this.#grants.set(key, { ...grant, ...renewed });
+    }
+  }
+
   /** The user's Disconnect: the grant is gone for good (after the caller revoked it at the IdP). */
   disconnect(gatewayId: string, user: string): void {
     // BUG (disconnect-soft-delete): only marked; `get`, which the token path reads, still returns the grant.
