@@ -719,7 +719,7 @@ export const REQUIREMENTS = [
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      'Grants are per upstream as well as per user: a user who authorized one MCP server cannot fetch another\'s tools with that grant, and once both are authorized each MCP server receives only the token the IdP issued for it (its client, its resource).',
+      'Grants are per upstream as well as per user: a user who authorized one MCP server cannot fetch another\'s tools with that grant, and once both are authorized each MCP server receives only the token the IdP issued for it (its client, its resource), also after each grant\'s refresh (what a refresh brings back is stored for its own upstream only).',
     sources: [cite(MCP_AUTHORIZATION, '§9.2'), cite(RFC9700, '§2.3', 'audience-restricted tokens'), cite(RFC8707, '§1')],
   },
   {

@@ -70,3 +70,35 @@ test('TOKEN-11 a user who authorized two MCP servers gets each one called only w
     await stop();
   }
 });
+
+/**
+ * TOKEN-11 across refreshes: both grants' access tokens issued already expired, so the first use of each refreshes.
+ * What the first server's refresh brings back belongs to that grant only: a refresh stored by user alone (an UPDATE
+ * without the upstream) hands the second server the first one's new token. The test above never refreshes.
+ */
+test("TOKEN-11 a user whose two MCP servers' access tokens expired at issue gets each one called only with the token issued for it, refreshes and all", req('TOKEN-11'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  test.slow(); // two upstreams, two authorizations, two fetches that refresh
+  const first = upstream;
+  const { upstream: second, stop } = await startUpstream(harness, 'TOKEN-11 second upstream');
+  const refreshesOf = (u: Upstream): number => u.idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === u.clientId).length;
+  try {
+    for (const u of [first, second]) u.idp.setKnobs({ accessTokenTtlSeconds: 0 });
+    await authorize(harness, alice, first);
+    await authorize(harness, alice, second);
+    for (const u of [first, second]) u.idp.setKnobs({ accessTokenTtlSeconds: 3600 });
+    const fetches = { first: await fetchFromOwnPage(harness, alice, first), second: await fetchFromOwnPage(harness, alice, second) };
+    const mixed = { first: foreignTokens(first, first.mcp.calls()), second: foreignTokens(second, second.mcp.calls()) };
+    const refreshes = { first: refreshesOf(first), second: refreshesOf(second) };
+    evidence.add('afterRefreshes', { fetches, refreshes, foreignTokens: mixed });
+    expect(mixed.first, "MCP requests to the first server carrying another server's token").toEqual([]);
+    expect(mixed.second, "MCP requests to the second server carrying another server's token").toEqual([]);
+    if (refreshes.first === 0) notTestable("the first server's Fetch Tools with an access token issued expired made no refresh, so where a refresh stores its tokens cannot be told (TOKEN-05 judges the missing refresh)");
+  } finally {
+    await stop();
+  }
+});

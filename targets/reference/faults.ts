@@ -319,6 +319,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'refresh-saved-for-every-upstream',
+    bugClass: 'wrong-token-upstream',
+    bug: "Grants are kept per (gateway, user), but the refresh writes what it got back over the tokens of every grant of that user (an UPDATE that filters by user only): the user's other MCP server is then called with the token issued for the first. Nothing shows until a second upstream's grant is used after a refresh of the first.",
+    detectedBy: ['TOKEN-11'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'shared-token',
     bugClass: 'wrong-token-upstream',
     bug: 'Tokens are stored per gateway, not per (gateway, user): user B fetches tools with user A’s token.',
@@ -367,7 +375,7 @@ export const FAULT_MODES = [
     // Pinned from one full selftest run (2026-12-05): TOKEN-06 needs a first refresh, which this mode never makes, and
     // TOKEN-16's overlapping presses need both to succeed, which they cannot with expired tokens never refreshed.
     alsoFails: ['TOKEN-07', 'TOKEN-09'],
-    alsoNotTestable: ['FLOW-05', 'TOKEN-06', 'TOKEN-16', 'TOKEN-20', 'TOKEN-21'],
+    alsoNotTestable: ['FLOW-05', 'TOKEN-06', 'TOKEN-11', 'TOKEN-16', 'TOKEN-20', 'TOKEN-21'],
   },
   {
     mode: 'refused-grant-kept',

@@ -189,7 +189,9 @@ export class ToolFetcher {
       };
       grants.set(gateway.id, user, renewed);
       // BUG (refresh-saved-for-every-user): the new tokens also land in every other user's grant for this gateway.
-      if (faults['refresh-saved-for-every-user']) grants.setTokensForEveryUser(gateway.id, renewed);
+      if (faults['refresh-saved-for-every-user']) grants.setTokensWhere((gatewayId) => gatewayId === gateway.id, renewed);
+      // BUG (refresh-saved-for-every-upstream): the new tokens also land in this user's grant for every other gateway.
+      if (faults['refresh-saved-for-every-upstream']) grants.setTokensWhere((_gatewayId, owner) => owner === user, renewed);
       return { ok: true, grant: renewed };
     }
     this.#ctx.log.event(`refresh for ${gateway.id}/${user} failed: ${result.kind === 'network' ? result.message : result.error}`);

@@ -80,13 +80,16 @@ export class GrantStore {
   }
 
   /**
-   * BUG (refresh-saved-for-every-user): what one user's refresh returned written over the tokens of every user's grant
-   * for that gateway, as an `UPDATE … WHERE gateway_id = ?` that forgot the user: the next user to call gets them.
+   * BUG (refresh-saved-for-every-user, refresh-saved-for-every-upstream): what one refresh returned written over the
+   * tokens of every grant that shares only one half of its key (an `UPDATE … WHERE gateway_id = ?` that forgot the user,
+   * or `WHERE user = ?` that forgot the gateway): the next call through any of them carries the refreshing grant's token.
    */
-  setTokensForEveryUser(gatewayId: string, renewed: Pick<Grant, 'accessToken' | 'refreshToken' | 'expiresAt'>): void {
+  setTokensWhere(shares: (gatewayId: string, user: string) => boolean, renewed: Pick<Grant, 'accessToken' | 'refreshToken' | 'expiresAt'>): void {
     for (const [key, grant] of this.#grants) {
       const parsed: unknown = JSON.parse(key);
-      if (Array.isArray(parsed) && parsed[0] === gatewayId) this.#grants.set(key, { ...grant, ...renewed });
+      if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string' && shares(parsed[0], parsed[1])) {
+        this.#grants.set(key, { ...grant, ...renewed });
+      }
     }
   }
 
