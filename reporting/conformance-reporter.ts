@@ -56,12 +56,12 @@ function errorText(errors: readonly TestError[]): string {
   return errors.map((e) => e.message ?? e.value ?? '').join('\n');
 }
 
-/** The attempt's screenshots and trace, relative to the report folder; nothing when Playwright kept none. */
 /** The `expect` steps an attempt made, at any depth (ours wrap them in journey and own steps). */
 function countAssertions(steps: readonly TestStep[]): number {
   return steps.reduce((n, step) => n + (step.category === 'expect' ? 1 : 0) + countAssertions(step.steps), 0);
 }
 
+/** The attempt's screenshots and trace, relative to the report folder; nothing when Playwright kept none. */
 function artifactsOf(result: TestResult): { artifacts?: TestArtifacts } {
   const under = (file: string): string => path.relative(reportDir(), file).split(path.sep).join('/');
   const kept = (name: string): string[] =>
