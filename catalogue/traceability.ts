@@ -84,7 +84,6 @@ const out = (reason: string): { readonly excluded: string } => ({ excluded: reas
 const AS = out('server-side: about the authorization server');
 const AS_MOCK_NOT_PROVED = out('server-side: about the authorization server (not among the mock IdP strictness checks of ENV-02)');
 const RS = out('server-side: about the MCP server as resource server');
-const CLIENT_LEG = out('MCP client-to-gateway leg (the gateway as authorization server or MCP server for MCP clients), out of scope');
 const DISCOVERY = out('discovery beyond what FLOW-23 checks (PRM → AS metadata → dynamic registration, the resource check): well-known fallbacks, Client ID Metadata Documents, SSRF precautions; not in the catalogue yet');
 const SCOPES = out('scope selection for the first authorization: the suite registers the scopes the upstream needs; not tested (step-up is TOKEN-12)');
 const TLS = out('transport security: the suite runs on loopback http (*.localhost is a secure context); TLS is deployment, not tested');

@@ -11,6 +11,8 @@ import type { IdpLogEntry } from '../../mock-idp/types.js';
 import { hashSecret } from '../../lib/secrets.js';
 import { useGrant } from '../../fixtures/use-grant.js';
 import { notTestable } from '../../lib/outcome.js';
+import { refreshRequestsOf } from '../../fixtures/idp-records.js';
+import { withAccessTokensIssuedExpired } from '../../fixtures/expired-at-issue.js';
 
 // The authorization journey, every page for real: authorize() walks the IdP's sign-in and consent pages here.
 test.use({ idpPages: 'walk' });
@@ -177,11 +179,8 @@ test('FLOW-05 the authorization and token requests name the MCP server as resour
 });
 
 test('FLOW-05 a refresh of the grant names the MCP server as resource too', req('FLOW-05'), async ({ harness, alice, upstream, evidence }) => {
-  // Issued already expired, so the next use of the grant refreshes it (TOKEN-05 judges whether that comes first).
-  upstream.idp.setKnobs({ accessTokenTtlSeconds: 0 });
-  await authorize(harness, alice, upstream);
-  upstream.idp.setKnobs({ accessTokenTtlSeconds: 3600 });
-  const refreshes = () => upstream.idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === upstream.clientId);
+  await withAccessTokensIssuedExpired(upstream.idp, () => authorize(harness, alice, upstream));
+  const refreshes = () => refreshRequestsOf(upstream);
   evidence.add('used', await useGrant(harness, alice, upstream, evidence, () => refreshes().length > 0));
   const seen = refreshes();
   evidence.add('refreshes', seen.map((e) => ({ status: e.status, outcome: e.outcome, resource: e.params['resource'] ?? '(none)' })));

@@ -63,9 +63,9 @@ test('FLOW-07 reopening a completed callback URL is refused and makes no second 
   evidence,
 }) => {
   const callbackUrl = (await authorize(harness, alice, upstream)).href;
-  const afterFirst = tokenRequests(harness, upstream);
+  const afterFirst = tokenRequests(upstream);
   const replay = await openCallback(alice.page, callbackUrl, harness.target);
-  const afterReplay = tokenRequests(harness, upstream);
+  const afterReplay = tokenRequests(upstream);
   evidence.add('replay', { ...replay, tokenRequestsAfterFirst: afterFirst, tokenRequestsAfterReplay: afterReplay });
   expect(afterFirst, 'token requests for the first, genuine callback').toBe(1);
   expect(afterReplay, 'token requests after reopening the callback').toBe(1);
@@ -82,7 +82,7 @@ test("FLOW-08 user A's authorization cannot be completed in user B's session", r
   const { target } = harness;
   const callback = await authorizeAndCaptureCallback(harness, alice, upstream);
   const inBobsSession = await openCallback(bob.page, callback.href, target);
-  const afterBob = tokenRequests(harness, upstream);
+  const afterBob = tokenRequests(upstream);
   // Positive twin: the same URL in alice's own browser completes (or, when bob's attempt burned the state, a fresh
   // authorization of hers does: fail-closed, no breach of FLOW-08).
   const { reading: inAlicesSession, fresh: burned } = await positiveTwin(harness, alice, upstream, callback);
@@ -109,7 +109,7 @@ test("FLOW-07 a state the IdP's error response ended is used up: the same author
   const denied = alice.page.waitForResponse((r) => r.url().startsWith(target.redirectUri) && r.request().isNavigationRequest());
   await signInAndDeny(alice.page, alice.idpUser);
   const deniedReading = await readErrorPage(alice.page, await denied, target);
-  const afterDenial = { status: deniedReading.status, tokenRequests: tokenRequests(harness, upstream) };
+  const afterDenial = { status: deniedReading.status, tokenRequests: tokenRequests(upstream) };
   // The same request again, allowed this time: the IdP answers it with a code and the same state. A gateway that
   // kept the authorization pending after its error response exchanges that code (RFC 9700 §4.7.1: state is one-time).
   const back = alice.page.waitForRequest((r) => r.isNavigationRequest() && r.url().startsWith(target.redirectUri));
@@ -120,11 +120,11 @@ test("FLOW-07 a state the IdP's error response ended is used up: the same author
   const reading = await readErrorPage(alice.page, await answered, target);
   const sameState = callback.searchParams.get('state') === new URL(authorizationUrl).searchParams.get('state');
   evidence.add('afterDenial', afterDenial);
-  evidence.add('allowedLater', { ...reading, callbackHasCode: callback.searchParams.has('code'), sameState, tokenRequests: tokenRequests(harness, upstream) });
+  evidence.add('allowedLater', { ...reading, callbackHasCode: callback.searchParams.has('code'), sameState, tokenRequests: tokenRequests(upstream) });
   if (!callback.searchParams.has('code') || !sameState) {
     notTestable(`the IdP did not answer the repeated authorization request with a code and the same state (${callback.search.replace(/code=[^&]+/, 'code=…')})`);
   }
-  expect(tokenRequests(harness, upstream), 'token requests after the denied state came back with a code').toBe(0);
+  expect(tokenRequests(upstream), 'token requests after the denied state came back with a code').toBe(0);
   expect(isReadableRefusal(reading), `the denied state, back with a code: expected a readable 4xx error page, got ${describeReading(reading)}`).toBe(true);
 });
 
@@ -134,15 +134,15 @@ test('FLOW-10 an IdP error on the callback (access_denied) yields a readable 4xx
   upstream,
   evidence,
 }) => {
-  const { target, idp } = harness;
+  const { target } = harness;
   await startAtIdp(harness, alice.page, upstream.gateway);
   const landed = alice.page.waitForResponse((r) => r.url().startsWith(target.redirectUri) && r.request().isNavigationRequest());
   await signInAndDeny(alice.page, alice.idpUser);
   const response = await landed;
   await alice.page.waitForLoadState();
   const reading = await readErrorPage(alice.page, response, target);
-  evidence.add('callback', { ...reading, tokenRequests: tokenRequests(harness, upstream) });
-  expect(tokenRequests(harness, upstream), 'token requests after a denial').toBe(0);
+  evidence.add('callback', { ...reading, tokenRequests: tokenRequests(upstream) });
+  expect(tokenRequests(upstream), 'token requests after a denial').toBe(0);
   expect(isReadableRefusal(reading), `expected a readable 4xx error page, got ${describeReading(reading)}`).toBe(true);
   expect(reading.text, 'the page names the error').toMatch(/access_denied|denied/i);
 });

@@ -38,9 +38,9 @@ test("FLOW-22 a callback whose iss is not exactly its IdP's issuer is refused an
     if (sentIss !== idp.issuer) notTestable(`the mock IdP's authorization response carried iss ${sentIss ?? '(none)'}, not its issuer ${idp.issuer}`);
     const forged = new URL(callback.href);
     forged.searchParams.set('iss', iss);
-    const before = tokenRequests(harness, upstream);
+    const before = tokenRequests(upstream);
     const reading = await openCallback(alice.page, forged.href);
-    const made = tokenRequests(harness, upstream) - before;
+    const made = tokenRequests(upstream) - before;
     seen[name] = { iss, ...reading, tokenRequests: made };
     if (made > 0 || !isReadableRefusal(reading)) {
       accepted.push(`${name} (iss "${iss}"): ${made} token request(s), page ${reading.status}: ${reading.text.slice(0, 120)}`);
@@ -80,7 +80,7 @@ test("FLOW-22 with two upstreams behind two IdPs, a response labelled with the o
       // The genuine response of the second IdP completes: the gateway works with both IdPs, so a refusal below is a
       // decision about iss, not a gateway that cannot take a second IdP at all.
       const genuine = await openCallback(alice.page, fromSecond.href);
-      const genuineExchanges = tokenRequests(harness, second);
+      const genuineExchanges = tokenRequests(second);
       evidence.add('genuineSecondIdpCallback', { status: genuine.status, text: genuine.text.slice(0, 200), codeExchanges: genuineExchanges });
       if (genuine.status >= 400 || genuineExchanges !== 1) {
         notTestable(`the genuine callback from the second upstream's IdP did not complete (page ${genuine.status}, ${genuineExchanges} code exchange(s) at its client): ${genuine.text.slice(0, 160)}`);

@@ -5,22 +5,17 @@
  * is moved forward through the target's hook; nothing here waits a TTL out.
  */
 import { test, expect, req, type Harness, type Upstream } from '../../fixtures/index.js';
-import { authorize, authorizeAndCaptureCallback, tokenRequests } from '../../fixtures/flows.js';
-import { isReadableRefusal, openCallback } from '../../fixtures/error-page.js';
+import { authorize, authorizeAndCaptureCallback, openCallbackCounted } from '../../fixtures/flows.js';
+import { describeReading, isAcceptedCallback, isReadableRefusal } from '../../fixtures/error-page.js';
 import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { notTestable } from '../../lib/outcome.js';
 import type { Actor } from '../../fixtures/index.js';
 import type { Evidence } from '../../fixtures/evidence.js';
 import type { IdpKnobs } from '../../mock-idp/types.js';
+import { refreshRequestsOf } from '../../fixtures/idp-records.js';
 
 /** A short but valid token life: longer than any sensible refresh margin, shorter than ContextForge's 300 s. */
 const SHORT_TOKEN_SECONDS = 120;
-
-async function deliverCallback(harness: Harness, actor: Actor, upstream: Upstream, callback: URL) {
-  const before = tokenRequests(harness, upstream);
-  const reading = await openCallback(actor.page, callback.href);
-  return { ...reading, tokenRequests: tokenRequests(harness, upstream) - before };
-}
 
 test('FLOW-18 a callback whose state has expired is refused and makes no token request', req('FLOW-18'), async ({
   harness,
@@ -38,19 +33,19 @@ test('FLOW-18 a callback whose state has expired is refused and makes no token r
   const expired = await authorizeAndCaptureCallback(harness, alice, upstream);
   for (const name of ['code', 'state']) evidence.secret(expired.searchParams.get(name) ?? '');
   await advanceClock(stateTtlSeconds + 1);
-  const late = await deliverCallback(harness, alice, upstream, expired);
+  const late = await openCallbackCounted(harness, alice, upstream, expired);
 
   // Positive twin: a flow started after the clock moved, delivered well inside the TTL, completes; so the
   // refusal above was about age, and moving the clock breaks nothing else.
   const fresh = await authorizeAndCaptureCallback(harness, alice, upstream);
   for (const name of ['code', 'state']) evidence.secret(fresh.searchParams.get(name) ?? '');
   await advanceClock(Math.floor(stateTtlSeconds / 2));
-  const inTime = await deliverCallback(harness, alice, upstream, fresh);
+  const inTime = await openCallbackCounted(harness, alice, upstream, fresh);
   evidence.add('stateTtlSeconds', stateTtlSeconds);
   evidence.add('expiredCallback', { advancedSeconds: stateTtlSeconds + 1, ...late });
   evidence.add('inTimeCallback', { advancedSeconds: Math.floor(stateTtlSeconds / 2), ...inTime });
-  if (inTime.status >= 400 || inTime.tokenRequests !== 1) {
-    notTestable(`the in-time callback (positive twin) did not complete (HTTP ${inTime.status}, ${inTime.tokenRequests} token requests)`);
+  if (!isAcceptedCallback(inTime) || inTime.tokenRequests !== 1) {
+    notTestable(`the in-time callback (positive twin) did not complete (${describeReading(inTime)}; ${inTime.tokenRequests} token requests)`);
   }
 
   expect(late.tokenRequests, `token requests for a callback ${stateTtlSeconds + 1} s after the flow started`).toBe(0);
@@ -73,7 +68,7 @@ async function tokenUsedAsIssued(
 
   const accessTokens = idp.issuedTokens().filter((t) => t.kind === 'access' && t.clientId === upstream.clientId);
   const fromCode = accessTokens[0];
-  const refreshes = idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === upstream.clientId);
+  const refreshes = refreshRequestsOf(upstream);
   const upstreamCalls = upstream.mcp.calls().slice(mcpBefore);
   const acceptedCalls = upstreamCalls.filter((c) => c.accepted);
   evidence.add('declaredRefreshMarginSeconds', target.lifetimes?.refreshMarginSeconds ?? 'not declared');

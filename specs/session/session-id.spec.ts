@@ -10,7 +10,6 @@ import { hashSecret } from '../../lib/secrets.js';
 import { notTestable } from '../../lib/outcome.js';
 
 test('SESSION-11 session ids cannot be guessed: five sign-ins get five different values, long enough for 128 bits, not sequential, not a hash of a counter, the time or the user', req('SESSION-11'), async ({
-  harness,
   makeActor,
   evidence,
 }) => {

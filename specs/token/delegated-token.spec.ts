@@ -4,20 +4,21 @@
  */
 import { test, expect, req, type Actor, type Harness, type Upstream } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
-import { antiCsrfHeadersOnly, is2xx, pressFetchTools, resendFetchToolsFromPage } from '../../fixtures/fetch-tools.js';
+import { antiCsrfHeadersOnly, fetchToolsViaApi, is2xx, pressFetchTools, resendFetchToolsFromPage } from '../../fixtures/fetch-tools.js';
 import { asksToAuthorize } from '../../fixtures/messages.js';
 import { fetchFromPage } from '../../fixtures/probes.js';
 import { notTestable } from '../../lib/outcome.js';
 import { cookieHeaderFor } from '../../fixtures/forgery.js';
-import { rawRequest } from '../../fixtures/raw-http.js';
 import { hashSecret } from '../../lib/secrets.js';
 import type { McpCallRecord } from '../../mock-mcp/types.js';
 import { isCredentialLessDiscovery, issuedTokenLookup, tokenOwnerOf } from '../../fixtures/carried-token.js';
 import type { Evidence } from '../../fixtures/evidence.js';
+import { refreshRequestsOf } from '../../fixtures/idp-records.js';
+import { withAccessTokensIssuedExpired } from '../../fixtures/expired-at-issue.js';
 
 /**
  * Makes the gateway call the MCP server for alice both ways a gateway offers: the callback page's button
- * (cookie session) and its API (alice's bearer token). Either may fail — that is SESSION-01's business —
+ * (cookie session) and its API (alice's bearer token, registered with `evidence` as a secret). Either may fail — that is SESSION-01's business —
  * as long as one of them reaches the MCP server, whose records the TOKEN specs then judge. `again`: the callback
  * page's button was pressed before in this test, so its own request is sent once more from the page instead (a
  * callback page may drop the button after one success, as ContextForge's does: a click would wait for it in vain).
@@ -26,6 +27,7 @@ async function triggerUpstreamCalls(
   harness: Harness,
   alice: Actor,
   upstream: Upstream,
+  evidence: Evidence,
   again = false,
 ): Promise<{ callback: string; api: number; apiToken: string }> {
   const press = again ? resendFetchToolsFromPage(harness, alice.page, upstream) : pressFetchTools(harness, alice.page, upstream, 'callback');
@@ -33,9 +35,8 @@ async function triggerUpstreamCalls(
     (exchange) => String(exchange.status),
     (error: unknown) => String(error),
   );
-  const apiToken = await harness.target.apiToken(alice.user);
-  const api = await rawRequest(harness.target.fetchToolsUrl(upstream.gateway), { method: 'POST', headers: { authorization: `Bearer ${apiToken}` } });
-  return { callback, api: api.status, apiToken };
+  const { answer, apiToken } = await fetchToolsViaApi(harness, alice.user, upstream, evidence);
+  return { callback, api: answer.status, apiToken };
 }
 
 test('TOKEN-01 the MCP server receives the token the IdP issued to this gateway for this user and resource', req('TOKEN-01'), async ({
@@ -45,8 +46,7 @@ test('TOKEN-01 the MCP server receives the token the IdP issued to this gateway 
   evidence,
 }) => {
   await authorize(harness, alice, upstream);
-  const triggers = await triggerUpstreamCalls(harness, alice, upstream);
-  evidence.secret(triggers.apiToken);
+  const triggers = await triggerUpstreamCalls(harness, alice, upstream, evidence);
   evidence.add('triggers', { callback: triggers.callback, api: triggers.api });
   // A client that discovers the authorization server from the MCP server's 401 (MCP authorization §3, RFC 9728) asks
   // it first with no credential at all, before any token exists: that probe is discovery, not a delegated call.
@@ -109,9 +109,8 @@ test("TOKEN-16 two users whose access tokens expired at issue, taking turns (eac
   evidence,
 }) => {
   test.slow(); // two authorizations, three turns of two upstream calls each, two refreshes
-  upstream.idp.setKnobs({ accessTokenTtlSeconds: 0 });
-  const { judged, tokenOwner } = await aliceBobAlice(harness, alice, bob, upstream, evidence, () => upstream.idp.setKnobs({ accessTokenTtlSeconds: 3600 }));
-  const refreshes = upstream.idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === upstream.clientId);
+  const { judged, tokenOwner } = await aliceBobAlice(harness, alice, bob, upstream, evidence, (both) => withAccessTokensIssuedExpired(upstream.idp, both));
+  const refreshes = refreshRequestsOf(upstream);
   evidence.add('refreshes', refreshes.map((e) => ({ user: e.user, status: e.status, outcome: e.outcome })));
   expectOwnTokens(judged, tokenOwner, evidence);
   if (refreshes.length === 0) notTestable('no turn refreshed an access token issued expired, so where a refresh writes its tokens cannot be told (TOKEN-05 judges the missing refresh)');
@@ -139,12 +138,13 @@ async function aliceBobAlice(
   bob: Actor,
   upstream: Upstream,
   evidence: Evidence,
-  /** Runs once both have authorized, before the first turn (e.g. to change the IdP's knobs back). */
-  beforeTurns: () => void = () => {},
+  /** How the two authorizations run (e.g. with the IdP's knobs set for them only). */
+  authorizing: (both: () => Promise<void>) => Promise<void> = (both) => both(),
 ): Promise<{ judged: Turn[]; tokenOwner: (call: McpCallRecord) => string }> {
-  await authorize(harness, alice, upstream);
-  await authorize(harness, bob, upstream);
-  beforeTurns();
+  await authorizing(async () => {
+    await authorize(harness, alice, upstream);
+    await authorize(harness, bob, upstream);
+  });
   const judged = await takeTurns(harness, upstream, evidence, [
     { actor: alice, name: 'alice' },
     { actor: bob, name: 'bob' },
@@ -175,9 +175,8 @@ async function takeTurns(
   const pressed = new Set<Actor>();
   for (const { actor, name } of turns) {
     const from = upstream.mcp.begun();
-    const triggers = await triggerUpstreamCalls(harness, actor, upstream, pressed.has(actor));
+    const triggers = await triggerUpstreamCalls(harness, actor, upstream, evidence, pressed.has(actor));
     pressed.add(actor);
-    evidence.secret(triggers.apiToken);
     taken.push({ turn: name, user: actor.idpUser.username, triggers: { callback: triggers.callback, api: triggers.api }, from, to: upstream.mcp.begun() });
   }
   // A request belongs to the turn it began in: one still open when its turn ended (an MCP session's event stream)
@@ -241,8 +240,7 @@ test("TOKEN-02 the MCP server never receives the gateway's session token, the ca
 }) => {
   const { target } = harness;
   await authorize(harness, alice, upstream);
-  const triggers = await triggerUpstreamCalls(harness, alice, upstream);
-  evidence.secret(triggers.apiToken);
+  const triggers = await triggerUpstreamCalls(harness, alice, upstream, evidence);
   const gatewaySecrets = new Map<string, string>([[hashSecret(triggers.apiToken), "the caller's API bearer token"]]);
   for (const cookie of (await cookieHeaderFor(alice.context, `${target.origin}${target.adminPagePath}`)).split('; ')) {
     const [name = '', ...value] = cookie.split('=');
@@ -287,9 +285,7 @@ test("TOKEN-03 a user who has not authorized fails every way to fetch tools with
   const ownHeaders = antiCsrfHeadersOnly(await target.fetchToolsHeaders(bob.page));
   const fromPage = await fetchFromPage(bob.page, target.fetchToolsUrl(upstream.gateway), { method: 'POST', headers: ownHeaders });
   // 3. The API, with bob's own API token.
-  const bobsApiToken = await target.apiToken(bob.user);
-  evidence.secret(bobsApiToken);
-  const api = await rawRequest(target.fetchToolsUrl(upstream.gateway), { method: 'POST', headers: { authorization: `Bearer ${bobsApiToken}` } });
+  const { answer: api } = await fetchToolsViaApi(harness, bob.user, upstream, evidence);
 
   const after = upstream.mcp.calls().slice(before);
   const ways = {

@@ -13,6 +13,8 @@ import { notTestable } from '../../lib/outcome.js';
 import { startUpstream } from '../../fixtures/upstream.js';
 import { acceptedWithOwnToken, callsWithTokens, isIssuedFor } from '../../fixtures/upstream-calls.js';
 import type { McpCallRecord } from '../../mock-mcp/types.js';
+import { refreshRequestsOf } from '../../fixtures/idp-records.js';
+import { withAccessTokensIssuedExpired } from '../../fixtures/expired-at-issue.js';
 
 /** Each MCP request `upstream` received that carried a token the IdP did not issue for it (another client or resource). */
 function foreignTokens(upstream: Upstream, calls: readonly McpCallRecord[]): string[] {
@@ -85,12 +87,13 @@ test("TOKEN-11 a user whose two MCP servers' access tokens expired at issue gets
   test.slow(); // two upstreams, two authorizations, two fetches that refresh
   const first = upstream;
   const { upstream: second, stop } = await startUpstream(harness, 'TOKEN-11 second upstream');
-  const refreshesOf = (u: Upstream): number => u.idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === u.clientId).length;
+  const refreshesOf = (u: Upstream): number => refreshRequestsOf(u).length;
   try {
-    for (const u of [first, second]) u.idp.setKnobs({ accessTokenTtlSeconds: 0 });
-    await authorize(harness, alice, first);
-    await authorize(harness, alice, second);
-    for (const u of [first, second]) u.idp.setKnobs({ accessTokenTtlSeconds: 3600 });
+    // Both servers' grants come from the harness's one IdP (startUpstream's default).
+    await withAccessTokensIssuedExpired(harness.idp, async () => {
+      await authorize(harness, alice, first);
+      await authorize(harness, alice, second);
+    });
     const fetches = { first: await fetchFromOwnPage(harness, alice, first), second: await fetchFromOwnPage(harness, alice, second) };
     const mixed = { first: foreignTokens(first, first.mcp.calls()), second: foreignTokens(second, second.mcp.calls()) };
     const refreshes = { first: refreshesOf(first), second: refreshesOf(second) };

@@ -22,6 +22,8 @@ import { expectPressesSucceeded, is2xx } from '../../fixtures/fetch-tools.js';
 import { notTestable } from '../../lib/outcome.js';
 import { isCredentialLessDiscovery, tokenOwnerOf } from '../../fixtures/carried-token.js';
 import { pressFetchToolsTogether } from '../../fixtures/request-gate.js';
+import { accessTokenHashesIssuedTo, refreshRequestsOf } from '../../fixtures/idp-records.js';
+import { withAccessTokensIssuedExpired } from '../../fixtures/expired-at-issue.js';
 
 /**
  * How long the IdP holds a lone refresh: far longer than the gap between two requests arriving together
@@ -32,11 +34,10 @@ const HOLD_MS = 1_500;
 
 test('TOKEN-09 two Fetch Tools presses at once with an expired token share one refresh: no refresh token reused, grant kept, both succeed', req('TOKEN-09'), async ({ harness, alice, upstream, evidence }) => {
   const { idp, target } = harness;
-  idp.setKnobs({ accessTokenTtlSeconds: 0 });
-  await authorize(harness, alice, upstream); // alice.page: the callback page, with its Fetch Tools control
+  // alice.page: the callback page, with its Fetch Tools control.
+  await withAccessTokensIssuedExpired(idp, () => authorize(harness, alice, upstream), { after: { refreshBarrier: { parties: 2, maxHoldMs: HOLD_MS } } });
   const ofThisClient = () => idp.issuedTokens().filter((t) => t.clientId === upstream.clientId);
-  const expired = new Set(ofThisClient().filter((t) => t.kind === 'access').map((t) => t.tokenHash));
-  idp.setKnobs({ accessTokenTtlSeconds: 3600, refreshBarrier: { parties: 2, maxHoldMs: HOLD_MS } });
+  const expired = accessTokenHashesIssuedTo(idp, upstream.clientId);
 
   // The second press: the admin table in another tab of alice's browser, opened before anything is pressed.
   const tablePage = await alice.context.newPage();
@@ -49,7 +50,7 @@ test('TOKEN-09 two Fetch Tools presses at once with an expired token share one r
   const callbackSays = await target.callbackFetchToolsOutcome(alice.page);
   const tableSays = await target.tableFetchToolsOutcome(tablePage, upstream.gateway);
 
-  const refreshes = idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === upstream.clientId);
+  const refreshes = refreshRequestsOf(upstream);
   const presented = refreshes.map((e) => e.params['refresh_token'] ?? '(none)');
   const reused = [...new Set(presented.filter((hash, i) => presented.indexOf(hash) !== i))];
   const revokedAccess = ofThisClient().filter((t) => t.kind === 'access' && t.revoked);
@@ -89,10 +90,15 @@ test("TOKEN-16 two users whose access tokens expired press Fetch Tools at the sa
 }) => {
   test.slow(); // two authorizations, two refreshes held at the IdP's barrier
   const { idp, target } = harness;
-  idp.setKnobs({ accessTokenTtlSeconds: 0 });
-  await authorize(harness, alice, upstream); // each actor's page: the callback page, with its Fetch Tools control
-  await authorize(harness, bob, upstream);
-  idp.setKnobs({ accessTokenTtlSeconds: 3600, refreshBarrier: { parties: 2, maxHoldMs: HOLD_MS } });
+  // Each actor's page: the callback page, with its Fetch Tools control.
+  await withAccessTokensIssuedExpired(
+    idp,
+    async () => {
+      await authorize(harness, alice, upstream);
+      await authorize(harness, bob, upstream);
+    },
+    { after: { refreshBarrier: { parties: 2, maxHoldMs: HOLD_MS } } },
+  );
   const mark = upstream.mcp.calls().length;
   // A control that sends nothing or gets no answer is SESSION-01's finding (and a hang cannot be told from a slow
   // machine): here it only means the presses could not be compared.
@@ -111,7 +117,7 @@ test("TOKEN-16 two users whose access tokens expired press Fetch Tools at the sa
     .slice(mark)
     .filter((c) => !isCredentialLessDiscovery(c))
     .map((c) => ({ rpcMethod: c.rpcMethod || c.httpMethod, status: c.status, carried: tokenOwner(c) }));
-  const refreshes = idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === upstream.clientId);
+  const refreshes = refreshRequestsOf(upstream);
   evidence.add('presses', presses.map((p) => ({ user: p.actor.idpUser.username, exchange: p.exchange, pageSays: p.says })));
   evidence.add('mcpCalls', carried);
   evidence.add('refreshes', refreshes.map((e) => ({ status: e.status, outcome: e.outcome, user: e.user, barrier: e.barrier })));

@@ -13,22 +13,17 @@ import type { Actor, Harness, Upstream } from '../../fixtures/index.js';
 import type { Evidence } from '../../fixtures/evidence.js';
 import type { IdpKnobs, IdpLogEntry } from '../../mock-idp/types.js';
 import { notTestable } from '../../lib/outcome.js';
-import { accessTokenHashesIssuedTo } from '../../fixtures/idp-records.js';
-
-function refreshRequests(harness: Harness, upstream: Upstream): IdpLogEntry[] {
-  return harness.idp.log().filter((e) => e.kind === 'token:refresh_token' && e.clientId === upstream.clientId);
-}
+import { accessTokenHashesIssuedTo, refreshRequestsOf } from '../../fixtures/idp-records.js';
+import { withAccessTokensIssuedExpired } from '../../fixtures/expired-at-issue.js';
 
 test('TOKEN-05 an expired access token is refreshed before the MCP call', req('TOKEN-05'), async ({ harness, alice, upstream, evidence }) => {
   const { idp, target } = harness;
-  idp.setKnobs({ accessTokenTtlSeconds: 0 });
-  await authorize(harness, alice, upstream);
-  const expired = accessTokenHashesIssuedTo(harness.idp, upstream.clientId);
-  idp.setKnobs({ accessTokenTtlSeconds: 3600 });
+  await withAccessTokensIssuedExpired(idp, () => authorize(harness, alice, upstream));
+  const expired = accessTokenHashesIssuedTo(idp, upstream.clientId);
   // What the MCP server received is judged first: a client that connects and lists tools by itself right after
   // the callback (MCP Inspector) has already sent the expired token, or not, whatever the press does then.
   const pressed = await pressFetchToolsSettled(harness, alice.page, upstream, 'callback');
-  const refreshes = refreshRequests(harness, upstream);
+  const refreshes = refreshRequestsOf(upstream);
   const staleUpstream = upstream.mcp.calls().filter((c) => c.tokenHash && expired.has(c.tokenHash));
   evidence.add('fetchTools', settledPressEvidence(pressed));
   evidence.add('refreshes', refreshes.map((e) => ({ status: e.status, outcome: e.outcome, resource: e.params['resource'] })));
@@ -55,7 +50,7 @@ async function twoDueRefreshes(harness: Harness, alice: Actor, upstream: Upstrea
   const first = await pressFetchTools(harness, alice.page, upstream, 'callback');
   const firstSays = await target.callbackFetchToolsOutcome(alice.page);
   const second = await resendFetchToolsFromPage(harness, alice.page, upstream);
-  const refreshes = refreshRequests(harness, upstream);
+  const refreshes = refreshRequestsOf(upstream);
   // Refresh tokens in the order the IdP issued them: from the code exchange, then one per rotating refresh.
   const issuedRefresh = idp.issuedTokens().filter((t) => t.clientId === upstream.clientId && t.kind === 'refresh').map((t) => t.tokenHash);
   const revokedUpstream = upstream.mcp.calls().filter((c) => c.tokenHash && idp.findToken(c.tokenHash)?.revoked);
@@ -128,10 +123,8 @@ async function renewalImpossibleJourney(
   },
 ): Promise<void> {
   const { idp, target } = harness;
-  idp.setKnobs({ accessTokenTtlSeconds: 0, ...renewal.before });
-  await authorize(harness, alice, upstream);
-  const dead = accessTokenHashesIssuedTo(harness.idp, upstream.clientId);
-  idp.setKnobs({ accessTokenTtlSeconds: 3600, ...renewal.after });
+  await withAccessTokensIssuedExpired(idp, () => authorize(harness, alice, upstream), { during: renewal.before, after: renewal.after });
+  const dead = accessTokenHashesIssuedTo(idp, upstream.clientId);
   const exchange = await pressFetchTools(harness, alice.page, upstream, 'callback');
   const outcome = await target.callbackFetchToolsOutcome(alice.page);
   const offer = await reauthorizationOffer(alice.page, target, upstream.gateway, outcome.text);
@@ -139,7 +132,7 @@ async function renewalImpossibleJourney(
   evidence.add('fetchTools', exchange);
   evidence.add('pageSays', outcome);
   evidence.add('reauthorizationOffer', offer);
-  evidence.add('refreshes', refreshRequests(harness, upstream).map((e) => ({ status: e.status, outcome: e.outcome })));
+  evidence.add('refreshes', refreshRequestsOf(upstream).map((e) => ({ status: e.status, outcome: e.outcome })));
   renewal.calibrate();
   expect(staleUpstream.length, 'MCP requests carrying the dead (expired) token').toBe(0);
   expect(exchange.status, `${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBeLessThan(500);
@@ -149,8 +142,8 @@ async function renewalImpossibleJourney(
 }
 
 /** The refresh requests the IdP refused with invalid_grant. */
-function refusedRefreshes(harness: Harness, upstream: Upstream): IdpLogEntry[] {
-  return refreshRequests(harness, upstream).filter((e) => e.status === 400 && e.outcome.startsWith('invalid_grant'));
+function refusedRefreshes(upstream: Upstream): IdpLogEntry[] {
+  return refreshRequestsOf(upstream).filter((e) => e.status === 400 && e.outcome.startsWith('invalid_grant'));
 }
 
 /**
@@ -170,13 +163,13 @@ test('TOKEN-07 a refresh answered invalid_grant ends in a clear "authorize again
     after: { refreshFails: true },
     calibrate: () => {
       // The refusal must really have happened at the IdP: an error that merely mentions authorization proves nothing.
-      expect(refusedRefreshes(harness, upstream).length, 'refresh_token grants the IdP refused with invalid_grant').toBeGreaterThan(0);
+      expect(refusedRefreshes(upstream).length, 'refresh_token grants the IdP refused with invalid_grant').toBeGreaterThan(0);
     },
   });
-  const refused = new Set(refusedRefreshes(harness, upstream).map((e) => e.params['refresh_token']));
-  const presentedBefore = refreshRequests(harness, upstream).length;
+  const refused = new Set(refusedRefreshes(upstream).map((e) => e.params['refresh_token']));
+  const presentedBefore = refreshRequestsOf(upstream).length;
   const again = await pressFetchTools(harness, alice.page, upstream, 'callback');
-  const representations = refreshRequests(harness, upstream)
+  const representations = refreshRequestsOf(upstream)
     .slice(presentedBefore)
     .filter((e) => refused.has(e.params['refresh_token']));
   evidence.add('secondPress', { status: again.status, body: again.body, refusedGrantPresentedAgain: representations.map((e) => ({ status: e.status, outcome: e.outcome })) });
@@ -213,7 +206,7 @@ for (const outage of IDP_OUTAGES) {
       offersReauthorization: false,
       calibrate: () => {
         // The outage must really have met a refresh: a gateway that never tried to renew is judged by the rest.
-        expect(refreshRequests(harness, upstream).filter((e) => e.status === outage.status).length, outage.seen).toBeGreaterThan(0);
+        expect(refreshRequestsOf(upstream).filter((e) => e.status === outage.status).length, outage.seen).toBeGreaterThan(0);
       },
     });
   });

@@ -12,6 +12,7 @@ import { describeReading } from '../../fixtures/error-page.js';
 import { pressFetchToolsSettled, settledPressEvidence } from '../../fixtures/fetch-tools.js';
 import { notTestable } from '../../lib/outcome.js';
 import type { Evidence } from '../../fixtures/evidence.js';
+import { withAccessTokensIssuedExpired } from '../../fixtures/expired-at-issue.js';
 import type { IdpLogEntry, IdpLogKind, MockIdp } from '../../mock-idp/types.js';
 
 /** Request parameters that are a grant or a client credential: none may reach another origin. */
@@ -83,10 +84,7 @@ test('TOKEN-21 a token endpoint that redirects a refresh to another origin never
   evidence,
 }) => {
   await besideAnotherOrigin(harness, upstream, async (elsewhere, redirecting) => {
-    // Issued already expired, so the next use of the token refreshes it (TOKEN-05 judges whether that comes first).
-    upstream.idp.setKnobs({ accessTokenTtlSeconds: 0 });
-    await authorize(harness, alice, upstream);
-    upstream.idp.setKnobs({ accessTokenTtlSeconds: 3600 });
+    await withAccessTokensIssuedExpired(upstream.idp, () => authorize(harness, alice, upstream));
     const mark = upstream.idp.log().length;
     redirecting(true);
     const pressed = await pressFetchToolsSettled(harness, alice.page, upstream, 'callback');
