@@ -854,6 +854,21 @@ export const REQUIREMENTS = [
       OURS("the token endpoint is the one place the code, verifier and refresh token may go: a redirect from it (a moved IdP, a proxy, a hostile or compromised endpoint) must not take them elsewhere"),
     ],
   },
+  {
+    id: 'TOKEN-22',
+    profiles: BOTH_PROFILES,
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      'The delegated token travels in the Authorization header only: no MCP request carries a token the IdP issued (access or refresh) in its URL, neither as a query parameter, under any name, nor as a path segment. The MCP server must have received requests with the delegated token (otherwise not testable); that those requests work is TOKEN-01\'s to judge.',
+    sources: [
+      cite(MCP_AUTHORIZATION, '§9.1', 'access tokens must not be included in the URI query string'),
+      cite(RFC9700, '§4.3.2', 'clients must not pass access tokens in a URI query parameter'),
+      cite(RFC6750, '§2.3', 'a URL with the access token is likely to be logged'),
+      cite(CONTEXTFORGE_ISSUES, '#1580', 'query-parameter credentials for upstream MCP servers that take an API key in the URL: opt-in only, because URLs land in gateway, proxy, CDN and error-tracker logs'),
+      OURS('a gateway that supports credentials in the URL for servers that need them must never apply that to the OAuth token it holds for a user'),
+    ],
+  },
   // UI
   {
     id: 'UI-01',

@@ -138,7 +138,7 @@ const MCP_AUTH_SENTENCES = sentencesOf(MCP_AUTHORIZATION, [
   ['§9.1', 'MUST', 'Access token handling when making requests to MCP servers MUST conform to the requirements defined in OAuth 2.1 Section 5 "Resource Requests".', ['TOKEN-01']],
   ['§9.1', 'MUST', 'MCP client MUST use the Authorization request header field defined in OAuth 2.1 Section 5.1.1', ['TOKEN-01']],
   ['§9.1', 'MUST', 'authorization MUST be included in every HTTP request from client to server, even if they are part of the same logical session.', ['TOKEN-01']],
-  ['§9.1', 'MUST NOT', 'Access tokens MUST NOT be included in the URI query string', ['FLOW-12', 'TOKEN-01']],
+  ['§9.1', 'MUST NOT', 'Access tokens MUST NOT be included in the URI query string', ['FLOW-12', 'TOKEN-22']],
   ['§9.2', 'MUST', 'MCP servers, acting in their role as an OAuth 2.1 resource server, MUST validate access tokens as described in OAuth 2.1 Section 5.2.', ['ENV-02']],
   ['§9.2', 'MUST', 'MCP servers MUST validate that access tokens were issued specifically for them as the intended audience, according to RFC 8707 Section 2.', ['ENV-02']],
   ['§9.2', 'MUST', 'If validation fails, servers MUST respond according to OAuth 2.1 Section 5.3 error handling requirements.', ['ENV-02']],
@@ -275,7 +275,7 @@ const RFC6749_SENTENCES = sentencesOf(RFC6749, [
 const RFC6750_SENTENCES = sentencesOf(RFC6750, [
   ['§2.1', 'SHOULD', 'Clients SHOULD make authenticated requests with a bearer token using the "Authorization" request header field with the "Bearer" HTTP authorization scheme.', ['TOKEN-01']],
   ['§2.1', 'MUST', 'Resource servers MUST support this method.', ['ENV-02']],
-  ['§2.3', 'SHOULD NOT', 'it SHOULD NOT be used unless it is impossible to transport the access token in the "Authorization" request header field or the HTTP request entity-body.', ['TOKEN-01', 'FLOW-12']],
+  ['§2.3', 'SHOULD NOT', 'it SHOULD NOT be used unless it is impossible to transport the access token in the "Authorization" request header field or the HTTP request entity-body.', ['TOKEN-22', 'FLOW-12']],
   ['§3', 'MUST', 'the resource server MUST include the HTTP "WWW-Authenticate" response header field', ['ENV-02']],
   ['§3', 'MUST', 'All challenges defined by this specification MUST use the auth-scheme value "Bearer".', ['ENV-02']],
   ['§3.1', 'SHOULD', 'invalid_token … The resource SHOULD respond with the HTTP 401 (Unauthorized) status code.', ['XSITE-08', 'ENV-02']],
@@ -288,7 +288,7 @@ const RFC6750_SENTENCES = sentencesOf(RFC6750, [
   ['§5.3', 'MUST', 'Implementations that do store bearer tokens in cookies MUST take precautions against cross-site request forgery.', ['XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-10', 'XSITE-11', 'XSITE-12']],
   ['§5.3', 'SHOULD', 'Issue short-lived bearer tokens: Token servers SHOULD issue short-lived (one hour or less) bearer tokens', AS],
   ['§5.3', 'SHOULD', 'Issue scoped bearer tokens: Token servers SHOULD issue bearer tokens that contain an audience restriction', AS],
-  ['§5.3', 'SHOULD NOT', "Don't pass bearer tokens in page URLs: Bearer tokens SHOULD NOT be passed in page URLs (for example, as query string parameters).", ['FLOW-12']],
+  ['§5.3', 'SHOULD NOT', "Don't pass bearer tokens in page URLs: Bearer tokens SHOULD NOT be passed in page URLs (for example, as query string parameters).", ['FLOW-12', 'TOKEN-22']],
 ]);
 
 const RFC7636_SENTENCES = sentencesOf(RFC7636, [
@@ -350,7 +350,7 @@ const RFC9700_SENTENCES = sentencesOf(RFC9700, [
   ['§4.2.4', 'SHOULD NOT', 'The page rendered as a result of the OAuth authorization response and the authorization endpoint SHOULD NOT include third-party resources or links to external sites.', ['FLOW-25']],
   ['§4.2.4', 'SHOULD', 'Authorization codes SHOULD be invalidated by the AS after their first use at the token endpoint.', ['ENV-02']],
   ['§4.2.4', 'SHOULD', 'The state value SHOULD be invalidated by the client after its first use at the redirection endpoint.', ['FLOW-07']],
-  ['§4.3.2', 'MUST NOT', 'Clients MUST NOT pass access tokens in a URI query parameter in the way described in Section 2.3 of [RFC6750].', ['FLOW-12']],
+  ['§4.3.2', 'MUST NOT', 'Clients MUST NOT pass access tokens in a URI query parameter in the way described in Section 2.3 of [RFC6750].', ['FLOW-12', 'TOKEN-22']],
   ['§4.7.1', 'MUST', 'state used as CSRF token MUST be one-time use and securely bound to the user agent (the client checks it at the redirection endpoint)', ['FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-18'], 'paraphrase'],
   ['§4.11.1', 'MUST NOT', 'Clients MUST NOT expose open redirectors.', ['FLOW-17', 'SESSION-13']],
   ['§4.11.2', 'MUST', 'authorization servers MUST take precautions against being used as open redirectors (only redirect to validated, registered URIs)', AS, 'paraphrase'],

@@ -18,6 +18,7 @@ interface Draft {
   accepted: boolean;
   rejectedReason?: string;
   hadCookie: boolean;
+  urlValueHashes: string[];
   /** The session this request opened (an initialize in stateful mode); its answer carries it to the client. */
   openedSession?: string;
 }
@@ -40,6 +41,26 @@ function challengeDescription(res: ServerResponse): string | undefined {
   const header = res.getHeader('www-authenticate');
   if (typeof header !== 'string') return undefined;
   return /error_description="([^"]*)"/.exec(header)?.[1];
+}
+
+/** `value` percent-decoded, or as it came when it is not valid percent-encoding (it is hashed either way). */
+function decoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Hashes of every value in a request target (path and query): a token in the URL, under whatever parameter name or in
+ * a path segment, hashes to its own hash, also after "Bearer " in the same value.
+ */
+export function urlValueHashes(requestTarget: string): string[] {
+  const url = new URL(requestTarget, 'http://request-target.invalid');
+  const values = [...url.pathname.split('/').map(decoded), ...[...url.searchParams].flat()];
+  const words = values.flatMap((value) => [value, ...value.split(/\s+/)]).filter((word) => word !== '');
+  return [...new Set(words.map(hashSecret))];
 }
 
 function pickClaims(claims: TokenClaims | undefined): Partial<McpCallRecord> {
@@ -69,6 +90,7 @@ export class CallRecorder {
       authScheme: credential.scheme,
       accepted: false,
       hadCookie: req.headers.cookie !== undefined,
+      urlValueHashes: urlValueHashes(req.url ?? ''),
     };
     if (credential.token !== undefined) {
       draft.tokenHash = hashSecret(credential.token);
@@ -130,6 +152,7 @@ export class CallRecorder {
       ...pickClaims(draft.claims),
       accepted: draft.accepted,
       hadCookie: draft.hadCookie,
+      urlValueHashes: draft.urlValueHashes,
     };
     const session = sessionIdOf(req) ?? draft.openedSession;
     if (session !== undefined) record.sessionHash = hashSecret(session);

@@ -54,6 +54,12 @@ export interface McpCallRecord {
   /** True when the request carried a Cookie header (a gateway must never forward browser cookies). */
   hadCookie: boolean;
   /**
+   * `sha256:` forms of every value the request URL carried (each path segment, each query parameter's name and value,
+   * and each word of those), hashed as tokens are: whether a token travelled in the URL can be told, while no raw URL,
+   * which could hold one, is kept.
+   */
+  urlValueHashes: string[];
+  /**
    * `sha256:` form of the MCP session the request belongs to: the `Mcp-Session-Id` it sent, or the one its answer
    * opened (an initialize in stateful mode). Absent when there is none (stateless mode never opens one).
    */

@@ -207,6 +207,10 @@ export const BUG_CLASSES = {
     title: "The gateway's token requests carry the authorization code, PKCE verifier, refresh token or client secret across the token endpoint's redirect to another origin",
     lookAt: 'the HTTP client of the code exchange and the refresh: never follow a redirect from the token endpoint (redirect: error / follow_redirects=False), and never add client credentials to a request for another origin',
   },
+  'token-in-url': {
+    title: "The gateway's MCP client puts the delegated token in the request URL, where access logs, proxies and error reports keep it",
+    lookAt: "how the MCP client builds each request's URL: the token belongs in the Authorization header only; a query-parameter credential (kept for servers that take an API key in the URL) must never carry an OAuth token",
+  },
   'authorization-start-broken': {
     title: "The gateway's own Authorize fails: it answers with an error page, so no authorization reaches the IdP",
     lookAt: 'the handler behind the Authorize control: the gateway it looks up, the state and PKCE verifier it stores, the authorization URL it builds',
@@ -418,6 +422,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['TOKEN-19'], bugClass: 'mcp-session-mishandled' },
   { requirements: ['TOKEN-20'], bugClass: 'access-token-inspected' },
   { requirements: ['TOKEN-21'], bugClass: 'token-request-credentials-forwarded' },
+  { requirements: ['TOKEN-22'], bugClass: 'token-in-url' },
   { requirements: ['FLOW-17', 'SESSION-13'], bugClass: 'open-redirect' },
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },

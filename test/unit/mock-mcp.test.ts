@@ -525,6 +525,25 @@ describe('metadata and hygiene', () => {
     assert.equal(own['resource'], mcp.url);
   });
 
+  test('a token in the URL (query value, after "Bearer ", path segment) is recorded by hash only, and the request is still served', async () => {
+    const token = await mint();
+    const inUrl = [`?access_token=${token}`, `?auth=${encodeURIComponent(`Bearer ${token}`)}`, `/${token}`];
+    for (const suffix of inUrl) {
+      const { record } = await recorded(() =>
+        fetch(`${mcp.url}${suffix}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: ACCEPT, authorization: `Bearer ${token}` },
+          body: JSON.stringify(INITIALIZE),
+        }),
+      );
+      assert.ok(record.urlValueHashes.includes(hashSecret(token)), `${suffix.slice(0, 8)}…: the token's hash among the URL's values`);
+      assert.ok(!JSON.stringify(record).includes(token), 'no raw token in the record');
+    }
+    const plain = await recorded(() => postMcp(INITIALIZE, { authorization: `Bearer ${token}` }));
+    assert.equal(plain.record.accepted, true);
+    assert.ok(!plain.record.urlValueHashes.includes(hashSecret(token)), 'a token in the header only is not in the URL');
+  });
+
   test('a raw token never appears in the records', async () => {
     const jwt = await mint();
     const tokens = [jwt, 'opaque-never-stored'];

@@ -39,6 +39,8 @@ export interface ListOptions {
   redirectReauthorized?: boolean;
   /** BUG (mcp-session-id-dropped): each request's headers are built anew, so the transport's Mcp-Session-Id never leaves. */
   sessionIdDropped?: boolean;
+  /** BUG (token-also-in-url-query): the bearer also goes in the URL as ?access_token= (withTokenInQuery). */
+  tokenInQuery?: boolean;
 }
 
 /** One MCP client over Streamable HTTP that sends `bearer()` (read per request) and nothing else of ours. */
@@ -56,7 +58,8 @@ export function connectionTo(mcpUrl: string, bearer: () => string, clientVersion
   const authorized: FetchFunction = async (input, init) => {
     const headers = options.sessionIdDropped === true ? headersBuiltAnew(init) : new Headers(init?.headers);
     headers.set('Authorization', `Bearer ${bearer()}`);
-    const response = await send(input, { ...init, headers });
+    const target = options.tokenInQuery === true ? withTokenInQuery(input, bearer()) : input;
+    const response = await send(target, { ...init, headers });
     if (response.status === 401 || response.status === 403) lastChallenge = response.headers.get('www-authenticate');
     return response;
   };
@@ -82,6 +85,18 @@ function headersBuiltAnew(init: RequestInit | undefined): Headers {
     if (value !== null) headers.set(name, value);
   }
   return headers;
+}
+
+/**
+ * BUG (token-also-in-url-query): a request helper written for MCP servers that take their key in the URL (some do:
+ * gateways grew "query parameter auth" for them) applies to every server, so the delegated token also travels as
+ * ?access_token=, where access logs, proxies and error trackers keep it. The header is still sent: every server
+ * answers as before, nothing in the flow breaks.
+ */
+function withTokenInQuery(input: string | URL, token: string): URL {
+  const url = new URL(input);
+  url.searchParams.set('access_token', token);
+  return url;
 }
 
 export function timeoutOf(options: ListOptions): { timeout?: number } {
