@@ -18,7 +18,7 @@ test('TOKEN-22 no MCP request carries an issued token in its URL: the delegated 
 }) => {
   await authorize(harness, alice, upstream);
   // Every way of using the grant (the callback page's Fetch Tools, then the API): each may build its requests apart.
-  evidence.add('used', await useGrant(harness, alice, upstream, evidence, () => false));
+  await useGrant(harness, alice, upstream, evidence, () => false);
 
   const issued = new Map(upstream.idp.issuedTokens().map((t) => [t.tokenHash, t]));
   const named = (hash: string): string => {

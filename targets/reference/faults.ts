@@ -40,8 +40,8 @@ export const FAULT_MODES = [
     bug: 'Cookie requests count as "browser" only when Accept has text/html or the Referer contains /admin; else 401 "Cookie authentication not allowed for API requests. Use Authorization header." (ContextForge 1.0.0rc1).',
     detectedBy: ['SESSION-01', 'SESSION-04'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-20', 'UI-01'],
-    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-06', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'TOKEN-19', 'TOKEN-21'],
+    alsoFails: ['SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-20', 'UI-01'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-06', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'TOKEN-19'],
   },
   {
     mode: 'callback-fetch-omits-credentials',
@@ -49,8 +49,8 @@ export const FAULT_MODES = [
     bug: "The callback page's Fetch Tools button calls fetch with credentials: 'omit', so no session cookie is sent.",
     detectedBy: ['SESSION-01'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-20', 'UI-01'],
-    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'TOKEN-19', 'TOKEN-21'],
+    alsoFails: ['SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-20', 'UI-01'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'TOKEN-19'],
   },
   {
     mode: 'callback-script-dead',
@@ -58,8 +58,8 @@ export const FAULT_MODES = [
     bug: "The callback page's own Content-Security-Policy blocks its inline script, so the button does nothing.",
     detectedBy: ['SESSION-01', 'UI-01'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-03', 'SESSION-12', 'FLOW-18', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13', 'TOKEN-19', 'TOKEN-20'],
-    alsoNotTestable: ['TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'TOKEN-21'],
+    alsoFails: ['SESSION-03', 'SESSION-12', 'FLOW-18', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13', 'TOKEN-19', 'TOKEN-20'],
+    alsoNotTestable: ['TOKEN-14', 'TOKEN-16', 'TOKEN-18'],
   },
   {
     mode: 'table-fetch-noop',
@@ -1105,8 +1105,8 @@ export const FAULT_MODES = [
     bug: "The templates know the gateway's root path, the Fetch Tools script does not: it calls /oauth/fetch-tools/ID from the host's root, which behind a proxy serving the gateway under a sub-path is not the gateway (ContextForge #3851's class).",
     detectedBy: ['PROXY-01', 'SESSION-01', 'SESSION-02'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-03', 'SESSION-12', 'FLOW-18', 'FLOW-19', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-12', 'TOKEN-13', 'TOKEN-19', 'TOKEN-20', 'UI-01'],
-    alsoNotTestable: ['TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'TOKEN-21', 'UI-03'],
+    alsoFails: ['SESSION-03', 'SESSION-12', 'FLOW-18', 'FLOW-19', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-03', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-12', 'TOKEN-13', 'TOKEN-19', 'TOKEN-20', 'UI-01'],
+    alsoNotTestable: ['TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'UI-03'],
   },
   {
     mode: 'login-redirect-ignores-root-path',
