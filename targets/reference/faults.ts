@@ -901,6 +901,15 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'token-only-in-url-query',
+    bugClass: 'token-in-url',
+    bug: "The MCP client's request helper, written for MCP servers that take their key in the URL, sends the delegated token as ?access_token= instead of the Authorization header (RFC 6750 §2.3's URL form, which MCP forbids): a server that reads only the header refuses every request, and the token sits in each access log on the way. Its requests look like a credential-less discovery probe (no Authorization, answered 401).",
+    detectedBy: ['TOKEN-22'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-19', 'TOKEN-20', 'UI-01'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-08', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'UI-03'],
+  },
+  {
     mode: 'csrf-check-on-one-endpoint-only',
     bugClass: 'csrf-check-incomplete',
     bug: "The request-origin check guards only the Fetch Tools API route; the admin page's form endpoints (register a gateway, sign out) accept a cookie POST from any page that gets the cookie sent (a same-site sibling).",

@@ -122,7 +122,7 @@ export class ToolFetcher {
       redirectKeepsToken: this.#ctx.faults['upstream-redirect-keeps-token'],
       redirectReauthorized: this.#ctx.faults['upstream-redirect-reauthorized'],
       sessionIdDropped: this.#ctx.faults['mcp-session-id-dropped'],
-      tokenInQuery: this.#ctx.faults['token-also-in-url-query'],
+      tokenInQuery: this.#ctx.faults['token-only-in-url-query'] ? ('only' as const) : this.#ctx.faults['token-also-in-url-query'] ? ('also' as const) : undefined,
     };
     // BUG (mcp-session-per-server): the MCP session the first call opened serves every later call to that server.
     // BUG (mcp-session-kept-after-404): a session per user and server, kept across presses and not renewed on a 404.

@@ -39,8 +39,11 @@ export interface ListOptions {
   redirectReauthorized?: boolean;
   /** BUG (mcp-session-id-dropped): each request's headers are built anew, so the transport's Mcp-Session-Id never leaves. */
   sessionIdDropped?: boolean;
-  /** BUG (token-also-in-url-query): the bearer also goes in the URL as ?access_token= (withTokenInQuery). */
-  tokenInQuery?: boolean;
+  /**
+   * BUG (token-also-in-url-query: 'also'): the bearer also goes in the URL as ?access_token= (withTokenInQuery).
+   * BUG (token-only-in-url-query: 'only'): it goes there instead of the Authorization header.
+   */
+  tokenInQuery?: 'also' | 'only';
 }
 
 /** One MCP client over Streamable HTTP that sends `bearer()` (read per request) and nothing else of ours. */
@@ -57,8 +60,8 @@ export function connectionTo(mcpUrl: string, bearer: () => string, clientVersion
   const send: FetchFunction = options.redirectKeepsToken === true ? fetchKeepingHeadersOnSameHost : fetch;
   const authorized: FetchFunction = async (input, init) => {
     const headers = options.sessionIdDropped === true ? headersBuiltAnew(init) : new Headers(init?.headers);
-    headers.set('Authorization', `Bearer ${bearer()}`);
-    const target = options.tokenInQuery === true ? withTokenInQuery(input, bearer()) : input;
+    if (options.tokenInQuery !== 'only') headers.set('Authorization', `Bearer ${bearer()}`);
+    const target = options.tokenInQuery === undefined ? input : withTokenInQuery(input, bearer());
     const response = await send(target, { ...init, headers });
     if (response.status === 401 || response.status === 403) lastChallenge = response.headers.get('www-authenticate');
     return response;
@@ -88,10 +91,11 @@ function headersBuiltAnew(init: RequestInit | undefined): Headers {
 }
 
 /**
- * BUG (token-also-in-url-query): a request helper written for MCP servers that take their key in the URL (some do:
- * gateways grew "query parameter auth" for them) applies to every server, so the delegated token also travels as
- * ?access_token=, where access logs, proxies and error trackers keep it. The header is still sent: every server
- * answers as before, nothing in the flow breaks.
+ * BUG (token-also-in-url-query, token-only-in-url-query): a request helper written for MCP servers that take their key
+ * in the URL (some do: gateways grew "query parameter auth" for them) applies to every server, so the delegated token
+ * travels as ?access_token=, where access logs, proxies and error trackers keep it. With the header still sent every
+ * server answers as before and nothing in the flow breaks; without it (RFC 6750 §2.3 allows the URL form) a server that
+ * reads only the header refuses every request.
  */
 function withTokenInQuery(input: string | URL, token: string): URL {
   const url = new URL(input);
