@@ -180,9 +180,8 @@ test('FLOW-05 the authorization and token requests name the MCP server as resour
 
 test('FLOW-05 a refresh of the grant names the MCP server as resource too', req('FLOW-05'), async ({ harness, alice, upstream, evidence }) => {
   await withAccessTokensIssuedExpired(upstream.idp, () => authorize(harness, alice, upstream));
-  const refreshes = () => refreshRequestsOf(upstream);
-  await useGrant(harness, alice, upstream, evidence, () => refreshes().length > 0);
-  const seen = refreshes();
+  await useGrant(harness, alice, upstream, evidence, () => refreshRequestsOf(upstream).length > 0);
+  const seen = refreshRequestsOf(upstream);
   evidence.add('refreshes', seen.map((e) => ({ status: e.status, outcome: e.outcome, resource: e.params['resource'] ?? '(none)' })));
   if (seen.length === 0) notTestable('using a grant whose access token had expired (Fetch Tools, then the API) made no refresh request, so what a refresh carries cannot be told (TOKEN-05 judges the missing refresh)');
   expect(seen.map((e) => e.params['resource'] ?? '(none)'), `resource in each refresh request (expected ${upstream.mcp.url})`).toEqual(seen.map(() => upstream.mcp.url));

@@ -8,6 +8,7 @@ import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
 import { useGrant } from '../../fixtures/use-grant.js';
 import { notTestable } from '../../lib/outcome.js';
+import type { McpCallRecord } from '../../mock-mcp/types.js';
 
 test('TOKEN-22 no MCP request carries an issued token in its URL: the delegated token travels in the Authorization header only', req('TOKEN-22'), async ({
   harness,
@@ -24,6 +25,7 @@ test('TOKEN-22 no MCP request carries an issued token in its URL: the delegated 
     const token = issued.get(hash);
     return token === undefined ? hash : `${token.kind} token of ${token.user} (${hash})`;
   };
+  const tokensInUrl = (call: McpCallRecord): string[] => call.urlValueHashes.filter((h) => issued.has(h)).map(named);
   // Every request, discovery probes included: a request with the token in its URL and no Authorization header looks
   // like a credential-less probe (the server answers it 401), and it is exactly what this requirement is about.
   const calls = upstream.mcp.calls();
@@ -33,10 +35,10 @@ test('TOKEN-22 no MCP request carries an issued token in its URL: the delegated 
       request: c.rpcMethod || c.httpMethod,
       status: c.status,
       authorizationHeader: c.tokenHash === undefined ? c.authScheme : named(c.tokenHash),
-      issuedTokensInUrl: c.urlValueHashes.filter((h) => issued.has(h)).map(named),
+      issuedTokensInUrl: tokensInUrl(c),
     })),
   );
-  const inUrl = calls.flatMap((c) => c.urlValueHashes.filter((h) => issued.has(h)).map((h) => `${c.rpcMethod || c.httpMethod} carried the ${named(h)} in its URL`));
+  const inUrl = calls.flatMap((c) => tokensInUrl(c).map((token) => `${c.rpcMethod || c.httpMethod} carried the ${token} in its URL`));
   expect(inUrl, 'MCP requests whose URL carried a token the IdP issued').toEqual([]);
   const delegated = calls.filter((c) => c.tokenHash !== undefined && issued.has(c.tokenHash));
   if (delegated.length === 0) {

@@ -87,7 +87,6 @@ test("TOKEN-11 a user whose two MCP servers' access tokens expired at issue gets
   test.slow(); // two upstreams, two authorizations, two fetches that refresh
   const first = upstream;
   const { upstream: second, stop } = await startUpstream(harness, 'TOKEN-11 second upstream');
-  const refreshesOf = (u: Upstream): number => refreshRequestsOf(u).length;
   try {
     // Both servers' grants come from the harness's one IdP (startUpstream's default).
     await withAccessTokensIssuedExpired(harness.idp, async () => {
@@ -96,7 +95,7 @@ test("TOKEN-11 a user whose two MCP servers' access tokens expired at issue gets
     });
     const fetches = { first: await fetchFromOwnPage(harness, alice, first), second: await fetchFromOwnPage(harness, alice, second) };
     const mixed = { first: foreignTokens(first, first.mcp.calls()), second: foreignTokens(second, second.mcp.calls()) };
-    const refreshes = { first: refreshesOf(first), second: refreshesOf(second) };
+    const refreshes = { first: refreshRequestsOf(first).length, second: refreshRequestsOf(second).length };
     evidence.add('afterRefreshes', { fetches, refreshes, foreignTokens: mixed });
     expect(mixed.first, "MCP requests to the first server carrying another server's token").toEqual([]);
     expect(mixed.second, "MCP requests to the second server carrying another server's token").toEqual([]);
