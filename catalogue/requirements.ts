@@ -47,6 +47,7 @@ import {
   OPENCLAW_ISSUES,
   BETTER_AUTH_ISSUES,
   LIBREFANG_ISSUES,
+  MCP_GATEWAY_REGISTRY_ISSUES,
   type SourceRef,
 } from './sources.js';
 
@@ -867,6 +868,23 @@ export const REQUIREMENTS = [
       cite(RFC6750, '§2.3', 'a URL with the access token is likely to be logged'),
       cite(CONTEXTFORGE_ISSUES, '#1580', 'query-parameter credentials for upstream MCP servers that take an API key in the URL: opt-in only, because URLs land in gateway, proxy, CDN and error-tracker logs'),
       OURS('a gateway that supports credentials in the URL for servers that need them must never apply that to the OAuth token it holds for a user'),
+    ],
+  },
+  {
+    id: 'TOKEN-23',
+    profiles: BOTH_PROFILES,
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      "A token the MCP server refuses before the gateway expected is renewed, once: when the MCP server answers 401 to an access token the gateway had no reason to think expired (the IdP announced no lifetime, or announced one the token did not live: revoked early, clocks apart) and the gateway holds a refresh token, the use refreshes the grant and retries with the new token: Fetch Tools lists the tools, the user is not sent to authorize again, and the next use goes with the renewed token, never the refused one. When the MCP server refuses the renewed token too, the use ends with at most one refresh: no refresh-and-retry loop. A gateway that renews before the call by another reading of the token's life passes as well; the authorization must have issued an access token (otherwise not testable).",
+    sources: [
+      cite(RFC6749, '§5.1', 'expires_in is only RECOMMENDED: a client may hold a token whose end it learns from the refusal alone'),
+      cite(RFC6749, '§6', 'the refresh token exists to obtain a new access token when the current one becomes invalid or expires'),
+      cite(RFC6750, '§3.1', 'invalid_token: the token expired, was revoked or is otherwise invalid; the client may request a new access token and retry'),
+      cite(MCP_AUTHORIZATION, '§10.1.2', 'clients should implement retry limits'),
+      cite(MCP_GATEWAY_REGISTRY_ISSUES, '#1542', "a token response without expires_in left the stored expiry empty, read as long-lived: the refresh never fired and the gateway kept sending the dead token until the user consented again"),
+      cite(MCP_TYPESCRIPT_SDK_ISSUES, '#945', "a 401 answered to a freshly authorized token sent the SDK's transport into endless re-authorization; a circuit breaker now allows one"),
+      OURS("a grant is worth its refresh token: a gateway that gives up at the first refusal sends every user back to the IdP's consent page each time a token dies unannounced, and one that renews without a bound hammers the IdP for a server that refuses anyway"),
     ],
   },
   // UI

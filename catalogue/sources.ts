@@ -211,6 +211,7 @@ export const MCP_TYPESCRIPT_SDK_ISSUES = githubIssues('modelcontextprotocol/type
 export const OPENCLAW_ISSUES = githubIssues('openclaw/openclaw', 'OpenClaw');
 export const BETTER_AUTH_ISSUES = githubIssues('better-auth/better-auth', 'Better Auth');
 export const LIBREFANG_ISSUES = githubIssues('librefang/librefang', 'LibreFang');
+export const MCP_GATEWAY_REGISTRY_ISSUES = githubIssues('agentic-community/mcp-gateway-registry', 'MCP Gateway Registry');
 
 /** Published vulnerabilities of HTTP clients, cited by their CVE id: the same mistake made in widely used code. */
 export const CVE_RECORDS: Source = {
@@ -260,6 +261,7 @@ export const SOURCES: readonly Source[] = [
   OPENCLAW_ISSUES,
   BETTER_AUTH_ISSUES,
   LIBREFANG_ISSUES,
+  MCP_GATEWAY_REGISTRY_ISSUES,
   CVE_RECORDS,
 ];
 

@@ -155,6 +155,10 @@ export const BUG_CLASSES = {
     title: 'A return address (after authorization, after sign-in) can send the user to another site',
     lookAt: 'the return_to/next validation, wherever the gateway takes one: a path on this site only, after the URL parser has read it',
   },
+  'refused-token-not-renewed': {
+    title: 'A token the MCP server refuses before its expected end is not renewed: no refresh on the 401, a retry with the refused token, the renewed token not kept, or refresh-and-retry without a bound',
+    lookAt: "the MCP client's handling of a 401 for a token believed valid: one refresh with the stored refresh token, one retry with the new token, the renewed grant stored, and no second round; and what expiry is stored when the IdP announces none",
+  },
   'lifetimes-mishandled': {
     title: 'Pending authorizations or tokens expire at the wrong time',
     lookAt: 'state expiry and the token expiry margin',
@@ -423,6 +427,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['TOKEN-20'], bugClass: 'access-token-inspected' },
   { requirements: ['TOKEN-21'], bugClass: 'token-request-credentials-forwarded' },
   { requirements: ['TOKEN-22'], bugClass: 'token-in-url' },
+  { requirements: ['TOKEN-23'], bugClass: 'refused-token-not-renewed' },
   { requirements: ['FLOW-17', 'SESSION-13'], bugClass: 'open-redirect' },
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },

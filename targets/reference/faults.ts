@@ -75,7 +75,7 @@ export const FAULT_MODES = [
     bug: "The gateway calls the MCP server with the user's gateway session token instead of the IdP-issued delegated token.",
     detectedBy: ['TOKEN-01', 'TOKEN-02'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-16', 'TOKEN-19', 'TOKEN-20', 'UI-01'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-16', 'TOKEN-19', 'TOKEN-20', 'TOKEN-23', 'UI-01'],
     alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-08', 'TOKEN-13', 'TOKEN-14', 'TOKEN-18', 'TOKEN-22', 'UI-03'],
   },
   // --- Issue: the security matrix ---
@@ -208,7 +208,7 @@ export const FAULT_MODES = [
     bug: 'The authorization request carries no PKCE code_challenge.',
     detectedBy: ['FLOW-01'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-07', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-20', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-21', 'TOKEN-22', 'UI-01', 'UI-03'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-07', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-20', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'UI-01', 'UI-03'],
     alsoNotTestable: ['XSITE-03', 'FLOW-06', 'FLOW-08', 'FLOW-17', 'FLOW-19', 'FLOW-22', 'FLOW-25', 'TOKEN-20', 'UI-02'],
   },
   {
@@ -226,7 +226,7 @@ export const FAULT_MODES = [
     detectedBy: ['FLOW-04'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-02', 'SESSION-04', 'FLOW-01', 'FLOW-06', 'FLOW-08', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-10', 'TOKEN-11', 'TOKEN-20', 'UI-01'],
-    alsoNotTestable: ['SESSION-01', 'SESSION-03', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-05', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-20', 'FLOW-22', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-21', 'TOKEN-22', 'UI-03'],
+    alsoNotTestable: ['SESSION-01', 'SESSION-03', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-05', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-20', 'FLOW-22', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'UI-03'],
   },
   {
     mode: 'resource-missing',
@@ -234,7 +234,7 @@ export const FAULT_MODES = [
     bug: 'The authorization and token requests omit the RFC 8707 resource parameter.',
     detectedBy: ['FLOW-05'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-19', 'TOKEN-20', 'UI-01'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-19', 'TOKEN-20', 'TOKEN-23', 'UI-01'],
     alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-08', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'UI-03'],
   },
   {
@@ -340,7 +340,7 @@ export const FAULT_MODES = [
     bug: "Starting an authorization is guarded like a state-changing request: GET /oauth/authorize/ID wants the session's anti-CSRF token in its query, which the admin table's Authorize link never carries, so every Authorize is answered 403 and no authorization reaches the IdP.",
     detectedBy: ['SESSION-01', 'FLOW-24'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'UI-01', 'UI-02', 'UI-03'],
+    alsoFails: ['SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'UI-01', 'UI-02', 'UI-03'],
     alsoNotTestable: ['FLOW-17', 'FLOW-25'],
   },
   {
@@ -374,7 +374,7 @@ export const FAULT_MODES = [
     detectedBy: ['TOKEN-05'],
     // Pinned from one full selftest run (2026-12-05): TOKEN-06 needs a first refresh, which this mode never makes, and
     // TOKEN-16's overlapping presses need both to succeed, which they cannot with expired tokens never refreshed.
-    alsoFails: ['TOKEN-07', 'TOKEN-09'],
+    alsoFails: ['TOKEN-07', 'TOKEN-09', 'TOKEN-23'],
     alsoNotTestable: ['FLOW-05', 'TOKEN-06', 'TOKEN-11', 'TOKEN-16', 'TOKEN-20', 'TOKEN-21'],
   },
   {
@@ -869,6 +869,38 @@ export const FAULT_MODES = [
     alsoNotTestable: ['TOKEN-06'],
   },
   {
+    mode: 'refused-token-not-renewed',
+    bugClass: 'refused-token-not-renewed',
+    bug: "Renewal happens only by the lifetime the IdP announced: a token response without expires_in is stored as never expiring, and the MCP server's 401 for a token believed valid ends the use with \"authorize again\" although a refresh token is at hand (MCP Gateway Registry #1542: the dead token was sent until the user consented again).",
+    detectedBy: ['TOKEN-23'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'renewal-retried-with-refused-token',
+    bugClass: 'refused-token-not-renewed',
+    bug: "On the MCP server's 401 the grant is refreshed, but the retry re-sends the request as it was built, with the refused access token: the use fails though the renewed token sits in the store.",
+    detectedBy: ['TOKEN-23'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'renewal-after-refusal-not-stored',
+    bugClass: 'refused-token-not-renewed',
+    bug: "On the MCP server's 401 the grant is refreshed and the retry works, but the renewed tokens serve that retry only: the store keeps the refused access token and the refresh token the IdP just spent, so the next use is refused again and its refresh is refused too.",
+    detectedBy: ['TOKEN-23'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'refused-token-renewal-unbounded',
+    bugClass: 'refused-token-not-renewed',
+    bug: "The MCP server's 401 starts a refresh-and-retry loop with no once-only guard: a server that refuses the renewed token too gets three refreshes per use (MCP TypeScript SDK #945: endless re-authorization on a 401 after success).",
+    detectedBy: ['TOKEN-23'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'access-token-must-be-jwt',
     bugClass: 'access-token-inspected',
     bug: 'The callback decodes the access token as a JWT (to log whose it is) and refuses the authorization as "invalid access token" when it does not decode: an IdP that issues opaque access tokens (as many do, and as any may switch to) cannot be used at all.',
@@ -906,7 +938,7 @@ export const FAULT_MODES = [
     bug: "The MCP client's request helper, written for MCP servers that take their key in the URL, sends the delegated token as ?access_token= instead of the Authorization header (RFC 6750 §2.3's URL form, which MCP forbids): a server that reads only the header refuses every request, and the token sits in each access log on the way. Its requests look like a credential-less discovery probe (no Authorization, answered 401).",
     detectedBy: ['TOKEN-22'],
     // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-19', 'TOKEN-20', 'UI-01'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-19', 'TOKEN-20', 'TOKEN-23', 'UI-01'],
     alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-08', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'UI-03'],
   },
   {
@@ -1104,7 +1136,7 @@ export const FAULT_MODES = [
     bug: 'The gateway builds its redirect_uri from the request it receives instead of its configured public URL: served directly that is right; behind a TLS proxy under a sub-path it is plain http without the sub-path, which the IdP does not know (ContextForge #4353/#4354: static redirect URIs behind proxies).',
     detectedBy: ['PROXY-01'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'UI-01', 'UI-02', 'UI-03'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'UI-01', 'UI-02', 'UI-03'],
     alsoNotTestable: ['FLOW-02', 'FLOW-25'],
   },
   {
@@ -1125,7 +1157,7 @@ export const FAULT_MODES = [
     detectedBy: ['PROXY-01'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-10', 'XSITE-13'],
-    alsoNotTestable: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-11', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'FLOW-25', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'UI-01', 'UI-02', 'UI-03'],
+    alsoNotTestable: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-11', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'FLOW-25', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'UI-01', 'UI-02', 'UI-03'],
   },
   {
     mode: 'secure-cookie-from-request-scheme',

@@ -27,6 +27,8 @@ const BARE_500: FetchToolsAnswer = { kind: 'bare-500' };
 
 /** upstream-4xx-retried only: how many times the fault's retry wrapper repeats a failed MCP request. */
 const UPSTREAM_RETRIES = 4;
+/** refused-token-renewal-unbounded only: how many refresh-and-retry rounds the fault's loop makes before giving up. */
+const UNBOUNDED_RENEWALS = 3;
 
 type RefreshOutcome = { ok: true; grant: Grant } | { ok: false; answer: FetchToolsAnswer };
 
@@ -65,12 +67,21 @@ export class ToolFetcher {
     }
 
     let result = await this.#list(gateway, caller, grant);
-    // A 401 for a token we believed valid (revoked early, clock skew): one refresh and one retry, never a loop.
-    if (!result.ok && result.kind === 'rejected' && result.status === 401 && !refreshedNow && !faults['no-refresh'] && grant.refreshToken !== undefined) {
+    // A 401 for a token we believed valid (no announced lifetime, revoked early, clock skew): one refresh and one
+    // retry, never a loop (TOKEN-23).
+    // BUG (refused-token-not-renewed): renewal only by the lifetime the IdP announced; a refusal ends the grant's use.
+    // BUG (refused-token-renewal-unbounded): refresh-and-retry repeats while the server refuses, a renewed token too.
+    const renewalsAllowed = faults['refused-token-not-renewed'] ? 0 : faults['refused-token-renewal-unbounded'] ? UNBOUNDED_RENEWALS : refreshedNow ? 0 : 1;
+    for (let renewals = 0; renewals < renewalsAllowed && !result.ok && result.kind === 'rejected' && result.status === 401 && !faults['no-refresh'] && grant.refreshToken !== undefined; renewals += 1) {
+      const refusedGrant = grant;
       const refreshed = await this.#refresh(gateway, caller.user, grant);
       if (!refreshed.ok) return refreshed.answer;
       grant = refreshed.grant;
-      result = await this.#list(gateway, caller, grant);
+      // BUG (renewal-after-refusal-not-stored): the renewed tokens serve this retry only; the stored grant keeps the
+      // refused access token and the refresh token the IdP just spent.
+      if (faults['renewal-after-refusal-not-stored']) grants.set(gateway.id, caller.user, refusedGrant);
+      // BUG (renewal-retried-with-refused-token): the retry re-sends the request as it was built, with the refused token.
+      result = await this.#list(gateway, caller, faults['renewal-retried-with-refused-token'] ? refusedGrant : grant);
     }
 
     if (result.ok) {
