@@ -887,6 +887,21 @@ export const REQUIREMENTS = [
       OURS("a grant is worth its refresh token: a gateway that gives up at the first refusal sends every user back to the IdP's consent page each time a token dies unannounced, and one that renews without a bound hammers the IdP for a server that refuses anyway"),
     ],
   },
+  {
+    id: 'TOKEN-24',
+    profiles: BOTH_PROFILES,
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      "What the gateway sends the IdP on its own travels in the request body: the code exchange, every refresh and a revocation (when the gateway has a per-user Disconnect) carry their parameters (the authorization code, the PKCE verifier, the refresh token, the token being revoked, the client's credentials) in the form body, never in the request URL, where the IdP's access log and every proxy on the way keep them. The gateway must have made a code exchange (otherwise not testable).",
+    sources: [
+      cite(RFC6749, '§2.3.1', 'client credentials in the request body, never in the request URI'),
+      cite(RFC6749, '§4.1.3', "the token request's parameters are sent form-encoded in the entity-body"),
+      cite(RFC7009, '§2.1', 'the revocation request sends the token form-encoded in the entity-body'),
+      cite(RFC6750, '§2.3', 'a URL with a credential is likely to be logged'),
+      OURS('the code with its verifier, and each refresh token, are the grant itself: a copy in a log is a copy of the user\'s access'),
+    ],
+  },
   // UI
   {
     id: 'UI-01',

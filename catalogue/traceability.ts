@@ -228,6 +228,7 @@ const MCP_SBP_SENTENCES = sentencesOf(MCP_SECURITY_BEST_PRACTICES, [
 ]);
 
 const RFC6749_SENTENCES = sentencesOf(RFC6749, [
+  ['§2.3.1', 'MUST NOT', 'The parameters can only be transmitted in the request-body and MUST NOT be included in the request URI.', ['TOKEN-24']],
   ['§4.1.1', 'RECOMMENDED', 'state RECOMMENDED. An opaque value used by the client to maintain state between the request and callback.', ['FLOW-03', 'FLOW-06']],
   ['§4.1.2', 'MUST', 'The authorization code MUST expire shortly after it is issued to mitigate the risk of leaks.', AS_MOCK_NOT_PROVED],
   ['§4.1.2', 'RECOMMENDED', 'A maximum authorization code lifetime of 10 minutes is RECOMMENDED.', AS_MOCK_NOT_PROVED],

@@ -58,7 +58,7 @@ export async function handleRequest(ctx: IdpContext, log: RequestLog, req: Incom
     if (logged) return;
     logged = true;
     const { bodyParams, ...entry } = notes;
-    log.record({ ...entry, method, path: url.pathname, params: { ...logParams(query, form), ...redactParams(bodyParams ?? {}) }, status, outcome });
+    log.record({ ...entry, method, path: url.pathname, params: { ...logParams(query, form), ...redactParams(bodyParams ?? {}) }, urlQueryNames: [...new Set(url.searchParams.keys())], status, outcome });
   };
   // Safety net: whatever happens below, the request ends up in the log exactly once.
   res.once('finish', () => writeLog(res.statusCode, res.statusCode < 400 ? 'ok' : `http_${res.statusCode}`));

@@ -145,6 +145,12 @@ export interface IdpLogEntry {
   user?: string;
   /** Request parameters (query + form), secret-valued ones hashed as above. */
   params: Record<string, string>;
+  /**
+   * Names of the parameters the request URL's query carried (values are in `params`, hashed): a token request must
+   * send its parameters in the body only (RFC 6749 §2.3.1, §4.1.3), so a name here on a POST to /token is the client's
+   * code, verifier, refresh token or secret written into a URL that access logs keep.
+   */
+  urlQueryNames: string[];
   /** How the client authenticated at /token: 'client_secret_post' | 'client_secret_basic' | 'none'. */
   clientAuth?: 'client_secret_post' | 'client_secret_basic' | 'none';
   status: number;

@@ -215,6 +215,10 @@ export const BUG_CLASSES = {
     title: "The gateway's MCP client puts the delegated token in the request URL, where access logs, proxies and error reports keep it",
     lookAt: "how the MCP client builds each request's URL: the token belongs in the Authorization header only; a query-parameter credential (kept for servers that take an API key in the URL) must never carry an OAuth token",
   },
+  'idp-request-params-in-url': {
+    title: "The gateway's requests to the IdP (code exchange, refresh, revocation) carry their parameters in the URL, where access logs and proxies keep the code, verifier or token",
+    lookAt: "the HTTP helper behind the token and revocation requests: parameters go in the form body only (a `params` option writes them into the query), and the client's credentials in the body or the Basic header",
+  },
   'authorization-start-broken': {
     title: "The gateway's own Authorize fails: it answers with an error page, so no authorization reaches the IdP",
     lookAt: 'the handler behind the Authorize control: the gateway it looks up, the state and PKCE verifier it stores, the authorization URL it builds',
@@ -428,6 +432,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['TOKEN-21'], bugClass: 'token-request-credentials-forwarded' },
   { requirements: ['TOKEN-22'], bugClass: 'token-in-url' },
   { requirements: ['TOKEN-23'], bugClass: 'refused-token-not-renewed' },
+  { requirements: ['TOKEN-24'], bugClass: 'idp-request-params-in-url' },
   { requirements: ['FLOW-17', 'SESSION-13'], bugClass: 'open-redirect' },
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },

@@ -208,7 +208,7 @@ export const FAULT_MODES = [
     bug: 'The authorization request carries no PKCE code_challenge.',
     detectedBy: ['FLOW-01'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-07', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-20', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'UI-01', 'UI-03'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-07', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-20', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'TOKEN-24', 'UI-01', 'UI-03'],
     alsoNotTestable: ['XSITE-03', 'FLOW-06', 'FLOW-08', 'FLOW-17', 'FLOW-19', 'FLOW-22', 'FLOW-25', 'TOKEN-20', 'UI-02'],
   },
   {
@@ -340,7 +340,7 @@ export const FAULT_MODES = [
     bug: "Starting an authorization is guarded like a state-changing request: GET /oauth/authorize/ID wants the session's anti-CSRF token in its query, which the admin table's Authorize link never carries, so every Authorize is answered 403 and no authorization reaches the IdP.",
     detectedBy: ['SESSION-01', 'FLOW-24'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'UI-01', 'UI-02', 'UI-03'],
+    alsoFails: ['SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'TOKEN-24', 'UI-01', 'UI-02', 'UI-03'],
     alsoNotTestable: ['FLOW-17', 'FLOW-25'],
   },
   {
@@ -942,6 +942,22 @@ export const FAULT_MODES = [
     alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-08', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'UI-03'],
   },
   {
+    mode: 'token-request-params-in-url',
+    bugClass: 'idp-request-params-in-url',
+    bug: "The token request helper takes its parameters as a `params` option, which writes them into the URL's query, and sends the form body as well: every IdP answers as before (it reads the body), and the authorization code with its PKCE verifier, and each refresh token, sit in the IdP's access log and every proxy's on the way.",
+    detectedBy: ['TOKEN-24'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'revocation-params-in-url',
+    bugClass: 'idp-request-params-in-url',
+    bug: "The Disconnect's revocation request (RFC 7009) puts the token being revoked and its hint into the URL's query as well as the body: the revocation works, and the refresh token it ends is written into every access log on the way first.",
+    detectedBy: ['TOKEN-24'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'csrf-check-on-one-endpoint-only',
     bugClass: 'csrf-check-incomplete',
     bug: "The request-origin check guards only the Fetch Tools API route; the admin page's form endpoints (register a gateway, sign out) accept a cookie POST from any page that gets the cookie sent (a same-site sibling).",
@@ -1136,7 +1152,7 @@ export const FAULT_MODES = [
     bug: 'The gateway builds its redirect_uri from the request it receives instead of its configured public URL: served directly that is right; behind a TLS proxy under a sub-path it is plain http without the sub-path, which the IdP does not know (ContextForge #4353/#4354: static redirect URIs behind proxies).',
     detectedBy: ['PROXY-01'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'UI-01', 'UI-02', 'UI-03'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'TOKEN-24', 'UI-01', 'UI-02', 'UI-03'],
     alsoNotTestable: ['FLOW-02', 'FLOW-25'],
   },
   {
@@ -1157,7 +1173,7 @@ export const FAULT_MODES = [
     detectedBy: ['PROXY-01'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-10', 'XSITE-13'],
-    alsoNotTestable: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-11', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'FLOW-25', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'UI-01', 'UI-02', 'UI-03'],
+    alsoNotTestable: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-11', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'FLOW-25', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'TOKEN-24', 'UI-01', 'UI-02', 'UI-03'],
   },
   {
     mode: 'secure-cookie-from-request-scheme',

@@ -19,7 +19,7 @@ import { buildRunReport, type TestRecord } from '../../reporting/results.js';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
 function idpEntry(seq: number, kind: IdpLogEntry['kind'], extra: Partial<IdpLogEntry> = {}): IdpLogEntry {
-  return { seq, at: `2026-12-02T10:00:0${seq}.000Z`, kind, method: 'GET', path: '/x', params: {}, status: 200, outcome: 'ok', clientId: 'gw-1', ...extra };
+  return { seq, at: `2026-12-02T10:00:0${seq}.000Z`, kind, method: 'GET', path: '/x', params: {}, urlQueryNames: [], status: 200, outcome: 'ok', clientId: 'gw-1', ...extra };
 }
 
 function mcpCall(seq: number, at: string, extra: Partial<McpCallRecord> = {}): McpCallRecord {

@@ -363,6 +363,23 @@ describe('happy path', () => {
   });
 });
 
+describe('the request log', () => {
+  it('names the parameters a token request carried in its URL (values stay hashed in params), and none for a body-only one', async () => {
+    const first = await fullFlow();
+    assert.deepEqual(lastLogEntry((e) => e.kind === 'token:authorization_code')?.urlQueryNames, []);
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
+    const res = await fetch(`${idp.issuer}/token?${form.toString()}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic(GATEWAY.clientId, GATEWAY.clientSecret) },
+      body: form.toString(),
+    });
+    await tokenBody(res);
+    const logged = lastLogEntry((e) => e.kind === 'token:refresh_token');
+    assert.deepEqual(logged?.urlQueryNames, ['grant_type', 'refresh_token']);
+    assert.equal(logged?.params['refresh_token'], hashSecret(first.refresh_token));
+  });
+});
+
 describe('refresh tokens', () => {
   it('rotate: the new pair works, the old refresh token is revoked, and reusing it ends the grant', async () => {
     const first = await fullFlow();

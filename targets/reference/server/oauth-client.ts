@@ -8,6 +8,7 @@ import type { FaultFlags } from './faults.js';
 import type { Gateway } from './gateways.js';
 import type { PendingAuthorization } from './pending-authorizations.js';
 import { postToTokenEndpoint, type TokenRedirects } from './token-redirect-fault.js';
+import { urlCarrying } from './params-in-url-fault.js';
 
 const TOKEN_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -71,6 +72,7 @@ export function exchangeCode(
     bodyUnchecked: faults['token-response-unvalidated'],
     bodyAssumedJson: faults['idp-error-body-assumed-json'],
     redirects: faults['code-exchange-redirect-followed'] ? 'followed' : 'refused',
+    paramsInUrl: faults['token-request-params-in-url'],
   });
 }
 
@@ -82,6 +84,7 @@ export function refreshTokens(gateway: Gateway, refreshToken: string, faults: Fa
   return tokenRequest(gateway, form, {
     bodyAssumedJson: faults['idp-error-body-assumed-json'],
     redirects: faults['refresh-redirect-reauthenticated'] ? 'reauthenticated' : 'refused',
+    paramsInUrl: faults['token-request-params-in-url'],
   });
 }
 
@@ -96,13 +99,15 @@ interface TokenRequestOptions {
   bodyAssumedJson?: boolean;
   /** A redirect from the token endpoint is refused (never followed: TOKEN-21); the faults follow it. */
   redirects?: TokenRedirects;
+  /** BUG (token-request-params-in-url): the form goes into the URL's query as well as the body. */
+  paramsInUrl?: boolean;
 }
 
-async function tokenRequest(gateway: Gateway, form: URLSearchParams, { bodyUnchecked = false, bodyAssumedJson = false, redirects = 'refused' }: TokenRequestOptions = {}): Promise<TokenResult> {
+async function tokenRequest(gateway: Gateway, form: URLSearchParams, { bodyUnchecked = false, bodyAssumedJson = false, redirects = 'refused', paramsInUrl = false }: TokenRequestOptions = {}): Promise<TokenResult> {
   let response: Response;
   try {
     response = await postToTokenEndpoint(
-      gateway.tokenEndpoint,
+      paramsInUrl ? urlCarrying(gateway.tokenEndpoint, form) : gateway.tokenEndpoint,
       {
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         body: form.toString(),
