@@ -13,7 +13,7 @@ import type { Actor, Harness, Upstream } from '../../fixtures/index.js';
 import type { Evidence } from '../../fixtures/evidence.js';
 import { authorize } from '../../fixtures/flows.js';
 import { fetchToolsViaApi, is2xx, resendFetchToolsFromPage } from '../../fixtures/fetch-tools.js';
-import { useGrant, type GrantUse } from '../../fixtures/use-grant.js';
+import { lastUseAnswer, useGrant } from '../../fixtures/use-grant.js';
 import { withAccessTokensIssuedExpired } from '../../fixtures/expired-at-issue.js';
 import { accessTokenHashesIssuedTo, refreshRequestsOf } from '../../fixtures/idp-records.js';
 import type { IdpKnobs } from '../../mock-idp/types.js';
@@ -34,16 +34,6 @@ const UNANNOUNCED_DEATHS: readonly { title: string; during: Partial<IdpKnobs>; a
     after: { advertisedExpiresInSeconds: null },
   },
 ];
-
-/** The answer of the way of using the grant that was used last (the API when the callback page's press was not enough). */
-function lastUseStatus(used: GrantUse): { way: 'api' | 'callback'; status: number } {
-  if (used.api !== undefined) {
-    if ('error' in used.api) throw used.api.error;
-    return { way: 'api', status: used.api.status };
-  }
-  if ('error' in used.pressed) throw used.pressed.error;
-  return { way: 'callback', status: used.pressed.exchange.status };
-}
 
 /** The same way used once more: the API again, or the callback page's own Fetch Tools request sent again from it. */
 async function useAgain(harness: Harness, alice: Actor, upstream: Upstream, evidence: Evidence, way: 'api' | 'callback'): Promise<number> {
@@ -68,10 +58,8 @@ for (const death of UNANNOUNCED_DEATHS) {
     // The callback page's Fetch Tools, then the API when that press never reached the MCP server with a token of this
     // grant: a callback control refused for another reason (SESSION-01's business) still has the gateway meet the
     // refusal. The way that met it is judged, not a later one that merely found the renewed token in the store.
-    const reachedWithGrant = (): boolean => {
-      const ofGrant = accessTokenHashesIssuedTo(idp, upstream.clientId);
-      return upstream.mcp.calls().some((c) => c.tokenHash !== undefined && ofGrant.has(c.tokenHash));
-    };
+    const ofGrant = (): Set<string> => accessTokenHashesIssuedTo(idp, upstream.clientId);
+    const reachedWithGrant = (): boolean => upstream.mcp.calls().some((c) => c.tokenHash !== undefined && ofGrant().has(c.tokenHash));
     const used = await useGrant(harness, alice, upstream, evidence, reachedWithGrant);
     const refreshesAfterFirst = refreshRequestsOf(upstream);
     const callsAfterFirst = upstream.mcp.calls().length;
@@ -85,15 +73,15 @@ for (const death of UNANNOUNCED_DEATHS) {
     // when a step of ours then could not read the use's answer (a client that connects by itself right after the
     // callback, MCP Inspector, meets the refusal before any press).
     const renewed = refreshesAfterFirst.some((e) => e.status === 200);
-    if (metRefusal) expect(renewed, 'a successful refresh_token grant at the IdP after the MCP server refused the token (401)').toBe(true);
     if (metRefusal) {
+      expect(renewed, 'a successful refresh_token grant at the IdP after the MCP server refused the token (401)').toBe(true);
       // The retry: a request with a renewed token, given the gateway's response bound to come (never a fixed wait).
-      const retried = (): boolean => upstream.mcp.calls().some((c) => c.tokenHash !== undefined && !refused.has(c.tokenHash) && accessTokenHashesIssuedTo(idp, upstream.clientId).has(c.tokenHash));
+      const retried = (): boolean => upstream.mcp.calls().some((c) => c.tokenHash !== undefined && !refused.has(c.tokenHash) && ofGrant().has(c.tokenHash));
       const came = await expect.poll(retried, { timeout: harness.responseBoundMs }).toBe(true).then(() => true, () => false);
       const resent = upstream.mcp.calls().filter((c) => c.tokenHash !== undefined && refused.has(c.tokenHash)).length;
       expect(came, `an MCP request with the renewed token after the refresh (the refused token was sent ${resent} times)`).toBe(true);
     }
-    const first = lastUseStatus(used);
+    const first = lastUseAnswer(used);
     evidence.add('firstUseAnswer', first);
     expect(renewed, 'a successful refresh_token grant at the IdP for the refused token').toBe(true);
     expect(listedWithRenewed(), 'the MCP server listed its tools to a renewed token').toBe(true);
@@ -126,7 +114,7 @@ test('TOKEN-23 an MCP server that refuses the renewed token too gets no refresh-
   const refreshes = refreshRequestsOf(upstream);
   evidence.add('refreshes', refreshes.map((e) => ({ status: e.status, outcome: e.outcome })));
   evidence.add('mcpRequests', upstream.mcp.calls().map((c) => ({ request: c.rpcMethod || c.httpMethod, status: c.status })));
-  lastUseStatus(used); // a way of ours that could not tell is that, not a judgement
+  lastUseAnswer(used); // a way of ours that could not tell is that, not a judgement
   // The use that refreshed: the callback press alone when it did, else the API (the callback press made none). A
   // gateway that never refreshes on a refusal makes no loop either: this test passes it, the renewal tests fail it.
   expect(refreshes.length, 'refresh requests in the one use of the grant that refreshed, against a server refusing every token').toBeLessThanOrEqual(1);
