@@ -48,6 +48,8 @@ import {
   BETTER_AUTH_ISSUES,
   LIBREFANG_ISSUES,
   MCP_GATEWAY_REGISTRY_ISSUES,
+  LITELLM_ISSUES,
+  MCPORTER_ISSUES,
   type SourceRef,
 } from './sources.js';
 
@@ -900,6 +902,21 @@ export const REQUIREMENTS = [
       cite(RFC7009, '§2.1', 'the revocation request sends the token form-encoded in the entity-body'),
       cite(RFC6750, '§2.3', 'a URL with a credential is likely to be logged'),
       OURS('the code with its verifier, and each refresh token, are the grant itself: a copy in a log is a copy of the user\'s access'),
+    ],
+  },
+  {
+    id: 'TOKEN-25',
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      "A grant stays with the MCP server it was issued for: when an admin points a registered upstream at another MCP server (its URL and resource change, its IdP client stays), no token the IdP issued for the old server, of any user, reaches the new one, and no refresh token of those grants is presented to the IdP again; each user must authorize the new server, and once they have, Fetch Tools reaches it with the token issued for it. This holds with JWT access tokens and with opaque ones: a gateway that reads a JWT's audience and refuses to forward it still holds the grant, and sends it with the first token whose audience it cannot read. The adapter must be able to edit where a registration points, and after a new authorization the new server must be reached (otherwise not testable: the edit did not take effect).",
+    sources: [
+      cite(RFC8707, '§2', 'a token is issued for the resource the authorization named; the client uses it there only'),
+      cite(RFC9700, '§2.3', 'audience-restricted tokens'),
+      cite(MCP_AUTHORIZATION, '§11.8', 'the resource parameter names the one server a token is for'),
+      cite(LITELLM_ISSUES, '#32652', 'a browser-authorized upstream token is invalidated when a field that minted it (URL, client) changes'),
+      cite(MCPORTER_ISSUES, '#243', "a server's OAuth state is cleared when its URL changes, so changing it back cannot resurrect old credentials"),
+      OURS("the user consented to one server: an edit of the registration by someone else must not carry that consent, or the token, to another"),
     ],
   },
   // UI

@@ -212,6 +212,8 @@ export const OPENCLAW_ISSUES = githubIssues('openclaw/openclaw', 'OpenClaw');
 export const BETTER_AUTH_ISSUES = githubIssues('better-auth/better-auth', 'Better Auth');
 export const LIBREFANG_ISSUES = githubIssues('librefang/librefang', 'LibreFang');
 export const MCP_GATEWAY_REGISTRY_ISSUES = githubIssues('agentic-community/mcp-gateway-registry', 'MCP Gateway Registry');
+export const LITELLM_ISSUES = githubIssues('BerriAI/litellm', 'LiteLLM');
+export const MCPORTER_ISSUES = githubIssues('openclaw/mcporter', 'mcporter');
 
 /** Published vulnerabilities of HTTP clients, cited by their CVE id: the same mistake made in widely used code. */
 export const CVE_RECORDS: Source = {
@@ -262,6 +264,8 @@ export const SOURCES: readonly Source[] = [
   BETTER_AUTH_ISSUES,
   LIBREFANG_ISSUES,
   MCP_GATEWAY_REGISTRY_ISSUES,
+  LITELLM_ISSUES,
+  MCPORTER_ISSUES,
   CVE_RECORDS,
 ];
 

@@ -41,6 +41,7 @@ export const STEP = {
   stateChangingEndpoints: 'stateChangingEndpoints',
   disconnectUpstream: 'disconnectUpstream',
   signOut: 'signOut',
+  repointUpstream: 'repointUpstream',
 } as const;
 
 const POLL_MS = 100;
@@ -392,6 +393,24 @@ export function adapterSteps(world: AdapterCheckWorld): StepDefinition[] {
         if (after !== undefined && after === before) throw new Error(`resolved, but the browser still holds the same "${target.sessionCookieName}" cookie: was the sign-out control pressed?`);
         if (after) secrets.add(after);
         return after === undefined ? 'the session cookie is gone' : 'the session cookie was replaced';
+      },
+    },
+    {
+      // Last: it points the upstream every other step used at another server.
+      name: STEP.repointUpstream,
+      optional: true,
+      absent: target.repointUpstream === undefined,
+      needs: [STEP.registerGateway],
+      timeoutMs,
+      async run() {
+        const successor = await startMcpBehind(harness, idp);
+        try {
+          await target.repointUpstream?.(theUpstream().gateway, { mcpUrl: successor.url, resource: successor.url });
+          // Whether the users' grants end with the edit is TOKEN-25's verdict; the adapter's part is the accepted edit.
+          return `the gateway accepted the edit to ${successor.url}`;
+        } finally {
+          await successor.close();
+        }
       },
     },
   ];

@@ -219,6 +219,10 @@ export const BUG_CLASSES = {
     title: "The gateway's requests to the IdP (code exchange, refresh, revocation) carry their parameters in the URL, where access logs and proxies keep the code, verifier or token",
     lookAt: "the HTTP helper behind the token and revocation requests: parameters go in the form body only (a `params` option writes them into the query), and the client's credentials in the body or the Basic header",
   },
+  'grant-survives-upstream-change': {
+    title: 'A registration pointed at another MCP server keeps the grants issued for the old one, so users\' tokens reach a server they never authorized',
+    lookAt: "the registration's update handler: a change of URL or resource must end every user's grant for it (not only the editor's), with its refresh token and any cached MCP connection that carries the token",
+  },
   'authorization-start-broken': {
     title: "The gateway's own Authorize fails: it answers with an error page, so no authorization reaches the IdP",
     lookAt: 'the handler behind the Authorize control: the gateway it looks up, the state and PKCE verifier it stores, the authorization URL it builds',
@@ -433,6 +437,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['TOKEN-22'], bugClass: 'token-in-url' },
   { requirements: ['TOKEN-23'], bugClass: 'refused-token-not-renewed' },
   { requirements: ['TOKEN-24'], bugClass: 'idp-request-params-in-url' },
+  { requirements: ['TOKEN-25'], bugClass: 'grant-survives-upstream-change' },
   { requirements: ['FLOW-17', 'SESSION-13'], bugClass: 'open-redirect' },
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },

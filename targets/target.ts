@@ -228,6 +228,14 @@ export interface Target {
    */
   registerGatewayByUrl?(request: { name: string; mcpUrl: string; scopes: string[] }): Promise<UrlRegistrationOutcome>;
   /**
+   * Optional: as the admin (the first user), points a registered upstream at another MCP server the way its admin
+   * edits a registration: the MCP URL and the RFC 8707 resource change, the IdP client and everything else stay
+   * (TOKEN-25: the grants users hold were issued for the old server). Resolves once the gateway accepted the edit.
+   * Absent: TOKEN-25 is not testable, or not applicable when `notApplicable['TOKEN-25']` says registrations cannot be
+   * edited.
+   */
+  repointUpstream?(gateway: RegisteredGateway, to: { mcpUrl: string; resource: string }): Promise<void>;
+  /**
    * From a logged-in page, starts the authorization for `gateway` the way a person does (the
    * Authorize control in the admin UI). Resolves once the browser is on its way to the IdP.
    */

@@ -26,7 +26,7 @@ import type {
   TargetFactory,
   UpstreamRegistration,
 } from '../target.js';
-import { ContextForgeApi, oauthGatewayJson } from './api.js';
+import { ContextForgeApi, oauthGatewayJson, type OAuthGatewayBody } from './api.js';
 import { strongPassword } from '../../lib/strong-password.js';
 import { ensureContextForge } from './install.js';
 import { startContextForge, type RunningContextForge } from './process.js';
@@ -257,6 +257,8 @@ class ContextForgeTarget implements Target {
   readonly #quirks: ContextForgeQuirks;
   readonly #assets: CdnAssetManifest | null;
   readonly #tokens = new Map<GatewayUser['key'], string>();
+  /** What each upstream was registered with, for an edit that must send the registration whole (TOKEN-25). */
+  readonly #registrations = new Map<string, OAuthGatewayBody>();
   /** Response of the last table Fetch Tools click, per page and gateway, for the outcome read. */
   readonly #pendingTable = new WeakMap<Page, Map<string, Promise<TableClickResult>>>();
 
@@ -307,7 +309,7 @@ class ContextForgeTarget implements Target {
 
   async registerGateway(registration: UpstreamRegistration): Promise<RegisteredGateway> {
     this.#remember(registration.clientSecret);
-    return this.#api.registerOAuthGateway(await this.apiToken(this.users.alice), {
+    const body: OAuthGatewayBody = {
       name: registration.name,
       url: registration.mcpUrl,
       clientId: registration.clientId,
@@ -317,7 +319,19 @@ class ContextForgeTarget implements Target {
       redirectUri: this.redirectUri,
       scopes: registration.scopes,
       resource: registration.resource,
-    });
+    };
+    const gateway = await this.#api.registerOAuthGateway(await this.apiToken(this.users.alice), body);
+    this.#registrations.set(gateway.id, body);
+    return gateway;
+  }
+
+  /** The admin's edit (PUT /gateways/{id}), sent whole as registered: the API reads an OAuth config as one value. */
+  async repointUpstream(gateway: RegisteredGateway, to: { mcpUrl: string; resource: string }): Promise<void> {
+    const registered = this.#registrations.get(gateway.id);
+    if (registered === undefined) throw new Error(`${gateway.name} was not registered through this adapter: its OAuth settings are unknown`);
+    const edited: OAuthGatewayBody = { ...registered, url: to.mcpUrl, resource: to.resource };
+    await this.#api.updateOAuthGateway(await this.apiToken(this.users.alice), gateway.id, edited);
+    this.#registrations.set(gateway.id, edited);
   }
 
   async startAuthorization(page: Page, gateway: RegisteredGateway): Promise<void> {

@@ -132,6 +132,11 @@ export class ContextForgeApi {
     return gatewaySchema.parse(await this.request('POST', '/gateways', { token, json: oauthGatewayJson(g) }));
   }
 
+  /** PUT /gateways/{id}: the admin's edit of a registration, sent whole as registered (the OAuth client with it). */
+  async updateOAuthGateway(token: string, id: string, g: OAuthGatewayBody): Promise<void> {
+    await this.request('PUT', `/gateways/${encodeURIComponent(id)}`, { token, json: oauthGatewayJson(g) });
+  }
+
   /** POST /gateways with `json` as it is, answered with its status only (SESSION-15's genuine twin). */
   async postGatewayStatus(token: string, json: unknown): Promise<number> {
     const res = await fetch(`${this.baseUrl}/gateways`, {

@@ -958,6 +958,18 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'upstream-change-keeps-grants',
+    bugClass: 'grant-survives-upstream-change',
+    bug: "An admin's edit that points a registration at another MCP server updates its URL and resource and leaves the grants users hold for it alone: each user's next Fetch Tools sends the new server the token the IdP issued for the old one, and the grant's refresh token is presented for a server the user never authorized.",
+    detectedBy: ['TOKEN-25'],
+  },
+  {
+    mode: 'upstream-change-drops-editors-grant-only',
+    bugClass: 'grant-survives-upstream-change',
+    bug: "The edit that points a registration at another MCP server drops the grants in the editor's request context (`WHERE gateway_id = ? AND user = current_user`): the admin must authorize again, every other user's grant survives and their next Fetch Tools sends the new server a token issued for the old one.",
+    detectedBy: ['TOKEN-25'],
+  },
+  {
     mode: 'csrf-check-on-one-endpoint-only',
     bugClass: 'csrf-check-incomplete',
     bug: "The request-origin check guards only the Fetch Tools API route; the admin page's form endpoints (register a gateway, sign out) accept a cookie POST from any page that gets the cookie sent (a same-site sibling).",

@@ -22,6 +22,11 @@ export const GatewayRegistrationSchema = z.object({
 
 export type GatewayRegistration = z.infer<typeof GatewayRegistrationSchema>;
 
+/** What an admin may change of a registration's target: the MCP server it points at (TOKEN-25). */
+export const GatewayRepointingSchema = GatewayRegistrationSchema.pick({ mcpUrl: true, resource: true });
+
+export type GatewayRepointing = z.infer<typeof GatewayRepointingSchema>;
+
 export interface Gateway extends GatewayRegistration {
   id: string;
   /** Tool names from the last successful Fetch Tools, by any user. */
@@ -43,6 +48,17 @@ export class GatewayRegistry {
 
   get(id: string): Gateway | undefined {
     return this.#gateways.get(id);
+  }
+
+  /**
+   * An admin's edit of where a registration points: another MCP server (its URL and RFC 8707 resource); the IdP
+   * client stays. Returns whether anything changed, so that the caller ends the grants issued for the old server.
+   */
+  repoint(gateway: Gateway, to: GatewayRepointing): boolean {
+    const changed = gateway.mcpUrl !== to.mcpUrl || gateway.resource !== to.resource;
+    gateway.mcpUrl = to.mcpUrl;
+    gateway.resource = to.resource;
+    return changed;
   }
 
   all(): Gateway[] {

@@ -3,7 +3,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { authenticateApiCaller } from './auth.js';
 import type { GatewayContext } from './context.js';
-import { GatewayRegistrationSchema } from './gateways.js';
+import { GatewayRegistrationSchema, GatewayRepointingSchema } from './gateways.js';
 import { discoverUpstream } from './discovery.js';
 import { publicRedirectUri } from './public-origin.js';
 
@@ -93,6 +93,25 @@ export function apiRoutes(ctx: GatewayContext): Router {
     // BUG (gateway-details-unmasked): this one read endpoint skips the masking the others apply and returns the
     // registration as stored, client secret included, with the caller's grant "so API clients can reuse it".
     res.json(ctx.faults['gateway-details-unmasked'] ? { ...details, clientSecret: gateway.clientSecret, grant } : details);
+  });
+
+  // An admin points a registration at another MCP server. The grants users hold for it were issued for the old server
+  // (its resource, its consent): they end here, for every user, so no token follows the registration (TOKEN-25).
+  router.patch('/api/gateways/:id', json, (req, res) => {
+    const caller = authenticateApiCaller(req, res, ctx);
+    if (caller === null) return;
+    const gateway = ctx.gateways.get(req.params.id);
+    if (gateway === undefined) {
+      res.status(404).json({ success: false, message: 'Unknown gateway' });
+      return;
+    }
+    const parsed = GatewayRepointingSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ success: false, message: z.prettifyError(parsed.error) });
+      return;
+    }
+    if (ctx.gateways.repoint(gateway, parsed.data)) ctx.grants.dropUpstreamGrants(gateway.id, caller.user);
+    res.json({ id: gateway.id, name: gateway.name, mcpUrl: gateway.mcpUrl });
   });
 
   router.get('/api/gateways/:id/tools', (req, res) => {

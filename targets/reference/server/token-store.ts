@@ -100,6 +100,34 @@ export class GrantStore {
     else this.delete(gatewayId, user);
   }
 
+  /**
+   * The registration now points at another MCP server (TOKEN-25): every user's grant for it was issued for the old
+   * one, so each ends. `editor` is the user who made the change.
+   */
+  dropUpstreamGrants(gatewayId: string, editor: string): void {
+    for (const key of [...this.#grants.keys()]) {
+      const [keyGateway, keyUser] = this.#keyParts(key);
+      if (keyGateway !== gatewayId) continue;
+      // BUG (upstream-change-keeps-grants): the edit updates the registration and leaves its grants alone, so each
+      // user's next call sends the new MCP server a token issued for the old one.
+      if (this.#faults['upstream-change-keeps-grants']) continue;
+      // BUG (upstream-change-drops-editors-grant-only): the purge runs in the editor's request context, `WHERE
+      // gateway_id = ? AND user = current_user`: every other user's grant survives and follows the registration.
+      if (this.#faults['upstream-change-drops-editors-grant-only'] && keyUser !== editor) continue;
+      this.#grants.delete(key);
+      this.#markedDisconnected.delete(key);
+    }
+  }
+
+  /** The gateway and user of a key; a key without one of them (the shared-token and per-user faults) names it for both. */
+  #keyParts(key: string): [gatewayId: string, user: string] {
+    if (key.startsWith('[')) {
+      const parsed: unknown = JSON.parse(key);
+      if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') return [parsed[0], parsed[1]];
+    }
+    return [key, key];
+  }
+
   /** Every raw token held, so log lines can be scrubbed of them. */
   *secrets(): Iterable<string> {
     for (const grant of this.#grants.values()) {
