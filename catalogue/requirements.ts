@@ -50,6 +50,7 @@ import {
   MCP_GATEWAY_REGISTRY_ISSUES,
   LITELLM_ISSUES,
   MCPORTER_ISSUES,
+  DENKEEPER_ISSUES,
   type SourceRef,
 } from './sources.js';
 
@@ -909,13 +910,14 @@ export const REQUIREMENTS = [
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      "A grant stays with the MCP server it was issued for: when an admin points a registered upstream at another MCP server (its URL and resource change, its IdP client stays), no token the IdP issued for the old server, of any user, reaches the new one, and no refresh token of those grants is presented to the IdP again; each user must authorize the new server, and once they have, Fetch Tools reaches it with the token issued for it. This holds with JWT access tokens and with opaque ones: a gateway that reads a JWT's audience and refuses to forward it still holds the grant, and sends it with the first token whose audience it cannot read. The adapter must be able to edit where a registration points, and after a new authorization the new server must be reached (otherwise not testable: the edit did not take effect).",
+      "A grant stays with the MCP server it was issued for: when an admin points a registered upstream at another MCP server (an edit of its URL and resource, the IdP client kept; or a deletion and another server registered under the same name), no token the IdP issued for the old server, of any user, reaches the new one, and no refresh token of those grants is presented to the IdP again; each user must authorize the new server, and once they have, Fetch Tools reaches it with the token issued for it. This holds with JWT access tokens and with opaque ones: a gateway that reads a JWT's audience and refuses to forward it still holds the grant, and sends it with the first token whose audience it cannot read. The adapter must be able to edit where a registration points (the edit) and to delete one (the new registration), and after a new authorization the new server must be reached (otherwise not testable: the change did not take effect).",
     sources: [
       cite(RFC8707, '§2', 'a token is issued for the resource the authorization named; the client uses it there only'),
       cite(RFC9700, '§2.3', 'audience-restricted tokens'),
       cite(MCP_AUTHORIZATION, '§11.8', 'the resource parameter names the one server a token is for'),
       cite(LITELLM_ISSUES, '#32652', 'a browser-authorized upstream token is invalidated when a field that minted it (URL, client) changes'),
       cite(MCPORTER_ISSUES, '#243', "a server's OAuth state is cleared when its URL changes, so changing it back cannot resurrect old credentials"),
+      cite(DENKEEPER_ISSUES, '#284', 'OAuth tokens orphaned when a tool was deleted were adopted by a tool re-created under the same name; an edited URL sent the cached token to the new host'),
       OURS("the user consented to one server: an edit of the registration by someone else must not carry that consent, or the token, to another"),
     ],
   },

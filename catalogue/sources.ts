@@ -214,6 +214,7 @@ export const LIBREFANG_ISSUES = githubIssues('librefang/librefang', 'LibreFang')
 export const MCP_GATEWAY_REGISTRY_ISSUES = githubIssues('agentic-community/mcp-gateway-registry', 'MCP Gateway Registry');
 export const LITELLM_ISSUES = githubIssues('BerriAI/litellm', 'LiteLLM');
 export const MCPORTER_ISSUES = githubIssues('openclaw/mcporter', 'mcporter');
+export const DENKEEPER_ISSUES = githubIssues('Temikus/denkeeper', 'Denkeeper');
 
 /** Published vulnerabilities of HTTP clients, cited by their CVE id: the same mistake made in widely used code. */
 export const CVE_RECORDS: Source = {
@@ -266,6 +267,7 @@ export const SOURCES: readonly Source[] = [
   MCP_GATEWAY_REGISTRY_ISSUES,
   LITELLM_ISSUES,
   MCPORTER_ISSUES,
+  DENKEEPER_ISSUES,
   CVE_RECORDS,
 ];
 

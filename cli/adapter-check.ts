@@ -42,6 +42,7 @@ export const STEP = {
   disconnectUpstream: 'disconnectUpstream',
   signOut: 'signOut',
   repointUpstream: 'repointUpstream',
+  removeUpstream: 'removeUpstream',
 } as const;
 
 const POLL_MS = 100;
@@ -411,6 +412,19 @@ export function adapterSteps(world: AdapterCheckWorld): StepDefinition[] {
         } finally {
           await successor.close();
         }
+      },
+    },
+    {
+      // After the edit: the registration every other step used is deleted.
+      name: STEP.removeUpstream,
+      optional: true,
+      absent: target.removeUpstream === undefined,
+      needs: [STEP.registerGateway],
+      timeoutMs,
+      async run() {
+        await target.removeUpstream?.(theUpstream().gateway);
+        // Whether its grants end with it is TOKEN-25's verdict; the adapter's part is the accepted deletion.
+        return `the gateway accepted the deletion of ${theUpstream().gateway.id}`;
       },
     },
   ];

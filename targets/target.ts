@@ -236,6 +236,12 @@ export interface Target {
    */
   repointUpstream?(gateway: RegisteredGateway, to: { mcpUrl: string; resource: string }): Promise<void>;
   /**
+   * Optional: as the admin, deletes a registered upstream the way its admin does (TOKEN-25 then registers another MCP
+   * server under the same name: the deleted registration's grants must not be found by it). Resolves once the gateway
+   * accepted the deletion. Absent: that test of TOKEN-25 is not testable.
+   */
+  removeUpstream?(gateway: RegisteredGateway): Promise<void>;
+  /**
    * From a logged-in page, starts the authorization for `gateway` the way a person does (the
    * Authorize control in the admin UI). Resolves once the browser is on its way to the IdP.
    */

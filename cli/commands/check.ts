@@ -81,7 +81,8 @@ adapter's methods in the order specs use them, each a named step with its own ti
 login (alice), apiToken, registerGateway, the optional registerGatewayByUrl, locateGatewayControls, startAuthorization, the IdP's sign-in
 and consent, the callback, clickCallbackFetchTools + callbackFetchToolsOutcome, clickTableFetchTools +
 tableFetchToolsOutcome, listTools, then the optional stateChangingEndpoints, disconnectUpstream,
-signOut and repointUpstream (last: it points the upstream at another mock MCP server). A step passes on what it achieved (a session cookie in the browser, the mock MCP server asked
+signOut, repointUpstream and removeUpstream (last: they point the upstream at another mock MCP server,
+then delete it). A step passes on what it achieved (a session cookie in the browser, the mock MCP server asked
 for its tools with alice's token, the mock's tool names read back), not on merely resolving.
 
 One line per step: "ok", "FAILED: <reason>", "skipped (an earlier step failed: <step>)" or "absent

@@ -334,6 +334,11 @@ class ContextForgeTarget implements Target {
     this.#registrations.set(gateway.id, edited);
   }
 
+  async removeUpstream(gateway: RegisteredGateway): Promise<void> {
+    await this.#api.deleteGateway(await this.apiToken(this.users.alice), gateway.id);
+    this.#registrations.delete(gateway.id);
+  }
+
   async startAuthorization(page: Page, gateway: RegisteredGateway): Promise<void> {
     const row = await openGatewayRow(page, this.origin, this.adminPagePath, gateway);
     await clickAuthorize(page, this.origin, row, gateway);

@@ -137,6 +137,11 @@ export class ContextForgeApi {
     await this.request('PUT', `/gateways/${encodeURIComponent(id)}`, { token, json: oauthGatewayJson(g) });
   }
 
+  /** DELETE /gateways/{id}: the admin's deletion of a registration. */
+  async deleteGateway(token: string, id: string): Promise<void> {
+    await this.request('DELETE', `/gateways/${encodeURIComponent(id)}`, { token });
+  }
+
   /** POST /gateways with `json` as it is, answered with its status only (SESSION-15's genuine twin). */
   async postGatewayStatus(token: string, json: unknown): Promise<number> {
     const res = await fetch(`${this.baseUrl}/gateways`, {

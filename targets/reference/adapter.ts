@@ -254,6 +254,11 @@ class ReferenceTarget implements Target {
     if (response.status !== 200) throw new Error(`Pointing ${gateway.name} at ${to.mcpUrl} failed: HTTP ${response.status} ${messageOf(await response.text()).slice(0, 300)}`);
   }
 
+  async removeUpstream(gateway: RegisteredGateway): Promise<void> {
+    const response = await this.#api('DELETE', `/api/gateways/${encodeURIComponent(gateway.id)}`, this.users.alice);
+    if (response.status !== 204) throw new Error(`Deleting ${gateway.name} failed: HTTP ${response.status} ${messageOf(await response.text()).slice(0, 300)}`);
+  }
+
   async registerGatewayByUrl(request: { name: string; mcpUrl: string; scopes: string[] }): Promise<UrlRegistrationOutcome> {
     const response = await this.#api('POST', '/api/gateways/discover', this.users.alice, request);
     if (response.status === 201) return { kind: 'registered', gateway: RegisteredResponseSchema.parse(await response.json()) };
@@ -440,7 +445,7 @@ class ReferenceTarget implements Target {
     await this.#gateway.close();
   }
 
-  async #api(method: 'GET' | 'POST' | 'PATCH', pathname: string, user: GatewayUser, body?: unknown): Promise<Response> {
+  async #api(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', pathname: string, user: GatewayUser, body?: unknown): Promise<Response> {
     const token = await this.apiToken(user);
     return fetch(`${this.#apiBase}${pathname}`, {
       method,

@@ -970,6 +970,12 @@ export const FAULT_MODES = [
     detectedBy: ['TOKEN-25'],
   },
   {
+    mode: 'grants-keyed-by-upstream-name',
+    bugClass: 'grant-survives-upstream-change',
+    bug: "The grant store names the upstream in each grant's key by its display name (`mcp:<name>:<user>`), unique among the registrations of the moment: after an admin deletes a registration and registers another MCP server under the same name, the new registration finds the old grants, and each user's next Fetch Tools sends the new server the token issued for the old one.",
+    detectedBy: ['TOKEN-25'],
+  },
+  {
     mode: 'csrf-check-on-one-endpoint-only',
     bugClass: 'csrf-check-incomplete',
     bug: "The request-origin check guards only the Fetch Tools API route; the admin page's form endpoints (register a gateway, sign out) accept a cookie POST from any page that gets the cookie sent (a same-site sibling).",

@@ -55,7 +55,8 @@ export interface ReferenceGateway {
 export async function startReferenceGateway(options: ReferenceGatewayOptions): Promise<ReferenceGateway> {
   const faults = faultFlags(options.faultMode);
   const clock = new GatewayClock();
-  const grants = new GrantStore(faults);
+  const gateways = new GatewayRegistry();
+  const grants = new GrantStore(faults, (gatewayId) => gateways.get(gatewayId)?.name);
   const accountPasswords = options.users.map((u) => u.password);
   for (const password of accountPasswords) ledgerSecret('gateway-password', password);
   const log = new RequestLog(options.logFile, () => [...grants.secrets(), ...accountPasswords]);
@@ -83,7 +84,7 @@ export async function startReferenceGateway(options: ReferenceGatewayOptions): P
     accounts: new AccountStore(options.users, faults),
     sessions: new SessionStore(),
     apiTokens: new ApiTokenStore(),
-    gateways: new GatewayRegistry(),
+    gateways,
     pending: new PendingAuthorizations(faults, () => clock.now()),
     grants,
     log,

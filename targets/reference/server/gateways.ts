@@ -50,6 +50,11 @@ export class GatewayRegistry {
     return this.#gateways.get(id);
   }
 
+  /** An admin's deletion of a registration; false when there was none. */
+  remove(id: string): boolean {
+    return this.#gateways.delete(id);
+  }
+
   /**
    * An admin's edit of where a registration points: another MCP server (its URL and RFC 8707 resource); the IdP
    * client stays. Returns whether anything changed, so that the caller ends the grants issued for the old server.

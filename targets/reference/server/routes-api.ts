@@ -1,9 +1,9 @@
 /** JSON API for scripts and the harness: bearer tokens (or the browser session) on /api/*. */
-import express, { Router } from 'express';
+import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import { authenticateApiCaller } from './auth.js';
 import type { GatewayContext } from './context.js';
-import { GatewayRegistrationSchema, GatewayRepointingSchema } from './gateways.js';
+import { GatewayRegistrationSchema, GatewayRepointingSchema, type Gateway } from './gateways.js';
 import { discoverUpstream } from './discovery.js';
 import { publicRedirectUri } from './public-origin.js';
 
@@ -11,6 +11,16 @@ import { publicRedirectUri } from './public-origin.js';
 const DiscoveryRegistrationSchema = GatewayRegistrationSchema.pick({ name: true, mcpUrl: true, scopes: true });
 
 const ApiLoginSchema = z.object({ username: z.string().max(200), password: z.string().max(500) });
+
+/** The registered gateway `id` names, or null after answering 404. */
+function gatewayOr404(ctx: GatewayContext, id: string, res: Response): Gateway | null {
+  const gateway = ctx.gateways.get(id);
+  if (gateway === undefined) {
+    res.status(404).json({ success: false, message: 'Unknown gateway' });
+    return null;
+  }
+  return gateway;
+}
 
 export function apiRoutes(ctx: GatewayContext): Router {
   const router = Router();
@@ -72,11 +82,8 @@ export function apiRoutes(ctx: GatewayContext): Router {
   router.get('/api/gateways/:id', (req, res) => {
     const caller = authenticateApiCaller(req, res, ctx);
     if (caller === null) return;
-    const gateway = ctx.gateways.get(req.params.id);
-    if (gateway === undefined) {
-      res.status(404).json({ success: false, message: 'Unknown gateway' });
-      return;
-    }
+    const gateway = gatewayOr404(ctx, req.params.id, res);
+    if (gateway === null) return;
     const grant = ctx.grants.get(gateway.id, caller.user);
     // What a user may know of a registration: where it points and whether they hold a grant; its client secret
     // is write-only and the grant's tokens never leave the gateway (they act for the user only upstream).
@@ -100,11 +107,8 @@ export function apiRoutes(ctx: GatewayContext): Router {
   router.patch('/api/gateways/:id', json, (req, res) => {
     const caller = authenticateApiCaller(req, res, ctx);
     if (caller === null) return;
-    const gateway = ctx.gateways.get(req.params.id);
-    if (gateway === undefined) {
-      res.status(404).json({ success: false, message: 'Unknown gateway' });
-      return;
-    }
+    const gateway = gatewayOr404(ctx, req.params.id, res);
+    if (gateway === null) return;
     const parsed = GatewayRepointingSchema.safeParse(req.body);
     if (!parsed.success) {
       res.status(400).json({ success: false, message: z.prettifyError(parsed.error) });
@@ -114,13 +118,20 @@ export function apiRoutes(ctx: GatewayContext): Router {
     res.json({ id: gateway.id, name: gateway.name, mcpUrl: gateway.mcpUrl });
   });
 
+  // An admin deletes a registration: its grants end with it, so that nothing registered later finds them (TOKEN-25).
+  router.delete('/api/gateways/:id', (req, res) => {
+    const caller = authenticateApiCaller(req, res, ctx);
+    if (caller === null) return;
+    if (gatewayOr404(ctx, req.params.id, res) === null) return;
+    ctx.grants.dropUpstreamGrants(req.params.id, caller.user);
+    ctx.gateways.remove(req.params.id);
+    res.status(204).end();
+  });
+
   router.get('/api/gateways/:id/tools', (req, res) => {
     if (authenticateApiCaller(req, res, ctx) === null) return;
-    const gateway = ctx.gateways.get(req.params.id);
-    if (gateway === undefined) {
-      res.status(404).json({ success: false, message: 'Unknown gateway' });
-      return;
-    }
+    const gateway = gatewayOr404(ctx, req.params.id, res);
+    if (gateway === null) return;
     res.json({ tools: gateway.tools.map((name) => ({ name })) });
   });
 

@@ -47,9 +47,12 @@ export class GrantStore {
   /** disconnect-soft-delete only: grants marked disconnected but kept. */
   readonly #markedDisconnected = new Set<string>();
   readonly #faults: FaultFlags;
+  /** A registered upstream's display name (only the grants-keyed-by-upstream-name fault reads it). */
+  readonly #nameOf: (gatewayId: string) => string | undefined;
 
-  constructor(faults: FaultFlags) {
+  constructor(faults: FaultFlags, nameOf: (gatewayId: string) => string | undefined = () => undefined) {
     this.#faults = faults;
+    this.#nameOf = nameOf;
   }
 
   #key(gatewayId: string, user: string): string {
@@ -57,6 +60,9 @@ export class GrantStore {
     if (this.#faults['shared-token']) return gatewayId;
     // BUG (grant-per-user-not-per-upstream): one grant per user, whichever MCP server it was issued for.
     if (this.#faults['grant-per-user-not-per-upstream']) return user;
+    // BUG (grants-keyed-by-upstream-name): the upstream is named in the key by its display name (`mcp:<name>:<user>`),
+    // unique among registrations at any one time: another registration under a deleted one's name finds its grants.
+    if (this.#faults['grants-keyed-by-upstream-name']) return JSON.stringify([this.#nameOf(gatewayId) ?? gatewayId, user]);
     return JSON.stringify([gatewayId, user]);
   }
 
@@ -101,8 +107,8 @@ export class GrantStore {
   }
 
   /**
-   * The registration now points at another MCP server (TOKEN-25): every user's grant for it was issued for the old
-   * one, so each ends. `editor` is the user who made the change.
+   * The registration now points at another MCP server, or is deleted (TOKEN-25): every user's grant for it was issued
+   * for the old one, so each ends. `editor` is the user who made the change.
    */
   dropUpstreamGrants(gatewayId: string, editor: string): void {
     for (const key of [...this.#grants.keys()]) {
