@@ -2,9 +2,12 @@
  * Ctrl-C while a child runs. The terminal sends SIGINT to the whole foreground process group, so the
  * child (Playwright) gets it as well and shuts down cleanly: workers stop their mocks, targets and
  * browsers. Without a handler, Node would exit at once and leave that shutdown unwatched (processes
- * still running after the prompt returns, traces never redacted). So while the child runs, SIGINT is
- * only noted and we wait for the child. SIGTERM usually comes to us alone (a CI timeout, `kill <pid>`):
- * it is passed on to the child once, which then shuts down the same way.
+ * still running after the prompt returns, traces never redacted). So while the child runs, we wait for
+ * it. A SIGINT sent to us alone (a supervisor, `kill -INT <pid>`) never reaches the child, which would
+ * run every test it has left before the command could say "interrupted": the first SIGINT is passed on
+ * to the child once. Playwright takes the copies of one Ctrl-C as one (it ignores SIGINTs for a second
+ * after the first), so a terminal's Ctrl-C still means one graceful stop, never a forced exit. SIGTERM
+ * usually comes to us alone too (a CI timeout, `kill <pid>`): passed on once the same way.
  */
 import type { ChildProcess } from 'node:child_process';
 
@@ -17,16 +20,15 @@ export interface InterruptWatch {
 
 export function watchInterrupts(child: ChildProcess): InterruptWatch {
   let received: NodeJS.Signals | undefined;
-  const onInterrupt = (): void => {
-    received ??= 'SIGINT';
+  const passedOn = new Set<NodeJS.Signals>();
+  const passOnce = (signal: NodeJS.Signals): void => {
+    received ??= signal;
+    if (passedOn.has(signal) || child.exitCode !== null || child.signalCode !== null) return;
+    passedOn.add(signal);
+    child.kill(signal);
   };
-  let terminated = false;
-  const onTerminate = (): void => {
-    received ??= 'SIGTERM';
-    if (terminated || child.exitCode !== null || child.signalCode !== null) return;
-    terminated = true;
-    child.kill('SIGTERM');
-  };
+  const onInterrupt = (): void => passOnce('SIGINT');
+  const onTerminate = (): void => passOnce('SIGTERM');
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onTerminate);
   return {

@@ -95,7 +95,7 @@ async function playwrightInReportDir(
     stdio: ['inherit', 'pipe', 'pipe'],
     env: { ...process.env, ...env, [REPORT_DIR_ENV]: reportDir, [REDACTED_BY_CLI_ENV]: '1' },
   });
-  // Ctrl-C reaches the child through the terminal's process group; we only wait for it to finish cleanly.
+  // Ctrl-C reaches the child through the terminal's process group; a SIGINT sent to us alone is passed on (interrupts.ts).
   const interrupts = watchInterrupts(child);
   const copied = child.stdout && child.stderr ? [pipeRedacted(child.stdout, process.stdout), pipeRedacted(child.stderr, process.stderr)] : [];
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));

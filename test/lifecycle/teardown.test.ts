@@ -95,6 +95,17 @@ describe('nothing left behind', { timeout: 600_000 }, () => {
     await assertNothingLeft(run);
   });
 
+  it('after SIGINT to the command alone (a supervisor\'s kill -INT <pid>): the run stops as after Ctrl-C, its other tests not run', async () => {
+    const run = runCli('cli/conformance.ts', ['--grep', 'SESSION|TOKEN|XSITE']);
+    await snapshotMidRun(run);
+    process.kill(run.child.pid ?? 0, 'SIGINT');
+    const { code, signal } = await run.exited;
+    assert.equal(code, 130, `an interrupted command exits 130 (code ${code}, signal ${signal})`);
+    // Passed on to Playwright, which stops: the tests it had left are reported as not run, not run to their end.
+    assert.ok(run.stdout.some((line) => /\d+ did not run/.test(line)), `Playwright stopped before its last test:\n${run.stdout.slice(-12).join('\n')}`);
+    await assertNothingLeft(run);
+  });
+
   it('after the target crashes mid-run (the worker hosting the reference gateway is killed)', async () => {
     // The reference gateway runs inside the worker: SIGKILL takes it down with no chance to clean up.
     await killWorkerMidRun(runCli('cli/conformance.ts', ['--grep', 'SESSION|TOKEN']));
