@@ -921,6 +921,20 @@ export const REQUIREMENTS = [
       OURS("the user consented to one server: an edit of the registration by someone else must not carry that consent, or the token, to another"),
     ],
   },
+  {
+    id: 'TOKEN-26',
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      "What the gateway tells a user about their authorization of an upstream is their own: before anyone authorized, each user is shown not authorized; once only alice has, she is shown authorized and bob is not; once bob has too, both are; and after alice's Disconnect (when the gateway has one) she is shown not authorized while bob still is. Read where the gateway tells the user (a status in its admin table, or its status endpoint with the user's credentials).",
+    mayNotApply: 'a gateway that shows a user no authorization state of their own (its Authorize control looks the same before and after, and no endpoint answers it)',
+    sources: [
+      cite(CONTEXTFORGE_ISSUES, '#6459', "the OAuth status endpoint answered the gateway's configuration only: whether the caller holds a token could not be told (fixed by #6620, a status derived from the caller's identity, never shared across users)"),
+      cite(CONTEXTFORGE_ISSUES, '#5592', 'users of 130 per-user OAuth gateways could not see which ones they had authorized'),
+      cite(OWASP_AUTHORIZATION, 'Validate the Permissions on Every Request'),
+      OURS("a status computed from anyone's grant shows a user connected who is not (their Fetch Tools then fails, TOKEN-03) and tells them which upstreams other users have connected; one that outlives a Disconnect tells the user a grant they ended is still there"),
+    ],
+  },
   // UI
   {
     id: 'UI-01',

@@ -521,6 +521,7 @@ export const OWN_DUTIES: ReadonlyMap<RequirementId, string> = new Map<Requiremen
   ['XSITE-13', 'login CSRF is in the OWASP CSRF cheat sheet, not in a normative text; for a gateway it hands the victim\'s next authorizations to the attacker\'s account'],
   ['SESSION-09', 'server-side sign-out is OWASP guidance, not a normative sentence for a gateway'],
   ['SESSION-12', "the OWASP CSRF cheat sheet weighs per-request against per-session tokens (guidance, not a normative sentence); a page the user has open that its own gateway refuses is an outage as bad as SESSION-01's 401"],
+  ['TOKEN-26', "no normative text covers what a gateway shows a user about their grants; ContextForge #6459 shows a status that could not tell one user's from the gateway's"],
   ['TOKEN-10', 'no normative source makes a client revoke on disconnect (RFC 7009 only defines how); a disconnect that leaves the grant alive is a broken promise to the user'],
   ['TOKEN-09', 'the RFC 9700 reuse detection binds the IdP; not tripping it with concurrent refreshes of one grant is what a client must do to keep working'],
   ['SESSION-10', 'session-id renewal at sign-in is OWASP guidance, not a normative sentence for a gateway'],

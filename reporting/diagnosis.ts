@@ -223,6 +223,10 @@ export const BUG_CLASSES = {
     title: 'A registration pointed at another MCP server keeps the grants issued for the old one, so users\' tokens reach a server they never authorized',
     lookAt: "the registration's update handler: a change of URL or resource must end every user's grant for it (not only the editor's), with its refresh token and any cached MCP connection that carries the token",
   },
+  'authorization-status-not-per-user': {
+    title: "The authorization state the gateway shows a user is not that user's own: another user's grant, or a grant that ended",
+    lookAt: "the status shown in the table or answered by the status endpoint: read it from the caller's own grant (gateway and user), the way the token path reads it, and clear it with the grant",
+  },
   'authorization-start-broken': {
     title: "The gateway's own Authorize fails: it answers with an error page, so no authorization reaches the IdP",
     lookAt: 'the handler behind the Authorize control: the gateway it looks up, the state and PKCE verifier it stores, the authorization URL it builds',
@@ -438,6 +442,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['TOKEN-23'], bugClass: 'refused-token-not-renewed' },
   { requirements: ['TOKEN-24'], bugClass: 'idp-request-params-in-url' },
   { requirements: ['TOKEN-25'], bugClass: 'grant-survives-upstream-change' },
+  { requirements: ['TOKEN-26'], bugClass: 'authorization-status-not-per-user' },
   { requirements: ['FLOW-17', 'SESSION-13'], bugClass: 'open-redirect' },
   { requirements: ['FLOW-18'], bugClass: 'lifetimes-mishandled' },
   { requirements: ['FLOW-20'], bugClass: 'public-origin-from-request-headers' },

@@ -236,6 +236,13 @@ export interface Target {
    */
   repointUpstream?(gateway: RegisteredGateway, to: { mcpUrl: string; resource: string }): Promise<void>;
   /**
+   * Optional: what the gateway tells `user` (signed in on `page`) about their own authorization of `gateway`, read where
+   * it tells them (a status in the admin table, or the API's status endpoint with the user's credentials): true for
+   * "authorized", false for "not authorized", null when this gateway (this version) tells a user nothing of the kind
+   * (TOKEN-26 is then not applicable). Absent: TOKEN-26 is not testable.
+   */
+  authorizationShown?(page: Page, user: GatewayUser, gateway: RegisteredGateway): Promise<boolean | null>;
+  /**
    * Optional: as the admin, deletes a registered upstream the way its admin does (TOKEN-25 then registers another MCP
    * server under the same name: the deleted registration's grants must not be found by it). Resolves once the gateway
    * accepted the deletion. Absent: that test of TOKEN-25 is not testable.

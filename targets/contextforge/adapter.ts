@@ -77,6 +77,9 @@ export const AttachSettingsSchema = z.strictObject({
 export const ATTACH_BEHIND_PROXY =
   'contextforge attach mode (--base-url) cannot run with --deployment behind-proxy: the gateway is already running on its own URL, and only a gateway this suite starts can be put behind its proxy';
 
+/** GET /oauth/status/{id}: only the caller's own token state is read (TOKEN-26); the rest is configuration. */
+const OAuthStatusSchema = z.object({ user_token_status: z.object({ authorized: z.boolean() }).optional() });
+
 export type ManagedSettings = z.infer<typeof ManagedSettingsSchema>;
 export type AttachSettings = z.infer<typeof AttachSettingsSchema>;
 
@@ -332,6 +335,16 @@ class ContextForgeTarget implements Target {
     const edited: OAuthGatewayBody = { ...registered, url: to.mcpUrl, resource: to.resource };
     await this.#api.updateOAuthGateway(await this.apiToken(this.users.alice), gateway.id, edited);
     this.#registrations.set(gateway.id, edited);
+  }
+
+  /**
+   * The caller's own token state from GET /oauth/status/{id} (`user_token_status.authorized`, from 1.1.0: #6459, PR
+   * #6620); null when the answer has none (earlier releases answer the configuration only). The admin table shows no
+   * per-user state in any release (#5592).
+   */
+  async authorizationShown(_page: Page, user: GatewayUser, gateway: RegisteredGateway): Promise<boolean | null> {
+    const answer = OAuthStatusSchema.parse(await this.#api.oauthStatus(await this.apiToken(user), gateway.id));
+    return answer.user_token_status?.authorized ?? null;
   }
 
   async removeUpstream(gateway: RegisteredGateway): Promise<void> {

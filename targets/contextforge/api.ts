@@ -137,6 +137,11 @@ export class ContextForgeApi {
     await this.request('PUT', `/gateways/${encodeURIComponent(id)}`, { token, json: oauthGatewayJson(g) });
   }
 
+  /** GET /oauth/status/{id} as the caller: the gateway's OAuth configuration, and from 1.1.0 the caller's own token state. */
+  async oauthStatus(token: string, gatewayId: string): Promise<unknown> {
+    return this.request('GET', `/oauth/status/${encodeURIComponent(gatewayId)}`, { token });
+  }
+
   /** DELETE /gateways/{id}: the admin's deletion of a registration. */
   async deleteGateway(token: string, id: string): Promise<void> {
     await this.request('DELETE', `/gateways/${encodeURIComponent(id)}`, { token });

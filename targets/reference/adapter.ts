@@ -254,6 +254,15 @@ class ReferenceTarget implements Target {
     if (response.status !== 200) throw new Error(`Pointing ${gateway.name} at ${to.mcpUrl} failed: HTTP ${response.status} ${messageOf(await response.text()).slice(0, 300)}`);
   }
 
+  /** The table's Connection cell on a freshly loaded admin page: "Connected" or "Not connected". */
+  async authorizationShown(page: Page, _user: GatewayUser, gateway: RegisteredGateway): Promise<boolean> {
+    await page.goto(`${this.origin}${this.adminPagePath}`);
+    const cell = page.locator(`tr[data-gateway-id="${gateway.id}"] td.connection`);
+    const text = (await (await expectControl(page, cell, "The table's Connection cell", 5_000)).innerText()).trim();
+    if (text !== 'Connected' && text !== 'Not connected') throw new Error(`The table's Connection cell says "${text.slice(0, 80)}"`);
+    return text === 'Connected';
+  }
+
   async removeUpstream(gateway: RegisteredGateway): Promise<void> {
     const response = await this.#api('DELETE', `/api/gateways/${encodeURIComponent(gateway.id)}`, this.users.alice);
     if (response.status !== 204) throw new Error(`Deleting ${gateway.name} failed: HTTP ${response.status} ${messageOf(await response.text()).slice(0, 300)}`);

@@ -983,6 +983,18 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'status-per-upstream-not-per-user',
+    bugClass: 'authorization-status-not-per-user',
+    bug: "The admin table's Connection status asks whether the upstream has a grant, anyone's (`EXISTS (SELECT 1 FROM grants WHERE gateway_id = ?)`): once one user authorized, every user is shown Connected, and learns that someone did.",
+    detectedBy: ['TOKEN-26'],
+  },
+  {
+    mode: 'status-kept-after-disconnect',
+    bugClass: 'authorization-status-not-per-user',
+    bug: "The Connection status is a mark the callback sets on the user's row and nothing clears: after a Disconnect the user is still shown Connected, though the grant is gone.",
+    detectedBy: ['TOKEN-26'],
+  },
+  {
     mode: 'csrf-check-on-one-endpoint-only',
     bugClass: 'csrf-check-incomplete',
     bug: "The request-origin check guards only the Fetch Tools API route; the admin page's form endpoints (register a gateway, sign out) accept a cookie POST from any page that gets the cookie sent (a same-site sibling).",

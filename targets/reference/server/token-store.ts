@@ -46,6 +46,8 @@ export class GrantStore {
   readonly #grants = new Map<string, Grant>();
   /** disconnect-soft-delete only: grants marked disconnected but kept. */
   readonly #markedDisconnected = new Set<string>();
+  /** status-kept-after-disconnect only: every key a grant was ever stored under. */
+  readonly #everConnected = new Set<string>();
   readonly #faults: FaultFlags;
   /** A registered upstream's display name (only the grants-keyed-by-upstream-name fault reads it). */
   readonly #nameOf: (gatewayId: string) => string | undefined;
@@ -73,6 +75,7 @@ export class GrantStore {
   set(gatewayId: string, user: string, grant: Grant): void {
     this.#grants.set(this.#key(gatewayId, user), grant);
     this.#markedDisconnected.delete(this.#key(gatewayId, user));
+    this.#everConnected.add(this.#key(gatewayId, user));
   }
 
   delete(gatewayId: string, user: string): void {
@@ -81,7 +84,13 @@ export class GrantStore {
 
   /** Whether the user holds an authorization for the gateway, as the admin table and API show it. */
   connected(gatewayId: string, user: string): boolean {
+    // BUG (status-per-upstream-not-per-user): the status asks whether the upstream has a grant, anyone's (`EXISTS (…
+    // WHERE gateway_id = ?)`): once one user authorized, every user is shown connected.
+    if (this.#faults['status-per-upstream-not-per-user']) return [...this.#grants.keys()].some((key) => this.#keyParts(key)[0] === gatewayId);
     const key = this.#key(gatewayId, user);
+    // BUG (status-kept-after-disconnect): the status is a mark the callback sets and nothing clears: after a Disconnect
+    // the user is still shown connected.
+    if (this.#faults['status-kept-after-disconnect']) return this.#everConnected.has(key);
     return this.#grants.has(key) && !this.#markedDisconnected.has(key);
   }
 

@@ -1,0 +1,57 @@
+/**
+ * What the gateway tells a user about their authorization of an upstream is their own. A status computed from the
+ * upstream's grants, anyone's, shows bob "authorized" once alice is (and tells him she is); one set by the callback and
+ * never cleared outlives a Disconnect. Read where the gateway tells the user (Target.authorizationShown), at each step
+ * of two users' authorizations and alice's Disconnect.
+ */
+import { test, expect, req, type Actor, type Harness, type Upstream } from '../../fixtures/index.js';
+import { notApplicable } from '../../fixtures/applicability.js';
+import { authorize } from '../../fixtures/flows.js';
+import { ownStep } from '../../fixtures/own-step.js';
+import { notTestable } from '../../lib/outcome.js';
+
+type Shown = { alice: boolean; bob: boolean };
+
+/** What each user is shown now. A gateway that tells its users nothing of the kind makes the requirement not applicable. */
+async function shownToBoth(harness: Harness, alice: Actor, bob: Actor, upstream: Upstream): Promise<Shown> {
+  const { target } = harness;
+  const read = target.authorizationShown?.bind(target);
+  if (read === undefined) notTestable('the adapter cannot read the authorization state the gateway shows a user (Target.authorizationShown)');
+  const shown = async (actor: Actor): Promise<boolean> => {
+    const answer = await ownStep(`reading the authorization state the gateway shows ${actor.user.key}`, () => read(actor.page, actor.user, upstream.gateway));
+    if (answer === null) notApplicable('TOKEN-26', `${target.describe().name} ${target.describe().version} shows a user no authorization state of their own`);
+    return answer;
+  };
+  return { alice: await shown(alice), bob: await shown(bob) };
+}
+
+test("TOKEN-26 the authorization state the gateway shows a user is their own: another user's grant never shows, a Disconnect clears it", req('TOKEN-26'), async ({
+  harness,
+  alice,
+  bob,
+  upstream,
+  evidence,
+}) => {
+  test.slow(); // two authorizations, a Disconnect and eight readings of a page
+  const { target } = harness;
+  const before = await shownToBoth(harness, alice, bob, upstream);
+  await authorize(harness, alice, upstream);
+  const aliceAuthorized = await shownToBoth(harness, alice, bob, upstream);
+  await authorize(harness, bob, upstream);
+  const bothAuthorized = await shownToBoth(harness, alice, bob, upstream);
+  let aliceDisconnected: Shown | 'no Disconnect control' = 'no Disconnect control';
+  if (target.disconnectUpstream !== undefined) {
+    const disconnect = target.disconnectUpstream.bind(target);
+    await ownStep("alice's Disconnect through the adapter", () => disconnect(alice.page, upstream.gateway));
+    aliceDisconnected = await shownToBoth(harness, alice, bob, upstream);
+  }
+  evidence.add('authorizedAsShown', { before, aliceAuthorized, bothAuthorized, aliceDisconnected });
+
+  expect(before, 'before anyone authorized, each user is shown not authorized').toEqual({ alice: false, bob: false });
+  expect(aliceAuthorized.bob, "bob, who has not authorized, is shown authorized once alice has (another user's grant)").toBe(false);
+  expect(aliceAuthorized.alice, 'alice is shown authorized once she has').toBe(true);
+  expect(bothAuthorized, 'once both have authorized, each is shown authorized').toEqual({ alice: true, bob: true });
+  if (aliceDisconnected !== 'no Disconnect control') {
+    expect(aliceDisconnected, "after alice's Disconnect she is shown not authorized, and bob still authorized").toEqual({ alice: false, bob: true });
+  }
+});
