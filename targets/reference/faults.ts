@@ -208,7 +208,7 @@ export const FAULT_MODES = [
     bug: 'The authorization request carries no PKCE code_challenge.',
     detectedBy: ['FLOW-01'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-07', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-20', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'TOKEN-24', 'TOKEN-25', 'UI-01', 'UI-03'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-07', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-20', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'TOKEN-24', 'TOKEN-25', 'TOKEN-26', 'UI-01', 'UI-03'],
     alsoNotTestable: ['XSITE-03', 'FLOW-06', 'FLOW-08', 'FLOW-17', 'FLOW-19', 'FLOW-22', 'FLOW-25', 'TOKEN-20', 'UI-02'],
   },
   {
@@ -225,7 +225,7 @@ export const FAULT_MODES = [
     bug: 'The token request sends a differently spelled redirect_uri (a trailing slash) than the authorization request.',
     detectedBy: ['FLOW-04'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-02', 'SESSION-04', 'FLOW-01', 'FLOW-06', 'FLOW-08', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-10', 'TOKEN-11', 'TOKEN-20', 'UI-01'],
+    alsoFails: ['SESSION-02', 'SESSION-04', 'FLOW-01', 'FLOW-06', 'FLOW-08', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-10', 'TOKEN-11', 'TOKEN-20', 'TOKEN-26', 'UI-01'],
     alsoNotTestable: ['SESSION-01', 'SESSION-03', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-05', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-20', 'FLOW-22', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'TOKEN-25', 'UI-03'],
   },
   {
@@ -332,7 +332,7 @@ export const FAULT_MODES = [
     bug: 'Tokens are stored per gateway, not per (gateway, user): user B fetches tools with user A’s token.',
     detectedBy: ['TOKEN-03'],
     // Pinned from one full selftest run (2026-12-05): alice's Disconnect revokes the one shared token, so bob's grant dies too (TOKEN-10).
-    alsoFails: ['FLOW-19', 'TOKEN-10', 'TOKEN-16'],
+    alsoFails: ['FLOW-19', 'TOKEN-10', 'TOKEN-16', 'TOKEN-26'],
   },
   {
     mode: 'authorize-demands-csrf-token',
@@ -340,7 +340,7 @@ export const FAULT_MODES = [
     bug: "Starting an authorization is guarded like a state-changing request: GET /oauth/authorize/ID wants the session's anti-CSRF token in its query, which the admin table's Authorize link never carries, so every Authorize is answered 403 and no authorization reaches the IdP.",
     detectedBy: ['SESSION-01', 'FLOW-24'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'TOKEN-24', 'TOKEN-25', 'UI-01', 'UI-02', 'UI-03'],
+    alsoFails: ['SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'TOKEN-24', 'TOKEN-25', 'TOKEN-26', 'UI-01', 'UI-02', 'UI-03'],
     alsoNotTestable: ['FLOW-17', 'FLOW-25'],
   },
   {
@@ -987,12 +987,17 @@ export const FAULT_MODES = [
     bugClass: 'authorization-status-not-per-user',
     bug: "The admin table's Connection status asks whether the upstream has a grant, anyone's (`EXISTS (SELECT 1 FROM grants WHERE gateway_id = ?)`): once one user authorized, every user is shown Connected, and learns that someone did.",
     detectedBy: ['TOKEN-26'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
   {
     mode: 'status-kept-after-disconnect',
     bugClass: 'authorization-status-not-per-user',
     bug: "The Connection status is a mark the callback sets on the user's row and nothing clears: after a Disconnect the user is still shown Connected, though the grant is gone.",
     detectedBy: ['TOKEN-26'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+    alsoNotTestable: ['SESSION-15', 'XSITE-12'],
   },
   {
     mode: 'csrf-check-on-one-endpoint-only',
@@ -1189,7 +1194,7 @@ export const FAULT_MODES = [
     bug: 'The gateway builds its redirect_uri from the request it receives instead of its configured public URL: served directly that is right; behind a TLS proxy under a sub-path it is plain http without the sub-path, which the IdP does not know (ContextForge #4353/#4354: static redirect URIs behind proxies).',
     detectedBy: ['PROXY-01'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'TOKEN-24', 'TOKEN-25', 'UI-01', 'UI-02', 'UI-03'],
+    alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'TOKEN-24', 'TOKEN-25', 'TOKEN-26', 'UI-01', 'UI-02', 'UI-03'],
     alsoNotTestable: ['FLOW-02', 'FLOW-25'],
   },
   {
@@ -1210,7 +1215,7 @@ export const FAULT_MODES = [
     detectedBy: ['PROXY-01'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-10', 'XSITE-13'],
-    alsoNotTestable: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-11', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'FLOW-25', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'TOKEN-24', 'TOKEN-25', 'UI-01', 'UI-02', 'UI-03'],
+    alsoNotTestable: ['SESSION-01', 'SESSION-02', 'SESSION-03', 'SESSION-04', 'SESSION-09', 'SESSION-11', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-03', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-07', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-01', 'FLOW-02', 'FLOW-03', 'FLOW-04', 'FLOW-05', 'FLOW-06', 'FLOW-07', 'FLOW-08', 'FLOW-10', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-19', 'FLOW-20', 'FLOW-21', 'FLOW-22', 'FLOW-23', 'FLOW-24', 'FLOW-25', 'TOKEN-01', 'TOKEN-02', 'TOKEN-03', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-20', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'TOKEN-24', 'TOKEN-25', 'TOKEN-26', 'UI-01', 'UI-02', 'UI-03'],
   },
   {
     mode: 'secure-cookie-from-request-scheme',
