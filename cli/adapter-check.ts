@@ -38,6 +38,7 @@ export const STEP = {
   callbackFetchTools: 'clickCallbackFetchTools + callbackFetchToolsOutcome',
   tableFetchTools: 'clickTableFetchTools + tableFetchToolsOutcome',
   listTools: 'listTools',
+  authorizationShown: 'authorizationShown',
   stateChangingEndpoints: 'stateChangingEndpoints',
   disconnectUpstream: 'disconnectUpstream',
   signOut: 'signOut',
@@ -332,6 +333,20 @@ export function adapterSteps(world: AdapterCheckWorld): StepDefinition[] {
         const missing = expected.filter((n) => !listed.includes(n));
         if (missing.length > 0) throw new Error(`listTools returned [${listed.join(', ')}], missing the mock MCP server's ${missing.join(', ')}`);
         return `${listed.length} tool(s), the mock's ${expected.length} among them`;
+      },
+    },
+    {
+      name: STEP.authorizationShown,
+      optional: true,
+      absent: target.authorizationShown === undefined,
+      needs: [STEP.callback],
+      timeoutMs,
+      async run() {
+        const shown = await target.authorizationShown?.(theActor().page, alice, theUpstream().gateway);
+        // Whether the state is alice's own, and not bob's, is TOKEN-26's verdict; the adapter's part is reading it.
+        if (shown === null) return 'the gateway tells a user nothing of the kind (TOKEN-26 not applicable)';
+        if (shown !== true) throw new Error(`alice, whose callback completed, is read as shown ${String(shown)}: is the right element or field read?`);
+        return 'alice is shown authorized';
       },
     },
     {

@@ -231,10 +231,15 @@ export interface Target {
    * Optional: as the admin (the first user), points a registered upstream at another MCP server the way its admin
    * edits a registration: the MCP URL and the RFC 8707 resource change, the IdP client and everything else stay
    * (TOKEN-25: the grants users hold were issued for the old server). Resolves once the gateway accepted the edit.
-   * Absent: TOKEN-25 is not testable, or not applicable when `notApplicable['TOKEN-25']` says registrations cannot be
-   * edited.
+   * Absent: TOKEN-25's edit tests are not testable.
    */
   repointUpstream?(gateway: RegisteredGateway, to: { mcpUrl: string; resource: string }): Promise<void>;
+  /**
+   * Optional: as the admin, deletes a registered upstream the way its admin does (TOKEN-25 then registers another MCP
+   * server under the same name: the deleted registration's grants must not be found by it). Resolves once the gateway
+   * accepted the deletion. Absent: that test of TOKEN-25 is not testable.
+   */
+  removeUpstream?(gateway: RegisteredGateway): Promise<void>;
   /**
    * Optional: what the gateway tells `user` (signed in on `page`) about their own authorization of `gateway`, read where
    * it tells them (a status in the admin table, or the API's status endpoint with the user's credentials): true for
@@ -242,12 +247,6 @@ export interface Target {
    * (TOKEN-26 is then not applicable). Absent: TOKEN-26 is not testable.
    */
   authorizationShown?(page: Page, user: GatewayUser, gateway: RegisteredGateway): Promise<boolean | null>;
-  /**
-   * Optional: as the admin, deletes a registered upstream the way its admin does (TOKEN-25 then registers another MCP
-   * server under the same name: the deleted registration's grants must not be found by it). Resolves once the gateway
-   * accepted the deletion. Absent: that test of TOKEN-25 is not testable.
-   */
-  removeUpstream?(gateway: RegisteredGateway): Promise<void>;
   /**
    * From a logged-in page, starts the authorization for `gateway` the way a person does (the
    * Authorize control in the admin UI). Resolves once the browser is on its way to the IdP.

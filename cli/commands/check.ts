@@ -80,9 +80,9 @@ fresh mock MCP server and the target as a run does, launches the suite's Chromiu
 adapter's methods in the order specs use them, each a named step with its own time bound: prepareContext,
 login (alice), apiToken, registerGateway, the optional registerGatewayByUrl, locateGatewayControls, startAuthorization, the IdP's sign-in
 and consent, the callback, clickCallbackFetchTools + callbackFetchToolsOutcome, clickTableFetchTools +
-tableFetchToolsOutcome, listTools, then the optional stateChangingEndpoints, disconnectUpstream,
-signOut, repointUpstream and removeUpstream (last: they point the upstream at another mock MCP server,
-then delete it). A step passes on what it achieved (a session cookie in the browser, the mock MCP server asked
+tableFetchToolsOutcome, listTools, the optional authorizationShown, then the optional
+stateChangingEndpoints, disconnectUpstream, signOut, repointUpstream and removeUpstream (last: they point
+the upstream at another mock MCP server, then delete it). A step passes on what it achieved (a session cookie in the browser, the mock MCP server asked
 for its tools with alice's token, the mock's tool names read back), not on merely resolving.
 
 One line per step: "ok", "FAILED: <reason>", "skipped (an earlier step failed: <step>)" or "absent
