@@ -342,11 +342,12 @@ export function adapterSteps(world: AdapterCheckWorld): StepDefinition[] {
       needs: [STEP.callback],
       timeoutMs,
       async run() {
-        const shown = await target.authorizationShown?.(theActor().page, alice, theUpstream().gateway);
+        const readings = (await target.authorizationShown?.(theActor().page, alice, theUpstream().gateway)) ?? [];
         // Whether the state is alice's own, and not bob's, is TOKEN-26's verdict; the adapter's part is reading it.
-        if (shown === null) return 'the gateway tells a user nothing of the kind (TOKEN-26 not applicable)';
-        if (shown !== true) throw new Error(`alice, whose callback completed, is read as shown ${String(shown)}: is the right element or field read?`);
-        return 'alice is shown authorized';
+        if (readings.length === 0) return 'the gateway tells a user nothing of the kind (TOKEN-26 not applicable)';
+        const wrong = readings.filter((r) => !r.authorized).map((r) => r.where);
+        if (wrong.length > 0) throw new Error(`alice, whose callback completed, is read as not authorized in ${wrong.join(', ')}: is the right element or field read?`);
+        return `alice is shown authorized in ${readings.map((r) => r.where).join(', ')}`;
       },
     },
     {

@@ -61,6 +61,13 @@ export interface RegisteredGateway {
 /** What a gateway answered to a registration by URL only (FLOW-23): registered, or refused with its message. */
 export type UrlRegistrationOutcome = { kind: 'registered'; gateway: RegisteredGateway } | { kind: 'refused'; status: number; message: string };
 
+/** One place where a gateway tells a user about their own authorization of an upstream (TOKEN-26), and what it says. */
+export interface AuthorizationReading {
+  /** Where: "admin table", "GET /api/gateways", … */
+  where: string;
+  authorized: boolean;
+}
+
 /** What a page tells the user an action ended in: a callback's authorization, a Fetch Tools click. */
 export interface PageVerdict {
   state: 'success' | 'failure';
@@ -241,12 +248,12 @@ export interface Target {
    */
   removeUpstream?(gateway: RegisteredGateway): Promise<void>;
   /**
-   * Optional: what the gateway tells `user` (signed in on `page`) about their own authorization of `gateway`, read where
-   * it tells them (a status in the admin table, or the API's status endpoint with the user's credentials): true for
-   * "authorized", false for "not authorized", null when this gateway (this version) tells a user nothing of the kind
-   * (TOKEN-26 is then not applicable). Absent: TOKEN-26 is not testable.
+   * Optional: what the gateway tells `user` (signed in on `page`) about their own authorization of `gateway`, read in
+   * every place it tells them (a status in the admin table, a flag in the API's answers, a status endpoint, each read
+   * with the user's own session or credentials): one reading per place. None when this gateway (this version) tells a
+   * user nothing of the kind (TOKEN-26 is then not applicable). Absent: TOKEN-26 is not testable.
    */
-  authorizationShown?(page: Page, user: GatewayUser, gateway: RegisteredGateway): Promise<boolean | null>;
+  authorizationShown?(page: Page, user: GatewayUser, gateway: RegisteredGateway): Promise<readonly AuthorizationReading[]>;
   /**
    * From a logged-in page, starts the authorization for `gateway` the way a person does (the
    * Authorize control in the admin UI). Resolves once the browser is on its way to the IdP.

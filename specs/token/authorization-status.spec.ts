@@ -10,19 +10,26 @@ import { authorize } from '../../fixtures/flows.js';
 import { ownStep } from '../../fixtures/own-step.js';
 import { notTestable } from '../../lib/outcome.js';
 
-type Shown = { alice: boolean; bob: boolean };
+/** Each place the gateway tells a user about their authorization ("admin table: true"), per user. */
+type Shown = { alice: string[]; bob: string[] };
 
-/** What each user is shown now. A gateway that tells its users nothing of the kind makes the requirement not applicable. */
+/** What each user is shown now, in every place. A gateway that tells its users nothing of the kind makes the requirement not applicable. */
 async function shownToBoth(harness: Harness, alice: Actor, bob: Actor, upstream: Upstream): Promise<Shown> {
   const { target } = harness;
   const read = target.authorizationShown?.bind(target);
   if (read === undefined) notTestable('the adapter cannot read the authorization state the gateway shows a user (Target.authorizationShown)');
-  const shown = async (actor: Actor): Promise<boolean> => {
-    const answer = await ownStep(`reading the authorization state the gateway shows ${actor.user.key}`, () => read(actor.page, actor.user, upstream.gateway));
-    if (answer === null) notApplicable('TOKEN-26', `${target.describe().name} ${target.describe().version} shows a user no authorization state of their own`);
-    return answer;
+  const shown = async (actor: Actor): Promise<string[]> => {
+    const readings = await ownStep(`reading the authorization state the gateway shows ${actor.user.key}`, () => read(actor.page, actor.user, upstream.gateway));
+    if (readings.length === 0) notApplicable('TOKEN-26', `${target.describe().name} ${target.describe().version} shows a user no authorization state of their own`);
+    return readings.map((r) => `${r.where}: ${String(r.authorized)}`);
   };
   return { alice: await shown(alice), bob: await shown(bob) };
+}
+
+/** The readings `shown` would be if every place said `expected` for each user. */
+function everywhere(shown: Shown, expected: { alice: boolean; bob: boolean }): Shown {
+  const as = (readings: string[], authorized: boolean): string[] => readings.map((r) => `${r.slice(0, r.lastIndexOf(': '))}: ${String(authorized)}`);
+  return { alice: as(shown.alice, expected.alice), bob: as(shown.bob, expected.bob) };
 }
 
 test("TOKEN-26 the authorization state the gateway shows a user is their own: another user's grant never shows, a Disconnect clears it", req('TOKEN-26'), async ({
@@ -32,7 +39,7 @@ test("TOKEN-26 the authorization state the gateway shows a user is their own: an
   upstream,
   evidence,
 }) => {
-  test.slow(); // two authorizations, a Disconnect and eight readings of a page
+  test.slow(); // two authorizations, a Disconnect and eight readings of what each user is shown
   const { target } = harness;
   const before = await shownToBoth(harness, alice, bob, upstream);
   await authorize(harness, alice, upstream);
@@ -47,11 +54,14 @@ test("TOKEN-26 the authorization state the gateway shows a user is their own: an
   }
   evidence.add('authorizedAsShown', { before, aliceAuthorized, bothAuthorized, aliceDisconnected });
 
-  expect(before, 'before anyone authorized, each user is shown not authorized').toEqual({ alice: false, bob: false });
-  expect(aliceAuthorized.bob, "bob, who has not authorized, is shown authorized once alice has (another user's grant)").toBe(false);
-  expect(aliceAuthorized.alice, 'alice is shown authorized once she has').toBe(true);
-  expect(bothAuthorized, 'once both have authorized, each is shown authorized').toEqual({ alice: true, bob: true });
+  expect(before, 'before anyone authorized, each user is shown not authorized').toEqual(everywhere(before, { alice: false, bob: false }));
+  expect(aliceAuthorized, "once alice has authorized she is shown authorized, and bob, who has not, is not (another user's grant)").toEqual(
+    everywhere(aliceAuthorized, { alice: true, bob: false }),
+  );
+  expect(bothAuthorized, 'once both have authorized, each is shown authorized').toEqual(everywhere(bothAuthorized, { alice: true, bob: true }));
   if (aliceDisconnected !== 'no Disconnect control') {
-    expect(aliceDisconnected, "after alice's Disconnect she is shown not authorized, and bob still authorized").toEqual({ alice: false, bob: true });
+    expect(aliceDisconnected, "after alice's Disconnect she is shown not authorized, and bob still authorized").toEqual(
+      everywhere(aliceDisconnected, { alice: false, bob: true }),
+    );
   }
 });

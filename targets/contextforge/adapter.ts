@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page, Request } from '@playwright/test';
 import { z } from 'zod';
 import type {
+  AuthorizationReading,
   FetchToolsOutcome,
   GatewayUser,
   ApiSignIn,
@@ -339,12 +340,13 @@ class ContextForgeTarget implements Target {
 
   /**
    * The caller's own token state from GET /oauth/status/{id} (`user_token_status.authorized`, from 1.1.0: #6459, PR
-   * #6620); null when the answer has none (earlier releases answer the configuration only). The admin table shows no
+   * #6620); none when the answer has none (earlier releases answer the configuration only). The admin table shows no
    * per-user state in any release (#5592).
    */
-  async authorizationShown(_page: Page, user: GatewayUser, gateway: RegisteredGateway): Promise<boolean | null> {
+  async authorizationShown(_page: Page, user: GatewayUser, gateway: RegisteredGateway): Promise<AuthorizationReading[]> {
     const answer = OAuthStatusSchema.parse(await this.#api.oauthStatus(await this.apiToken(user), gateway.id));
-    return answer.user_token_status?.authorized ?? null;
+    const own = answer.user_token_status;
+    return own === undefined ? [] : [{ where: 'GET /oauth/status/{id}', authorized: own.authorized }];
   }
 
   async removeUpstream(gateway: RegisteredGateway): Promise<void> {

@@ -8,6 +8,7 @@ import { expect, type BrowserContext, type Locator, type Page, type Request } fr
 import { expectControl } from '../page-trouble.js';
 import { z } from 'zod';
 import type {
+  AuthorizationReading,
   UrlRegistrationOutcome,
   FetchToolsOutcome,
   GatewayUser,
@@ -64,6 +65,7 @@ function messageOf(body: string): string {
   }
 }
 const GatewayListSchema = z.object({ gateways: z.array(z.object({ id: z.string(), name: z.string(), connected: z.boolean() })) });
+const GatewayDetailsSchema = z.object({ connected: z.boolean() });
 const ToolsResponseSchema = z.object({ tools: z.array(z.object({ name: z.string() })) });
 
 /** A UI outcome appears within this bound or the wait fails (the gateway's own upstream timeout is 10 s). */
@@ -254,13 +256,24 @@ class ReferenceTarget implements Target {
     if (response.status !== 200) throw new Error(`Pointing ${gateway.name} at ${to.mcpUrl} failed: HTTP ${response.status} ${messageOf(await response.text()).slice(0, 300)}`);
   }
 
-  /** The table's Connection cell on a freshly loaded admin page: "Connected" or "Not connected". */
-  async authorizationShown(page: Page, _user: GatewayUser, gateway: RegisteredGateway): Promise<boolean> {
+  /**
+   * The three places the reference tells a user: the table's Connection cell on a freshly loaded admin page
+   * ("Connected" or "Not connected"), and the `connected` flag of the API's gateway list and gateway details.
+   */
+  async authorizationShown(page: Page, user: GatewayUser, gateway: RegisteredGateway): Promise<AuthorizationReading[]> {
     await page.goto(`${this.origin}${this.adminPagePath}`);
     const cell = page.locator(`tr[data-gateway-id="${gateway.id}"] td.connection`);
     const text = (await (await expectControl(page, cell, "The table's Connection cell", 5_000)).innerText()).trim();
     if (text !== 'Connected' && text !== 'Not connected') throw new Error(`The table's Connection cell says "${text.slice(0, 80)}"`);
-    return text === 'Connected';
+    const list = GatewayListSchema.parse(await (await this.#api('GET', '/api/gateways', user)).json());
+    const listed = list.gateways.find((g) => g.id === gateway.id);
+    if (listed === undefined) throw new Error(`GET /api/gateways does not list ${gateway.id}`);
+    const details = GatewayDetailsSchema.parse(await (await this.#api('GET', `/api/gateways/${encodeURIComponent(gateway.id)}`, user)).json());
+    return [
+      { where: 'admin table', authorized: text === 'Connected' },
+      { where: 'GET /api/gateways', authorized: listed.connected },
+      { where: 'GET /api/gateways/:id', authorized: details.connected },
+    ];
   }
 
   async removeUpstream(gateway: RegisteredGateway): Promise<void> {

@@ -1038,7 +1038,7 @@ export const FAULT_MODES = [
     bug: 'Disconnect revokes at the IdP and marks the grant disconnected (the table says so), but the token path ignores the mark: the next Fetch Tools sends the old token to the MCP server and its refresh token to the IdP.',
     detectedBy: ['TOKEN-10'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: [],
+    alsoFails: ['TOKEN-26'],
   },
   {
     mode: 'logout-clears-cookie-only',
