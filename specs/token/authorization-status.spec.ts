@@ -10,25 +10,29 @@ import { authorize } from '../../fixtures/flows.js';
 import { ownStep } from '../../fixtures/own-step.js';
 import { notTestable } from '../../lib/outcome.js';
 
-/** Each place the gateway tells a user about their authorization ("admin table: true"), per user. */
-type Shown = { alice: string[]; bob: string[] };
+/** Per user, what each place the gateway tells them about their authorization says ({ "admin table": true, … }). */
+type Shown = { alice: Record<string, boolean>; bob: Record<string, boolean> };
 
 /** What each user is shown now, in every place. A gateway that tells its users nothing of the kind makes the requirement not applicable. */
 async function shownToBoth(harness: Harness, alice: Actor, bob: Actor, upstream: Upstream): Promise<Shown> {
   const { target } = harness;
   const read = target.authorizationShown?.bind(target);
   if (read === undefined) notTestable('the adapter cannot read the authorization state the gateway shows a user (Target.authorizationShown)');
-  const shown = async (actor: Actor): Promise<string[]> => {
+  const shown = async (actor: Actor): Promise<Record<string, boolean>> => {
     const readings = await ownStep(`reading the authorization state the gateway shows ${actor.user.key}`, () => read(actor.page, actor.user, upstream.gateway));
     if (readings.length === 0) notApplicable('TOKEN-26', `${target.describe().name} ${target.describe().version} shows a user no authorization state of their own`);
-    return readings.map((r) => `${r.where}: ${String(r.authorized)}`);
+    // An adapter that named two places alike would have one hide the other: each reading keeps a key of its own.
+    const places: Record<string, boolean> = {};
+    for (const r of readings) places[r.where in places ? `${r.where} (${Object.keys(places).length + 1})` : r.where] = r.authorized;
+    return places;
   };
   return { alice: await shown(alice), bob: await shown(bob) };
 }
 
 /** The readings `shown` would be if every place said `expected` for each user. */
 function everywhere(shown: Shown, expected: { alice: boolean; bob: boolean }): Shown {
-  const as = (readings: string[], authorized: boolean): string[] => readings.map((r) => `${r.slice(0, r.lastIndexOf(': '))}: ${String(authorized)}`);
+  const as = (places: Record<string, boolean>, authorized: boolean): Record<string, boolean> =>
+    Object.fromEntries(Object.keys(places).map((where) => [where, authorized]));
   return { alice: as(shown.alice, expected.alice), bob: as(shown.bob, expected.bob) };
 }
 

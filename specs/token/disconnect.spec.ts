@@ -4,19 +4,12 @@
  * Another user's grant for the same upstream is not touched. What the user is shown ("Disconnected") is
  * not evidence: the IdP's revocation log, its token states and what the MCP server received are.
  */
-import { test, expect, req, type Actor, type Harness, type Upstream } from '../../fixtures/index.js';
+import { test, expect, req, type Harness } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
 import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { reauthorizationOffer } from '../../fixtures/reauthorization.js';
-import type { IssuedToken } from '../../mock-idp/types.js';
+import { grantTokensOf } from '../../fixtures/idp-records.js';
 import { notTestable } from '../../lib/outcome.js';
-
-/** The access and refresh tokens the IdP issued to this upstream's client for one user (id tokens are never bearer credentials). */
-function grantTokens(harness: Harness, upstream: Upstream, actor: Actor): IssuedToken[] {
-  return harness.idp
-    .issuedTokens()
-    .filter((t) => t.clientId === upstream.clientId && t.user === actor.idpUser.username && t.kind !== 'id');
-}
 
 /** Of these token hashes, the ones the IdP still honours. */
 function stillLive(harness: Harness, hashes: readonly string[]): string[] {
@@ -30,10 +23,11 @@ test('TOKEN-10 disconnecting revokes the grant at the IdP, its tokens are never 
   await authorize(harness, alice, upstream);
   await authorize(harness, bob, upstream);
 
-  const aliceLive = grantTokens(harness, upstream, alice).filter((t) => !t.revoked).map((t) => t.tokenHash);
-  const bobLive = grantTokens(harness, upstream, bob).filter((t) => !t.revoked).map((t) => t.tokenHash);
+  const aliceLive = grantTokensOf(upstream, alice).filter((t) => !t.revoked).map((t) => t.tokenHash);
+  const bobLive = grantTokensOf(upstream, bob).filter((t) => !t.revoked).map((t) => t.tokenHash);
   const idpMark = idp.log().length;
   const mcpMark = upstream.mcp.calls().length;
+  // Not a step of ours: the Disconnect is the behaviour TOKEN-10 judges, so a control that breaks fails it.
   await target.disconnectUpstream(alice.page, upstream.gateway);
 
   // The mock IdP advertises revocation_endpoint (and the registration names it), so the grant must end there.
@@ -58,7 +52,7 @@ test('TOKEN-10 disconnecting revokes the grant at the IdP, its tokens are never 
   const after = await pressFetchTools(harness, alice.page, upstream, 'table');
   const afterSays = await target.tableFetchToolsOutcome(alice.page, upstream.gateway);
   const offer = await reauthorizationOffer(alice.page, target, upstream.gateway, afterSays.text);
-  const aliceOld = new Set(grantTokens(harness, upstream, alice).map((t) => t.tokenHash));
+  const aliceOld = new Set(grantTokensOf(upstream, alice).map((t) => t.tokenHash));
   const oldTokenUpstream = upstream.mcp.calls().slice(mcpMark).filter((c) => c.tokenHash !== undefined && aliceOld.has(c.tokenHash));
   const oldTokenAtIdp = idp
     .log()

@@ -12,6 +12,7 @@ import { useGrant } from '../../fixtures/use-grant.js';
 import { withAccessTokensIssuedExpired } from '../../fixtures/expired-at-issue.js';
 import { refreshRequestsOf } from '../../fixtures/idp-records.js';
 import type { IdpLogKind } from '../../mock-idp/types.js';
+import { ownStep } from '../../fixtures/own-step.js';
 import { notTestable } from '../../lib/outcome.js';
 
 /** The IdP endpoints a gateway sends a secret to on its own (never through the browser). */
@@ -30,7 +31,8 @@ test('TOKEN-24 the code exchange, a refresh and a revocation carry their paramet
   if (target.disconnectUpstream !== undefined) {
     // The revocation may follow the answer: wait for it within the response bound (TOKEN-10 judges a missing one).
     const revocations = () => idp.log().filter((e) => e.kind === 'revoke' && e.clientId === upstream.clientId).length;
-    await target.disconnectUpstream(alice.page, upstream.gateway);
+    const disconnect = target.disconnectUpstream.bind(target);
+    await ownStep("alice's Disconnect through the adapter (it only makes the revocation request to read)", () => disconnect(alice.page, upstream.gateway));
     await expect.poll(revocations, { timeout: harness.responseBoundMs }).toBeGreaterThan(0).catch(() => undefined);
   }
 

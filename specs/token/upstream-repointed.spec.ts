@@ -12,19 +12,12 @@ import type { MockMcp } from '../../mock-mcp/types.js';
 import type { RegisteredGateway } from '../../targets/target.js';
 import type { Evidence } from '../../fixtures/evidence.js';
 import { authorize } from '../../fixtures/flows.js';
+import { grantTokensOf } from '../../fixtures/idp-records.js';
 import { fetchToolsViaApi } from '../../fixtures/fetch-tools.js';
 import { ownStep } from '../../fixtures/own-step.js';
 import { startMcpBehind } from '../../fixtures/upstream.js';
 import { acceptedWithOwnToken } from '../../fixtures/upstream-calls.js';
 import { notTestable } from '../../lib/outcome.js';
-
-/** Hashes of the access and refresh tokens the IdP issued so far to this upstream's client for `actor` (id tokens are never bearer credentials). */
-function grantTokenHashes(upstream: Upstream, actor: Actor): string[] {
-  return upstream.idp
-    .issuedTokens()
-    .filter((t) => t.clientId === upstream.clientId && t.user === actor.idpUser.username && t.kind !== 'id')
-    .map((t) => t.tokenHash);
-}
 
 interface RepointingFixtures {
   harness: Harness;
@@ -80,7 +73,7 @@ async function moveAndUse({ harness, alice, bob, upstream, evidence }: Repointin
   await authorize(harness, alice, upstream);
   await authorize(harness, bob, upstream);
   // Both users' grants, not only the editor's: a purge run in the editor's context leaves bob's behind.
-  const granted = new Set([...grantTokenHashes(upstream, alice), ...grantTokenHashes(upstream, bob)]);
+  const granted = new Set([...grantTokensOf(upstream, alice), ...grantTokensOf(upstream, bob)].map((t) => t.tokenHash));
   const successor = await startMcpBehind(harness, upstream.idp);
   try {
     const idpMark = upstream.idp.log().length;
