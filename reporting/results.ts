@@ -188,8 +188,12 @@ export interface RunContext {
 }
 
 
-/** A worker that died takes the test with it: that is our harness, not the gateway. */
-const HARNESS_CRASH = /worker process exited unexpectedly|Internal error: step id not found/i;
+/**
+ * A worker that died takes the test with it, and a spec or fixture module that did not load never ran its test:
+ * that is our harness, not the gateway. (Seen: a suite file edited while a run was loading it, so one worker's spec
+ * imported a name its fixture module did not have yet; reported as a TOKEN-25 failure until this pattern.)
+ */
+const HARNESS_CRASH = /worker process exited unexpectedly|Internal error: step id not found|SyntaxError: The requested module .* does not provide an export named|Cannot find module|ERR_MODULE_NOT_FOUND/i;
 
 /**
  * A Playwright action, navigation or wait that ran out of time ("TimeoutError: page.reload: Timeout

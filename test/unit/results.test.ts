@@ -150,6 +150,11 @@ test('not testable: a "Not testable:" error is not-testable, and the run is inco
   // A crashed worker is our harness, not the gateway.
   const crash = record('XSITE-02', 'failed', { error: 'Error: worker process exited unexpectedly (code=1, signal=null)' });
   assert.equal(statusOf(replace(allPassing(), 'XSITE-02', crash), 'XSITE-02'), 'not-testable');
+  // A spec whose modules did not load never reached the gateway.
+  const unloaded = record('TOKEN-25', 'failed', { error: "SyntaxError: The requested module '../../fixtures/idp-records.js' does not provide an export named 'grantTokensOf'" });
+  assert.equal(statusOf(replace(allPassing(), 'TOKEN-25', unloaded), 'TOKEN-25'), 'not-testable');
+  const missing = record('TOKEN-25', 'failed', { error: "Error: Cannot find module '../../fixtures/gone.js'" });
+  assert.equal(statusOf(replace(allPassing(), 'TOKEN-25', missing), 'TOKEN-25'), 'not-testable');
 });
 
 test('a pass without a single assertion is not a pass: its body did not run (a failed worker fixture) or it checked nothing', () => {
