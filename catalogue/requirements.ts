@@ -49,6 +49,8 @@ import {
   LIBREFANG_ISSUES,
   MCP_GATEWAY_REGISTRY_ISSUES,
   LITELLM_ISSUES,
+  QUICKBOOKS_MCP_ISSUES,
+  MCP_USE_ISSUES,
   MCPORTER_ISSUES,
   DENKEEPER_ISSUES,
   type SourceRef,
@@ -503,8 +505,14 @@ export const REQUIREMENTS = [
     family: 'FLOW',
     level: 'MUST',
     statement:
-      "state is single use: reopening a completed callback URL is refused and makes no second token request; and a state the IdP's error response (access_denied) came back with is used up too: the same authorization request, allowed at the IdP afterwards, returns a code with that state, which is refused with no token request.",
-    sources: [cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5'), cite(RFC9700, '§4.2.4'), cite(RFC6749, '§4.1.2')],
+      "state is single use: reopening a completed callback URL is refused and makes no second token request; a state the IdP's error response (access_denied) came back with is used up too: the same authorization request, allowed at the IdP afterwards, returns a code with that state, which is refused with no token request; and one callback delivered twice at once (a double click, a reload while it loads) makes one code exchange, and the grant it made stays usable (an IdP that sees a code used twice revokes what it issued for it).",
+    sources: [
+      cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5'),
+      cite(RFC9700, '§4.2.4'),
+      cite(RFC6749, '§4.1.2'),
+      cite(QUICKBOOKS_MCP_ISSUES, '#77', 'a callback handled twice exchanges its code twice, and the IdP revokes the first grant'),
+      cite(MCP_USE_ISSUES, '#1301', 'two handlers of one callback race to exchange its code'),
+    ],
   },
   {
     id: 'FLOW-08',

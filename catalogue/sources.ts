@@ -215,6 +215,8 @@ export const MCP_GATEWAY_REGISTRY_ISSUES = githubIssues('agentic-community/mcp-g
 export const LITELLM_ISSUES = githubIssues('BerriAI/litellm', 'LiteLLM');
 export const MCPORTER_ISSUES = githubIssues('openclaw/mcporter', 'mcporter');
 export const DENKEEPER_ISSUES = githubIssues('Temikus/denkeeper', 'Denkeeper');
+export const QUICKBOOKS_MCP_ISSUES = githubIssues('intuit/quickbooks-online-mcp-server', 'QuickBooks Online MCP server');
+export const MCP_USE_ISSUES = githubIssues('mcp-use/mcp-use', 'mcp-use');
 
 /** Published vulnerabilities of HTTP clients, cited by their CVE id: the same mistake made in widely used code. */
 export const CVE_RECORDS: Source = {
@@ -268,6 +270,8 @@ export const SOURCES: readonly Source[] = [
   LITELLM_ISSUES,
   MCPORTER_ISSUES,
   DENKEEPER_ISSUES,
+  QUICKBOOKS_MCP_ISSUES,
+  MCP_USE_ISSUES,
   CVE_RECORDS,
 ];
 

@@ -208,10 +208,13 @@ async function main(): Promise<number> {
       const reports = path.join(scratch, 'reports', `mutant-${i}`);
       const t0 = Date.now();
       try {
-        // -x: the first failure decides, unless it is a SHOULD's (that alone still certifies): then the whole suite decides.
+        // -x: the first failure decides when it is a MUST's. Playwright stops at any failed test, and a not-testable one
+        // (a precondition the mutant broke) or a SHOULD's decides nothing: then the whole suite decides, since a later
+        // test may still catch the mutant (seen: a Disconnect that kept the grant locally stopped at SESSION-15's
+        // not-testable, before TOKEN-10 ran). A broken environment stops for good: nothing after it could count.
         let attempt = await runSuite(scratch, reports, ['-x']);
         const first = readReport(path.join(reports, 'conformance.json'));
-        if (attempt.interruptedBy === undefined && first !== undefined && !attempt.timedOut && attempt.code !== 0 && !failures(first).must && failures(first).ids.length > 0) {
+        if (attempt.interruptedBy === undefined && first !== undefined && !attempt.timedOut && attempt.code !== 0 && !failures(first).must && first.verdict !== 'invalid-environment') {
           attempt = await runSuite(scratch, reports, []);
         }
         if (attempt.interruptedBy !== undefined) {

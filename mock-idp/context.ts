@@ -4,7 +4,7 @@ import type { GrantStore } from './grant-store.js';
 import type { ParsedParams, Reply } from './http-io.js';
 import type { Knobs } from './knobs.js';
 import type { LibraryIssuer } from './library-issuer.js';
-import type { RefreshBarrier } from './refresh-barrier.js';
+import type { RequestBarrier } from './request-barrier.js';
 import type { Registry } from './registry.js';
 import type { SignInMemory } from './sign-in-memory.js';
 
@@ -17,7 +17,9 @@ export interface IdpContext {
   /** Browser sessions and granted consents (remembered sign-in). */
   memory: SignInMemory;
   /** Where refreshes wait while the `refreshBarrier` knob is set. */
-  refreshBarrier: RefreshBarrier;
+  refreshBarrier: RequestBarrier;
+  /** Where code exchanges wait while the `codeExchangeBarrier` knob is set. */
+  codeExchangeBarrier: RequestBarrier;
 }
 
 export interface IdpRequest {

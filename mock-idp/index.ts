@@ -8,7 +8,7 @@ export { NO_ACCESS_TOKEN_OUTCOME } from './token-endpoint.js';
 export type {
   IdpClient,
   IdpKnobs,
-  RefreshBarrierKnob,
+  BarrierKnob,
   IdpLogEntry,
   IdpLogKind,
   IdpUser,

@@ -20,6 +20,7 @@ export const DEFAULT_KNOBS: Readonly<IdpKnobs> = Object.freeze({
   tokenEndpointRedirect: null,
   lenient: false,
   refreshBarrier: null,
+  codeExchangeBarrier: null,
 });
 
 /** The fault knobs currently in force. `set` merges (validated), `reset` returns to the defaults. */

@@ -35,6 +35,9 @@ export const idpClientSchema = z.object({
   name: z.string().min(1).optional(),
 });
 
+/** A barrier knob: how many held requests open it, and the longest one is held when fewer come. */
+const barrierKnobSchema = z.strictObject({ parties: z.number().int().min(2).max(10), maxHoldMs: z.number().int().min(1).max(30_000) });
+
 export const knobsPatchSchema = z.strictObject({
   accessTokenTtlSeconds: z.number().int().optional(),
   advertisedExpiresInSeconds: z.number().int().nullable().optional(),
@@ -53,10 +56,8 @@ export const knobsPatchSchema = z.strictObject({
   opaqueTokens: z.boolean().optional(),
   tokenEndpointRedirect: z.url().nullable().optional(),
   lenient: z.boolean().optional(),
-  refreshBarrier: z
-    .strictObject({ parties: z.number().int().min(2).max(10), maxHoldMs: z.number().int().min(1).max(30_000) })
-    .nullable()
-    .optional(),
+  refreshBarrier: barrierKnobSchema.nullable().optional(),
+  codeExchangeBarrier: barrierKnobSchema.nullable().optional(),
 });
 
 /** GET /authorize. Presence is all zod decides here; the order of the semantic checks is in authorize.ts. */

@@ -5,7 +5,7 @@ import { ENDPOINT_PATHS, serverMetadata } from './endpoints.js';
 import { GrantStore } from './grant-store.js';
 import { Knobs } from './knobs.js';
 import { LibraryIssuer } from './library-issuer.js';
-import { RefreshBarrier } from './refresh-barrier.js';
+import { RequestBarrier } from './request-barrier.js';
 import { Registry } from './registry.js';
 import { RequestLog } from './request-log.js';
 import { handleRequest } from './router.js';
@@ -23,7 +23,8 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     grants: new GrantStore(),
     knobs: new Knobs(),
     memory: new SignInMemory(),
-    refreshBarrier: new RefreshBarrier(),
+    refreshBarrier: new RequestBarrier(),
+    codeExchangeBarrier: new RequestBarrier(),
   };
   ctx.library.documentFor = (issuerUrl) => serverMetadata(issuerUrl, ctx.knobs.current);
   const log = new RequestLog();
@@ -55,6 +56,7 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     resetKnobs: () => {
       ctx.knobs.reset();
       ctx.refreshBarrier.openAll();
+      ctx.codeExchangeBarrier.openAll();
     },
     grantConsent: (username, clientId, scope) => ctx.memory.rememberConsent(username, clientId, scope),
     log: () => log.entries(),
@@ -75,6 +77,7 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     close: () => {
       // Idempotent: fixtures may close in teardown after a test already did.
       ctx.refreshBarrier.openAll();
+      ctx.codeExchangeBarrier.openAll();
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections(); // browsers keep idle keep-alive sockets open; don't wait for them

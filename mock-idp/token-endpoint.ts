@@ -64,6 +64,10 @@ async function exchangeCode(ctx: IdpContext, client: IdpClient, form: Record<str
   const parsed = authorizationCodeGrantSchema.safeParse(form);
   if (!parsed.success) return oauthError(400, 'invalid_request', firstIssue(parsed.error));
   const params = parsed.data;
+  // Held before the code is looked at, as refreshes are: once the barrier opens, each exchange is checked in arrival
+  // order, so a second exchange of one code is its reuse.
+  const held = await ctx.codeExchangeBarrier.arrive(ctx.knobs.current.codeExchangeBarrier);
+  if (held !== null) notes.barrier = held;
   // Known to the leak scans (FLOW-12) whatever the answer: a refused exchange's verifier is as secret as any.
   if (params.code_verifier !== undefined) ctx.grants.recordVerifier(client.clientId, params.code_verifier);
 

@@ -103,14 +103,19 @@ export interface IdpKnobs {
   lenient: boolean;
   /**
    * Hold refresh_token grants until `parties` of them are waiting or `maxHoldMs` passed since the first,
-   * then answer them in arrival order (TOKEN-09: concurrent refreshes meet here; see refresh-barrier.ts).
+   * then answer them in arrival order (TOKEN-09: concurrent refreshes meet here; see request-barrier.ts).
    * Default null: refreshes are answered at once.
    */
-  refreshBarrier: RefreshBarrierKnob | null;
+  refreshBarrier: BarrierKnob | null;
+  /**
+   * Hold authorization_code grants the same way (FLOW-07: one callback delivered twice at once meets here when the
+   * gateway exchanges its code twice; the second exchange is then a reused code). Default null.
+   */
+  codeExchangeBarrier: BarrierKnob | null;
 }
 
-export interface RefreshBarrierKnob {
-  /** How many refreshes open the barrier at once (2: a duplicate refresh). */
+export interface BarrierKnob {
+  /** How many requests open the barrier at once (2: a duplicate refresh or code exchange). */
   parties: number;
   /** The longest a refresh is held when fewer arrive (keep it well under the gateway's token request timeout). */
   maxHoldMs: number;
@@ -156,7 +161,7 @@ export interface IdpLogEntry {
   status: number;
   /** Short machine-readable outcome, e.g. 'ok', 'invalid_grant: code reused', 'invalid_client'. */
   outcome: string;
-  /** A refresh the `refreshBarrier` knob held: how the barrier opened for it. */
+  /** A refresh or code exchange a barrier knob held: how the barrier opened for it. */
   barrier?: 'parties-met' | 'bound';
 }
 

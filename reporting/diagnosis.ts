@@ -104,8 +104,8 @@ export const BUG_CLASSES = {
     lookAt: 'how session ids are generated: 128 bits from a CSPRNG, nothing derived from the user or the clock',
   },
   'state-not-enforced': {
-    title: 'The callback does not enforce its state (unknown, partial, replayed or another session\'s state accepted)',
-    lookAt: 'the callback handler: look up state, bind it to the session that started the flow, delete it on use',
+    title: 'The callback does not enforce its state (unknown, partial, replayed, doubled or another session\'s state accepted)',
+    lookAt: 'the callback handler: look up state, bind it to the session that started the flow, delete it on use, before anything is awaited (the code exchange), so a second copy of the callback finds it gone',
   },
   'authorization-request-incomplete': {
     title: 'The authorization or token request lacks or changes a parameter the flow requires (redirect_uri, resource)',

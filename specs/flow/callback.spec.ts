@@ -3,9 +3,14 @@
  * foreign or error-carrying callback must be refused with a readable page, and must not reach the IdP's
  * token endpoint (which is where a code becomes a stored grant).
  */
+import type { Page, Route } from '@playwright/test';
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize, authorizeAndCaptureCallback, openCallbackCounted, positiveTwin, startAtIdp, tokenRequests, type CallbackReading } from '../../fixtures/flows.js';
-import { describeReading, isAcceptedCallback, isReadableRefusal, openCallback, readErrorPage } from '../../fixtures/error-page.js';
+import { describeReading, isAcceptedCallback, isReadableRefusal, openCallback, readErrorPage, type ErrorPageReading } from '../../fixtures/error-page.js';
+import { ownStep } from '../../fixtures/own-step.js';
+import { useGrant } from '../../fixtures/use-grant.js';
+import { acceptedWithOwnToken } from '../../fixtures/upstream-calls.js';
+import type { Harness } from '../../fixtures/harness.js';
 import { signInAndConsent, signInAndDeny } from '../../mock-idp/browser.js';
 import { nearMisses } from '../../lib/near-misses.js';
 import { notTestable } from '../../lib/outcome.js';
@@ -70,6 +75,82 @@ test('FLOW-07 reopening a completed callback URL is refused and makes no second 
   expect(afterFirst, 'token requests for the first, genuine callback').toBe(1);
   expect(afterReplay, 'token requests after reopening the callback').toBe(1);
   expect(isReadableRefusal(replay), `replayed callback: expected a readable 4xx error page, got ${describeReading(replay)}`).toBe(true);
+});
+
+/**
+ * How long the IdP holds a lone code exchange for a second one (the `codeExchangeBarrier` knob): far longer than the
+ * gap between two copies of a callback let go together (milliseconds), well under a gateway's token request timeout
+ * and the harness's answer bound, so a correct gateway's callback still answers in time.
+ */
+const EXCHANGE_HOLD_MS = 1_500;
+
+/**
+ * Opens `url` in every page at once: each page's navigation to it is held in the browser until every page has sent
+ * its own, then all are let go together, so the copies reach the gateway at the same moment however long each page
+ * took to start. Returns what each page shows, in the order given.
+ */
+async function openTogether(harness: Harness, pages: readonly Page[], url: string): Promise<ErrorPageReading[]> {
+  const held: Route[] = [];
+  let open = false;
+  const letGo = async (): Promise<void> => {
+    open = true;
+    await Promise.all(held.map((r) => r.fallback().catch(() => undefined)));
+  };
+  const isTheCallback = (u: URL): boolean => u.href === url;
+  const handler = async (route: Route): Promise<void> => {
+    if (open || !route.request().isNavigationRequest()) return route.fallback();
+    held.push(route);
+    if (held.length === pages.length) await letGo();
+  };
+  for (const page of pages) await page.route(isTheCallback, handler);
+  try {
+    return await Promise.all(pages.map((page) => openCallback(page, url, harness.target)));
+  } finally {
+    // Nothing may stay parked: a page that never sent its navigation leaves the others held until here.
+    if (!open) await letGo();
+    for (const page of pages) await page.unroute(isTheCallback, handler).catch(() => undefined);
+  }
+}
+
+test('FLOW-07 one callback delivered twice at once (a double click, a reload while it loads) makes one code exchange, and the grant it made stays', req('FLOW-07'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  const { idp } = upstream;
+  const callback = await authorizeAndCaptureCallback(harness, alice, upstream);
+  const secondTab = await ownStep("opening a second tab in alice's browser", () => alice.context.newPage());
+  const exchanges = () => idp.log().filter((e) => e.kind === 'token:authorization_code' && e.clientId === upstream.clientId);
+  const before = exchanges().length;
+  // The IdP holds the first exchange until a second one arrives (or the bound passed): a gateway that uses up the
+  // state only once its exchange answered lets the second copy through meanwhile, whatever the scheduling.
+  idp.setKnobs({ codeExchangeBarrier: { parties: 2, maxHoldMs: EXCHANGE_HOLD_MS } });
+  let readings: ErrorPageReading[];
+  try {
+    readings = await openTogether(harness, [alice.page, secondTab], callback.href);
+  } finally {
+    idp.setKnobs({ codeExchangeBarrier: null });
+  }
+  const made = exchanges().slice(before);
+  const accepted = readings.findIndex(isAcceptedCallback);
+  evidence.add('copies', readings.map((r) => ({ status: r.status, inPage: r.inPage, text: r.text })));
+  evidence.add('codeExchanges', made.map((e) => ({ status: e.status, outcome: e.outcome, barrier: e.barrier })));
+  if (accepted < 0 && made.length === 0) {
+    notTestable(`neither copy of the callback was taken and no code exchange was made (${readings.map(describeReading).join('; ')}): the authorization never completed`);
+  }
+  // The grant the callback made is used from the page that showed it taken (the API when none did).
+  const mcpMark = upstream.mcp.calls().length;
+  const servedSince = () => acceptedWithOwnToken(upstream, upstream.mcp.calls().slice(mcpMark)).length;
+  await useGrant(harness, alice, upstream, evidence, () => servedSince() > 0, { page: accepted === 1 ? secondTab : alice.page });
+  evidence.add('mcpRequestsAcceptedAfterward', servedSince());
+
+  expect(made.length, `code exchanges for one callback delivered twice at once (${made.map((e) => `${e.status} ${e.outcome}`).join('; ')})`).toBe(1);
+  // One exchange, yet no usable grant: not the doubled callback's doing (the IdP revoked nothing, a code used once),
+  // but a gateway whose grants do not work at all, which the requirements on using a grant judge.
+  if (servedSince() === 0) {
+    notTestable(`no MCP request was accepted with alice's token afterwards, after one code exchange (${made.map((e) => `${e.status} ${e.outcome}`).join('; ')}): the grant does not work for another reason`);
+  }
 });
 
 test("FLOW-08 user A's authorization cannot be completed in user B's session", req('FLOW-08'), async ({

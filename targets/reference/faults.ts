@@ -76,7 +76,7 @@ export const FAULT_MODES = [
     detectedBy: ['TOKEN-01', 'TOKEN-02'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-16', 'TOKEN-19', 'TOKEN-20', 'TOKEN-23', 'UI-01'],
-    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-08', 'TOKEN-13', 'TOKEN-14', 'TOKEN-18', 'TOKEN-22', 'TOKEN-25', 'UI-03'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-07', 'FLOW-18', 'TOKEN-08', 'TOKEN-13', 'TOKEN-14', 'TOKEN-18', 'TOKEN-22', 'TOKEN-25', 'UI-03'],
   },
   // --- Issue: the security matrix ---
   {
@@ -226,7 +226,7 @@ export const FAULT_MODES = [
     detectedBy: ['FLOW-04'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-02', 'SESSION-04', 'FLOW-01', 'FLOW-06', 'FLOW-08', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-02', 'TOKEN-10', 'TOKEN-11', 'TOKEN-20', 'TOKEN-26', 'UI-01'],
-    alsoNotTestable: ['SESSION-01', 'SESSION-03', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-05', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-20', 'FLOW-22', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'TOKEN-25', 'UI-03'],
+    alsoNotTestable: ['SESSION-01', 'SESSION-03', 'SESSION-12', 'SESSION-15', 'XSITE-01', 'XSITE-02', 'XSITE-04', 'XSITE-05', 'XSITE-06', 'XSITE-08', 'XSITE-10', 'XSITE-11', 'XSITE-12', 'XSITE-14', 'FLOW-05', 'FLOW-07', 'FLOW-12', 'FLOW-17', 'FLOW-18', 'FLOW-20', 'FLOW-22', 'TOKEN-05', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-15', 'TOKEN-16', 'TOKEN-17', 'TOKEN-18', 'TOKEN-19', 'TOKEN-21', 'TOKEN-22', 'TOKEN-23', 'TOKEN-25', 'UI-03'],
   },
   {
     mode: 'resource-missing',
@@ -235,7 +235,7 @@ export const FAULT_MODES = [
     detectedBy: ['FLOW-05'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-19', 'TOKEN-20', 'TOKEN-23', 'UI-01'],
-    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-08', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'TOKEN-25', 'UI-03'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-07', 'FLOW-18', 'TOKEN-08', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'TOKEN-25', 'UI-03'],
   },
   {
     mode: 'refresh-without-resource',
@@ -275,6 +275,14 @@ export const FAULT_MODES = [
     bug: 'state is not deleted after use: reopening a completed callback URL exchanges the code again.',
     detectedBy: ['FLOW-07'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'state-consumed-after-exchange',
+    bugClass: 'state-not-enforced',
+    bug: 'state is used up only once the code exchange has answered ("so a failed exchange can be retried"): a second copy of the callback arriving meanwhile (a double click, a reload while it loads) passes the check and exchanges the code again, and the IdP, seeing the code reused, revokes the grant the first copy made.',
+    detectedBy: ['FLOW-07'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
   {
@@ -940,7 +948,7 @@ export const FAULT_MODES = [
     detectedBy: ['TOKEN-22'],
     // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-01', 'SESSION-02', 'SESSION-04', 'SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-01', 'TOKEN-05', 'TOKEN-06', 'TOKEN-09', 'TOKEN-10', 'TOKEN-11', 'TOKEN-12', 'TOKEN-19', 'TOKEN-20', 'TOKEN-23', 'UI-01'],
-    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-08', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'TOKEN-25', 'UI-03'],
+    alsoNotTestable: ['SESSION-03', 'FLOW-07', 'FLOW-18', 'TOKEN-08', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'TOKEN-25', 'UI-03'],
   },
   {
     mode: 'token-request-params-in-url',

@@ -410,6 +410,24 @@ describe('refresh tokens', () => {
     assert.deepEqual(held.map((e) => e.barrier), ['parties-met', 'parties-met']);
   });
 
+  it('codeExchangeBarrier: two exchanges of one code meet, the second is reuse and ends the grant the first got', async () => {
+    const { code, verifier } = await authorizeAndConsent();
+    idp.setKnobs({ codeExchangeBarrier: { parties: 2, maxHoldMs: 30_000 } });
+    const [first, second] = await Promise.all([exchange(code, verifier), exchange(code, verifier)]);
+    const won = await tokenBody(first);
+    await expectOAuthError(second, 400, 'invalid_grant', 'code reused');
+    assert.equal(idp.isRevoked(won.access_token), true, 'RFC 6749 §4.1.2: the tokens issued from a reused code are revoked');
+    const held = idp.log().filter((e) => e.kind === 'token:authorization_code').slice(-2);
+    assert.deepEqual(held.map((e) => e.barrier), ['parties-met', 'parties-met']);
+  });
+
+  it('codeExchangeBarrier: a lone exchange goes on after maxHoldMs and works', async () => {
+    const { code, verifier } = await authorizeAndConsent();
+    idp.setKnobs({ codeExchangeBarrier: { parties: 2, maxHoldMs: 20 } });
+    await tokenBody(await exchange(code, verifier));
+    assert.equal(lastLogEntry((e) => e.kind === 'token:authorization_code')?.barrier, 'bound');
+  });
+
   it('refreshBarrier: a lone refresh goes on after maxHoldMs and works', async () => {
     const tokens = await fullFlow();
     idp.setKnobs({ refreshBarrier: { parties: 2, maxHoldMs: 20 } });

@@ -157,7 +157,9 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       failPage(res, 400, 'This authorization was started in another browser session.');
       return;
     }
-    if (!faults['state-replayable']) ctx.pending.consume(pending.state);
+    // Used up before anything is awaited: a second copy of this callback arriving while the exchange runs must find it
+    // gone. BUG (state-consumed-after-exchange): used up only once the exchange has answered.
+    if (!faults['state-replayable'] && !faults['state-consumed-after-exchange']) ctx.pending.consume(pending.state);
     if (query.code === undefined) {
       failPage(res, 400, 'The callback carries no authorization code.');
       return;
@@ -191,6 +193,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     }
 
     const result = await exchangeCode(gateway, query.code, pending.verifier, publicRedirectUri(req, ctx), faults);
+    if (faults['state-consumed-after-exchange']) ctx.pending.consume(pending.state);
     if (!result.ok && faults['token-error-ignored'] && result.kind !== 'network') {
       // BUG (token-error-ignored): only a network failure counts as failure; the IdP's error answer is taken as
       // done and the success page shown, with no grant behind it.
