@@ -19,6 +19,8 @@ import { findRequirement } from '../catalogue/requirements.js';
 import { watchInterrupts } from './interrupts.js';
 
 const SERVER = 'targets/reference/server';
+/** How many failed tests end the second run of a mutant whose first stopped without a MUST failure (see main). */
+const RETRY_MAX_FAILURES = 8;
 /** Served to the browser and run there: Node's coverage cannot see them, so every line of them is a candidate. */
 const BROWSER_SCRIPTS = `${SERVER}/static`;
 
@@ -209,13 +211,14 @@ async function main(): Promise<number> {
       const t0 = Date.now();
       try {
         // -x: the first failure decides when it is a MUST's. Playwright stops at any failed test, and a not-testable one
-        // (a precondition the mutant broke) or a SHOULD's decides nothing: then the whole suite decides, since a later
-        // test may still catch the mutant (seen: a Disconnect that kept the grant locally stopped at SESSION-15's
-        // not-testable, before TOKEN-10 ran). A broken environment stops for good: nothing after it could count.
+        // (a precondition the mutant broke) or a SHOULD's decides nothing: then the rest of the suite decides, since a
+        // later test may still catch the mutant (seen: a Disconnect that kept the grant locally stopped at SESSION-15's
+        // not-testable, before TOKEN-10 ran), up to RETRY_MAX_FAILURES failed tests (an endpoint that never answers
+        // times out test after test). A broken environment stops for good: nothing after it could count.
         let attempt = await runSuite(scratch, reports, ['-x']);
         const first = readReport(path.join(reports, 'conformance.json'));
         if (attempt.interruptedBy === undefined && first !== undefined && !attempt.timedOut && attempt.code !== 0 && !failures(first).must && first.verdict !== 'invalid-environment') {
-          attempt = await runSuite(scratch, reports, []);
+          attempt = await runSuite(scratch, reports, [`--max-failures=${RETRY_MAX_FAILURES}`]);
         }
         if (attempt.interruptedBy !== undefined) {
           interruptedBy = attempt.interruptedBy;
