@@ -943,6 +943,21 @@ export const REQUIREMENTS = [
       OURS("a status computed from anyone's grant shows a user connected who is not (their Fetch Tools then fails, TOKEN-03) and tells them which upstreams other users have connected; one that outlives a Disconnect tells the user a grant they ended is still there"),
     ],
   },
+  {
+    id: 'TOKEN-27',
+    profiles: BOTH_PROFILES,
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      "The MCP server is given the access token and nothing else of the grant: no request to it carries, anywhere (its URL, any header, its body), a refresh token, an ID token or a PKCE code verifier the IdP's exchange and refreshes involved, or the gateway's client secret. Checked over an authorization whose access token is announced as expiring at once, so a gateway that honours expires_in uses the grant across a refresh (two generations of refresh token). The MCP server must have accepted a request with a token of the grant (otherwise not testable).",
+    sources: [
+      cite(RFC6749, '§10.4', 'refresh tokens are shared only among the authorization server and the client they were issued to'),
+      cite(RFC6749, '§2.3.1', "the client's password authenticates it to the authorization server"),
+      cite(RFC7636, '§4.1', 'the code verifier is a secret of the client'),
+      cite(MCP_SECURITY_BEST_PRACTICES, '§2.2.2', 'token passthrough: what the gateway holds for a user is not the MCP server\'s'),
+      OURS("a resource server given the refresh token or the client's credentials can mint the user's tokens on its own, for as long as the refresh token lives and for every scope the grant holds: more than the one access token it needs, and no longer bound to its own audience"),
+    ],
+  },
   // UI
   {
     id: 'UI-01',

@@ -254,7 +254,7 @@ const RFC6749_SENTENCES = sentencesOf(RFC6749, [
   ['§10.3', 'MUST', 'Access token credentials MUST only be transmitted using TLS as described in Section 1.6 with server authentication', TLS],
   ['§10.3', 'MUST', 'The authorization server MUST ensure that access tokens cannot be generated, modified, or guessed to produce valid access tokens by unauthorized parties.', AS],
   ['§10.3', 'SHOULD', 'The client SHOULD request access tokens with the minimal scope necessary.', SCOPES],
-  ['§10.4', 'MUST', 'Refresh tokens MUST be kept confidential in transit and storage, and shared only among the authorization server and the client to whom the refresh tokens were issued.', ['FLOW-12', 'TOKEN-15', 'TOKEN-17', 'TOKEN-21']],
+  ['§10.4', 'MUST', 'Refresh tokens MUST be kept confidential in transit and storage, and shared only among the authorization server and the client to whom the refresh tokens were issued.', ['FLOW-12', 'TOKEN-15', 'TOKEN-17', 'TOKEN-21', 'TOKEN-27']],
   ['§10.5', 'SHOULD', 'The transmission of authorization codes SHOULD be made over a secure channel, and the client SHOULD require the use of TLS with its redirection URI', TLS],
   ['§10.5', 'MUST', 'Authorization codes MUST be short lived and single-use.', ['ENV-02']],
   ['§10.5', 'SHOULD', 'If the authorization server observes multiple attempts to exchange an authorization code …, the authorization server SHOULD attempt to revoke all access tokens already granted', AS],

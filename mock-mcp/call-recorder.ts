@@ -63,6 +63,21 @@ export function urlValueHashes(requestTarget: string): string[] {
   return [...new Set(words.map(hashSecret))];
 }
 
+/** Where a secret ends inside a header value or a JSON body: anything a base64url, base64 or JWT value never holds. */
+const VALUE_SEPARATORS = /[^A-Za-z0-9._~+/-]+/;
+
+/**
+ * Hashes of every word of every header value and of the body (its JSON text): a credential carried anywhere in the
+ * request (a header of its own, after "Bearer ", a field of the JSON-RPC body) hashes to its own hash, while no raw
+ * header or body, which could hold one, is kept.
+ */
+export function carriedValueHashes(headers: IncomingMessage['headers'], body: unknown): string[] {
+  const headerValues = Object.values(headers).flatMap((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+  const bodyText = body === undefined ? '' : JSON.stringify(body);
+  const words = [...headerValues, bodyText].flatMap((value) => value.split(VALUE_SEPARATORS)).filter((word) => word !== '');
+  return [...new Set(words.map(hashSecret))];
+}
+
 function pickClaims(claims: TokenClaims | undefined): Partial<McpCallRecord> {
   if (claims === undefined) return {};
   const { sub, iss, aud, clientId, jti, scope } = claims;
@@ -153,6 +168,7 @@ export class CallRecorder {
       accepted: draft.accepted,
       hadCookie: draft.hadCookie,
       urlValueHashes: draft.urlValueHashes,
+      carriedValueHashes: carriedValueHashes(req.headers, body),
     };
     const session = sessionIdOf(req) ?? draft.openedSession;
     if (session !== undefined) record.sessionHash = hashSecret(session);

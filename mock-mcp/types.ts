@@ -60,6 +60,12 @@ export interface McpCallRecord {
    */
   urlValueHashes: string[];
   /**
+   * `sha256:` forms of every word of every header value and of the JSON body (split where a base64url, base64 or JWT
+   * value never goes): whether a credential travelled anywhere in the request can be told, while no raw header or
+   * body is kept. The bearer token is among them (from the Authorization header).
+   */
+  carriedValueHashes: string[];
+  /**
    * `sha256:` form of the MCP session the request belongs to: the `Mcp-Session-Id` it sent, or the one its answer
    * opened (an initialize in stateful mode). Absent when there is none (stateless mode never opens one).
    */

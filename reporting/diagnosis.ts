@@ -227,6 +227,10 @@ export const BUG_CLASSES = {
     title: "The authorization state the gateway shows a user is not that user's own: another user's grant, or a grant that ended",
     lookAt: "the status shown in the table or answered by the status endpoint: read it from the caller's own grant (gateway and user), the way the token path reads it, and clear it with the grant",
   },
+  'grant-secret-sent-upstream': {
+    title: "The gateway gives the MCP server more of the grant than the access token: the refresh token, ID token, PKCE verifier or its client secret",
+    lookAt: "what the MCP client adds to each request: the Authorization header with the access token, and nothing from the stored credential record (no refresh token \"so the server can renew\", no client credentials copied from the registration into the upstream's headers)",
+  },
   'authorization-start-broken': {
     title: "The gateway's own Authorize fails: it answers with an error page, so no authorization reaches the IdP",
     lookAt: 'the handler behind the Authorize control: the gateway it looks up, the state and PKCE verifier it stores, the authorization URL it builds',
@@ -439,6 +443,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['TOKEN-20'], bugClass: 'access-token-inspected' },
   { requirements: ['TOKEN-21'], bugClass: 'token-request-credentials-forwarded' },
   { requirements: ['TOKEN-22'], bugClass: 'token-in-url' },
+  { requirements: ['TOKEN-27'], bugClass: 'grant-secret-sent-upstream' },
   { requirements: ['TOKEN-23'], bugClass: 'refused-token-not-renewed' },
   { requirements: ['TOKEN-24'], bugClass: 'idp-request-params-in-url' },
   { requirements: ['TOKEN-25'], bugClass: 'grant-survives-upstream-change' },

@@ -23,7 +23,7 @@ function idpEntry(seq: number, kind: IdpLogEntry['kind'], extra: Partial<IdpLogE
 }
 
 function mcpCall(seq: number, at: string, extra: Partial<McpCallRecord> = {}): McpCallRecord {
-  return { seq, at, httpMethod: 'POST', rpcMethod: 'tools/list', status: 200, authScheme: 'bearer', tokenHash: 'sha256:aaaa', accepted: true, hadCookie: false, urlValueHashes: [], ...extra };
+  return { seq, at, httpMethod: 'POST', rpcMethod: 'tools/list', status: 200, authScheme: 'bearer', tokenHash: 'sha256:aaaa', accepted: true, hadCookie: false, urlValueHashes: [], carriedValueHashes: [], ...extra };
 }
 
 function record(requirement: string, status: TestRecord['status'], extra: Partial<TestRecord> = {}): TestRecord {

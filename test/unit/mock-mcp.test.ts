@@ -544,6 +544,19 @@ describe('metadata and hygiene', () => {
     assert.ok(!plain.record.urlValueHashes.includes(hashSecret(token)), 'a token in the header only is not in the URL');
   });
 
+  test('a credential anywhere in the headers or the JSON body is recorded by hash only (carriedValueHashes)', async () => {
+    const token = await mint();
+    const secret = randomUUID().replaceAll('-', '') + '_x-Y.z~';
+    const inHeader = await recorded(() => postMcp(INITIALIZE, { authorization: `Bearer ${token}`, 'x-refresh-token': `rt=${secret}` }));
+    assert.ok(inHeader.record.carriedValueHashes.includes(hashSecret(secret)), 'a header of its own, after a name and "="');
+    assert.ok(inHeader.record.carriedValueHashes.includes(hashSecret(token)), 'the bearer token, after "Bearer "');
+    const inBody = await recorded(() => postMcp({ ...INITIALIZE, params: { ...INITIALIZE.params, _meta: { client_secret: secret } } }, { authorization: `Bearer ${token}` }));
+    assert.ok(inBody.record.carriedValueHashes.includes(hashSecret(secret)), 'a field of the JSON-RPC body');
+    assert.ok(!JSON.stringify(inHeader.record).includes(secret) && !JSON.stringify(inBody.record).includes(secret), 'no raw value in the records');
+    const plain = await recorded(() => postMcp(INITIALIZE, { authorization: `Bearer ${token}` }));
+    assert.ok(!plain.record.carriedValueHashes.includes(hashSecret(secret)), 'absent when not sent');
+  });
+
   test('a raw token never appears in the records', async () => {
     const jwt = await mint();
     const tokens = [jwt, 'opaque-never-stored'];

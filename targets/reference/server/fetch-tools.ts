@@ -7,6 +7,7 @@ import type { Caller } from './auth.js';
 import type { GatewayContext } from './context.js';
 import type { Gateway } from './gateways.js';
 import { listUpstreamTools } from './mcp-upstream.js';
+import { grantSecretHeaders } from './grant-secret-headers-fault.js';
 import { SessionPerServer } from './session-per-server-fault.js';
 import { blockWhile } from './blocking-upstream-fault.js';
 import { refreshTokens } from './oauth-client.js';
@@ -134,6 +135,7 @@ export class ToolFetcher {
       redirectReauthorized: this.#ctx.faults['upstream-redirect-reauthorized'],
       sessionIdDropped: this.#ctx.faults['mcp-session-id-dropped'],
       tokenInQuery: this.#ctx.faults['token-only-in-url-query'] ? ('only' as const) : this.#ctx.faults['token-also-in-url-query'] ? ('also' as const) : undefined,
+      extraHeaders: grantSecretHeaders(this.#ctx.faults, gateway, grant),
     };
     // BUG (mcp-session-per-server): the MCP session the first call opened serves every later call to that server.
     // BUG (mcp-session-kept-after-404): a session per user and server, kept across presses and not renewed on a 404.

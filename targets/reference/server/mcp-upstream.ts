@@ -44,6 +44,11 @@ export interface ListOptions {
    * BUG (token-only-in-url-query: 'only'): it goes there instead of the Authorization header.
    */
   tokenInQuery?: 'also' | 'only';
+  /**
+   * Headers added to every MCP request besides Authorization. BUG (refresh-token-sent-upstream,
+   * client-secret-sent-upstream): what they carry is the grant's or the client's, never the MCP server's.
+   */
+  extraHeaders?: Readonly<Record<string, string>>;
 }
 
 /** One MCP client over Streamable HTTP that sends `bearer()` (read per request) and nothing else of ours. */
@@ -61,6 +66,7 @@ export function connectionTo(mcpUrl: string, bearer: () => string, clientVersion
   const authorized: FetchFunction = async (input, init) => {
     const headers = options.sessionIdDropped === true ? headersBuiltAnew(init) : new Headers(init?.headers);
     if (options.tokenInQuery !== 'only') headers.set('Authorization', `Bearer ${bearer()}`);
+    for (const [name, value] of Object.entries(options.extraHeaders ?? {})) headers.set(name, value);
     const target = options.tokenInQuery === undefined ? input : withTokenInQuery(input, bearer());
     const response = await send(target, { ...init, headers });
     if (response.status === 401 || response.status === 403) lastChallenge = response.headers.get('www-authenticate');
