@@ -3,11 +3,12 @@
  * foreign or error-carrying callback must be refused with a readable page, and must not reach the IdP's
  * token endpoint (which is where a code becomes a stored grant).
  */
-import type { Page, Route } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize, authorizeAndCaptureCallback, openCallbackCounted, positiveTwin, startAtIdp, tokenRequests, type CallbackReading } from '../../fixtures/flows.js';
 import { describeReading, isAcceptedCallback, isReadableRefusal, openCallback, readErrorPage, type ErrorPageReading } from '../../fixtures/error-page.js';
 import { ownStep } from '../../fixtures/own-step.js';
+import { actTogether } from '../../fixtures/request-gate.js';
 import { useGrant } from '../../fixtures/use-grant.js';
 import { acceptedWithOwnToken } from '../../fixtures/upstream-calls.js';
 import type { Harness } from '../../fixtures/harness.js';
@@ -84,32 +85,17 @@ test('FLOW-07 reopening a completed callback URL is refused and makes no second 
  */
 const EXCHANGE_HOLD_MS = 1_500;
 
-/**
- * Opens `url` in every page at once: each page's navigation to it is held in the browser until every page has sent
- * its own, then all are let go together, so the copies reach the gateway at the same moment however long each page
- * took to start. Returns what each page shows, in the order given.
- */
+/** Opens `url` in every page at once, the navigations let go together (fixtures/request-gate.ts); what each page shows, in order. */
 async function openTogether(harness: Harness, pages: readonly Page[], url: string): Promise<ErrorPageReading[]> {
-  const held: Route[] = [];
-  let open = false;
-  const letGo = async (): Promise<void> => {
-    open = true;
-    await Promise.all(held.map((r) => r.fallback().catch(() => undefined)));
-  };
-  const isTheCallback = (u: URL): boolean => u.href === url;
-  const handler = async (route: Route): Promise<void> => {
-    if (open || !route.request().isNavigationRequest()) return route.fallback();
-    held.push(route);
-    if (held.length === pages.length) await letGo();
-  };
-  for (const page of pages) await page.route(isTheCallback, handler);
-  try {
-    return await Promise.all(pages.map((page) => openCallback(page, url, harness.target)));
-  } finally {
-    // Nothing may stay parked: a page that never sent its navigation leaves the others held until here.
-    if (!open) await letGo();
-    for (const page of pages) await page.unroute(isTheCallback, handler).catch(() => undefined);
-  }
+  const { settled } = await actTogether(
+    pages.map((page) => ({ page })),
+    (request) => request.isNavigationRequest() && request.url() === url,
+    ({ page }) => openCallback(page, url, harness.target),
+  );
+  return settled.map((s) => {
+    if (s.status === 'rejected') throw s.reason;
+    return s.value;
+  });
 }
 
 test('FLOW-07 one callback delivered twice at once (a double click, a reload while it loads) makes one code exchange, and the grant it made stays', req('FLOW-07'), async ({
