@@ -313,7 +313,7 @@ export const REQUIREMENTS = [
     family: 'SESSION',
     level: 'MUST',
     statement:
-      "Every endpoint that acts for a user (both Fetch Tools controls, Disconnect, the admin forms, and the API's actions such as registering a gateway) refuses a request that carries no credentials (no session cookie, no API token) even when it is otherwise exactly the request the gateway's own page or API client sends (same body, the page's anti-CSRF proof, a same-origin Origin and Fetch Metadata): it is not answered as a success and changes nothing (nothing registered, disconnected or fetched upstream).",
+      "Every endpoint that acts for a user (both Fetch Tools controls, Disconnect, the admin forms, and the API's actions such as registering, repointing or deleting a gateway) refuses a request that carries no credentials (no session cookie, no API token) even when it is otherwise exactly the request the gateway's own page or API client sends (same body, the page's anti-CSRF proof, a same-origin Origin and Fetch Metadata): it is not answered as a success and changes nothing (nothing registered, repointed, deleted, disconnected or fetched upstream).",
     sources: [
       cite(OWASP_AUTHORIZATION, 'Deny by Default; Validate the Permissions on Every Request'),
       OURS('a route that lost its authentication, or goes on after sending its 401, acts for anyone on the network; the anti-CSRF defences refuse only requests that carry a victim\'s cookie'),

@@ -166,6 +166,30 @@ export interface ApiAction {
   sendAs(user: GatewayUser, body: unknown): Promise<number>;
 }
 
+/**
+ * An API request that changes or deletes something that exists before it (PATCH or DELETE of a registration). Unlike
+ * a creation (ApiAction), its effect is on one object: each request gets an object of its own, so that a refused
+ * request that still acts, at once or later, shows on its own object and nowhere else.
+ */
+export interface ApiEdit {
+  /** Short name for reports, e.g. 'repoint gateway (API)'. */
+  name: string;
+  method: 'PUT' | 'PATCH' | 'DELETE';
+  /** Registers a fresh object (as the admin, through the API: setup, not the request under test) and describes the request on it. */
+  prepare(): Promise<ApiEditRequest>;
+}
+
+export interface ApiEditRequest {
+  /** Absolute URL of the request on the prepared object. */
+  url: string;
+  /** The JSON body, or undefined for none (a DELETE). */
+  body: unknown;
+  /** The object's state as the admin reads it (its MCP URL, or 'absent'): equal readings, no effect. */
+  state(): Promise<string>;
+  /** The same request with `user`'s API credentials (the positive twin); returns the HTTP status. */
+  sendAs(user: GatewayUser): Promise<number>;
+}
+
 /** A gateway's sign-in form: its page, where it posts, and the fields that carry a user's credentials. */
 export interface LoginForm {
   /** The sign-in page, as a browser opens it (SESSION-14 fills its form; the page adds what its own script adds). */
@@ -317,6 +341,13 @@ export interface Target {
    * for actions that reach out to one (registration by discovery). Absent: only the UI's endpoints are tried.
    */
   apiActions?(gateway: RegisteredGateway, mcpUrl: string): ApiAction[];
+
+  /**
+   * Optional: the endpoints of the gateway's API that change or delete a registration (an admin's edit, a
+   * deletion), each acting on a registration made for one request (SESSION-15 sends one without credentials and one
+   * with). Absent: SESSION-15 tries creations only (apiActions) and the UI's endpoints.
+   */
+  apiEdits?(): ApiEdit[];
 
   /**
    * Optional: the gateway's API endpoints that describe registered gateways, grants or tools to a signed-in user

@@ -19,7 +19,7 @@ interface Attempt {
   endpoint: string;
   /** The gateway's answer to the request without credentials. */
   status: number;
-  /** Whether that request changed what the endpoint changes, at once or (API actions) by the time two genuine requests were served. */
+  /** Whether that request changed what the endpoint changes, at once or (API actions and edits) by the time genuine requests were served. */
   changed: boolean;
   /** The genuine request (with the user's credentials): its status and whether it changed the state (the probe's proof). */
   twin: { status: number | null; changed: boolean };
@@ -47,7 +47,10 @@ test('SESSION-15 a request without credentials is refused by every endpoint that
   const { target } = harness;
   const ui = target.stateChangingEndpoints?.(upstream.gateway) ?? [];
   const api = target.apiActions?.(upstream.gateway, upstream.registration.mcpUrl) ?? [];
-  if (ui.length + api.length === 0) notTestable("the adapter lists none of the gateway's endpoints (Target.stateChangingEndpoints, Target.apiActions)");
+  const edits = target.apiEdits?.() ?? [];
+  if (ui.length + api.length + edits.length === 0) {
+    notTestable("the adapter lists none of the gateway's endpoints (Target.stateChangingEndpoints, Target.apiActions, Target.apiEdits)");
+  }
   test.slow(); // an authorization, then per endpoint a request without credentials and its genuine twin
   // A grant, so that Fetch Tools has an effect to show.
   await authorize(harness, alice, upstream);
@@ -94,6 +97,24 @@ test('SESSION-15 a request without credentials is refused by every endpoint that
       changed: afterAnonymous !== before || byTwin !== bySecondTwin,
       twin: { status: twinStatus, changed: byTwin > 0 },
     });
+  }
+  for (const edit of edits) {
+    // Each request acts on a registration of its own: the one without credentials on `refused`, its twin on `genuine`.
+    const refused = await edit.prepare();
+    const before = await refused.state();
+    const anonymous = await rawRequest(refused.url, {
+      method: edit.method,
+      headers: { ...sameOrigin, ...(refused.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(refused.body === undefined ? {} : { body: JSON.stringify(refused.body) }),
+    });
+    const afterAnonymous = await refused.state();
+    const genuine = await edit.prepare();
+    const twinBefore = await genuine.state();
+    const twinStatus = await genuine.sendAs(alice.user);
+    const twinChanged = (await genuine.state()) !== twinBefore;
+    // Read again once the gateway has served the twin: a refused request that went on in the background shows by now.
+    const late = await refused.state();
+    attempts.push({ endpoint: edit.name, status: anonymous.status, changed: afterAnonymous !== before || late !== before, twin: { status: twinStatus, changed: twinChanged } });
   }
   evidence.add('withoutCredentials', attempts);
 

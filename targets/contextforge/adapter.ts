@@ -21,6 +21,8 @@ import type {
   RegisteredGateway,
   StateChangingEndpoint,
   ApiAction,
+  ApiEdit,
+  ApiEditRequest,
   ApiReadEndpoint,
   Target,
   TargetDescription,
@@ -459,27 +461,59 @@ class ContextForgeTarget implements Target {
         name: 'register gateway (API)',
         method: 'POST',
         url: `${this.#api.baseUrl}/gateways`,
-        // An upstream nobody will call (authorization-code gateways are not contacted before a user authorizes),
-        // at a URL of its own each time: ContextForge refuses a second gateway at the same URL.
-        body: () => {
-          const suffix = randomBytes(3).toString('hex');
-          const nowhere = `http://127.0.0.1:9/mcp/${suffix}`;
-          return oauthGatewayJson({
-            name: `session15-${suffix}`,
-            url: nowhere,
-            clientId: `session15-${suffix}`,
-            clientSecret: 'not-a-secret',
-            authorizationUrl: 'http://127.0.0.1:9/authorize',
-            tokenUrl: 'http://127.0.0.1:9/token',
-            redirectUri: this.redirectUri,
-            scopes: ['mcp'],
-            resource: nowhere,
-          });
-        },
+        body: () => oauthGatewayJson(this.#nowhereRegistration('session15')),
         effect: async () => (await this.#api.gatewayNames(await this.apiToken(this.users.alice))).join('\n'),
         sendAs: async (user, json) => this.#api.postGatewayStatus(await this.apiToken(user), json),
       },
     ];
+  }
+
+  /** The admin's edit (PUT /gateways/{id}, the registration sent whole with another URL) and deletion, each on a nowhere registration of its own. */
+  apiEdits(): ApiEdit[] {
+    const edit = (name: string, method: 'PUT' | 'DELETE', bodyFor: (registered: OAuthGatewayBody) => unknown): ApiEdit => ({
+      name,
+      method,
+      prepare: async (): Promise<ApiEditRequest> => {
+        const registration = this.#nowhereRegistration('session15-edit');
+        const admin = await this.apiToken(this.users.alice);
+        const { id } = await this.#api.registerOAuthGateway(admin, registration);
+        const path = `/gateways/${encodeURIComponent(id)}`;
+        const body = bodyFor(registration);
+        return {
+          url: `${this.#api.baseUrl}${path}`,
+          body,
+          state: async () => {
+            const url = await this.#api.gatewayUrl(await this.apiToken(this.users.alice), id);
+            return url === null ? 'absent' : `url: ${url}`;
+          },
+          sendAs: async (user) => this.#api.statusOf(await this.apiToken(user), method, path, body),
+        };
+      },
+    });
+    return [
+      edit('repoint gateway (API)', 'PUT', (registered) => oauthGatewayJson({ ...registered, url: `${registered.url}/moved`, resource: `${registered.url}/moved` })),
+      edit('delete gateway (API)', 'DELETE', () => undefined),
+    ];
+  }
+
+  /**
+   * An upstream nobody will call (authorization-code gateways are not contacted before a user authorizes), at a URL of
+   * its own each time: ContextForge refuses a second gateway at the same URL.
+   */
+  #nowhereRegistration(prefix: string): OAuthGatewayBody {
+    const suffix = randomBytes(3).toString('hex');
+    const nowhere = `http://127.0.0.1:9/mcp/${suffix}`;
+    return {
+      name: `${prefix}-${suffix}`,
+      url: nowhere,
+      clientId: `${prefix}-${suffix}`,
+      clientSecret: 'not-a-secret',
+      authorizationUrl: 'http://127.0.0.1:9/authorize',
+      tokenUrl: 'http://127.0.0.1:9/token',
+      redirectUri: this.redirectUri,
+      scopes: ['mcp'],
+      resource: nowhere,
+    };
   }
 
   async listTools(gateway: RegisteredGateway, user: GatewayUser): Promise<string[]> {

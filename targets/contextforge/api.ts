@@ -20,6 +20,7 @@ export class ContextForgeApiError extends Error {
 const loginSchema = z.object({ access_token: z.string().min(1), token_type: z.string() });
 const versionSchema = z.object({ app: z.object({ version: z.string() }) });
 const gatewaySchema = z.object({ id: z.string().min(1), name: z.string() });
+const gatewayUrlSchema = z.object({ url: z.string() });
 /** ToolRead is serialised camelCase (by alias); accept snake_case too in case a release differs. */
 const toolSchema = z.object({
   name: z.string(),
@@ -149,15 +150,30 @@ export class ContextForgeApi {
 
   /** POST /gateways with `json` as it is, answered with its status only (SESSION-15's genuine twin). */
   async postGatewayStatus(token: string, json: unknown): Promise<number> {
-    const res = await fetch(`${this.baseUrl}/gateways`, {
-      method: 'POST',
-      headers: { Accept: 'application/json', Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(json),
+    return this.statusOf(token, 'POST', '/gateways', json);
+  }
+
+  /** `method path` with `json` (none when undefined), answered with its status only (SESSION-15's genuine twins). */
+  async statusOf(token: string, method: string, path: string, json: unknown): Promise<number> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { Accept: 'application/json', Authorization: `Bearer ${token}`, ...(json === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: json === undefined ? null : JSON.stringify(json),
       redirect: 'manual',
       signal: AbortSignal.timeout(30_000),
     });
     await res.arrayBuffer();
     return res.status;
+  }
+
+  /** GET /gateways/{id}: the MCP URL the registration points at, or null when there is no such registration (404). */
+  async gatewayUrl(token: string, id: string): Promise<string | null> {
+    try {
+      return gatewayUrlSchema.parse(await this.request('GET', `/gateways/${encodeURIComponent(id)}`, { token })).url;
+    } catch (err) {
+      if (err instanceof ContextForgeApiError && err.status === 404) return null;
+      throw err;
+    }
   }
 
   /** Names of every gateway registered (inactive ones too), sorted, one entry per gateway. */

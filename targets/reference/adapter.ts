@@ -20,6 +20,8 @@ import type {
   RegisteredGateway,
   StateChangingEndpoint,
   ApiAction,
+  ApiEdit,
+  ApiEditRequest,
   ApiReadEndpoint,
   Target,
   TargetDescription,
@@ -66,6 +68,7 @@ function messageOf(body: string): string {
 }
 const GatewayListSchema = z.object({ gateways: z.array(z.object({ id: z.string(), name: z.string(), connected: z.boolean() })) });
 const GatewayDetailsSchema = z.object({ connected: z.boolean() });
+const RegistrationUrlSchema = z.object({ mcpUrl: z.string() });
 const ToolsResponseSchema = z.object({ tools: z.array(z.object({ name: z.string() })) });
 
 /** A UI outcome appears within this bound or the wait fails (the gateway's own upstream timeout is 10 s). */
@@ -446,6 +449,30 @@ class ReferenceTarget implements Target {
     ];
   }
 
+  /** Repointing (PATCH) and deleting (DELETE) a registration, each on a nowhere registration of its own. */
+  apiEdits(): ApiEdit[] {
+    const edit = (name: string, method: 'PATCH' | 'DELETE', body: unknown): ApiEdit => ({
+      name,
+      method,
+      prepare: async (): Promise<ApiEditRequest> => {
+        const registered = await this.registerGateway({ ...nowhereUpstream(`session15-edit-${randomBytes(3).toString('hex')}`), scopes: ['mcp'] });
+        const pathname = `/api/gateways/${encodeURIComponent(registered.id)}`;
+        return {
+          url: `${this.#apiBase}${pathname}`,
+          body,
+          state: async () => {
+            const response = await this.#api('GET', pathname, this.users.alice);
+            if (response.status === 404) return 'absent';
+            return `mcpUrl: ${RegistrationUrlSchema.parse(await response.json()).mcpUrl}`;
+          },
+          sendAs: async (user) => (await this.#api(method, pathname, user, body)).status,
+        };
+      },
+    });
+    const moved = 'http://127.0.0.1:9/mcp/moved';
+    return [edit('repoint gateway (API)', 'PATCH', { mcpUrl: moved, resource: moved }), edit('delete gateway (API)', 'DELETE', undefined)];
+  }
+
   /** The registered gateways' names, one per line (sorted), as alice's API reads them: what a registration changes. */
   async #gatewayNames(): Promise<string> {
     const response = await this.#api('GET', '/api/gateways', this.users.alice);
@@ -496,7 +523,7 @@ class ReferenceTarget implements Target {
 }
 
 /** The registration of an upstream nobody will call (port 9, discard), as the admin form and the API take it, less its scopes. */
-function nowhereUpstream(name: string): Record<string, string> {
+function nowhereUpstream(name: string): Omit<UpstreamRegistration, 'scopes' | 'revocationEndpoint'> {
   return {
     name,
     mcpUrl: 'http://127.0.0.1:9/mcp',

@@ -618,6 +618,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'api-edit-without-authentication',
+    bugClass: 'missing-authentication',
+    bug: "The API's routes that repoint or delete a registration take their caller from the optional-caller helper of the public pages, which answers \"nobody\" instead of refusing: a request without credentials repoints or deletes any registration.",
+    detectedBy: ['SESSION-15'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'register-form-without-session',
     bugClass: 'missing-authentication',
     bug: "The admin form's gateway registration keeps the request-origin check but lost its session check (the gateway list is global, so no user seemed needed): a same-origin-looking request without a session registers a gateway.",
