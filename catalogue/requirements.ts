@@ -254,7 +254,7 @@ export const REQUIREMENTS = [
     family: 'SESSION',
     level: 'MUST',
     statement:
-      'Sign-in issues a new session id: a session cookie planted in the browser before sign-in (as a same-site sibling can) is not the signed-in session, and the planted value authenticates nothing afterwards.',
+      'Sign-in issues a new session id: a session cookie planted in the browser before sign-in (as a same-site sibling can: a made-up value, or the attacker\'s own signed-in session) is not the signed-in session, and a made-up planted value authenticates nothing afterwards.',
     sources: [
       cite(OWASP_SESSION, 'Renew the Session ID After Any Privilege Level Change'),
       cite(RFC6265BIS, '§8.6', 'weak integrity: a sibling can set the cookie'),

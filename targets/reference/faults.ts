@@ -578,6 +578,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'session-taken-over-at-sign-in',
+    bugClass: 'session-fixation',
+    bug: "Sign-in into a browser that already holds a live session (another account's, which a sibling subdomain can plant) keeps that session's id and switches its user, instead of issuing a new id: the planter holds the victim's signed-in session.",
+    detectedBy: ['SESSION-10'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'session-id-predictable',
     bugClass: 'session-id-guessable',
     bug: 'A session id is the SHA-256 of the user name and a sign-in counter (unique, opaque-looking, base64url of 256 bits), so anyone who knows a user name can compute a live session id.',

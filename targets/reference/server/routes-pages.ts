@@ -83,8 +83,11 @@ export function pageRoutes(ctx: GatewayContext): Router {
     }
     const previous = currentSession(req, ctx);
     if (previous !== undefined) ctx.sessions.delete(previous.id);
-    // Both undefined for the correct gateway: the store then draws a random id.
-    const session = ctx.sessions.create(user, fixatedSessionId(req, ctx) ?? predictableSessionId(user, ctx));
+    // BUG (session-taken-over-at-sign-in): a browser that already holds a live session signs in under that session's
+    // id (its user switched, "so the browser keeps its state"): whoever knew the id before holds the new sign-in.
+    const keptId = ctx.faults['session-taken-over-at-sign-in'] ? previous?.id : undefined;
+    // All undefined for the correct gateway: the store then draws a random id.
+    const session = ctx.sessions.create(user, keptId ?? fixatedSessionId(req, ctx) ?? predictableSessionId(user, ctx));
     res.set('Set-Cookie', sessionCookie(session.id, cookieScope(req, ctx), ctx.faults, req.hostname));
     // BUG (login-redirect-ignores-root-path): the redirect after sign-in is built from the path the gateway
     // received, which behind a prefix-stripping proxy lacks the root path (ContextForge 1.0.7's trailing-slash
