@@ -9,7 +9,7 @@ import { arriveAtIdp } from '../../fixtures/flows.js';
 import { signInAndConsent } from '../../mock-idp/browser.js';
 import { notTestable } from '../../lib/outcome.js';
 import { notApplicable } from '../../fixtures/applicability.js';
-import { hostileReturnTargets, originAndPath } from '../../fixtures/hostile-returns.js';
+import { hostileReturnTargets, isOnOrigin, originAndPath } from '../../fixtures/hostile-returns.js';
 import { watchScriptDialogs } from '../../fixtures/script-dialogs.js';
 import type { Request, Response } from '@playwright/test';
 
@@ -51,7 +51,7 @@ async function tryReturnTo(
   const onRequest = (request: Request): void => {
     if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return;
     const url = request.url();
-    if (!url.startsWith(target.origin) && !url.startsWith(idpOrigin)) leftTo.push(originAndPath(url));
+    if (!isOnOrigin(url, target.origin) && !isOnOrigin(url, idpOrigin)) leftTo.push(originAndPath(url));
   };
   const onResponse = (response: Response): void => {
     const request = response.request();
@@ -115,6 +115,6 @@ test('FLOW-17 the return address after authorization cannot send the user to ano
     const label = `return target ${JSON.stringify(a.value)}`;
     expect(a.leftTo, `${label}: the browser was sent to another site`).toEqual([]);
     expect(a.scriptRan, `${label}: script ran in the page`).toBe(false);
-    expect(a.landedOn.startsWith(harness.target.origin), `${label}: the browser ended on ${a.landedOn}`).toBe(true);
+    expect(isOnOrigin(a.landedOn, harness.target.origin), `${label}: the browser ended on ${a.landedOn}`).toBe(true);
   }
 });

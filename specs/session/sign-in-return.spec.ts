@@ -7,7 +7,7 @@
  */
 import type { Page, Request } from '@playwright/test';
 import { test, expect, req, type Harness } from '../../fixtures/index.js';
-import { hostileReturnTargets, originAndPath } from '../../fixtures/hostile-returns.js';
+import { hostileReturnTargets, isOnOrigin, originAndPath } from '../../fixtures/hostile-returns.js';
 import { readGatewayNavigationAnswers, redirectTarget } from '../../fixtures/gateway-answers.js';
 import { watchScriptDialogs } from '../../fixtures/script-dialogs.js';
 import { notApplicable } from '../../fixtures/applicability.js';
@@ -41,7 +41,7 @@ async function signInReturningTo(
   const redirectedElsewhere: string[] = [];
   const onRequest = (request: Request): void => {
     if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return;
-    if (!request.url().startsWith(harness.target.origin)) leftTo.push(originAndPath(request.url()));
+    if (!isOnOrigin(request.url(), harness.target.origin)) leftTo.push(originAndPath(request.url()));
   };
   const stopReading = await readGatewayNavigationAnswers(harness, page.context(), (answer) => {
     const target = redirectTarget(answer);
@@ -97,6 +97,6 @@ test("SESSION-13 the sign-in page's return parameter cannot send the user to ano
     expect(a.redirectedElsewhere, `${label}: the gateway answered the sign-in with a redirect to another site`).toEqual([]);
     expect(a.leftTo, `${label}: after signing in, the browser was sent to another site`).toEqual([]);
     expect(a.scriptRan, `${label}: script ran in the page`).toBe(false);
-    expect(a.landedOn.startsWith(harness.target.origin), `${label}: after signing in, the browser ended on ${a.landedOn}`).toBe(true);
+    expect(isOnOrigin(a.landedOn, harness.target.origin), `${label}: after signing in, the browser ended on ${a.landedOn}`).toBe(true);
   }
 });

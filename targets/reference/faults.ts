@@ -699,6 +699,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'return-to-origin-prefix-check',
+    bugClass: 'open-redirect',
+    bug: "The return-target check shared by the sign-in page's `next` and the authorization's `return_to` also takes absolute URLs that start with the gateway's own origin (\"links from other tools\"): `http://gateway:port@attacker/` starts so, and the browser goes to the attacker's host.",
+    detectedBy: ['FLOW-17', 'SESSION-13'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'origin-from-forwarded-headers',
     bugClass: 'public-origin-from-request-headers',
     bug: 'Naive "reverse proxy support": the gateway takes its own public origin from any client\'s X-Forwarded-Host / X-Forwarded-Proto / Forwarded header, for the redirect_uri it sends the IdP and for the Origin its CSRF check accepts.',
