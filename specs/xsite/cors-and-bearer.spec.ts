@@ -33,16 +33,21 @@ function corsAnswer(channel: string, origin: string, status: number | null, head
 
 /**
  * Foreign origins besides the attacker's, shaped for the comparison bugs of a CORS allowlist: the gateway's
- * origin as a mere prefix (startsWith), its host as a mere suffix (endsWith), `null` (sandboxed frames,
- * file: pages), and a same-site sibling where the gateway's policy refuses siblings.
+ * origin as a mere prefix (startsWith), its host as a mere suffix (endsWith), its host and port over the other
+ * scheme (a comparison of hosts alone), `null` (sandboxed frames, file: pages), and where the gateway's policy
+ * refuses siblings, a same-site sibling and the gateway's host name on another port (a comparison of host names).
  */
 function nearMissOrigins(gatewayOrigin: string, origins: { sibling: string; attacker: string }, refusesSiblings: boolean): Record<string, string> {
   const gateway = new URL(gatewayOrigin);
+  const otherScheme = gateway.protocol === 'https:' ? 'http:' : 'https:';
   return {
     "the gateway's origin as a prefix": `${gatewayOrigin}.${new URL(origins.attacker).hostname}`,
     "the gateway's host as a suffix": `${gateway.protocol}//evil${gateway.host}`,
+    "the gateway's host and port over the other scheme": `${otherScheme}//${gateway.host}`,
     null: 'null',
-    ...(refusesSiblings ? { 'a same-site sibling': origins.sibling } : {}),
+    ...(refusesSiblings
+      ? { 'a same-site sibling': origins.sibling, "the gateway's host name on another port": `${gateway.protocol}//${gateway.hostname}:${new URL(origins.attacker).port}` }
+      : {}),
   };
 }
 

@@ -187,6 +187,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'cors-allowlist-host-only',
+    bugClass: 'cors-credentials-reflected',
+    bug: "CORS approves, with credentials, origins whose host and port are the gateway's, the scheme never compared (an allowlist of `host:port` values): a page served over the other scheme on the gateway's host and port can read credentialed answers.",
+    detectedBy: ['XSITE-07'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'cors-null-origin-allowed',
     bugClass: 'cors-credentials-reflected',
     bug: 'CORS approves, with credentials, the gateway\'s own origin and "null" (kept on the allowlist for pages opened from file://), which any sandboxed iframe or data: page on another site sends.',

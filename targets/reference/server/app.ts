@@ -92,6 +92,8 @@ export function createApp(ctx: GatewayContext): Express {
   if (ctx.faults['cors-reflect']) app.use(reflectCors(() => true));
   if (ctx.faults['cors-allowlist-prefix']) app.use(reflectCors((origin) => origin.startsWith(ctx.origin)));
   if (ctx.faults['cors-allowlist-suffix']) app.use(reflectCors((origin) => hostOf(origin).endsWith(hostOf(ctx.origin))));
+  // BUG (cors-allowlist-host-only): the allowlist compares host and port only, so the scheme is never looked at.
+  if (ctx.faults['cors-allowlist-host-only']) app.use(reflectCors((origin) => hostOf(origin) === hostOf(ctx.origin)));
   if (ctx.faults['cors-null-origin-allowed']) app.use(reflectCors((origin) => origin === 'null' || origin === ctx.origin));
 
   // Browsers ask for /favicon.ico whatever the page says; a 404 there is a console error on every page.
