@@ -958,6 +958,19 @@ export const REQUIREMENTS = [
       OURS("a resource server given the refresh token or the client's credentials can mint the user's tokens on its own, for as long as the refresh token lives and for every scope the grant holds: more than the one access token it needs, and no longer bound to its own audience"),
     ],
   },
+  {
+    id: 'TOKEN-28',
+    profiles: BOTH_PROFILES,
+    family: 'TOKEN',
+    level: 'MUST',
+    statement:
+      "The gateway verifies the TLS certificate of the MCP server before it sends it anything: with an upstream registered at an https MCP URL whose certificate is otherwise valid (current, naming the host) but signed by a CA nobody trusts, the gateway breaks off the handshake when a user's grant is used, so no request, and no bearer token, reaches that server. The gateway must have connected to it (otherwise not testable).",
+    sources: [
+      cite(RFC6750, '§5.3', 'the client MUST validate the TLS certificate chain when making requests to protected resources'),
+      cite(RFC6749, '§10.3', 'access tokens are transmitted only over TLS with server authentication'),
+      OURS("certificate checks turned off for \"self-signed development servers\" (verify=False, a trust-all agent) hand every user's token to whoever answers for the MCP server's name: a spoofed DNS answer, a hostile network, a proxy in between"),
+    ],
+  },
   // UI
   {
     id: 'UI-01',

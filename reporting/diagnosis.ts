@@ -231,6 +231,10 @@ export const BUG_CLASSES = {
     title: "The gateway gives the MCP server more of the grant than the access token: the refresh token, ID token, PKCE verifier or its client secret",
     lookAt: "what the MCP client adds to each request: the Authorization header with the access token, and nothing from the stored credential record (no refresh token \"so the server can renew\", no client credentials copied from the registration into the upstream's headers)",
   },
+  'upstream-tls-unverified': {
+    title: "The gateway sends the user's token over TLS it has not verified: it finished a handshake with an MCP server whose certificate no CA it trusts signed",
+    lookAt: "the HTTP client of the MCP calls (and any client it shares with the token requests): certificate verification on, against the system's CAs or a configured bundle; no verify=False, rejectUnauthorized: false or trust-all agent, not even behind a \"development\" setting that is on by default",
+  },
   'authorization-start-broken': {
     title: "The gateway's own Authorize fails: it answers with an error page, so no authorization reaches the IdP",
     lookAt: 'the handler behind the Authorize control: the gateway it looks up, the state and PKCE verifier it stores, the authorization URL it builds',
@@ -444,6 +448,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['TOKEN-21'], bugClass: 'token-request-credentials-forwarded' },
   { requirements: ['TOKEN-22'], bugClass: 'token-in-url' },
   { requirements: ['TOKEN-27'], bugClass: 'grant-secret-sent-upstream' },
+  { requirements: ['TOKEN-28'], bugClass: 'upstream-tls-unverified' },
   { requirements: ['TOKEN-23'], bugClass: 'refused-token-not-renewed' },
   { requirements: ['TOKEN-24'], bugClass: 'idp-request-params-in-url' },
   { requirements: ['TOKEN-25'], bugClass: 'grant-survives-upstream-change' },

@@ -19,10 +19,13 @@ export const REDACTED_BY_CLI_ENV = 'CONFORMANCE_REDACTED_BY_CLI';
 const SECRET_PARAMS = /([?&#;]|&amp;|\\u0026)(code|state|csrf_token|csrfToken|_csrf|csrf|access_token|id_token|refresh_token|token|session_state|code_verifier|client_secret)=([^&#"'\s<>\\]{6,})/g;
 /**
  * Cookie and CSRF headers in text form ("cookie: a=b; c=d", call logs, error-context.md, JSON objects). A value
- * never starts with `{` or `[`: a JSON key of that name holding an object (evidence such as `"authorization": {…}`)
- * is structure, not a header, and hashing its brace would leave the JSON unreadable.
+ * never starts with `{` or `[`, and is never a bare JSON literal (true, false, null, a number) ending its line or
+ * followed by `,`: a JSON key of that name holding an object or a flag (evidence such as `"authorization": {…}` or
+ * `"authorization": true`, whether a header was sent) is structure, not a header, and hashing it would leave the
+ * JSON unreadable.
  */
-const SECRET_HEADER_LINES = /\b(cookie|set-cookie|x-csrf-token|x-csrftoken|x-xsrf-token|authorization)(["']?\s*[:=]\s*["']?)([^\s"'\\{[][^\r\n"'\\]*)/gi;
+const SECRET_HEADER_LINES =
+  /\b(cookie|set-cookie|x-csrf-token|x-csrftoken|x-xsrf-token|authorization)(["']?\s*[:=]\s*["']?)(?!(?:true|false|null|-?\d+(?:\.\d+)?)\s*(?:,|$|[}\]]))([^\s"'\\{[][^\r\n"'\\]*)/gim;
 /**
  * Hidden form fields and meta tags that carry anti-CSRF tokens, in HTML and in DOM snapshots, also where the
  * HTML sits JSON-escaped inside another string (a page's content as an action result in a trace:

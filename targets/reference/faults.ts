@@ -980,7 +980,15 @@ export const FAULT_MODES = [
     detectedBy: ['TOKEN-27'],
     // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
+  },  {
+    mode: 'upstream-tls-unverified',
+    bugClass: 'upstream-tls-unverified',
+    bug: "The MCP client's requests go through an HTTP agent with certificate checks off (\"the staging MCP servers have self-signed certificates\"): an MCP server presenting a certificate nobody vouches for gets the TLS handshake finished and the user's bearer token.",
+    detectedBy: ['TOKEN-28'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
   },
+
   {
     mode: 'token-also-in-url-query',
     bugClass: 'token-in-url',

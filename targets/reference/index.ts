@@ -3,7 +3,6 @@
  * cross-origin protection) that can be switched into exactly one fault mode of faults.ts at a time.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FaultModeName } from './faults.js';
 import { createApp } from './server/app.js';
 import { GatewayClock } from './server/clock.js';
@@ -18,6 +17,7 @@ import { GrantStore } from './server/token-store.js';
 import { readPackageVersion } from './version.js';
 import type { ReferenceVariantName } from './variants.js';
 import { ledgerSecret } from '../../fixtures/secret-ledger.js';
+import { listenOnLoopback } from '../../lib/listen-loopback.js';
 
 export interface ReferenceGatewayOptions {
   faultMode: FaultModeName | null;
@@ -62,14 +62,7 @@ export async function startReferenceGateway(options: ReferenceGatewayOptions): P
   const log = new RequestLog(options.logFile, () => [...grants.secrets(), ...accountPasswords]);
 
   const server: Server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   const origin = options.behindProxy?.publicOrigin ?? `http://${options.publicHost ?? 'gateway.localhost'}:${port}`;
   const rootPath = options.behindProxy?.rootPath ?? '';
 

@@ -37,8 +37,12 @@ test('cookie headers, CSRF headers, hidden fields, meta tags and cookie objects 
   assert.equal(redactArtifactText(header), header, 'ordinary headers are left alone');
 });
 
-test('a JSON key named like a secret header but holding an object or array stays valid JSON; header values inside are still hashed', () => {
-  const evidence = JSON.stringify({ authorization: { flow: 'completed', redirectUri: 'https://gateway.test/gw/oauth/callback' }, cookie: ['a'], headers: { authorization: `Bearer ${SECRET}` } }, null, 2);
+test('a JSON key named like a secret header but holding an object, array, flag or number stays valid JSON; header values inside are still hashed', () => {
+  const evidence = JSON.stringify(
+    { authorization: { flow: 'completed', redirectUri: 'https://gateway.test/gw/oauth/callback' }, cookie: ['a'], headers: { authorization: `Bearer ${SECRET}` }, requests: [{ authorization: true }, { authorization: false, cookie: 0 }] },
+    null,
+    2,
+  );
   const out = redactArtifactText(evidence);
   assert.doesNotThrow(() => JSON.parse(out), out);
   assert.ok(!out.includes(SECRET), out);

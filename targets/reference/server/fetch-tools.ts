@@ -136,6 +136,7 @@ export class ToolFetcher {
       sessionIdDropped: this.#ctx.faults['mcp-session-id-dropped'],
       tokenInQuery: this.#ctx.faults['token-only-in-url-query'] ? ('only' as const) : this.#ctx.faults['token-also-in-url-query'] ? ('also' as const) : undefined,
       extraHeaders: grantSecretHeaders(this.#ctx.faults, gateway, grant),
+      tlsUnverified: this.#ctx.faults['upstream-tls-unverified'],
     };
     // BUG (mcp-session-per-server): the MCP session the first call opened serves every later call to that server.
     // BUG (mcp-session-kept-after-404): a session per user and server, kept across presses and not renewed on a 404.
