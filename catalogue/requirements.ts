@@ -964,7 +964,7 @@ export const REQUIREMENTS = [
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      "The gateway verifies the TLS certificate of the MCP server before it sends it anything: with an upstream registered at an https MCP URL whose certificate is otherwise valid (current, naming the host) but signed by a CA nobody trusts, the gateway breaks off the handshake when a user's grant is used, so no request, and no bearer token, reaches that server. The gateway must have connected to it (otherwise not testable).",
+      "The gateway verifies the TLS certificates of the servers it sends a user's secrets to: with an upstream registered at an https MCP URL, or with an https token endpoint, whose certificate is otherwise valid (current, naming the host) but signed by a CA nobody trusts, the gateway breaks off the handshake (when the grant is used; at the callback's code exchange), so no request reaches that server: no bearer token, and no code, PKCE verifier or client secret. The gateway must have connected to it (otherwise not testable).",
     sources: [
       cite(RFC6750, '§5.3', 'the client MUST validate the TLS certificate chain when making requests to protected resources'),
       cite(RFC6749, '§10.3', 'access tokens are transmitted only over TLS with server authentication'),

@@ -1,43 +1,50 @@
 /**
- * TOKEN-28: the gateway checks the certificate of the MCP server it sends a user's token to. A gateway that turns
+ * TOKEN-28: the gateway checks the certificates of the servers it sends a user's secrets to. A gateway that turns
  * verification off (`verify=False` "for self-signed dev servers", `rejectUnauthorized: false`, a trust-all agent
- * shared by every outbound call) hands the bearer token to whoever answers for the MCP server's name: a DNS spoof, a
- * hostile network, a proxy in between (RFC 6750 §5.3). The suite runs on loopback http elsewhere; here alone an
- * upstream is registered at an https MCP URL served with a certificate signed by a throwaway CA given to nobody
- * (fixtures/untrusted-tls-server.ts). Alice authorizes it and uses the grant; the server records whether the gateway
- * finished the handshake and what it sent. Judged there, at the connection, whatever the gateway then shows: a
- * refused handshake passes; a finished one (the certificate accepted), let alone a request, fails; no connection
- * at all is not testable (the grant was never used against the MCP server).
+ * shared by every outbound call) hands them to whoever answers for the server's name: a DNS spoof, a hostile network,
+ * a proxy in between (RFC 6750 §5.3, RFC 6749 §10.3). The suite runs on loopback http elsewhere; here one server of an
+ * upstream's registration is https, with a certificate signed by a throwaway CA given to nobody
+ * (fixtures/untrusted-tls-server.ts): the MCP server (the user's bearer token would go there) or the IdP's token
+ * endpoint (the code, the PKCE verifier and the client secret would). Judged at the connection, whatever the gateway
+ * then shows: a refused handshake passes, a finished one (the certificate accepted), let alone a request, fails, no
+ * connection at all is not testable. A flow that stops because the gateway refused the server (a client that reads the
+ * MCP server before it authorizes) is the refusal's doing: judged at the connection all the same.
  */
-import { test, expect, req } from '../../fixtures/index.js';
+import { test, expect, req, type Harness } from '../../fixtures/index.js';
+import type { Evidence } from '../../fixtures/evidence.js';
 import { authorize } from '../../fixtures/flows.js';
+import { didNotComplete } from '../../fixtures/fetch-tools.js';
 import { ownStep } from '../../fixtures/own-step.js';
-import { prepareUpstream, type Upstream } from '../../fixtures/upstream.js';
-import { startUntrustedTlsServer } from '../../fixtures/untrusted-tls-server.js';
+import { prepareUpstream, type PreparedUpstream, type Upstream } from '../../fixtures/upstream.js';
+import { startUntrustedTlsServer, type UntrustedTlsServer } from '../../fixtures/untrusted-tls-server.js';
 import { useGrant } from '../../fixtures/use-grant.js';
 import { notTestable } from '../../lib/outcome.js';
+import type { UpstreamRegistration } from '../../targets/target.js';
 
-test("TOKEN-28 an MCP server whose TLS certificate cannot be verified gets no request: the gateway breaks off the handshake before sending the user's token", req('TOKEN-28'), async ({
-  harness,
-  alice,
-  evidence,
-}) => {
-  const server = await ownStep('starting an https MCP server with an untrusted certificate', () => startUntrustedTlsServer());
-  const closeServer = (): Promise<void> => ownStep('closing the https MCP server', () => server.close());
-  const { prepared, stop } = await prepareUpstream(harness, 'TOKEN-28 untrusted certificate').catch(async (error: unknown) => {
+/**
+ * Registers an upstream whose registration `withServer` points partly at an untrusted https server, runs `use` (what
+ * makes the gateway call that server), and judges what reached the server. `what` names the server for messages.
+ */
+async function judgeUntrustedServer(
+  harness: Harness,
+  evidence: Evidence,
+  what: string,
+  withServer: (prepared: PreparedUpstream, origin: string) => UpstreamRegistration,
+  use: (upstream: Upstream, server: UntrustedTlsServer) => Promise<void>,
+): Promise<void> {
+  const server = await ownStep('starting an https server with an untrusted certificate', () => startUntrustedTlsServer());
+  const closeServer = (): Promise<void> => ownStep('closing the https server', () => server.close());
+  const { prepared, stop } = await prepareUpstream(harness, `TOKEN-28 untrusted ${what}`).catch(async (error: unknown) => {
     await closeServer();
     throw error;
   });
   try {
-    // The harness's IdP and a client of its own, as any upstream; only the MCP server (and so the resource) is the
-    // https one: the token is issued for it, and the gateway has every reason to send it there.
-    const registration = { ...prepared.registration, mcpUrl: server.url, resource: server.url };
-    const gateway = await ownStep(`registering the upstream at ${server.url} through the ${harness.target.describe().name} adapter`, () =>
-      harness.target.registerGateway(registration),
+    const registration = withServer(prepared, server.origin);
+    const gateway = await ownStep(`registering the upstream through the ${harness.target.describe().name} adapter`, () => harness.target.registerGateway(registration));
+    const stopped = await use({ ...prepared, registration, gateway }, server).then(
+      () => undefined,
+      (error: unknown) => error,
     );
-    const upstream: Upstream = { ...prepared, registration, gateway };
-    await authorize(harness, alice, upstream);
-    await useGrant(harness, alice, upstream, evidence, () => server.record().connections > 0);
     const connected = server.record().connections > 0;
     // The server sees a refused handshake as the client's alert or reset, which may land just after the gateway answered.
     if (connected) {
@@ -47,15 +54,56 @@ test("TOKEN-28 an MCP server whose TLS certificate cannot be verified gets no re
         .catch(() => undefined);
     }
     const record = server.record();
-    evidence.add('untrustedServer', { url: server.url, ...record });
-    if (!connected) notTestable('the gateway never connected to the MCP server: neither Fetch Tools control used the grant against it');
+    evidence.add('untrustedServer', { what, origin: server.origin, ...record });
+    if (stopped !== undefined) evidence.add('flowStopped', didNotComplete(stopped));
+    if (!connected) {
+      if (stopped !== undefined) throw stopped;
+      notTestable(`the gateway never connected to the ${what}`);
+    }
     expect(
       record.requests,
-      `requests the gateway sent over a TLS connection with a certificate it could not verify (Authorization header: ${record.requests.map((r) => r.authorization).join(', ')})`,
+      `requests the gateway sent to the ${what} over a TLS connection with a certificate it could not verify (Authorization header: ${record.requests.map((r) => r.authorization).join(', ')})`,
     ).toEqual([]);
-    expect(record.handshakesCompleted, 'TLS handshakes the gateway finished with a certificate signed by a CA nobody trusts').toBe(0);
+    expect(record.handshakesCompleted, `TLS handshakes the gateway finished with the ${what}, whose certificate a CA nobody trusts signed`).toBe(0);
   } finally {
     await stop();
     await closeServer();
   }
+}
+
+test("TOKEN-28 an MCP server whose TLS certificate cannot be verified gets no request: the gateway breaks off the handshake before sending the user's token", req('TOKEN-28'), async ({
+  harness,
+  alice,
+  evidence,
+}) => {
+  // The harness's IdP and a client of its own, as any upstream; only the MCP server (and so the resource) is the https
+  // one: the token is issued for it, and the gateway has every reason to send it there.
+  await judgeUntrustedServer(
+    harness,
+    evidence,
+    'MCP server',
+    (prepared, origin) => ({ ...prepared.registration, mcpUrl: `${origin}/mcp`, resource: `${origin}/mcp` }),
+    async (upstream, server) => {
+      await authorize(harness, alice, upstream);
+      await useGrant(harness, alice, upstream, evidence, () => server.record().connections > 0);
+    },
+  );
+});
+
+test("TOKEN-28 an IdP token endpoint whose TLS certificate cannot be verified gets no request: the gateway breaks off the handshake before sending the code, verifier or client secret", req('TOKEN-28'), async ({
+  harness,
+  alice,
+  evidence,
+}) => {
+  // Sign-in and consent at the harness's IdP as always; only the token endpoint the registration names is the https
+  // server, so the callback's code exchange goes there.
+  await judgeUntrustedServer(
+    harness,
+    evidence,
+    "IdP's token endpoint",
+    (prepared, origin) => ({ ...prepared.registration, tokenEndpoint: `${origin}/token` }),
+    async (upstream) => {
+      await authorize(harness, alice, upstream);
+    },
+  );
 });

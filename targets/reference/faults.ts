@@ -988,6 +988,14 @@ export const FAULT_MODES = [
     // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
+  {
+    mode: 'token-endpoint-tls-unverified',
+    bugClass: 'upstream-tls-unverified',
+    bug: "The OAuth client's token requests (code exchange, refresh) go through an HTTP agent with certificate checks off, while the MCP client verifies (two HTTP clients, one configured \"for the IdP's staging certificate\"): a token endpoint presenting a certificate nobody vouches for gets the code, the PKCE verifier and the client secret.",
+    detectedBy: ['TOKEN-28'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
 
   {
     mode: 'token-also-in-url-query',

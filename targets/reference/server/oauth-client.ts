@@ -9,6 +9,7 @@ import type { Gateway } from './gateways.js';
 import type { PendingAuthorization } from './pending-authorizations.js';
 import { postToTokenEndpoint, type TokenRedirects } from './token-redirect-fault.js';
 import { urlCarrying } from './params-in-url-fault.js';
+import { fetchTrustingAnyCertificate } from './tls-unverified-fault.js';
 
 const TOKEN_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -73,6 +74,7 @@ export function exchangeCode(
     bodyAssumedJson: faults['idp-error-body-assumed-json'],
     redirects: faults['code-exchange-redirect-followed'] ? 'followed' : 'refused',
     paramsInUrl: faults['token-request-params-in-url'],
+    tlsUnverified: faults['token-endpoint-tls-unverified'],
   });
 }
 
@@ -85,6 +87,7 @@ export function refreshTokens(gateway: Gateway, refreshToken: string, faults: Fa
     bodyAssumedJson: faults['idp-error-body-assumed-json'],
     redirects: faults['refresh-redirect-reauthenticated'] ? 'reauthenticated' : 'refused',
     paramsInUrl: faults['token-request-params-in-url'],
+    tlsUnverified: faults['token-endpoint-tls-unverified'],
   });
 }
 
@@ -101,9 +104,15 @@ interface TokenRequestOptions {
   redirects?: TokenRedirects;
   /** BUG (token-request-params-in-url): the form goes into the URL's query as well as the body. */
   paramsInUrl?: boolean;
+  /** BUG (token-endpoint-tls-unverified): the token endpoint's certificate is not verified (tls-unverified-fault.ts). */
+  tlsUnverified?: boolean;
 }
 
-async function tokenRequest(gateway: Gateway, form: URLSearchParams, { bodyUnchecked = false, bodyAssumedJson = false, redirects = 'refused', paramsInUrl = false }: TokenRequestOptions = {}): Promise<TokenResult> {
+async function tokenRequest(
+  gateway: Gateway,
+  form: URLSearchParams,
+  { bodyUnchecked = false, bodyAssumedJson = false, redirects = 'refused', paramsInUrl = false, tlsUnverified = false }: TokenRequestOptions = {},
+): Promise<TokenResult> {
   let response: Response;
   try {
     response = await postToTokenEndpoint(
@@ -115,6 +124,7 @@ async function tokenRequest(gateway: Gateway, form: URLSearchParams, { bodyUnche
       },
       redirects,
       basicAuthorization(gateway.clientId, gateway.clientSecret),
+      tlsUnverified ? fetchTrustingAnyCertificate : fetch,
     );
   } catch (error) {
     return { ok: false, kind: 'network', message: shortReason(error) };

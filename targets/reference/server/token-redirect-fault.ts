@@ -4,6 +4,8 @@
  * A 307 or 308 keeps the method and the body, so whatever follows one sends them to the redirect's target.
  */
 
+import type { FetchFunction } from './redirect-fault.js';
+
 /** How a token request answers a redirect: refused (the correct gateway: fetch's `redirect: 'error'`) or followed. */
 export type TokenRedirects = 'refused' | 'followed' | 'reauthenticated';
 
@@ -26,7 +28,7 @@ const MAX_HOPS = 5;
  * to every request it sends and follows a redirect by sending to the Location through itself again: every hop, to
  * any origin, carries the refresh token (the body) and the client secret (added anew).
  */
-export async function postToTokenEndpoint(url: string, post: TokenPost, redirects: TokenRedirects, authorization: string): Promise<Response> {
+export async function postToTokenEndpoint(url: string, post: TokenPost, redirects: TokenRedirects, authorization: string, fetch: FetchFunction = globalThis.fetch): Promise<Response> {
   const headers = { ...post.headers, Authorization: authorization };
   if (redirects !== 'reauthenticated') {
     return fetch(url, { method: 'POST', headers, body: post.body, redirect: redirects === 'followed' ? 'follow' : 'error', signal: post.signal });
