@@ -25,14 +25,15 @@ export interface MetadataShape {
   metadataIssuer: string | null;
   metadataOmitsPkce: boolean;
   metadataAuthorizationEndpoint: string | null;
+  metadataTokenEndpoint: string | null;
 }
 
 /** RFC 8414 / OpenID Discovery metadata. Both discovery documents serve exactly this. */
-export function serverMetadata(issuer: string, shape: MetadataShape = { metadataIssuer: null, metadataOmitsPkce: false, metadataAuthorizationEndpoint: null }): Record<string, unknown> {
+export function serverMetadata(issuer: string, shape: MetadataShape = { metadataIssuer: null, metadataOmitsPkce: false, metadataAuthorizationEndpoint: null, metadataTokenEndpoint: null }): Record<string, unknown> {
   const document: Record<string, unknown> = {
     issuer: shape.metadataIssuer ?? issuer,
     authorization_endpoint: shape.metadataAuthorizationEndpoint ?? `${issuer}${ENDPOINT_PATHS.authorize}`,
-    token_endpoint: `${issuer}${ENDPOINT_PATHS.token}`,
+    token_endpoint: shape.metadataTokenEndpoint ?? `${issuer}${ENDPOINT_PATHS.token}`,
     jwks_uri: `${issuer}${ENDPOINT_PATHS.jwks}`,
     introspection_endpoint: `${issuer}${ENDPOINT_PATHS.introspect}`,
     revocation_endpoint: `${issuer}${ENDPOINT_PATHS.revoke}`,

@@ -14,6 +14,7 @@ export const DEFAULT_KNOBS: Readonly<IdpKnobs> = Object.freeze({
   metadataIssuer: null,
   metadataOmitsPkce: false,
   metadataAuthorizationEndpoint: null,
+  metadataTokenEndpoint: null,
   refreshRotation: true,
   authorizeError: null,
   opaqueTokens: false,

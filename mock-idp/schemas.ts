@@ -51,6 +51,7 @@ export const knobsPatchSchema = z.strictObject({
   metadataIssuer: z.url().nullable().optional(),
   metadataOmitsPkce: z.boolean().optional(),
   metadataAuthorizationEndpoint: z.string().min(1).max(2000).nullable().optional(),
+  metadataTokenEndpoint: z.url().max(2000).nullable().optional(),
   refreshRotation: z.boolean().optional(),
   authorizeError: z.enum(['access_denied', 'invalid_request', 'server_error']).nullable().optional(),
   opaqueTokens: z.boolean().optional(),

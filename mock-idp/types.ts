@@ -85,6 +85,11 @@ export interface IdpKnobs {
    * is the probe of MCP's "OAuth Authorization URL Validation": a client must never send a browser there).
    */
   metadataAuthorizationEndpoint: string | null;
+  /**
+   * The token_endpoint the discovery documents name, when not null, taken as given (TOKEN-28: an https server with
+   * a certificate nobody trusts, where a client that discovers its endpoints sends the code exchange).
+   */
+  metadataTokenEndpoint: string | null;
   /** The authorize endpoint redirects back with this error instead of showing the sign-in page. */
   authorizeError: null | 'access_denied' | 'invalid_request' | 'server_error';
   /** Issue opaque access tokens (validated through introspection) instead of JWTs. */

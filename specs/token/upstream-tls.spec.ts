@@ -12,6 +12,7 @@
  */
 import { test, expect, req, type Harness } from '../../fixtures/index.js';
 import type { Evidence } from '../../fixtures/evidence.js';
+import type { MockIdp } from '../../mock-idp/types.js';
 import { authorize } from '../../fixtures/flows.js';
 import { didNotComplete } from '../../fixtures/fetch-tools.js';
 import { ownStep } from '../../fixtures/own-step.js';
@@ -29,12 +30,17 @@ async function judgeUntrustedServer(
   harness: Harness,
   evidence: Evidence,
   what: string,
-  withServer: (prepared: PreparedUpstream, origin: string) => UpstreamRegistration,
-  use: (upstream: Upstream, server: UntrustedTlsServer) => Promise<void>,
+  how: {
+    /** The IdP of the upstream (the harness's unless given). */
+    idp?: MockIdp;
+    withServer: (prepared: PreparedUpstream, origin: string) => UpstreamRegistration;
+    use: (upstream: Upstream, server: UntrustedTlsServer) => Promise<void>;
+  },
 ): Promise<void> {
+  const { withServer, use } = how;
   const server = await ownStep('starting an https server with an untrusted certificate', () => startUntrustedTlsServer());
   const closeServer = (): Promise<void> => ownStep('closing the https server', () => server.close());
-  const { prepared, stop } = await prepareUpstream(harness, `TOKEN-28 untrusted ${what}`).catch(async (error: unknown) => {
+  const { prepared, stop } = await prepareUpstream(harness, `TOKEN-28 untrusted ${what}`, how.idp).catch(async (error: unknown) => {
     await closeServer();
     throw error;
   });
@@ -78,16 +84,13 @@ test("TOKEN-28 an MCP server whose TLS certificate cannot be verified gets no re
 }) => {
   // The harness's IdP and a client of its own, as any upstream; only the MCP server (and so the resource) is the https
   // one: the token is issued for it, and the gateway has every reason to send it there.
-  await judgeUntrustedServer(
-    harness,
-    evidence,
-    'MCP server',
-    (prepared, origin) => ({ ...prepared.registration, mcpUrl: `${origin}/mcp`, resource: `${origin}/mcp` }),
-    async (upstream, server) => {
+  await judgeUntrustedServer(harness, evidence, 'MCP server', {
+    withServer: (prepared, origin) => ({ ...prepared.registration, mcpUrl: `${origin}/mcp`, resource: `${origin}/mcp` }),
+    use: async (upstream, server) => {
       await authorize(harness, alice, upstream);
       await useGrant(harness, alice, upstream, evidence, () => server.record().connections > 0);
     },
-  );
+  });
 });
 
 test("TOKEN-28 an IdP token endpoint whose TLS certificate cannot be verified gets no request: the gateway breaks off the handshake before sending the code, verifier or client secret", req('TOKEN-28'), async ({
@@ -95,15 +98,21 @@ test("TOKEN-28 an IdP token endpoint whose TLS certificate cannot be verified ge
   alice,
   evidence,
 }) => {
-  // Sign-in and consent at the harness's IdP as always; only the token endpoint the registration names is the https
-  // server, so the callback's code exchange goes there.
-  await judgeUntrustedServer(
-    harness,
-    evidence,
-    "IdP's token endpoint",
-    (prepared, origin) => ({ ...prepared.registration, tokenEndpoint: `${origin}/token` }),
-    async (upstream) => {
-      await authorize(harness, alice, upstream);
-    },
-  );
+  // Sign-in and consent at a mock IdP as always; only its token endpoint is the https server, named both by the
+  // registration (a gateway configured with its endpoints) and by the IdP's discovery documents (a client that
+  // discovers them), so the callback's code exchange goes there either way. An IdP of this test's own: a gateway that
+  // caches discovery per issuer must not keep the untrusted endpoint for the harness's IdP.
+  const another = await harness.startAnotherIdp();
+  try {
+    await judgeUntrustedServer(harness, evidence, "IdP's token endpoint", {
+      idp: another.idp,
+      withServer: (prepared, origin) => {
+        another.idp.setKnobs({ metadataTokenEndpoint: `${origin}/token` });
+        return { ...prepared.registration, tokenEndpoint: `${origin}/token` };
+      },
+      use: (upstream) => authorize(harness, alice, upstream).then(() => undefined),
+    });
+  } finally {
+    await another.stop();
+  }
 });

@@ -861,19 +861,21 @@ describe('knobs', () => {
     await expectOAuthError(await exchange(code, verifier), 400, 'invalid_grant', 'code reused');
   });
 
-  it('metadataIssuer, metadataOmitsPkce and metadataAuthorizationEndpoint reshape both discovery documents; the endpoints stay this IdP\'s', async () => {
-    idp.setKnobs({ metadataIssuer: 'http://127.0.0.1:9/other', metadataOmitsPkce: true, metadataAuthorizationEndpoint: 'javascript:alert(1)//' });
+  it('metadataIssuer, metadataOmitsPkce, metadataAuthorizationEndpoint and metadataTokenEndpoint reshape both discovery documents; the other endpoints stay this IdP\'s', async () => {
+    idp.setKnobs({ metadataIssuer: 'http://127.0.0.1:9/other', metadataOmitsPkce: true, metadataAuthorizationEndpoint: 'javascript:alert(1)//', metadataTokenEndpoint: 'https://127.0.0.1:9/token' });
     for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
       const doc = (await (await fetch(`${idp.issuer}${path}`)).json()) as Record<string, unknown>;
       assert.equal(doc['issuer'], 'http://127.0.0.1:9/other', path);
       assert.equal(doc['code_challenge_methods_supported'], undefined, path);
-      assert.equal(doc['token_endpoint'], idp.tokenEndpoint, path);
+      assert.equal(doc['token_endpoint'], 'https://127.0.0.1:9/token', path);
+      assert.equal(doc['jwks_uri'], `${idp.issuer}/jwks`, path);
       assert.equal(doc['authorization_endpoint'], 'javascript:alert(1)//', path);
     }
     idp.resetKnobs();
     const doc = (await (await fetch(`${idp.issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
     assert.equal(doc['issuer'], idp.issuer);
     assert.deepEqual(doc['code_challenge_methods_supported'], ['S256']);
+    assert.equal(doc['token_endpoint'], idp.tokenEndpoint);
   });
 
   it('accessTokenTtlSeconds 0 → already expired: jose rejects it and introspection says inactive', async () => {
