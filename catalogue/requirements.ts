@@ -302,7 +302,7 @@ export const REQUIREMENTS = [
     family: 'SESSION',
     level: 'MUST',
     statement:
-      "Sign-in takes only the named account's own password, compared in full: a wrong password, the account's password without its last character, an empty password, another account's password and an unknown user each leave the browser without a signed-in session, while the right password, submitted the same way, signs in; the gateway's API sign-in issues, for the same near misses, no token its API then takes.",
+      "Sign-in takes only the named account's own password, compared in full: a wrong password, the account's password without its last character, with one character more or in another case, an empty password, another account's password and an unknown user each leave the browser without a signed-in session, while the right password, submitted the same way, signs in; the gateway's API sign-in issues, for the same near misses, no token its API then takes.",
     sources: [
       cite(OWASP_AUTHENTICATION, 'Authentication Responses', 'the same refusal for a wrong password and an unknown user'),
       OURS("no OAuth or MCP text covers the gateway's own sign-in; a weak password check hands every user's upstream grants to whoever signs in as them"),

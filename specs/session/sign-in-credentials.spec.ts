@@ -2,15 +2,16 @@
  * The gateway's own sign-in is the door to every upstream grant behind it: whoever it lets in as alice fetches
  * tools with alice's delegated tokens. Every other spec signs in with the right password, so a gateway that takes
  * any password would pass them all. Here each near miss a weak check lets through is submitted on the gateway's own
- * sign-in page (a wrong password, the right one shortened, an empty one, another account's, an unknown user),
- * and the right password, submitted the same way, must sign in: without that, a refusal would prove nothing.
+ * sign-in page (a wrong password, the right one shortened, an empty one, in another case, with a character more,
+ * another account's, an unknown user), and the right password, submitted the same way, must sign in: without that, a
+ * refusal would prove nothing.
  *
  * The API's sign-in (credentials in, a bearer token out) is the same door, often written apart from the page's: it
  * gets the same near misses, and must issue no token that the API then takes.
  *
  * The near misses against one account stay below five: gateways lock an account after a few failures
- * (ContextForge: five), which would take the account away from the rest of the run. The right password comes
- * last, which also resets such a count.
+ * (ContextForge: five), which would take the account away from the rest of the run. So they are shared between
+ * the two accounts (three each), and each account's right password comes last, which also resets such a count.
  */
 import { randomBytes } from 'node:crypto';
 import { test, expect, req } from '../../fixtures/index.js';
@@ -39,23 +40,33 @@ function unknownLogin(like: string): string {
   return at < 0 ? name : `${name}${like.slice(at)}`;
 }
 
+/** `password` with the case of every letter swapped (the same when it has no letters). */
+function caseSwapped(password: string): string {
+  return [...password].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
+}
+
 /**
  * What a weak check lets through, for the two accounts: bob gets alice's password (a check against every
- * account's), when the two passwords differ; an unknown login gets alice's (a check that skips unknown users).
+ * account's), when the two passwords differ, and his own in another case (a comparison that ignores case) and with a
+ * character more (one that reads only as much of the typed password as the stored one is long); an unknown login
+ * gets alice's (a check that skips unknown users).
  */
 function nearMissesOf(target: Target): NearMiss[] {
   const { alice, bob } = target.users;
   const unknown = unknownLogin(alice.login);
+  const bobsInAnotherCase = caseSwapped(bob.password);
   return [
     { name: `${alice.login} with a wrong password of the same length`, user: alice, login: alice.login, password: wrongPassword(alice.password) },
     { name: `${alice.login} with her password less its last character`, user: alice, login: alice.login, password: alice.password.slice(0, -1) },
     { name: `${alice.login} with an empty password`, user: alice, login: alice.login, password: '' },
     ...(bob.password === alice.password ? [] : [{ name: `${bob.login} with ${alice.login}'s password`, user: bob, login: bob.login, password: alice.password }]),
+    ...(bobsInAnotherCase === bob.password ? [] : [{ name: `${bob.login} with his password in another case`, user: bob, login: bob.login, password: bobsInAnotherCase }]),
+    { name: `${bob.login} with his password and one character more`, user: bob, login: bob.login, password: `${bob.password}x` },
     { name: `an unknown user (${unknown}) with ${alice.login}'s password`, user: alice, login: unknown, password: alice.password },
   ];
 }
 
-test("SESSION-14 sign-in takes only the named account's own password, in full: a wrong, shortened or empty password, another account's password and an unknown user sign nobody in", req('SESSION-14'), async ({
+test("SESSION-14 sign-in takes only the named account's own password, in full: a wrong, shortened, lengthened, case-changed or empty password, another account's password and an unknown user sign nobody in", req('SESSION-14'), async ({
   harness,
   makeActor,
   evidence,
@@ -77,6 +88,8 @@ test("SESSION-14 sign-in takes only the named account's own password, in full: a
   // see a session, and the near misses did not lock the account (a lock would make every refusal above meaningless).
   const right = await signInWith(harness, browser, form, alice, { login: alice.login, password: alice.password }, evidence);
   evidence.add('rightPassword', right);
+  // Bob's right password too: it ends his run of failures before a lock could (see the top of this file).
+  evidence.add('bobsRightPassword', await signInWith(harness, browser, form, bob, { login: bob.login, password: bob.password }, evidence));
   const admitted = outcomes.filter((o) => o.signedIn);
   if (admitted.length === 0 && !right.signedIn) {
     notTestable(
@@ -120,6 +133,10 @@ test("SESSION-14 the API's sign-in takes only the named account's own password, 
     rightWorks = await api.authenticates(right.token);
   }
   evidence.add('rightPassword', right.kind === 'issued' ? { issued: true, tokenAuthenticates: rightWorks } : { issued: false, refusedWith: right.status });
+  // Bob's right password too: it ends his run of failures before a lock could (see the top of this file).
+  const bobsRight = await api.attempt({ login: bob.login, password: bob.password });
+  if (bobsRight.kind === 'issued') evidence.secret(bobsRight.token);
+  evidence.add('bobsRightPassword', bobsRight.kind === 'issued' ? { issued: true } : { issued: false, refusedWith: bobsRight.status });
   const admitted = outcomes.filter((o) => o.tokenAuthenticates === true);
   if (admitted.length === 0 && !rightWorks) {
     notTestable(

@@ -618,6 +618,22 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'password-compared-ignoring-case',
+    bugClass: 'credential-check-weak',
+    bug: 'Sign-in compares passwords lower-cased ("users mistype with Caps Lock on"): the password in another case signs in, and the password space shrinks for whoever guesses.',
+    detectedBy: ['SESSION-14'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'password-compared-up-to-its-length',
+    bugClass: 'credential-check-weak',
+    bug: "Sign-in cuts the typed password to the stored one's length before comparing (a fixed-width field, as bcrypt cuts at 72 bytes): the right password with anything appended signs in.",
+    detectedBy: ['SESSION-14'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'api-login-password-unchecked',
     bugClass: 'credential-check-weak',
     bug: "The API's sign-in, written apart from the sign-in page's, only checks that the account exists: any password gets a bearer token for the account (one of two doors left open).",

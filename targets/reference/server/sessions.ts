@@ -41,11 +41,18 @@ export class AccountStore {
       const loginOk = secretsEqual(account.login, login);
       // BUG (password-compared-as-prefix): only as many characters as were typed are compared, so an empty
       // password or any beginning of the real one signs in.
+      // BUG (password-compared-ignoring-case): both sides are lower-cased first ("users mistype the Caps Lock").
+      // BUG (password-compared-up-to-its-length): the typed password is cut to the stored one's length first (a
+      // fixed-width field, as bcrypt cuts at 72 bytes), so anything appended to the right password is ignored.
       const passwordOk = this.#faults['password-compared-as-prefix']
         ? secretsEqual(account.password.slice(0, password.length), password)
         : this.#faults['password-of-any-account-accepted']
           ? anyAccountsPassword
-          : secretsEqual(account.password, password);
+          : this.#faults['password-compared-ignoring-case']
+            ? secretsEqual(account.password.toLowerCase(), password.toLowerCase())
+            : this.#faults['password-compared-up-to-its-length']
+              ? secretsEqual(account.password, password.slice(0, account.password.length))
+              : secretsEqual(account.password, password);
       if (loginOk && passwordOk) found = account.login;
     }
     return found;
