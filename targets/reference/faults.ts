@@ -112,7 +112,7 @@ export const FAULT_MODES = [
     // request (FLOW-01/04/05) or land on a callback page the adapter does not know (FLOW-17, TOKEN-12); every spec
     // whose IdP sign-in is remembered passes, which is this bug's disguise.
     alsoFails: ['FLOW-01', 'FLOW-04', 'FLOW-05'],
-    alsoNotTestable: ['FLOW-17', 'TOKEN-12'],
+    alsoNotTestable: ['FLOW-17', 'TOKEN-12', 'TOKEN-28'],
   },
   {
     mode: 'session-script-readable',
