@@ -14,6 +14,7 @@ import { rawRequest } from '../../fixtures/raw-http.js';
 import { is2xx } from '../../fixtures/fetch-tools.js';
 import { effectProbe, ownPageRequest } from '../../fixtures/state-changing-endpoint.js';
 import { notTestable } from '../../lib/outcome.js';
+import { ownStep } from '../../fixtures/own-step.js';
 
 interface Attempt {
   endpoint: string;
@@ -100,7 +101,8 @@ test('SESSION-15 a request without credentials is refused by every endpoint that
   }
   for (const edit of edits) {
     // Each request acts on a registration of its own: the one without credentials on `refused`, its twin on `genuine`.
-    const refused = await edit.prepare();
+    const prepare = (): ReturnType<typeof edit.prepare> => ownStep(`registering a registration for "${edit.name}" to act on`, () => edit.prepare());
+    const refused = await prepare();
     const before = await refused.state();
     const anonymous = await rawRequest(refused.url, {
       method: edit.method,
@@ -108,7 +110,7 @@ test('SESSION-15 a request without credentials is refused by every endpoint that
       ...(refused.body === undefined ? {} : { body: JSON.stringify(refused.body) }),
     });
     const afterAnonymous = await refused.state();
-    const genuine = await edit.prepare();
+    const genuine = await prepare();
     const twinBefore = await genuine.state();
     const twinStatus = await genuine.sendAs(alice.user);
     const twinChanged = (await genuine.state()) !== twinBefore;
