@@ -984,8 +984,8 @@ export const REQUIREMENTS = [
     family: 'UI',
     level: 'MUST',
     statement:
-      'Callback parameters are shown as text, never as markup: a callback URL whose error, error_description, state or code carry HTML (anyone can send a user such a link) puts no element of theirs on the gateway\'s page.',
-    sources: [cite(RFC6749, '§10.14', 'sanitize any value received'), cite(RFC6749, '§4.1.2.1', 'error_description')],
+      'Callback parameters are shown as text, never as markup: a callback URL whose error, error_description, state or code carry HTML (anyone can send a user such a link) puts no element of theirs on the gateway\'s page, and one whose error_uri is a javascript: URL puts no link, frame or form to it there.',
+    sources: [cite(RFC6749, '§10.14', 'sanitize any value received'), cite(RFC6749, '§4.1.2.1', 'error_description, error_uri')],
   },
   {
     id: 'UI-03',

@@ -747,6 +747,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'callback-error-uri-unchecked',
+    bugClass: 'markup-injection',
+    bug: "The callback's error page links the IdP's error_uri as given (escaped as an attribute, its scheme never checked): a callback URL with error_uri=javascript:… puts a link on the gateway's page that runs the attacker's script on the gateway's origin when clicked.",
+    detectedBy: ['UI-02'],
+    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'iss-ignored',
     bugClass: 'mix-up-undefended',
     bug: "The callback never looks at the authorization response's iss (RFC 9207), so a code from another IdP (an attacker's, in a mix-up) is sent to this upstream's token endpoint.",

@@ -20,12 +20,15 @@ import { SafeHtml } from './html.js';
 import { expiresAtFrom } from './token-store.js';
 import { scopeList, scopesToRequest } from './scopes.js';
 import { isReadableAsJwt } from './token-as-jwt-fault.js';
+import { errorPageLink } from './error-uri.js';
 
 const CallbackQuerySchema = z.object({
   code: z.string().max(2000).optional(),
   state: z.string().max(2000).optional(),
   error: z.string().max(200).optional(),
   error_description: z.string().max(2000).optional(),
+  /** RFC 6749 §4.1.2.1: a page about the error; linked only when it is an http(s) URL (error-uri.ts). */
+  error_uri: z.string().max(2000).optional(),
   /** RFC 9207: the issuer of the authorization response, which the IdP sends (and advertises). */
   iss: z.string().max(2000).optional(),
 });
@@ -38,9 +41,9 @@ export function oauthRoutes(ctx: GatewayContext): Router {
   const pageRoots = scriptRoots(ctx);
 
   /** The callback's refusal page; the reason also goes to the log, as evidence of which check refused it. */
-  const failPage = (res: Response, status: number, reason: string, detail?: string | SafeHtml): void => {
+  const failPage = (res: Response, status: number, reason: string, detail?: string | SafeHtml, moreAbout?: string): void => {
     ctx.log.event(`callback refused (${status}): ${reason}`);
-    res.status(status).type('html').send(renderCallbackFailurePage(ctx.rootPath, reason, detail));
+    res.status(status).type('html').send(renderCallbackFailurePage(ctx.rootPath, reason, detail, moreAbout));
   };
 
   router.get('/oauth/authorize/:id', (req, res) => {
@@ -130,7 +133,7 @@ export function oauthRoutes(ctx: GatewayContext): Router {
       const description =
         // BUG (callback-error-unescaped): the IdP's error_description is trusted as markup, but anyone can write it into a callback URL.
         faults['callback-error-unescaped'] && query.error_description !== undefined ? new SafeHtml(query.error_description) : query.error_description;
-      failPage(res, 400, `The identity provider returned an error: ${query.error}`, description);
+      failPage(res, 400, `The identity provider returned an error: ${query.error}`, description, errorPageLink(query.error_uri, faults));
       return;
     }
 

@@ -47,7 +47,8 @@ ${leak}
   });
 }
 
-export function renderCallbackFailurePage(root: string, reason: string, detail?: string | SafeHtml): string {
+/** `moreAbout`: the IdP's page about the error (error_uri), already checked to be a web URL (error-uri.ts). */
+export function renderCallbackFailurePage(root: string, reason: string, detail?: string | SafeHtml, moreAbout?: string): string {
   return renderPage({
     root,
     title: 'Authorization failed',
@@ -55,6 +56,7 @@ export function renderCallbackFailurePage(root: string, reason: string, detail?:
 <h1>Authorization failed</h1>
 <p class="error" role="alert" id="callback-error">${reason}</p>
 ${detail === undefined ? null : html`<p class="error-detail">${detail}</p>`}
+${moreAbout === undefined ? null : html`<p><a href="${moreAbout}" rel="noreferrer noopener" target="_blank">More about this error</a></p>`}
 <p><a href="${root}/admin">Back to gateways</a></p>
 </main>`,
   });
