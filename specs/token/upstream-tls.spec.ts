@@ -16,7 +16,7 @@ import type { MockIdp } from '../../mock-idp/types.js';
 import { authorize } from '../../fixtures/flows.js';
 import { didNotComplete } from '../../fixtures/fetch-tools.js';
 import { ownStep } from '../../fixtures/own-step.js';
-import { prepareUpstream, type PreparedUpstream, type Upstream } from '../../fixtures/upstream.js';
+import { startUpstream, type Upstream } from '../../fixtures/upstream.js';
 import { startUntrustedTlsServer, type UntrustedTlsServer } from '../../fixtures/untrusted-tls-server.js';
 import { useGrant } from '../../fixtures/use-grant.js';
 import { notTestable } from '../../lib/outcome.js';
@@ -33,21 +33,21 @@ async function judgeUntrustedServer(
   how: {
     /** The IdP of the upstream (the harness's unless given). */
     idp?: MockIdp;
-    withServer: (prepared: PreparedUpstream, origin: string) => UpstreamRegistration;
+    withServer: (registration: UpstreamRegistration, origin: string) => UpstreamRegistration;
     use: (upstream: Upstream, server: UntrustedTlsServer) => Promise<void>;
   },
 ): Promise<void> {
   const { withServer, use } = how;
   const server = await ownStep('starting an https server with an untrusted certificate', () => startUntrustedTlsServer());
   const closeServer = (): Promise<void> => ownStep('closing the https server', () => server.close());
-  const { prepared, stop } = await prepareUpstream(harness, `TOKEN-28 untrusted ${what}`, how.idp).catch(async (error: unknown) => {
-    await closeServer();
-    throw error;
-  });
+  const { upstream, stop } = await startUpstream(harness, `TOKEN-28 untrusted ${what}`, how.idp, (registration) => withServer(registration, server.origin)).catch(
+    async (error: unknown) => {
+      await closeServer();
+      throw error;
+    },
+  );
   try {
-    const registration = withServer(prepared, server.origin);
-    const gateway = await ownStep(`registering the upstream through the ${harness.target.describe().name} adapter`, () => harness.target.registerGateway(registration));
-    const stopped = await use({ ...prepared, registration, gateway }, server).then(
+    const stopped = await use(upstream, server).then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -85,7 +85,7 @@ test("TOKEN-28 an MCP server whose TLS certificate cannot be verified gets no re
   // The harness's IdP and a client of its own, as any upstream; only the MCP server (and so the resource) is the https
   // one: the token is issued for it, and the gateway has every reason to send it there.
   await judgeUntrustedServer(harness, evidence, 'MCP server', {
-    withServer: (prepared, origin) => ({ ...prepared.registration, mcpUrl: `${origin}/mcp`, resource: `${origin}/mcp` }),
+    withServer: (registration, origin) => ({ ...registration, mcpUrl: `${origin}/mcp`, resource: `${origin}/mcp` }),
     use: async (upstream, server) => {
       await authorize(harness, alice, upstream);
       await useGrant(harness, alice, upstream, evidence, () => server.record().connections > 0);
@@ -106,9 +106,9 @@ test("TOKEN-28 an IdP token endpoint whose TLS certificate cannot be verified ge
   try {
     await judgeUntrustedServer(harness, evidence, "IdP's token endpoint", {
       idp: another.idp,
-      withServer: (prepared, origin) => {
+      withServer: (registration, origin) => {
         another.idp.setKnobs({ metadataTokenEndpoint: `${origin}/token` });
-        return { ...prepared.registration, tokenEndpoint: `${origin}/token` };
+        return { ...registration, tokenEndpoint: `${origin}/token` };
       },
       use: (upstream) => authorize(harness, alice, upstream).then(() => undefined),
     });
