@@ -964,9 +964,10 @@ export const REQUIREMENTS = [
     family: 'TOKEN',
     level: 'MUST',
     statement:
-      "The gateway verifies the TLS certificates of the servers it sends a user's secrets to: with an upstream registered at an https MCP URL, or with an https token endpoint, whose certificate is otherwise valid (current, naming the host) but signed by a CA nobody trusts, the gateway breaks off the handshake (when the grant is used; at the callback's code exchange), so no request reaches that server: no bearer token, and no code, PKCE verifier or client secret. The gateway must have connected to it (otherwise not testable).",
+      "The gateway verifies the TLS certificates of the servers it sends a user's secrets to, chain and name: with an upstream registered at an https MCP URL, or with an https token endpoint, whose certificate is wrong in one way only (signed by a CA nobody trusts, though current and naming the host; or signed by a CA the gateway was told to trust, the run's suite CA, but naming another host), the gateway breaks off the handshake (when the grant is used; at the callback's code exchange), so no request reaches that server: no bearer token, and no code, PKCE verifier or client secret. The gateway must have connected to it, and for the name, must have finished the handshake with the same CA's certificate for the right host (otherwise not testable).",
     sources: [
       cite(RFC6750, '§5.3', 'the client MUST validate the TLS certificate chain when making requests to protected resources'),
+      cite(RFC9110, '§4.3.4', 'an https client verifies that the certificate it receives matches the host it meant to reach'),
       cite(RFC6749, '§10.3', 'access tokens are transmitted only over TLS with server authentication'),
       OURS("certificate checks turned off for \"self-signed development servers\" (verify=False, a trust-all agent) hand every user's token to whoever answers for the MCP server's name: a spoofed DNS answer, a hostile network, a proxy in between"),
     ],

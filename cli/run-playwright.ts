@@ -13,6 +13,7 @@ import { redactReportDir, REDACTED_BY_CLI_ENV } from '../reporting/redact-artifa
 import { watchInterrupts } from './interrupts.js';
 import { pipeRedacted } from './console-redaction.js';
 import { generateSigningKey, IDP_SIGNING_KEY_ENV } from '../mock-idp/signing-key.js';
+import { makeSuiteCa, suiteCaEnv } from '../lib/suite-ca.js';
 
 export interface ConformanceReport {
   suite: { name: string; version: string };
@@ -46,14 +47,21 @@ export async function runPlaywright(
   plan: RunSpec[],
   options: { reportDir: string; extraArgs?: string[]; env?: Record<string, string> },
 ): Promise<PlaywrightRun> {
-  return playwrightInReportDir(['test', ...(options.extraArgs ?? [])], options.reportDir, RUN_OUTPUTS, {
-    ...options.env,
-    [PLAN_ENV]: JSON.stringify(plan),
-    // The same binary the preflight checked, and the one the run's report and bundle name.
-    [CHROMIUM_PATH_ENV]: chromiumPath(process.env, { window: needsWindow(options.extraArgs ?? []) }),
-    // One IdP signing key for all workers of this run, made while nothing else runs yet.
-    [IDP_SIGNING_KEY_ENV]: JSON.stringify(await generateSigningKey()),
-  });
+  // The run's suite CA, which every target is told to trust (lib/suite-ca.ts); its key is removed with the run.
+  const suiteCa = await makeSuiteCa();
+  try {
+    return await playwrightInReportDir(['test', ...(options.extraArgs ?? [])], options.reportDir, RUN_OUTPUTS, {
+      ...options.env,
+      [PLAN_ENV]: JSON.stringify(plan),
+      // The same binary the preflight checked, and the one the run's report and bundle name.
+      [CHROMIUM_PATH_ENV]: chromiumPath(process.env, { window: needsWindow(options.extraArgs ?? []) }),
+      // One IdP signing key for all workers of this run, made while nothing else runs yet.
+      [IDP_SIGNING_KEY_ENV]: JSON.stringify(await generateSigningKey()),
+      ...suiteCaEnv(suiteCa.dir, suiteCa.ca),
+    });
+  } finally {
+    await suiteCa.remove();
+  }
 }
 
 /**

@@ -232,8 +232,8 @@ export const BUG_CLASSES = {
     lookAt: "what the MCP client adds to each request: the Authorization header with the access token, and nothing from the stored credential record (no refresh token \"so the server can renew\", no client credentials copied from the registration into the upstream's headers)",
   },
   'upstream-tls-unverified': {
-    title: "The gateway sends a user's secrets over TLS it has not verified: it finished a handshake with an MCP server or token endpoint whose certificate no CA it trusts signed",
-    lookAt: "every HTTP client the gateway calls out with (the MCP calls, the token requests, each may have its own): certificate verification on, against the system's CAs or a configured bundle; no verify=False, rejectUnauthorized: false or trust-all agent, not even behind a \"development\" setting that is on by default",
+    title: "The gateway sends a user's secrets over TLS it has not verified: it finished a handshake with an MCP server or token endpoint whose certificate no CA it trusts signed, or that names another host",
+    lookAt: "every HTTP client the gateway calls out with (the MCP calls, the token requests, each may have its own): certificate verification on, against the system's CAs or a configured bundle, host name included; no verify=False, rejectUnauthorized: false, check_hostname=False, do-nothing checkServerIdentity or trust-all agent, not even behind a \"development\" setting that is on by default",
   },
   'authorization-start-broken': {
     title: "The gateway's own Authorize fails: it answers with an error page, so no authorization reaches the IdP",

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../lib/free-ports.js';
 import { RawLog } from '../../lib/raw-log.js';
+import { suiteCaTrust } from '../../lib/suite-ca.js';
 import { startGroupProcess } from '../process-group.js';
 import { contextForgeEnv, newRunSecrets, secretValues } from './config.js';
 import type { ContextForgeInstall } from './install.js';
@@ -85,7 +86,8 @@ async function startOnce(options: StartContextForgeOptions, port: number): Promi
     adminEmail,
     secrets,
     ...(options.behindProxy ? { behindProxy: { rootPath } } : {}),
-    extra: options.extraEnv ?? {},
+    // The run's suite CA, for TOKEN-28's certificate-name test: ContextForge's httpx and aiohttp clients read SSL_CERT_FILE.
+    extra: { ...suiteCaTrust('openssl'), ...(options.extraEnv ?? {}) },
   });
 
   const rawLog = new RawLog();

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePorts } from '../../lib/free-ports.js';
+import { suiteCaTrust } from '../../lib/suite-ca.js';
 import { answersOk, startGroupProcess } from '../process-group.js';
 import type { InspectorInstall } from './install.js';
 
@@ -43,6 +44,8 @@ export async function startInspector(install: InspectorInstall, options: { logFi
     MCP_INSPECTOR_API_TOKEN: options.apiToken,
     MCP_INSPECTOR_SECRET_STORE: 'memory',
     MCP_LOG_FILE: join(runDir, 'inspector-pino.log'),
+    // The run's suite CA, for TOKEN-28's certificate-name test (its proxy is Node).
+    ...suiteCaTrust('node'),
   };
   const started = await startGroupProcess({
     name: `MCP Inspector ${install.version}`,

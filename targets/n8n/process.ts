@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort } from '../../lib/free-ports.js';
 import { RawLog } from '../../lib/raw-log.js';
+import { suiteCaTrust } from '../../lib/suite-ca.js';
 import { answersOk, startGroupProcess } from '../process-group.js';
 import type { N8nInstall } from './install.js';
 
@@ -92,7 +93,8 @@ export async function startN8n(install: N8nInstall, options: { logFile: string }
     command: install.node,
     args: [install.cli, 'start'],
     cwd: runDir,
-    env: n8nEnvironment({ node: install.node, userFolder: runDir, port, brokerPort }),
+    // The run's suite CA, for TOKEN-28's certificate-name test.
+    env: { ...n8nEnvironment({ node: install.node, userFolder: runDir, port, brokerPort }), ...suiteCaTrust('node') },
     logFile: options.logFile,
     rawLog,
     header: `# n8n ${install.version} on ${origin} (127.0.0.1:${port}, task broker ${brokerPort}), user folder ${runDir}`,

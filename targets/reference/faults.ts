@@ -1004,7 +1004,8 @@ export const FAULT_MODES = [
     detectedBy: ['TOKEN-27'],
     // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
-  },  {
+  },
+  {
     mode: 'upstream-tls-unverified',
     bugClass: 'upstream-tls-unverified',
     bug: "The MCP client's requests go through an HTTP agent with certificate checks off (\"the staging MCP servers have self-signed certificates\"): an MCP server presenting a certificate nobody vouches for gets the TLS handshake finished and the user's bearer token.",
@@ -1018,6 +1019,14 @@ export const FAULT_MODES = [
     bug: "The OAuth client's token requests (code exchange, refresh) go through an HTTP agent with certificate checks off, while the MCP client verifies (two HTTP clients, one configured \"for the IdP's staging certificate\"): a token endpoint presenting a certificate nobody vouches for gets the code, the PKCE verifier and the client secret.",
     detectedBy: ['TOKEN-28'],
     // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
+    mode: 'tls-host-name-unchecked',
+    bugClass: 'upstream-tls-unverified',
+    bug: "One outbound HTTP agent, shared by the MCP client and the OAuth client's token requests, checks the certificate's chain but not the host it names (a checkServerIdentity that returns nothing, written for a server reached by IP whose certificate names its DNS name): a certificate any trusted CA issued to anyone, for any host, gets the user's bearer token, and the code, the PKCE verifier and the client secret.",
+    detectedBy: ['TOKEN-28'],
+    // Pinned from one full selftest run (2026-12-07); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
 

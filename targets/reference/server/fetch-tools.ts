@@ -11,6 +11,7 @@ import { grantSecretHeaders } from './grant-secret-headers-fault.js';
 import { SessionPerServer } from './session-per-server-fault.js';
 import { blockWhile } from './blocking-upstream-fault.js';
 import { refreshTokens } from './oauth-client.js';
+import { tlsChecksUnder } from './tls-check-faults.js';
 import { expiresAtFrom, grantNeedsRefresh, refreshMarginMs, type Grant } from './token-store.js';
 import { updatedToolList } from './tool-list-update.js';
 import { scopeList, unionScopes } from './scopes.js';
@@ -136,7 +137,7 @@ export class ToolFetcher {
       sessionIdDropped: this.#ctx.faults['mcp-session-id-dropped'],
       tokenInQuery: this.#ctx.faults['token-only-in-url-query'] ? ('only' as const) : this.#ctx.faults['token-also-in-url-query'] ? ('also' as const) : undefined,
       extraHeaders: grantSecretHeaders(this.#ctx.faults, gateway, grant),
-      tlsUnverified: this.#ctx.faults['upstream-tls-unverified'],
+      tlsChecks: tlsChecksUnder(this.#ctx.faults, 'mcp'),
     };
     // BUG (mcp-session-per-server): the MCP session the first call opened serves every later call to that server.
     // BUG (mcp-session-kept-after-404): a session per user and server, kept across presses and not renewed on a 404.

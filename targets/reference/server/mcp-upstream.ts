@@ -8,7 +8,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { shortReason } from './oauth-client.js';
 import { parseBearerChallenge, type BearerChallenge } from './scopes.js';
 import { fetchKeepingHeadersOnSameHost, followingEachHopThrough, type FetchFunction } from './redirect-fault.js';
-import { fetchTrustingAnyCertificate } from './tls-unverified-fault.js';
+import { fetchWithTlsChecks, type TlsChecks } from './tls-check-faults.js';
 
 const MAX_PAGES = 100;
 
@@ -50,8 +50,8 @@ export interface ListOptions {
    * client-secret-sent-upstream): what they carry is the grant's or the client's, never the MCP server's.
    */
   extraHeaders?: Readonly<Record<string, string>>;
-  /** BUG (upstream-tls-unverified): the MCP server's certificate is not verified (tls-unverified-fault.ts). */
-  tlsUnverified?: boolean;
+  /** What of the MCP server's certificate is checked (BUG upstream-tls-unverified, tls-host-name-unchecked: tls-check-faults.ts). */
+  tlsChecks?: TlsChecks;
 }
 
 /** One MCP client over Streamable HTTP that sends `bearer()` (read per request) and nothing else of ours. */
@@ -66,7 +66,7 @@ export function connectionTo(mcpUrl: string, bearer: () => string, clientVersion
   let lastChallenge: string | null = null;
   // fetch follows redirects and, on a change of origin, drops Authorization itself (the Fetch standard).
   const send: FetchFunction =
-    options.redirectKeepsToken === true ? fetchKeepingHeadersOnSameHost : options.tlsUnverified === true ? fetchTrustingAnyCertificate : fetch;
+    options.redirectKeepsToken === true ? fetchKeepingHeadersOnSameHost : fetchWithTlsChecks(options.tlsChecks ?? 'chain-and-name');
   const authorized: FetchFunction = async (input, init) => {
     const headers = options.sessionIdDropped === true ? headersBuiltAnew(init) : new Headers(init?.headers);
     if (options.tokenInQuery !== 'only') headers.set('Authorization', `Bearer ${bearer()}`);

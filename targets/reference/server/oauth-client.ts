@@ -9,7 +9,7 @@ import type { Gateway } from './gateways.js';
 import type { PendingAuthorization } from './pending-authorizations.js';
 import { postToTokenEndpoint, type TokenRedirects } from './token-redirect-fault.js';
 import { urlCarrying } from './params-in-url-fault.js';
-import { fetchTrustingAnyCertificate } from './tls-unverified-fault.js';
+import { fetchWithTlsChecks, tlsChecksUnder, type TlsChecks } from './tls-check-faults.js';
 
 const TOKEN_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -74,7 +74,7 @@ export function exchangeCode(
     bodyAssumedJson: faults['idp-error-body-assumed-json'],
     redirects: faults['code-exchange-redirect-followed'] ? 'followed' : 'refused',
     paramsInUrl: faults['token-request-params-in-url'],
-    tlsUnverified: faults['token-endpoint-tls-unverified'],
+    tlsChecks: tlsChecksUnder(faults, 'token'),
   });
 }
 
@@ -87,7 +87,7 @@ export function refreshTokens(gateway: Gateway, refreshToken: string, faults: Fa
     bodyAssumedJson: faults['idp-error-body-assumed-json'],
     redirects: faults['refresh-redirect-reauthenticated'] ? 'reauthenticated' : 'refused',
     paramsInUrl: faults['token-request-params-in-url'],
-    tlsUnverified: faults['token-endpoint-tls-unverified'],
+    tlsChecks: tlsChecksUnder(faults, 'token'),
   });
 }
 
@@ -104,14 +104,14 @@ interface TokenRequestOptions {
   redirects?: TokenRedirects;
   /** BUG (token-request-params-in-url): the form goes into the URL's query as well as the body. */
   paramsInUrl?: boolean;
-  /** BUG (token-endpoint-tls-unverified): the token endpoint's certificate is not verified (tls-unverified-fault.ts). */
-  tlsUnverified?: boolean;
+  /** What of the token endpoint's certificate is checked (BUG token-endpoint-tls-unverified, tls-host-name-unchecked: tls-check-faults.ts). */
+  tlsChecks?: TlsChecks;
 }
 
 async function tokenRequest(
   gateway: Gateway,
   form: URLSearchParams,
-  { bodyUnchecked = false, bodyAssumedJson = false, redirects = 'refused', paramsInUrl = false, tlsUnverified = false }: TokenRequestOptions = {},
+  { bodyUnchecked = false, bodyAssumedJson = false, redirects = 'refused', paramsInUrl = false, tlsChecks = 'chain-and-name' }: TokenRequestOptions = {},
 ): Promise<TokenResult> {
   let response: Response;
   try {
@@ -124,7 +124,7 @@ async function tokenRequest(
       },
       redirects,
       basicAuthorization(gateway.clientId, gateway.clientSecret),
-      tlsUnverified ? fetchTrustingAnyCertificate : fetch,
+      fetchWithTlsChecks(tlsChecks),
     );
   } catch (error) {
     return { ok: false, kind: 'network', message: shortReason(error) };
