@@ -126,8 +126,11 @@ class InspectorTarget implements Target {
   }
 
   async startAuthorization(page: Page, gateway: RegisteredGateway): Promise<void> {
-    await this.#openServers(page);
+    const loaded = await this.#openServers(page);
     const control = this.#connectSwitch(page, gateway);
+    // The Servers screen lists the catalogue as it was when the page loaded: a server added through the API since (a
+    // test's second upstream) appears once the page loads again. A page that has just loaded lists it already.
+    if (!loaded && (await control.count()) === 0) await this.#openServers(page, { reload: true });
     await control.waitFor({ state: 'attached', timeout: UI_BOUND_MS });
     if (await control.isChecked()) notTestable(`the server "${gateway.id}" is already connected: its switch would disconnect it`);
     // The switch's input is visually hidden behind Mantine's track: a forced click is what a person's click on the track does.
@@ -199,13 +202,16 @@ class InspectorTarget implements Target {
   }
 
   /** The Servers screen (the page's home), loaded fresh unless the page is on it already. */
-  async #openServers(page: Page): Promise<void> {
+  /** Shows the Servers screen, loading the page when it is elsewhere (or when told to); true when it loaded the page. */
+  async #openServers(page: Page, options: { reload?: boolean } = {}): Promise<boolean> {
     const here = URL.canParse(page.url()) ? new URL(page.url()) : undefined;
     const heading = page.getByRole('heading', { name: 'Servers', exact: true });
-    if (here?.origin !== this.origin || here.pathname !== '/') await page.goto(`${this.origin}/`);
+    const load = options.reload === true || here?.origin !== this.origin || here.pathname !== '/';
+    if (load) await page.goto(`${this.origin}/`);
     // Connected, the top bar switches between the Servers and Tools screens (its radio is clickable through its label only).
     else if (!(await heading.isVisible())) await page.locator('label', { hasText: /^Servers$/ }).first().click();
     await heading.waitFor({ timeout: UI_BOUND_MS });
+    return load;
   }
 
   /**
