@@ -1029,6 +1029,14 @@ export const FAULT_MODES = [
     // Pinned from one full selftest run (2026-12-07); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
+  {
+    mode: 'tls-retry-unverified',
+    bugClass: 'upstream-tls-unverified',
+    bug: "Every outbound request is verified, but one refused for its certificate is sent again with verification off by a retry helper (\"fall back for servers with self-signed certificates\"), for the MCP client and the token requests alike: the refusal is followed at once by the user's bearer token, or the code, PKCE verifier and client secret, to the server it has just refused.",
+    detectedBy: ['TOKEN-28'],
+    // Pinned from one full selftest run (2026-12-07); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
 
   {
     mode: 'token-also-in-url-query',

@@ -8,13 +8,15 @@
  * - BUG (tls-host-name-unchecked): the chain is checked but the name is not (a `checkServerIdentity` that returns
  *   nothing, Python's `check_hostname = False`, written for servers reached by IP whose certificates name their DNS
  *   names): any certificate any trusted CA issued, for any host, is good for every server.
+ * - BUG (tls-retry-unverified): everything is checked, but a request refused for its certificate is sent again with
+ *   the checks off ("fall back for servers with self-signed certificates"): the first refusal protects nothing.
  */
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { FaultFlags } from './faults.js';
 import type { FetchFunction } from './redirect-fault.js';
 
-/** What a client checks of a server's certificate. */
-export type TlsChecks = 'chain-and-name' | 'chain-only' | 'none';
+/** What a client checks of a server's certificate; 'retried-unchecked' checks everything, then gives way. */
+export type TlsChecks = 'chain-and-name' | 'chain-only' | 'none' | 'retried-unchecked';
 
 function fetchThrough(agent: Agent): FetchFunction {
   return async (input, init) =>
@@ -25,14 +27,40 @@ function fetchThrough(agent: Agent): FetchFunction {
 const trustingAnyCertificate = fetchThrough(new Agent({ connect: { rejectUnauthorized: false } }));
 const ignoringTheName = fetchThrough(new Agent({ connect: { checkServerIdentity: () => undefined } }));
 
+/** True for fetch's error when the server's certificate was refused (Node's TLS error codes, in the error's cause). */
+function certificateRefused(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
+  const code = cause?.code ?? '';
+  return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME|LEAF_SIGNATURE/.test(code);
+}
+
+const retriedUnchecked: FetchFunction = async (input, init) => {
+  try {
+    return await fetch(input, init);
+  } catch (error) {
+    if (!certificateRefused(error)) throw error;
+    return trustingAnyCertificate(input, init);
+  }
+};
+
 /** The fetch that checks what `checks` says. */
 export function fetchWithTlsChecks(checks: TlsChecks): FetchFunction {
-  return checks === 'none' ? trustingAnyCertificate : checks === 'chain-only' ? ignoringTheName : fetch;
+  switch (checks) {
+    case 'none':
+      return trustingAnyCertificate;
+    case 'chain-only':
+      return ignoringTheName;
+    case 'retried-unchecked':
+      return retriedUnchecked;
+    case 'chain-and-name':
+      return fetch;
+  }
 }
 
 /** What the MCP client (`mcp`) or the OAuth client's token requests (`token`) check, under the run's faults. */
 export function tlsChecksUnder(faults: FaultFlags, client: 'mcp' | 'token'): TlsChecks {
   if (faults[client === 'mcp' ? 'upstream-tls-unverified' : 'token-endpoint-tls-unverified']) return 'none';
-  // One outbound agent for every client: the MCP client's and the token requests' alike.
-  return faults['tls-host-name-unchecked'] ? 'chain-only' : 'chain-and-name';
+  // One outbound agent (or retry helper) for every client: the MCP client's and the token requests' alike.
+  if (faults['tls-host-name-unchecked']) return 'chain-only';
+  return faults['tls-retry-unverified'] ? 'retried-unchecked' : 'chain-and-name';
 }
