@@ -100,17 +100,12 @@ export async function makeCertificateAuthority(dir: string, commonName: string):
 }
 
 /**
- * Makes `<prefix>.key` and `<prefix>.crt` in `dir`: a server certificate for `names`, signed by `ca`. The first host name
+ * Makes `server.key` and `server.crt` in `dir`: a server certificate for `names`, signed by `ca`. The first host name
  * is also the subject's CN (clients read only the subject alternative names).
  */
-export async function signServerCertificate(
-  dir: string,
-  ca: CertificateAuthorityFiles,
-  names: LeafNames,
-  prefix = 'server',
-): Promise<{ certPath: string; keyPath: string }> {
+export async function signServerCertificate(dir: string, ca: CertificateAuthorityFiles, names: LeafNames): Promise<{ certPath: string; keyPath: string }> {
   checkHostNames(names.hostNames);
-  const file = (name: string): string => path.join(dir, `${prefix}.${name}`);
+  const file = (name: string): string => path.join(dir, `server.${name}`);
   const config = file('cnf');
   const keyPath = file('key');
   const csrPath = file('csr');
