@@ -522,6 +522,19 @@ export const REQUIREMENTS = [
     sources: [cite(MCP_SECURITY_BEST_PRACTICES, '§2.1.5'), cite(RFC6749, '§10.12')],
   },
   {
+    id: 'FLOW-09',
+    profiles: BOTH_PROFILES,
+    family: 'FLOW',
+    level: 'MUST',
+    statement:
+      'Each authorization code reaches the token endpoint once: when the IdP refuses the code exchange (400 invalid_grant), the gateway does not send that code again, neither at once nor after a back-off, before its callback answers.',
+    sources: [
+      cite(RFC6749, '§4.1.2', 'the client MUST NOT use the authorization code more than once'),
+      cite(RFC6749, '§10.5', 'authorization codes MUST be short lived and single-use'),
+      OURS("a retry wrapped around every token request sends a refused code again; if the IdP's answer to a successful exchange was lost on the way, the second use makes the IdP revoke the tokens it had just issued (RFC 6749 §4.1.2), so the retry cannot help and can only harm"),
+    ],
+  },
+  {
     id: 'FLOW-10',
     profiles: BOTH_PROFILES,
     family: 'FLOW',

@@ -232,7 +232,7 @@ const RFC6749_SENTENCES = sentencesOf(RFC6749, [
   ['§4.1.1', 'RECOMMENDED', 'state RECOMMENDED. An opaque value used by the client to maintain state between the request and callback.', ['FLOW-03', 'FLOW-06']],
   ['§4.1.2', 'MUST', 'The authorization code MUST expire shortly after it is issued to mitigate the risk of leaks.', AS_MOCK_NOT_PROVED],
   ['§4.1.2', 'RECOMMENDED', 'A maximum authorization code lifetime of 10 minutes is RECOMMENDED.', AS_MOCK_NOT_PROVED],
-  ['§4.1.2', 'MUST NOT', 'The client MUST NOT use the authorization code more than once.', ['FLOW-07']],
+  ['§4.1.2', 'MUST NOT', 'The client MUST NOT use the authorization code more than once.', ['FLOW-07', 'FLOW-09']],
   ['§4.1.2', 'MUST', 'If an authorization code is used more than once, the authorization server MUST deny the request and SHOULD revoke (when possible) all tokens previously issued', ['ENV-02']],
   ['§4.1.2', 'MUST', 'The client MUST ignore unrecognized response parameters.', out('not tested: no spec adds unknown parameters to the authorization response')],
   ['§4.1.2.1', 'MUST NOT', 'the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI.', AS],

@@ -231,6 +231,10 @@ export const BUG_CLASSES = {
     title: "The gateway gives the MCP server more of the grant than the access token: the refresh token, ID token, PKCE verifier or its client secret",
     lookAt: "what the MCP client adds to each request: the Authorization header with the access token, and nothing from the stored credential record (no refresh token \"so the server can renew\", no client credentials copied from the registration into the upstream's headers)",
   },
+  'code-reused': {
+    title: 'The gateway sends one authorization code to the token endpoint more than once: it retries a code exchange the IdP refused',
+    lookAt: "the code exchange's error handling: a retry loop or retrying HTTP client around the token request (ContextForge's OAuthManager retries any HTTP error three times); a refused code is final, so the callback ends in an error instead",
+  },
   'upstream-tls-unverified': {
     title: "The gateway sends a user's secrets over TLS it has not verified: it finished a handshake with an MCP server or token endpoint whose certificate no CA it trusts signed, or that names another host",
     lookAt: "every HTTP client the gateway calls out with (the MCP calls, the token requests, each may have its own): certificate verification on, against the system's CAs or a configured bundle, host name included; no verify=False, rejectUnauthorized: false, check_hostname=False, do-nothing checkServerIdentity or trust-all agent, not even behind a \"development\" setting that is on by default",
@@ -416,6 +420,7 @@ const RULES: readonly Rule[] = [
   { requirements: ['FLOW-01', 'FLOW-02'], bugClass: 'pkce-missing-or-reused' },
   { requirements: ['FLOW-03'], bugClass: 'state-guessable' },
   { requirements: ['FLOW-06', 'FLOW-07', 'FLOW-08'], bugClass: 'state-not-enforced' },
+  { requirements: ['FLOW-09'], bugClass: 'code-reused' },
   { requirements: ['FLOW-04', 'FLOW-05'], bugClass: 'authorization-request-incomplete' },
   {
     requirements: ['TOKEN-07'],

@@ -1022,6 +1022,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'code-exchange-retried',
+    bugClass: 'code-reused',
+    bug: "A retry helper around every token request (\"ride out an IdP's hiccups\") sends the code exchange again when the IdP refuses it: the same authorization code reaches the token endpoint twice, which RFC 6749 forbids and which makes an IdP that saw a lost success revoke the grant it had just issued. ContextForge does this in every release (three attempts, with back-off, after any HTTP error).",
+    detectedBy: ['FLOW-09'],
+    // Pinned from one full selftest run (2026-12-07); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'tls-host-name-unchecked',
     bugClass: 'upstream-tls-unverified',
     bug: "One outbound HTTP agent, shared by the MCP client and the OAuth client's token requests, checks the certificate's chain but not the host it names (a checkServerIdentity that returns nothing, written for a server reached by IP whose certificate names its DNS name): a certificate any trusted CA issued to anyone, for any host, gets the user's bearer token, and the code, the PKCE verifier and the client secret.",

@@ -69,13 +69,18 @@ export function exchangeCode(
   const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: sentRedirectUri });
   if (verifier !== null) form.set('code_verifier', verifier);
   if (!faults['resource-missing']) form.set('resource', gateway.resource);
-  return tokenRequest(gateway, form, {
-    bodyUnchecked: faults['token-response-unvalidated'],
-    bodyAssumedJson: faults['idp-error-body-assumed-json'],
-    redirects: faults['code-exchange-redirect-followed'] ? 'followed' : 'refused',
-    paramsInUrl: faults['token-request-params-in-url'],
-    tlsChecks: tlsChecksUnder(faults, 'token'),
-  });
+  const send = (): Promise<TokenResult> =>
+    tokenRequest(gateway, form, {
+      bodyUnchecked: faults['token-response-unvalidated'],
+      bodyAssumedJson: faults['idp-error-body-assumed-json'],
+      redirects: faults['code-exchange-redirect-followed'] ? 'followed' : 'refused',
+      paramsInUrl: faults['token-request-params-in-url'],
+      tlsChecks: tlsChecksUnder(faults, 'token'),
+    });
+  // The code is sent once (RFC 6749 §4.1.2): a refusal is the IdP's answer about this code, and no second try changes it.
+  // BUG (code-exchange-retried): a retry helper around every token request ("ride out an IdP's hiccups") sends a
+  // refused code again, as ContextForge's OAuthManager does (three attempts with back-off after any HTTP error).
+  return faults['code-exchange-retried'] ? send().then((first) => (first.ok ? first : send())) : send();
 }
 
 export function refreshTokens(gateway: Gateway, refreshToken: string, faults: FaultFlags): Promise<TokenResult> {

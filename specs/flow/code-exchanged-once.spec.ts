@@ -1,0 +1,37 @@
+/**
+ * FLOW-09: an authorization code is used once (RFC 6749 §4.1.2). A refused code exchange is the IdP's final word on
+ * that code; a gateway whose HTTP client retries every failed token request (ContextForge: three attempts with back-off
+ * after any HTTP error) sends the same code again, and again. Harmless-looking against a refusal, the same retry after
+ * a success whose answer was lost makes the IdP see the code twice and revoke the tokens it issued for it.
+ *
+ * The IdP refuses every code exchange (knob `codeExchangeFails`: 400 invalid_grant); alice authorizes; once the
+ * callback has answered and its page has loaded, the IdP's log must hold exactly one exchange for the upstream's
+ * client. What the callback page says is FLOW-21's to judge.
+ */
+import { test, expect, req } from '../../fixtures/index.js';
+import { authorize } from '../../fixtures/flows.js';
+import { notTestable } from '../../lib/outcome.js';
+
+test('FLOW-09 a code exchange the IdP refuses is not sent again: the code reaches the token endpoint once', req('FLOW-09'), async ({
+  harness,
+  alice,
+  upstream,
+  evidence,
+}) => {
+  const { target, idp } = harness;
+  idp.setKnobs({ codeExchangeFails: true });
+  try {
+    const landed = alice.page.waitForResponse((r) => r.url().startsWith(target.redirectUri) && r.request().isNavigationRequest());
+    await authorize(harness, alice, upstream);
+    const callback = await landed;
+    await alice.page.waitForLoadState();
+    const exchanges = idp.log().filter((e) => e.kind === 'token:authorization_code' && e.clientId === upstream.clientId);
+    evidence.add('callback', { status: callback.status() });
+    evidence.add('codeExchanges', exchanges.map((e) => ({ status: e.status, outcome: e.outcome })));
+    // Calibration: the gateway did exchange the code and the IdP refused it; without that, nothing was tested.
+    if (!exchanges.some((e) => e.status === 400)) notTestable(`the gateway made no code exchange the IdP refused (${exchanges.length} exchange(s) logged)`);
+    expect(exchanges.length, `code exchanges for one authorization code (answers: ${exchanges.map((e) => e.status).join(', ')}): a refused code was sent again`).toBe(1);
+  } finally {
+    idp.resetKnobs();
+  }
+});
