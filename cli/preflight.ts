@@ -4,6 +4,7 @@
  * version, and for a gateway that is already running: that it answers, that it is the gateway the
  * target says it is (not another program on that port), and that the given accounts can log in.
  */
+import { execFileSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import type { RunSpec } from '../config/run-plan.js';
 import { workersFromEnv } from '../config/workers.js';
@@ -15,6 +16,7 @@ import { TARGETS } from '../targets/registry.js';
 export async function preflight(plan: RunSpec[], env: NodeJS.ProcessEnv = process.env, playwrightArgs: readonly string[] = []): Promise<void> {
   workersFromEnv(env, 1);
   assertChromium(chromiumPath(env, { window: needsWindow(playwrightArgs) }));
+  assertOpenssl(env);
   for (const run of plan) {
     const target = TARGETS[run.target];
     if (target.preflight) await target.preflight(run);
@@ -23,6 +25,15 @@ export async function preflight(plan: RunSpec[], env: NodeJS.ProcessEnv = proces
       const baseUrl = run.settings['apiBaseUrl'] ?? run.settings['baseUrl'];
       if (typeof baseUrl === 'string') await assertReachable(nodeReachable(baseUrl));
     }
+  }
+}
+
+/** Every run makes its suite CA with openssl (lib/suite-ca.ts): without it the run would stop on a stack trace. */
+function assertOpenssl(env: NodeJS.ProcessEnv): void {
+  try {
+    execFileSync('openssl', ['version'], { env, stdio: 'ignore', timeout: 10_000 });
+  } catch {
+    throw new Error('openssl not found or not working (each run makes its certificates with it): run "npm run bootstrap" (installs Debian\'s openssl)');
   }
 }
 

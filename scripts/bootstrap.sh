@@ -18,13 +18,15 @@ fi
 # and the self-test's reference run behind it). Debian's package starts no service where policy-rc.d forbids it;
 # the suite runs its own nginx per run, in the foreground, and stops it.
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+# openssl: every run makes its suite CA with it (lib/suite-ca.ts), and the proxy its certificates.
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "bootstrap: installing Debian ${missing[*]} (apt-get) ..." >&2
   sudo_cmd=""
   [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
-  for binary in "${CHROMIUM_PATH:-/usr/bin/chromium}" "${CHROMIUM_PATH:-/usr/lib/chromium/chromium-headless-shell}" /usr/sbin/nginx; do
+  for binary in "${CHROMIUM_PATH:-/usr/bin/chromium}" "${CHROMIUM_PATH:-/usr/lib/chromium/chromium-headless-shell}" /usr/sbin/nginx /usr/bin/openssl; do
     [ -x "$binary" ] || { echo "bootstrap: $binary still missing after apt-get" >&2; exit 1; }
   done
   # Where no policy-rc.d stops it, the package starts the system's nginx on port 80: not ours to leave running.

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from './run-cli.js';
@@ -98,6 +98,12 @@ describe('bad input: one line, exit code 2', { timeout: 300_000 }, () => {
 
   it('Chromium missing (CHROMIUM_PATH pointing nowhere)', () =>
     expectRefused([], /Chromium not found at \/nonexistent\/chromium: run "npm run bootstrap"/, { CHROMIUM_PATH: '/nonexistent/chromium' }));
+
+  it('openssl missing (a PATH with node only)', async () => {
+    const bin = mkdtempSync(path.join(tmpdir(), 'conformance-bad-input-'));
+    symlinkSync(process.execPath, path.join(bin, 'node'));
+    await expectRefused([], /openssl not found or not working .*run "npm run bootstrap"/, { PATH: bin });
+  });
 
   it('Chromium path that is not an executable', async () => {
     const notExecutable = path.join(mkdtempSync(path.join(tmpdir(), 'conformance-bad-input-')), 'chromium');
