@@ -59,20 +59,32 @@ interface ServerRole {
   ownIdp: boolean;
 }
 
+/** Which exercise of a test: the control (a certificate the gateway should accept) or the one judged. */
+type Exercise = 'control' | 'judged';
+
+/** Where each exercise's record goes in the evidence, and how a message names its server. */
+const EXERCISES: Record<Exercise, { evidenceKey: string; stoppedKey: string; named: (what: string) => string }> = {
+  control: { evidenceKey: 'controlServer', stoppedKey: 'controlFlowStopped', named: (what) => `${what} (the control, with a certificate it should trust)` },
+  judged: { evidenceKey: 'httpsServer', stoppedKey: 'flowStopped', named: (what) => what },
+};
+
 /**
  * Registers an upstream whose registration points partly at `server`, runs the role's `use`, and returns what reached
- * the server (the gateway's handshake outcome awaited) and the error that stopped the flow, if any.
+ * the server (the gateway's handshake outcome awaited), recorded in the evidence with the error that stopped the flow,
+ * if any. A gateway that never connected makes the test not testable (or rethrows that error: its flow failed before).
  */
-async function exercise(run: Run, role: ServerRole, server: RecordingTlsServer): Promise<{ record: TlsServerRecord; stopped: unknown }> {
-  const { harness } = run;
+async function exercise(run: Run, role: ServerRole, server: RecordingTlsServer, which: Exercise): Promise<TlsServerRecord> {
+  const { harness, evidence } = run;
   const another = role.ownIdp ? await harness.startAnotherIdp() : undefined;
+  let stopped: unknown;
+  let record: TlsServerRecord;
   try {
     const idp = another?.idp ?? harness.idp;
     const { upstream, stop } = await startUpstream(harness, `TOKEN-28 ${role.what}, ${server.certificate}`, idp, (registration) =>
       role.withServer(registration, server.origin, idp),
     );
     try {
-      const stopped = await role.use(run, upstream, server).then(
+      stopped = await role.use(run, upstream, server).then(
         () => undefined,
         (error: unknown) => error,
       );
@@ -83,17 +95,26 @@ async function exercise(run: Run, role: ServerRole, server: RecordingTlsServer):
           .toBeGreaterThan(0)
           .catch(() => undefined);
       }
-      return { record: server.record(), stopped };
+      // Read before the upstream is removed: what the gateway does on removal is no part of this verdict.
+      record = server.record();
     } finally {
       await stop();
     }
   } finally {
     await another?.stop();
   }
+  const { evidenceKey, stoppedKey, named } = EXERCISES[which];
+  evidence.add(evidenceKey, { what: role.what, certificate: server.certificate, origin: server.origin, ...record });
+  if (stopped !== undefined) evidence.add(stoppedKey, didNotComplete(stopped));
+  if (record.connections === 0) {
+    if (stopped !== undefined) throw stopped;
+    notTestable(`the gateway never connected to the ${named(role.what)}`);
+  }
+  return record;
 }
 
-/** Runs `body` with a server from `start`, closing it whatever happens. */
-async function withServer<T>(start: () => Promise<RecordingTlsServer>, body: (server: RecordingTlsServer) => Promise<T>): Promise<T> {
+/** Runs `body` with an https server from `start`, closing it whatever happens. */
+async function withHttpsServer<T>(start: () => Promise<RecordingTlsServer>, body: (server: RecordingTlsServer) => Promise<T>): Promise<T> {
   const server = await ownStep('starting an https server', start);
   try {
     return await body(server);
@@ -104,14 +125,7 @@ async function withServer<T>(start: () => Promise<RecordingTlsServer>, body: (se
 
 /** Exercises `server` and judges that the gateway refused its certificate: connected, no handshake finished, no request. */
 async function judgeRefused(run: Run, role: ServerRole, server: RecordingTlsServer, why: string): Promise<void> {
-  const { evidence } = run;
-  const { record, stopped } = await exercise(run, role, server);
-  evidence.add('httpsServer', { what: role.what, certificate: server.certificate, origin: server.origin, ...record });
-  if (stopped !== undefined) evidence.add('flowStopped', didNotComplete(stopped));
-  if (record.connections === 0) {
-    if (stopped !== undefined) throw stopped;
-    notTestable(`the gateway never connected to the ${role.what}`);
-  }
+  const record = await exercise(run, role, server, 'judged');
   expect(
     record.requests,
     `requests the gateway sent to the ${role.what} over a TLS connection whose certificate ${why} (Authorization header: ${record.requests.map((r) => r.authorization).join(', ')})`,
@@ -124,18 +138,12 @@ async function judgeRefused(run: Run, role: ServerRole, server: RecordingTlsServ
  * suite CA's certificate for another host must be refused.
  */
 async function judgeNameChecked(run: Run, role: ServerRole): Promise<void> {
-  const { evidence } = run;
   const ca = suiteCaFromEnv();
   if (ca === undefined) notTestable('this run was started without the suite CA (run it through the suite\'s command, which makes one)');
-  await withServer(
+  await withHttpsServer(
     () => startSuiteSignedTlsServer(ca, { hostNames: ['localhost'], loopbackAddress: true }),
     async (control) => {
-      const { record, stopped } = await exercise(run, role, control);
-      evidence.add('controlServer', { what: role.what, certificate: control.certificate, origin: control.origin, ...record });
-      if (record.connections === 0) {
-        if (stopped !== undefined) throw stopped;
-        notTestable(`the gateway never connected to the ${role.what} (the control, with a certificate it should trust)`);
-      }
+      const record = await exercise(run, role, control, 'control');
       if (record.handshakesCompleted === 0) {
         notTestable(
           `the gateway refused the control ${role.what}'s certificate (the suite CA's, for 127.0.0.1): it was not given the suite CA to trust, so a refusal of another host's certificate would not tell whether it checks names`,
@@ -143,7 +151,7 @@ async function judgeNameChecked(run: Run, role: ServerRole): Promise<void> {
       }
     },
   );
-  await withServer(
+  await withHttpsServer(
     () => startSuiteSignedTlsServer(ca, { hostNames: [ANOTHER_HOST], loopbackAddress: false }),
     (server) => judgeRefused(run, role, server, `names ${ANOTHER_HOST}, not 127.0.0.1`),
   );
@@ -183,7 +191,7 @@ test("TOKEN-28 an MCP server whose TLS certificate cannot be verified gets no re
   alice,
   evidence,
 }) => {
-  await withServer(startUntrustedTlsServer, (server) => judgeRefused({ harness, alice, evidence }, MCP_SERVER, server, UNTRUSTED));
+  await withHttpsServer(startUntrustedTlsServer, (server) => judgeRefused({ harness, alice, evidence }, MCP_SERVER, server, UNTRUSTED));
 });
 
 test("TOKEN-28 an IdP token endpoint whose TLS certificate cannot be verified gets no request: the gateway breaks off the handshake before sending the code, verifier or client secret", req('TOKEN-28'), async ({
@@ -191,7 +199,7 @@ test("TOKEN-28 an IdP token endpoint whose TLS certificate cannot be verified ge
   alice,
   evidence,
 }) => {
-  await withServer(startUntrustedTlsServer, (server) => judgeRefused({ harness, alice, evidence }, TOKEN_ENDPOINT, server, UNTRUSTED));
+  await withHttpsServer(startUntrustedTlsServer, (server) => judgeRefused({ harness, alice, evidence }, TOKEN_ENDPOINT, server, UNTRUSTED));
 });
 
 test("TOKEN-28 an MCP server whose TLS certificate names another host gets no request, though a CA the gateway trusts signed it", req('TOKEN-28'), async ({
