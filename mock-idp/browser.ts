@@ -5,11 +5,22 @@
  *
  * The IdP remembers a signed-in browser and a given consent (sign-in-memory.ts), so a page it would
  * have shown may be skipped: the helpers walk whatever the IdP shows and report which pages that was.
+ *
+ * The pages are ours and plain, so the helpers drive them with trusted input and waits in the page
+ * (lib/plain-controls.ts) instead of locators, whose injected script costs a document ~50 ms of CPU.
  */
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { clickElement, fillField, readElement, waitForElement, type ElementQuery } from '../lib/plain-controls.js';
 import { ENDPOINT_PATHS } from './endpoints.js';
 import { PAGE_MARKER, type IdpPageName } from './pages.js';
 import type { IdpUser } from './types.js';
+
+/**
+ * How long an IdP page or control may take to show. The IdP answers in milliseconds; the browser may still be on
+ * its way from a slow gateway (ContextForge's redirect), so the bound is the one the suite gives heavy targets.
+ */
+const IDP_PAGE_TIMEOUT_MS = 15_000;
+const MARKER: ElementQuery = { selector: `meta[name="${PAGE_MARKER}"]` };
 
 /** An IdP page by its marker, or `elsewhere`: back at the client (or the page closed). */
 export type IdpScreen = IdpPageName | 'elsewhere';
@@ -40,9 +51,7 @@ function isAuthorizationResponse(url: string): boolean {
 }
 
 async function markerOf(page: Page): Promise<IdpPageName | null> {
-  const marker = page.locator(`meta[name="${PAGE_MARKER}"]`);
-  if ((await marker.count()) === 0) return null;
-  return (await marker.getAttribute('content')) as IdpPageName | null;
+  return ((await readElement(page, MARKER)).element?.attributes['content'] ?? null) as IdpPageName | null;
 }
 
 /**
@@ -52,16 +61,16 @@ async function markerOf(page: Page): Promise<IdpPageName | null> {
 export async function idpScreen(page: Page): Promise<IdpScreen> {
   if (page.isClosed()) return 'elsewhere';
   if (isAuthorizationResponse(page.url()) && (await markerOf(page)) === null) return 'elsewhere';
-  await page.locator(`meta[name="${PAGE_MARKER}"]`).waitFor({ state: 'attached' });
+  await waitForElement(page, MARKER, { timeoutMs: IDP_PAGE_TIMEOUT_MS });
   return (await markerOf(page)) ?? 'elsewhere';
 }
 
 /** Clicks a form button on an IdP page and waits for the answer's document: another IdP page, or the client. */
-async function submitAndSettle(page: Page, button: Locator): Promise<IdpScreen> {
+async function submitAndSettle(page: Page, button: ElementQuery): Promise<IdpScreen> {
   const idpOrigin = originOf(page.url());
   const committed = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() });
   try {
-    await button.click();
+    await clickElement(page, button, { timeoutMs: IDP_PAGE_TIMEOUT_MS });
     await committed;
   } catch (error) {
     if (page.isClosed()) return 'elsewhere'; // a popup that closed itself after the redirect
@@ -73,15 +82,20 @@ async function submitAndSettle(page: Page, button: Locator): Promise<IdpScreen> 
 }
 
 async function refusalText(page: Page): Promise<string> {
-  const alert = page.getByRole('alert');
-  return (await alert.count()) > 0 ? (await alert.first().innerText()).trim() : `no message (${page.url()})`;
+  const alert = await page.evaluate(() => (document.querySelector('[role=alert]') as HTMLElement | null)?.innerText ?? null);
+  return alert === null ? `no message (${page.url()})` : alert.trim();
+}
+
+/** The user the IdP page says is signed in (`#user`). */
+async function shownUserOf(page: Page): Promise<string> {
+  return (await readElement(page, { selector: '#user' })).element?.text ?? '';
 }
 
 /** Fills and submits the sign-in form the page shows; returns what the IdP showed next. Throws with the page's message on a refusal. */
 export async function signIn(page: Page, user: IdpUser): Promise<IdpScreen> {
-  await page.locator('input[name=username]').fill(user.username);
-  await page.locator('input[name=password]').fill(user.password);
-  const next = await submitAndSettle(page, page.locator('button[type=submit]', { hasText: 'Sign in' }));
+  await fillField(page, 'input[name=username]', user.username, { timeoutMs: IDP_PAGE_TIMEOUT_MS });
+  await fillField(page, 'input[name=password]', user.password, { timeoutMs: IDP_PAGE_TIMEOUT_MS });
+  const next = await submitAndSettle(page, { selector: 'button[type=submit]', hasText: 'Sign in' });
   if (next === 'sign-in' || next === 'error') throw new Error(`IdP refused the sign-in of ${user.username}: ${await refusalText(page)}`);
   return next;
 }
@@ -91,7 +105,7 @@ export async function signIn(page: Page, user: IdpUser): Promise<IdpScreen> {
  * redirect back to the client has committed), or the page closed (a popup that closes itself).
  */
 export async function decideConsent(page: Page, decision: 'Allow' | 'Deny', idpOrigin: string): Promise<void> {
-  await page.getByRole('button', { name: decision, exact: true }).click();
+  await clickElement(page, { selector: 'button', hasText: decision }, { timeoutMs: IDP_PAGE_TIMEOUT_MS });
   try {
     await page.waitForURL((url) => url.origin !== idpOrigin, { waitUntil: 'commit' });
   } catch (error) {
@@ -114,7 +128,7 @@ export async function walkIdp(page: Page, user: IdpUser, decision: 'Allow' | 'De
   }
   if (screen === 'error' || screen === 'signed-in') throw new Error(`The IdP showed its ${screen} page instead of the authorization: ${await refusalText(page)}`);
   if (screen === 'consent') {
-    const shownUser = ((await page.locator('#user').textContent()) ?? '').trim();
+    const shownUser = await shownUserOf(page);
     if (shownUser !== user.username) throw new Error(`The IdP in this browser is signed in as ${shownUser}, not ${user.username}`);
     walk.consent = true;
     await decideConsent(page, decision, originOf(page.url()) ?? '');
@@ -143,6 +157,6 @@ export async function signInAtIdp(page: Page, issuer: string, user: IdpUser): Pr
     const next = await signIn(page, user);
     if (next !== 'signed-in') throw new Error(`The IdP's own sign-in ended on "${next}" instead of its signed-in page`);
   }
-  const shownUser = ((await page.locator('#user').textContent()) ?? '').trim();
+  const shownUser = await shownUserOf(page);
   if (shownUser !== user.username) throw new Error(`The IdP in this browser is signed in as ${shownUser}, not ${user.username}`);
 }

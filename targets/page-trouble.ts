@@ -14,6 +14,7 @@
 import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { notTestable } from '../lib/outcome.js';
 import { stoppedByHostRule } from '../lib/on-machine.js';
+import { clickElement, ElementWaitTimeout, waitForElement, type ElementQuery } from '../lib/plain-controls.js';
 
 interface Trouble {
   /** Requests the harness stopped (an adapter route's ERR_BLOCKED_BY_CLIENT, or the host rule off the machine): ours. */
@@ -85,4 +86,28 @@ export async function expectControl(page: Page, locator: Locator, control: strin
     missingControl(page, control);
   }
   return locator;
+}
+
+/** `expectControl` for pages driven without Playwright's injected script (lib/plain-controls.ts): waits for it to show. */
+export async function expectPlainControl(page: Page, query: ElementQuery, control: string, timeout: number): Promise<void> {
+  try {
+    await waitForElement(page, query, { visible: true, timeoutMs: timeout });
+  } catch (error) {
+    if (error instanceof ElementWaitTimeout) missingControl(page, control);
+    throw error;
+  }
+}
+
+/**
+ * Clicks a control of a page driven without Playwright's injected script. Absent or never shown: what
+ * `missingControl` says, as `expectControl` would; shown but never clickable (covered, disabled, two of them):
+ * the wait's own error, as Playwright's click timeout would be.
+ */
+export async function clickPlainControl(page: Page, query: ElementQuery, control: string, timeout: number): Promise<void> {
+  try {
+    await clickElement(page, query, { timeoutMs: timeout });
+  } catch (error) {
+    if (error instanceof ElementWaitTimeout && (error.reason === 'missing' || error.reason === 'hidden' || error.reason === 'no-document')) missingControl(page, control);
+    throw error;
+  }
 }

@@ -1,11 +1,14 @@
 /**
  * Target adapter for the reference gateway: starts it in-process (correct, or in one fault mode) and
- * drives its UI with web-first Playwright waits.
+ * drives its UI with trusted mouse and keyboard input and waits in the page (lib/plain-controls.ts), not
+ * Playwright's locators: the reference's pages are ours and plain, and a locator's injected script was about
+ * a fifth of a reference run's CPU.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { expect, type BrowserContext, type Locator, type Page, type Request } from '@playwright/test';
-import { expectControl } from '../page-trouble.js';
+import type { BrowserContext, Page, Request } from '@playwright/test';
+import { clickPlainControl, expectPlainControl } from '../page-trouble.js';
+import { fillField, readElement, waitForElement, ElementWaitTimeout, type ElementQuery } from '../../lib/plain-controls.js';
 import { z } from 'zod';
 import type {
   AuthorizationReading,
@@ -73,6 +76,9 @@ const ToolsResponseSchema = z.object({ tools: z.array(z.object({ name: z.string(
 
 /** A UI outcome appears within this bound or the wait fails (the gateway's own upstream timeout is 10 s). */
 const OUTCOME_TIMEOUT_MS = 15_000;
+/** A control of a loaded page shows within this bound (as the suite's action timeout against the reference). */
+const CONTROL_TIMEOUT_MS = 5_000;
+const SIGN_IN_BUTTON: ElementQuery = { selector: 'button[type=submit]', hasText: 'Sign in' };
 
 function parseFaultMode(value: string | null): FaultModeName | null {
   if (value === null) return null;
@@ -174,9 +180,8 @@ class ReferenceTarget implements Target {
 
   async login(page: Page, user: GatewayUser): Promise<void> {
     await page.goto(`${this.#base}/login`);
-    await page.locator('input[name=username]').fill(user.login);
-    await page.locator('input[name=password]').fill(user.password);
-    await page.locator('button[type=submit]', { hasText: 'Sign in' }).click();
+    await this.#fillSignIn(page, user);
+    await clickPlainControl(page, SIGN_IN_BUTTON, 'The sign-in button', CONTROL_TIMEOUT_MS);
     // Wherever the sign-in leads, then whether that is the admin page: a gateway that sends the browser
     // elsewhere (a wrong password, a redirect out of its root path) fails here with where it went.
     const loginPath = this.#gatewayPath('/login');
@@ -185,7 +190,12 @@ class ReferenceTarget implements Target {
     if (`${landed.origin}${landed.pathname}` !== `${this.origin}${this.adminPagePath}`) {
       throw new Error(`Sign-in as ${user.login} ended on ${landed.origin}${landed.pathname}${landed.search}, not the admin page ${this.origin}${this.adminPagePath}`);
     }
-    await expectControl(page, page.locator('#gateways'), 'The admin page\'s gateways table', 5_000);
+    await expectPlainControl(page, { selector: '#gateways' }, 'The admin page\'s gateways table', CONTROL_TIMEOUT_MS);
+  }
+
+  async #fillSignIn(page: Page, user: GatewayUser): Promise<void> {
+    await fillField(page, 'input[name=username]', user.login, { timeoutMs: CONTROL_TIMEOUT_MS });
+    await fillField(page, 'input[name=password]', user.password, { timeoutMs: CONTROL_TIMEOUT_MS });
   }
 
   /**
@@ -194,8 +204,7 @@ class ReferenceTarget implements Target {
    */
   async #signInAskingFor(page: Page, user: GatewayUser, returnTo: string): Promise<void> {
     await page.goto(`${this.#base}/login?${new URLSearchParams({ next: returnTo }).toString()}`);
-    await page.locator('input[name=username]').fill(user.login);
-    await page.locator('input[name=password]').fill(user.password);
+    await this.#fillSignIn(page, user);
     const loginPath = this.#gatewayPath('/login');
     const isTheForm = (request: Request): boolean => request.method() === 'POST' && new URL(request.url()).pathname === loginPath;
     // Done when the browser has loaded wherever the answer sent it, or refused to go there (a redirect to
@@ -211,7 +220,7 @@ class ReferenceTarget implements Target {
         () => undefined,
       )),
     );
-    await page.locator('button[type=submit]', { hasText: 'Sign in' }).click();
+    await clickPlainControl(page, SIGN_IN_BUTTON, 'The sign-in button', CONTROL_TIMEOUT_MS);
     await settled;
   }
 
@@ -265,8 +274,9 @@ class ReferenceTarget implements Target {
    */
   async authorizationShown(page: Page, user: GatewayUser, gateway: RegisteredGateway): Promise<AuthorizationReading[]> {
     await page.goto(`${this.origin}${this.adminPagePath}`);
-    const cell = page.locator(`tr[data-gateway-id="${gateway.id}"] td.connection`);
-    const text = (await (await expectControl(page, cell, "The table's Connection cell", 5_000)).innerText()).trim();
+    const cell = { selector: `tr[data-gateway-id="${gateway.id}"] td.connection` };
+    await expectPlainControl(page, cell, "The table's Connection cell", CONTROL_TIMEOUT_MS);
+    const text = (await readElement(page, cell)).element?.shownText ?? '';
     if (text !== 'Connected' && text !== 'Not connected') throw new Error(`The table's Connection cell says "${text.slice(0, 80)}"`);
     const list = GatewayListSchema.parse(await (await this.#api('GET', '/api/gateways', user)).json());
     const listed = list.gateways.find((g) => g.id === gateway.id);
@@ -297,8 +307,7 @@ class ReferenceTarget implements Target {
     const leaving = page.waitForRequest(
       (r) => r.isNavigationRequest() && r.frame() === page.mainFrame() && new URL(r.url()).origin !== this.origin,
     );
-    const authorize = page.locator(`tr[data-gateway-id="${gateway.id}"] a[data-action="authorize"]`);
-    await (await expectControl(page, authorize, 'The Authorize link', 5_000)).click();
+    await clickPlainControl(page, this.#authorizeLink(gateway), 'The Authorize link', CONTROL_TIMEOUT_MS);
     await leaving;
   }
 
@@ -316,32 +325,39 @@ class ReferenceTarget implements Target {
   }
 
   async clickCallbackFetchTools(page: Page): Promise<void> {
-    await (await expectControl(page, page.locator('#fetch-tools-btn'), 'The callback page\'s Fetch Tools button', 5_000)).click();
+    await clickPlainControl(page, { selector: '#fetch-tools-btn' }, 'The callback page\'s Fetch Tools button', CONTROL_TIMEOUT_MS);
   }
 
   async callbackFetchToolsOutcome(page: Page): Promise<FetchToolsOutcome> {
-    return this.#outcome(page.locator('#fetch-status'));
+    return this.#outcome(page, { selector: '#fetch-status' });
   }
 
   async clickTableFetchTools(page: Page, gateway: RegisteredGateway): Promise<void> {
     await this.#openAdminWithRow(page, gateway);
-    await (await expectControl(page, this.#tableFetchButton(page, gateway), 'The table\'s Fetch Tools button', 5_000)).click();
+    await clickPlainControl(page, this.#tableFetchButton(gateway), 'The table\'s Fetch Tools button', CONTROL_TIMEOUT_MS);
   }
 
   async locateGatewayControls(page: Page, gateway: RegisteredGateway): Promise<string[]> {
     await this.#openAdminWithRow(page, gateway);
-    const row = `tr[data-gateway-id="${gateway.id}"]`;
-    const authorize = await expectControl(page, page.locator(`${row} a[data-action="authorize"]`), 'The Authorize link', 5_000);
-    const fetch = await expectControl(page, this.#tableFetchButton(page, gateway), 'The table\'s Fetch Tools button', 5_000);
-    return [`a "${(await authorize.innerText()).trim()}"`, `button "${(await fetch.innerText()).trim()}"`];
+    const shown = async (query: ElementQuery, control: string): Promise<string> => {
+      await expectPlainControl(page, query, control, CONTROL_TIMEOUT_MS);
+      return (await readElement(page, query)).element?.shownText ?? '';
+    };
+    const authorize = await shown(this.#authorizeLink(gateway), 'The Authorize link');
+    const fetch = await shown(this.#tableFetchButton(gateway), 'The table\'s Fetch Tools button');
+    return [`a "${authorize}"`, `button "${fetch}"`];
   }
 
-  #tableFetchButton(page: Page, gateway: RegisteredGateway): Locator {
-    return page.locator(`button[data-action="fetch-tools"][data-gateway-id="${gateway.id}"]`);
+  #authorizeLink(gateway: RegisteredGateway): ElementQuery {
+    return { selector: `tr[data-gateway-id="${gateway.id}"] a[data-action="authorize"]` };
+  }
+
+  #tableFetchButton(gateway: RegisteredGateway): ElementQuery {
+    return { selector: `button[data-action="fetch-tools"][data-gateway-id="${gateway.id}"]` };
   }
 
   async tableFetchToolsOutcome(page: Page, gateway: RegisteredGateway): Promise<FetchToolsOutcome> {
-    return this.#outcome(page.locator(`tr[data-gateway-id="${gateway.id}"] span.fetch-status`));
+    return this.#outcome(page, { selector: `tr[data-gateway-id="${gateway.id}"] span.fetch-status` });
   }
 
   isFetchToolsRequest(request: Request, gateway: RegisteredGateway): boolean {
@@ -355,36 +371,50 @@ class ReferenceTarget implements Target {
   }
 
   async fetchToolsHeaders(page: Page): Promise<Record<string, string>> {
-    const token = await page.locator('meta[name="csrf-token"]').getAttribute('content');
-    if (token === null || token === '') throw new Error(`No csrf-token meta tag on ${page.url()}`);
+    const meta = { selector: 'meta[name="csrf-token"]' };
+    try {
+      await waitForElement(page, meta, { timeoutMs: CONTROL_TIMEOUT_MS });
+    } catch (error) {
+      if (error instanceof ElementWaitTimeout) throw new Error(`No csrf-token meta tag on ${page.url()}: ${error.message}`);
+      throw error;
+    }
+    const token = (await readElement(page, meta)).element?.attributes['content'];
+    if (token === undefined || token === '') throw new Error(`No csrf-token meta tag on ${page.url()}`);
     return { 'X-CSRF-Token': token };
   }
 
   /** The row's Disconnect form posts to /oauth/disconnect/ID and comes back to the admin page. */
   async disconnectUpstream(page: Page, gateway: RegisteredGateway): Promise<void> {
     await this.#openAdminWithRow(page, gateway);
-    const button = page.locator(`tr[data-gateway-id="${gateway.id}"] button[data-action="disconnect"]`);
-    await this.#submitAndLand(page, await expectControl(page, button, 'The table\'s Disconnect button', 5_000), this.#disconnectUrl(gateway), this.adminPagePath);
+    const button = { selector: `tr[data-gateway-id="${gateway.id}"] button[data-action="disconnect"]` };
+    await this.#submitAndLand(page, button, 'The table\'s Disconnect button', this.#disconnectUrl(gateway), this.adminPagePath);
   }
 
   /** The header's Sign out form posts to /logout, which sends the browser to /login. */
   async signOut(page: Page): Promise<void> {
     if (!page.url().startsWith(this.origin)) await page.goto(`${this.origin}${this.adminPagePath}`);
-    const button = page.locator(`form[action="${this.#gatewayPath('/logout')}"] button[type=submit]`);
-    await this.#submitAndLand(page, await expectControl(page, button, 'The Sign out button', 5_000), `${this.#base}/logout`, this.#gatewayPath('/login'));
+    const button = { selector: `form[action="${this.#gatewayPath('/logout')}"] button[type=submit]` };
+    await this.#submitAndLand(page, button, 'The Sign out button', `${this.#base}/logout`, this.#gatewayPath('/login'));
   }
 
   /** Clicks a form's submit button and waits for the gateway's answer to the POST, then for the page it leads to. */
-  async #submitAndLand(page: Page, button: Locator, postUrl: string, landingPath: string): Promise<void> {
+  async #submitAndLand(page: Page, button: ElementQuery, control: string, postUrl: string, landingPath: string): Promise<void> {
+    await expectPlainControl(page, button, control, CONTROL_TIMEOUT_MS);
     const answered = page.waitForResponse((r) => r.url() === postUrl && r.request().method() === 'POST', { timeout: OUTCOME_TIMEOUT_MS });
-    await button.click();
+    // The landing page may be the page the button is on (Disconnect comes back to the admin page): its URL matches
+    // before the redirect lands, so the wait is for the document the redirect commits, not for the URL.
+    const landing = `${this.origin}${landingPath}`;
+    const landed = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() && frame.url() === landing, timeout: OUTCOME_TIMEOUT_MS });
+    landed.catch(() => undefined); // awaited below only when the POST was answered as expected
+    await clickPlainControl(page, button, control, CONTROL_TIMEOUT_MS);
     const response = await answered;
     if (response.status() !== 303) {
       // The answer's text names the refusal (a CSRF check, a missing session), which the diagnosis reads.
       const body = textOfAnswer(await response.text().catch(() => '')).slice(0, 200);
       throw new Error(`POST ${new URL(postUrl).pathname} answered ${response.status()}, not 303${body === '' ? '' : `: ${body}`}`);
     }
-    await page.waitForURL(`${this.origin}${landingPath}`);
+    await landed;
+    await page.waitForLoadState('load');
   }
 
   #disconnectUrl(gateway: RegisteredGateway): string {
@@ -505,20 +535,20 @@ class ReferenceTarget implements Target {
 
   /** The admin page showing this gateway's row: navigates there when elsewhere, reloads once if the row was registered after the page loaded. */
   async #openAdminWithRow(page: Page, gateway: RegisteredGateway): Promise<void> {
-    const row = page.locator(`tr[data-gateway-id="${gateway.id}"]`);
+    const row = { selector: `tr[data-gateway-id="${gateway.id}"]` };
     if (!page.url().startsWith(`${this.origin}${this.adminPagePath}`)) {
       await page.goto(`${this.origin}${this.adminPagePath}`);
-    } else if ((await row.count()) === 0) {
+    } else if ((await readElement(page, row)).count === 0) {
       await page.reload();
     }
-    await expectControl(page, row, `The gateways table row of ${gateway.name}`, 5_000);
+    await expectPlainControl(page, row, `The gateways table row of ${gateway.name}`, CONTROL_TIMEOUT_MS);
   }
 
-  async #outcome(status: Locator): Promise<FetchToolsOutcome> {
-    await expect(status).toHaveAttribute('data-state', /^(success|failure)$/, { timeout: OUTCOME_TIMEOUT_MS });
-    const state = await status.getAttribute('data-state');
-    const text = ((await status.textContent()) ?? '').trim();
-    return { state: state === 'success' ? 'success' : 'failure', text };
+  /** The status element's outcome once its `data-state` says success or failure. */
+  async #outcome(page: Page, status: ElementQuery): Promise<FetchToolsOutcome> {
+    await waitForElement(page, { ...status, attribute: { name: 'data-state', pattern: /^(success|failure)$/ } }, { timeoutMs: OUTCOME_TIMEOUT_MS });
+    const shown = (await readElement(page, status)).element;
+    return { state: shown?.attributes['data-state'] === 'success' ? 'success' : 'failure', text: shown?.text ?? '' };
   }
 }
 
