@@ -218,3 +218,13 @@ function readInPage(q: ElementQuery): ElementReading {
     },
   };
 }
+
+/** The page's text as rendered (`document.body.innerText`, trimmed); '' when it shows none in time or the page is gone. */
+export async function bodyText(page: Page, timeoutMs = 5_000): Promise<string> {
+  try {
+    await waitForElement(page, { selector: 'body' }, { timeoutMs });
+    return (await readElement(page, { selector: 'body' })).element?.shownText ?? '';
+  } catch {
+    return '';
+  }
+}

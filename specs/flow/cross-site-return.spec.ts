@@ -12,6 +12,7 @@ import { expectPressesSucceeded, fetchToolsOutcome, pressFetchTools } from '../.
 import { expectCalledWithUsersOwnToken } from '../../fixtures/upstream-calls.js';
 import { hashSecret } from '../../lib/secrets.js';
 import { parseCookieHeader } from '../../lib/cookie-header.js';
+import { bodyText } from '../../lib/plain-controls.js';
 import type { Request } from '@playwright/test';
 
 test.use({ idpPages: 'walk' });
@@ -48,7 +49,7 @@ test("FLOW-24 after signing in and consenting on the IdP's pages, the cross-site
   // The exchange happens when the callback is handled; the callback page has loaded (authorize() waited for it).
   const exchanges = idp.log().filter((e) => e.kind === 'token:authorization_code' && e.clientId === upstream.clientId && e.params['code'] === codeHash);
   evidence.add('tokenRequests', exchanges.map((e) => ({ status: e.status, outcome: e.outcome })));
-  const pageText = (await alice.page.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 300);
+  const pageText = (await bodyText(alice.page)).replace(/\s+/g, ' ').slice(0, 300);
   expect(
     exchanges.some((e) => e.status === 200),
     `the gateway exchanged the authorization code after the IdP's cross-site redirect back (token requests for this code: ${exchanges.length}; cookies the browser sent on the return: ${cookieNames.join(', ') || 'none'}; the callback page says: "${pageText}")`,
