@@ -527,7 +527,7 @@ export const REQUIREMENTS = [
     family: 'FLOW',
     level: 'MUST',
     statement:
-      'Each authorization code reaches the token endpoint once: when the IdP refuses the code exchange (400 invalid_grant), the gateway does not send that code again, neither at once nor after a back-off, before its callback answers.',
+      'Each authorization code reaches the token endpoint once: when the IdP refuses the code exchange (400 invalid_grant), the gateway does not send that code again, neither at once nor after a back-off, neither before its callback answers nor in the background afterwards (judged over the answer and a 2.5 s window after it).',
     sources: [
       cite(RFC6749, '§4.1.2', 'the client MUST NOT use the authorization code more than once'),
       cite(RFC6749, '§10.5', 'authorization codes MUST be short lived and single-use'),

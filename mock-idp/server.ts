@@ -60,6 +60,7 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     },
     grantConsent: (username, clientId, scope) => ctx.memory.rememberConsent(username, clientId, scope),
     log: () => log.entries(),
+    whenLogged: (matches, count) => log.whenLogged(matches, count),
     issuedTokens: () => ctx.grants.allTokens().map((r) => ({ ...r.issued })),
     leakScanSecrets: (clientId) => {
       const client = ctx.registry.client(clientId);

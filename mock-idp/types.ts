@@ -219,6 +219,8 @@ export interface MockIdp {
   grantConsent(username: string, clientId: string, scope: string): void;
   /** Every request seen so far, oldest first. */
   log(): IdpLogEntry[];
+  /** Resolves once `count` logged requests match (at once if they already do); never rejects: bound it (lib/bounded-wait.ts). */
+  whenLogged(matches: (entry: IdpLogEntry) => boolean, count: number): Promise<void>;
   issuedTokens(): IssuedToken[];
   /**
    * Every secret of one client in the clear: the access, refresh and id tokens issued to it, the PKCE

@@ -5,12 +5,20 @@
  * a success whose answer was lost makes the IdP see the code twice and revoke the tokens it issued for it.
  *
  * The IdP refuses every code exchange (knob `codeExchangeFails`: 400 invalid_grant); alice authorizes; once the
- * callback has answered and its page has loaded, the IdP's log must hold exactly one exchange for the upstream's
- * client. What the callback page says is FLOW-21's to judge.
+ * callback has answered and its page has loaded, and a retry window has passed with no second exchange (or a second
+ * one came), the IdP's log must hold exactly one exchange for the upstream's client. The window is for a retry that
+ * comes after the answer: a job queue that exchanges in the background, a back-off timer (HTTP clients' first retry
+ * waits 0.1–2 s: axios-retry, got, p-retry, urllib3, ContextForge's own 1 s). What the callback page says is
+ * FLOW-21's to judge.
  */
 import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
+import { arrivedWithin } from '../../lib/bounded-wait.js';
 import { notTestable } from '../../lib/outcome.js';
+import type { IdpLogEntry } from '../../mock-idp/types.js';
+
+/** How long after the callback's answer a second exchange is still waited for (a pass costs this much). */
+const RETRY_WINDOW_MS = 2_500;
 
 test('FLOW-09 a code exchange the IdP refuses is not sent again: the code reaches the token endpoint once', req('FLOW-09'), async ({
   harness,
@@ -25,7 +33,11 @@ test('FLOW-09 a code exchange the IdP refuses is not sent again: the code reache
     // exchange ended): by then the gateway has made every exchange it makes before answering.
     await authorize(harness, alice, upstream);
     await alice.page.waitForLoadState();
-    const exchanges = idp.log().filter((e) => e.kind === 'token:authorization_code' && e.clientId === upstream.clientId);
+    const isExchange = (e: IdpLogEntry): boolean => e.kind === 'token:authorization_code' && e.clientId === upstream.clientId;
+    // Ends at the second exchange, or when the window has passed without one.
+    const secondWithinWindow = await arrivedWithin(idp.whenLogged(isExchange, 2), RETRY_WINDOW_MS);
+    const exchanges = idp.log().filter(isExchange);
+    evidence.add('retryWindow', { ms: RETRY_WINDOW_MS, secondExchangeWithin: secondWithinWindow });
     evidence.add('codeExchanges', exchanges.map((e) => ({ status: e.status, outcome: e.outcome })));
     // Calibration: the gateway did exchange the code and the IdP refused it; without that, nothing was tested.
     if (!exchanges.some((e) => e.status === 400)) notTestable(`the gateway made no code exchange the IdP refused (${exchanges.length} exchange(s) logged)`);

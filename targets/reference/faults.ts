@@ -1030,6 +1030,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'code-exchange-retried-later',
+    bugClass: 'code-reused',
+    bug: 'The callback answers the refused exchange at once, and a background job ("retry failed exchanges once, a second later") sends the same authorization code to the token endpoint again after the browser has its page: the code is used twice, out of sight of anything that only looks while the callback is being answered.',
+    detectedBy: ['FLOW-09'],
+    // Pinned from one full selftest run (2026-12-07); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: [],
+  },
+  {
     mode: 'tls-host-name-unchecked',
     bugClass: 'upstream-tls-unverified',
     bug: "One outbound HTTP agent, shared by the MCP client and the OAuth client's token requests, checks the certificate's chain but not the host it names (a checkServerIdentity that returns nothing, written for a server reached by IP whose certificate names its DNS name): a certificate any trusted CA issued to anyone, for any host, gets the user's bearer token, and the code, the PKCE verifier and the client secret.",

@@ -80,8 +80,20 @@ export function exchangeCode(
   // The code is sent once (RFC 6749 §4.1.2): a refusal is the IdP's answer about this code, and no second try changes it.
   // BUG (code-exchange-retried): a retry helper around every token request ("ride out an IdP's hiccups") sends a
   // refused code again, as ContextForge's OAuthManager does (three attempts with back-off after any HTTP error).
-  return faults['code-exchange-retried'] ? send().then((first) => (first.ok ? first : send())) : send();
+  if (faults['code-exchange-retried']) return send().then((first) => (first.ok ? first : send()));
+  // BUG (code-exchange-retried-later): the callback answers with the refusal at once, and a background job ("retry
+  // failed exchanges once") sends the same code again a second later, after the browser has its page.
+  if (faults['code-exchange-retried-later']) {
+    return send().then((first) => {
+      if (!first.ok) setTimeout(() => void send().catch(() => undefined), BACKGROUND_RETRY_DELAY_MS).unref();
+      return first;
+    });
+  }
+  return send();
 }
+
+/** The code-exchange-retried-later fault's back-off (ContextForge's first retry waits as long). */
+const BACKGROUND_RETRY_DELAY_MS = 1_000;
 
 export function refreshTokens(gateway: Gateway, refreshToken: string, faults: FaultFlags): Promise<TokenResult> {
   const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
