@@ -46,8 +46,14 @@ function redactCookieList(value: string): string {
   );
 }
 
-/** Step titles of fills ("Fill \"…\"") in traces and the HTML report: the value may be a password, so it is always hashed. */
-const FILL_TITLES = /(Fill \\?")((?:[^"\\]|\\[^"])+)(\\?")/g;
+/**
+ * Step titles of typed text in traces and the HTML report: a locator's fill ("Fill \"…\""), and the keyboard's text
+ * ("Insert \"…\"", "Type \"…\""), which lib/plain-controls.ts types into the reference's and the IdP's sign-in forms.
+ * The value may be a password, so it is always hashed.
+ */
+const TYPED_TITLES = /((?:Fill|Insert|Type) \\?")((?:[^"\\]|\\[^"])+)(\\?")/g;
+/** The keyboard's text in a trace's protocol calls (`keyboardInsertText`, `keyboardType`): always hashed, as its title is. */
+const KEYBOARD_TEXT = /("method"\s*:\s*"keyboard(?:InsertText|Type)"\s*,\s*"params"\s*:\s*\{\s*"text"\s*:\s*")((?:[^"\\]|\\.)*)(")/g;
 
 /** Redacts one text artifact by its patterns. Idempotent: hashed values are left as they are. */
 export function redactArtifactText(text: string): string {
@@ -62,7 +68,8 @@ export function redactArtifactText(text: string): string {
     )
     .replace(CSRF_MARKUP, (_m, head: string, value: string) => `${head}${hashUnlessHashed(value)}`)
     .replace(COOKIE_OBJECTS, (_m, head: string, value: string, tail: string) => `${head}${hashUnlessHashed(value)}${tail}`)
-    .replace(FILL_TITLES, (_m, head: string, value: string, tail: string) => `${head}${hashUnlessHashed(value)}${tail}`);
+    .replace(TYPED_TITLES, (_m, head: string, value: string, tail: string) => `${head}${hashUnlessHashed(value)}${tail}`)
+    .replace(KEYBOARD_TEXT, (_m, head: string, value: string, tail: string) => `${head}${hashUnlessHashed(value)}${tail}`);
 }
 
 /** Parameter, field and cookie names whose values are secrets wherever they appear as name/value pairs. */
@@ -114,6 +121,8 @@ export function harvestSecrets(text: string, into: Set<string>): void {
     }
     for (const m of variant.matchAll(HAR_COOKIES)) for (const v of (m[1] ?? '').matchAll(/"value"\s*:\s*"([^"]*)"/g)) add(v[1]);
     for (const m of variant.matchAll(SENSITIVE_FILLS)) if (/pass|secret|token|otp/i.test(m[1] ?? '')) add(m[2]);
+    // Typed text has no field name with it: every long value is taken (short words, "alice", are left by add()).
+    for (const m of variant.matchAll(KEYBOARD_TEXT)) add(m[2]);
     for (const m of variant.matchAll(SNAPSHOT_ELEMENTS)) {
       const attrs = m[1] ?? '';
       if (!/"(?:type|name)"\s*:\s*"(?:hidden|password|[^"]*(?:csrf|xsrf|token|state|code)[^"]*)"/i.test(attrs)) continue;

@@ -87,6 +87,13 @@ test('secrets seen in structured places of a trace are hashed everywhere else to
   for (const s of [code, state, csrf, session, refresh]) assert.ok(!out.includes(s), out);
   assert.match(out, /^page title: signed in; url http:\/\/gw\/x#sha256:/);
   assert.ok(!redactArtifactText('{"title":"Fill \\"' + password + '\\""}').includes(password), 'fill step titles are hashed');
+  // The keyboard's text (lib/plain-controls.ts types the reference's and the IdP's passwords): its step title and its call.
+  const typed = `{"title":"Insert \\"${password}3\\""}\n{"type":"before","class":"Page","method":"keyboardInsertText","params":{"text":"${password}4"}}`;
+  const typedSecrets = new Set<string>();
+  harvestSecrets(typed, typedSecrets);
+  assert.ok(typedSecrets.has(`${password}4`), 'typed text is harvested');
+  const redactedTyped = redactArtifactText(typed);
+  for (const s of [`${password}3`, `${password}4`]) assert.ok(!redactedTyped.includes(s), redactedTyped);
 });
 
 test("a run's redaction covers the entries it names, files and folders alike, and leaves earlier runs' folders alone", async () => {
