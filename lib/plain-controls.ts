@@ -22,25 +22,28 @@ export interface ElementQuery {
   hasText?: string;
 }
 
+/** The single match's state, read in the same evaluation that found it. */
+export interface ElementState {
+  visible: boolean;
+  enabled: boolean;
+  /** textContent, trimmed (all of the element's text, shown or not). */
+  text: string;
+  /** innerText, trimmed (the text as rendered, as Playwright's `innerText`). */
+  shownText: string;
+  attributes: Record<string, string>;
+}
+
 /** What a query found, read in one evaluation. */
 export interface ElementReading {
   count: number;
   /** The single match's state; absent when there is none or more than one. */
-  element?: {
-    visible: boolean;
-    enabled: boolean;
-    /** textContent, trimmed (all of the element's text, shown or not). */
-    text: string;
-    /** innerText, trimmed (the text as rendered, as Playwright's `innerText`). */
-    shownText: string;
-    attributes: Record<string, string>;
-  };
+  element?: ElementState;
 }
 
-/** What an action waits for: the element `attached`, or `visible`, or ready for input (`actionable`). */
-type Wanted = 'attached' | 'visible' | 'actionable';
+/** What a wait wants: the element `attached`, or `visible`, or ready for input (`actionable`); `now`: no wait, a reading. */
+type Wanted = 'now' | 'attached' | 'visible' | 'actionable';
 
-interface WaitRequest extends ElementQuery {
+interface PageRequest extends ElementQuery {
   wanted: Wanted;
   /** Also wait until this attribute's value matches (a RegExp source, no flags). */
   attribute?: { name: string; pattern: string };
@@ -50,14 +53,16 @@ interface WaitRequest extends ElementQuery {
 /** Why an element is not (yet) what a wait wants. */
 export type NotReady = 'missing' | 'ambiguous' | 'attribute' | 'hidden' | 'disabled' | 'covered' | 'no-document';
 
-type WaitResult = { kind: 'ready'; x: number; y: number } | { kind: 'timeout'; reason: NotReady; state: string };
+type Ready = { kind: 'ready'; reading: ElementReading; x: number; y: number };
 type Pending = { reason: NotReady; state: string };
+type PageAnswer = Ready | ({ kind: 'timeout' } & Pending);
 
 /**
- * Runs in the page: resolves as soon as the query meets `wanted` (checked now and on each DOM mutation), or
- * with the last state seen at the deadline. Self-contained: Playwright sends its source into the page.
+ * Runs in the page, the one function that reads it: with `wanted: 'now'` answers what the query finds at once;
+ * otherwise resolves as soon as the query meets `wanted` (checked now and on each DOM mutation), with what it
+ * found, or with the last state seen at the deadline. Self-contained: Playwright sends its source into the page.
  */
-function waitInPage(request: WaitRequest): Promise<WaitResult> {
+function queryInPage(request: PageRequest): Promise<PageAnswer> {
   const normalise = (text: string): string => text.replace(/\s+/g, ' ').trim().toLowerCase();
   const matches = (): Element[] => {
     const all = Array.from(document.querySelectorAll(request.selector));
@@ -65,34 +70,49 @@ function waitInPage(request: WaitRequest): Promise<WaitResult> {
     const wantedText = normalise(request.hasText);
     return all.filter((element) => normalise(element.textContent ?? '').includes(wantedText));
   };
-  const check = (): WaitResult | Pending => {
-    const found = matches();
-    if (found.length === 0) return { reason: 'missing', state: 'no element matches' };
-    if (found.length > 1) return { reason: 'ambiguous', state: `${found.length} elements match` };
-    const element = found[0] as HTMLElement;
-    if (request.attribute !== undefined) {
-      const value = element.getAttribute(request.attribute.name);
-      if (value === null || !new RegExp(request.attribute.pattern).test(value)) return { reason: 'attribute', state: `its ${request.attribute.name} is ${JSON.stringify(value)}` };
-    }
-    if (request.wanted === 'attached') return { kind: 'ready', x: 0, y: 0 };
-    const style = getComputedStyle(element);
+  const isVisible = (element: HTMLElement): boolean => {
     const box = element.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0 || style.visibility === 'hidden') return { reason: 'hidden', state: 'it is not visible' };
-    if (request.wanted === 'visible') return { kind: 'ready', x: 0, y: 0 };
-    if ((element as HTMLButtonElement).disabled === true || element.closest('fieldset[disabled]') !== null) return { reason: 'disabled', state: 'it is disabled' };
+    return box.width > 0 && box.height > 0 && getComputedStyle(element).visibility !== 'hidden';
+  };
+  const readingOf = (found: Element[]): ElementReading => {
+    if (found.length !== 1) return { count: found.length };
+    const element = found[0] as HTMLElement;
+    const attributes: Record<string, string> = {};
+    for (const attribute of Array.from(element.attributes)) attributes[attribute.name] = attribute.value;
+    const enabled = (element as HTMLButtonElement).disabled !== true && element.closest('fieldset[disabled]') === null;
+    return {
+      count: 1,
+      element: { visible: isVisible(element), enabled, text: (element.textContent ?? '').trim(), shownText: (element.innerText ?? '').trim(), attributes },
+    };
+  };
+  const check = (): Ready | Pending => {
+    const found = matches();
+    const reading = readingOf(found);
+    if (request.wanted === 'now') return { kind: 'ready', reading, x: 0, y: 0 };
+    const state = reading.element;
+    if (state === undefined) return reading.count === 0 ? { reason: 'missing', state: 'no element matches' } : { reason: 'ambiguous', state: `${reading.count} elements match` };
+    if (request.attribute !== undefined) {
+      const value = state.attributes[request.attribute.name];
+      if (value === undefined || !new RegExp(request.attribute.pattern).test(value)) return { reason: 'attribute', state: `its ${request.attribute.name} is ${JSON.stringify(value ?? null)}` };
+    }
+    if (request.wanted === 'attached') return { kind: 'ready', reading, x: 0, y: 0 };
+    if (!state.visible) return { reason: 'hidden', state: 'it is not visible' };
+    if (request.wanted === 'visible') return { kind: 'ready', reading, x: 0, y: 0 };
+    if (!state.enabled) return { reason: 'disabled', state: 'it is disabled' };
+    const element = found[0] as HTMLElement;
     element.scrollIntoView({ block: 'center', inline: 'center' });
     const shown = element.getBoundingClientRect();
     const x = shown.left + shown.width / 2;
     const y = shown.top + shown.height / 2;
     const hit = document.elementFromPoint(x, y);
     if (hit === null || (hit !== element && !element.contains(hit))) return { reason: 'covered', state: 'another element covers its centre' };
-    return { kind: 'ready', x, y };
+    return { kind: 'ready', reading, x, y };
   };
   const first = check();
   if ('kind' in first) return Promise.resolve(first);
   return new Promise((resolve) => {
     let last: Pending = first;
-    const finish = (result: WaitResult): void => {
+    const finish = (result: PageAnswer): void => {
       observer.disconnect();
       clearTimeout(deadline);
       window.removeEventListener('load', recheck);
@@ -136,17 +156,17 @@ export class ElementWaitTimeout extends Error {
   }
 }
 
-/** Waits (in the page, across navigations) until the query meets `wanted`; returns the click point for `actionable`. */
-async function waitFor(page: Page, request: Omit<WaitRequest, 'timeoutMs'>, timeoutMs: number): Promise<{ x: number; y: number }> {
+/** Waits (in the page, across navigations) until the query meets `wanted`; returns what it found and, for `actionable`, the click point. */
+async function waitFor(page: Page, request: Omit<PageRequest, 'timeoutMs'>, timeoutMs: number): Promise<Ready> {
   const deadline = Date.now() + timeoutMs;
   let last: Pending = { reason: 'no-document', state: 'the page never had a document to look in' };
   for (;;) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
     try {
-      const result = (await page.evaluate(inPage(waitInPage, { ...request, timeoutMs: remaining }))) as WaitResult;
-      if (result.kind === 'ready') return { x: result.x, y: result.y };
-      last = result;
+      const answer = (await page.evaluate(inPage(queryInPage, { ...request, timeoutMs: remaining }))) as PageAnswer;
+      if (answer.kind === 'ready') return answer;
+      last = answer;
       break;
     } catch (error) {
       if (!isDocumentReplaced(error) || page.isClosed()) throw error;
@@ -156,18 +176,25 @@ async function waitFor(page: Page, request: Omit<WaitRequest, 'timeoutMs'>, time
   throw new ElementWaitTimeout(request, request.wanted, last.reason, last.state, page.url(), timeoutMs);
 }
 
-/** Waits until exactly one element matches (and, when given, its attribute matches). */
+/** A wait that ended ready found exactly one element: its state. */
+function stateOf(ready: Ready): ElementState {
+  if (ready.reading.element === undefined) throw new Error(`a wait ended ready with ${ready.reading.count} matches`);
+  return ready.reading.element;
+}
+
+/** Waits until exactly one element matches (and, when given, its attribute matches); returns its state then. */
 export async function waitForElement(
   page: Page,
   query: ElementQuery & { attribute?: { name: string; pattern: RegExp } },
   options: { visible?: boolean; timeoutMs: number },
-): Promise<void> {
+): Promise<ElementState> {
   const { attribute, ...rest } = query;
-  await waitFor(
+  const ready = await waitFor(
     page,
     { ...rest, wanted: options.visible === true ? 'visible' : 'attached', ...(attribute === undefined ? {} : { attribute: { name: attribute.name, pattern: attribute.pattern.source } }) },
     options.timeoutMs,
   );
+  return stateOf(ready);
 }
 
 /** Clicks the element's centre with the mouse once it is unique, visible, enabled and not covered. */
@@ -194,36 +221,14 @@ function focusAndSelect(selector: string): void {
 
 /** The query's matches as the page has them now (no waiting). */
 export async function readElement(page: Page, query: ElementQuery): Promise<ElementReading> {
-  return (await page.evaluate(inPage(readInPage, query))) as ElementReading;
-}
-
-/** Runs in the page: what `readElement` returns. */
-function readInPage(q: ElementQuery): ElementReading {
-  const normalise = (text: string): string => text.replace(/\s+/g, ' ').trim().toLowerCase();
-  const all = Array.from(document.querySelectorAll(q.selector));
-  const found = q.hasText === undefined ? all : all.filter((e) => normalise(e.textContent ?? '').includes(normalise(q.hasText ?? '')));
-  if (found.length !== 1) return { count: found.length };
-  const element = found[0] as HTMLElement;
-  const box = element.getBoundingClientRect();
-  const attributes: Record<string, string> = {};
-  for (const attribute of Array.from(element.attributes)) attributes[attribute.name] = attribute.value;
-  return {
-    count: 1,
-    element: {
-      visible: box.width > 0 && box.height > 0 && getComputedStyle(element).visibility !== 'hidden',
-      enabled: (element as HTMLButtonElement).disabled !== true,
-      text: (element.textContent ?? '').trim(),
-      shownText: (element.innerText ?? '').trim(),
-      attributes,
-    },
-  };
+  const answer = (await page.evaluate(inPage(queryInPage, { ...query, wanted: 'now', timeoutMs: 0 }))) as PageAnswer;
+  return answer.kind === 'ready' ? answer.reading : { count: 0 };
 }
 
 /** The page's text as rendered (`document.body.innerText`, trimmed); '' when it shows none in time or the page is gone. */
 export async function bodyText(page: Page, timeoutMs = 5_000): Promise<string> {
   try {
-    await waitForElement(page, { selector: 'body' }, { timeoutMs });
-    return (await readElement(page, { selector: 'body' })).element?.shownText ?? '';
+    return (await waitForElement(page, { selector: 'body' }, { timeoutMs })).shownText;
   } catch {
     return '';
   }

@@ -61,8 +61,7 @@ async function markerOf(page: Page): Promise<IdpPageName | null> {
 export async function idpScreen(page: Page): Promise<IdpScreen> {
   if (page.isClosed()) return 'elsewhere';
   if (isAuthorizationResponse(page.url()) && (await markerOf(page)) === null) return 'elsewhere';
-  await waitForElement(page, MARKER, { timeoutMs: IDP_PAGE_TIMEOUT_MS });
-  return (await markerOf(page)) ?? 'elsewhere';
+  return ((await waitForElement(page, MARKER, { timeoutMs: IDP_PAGE_TIMEOUT_MS })).attributes['content'] as IdpPageName | undefined) ?? 'elsewhere';
 }
 
 /** Clicks a form button on an IdP page and waits for the answer's document: another IdP page, or the client. */

@@ -2,10 +2,17 @@ import type { IdpLogEntry } from './types.js';
 
 export type LogDraft = Omit<IdpLogEntry, 'seq' | 'at'>;
 
+/** A spec waiting for `count` logged requests that match. */
+interface Waiter {
+  matches: (entry: IdpLogEntry) => boolean;
+  count: number;
+  resolve: () => void;
+}
+
 /** Every request the IdP answered, oldest first. Entries are already redacted when they arrive here. */
 export class RequestLog {
   readonly #entries: IdpLogEntry[] = [];
-  readonly #waiting = new Set<{ matches: (entry: IdpLogEntry) => boolean; count: number; resolve: () => void }>();
+  readonly #waiting = new Set<Waiter>();
 
   record(draft: LogDraft): void {
     this.#entries.push({ seq: this.#entries.length + 1, at: new Date().toISOString(), ...draft });
@@ -18,13 +25,13 @@ export class RequestLog {
    */
   whenLogged(matches: (entry: IdpLogEntry) => boolean, count: number): Promise<void> {
     return new Promise((resolve) => {
-      const waiter = { matches, count, resolve };
+      const waiter: Waiter = { matches, count, resolve };
       this.#waiting.add(waiter);
       this.#settle(waiter);
     });
   }
 
-  #settle(waiter: { matches: (entry: IdpLogEntry) => boolean; count: number; resolve: () => void }): void {
+  #settle(waiter: Waiter): void {
     if (this.#entries.filter(waiter.matches).length < waiter.count) return;
     this.#waiting.delete(waiter);
     waiter.resolve();

@@ -14,7 +14,7 @@
 import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { notTestable } from '../lib/outcome.js';
 import { stoppedByHostRule } from '../lib/on-machine.js';
-import { clickElement, ElementWaitTimeout, waitForElement, type ElementQuery } from '../lib/plain-controls.js';
+import { clickElement, ElementWaitTimeout, waitForElement, type ElementQuery, type ElementState } from '../lib/plain-controls.js';
 
 interface Trouble {
   /** Requests the harness stopped (an adapter route's ERR_BLOCKED_BY_CLIENT, or the host rule off the machine): ours. */
@@ -88,10 +88,10 @@ export async function expectControl(page: Page, locator: Locator, control: strin
   return locator;
 }
 
-/** `expectControl` for pages driven without Playwright's injected script (lib/plain-controls.ts): waits for it to show. */
-export async function expectPlainControl(page: Page, query: ElementQuery, control: string, timeout: number): Promise<void> {
+/** `expectControl` for pages driven without Playwright's injected script (lib/plain-controls.ts): waits for it to show, returns its state. */
+export async function expectPlainControl(page: Page, query: ElementQuery, control: string, timeout: number): Promise<ElementState> {
   try {
-    await waitForElement(page, query, { visible: true, timeoutMs: timeout });
+    return await waitForElement(page, query, { visible: true, timeoutMs: timeout });
   } catch (error) {
     if (error instanceof ElementWaitTimeout) missingControl(page, control);
     throw error;

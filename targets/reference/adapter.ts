@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { BrowserContext, Page, Request } from '@playwright/test';
 import { clickPlainControl, expectPlainControl } from '../page-trouble.js';
-import { fillField, readElement, waitForElement, ElementWaitTimeout, type ElementQuery } from '../../lib/plain-controls.js';
+import { ElementWaitTimeout, fillField, readElement, waitForElement, type ElementQuery } from '../../lib/plain-controls.js';
 import { z } from 'zod';
 import type {
   AuthorizationReading,
@@ -275,8 +275,7 @@ class ReferenceTarget implements Target {
   async authorizationShown(page: Page, user: GatewayUser, gateway: RegisteredGateway): Promise<AuthorizationReading[]> {
     await page.goto(`${this.origin}${this.adminPagePath}`);
     const cell = { selector: `tr[data-gateway-id="${gateway.id}"] td.connection` };
-    await expectPlainControl(page, cell, "The table's Connection cell", CONTROL_TIMEOUT_MS);
-    const text = (await readElement(page, cell)).element?.shownText ?? '';
+    const text = (await expectPlainControl(page, cell, "The table's Connection cell", CONTROL_TIMEOUT_MS)).shownText;
     if (text !== 'Connected' && text !== 'Not connected') throw new Error(`The table's Connection cell says "${text.slice(0, 80)}"`);
     const list = GatewayListSchema.parse(await (await this.#api('GET', '/api/gateways', user)).json());
     const listed = list.gateways.find((g) => g.id === gateway.id);
@@ -339,12 +338,8 @@ class ReferenceTarget implements Target {
 
   async locateGatewayControls(page: Page, gateway: RegisteredGateway): Promise<string[]> {
     await this.#openAdminWithRow(page, gateway);
-    const shown = async (query: ElementQuery, control: string): Promise<string> => {
-      await expectPlainControl(page, query, control, CONTROL_TIMEOUT_MS);
-      return (await readElement(page, query)).element?.shownText ?? '';
-    };
-    const authorize = await shown(this.#authorizeLink(gateway), 'The Authorize link');
-    const fetch = await shown(this.#tableFetchButton(gateway), 'The table\'s Fetch Tools button');
+    const authorize = (await expectPlainControl(page, this.#authorizeLink(gateway), 'The Authorize link', CONTROL_TIMEOUT_MS)).shownText;
+    const fetch = (await expectPlainControl(page, this.#tableFetchButton(gateway), 'The table\'s Fetch Tools button', CONTROL_TIMEOUT_MS)).shownText;
     return [`a "${authorize}"`, `button "${fetch}"`];
   }
 
@@ -371,14 +366,10 @@ class ReferenceTarget implements Target {
   }
 
   async fetchToolsHeaders(page: Page): Promise<Record<string, string>> {
-    const meta = { selector: 'meta[name="csrf-token"]' };
-    try {
-      await waitForElement(page, meta, { timeoutMs: CONTROL_TIMEOUT_MS });
-    } catch (error) {
-      if (error instanceof ElementWaitTimeout) throw new Error(`No csrf-token meta tag on ${page.url()}: ${error.message}`);
-      throw error;
-    }
-    const token = (await readElement(page, meta)).element?.attributes['content'];
+    const meta = await waitForElement(page, { selector: 'meta[name="csrf-token"]' }, { timeoutMs: CONTROL_TIMEOUT_MS }).catch((error: unknown) => {
+      throw error instanceof ElementWaitTimeout ? new Error(`No csrf-token meta tag on ${page.url()}: ${error.message}`) : error;
+    });
+    const token = meta.attributes['content'];
     if (token === undefined || token === '') throw new Error(`No csrf-token meta tag on ${page.url()}`);
     return { 'X-CSRF-Token': token };
   }
@@ -546,9 +537,8 @@ class ReferenceTarget implements Target {
 
   /** The status element's outcome once its `data-state` says success or failure. */
   async #outcome(page: Page, status: ElementQuery): Promise<FetchToolsOutcome> {
-    await waitForElement(page, { ...status, attribute: { name: 'data-state', pattern: /^(success|failure)$/ } }, { timeoutMs: OUTCOME_TIMEOUT_MS });
-    const shown = (await readElement(page, status)).element;
-    return { state: shown?.attributes['data-state'] === 'success' ? 'success' : 'failure', text: shown?.text ?? '' };
+    const shown = await waitForElement(page, { ...status, attribute: { name: 'data-state', pattern: /^(success|failure)$/ } }, { timeoutMs: OUTCOME_TIMEOUT_MS });
+    return { state: shown.attributes['data-state'] === 'success' ? 'success' : 'failure', text: shown.text };
   }
 }
 
