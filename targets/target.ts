@@ -248,6 +248,12 @@ export interface Target {
   login(page: Page, user: GatewayUser): Promise<void>;
   /** An API bearer token for the user, obtained the way an API client of this gateway would. */
   apiToken(user: GatewayUser): Promise<string>;
+  /**
+   * Optional: the headers an API client of this gateway sends to act as `user`, for a gateway whose API takes no bearer
+   * token (n8n's `/rest`: its session cookie and the browser id it is bound to). Every value is a secret to the report.
+   * Absent: `Authorization: Bearer <apiToken>`.
+   */
+  apiHeaders?(user: GatewayUser): Promise<Record<string, string>>;
   /** Registers an OAuth-protected upstream (as the first user, through the gateway's API). */
   registerGateway(registration: UpstreamRegistration): Promise<RegisteredGateway>;
 
@@ -327,6 +333,12 @@ export interface Target {
   readonly plainPagePath: string;
   /** Path of the admin UI page with the gateways table (e.g. `/admin`). */
   readonly adminPagePath: string;
+  /**
+   * Optional: a GET path that answers 2xx only to a signed-in session, given the session cookie alone, for a gateway
+   * whose admin page is one single-page app served to everyone (n8n's editor answers 2xx with or without a session).
+   * The session probe (fixtures/session-probe.ts) asks it instead of the admin page. Absent: `adminPagePath`.
+   */
+  readonly sessionProbePath?: string;
 
   /**
    * Optional: every state-changing endpoint the gateway's own UI uses for `gateway` (both Fetch Tools

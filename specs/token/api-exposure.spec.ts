@@ -1,14 +1,15 @@
 /**
  * TOKEN-17: the gateway holds the delegated tokens and its client secret so that nobody else has to. FLOW-12 keeps
  * them out of everything the browser sees; this spec reads the gateway's API the way any signed-in user's script
- * can, after alice authorized and fetched tools: every read endpoint the adapter names, with alice's API token and
- * with bob's. A registration serialised as stored (one endpoint that forgot the masking the others apply) or a
+ * can, after alice authorized and fetched tools: every read endpoint the adapter names, with alice's API credentials
+ * and with bob's. A registration serialised as stored (one endpoint that forgot the masking the others apply) or a
  * grant returned "for reuse" shows up here only.
  */
 import { test, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
 import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
+import { apiCredentialHeaders } from '../../fixtures/api-credentials.js';
 import type { SeenText } from '../../fixtures/token-scan.js';
 import { expectNoIssuedSecretIn } from '../../fixtures/issued-secret-search.js';
 import { notTestable } from '../../lib/outcome.js';
@@ -30,10 +31,9 @@ test("TOKEN-17 the API's answers about gateways, grants and tools hold no delega
   const seen: SeenText[] = [];
   const answers: { reader: string; endpoint: string; status: number; bytes: number }[] = [];
   for (const reader of [alice, bob]) {
-    const apiToken = await target.apiToken(reader.user);
-    evidence.secret(apiToken);
+    const credentials = await apiCredentialHeaders(target, reader.user, evidence);
     for (const endpoint of endpoints) {
-      const answer = await rawRequest(endpoint.url, { headers: { authorization: `Bearer ${apiToken}`, accept: 'application/json' } });
+      const answer = await rawRequest(endpoint.url, { headers: { ...credentials, accept: 'application/json' } });
       const where = `${endpoint.name} (GET ${new URL(endpoint.url).pathname}) read by ${reader.user.login}`;
       seen.push({ where, text: answer.body });
       answers.push({ reader: reader.user.login, endpoint: endpoint.name, status: answer.status, bytes: answer.body.length });

@@ -14,25 +14,29 @@
  *   list: each load asks the MCP server again.
  * The session is the HttpOnly `n8n-auth` cookie plus the `browser-id` header the editor adds to every request.
  */
-import type { BrowserContext, Page, Request } from '@playwright/test';
+import type { BrowserContext, Locator, Page, Request } from '@playwright/test';
 import { z } from 'zod';
 import { notTestable } from '../../lib/outcome.js';
 import { strongPassword } from '../../lib/strong-password.js';
 import { watchPageTrouble } from '../page-trouble.js';
 import type {
+  ApiReadEndpoint,
+  ApiSignIn,
+  AuthorizationReading,
   FetchToolsOutcome,
   GatewayUser,
   LoginForm,
   ServerLog,
   PostAuthorizationReturn,
   RegisteredGateway,
+  SignInReturn,
   Target,
   TargetDescription,
   TargetFactory,
   TargetLifetimes,
   UpstreamRegistration,
 } from '../target.js';
-import { AUTH_COOKIE, N8nApi, type N8nSession } from './api.js';
+import { AUTH_COOKIE, N8nApi, SESSION_PROBE_PATH, type N8nSession } from './api.js';
 import { ensureN8n } from './install.js';
 import { startN8n, type RunningN8n } from './process.js';
 import { parseN8nSettings } from './settings.js';
@@ -54,6 +58,15 @@ const POPUP_IN_THIS_TAB = `(() => {
 
 /** Upper bound for one n8n answer shown in the page (a modal, a list, a notice). */
 const UI_BOUND_MS = 30_000;
+
+/**
+ * The credential modal's banners (n8n 2.41): not connected, "Connect your account to use this credential" with
+ * "Connect"; connected, "Account connected" with "Switch account" (the same authorization again) and "Disconnect"
+ * (asks to confirm, then `DELETE /rest/credentials/{id}/oauth-token`). Both banners stay in the DOM, one hidden.
+ */
+/** The banner's text, connected or not (editor-ui i18n `credentialEdit.credentialConfig.accountConnected` / `accountNotConnected`). */
+const ACCOUNT_CONNECTED = 'Account connected';
+const ACCOUNT_NOT_CONNECTED = 'Connect your account to use this credential';
 
 export const createN8nTarget: TargetFactory = async (options) => {
   if (options.faultMode !== null) throw new Error(`n8n has no fault modes (got "${options.faultMode}")`);
@@ -110,6 +123,8 @@ class N8nTarget implements Target {
   /** A page n8n serves to anyone, outside the editor app: the JSON health answer would not be HTML. */
   readonly plainPagePath = '/rest/oauth2-credential/callback';
   readonly adminPagePath = '/home/credentials';
+  /** n8n's editor is one app served to everyone: whether a cookie is a session is asked of a page only sessions get. */
+  readonly sessionProbePath = SESSION_PROBE_PATH;
   readonly #running: RunningN8n;
   readonly #api: N8nApi;
   readonly #sessions: Record<GatewayUser['key'], N8nSession>;
@@ -163,6 +178,14 @@ class N8nTarget implements Target {
     return { page: `${this.origin}/signin`, action: `${this.origin}/rest/login`, fields: (user) => ({ emailOrLdapLoginId: user.login, password: user.password }) };
   }
 
+  /** `POST /rest/login` as an API client sends it (the editor's own sign-in request); the cookie's value is the "token". */
+  get apiSignIn(): ApiSignIn {
+    return {
+      attempt: ({ login, password }) => this.#api.loginAttempt(login, password),
+      authenticates: (token) => this.#api.authenticates(token),
+    };
+  }
+
   describe(): TargetDescription {
     return { name: 'n8n', version: this.#version, faultMode: null, siblingPolicy: 'reject' };
   }
@@ -194,19 +217,23 @@ class N8nTarget implements Target {
     return { id: alice.id, name: registration.name };
   }
 
-  /** Opens this user's credential in the editor's credential modal and presses "Connect". */
+  /**
+   * Opens this user's credential in the editor's credential modal and presses its authorize control: "Connect" while
+   * the credential holds no token, "Switch account" once it does (the connected banner's button; both emit the modal's
+   * `oauth` event and start the same flow).
+   */
   async startAuthorization(page: Page, gateway: RegisteredGateway): Promise<void> {
-    const connect = await this.#openCredential(page, gateway);
+    const authorize = await this.#authorizeControl(page, gateway);
     // The editor opens a blank popup, asks n8n for the IdP URL and then sets `popup.location.href` to it
     // (editor-ui index-*.js, the credential modal's OAuth handler). The harness walks the IdP in this tab, so
     // the page's window.open hands back a stand-in whose location loads that very URL here instead.
     await page.evaluate(POPUP_IN_THIS_TAB);
-    await connect.click();
+    await authorize.click();
   }
 
   async locateGatewayControls(page: Page, gateway: RegisteredGateway): Promise<string[]> {
-    const connect = await this.#openCredential(page, gateway);
-    return [`Authorize: ${(await connect.innerText()).trim()} (credential modal of "${gateway.name}")`, 'Fetch Tools: the MCP Client Tool node\'s tool list (POST /rest/dynamic-node-parameters/options, getTools)'];
+    const authorize = await this.#authorizeControl(page, gateway);
+    return [`Authorize: ${(await authorize.innerText()).trim()} (credential modal of "${gateway.name}")`, 'Fetch Tools: the MCP Client Tool node\'s tool list (POST /rest/dynamic-node-parameters/options, getTools)'];
   }
 
   authorizeUrl(): string {
@@ -260,6 +287,77 @@ class N8nTarget implements Target {
     return toolNames(options);
   }
 
+  /**
+   * The side menu's "Sign out" routes the editor to `/signout`, whose view posts `/rest/logout` (n8n puts the cookie's
+   * token on its deny list and clears the cookie) and then loads `/signin`; opening that route is the same control.
+   */
+  async signOut(page: Page): Promise<void> {
+    const loggedOut = page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === `${this.origin}/rest/logout`, { timeout: UI_BOUND_MS });
+    await page.goto(`${this.origin}/signout`);
+    await loggedOut.catch(() => notTestable("n8n's /signout page sent no POST /rest/logout"));
+    await page.waitForURL((url) => url.pathname.startsWith('/signin'), { timeout: UI_BOUND_MS });
+  }
+
+  /**
+   * The connected credential's "Disconnect" (credential modal banner), confirmed in "Disconnect account?"; done
+   * when n8n has answered its `DELETE /rest/credentials/{id}/oauth-token`.
+   */
+  async disconnectUpstream(page: Page, gateway: RegisteredGateway): Promise<void> {
+    const modal = await this.#openCredential(page, gateway);
+    const disconnect = modal.getByRole('button', { name: 'Disconnect', exact: true });
+    await disconnect.waitFor({ timeout: UI_BOUND_MS }).catch(() => notTestable(`no "Disconnect" button in n8n's credential modal of "${gateway.name}" (is it connected?)`));
+    await disconnect.click();
+    const answered = page.waitForResponse(
+      (r) => r.request().method() === 'DELETE' && /^\/rest\/credentials\/[^/]+\/oauth-token$/.test(new URL(r.url()).pathname),
+      { timeout: UI_BOUND_MS },
+    );
+    const confirm = page.getByRole('dialog').filter({ hasText: 'Disconnect account?' }).getByRole('button', { name: 'Disconnect', exact: true });
+    await confirm.click({ timeout: UI_BOUND_MS });
+    await answered;
+  }
+
+  /**
+   * Two places tell a user about their own connection: the credential modal's banner ("Account connected" or "Connect
+   * your account to use this credential"), and the credential as the editor reads it (`GET /rest/credentials/{id}
+   * ?includeData=true`: `oauthTokenData` is masked but present once a token is stored), each with the user's session.
+   */
+  async authorizationShown(page: Page, user: GatewayUser, gateway: RegisteredGateway): Promise<AuthorizationReading[]> {
+    const { ids } = this.#registered(gateway);
+    const modal = await this.#openCredential(page, gateway);
+    const banner = modal.getByText(ACCOUNT_CONNECTED, { exact: true }).or(modal.getByText(ACCOUNT_NOT_CONNECTED, { exact: true })).filter({ visible: true });
+    await banner.waitFor({ timeout: UI_BOUND_MS }).catch(() => notTestable(`n8n's credential modal of "${gateway.name}" shows neither "${ACCOUNT_CONNECTED}" nor "${ACCOUNT_NOT_CONNECTED}"`));
+    const shown = (await banner.innerText()).trim();
+    const stored = await this.#api.credentialData(this.#sessions[user.key], ids[user.key]);
+    return [
+      { where: 'credential modal banner', authorized: shown === ACCOUNT_CONNECTED },
+      { where: 'GET /rest/credentials/{id}?includeData=true (oauthTokenData)', authorized: holdsToken(stored['oauthTokenData']) },
+    ];
+  }
+
+  /**
+   * The sign-in page takes `?redirect=` (editor-ui SigninView): after a successful sign-in the editor goes there when
+   * it is a path (a string starting with "/") or an absolute URL of its own origin, else to its home page.
+   */
+  get signInReturn(): SignInReturn {
+    return { kind: 'parameter', samplePath: '/home/credentials', signIn: (page, user, returnTo) => this.#signInReturningTo(page, user, returnTo) };
+  }
+
+  /** The credential endpoints the editor reads: the list and each user's credential with its (masked) data. */
+  readEndpoints(gateway: RegisteredGateway): ApiReadEndpoint[] {
+    const { ids } = this.#registered(gateway);
+    return [
+      { name: 'credential list (as the editor reads it)', url: `${this.origin}/rest/credentials?includeScopes=true&includeData=true` },
+      { name: "alice's credential with data", url: `${this.origin}/rest/credentials/${ids.alice}?includeData=true` },
+      { name: "bob's credential with data", url: `${this.origin}/rest/credentials/${ids.bob}?includeData=true` },
+    ];
+  }
+
+  /** An n8n API client is its session: the `n8n-auth` cookie and the browser id n8n bound it to. */
+  async apiHeaders(user: GatewayUser): Promise<Record<string, string>> {
+    const session = this.#sessions[user.key];
+    return { cookie: session.cookie, 'browser-id': session.browserId };
+  }
+
   async stop(): Promise<void> {
     await this.#running.stop();
   }
@@ -283,16 +381,47 @@ class N8nTarget implements Target {
     return key;
   }
 
-  /** This page's user's credential of `gateway`, open in the editor's credential modal; returns its Connect button. */
-  async #openCredential(page: Page, gateway: RegisteredGateway) {
+  /** This page's user's credential of `gateway`, open in the editor's credential modal; returns the modal. */
+  async #openCredential(page: Page, gateway: RegisteredGateway): Promise<Locator> {
     if (!page.url().startsWith(this.origin)) await page.goto(`${this.origin}/home/credentials`);
     const { ids } = this.#registered(gateway);
     const id = ids[await this.#pageUser(page)];
     await page.goto(`${this.origin}/home/credentials/${id}`);
-    // The modal's banner "Connect your account to use this credential" with its "Connect" button.
-    const connect = page.getByRole('dialog').getByRole('button', { name: 'Connect', exact: true });
-    await connect.waitFor({ timeout: UI_BOUND_MS }).catch(() => notTestable(`no "Connect" button in n8n's credential modal of "${gateway.name}"`));
-    return connect;
+    const modal = page.getByRole('dialog');
+    await modal.waitFor({ timeout: UI_BOUND_MS }).catch(() => notTestable(`n8n's credential modal of "${gateway.name}" did not open`));
+    return modal;
+  }
+
+  /**
+   * The modal's control that starts an authorization: the banner's "Connect" ("Connect your account to use this
+   * credential") or, on a connected credential, "Switch account" ("Account connected").
+   */
+  async #authorizeControl(page: Page, gateway: RegisteredGateway): Promise<Locator> {
+    const modal = await this.#openCredential(page, gateway);
+    // By role: the modal keeps the other state's banner in the DOM, hidden (a test id would match both).
+    const control = modal.getByRole('button', { name: /^(Connect|Switch account)$/ });
+    await control.waitFor({ timeout: UI_BOUND_MS }).catch(() => notTestable(`no "Connect" or "Switch account" button in n8n's credential modal of "${gateway.name}"`));
+    return control;
+  }
+
+  /**
+   * Signs in on `/signin?redirect=…` as a person does, and waits until the editor has acted on n8n's answer: it
+   * leaves the sign-in page (a route of its own or another document).
+   */
+  async #signInReturningTo(page: Page, user: GatewayUser, returnTo: string): Promise<void> {
+    await page.goto(`${this.origin}/signin?redirect=${encodeURIComponent(returnTo)}`);
+    await page.getByRole('textbox', { name: /email/i }).fill(user.login);
+    await page.getByLabel(/password/i).first().fill(user.password);
+    const answered = page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === `${this.origin}/rest/login`, { timeout: UI_BOUND_MS });
+    await page.getByRole('button', { name: /^sign in$/i }).click();
+    const answer = await answered;
+    // A refused sign-in (a rate limit, a wrong password) stays on /signin whatever the redirect says: no reading.
+    if (!answer.ok()) notTestable(`n8n answered the sign-in with ${answer.status()}, so where it would send a signed-in browser is unknown`);
+    // Leaving /signin is the editor acting on the answer (its router, or a document of another origin). Staying there
+    // is no reading: a navigation still to come could go anywhere, so it is not taken as a refusal.
+    await page
+      .waitForURL((url) => url.origin !== this.origin || !url.pathname.startsWith('/signin'), { timeout: UI_BOUND_MS })
+      .catch(() => notTestable(`after signing in with redirect ${JSON.stringify(returnTo)}, n8n's editor stayed on /signin`));
   }
 
   /** Loads the MCP Client Tool's tool list from the editor page, the request its "Tools to Include" dropdown sends. */
@@ -333,4 +462,10 @@ async function browserIdOf(page: Page): Promise<string> {
   });
   if (id === '') notTestable('the page holds no n8n browser id (localStorage n8n-browserId): not an n8n editor page');
   return id;
+}
+
+/** Whether the editor's read of a credential says a token is stored: n8n masks it (true, or its blanking value) and marks none with its empty value. */
+function holdsToken(oauthTokenData: unknown): boolean {
+  if (oauthTokenData === true) return true;
+  return typeof oauthTokenData === 'string' && oauthTokenData.startsWith('__n8n_BLANK_VALUE_');
 }

@@ -9,6 +9,11 @@ import { z } from 'zod';
 import { redactText } from '../../lib/secrets.js';
 
 export const AUTH_COOKIE = 'n8n-auth';
+/**
+ * A GET that n8n answers 2xx only to a signed-in session, given the cookie alone: the type files the editor loads are
+ * behind its auth middleware but skip the browser-id check (AuthService.skipBrowserIdCheckEndpoints; Server.protectTypeFiles).
+ */
+export const SESSION_PROBE_PATH = '/types/node-versions.json';
 
 /** One signed-in n8n user, as Node holds it. */
 export interface N8nSession {
@@ -22,6 +27,7 @@ const Wrapped = <T extends z.ZodType>(data: T) => z.object({ data }).loose();
 const PublicUser = z.object({ id: z.string(), email: z.string().nullish() }).loose();
 const Invited = z.array(z.object({ user: z.object({ id: z.string(), email: z.string(), inviteAcceptUrl: z.string().optional() }).loose() }).loose());
 const Credential = z.object({ id: z.string(), name: z.string() }).loose();
+const CredentialWithData = z.object({ id: z.string(), data: z.record(z.string(), z.unknown()).optional() }).loose();
 const CredentialSummary = z.object({ id: z.string(), updatedAt: z.string() }).loose();
 const Options = z.array(z.object({ name: z.string(), value: z.unknown() }).loose());
 
@@ -63,6 +69,29 @@ export class N8nApi {
     return { cookie: jwt, browserId, userId: body.data.id };
   }
 
+  /** A sign-in as an API client makes it (`POST /rest/login`): the session cookie's value it set, or the status it refused with. */
+  async loginAttempt(email: string, password: string): Promise<{ kind: 'issued'; token: string } | { kind: 'refused'; status: number }> {
+    try {
+      const session = await this.login(email, password);
+      return { kind: 'issued', token: session.cookie.slice(`${AUTH_COOKIE}=`.length) };
+    } catch (err) {
+      if (err instanceof N8nApiError && err.status >= 400 && err.status < 500) return { kind: 'refused', status: err.status };
+      throw err;
+    }
+  }
+
+  /**
+   * Whether n8n takes `token` (an `n8n-auth` value) as a signed-in session, asked with the cookie alone: the type files
+   * the editor loads are served to signed-in sessions only and without the browser-id check (GET /types/node-versions.json).
+   */
+  async authenticates(token: string): Promise<boolean> {
+    const response = await fetch(`${this.#baseUrl}${SESSION_PROBE_PATH}`, { headers: { cookie: `${AUTH_COOKIE}=${token}` }, signal: AbortSignal.timeout(60_000) });
+    await response.body?.cancel();
+    if (response.ok) return true;
+    if (response.status === 401 || response.status === 403) return false;
+    throw new N8nApiError(`GET ${SESSION_PROBE_PATH} answered ${response.status}`, response.status);
+  }
+
   /**
    * A member account: the owner invites `email` (`POST /rest/invitations`; without mail set up n8n answers with
    * the accept link instead of mailing it) and the invitee accepts it with a name and a password.
@@ -86,6 +115,12 @@ export class N8nApi {
   async listCredentials(session: N8nSession): Promise<{ id: string; updatedAt: string }[]> {
     const answer = await this.#call(session, 'GET', '/rest/credentials', undefined, Wrapped(z.array(CredentialSummary)));
     return answer.data.map((c) => ({ id: c.id, updatedAt: c.updatedAt }));
+  }
+
+  /** `GET /rest/credentials/{id}?includeData=true`, as the credential modal reads it: the data with secrets masked. */
+  async credentialData(session: N8nSession, id: string): Promise<Record<string, unknown>> {
+    const answer = await this.#call(session, 'GET', `/rest/credentials/${encodeURIComponent(id)}?includeData=true`, undefined, Wrapped(CredentialWithData));
+    return answer.data.data ?? {};
   }
 
   /** `POST /rest/dynamic-node-parameters/options`: the options a node parameter's dropdown loads (the editor's call). */
