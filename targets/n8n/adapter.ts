@@ -14,12 +14,16 @@
  *   list: each load asks the MCP server again.
  * The session is the HttpOnly `n8n-auth` cookie plus the `browser-id` header the editor adds to every request.
  */
+import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Locator, Page, Request } from '@playwright/test';
 import { z } from 'zod';
 import { notTestable } from '../../lib/outcome.js';
 import { strongPassword } from '../../lib/strong-password.js';
 import { watchPageTrouble } from '../page-trouble.js';
 import type {
+  ApiAction,
+  ApiEdit,
+  ApiEditRequest,
   ApiReadEndpoint,
   ApiSignIn,
   AuthorizationReading,
@@ -352,6 +356,45 @@ class N8nTarget implements Target {
     ];
   }
 
+  /**
+   * What a signed-in user's API client can do that needs no upstream (SESSION-15): create a credential, as the
+   * credential modal's Save does. Its effect is alice's credentials of that kind by name, one line each.
+   */
+  apiActions(): ApiAction[] {
+    const prefix = `conf-session15-${randomUUID().slice(0, 8)}`;
+    return [
+      {
+        name: 'create credential (POST /rest/credentials)',
+        method: 'POST',
+        url: `${this.origin}/rest/credentials`,
+        body: () => throwawayCredential(`${prefix}-${randomUUID().slice(0, 8)}`),
+        effect: async () => (await this.#credentialNames(prefix)).join('\n'),
+        sendAs: (user, body) => this.#api.statusOf(this.#sessions[user.key], 'POST', '/rest/credentials', body),
+      },
+    ];
+  }
+
+  /** The deletion of a credential (the modal's Delete: `DELETE /rest/credentials/{id}`), each on a credential of its own. */
+  apiEdits(): ApiEdit[] {
+    return [
+      {
+        name: 'delete credential (DELETE /rest/credentials/{id})',
+        method: 'DELETE',
+        prepare: async (): Promise<ApiEditRequest> => {
+          const alice = this.#sessions.alice;
+          const created = await this.#api.createCredential(alice, throwawayCredential(`conf-session15-edit-${randomUUID().slice(0, 8)}`));
+          const path = `/rest/credentials/${encodeURIComponent(created.id)}`;
+          return {
+            url: `${this.origin}${path}`,
+            body: undefined,
+            state: async () => ((await this.#api.listCredentials(alice)).some((c) => c.id === created.id) ? 'present' : 'absent'),
+            sendAs: (user) => this.#api.statusOf(this.#sessions[user.key], 'DELETE', path, undefined),
+          };
+        },
+      },
+    ];
+  }
+
   /** An n8n API client is its session: the `n8n-auth` cookie and the browser id n8n bound it to. */
   async apiHeaders(user: GatewayUser): Promise<Record<string, string>> {
     const session = this.#sessions[user.key];
@@ -366,6 +409,11 @@ class N8nTarget implements Target {
     const found = this.#credentials.get(gateway.id);
     if (!found) notTestable(`no credential registered for "${gateway.name}" by this adapter`);
     return found;
+  }
+
+  /** alice's credentials whose names start with `prefix`, sorted. */
+  async #credentialNames(prefix: string): Promise<string[]> {
+    return (await this.#api.listCredentials(this.#sessions.alice)).map((c) => c.name).filter((name) => name.startsWith(prefix)).sort();
   }
 
   /** Which of the two users this page is signed in as (`GET /rest/login` from the page, as the editor asks). */
@@ -468,4 +516,9 @@ async function browserIdOf(page: Page): Promise<string> {
 function holdsToken(oauthTokenData: unknown): boolean {
   if (oauthTokenData === true) return true;
   return typeof oauthTokenData === 'string' && oauthTokenData.startsWith('__n8n_BLANK_VALUE_');
+}
+
+/** A credential that reaches nothing (a header for no request), for the actions SESSION-15 sends. */
+function throwawayCredential(name: string): { name: string; type: string; data: Record<string, unknown> } {
+  return { name, type: 'httpHeaderAuth', data: { name: 'x-conformance', value: randomUUID() } };
 }

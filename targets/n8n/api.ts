@@ -28,7 +28,7 @@ const PublicUser = z.object({ id: z.string(), email: z.string().nullish() }).loo
 const Invited = z.array(z.object({ user: z.object({ id: z.string(), email: z.string(), inviteAcceptUrl: z.string().optional() }).loose() }).loose());
 const Credential = z.object({ id: z.string(), name: z.string() }).loose();
 const CredentialWithData = z.object({ id: z.string(), data: z.record(z.string(), z.unknown()).optional() }).loose();
-const CredentialSummary = z.object({ id: z.string(), updatedAt: z.string() }).loose();
+const CredentialSummary = z.object({ id: z.string(), name: z.string(), updatedAt: z.string() }).loose();
 const Options = z.array(z.object({ name: z.string(), value: z.unknown() }).loose());
 
 export class N8nApiError extends Error {
@@ -112,9 +112,16 @@ export class N8nApi {
   }
 
   /** `GET /rest/credentials`: the credentials this user can see, with when each last changed (a callback's stored token changes it). */
-  async listCredentials(session: N8nSession): Promise<{ id: string; updatedAt: string }[]> {
+  async listCredentials(session: N8nSession): Promise<{ id: string; name: string; updatedAt: string }[]> {
     const answer = await this.#call(session, 'GET', '/rest/credentials', undefined, Wrapped(z.array(CredentialSummary)));
-    return answer.data.map((c) => ({ id: c.id, updatedAt: c.updatedAt }));
+    return answer.data.map((c) => ({ id: c.id, name: c.name, updatedAt: c.updatedAt }));
+  }
+
+  /** Any request as `session`, as the editor sends it; only its status (an action's genuine twin: the answer is not read). */
+  async statusOf(session: N8nSession, method: string, path: string, body: unknown): Promise<number> {
+    const response = await this.#fetch(session, method, path, body, session.browserId);
+    await response.body?.cancel();
+    return response.status;
   }
 
   /** `GET /rest/credentials/{id}?includeData=true`, as the credential modal reads it: the data with secrets masked. */
