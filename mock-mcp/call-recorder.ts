@@ -94,6 +94,8 @@ export class CallRecorder {
   private readonly records: McpCallRecord[] = [];
   private readonly drafts = new WeakMap<IncomingMessage, Draft>();
   private nextSeq = 1;
+  /** Specs waiting for the count of recorded requests to reach a number (`whenRecorded`). */
+  private readonly waiting = new Set<{ count: number; resolve: () => void }>();
 
   /** Must run before any middleware, so requests refused early (Host check, bad JSON) are recorded too. */
   begin(req: IncomingMessage, res: ServerResponse): void {
@@ -117,6 +119,7 @@ export class CallRecorder {
       if (done) return;
       done = true;
       this.records.push(this.toRecord(draft, req, res));
+      for (const waiter of this.waiting) this.settle(waiter);
     };
     res.once('finish', finish);
     res.once('close', finish);
@@ -146,6 +149,24 @@ export class CallRecorder {
   /** The seq of the latest request to arrive (0 before any). */
   begun(): number {
     return this.nextSeq - 1;
+  }
+
+  /**
+   * Resolves once `count` requests have been recorded in all (at once if they are): a spec waits on the request
+   * itself, never polls. It never rejects: the caller bounds the wait (lib/bounded-wait.ts).
+   */
+  whenRecorded(count: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiter = { count, resolve };
+      this.waiting.add(waiter);
+      this.settle(waiter);
+    });
+  }
+
+  private settle(waiter: { count: number; resolve: () => void }): void {
+    if (this.records.length < waiter.count) return;
+    this.waiting.delete(waiter);
+    waiter.resolve();
   }
 
   calls(): McpCallRecord[] {

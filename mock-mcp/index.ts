@@ -99,6 +99,7 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     url,
     toolNames,
     calls: () => recorder.calls(),
+    whenRecorded: (count) => recorder.whenRecorded(count),
     begun: () => recorder.begun(),
     holding: () => held.size,
     setBehaviour(next) {

@@ -78,6 +78,8 @@ export interface MockMcp {
   /** The names of the tools this server lists; unique to the run. */
   readonly toolNames: readonly string[];
   calls(): McpCallRecord[];
+  /** Resolves once `count` requests are in calls() (at once if they are); never rejects: the caller bounds the wait. */
+  whenRecorded(count: number): Promise<void>;
   /**
    * How many requests have arrived so far: the `seq` of the latest. A record appears in calls() only once its
    * answer is finished, so a spec that splits the calls into steps does it by `seq` ranges taken from this.
