@@ -1,22 +1,16 @@
 import type { IdpLogEntry } from './types.js';
+import { CountWaits } from '../lib/count-waits.js';
 
 export type LogDraft = Omit<IdpLogEntry, 'seq' | 'at'>;
-
-/** A spec waiting for `count` logged requests that match. */
-interface Waiter {
-  matches: (entry: IdpLogEntry) => boolean;
-  count: number;
-  resolve: () => void;
-}
 
 /** Every request the IdP answered, oldest first. Entries are already redacted when they arrive here. */
 export class RequestLog {
   readonly #entries: IdpLogEntry[] = [];
-  readonly #waiting = new Set<Waiter>();
+  readonly #waits = new CountWaits();
 
   record(draft: LogDraft): void {
     this.#entries.push({ seq: this.#entries.length + 1, at: new Date().toISOString(), ...draft });
-    for (const waiter of this.#waiting) this.#settle(waiter);
+    this.#waits.check();
   }
 
   /**
@@ -24,17 +18,7 @@ export class RequestLog {
    * on the request itself, never polls. It never rejects: the caller bounds the wait (lib/bounded-wait.ts).
    */
   whenLogged(matches: (entry: IdpLogEntry) => boolean, count: number): Promise<void> {
-    return new Promise((resolve) => {
-      const waiter: Waiter = { matches, count, resolve };
-      this.#waiting.add(waiter);
-      this.#settle(waiter);
-    });
-  }
-
-  #settle(waiter: Waiter): void {
-    if (this.#entries.filter(waiter.matches).length < waiter.count) return;
-    this.#waiting.delete(waiter);
-    waiter.resolve();
+    return this.#waits.until(() => this.#entries.filter(matches).length >= count);
   }
 
   entries(): IdpLogEntry[] {

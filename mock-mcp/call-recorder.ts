@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { hashSecret } from '../lib/secrets.js';
+import { CountWaits } from '../lib/count-waits.js';
 import { presentedCredential } from './bearer.js';
 import { unverifiedClaims, type TokenClaims } from './claims.js';
 import type { McpCallRecord } from './types.js';
@@ -95,7 +96,7 @@ export class CallRecorder {
   private readonly drafts = new WeakMap<IncomingMessage, Draft>();
   private nextSeq = 1;
   /** Specs waiting for the count of recorded requests to reach a number (`whenRecorded`). */
-  private readonly waiting = new Set<{ count: number; resolve: () => void }>();
+  private readonly waits = new CountWaits();
 
   /** Must run before any middleware, so requests refused early (Host check, bad JSON) are recorded too. */
   begin(req: IncomingMessage, res: ServerResponse): void {
@@ -119,7 +120,7 @@ export class CallRecorder {
       if (done) return;
       done = true;
       this.records.push(this.toRecord(draft, req, res));
-      for (const waiter of this.waiting) this.settle(waiter);
+      this.waits.check();
     };
     res.once('finish', finish);
     res.once('close', finish);
@@ -156,17 +157,7 @@ export class CallRecorder {
    * itself, never polls. It never rejects: the caller bounds the wait (lib/bounded-wait.ts).
    */
   whenRecorded(count: number): Promise<void> {
-    return new Promise((resolve) => {
-      const waiter = { count, resolve };
-      this.waiting.add(waiter);
-      this.settle(waiter);
-    });
-  }
-
-  private settle(waiter: { count: number; resolve: () => void }): void {
-    if (this.records.length < waiter.count) return;
-    this.waiting.delete(waiter);
-    waiter.resolve();
+    return this.waits.until(() => this.records.length >= count);
   }
 
   calls(): McpCallRecord[] {
