@@ -68,6 +68,14 @@ export interface AuthorizationReading {
   authorized: boolean;
 }
 
+/** The Fetch Tools POST as the gateway's own page sends it for one user (Target.fetchToolsRequest). */
+export interface FetchToolsRequest {
+  /** Absolute URL on `origin`. */
+  url: string;
+  /** The JSON body the page posts (as application/json); absent: the page posts no body. */
+  json?: unknown;
+}
+
 /** What a page tells the user an action ended in: a callback's authorization, a Fetch Tools click. */
 export interface PageVerdict {
   state: 'success' | 'failure';
@@ -129,8 +137,14 @@ export interface StateChangingEndpoint {
   method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Absolute URL on `origin`. */
   url: string;
-  /** Non-secret form fields the page sends (urlencoded); empty for a bodiless POST. A forgery sends exactly these. */
+  /** Non-secret form fields the page sends (urlencoded); empty for a bodiless POST or a JSON body. A forgery sends exactly these. */
   fields: Record<string, string>;
+  /**
+   * The JSON body the page sends instead of fields (as application/json), for an API the page calls with JSON; a
+   * forged form carries it as its members in bracket notation and as the JSON text in a text/plain form
+   * (fixtures/fetch-tools-request.ts). Absent: the page sends `fields`.
+   */
+  json?: unknown;
   /** What only the gateway's own page can add (CSRF header or form token), read from a logged-in page of the gateway. */
   ownPageExtras(page: Page): Promise<{ headers: Record<string, string>; fields: Record<string, string> }>;
   /**
@@ -320,15 +334,24 @@ export interface Target {
   /** True for the browser request a Fetch Tools control sends (callback page or table). */
   isFetchToolsRequest(request: Request, gateway: RegisteredGateway): boolean;
   /**
-   * The endpoint the callback page's Fetch Tools posts to, as an absolute URL on `origin`. Cross-site
-   * specs aim forged requests at it.
+   * The POST the callback page's Fetch Tools sends for `user`: its absolute URL on `origin` and, for a gateway whose
+   * request names what to list in a JSON body (n8n: the node, its parameters and the user's credential), that body.
+   * Specs replay it from the gateway's own pages and aim forged requests at it, carrying the same body in every shape
+   * another site can send (fixtures/fetch-tools-request.ts): a forgery without it would be refused for want of a body.
    */
-  fetchToolsUrl(gateway: RegisteredGateway): string;
+  fetchToolsRequest(gateway: RegisteredGateway, user: GatewayUser): FetchToolsRequest;
   /** Extra same-origin request headers the gateway's own pages add to that POST (e.g. a CSRF token), read from a logged-in page. */
   fetchToolsHeaders(page: Page): Promise<Record<string, string>>;
 
   /** The gateway's tool list for `gateway`, read through its own API as `user`. Tool names only. */
   listTools(gateway: RegisteredGateway, user: GatewayUser): Promise<string[]>;
+  /**
+   * Optional: true for a gateway that keeps no tool list of its own, whose `listTools` asks the MCP server each time
+   * (n8n's "Tools to Include" list). The side-effect snapshot (fixtures/side-effects.ts) then leaves the tool list out:
+   * reading it would itself be MCP requests, counted as the effect of whatever request was being measured.
+   * Absent: `listTools` reads what the gateway stored, and a change in it is a side effect.
+   */
+  readonly listsToolsLive?: boolean;
   /** A URL on `origin` that serves an HTML page to a logged-in user and is neither the admin UI nor the callback. */
   readonly plainPagePath: string;
   /** Path of the admin UI page with the gateways table (e.g. `/admin`). */

@@ -68,13 +68,14 @@ test('FLOW-20 client-written forwarding headers change neither the redirect_uri 
 
   // 2. A cookie POST whose Origin is the spoofed host (no Fetch Metadata: a proxy or an old client).
   const forgery = await Forgery.begin(harness, upstream, alice);
+  const request = target.fetchToolsRequest(upstream.gateway, alice.user);
   const forged: Record<string, Awaited<ReturnType<Forgery['attempt']>>> = {};
   for (const [name, spoof] of Object.entries(spoofs)) {
     forged[`Fetch Tools POST with Origin ${origins.attacker} and ${name}`] = await forgery.attempt(async () => {
-      const response = await answerOf(rawRequest(target.fetchToolsUrl(upstream.gateway), {
+      const response = await answerOf(rawRequest(request.url, {
         method: 'POST',
         headers: { cookie, origin: origins.attacker, 'content-type': 'application/json', ...spoof },
-        body: '{}',
+        body: request.json === undefined ? '{}' : JSON.stringify(request.json),
         ...bound,
       }), `the forged Fetch Tools POST with ${name}`);
       return answered(response.status);

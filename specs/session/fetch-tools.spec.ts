@@ -6,6 +6,7 @@ import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
 import { antiCsrfHeadersOnly, is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
 import { fetchFromPage, type PageFetchInit } from '../../fixtures/probes.js';
+import { ownPageBody, ownPageFetchInit } from '../../fixtures/fetch-tools-request.js';
 import { cookieHeaderFor, describeDelivery, syntheticCookiePost } from '../../fixtures/forgery.js';
 import { notTestable } from '../../lib/outcome.js';
 
@@ -67,14 +68,19 @@ test('SESSION-04 a same-origin cookie request from any same-origin page, with th
   // Only the gateway's own anti-CSRF proof may be added (a same-origin page can read and send it); never
   // the adapter's Accept or anything else a cookie-vs-API heuristic could key on.
   const csrf = antiCsrfHeadersOnly(await target.fetchToolsHeaders(alice.page));
-  const url = target.fetchToolsUrl(upstream.gateway);
+  // The request's own body (a JSON body brings its Content-Type) goes with every variant: it names what to list.
+  const request = target.fetchToolsRequest(upstream.gateway, alice.user);
+  const url = request.url;
+  const bareName = 'fetch() defaults, nothing added';
   const variants: Record<string, PageFetchInit> = {
-    // Exactly what fetch() sends: Accept: */*, the page's Referer, no other header.
-    'fetch() defaults, nothing added': { method: 'POST' },
-    'fetch() defaults + the gateway\'s anti-CSRF header (Accept: */*)': { method: 'POST', headers: csrf },
-    'Accept: application/json': { method: 'POST', headers: { ...csrf, accept: 'application/json' } },
-    'no Referer (Accept: */*)': { method: 'POST', headers: csrf, referrerPolicy: 'no-referrer' },
-    'no Referer, Accept: application/json': { method: 'POST', headers: { ...csrf, accept: 'application/json' }, referrerPolicy: 'no-referrer' },
+    'fetch() defaults + the gateway\'s anti-CSRF header (Accept: */*)': ownPageFetchInit(request, csrf),
+    'Accept: application/json': ownPageFetchInit(request, { ...csrf, accept: 'application/json' }),
+    'no Referer (Accept: */*)': ownPageFetchInit(request, csrf, { referrerPolicy: 'no-referrer' }),
+    'no Referer, Accept: application/json': ownPageFetchInit(request, { ...csrf, accept: 'application/json' }, { referrerPolicy: 'no-referrer' }),
+    // Exactly what fetch() sends: Accept: */*, the page's Referer, no other header. Last: it may be refused for want of
+    // the gateway's anti-CSRF header, and a gateway may end the session as it refuses (n8n takes a request without its
+    // browser id for a stolen cookie and clears the cookie), which must not decide the answers to the others.
+    [bareName]: ownPageFetchInit(request, {}),
   };
   const seen: Record<string, { status: number | null; body: string }> = {};
   for (const [name, init] of Object.entries(variants)) {
@@ -86,13 +92,13 @@ test('SESSION-04 a same-origin cookie request from any same-origin page, with th
   for (const [name, answer] of Object.entries(seen)) {
     if (answer.status === null) notTestable(`${name}: the page's fetch never reached the gateway`);
   }
-  const [bare, ...withOwnHeaders] = Object.entries(seen);
+  const withOwnHeaders = Object.entries(seen).filter(([name]) => name !== bareName);
   for (const [name, answer] of withOwnHeaders) {
     expect(answer.status !== null && is2xx(answer.status), `${name}: answered ${answer.status}: ${answer.body}`).toBe(true);
   }
   // The bare request may be refused only for lacking the gateway's anti-CSRF header: the twin that differs by
   // that header alone was accepted above; a refusal that treats the cookie as "an API request" is not that.
-  const [bareName, bareAnswer] = bare ?? ['', { status: null, body: '' }];
+  const bareAnswer = seen[bareName] ?? { status: null, body: '' };
   if (bareAnswer.status !== null && !is2xx(bareAnswer.status)) {
     expect(Object.keys(csrf).length, `${bareName}: refused (${bareAnswer.status}) although the gateway's pages add no header of their own: ${bareAnswer.body}`).toBeGreaterThan(0);
     expect(bareAnswer.body, `${bareName}: refused as an API request rather than for the missing anti-CSRF header`).not.toMatch(/api request|authorization header|bearer/i);
@@ -114,11 +120,13 @@ test('SESSION-04 a same-origin cookie request without Fetch Metadata (a plain-ht
   // that is not loopback gets Origin and Referer, never Fetch Metadata (nor did Safari before 16.4). Our Chromium,
   // talking to *.localhost, always sends it, so the request is written by a client of ours: what such a browser sends.
   const csrf = antiCsrfHeadersOnly(await target.fetchToolsHeaders(alice.page));
-  const url = target.fetchToolsUrl(upstream.gateway);
-  const asThatBrowser = { ...csrf, accept: '*/*', origin: target.origin, referer: alice.page.url() };
+  const request = target.fetchToolsRequest(upstream.gateway, alice.user);
+  const { url } = request;
+  const own = ownPageBody(request);
+  const asThatBrowser = { ...own.headers, ...csrf, accept: '*/*', origin: target.origin, referer: alice.page.url() };
   const send = async (headers: Record<string, string>) => {
     const mark = upstream.mcp.calls().length;
-    const delivery = await syntheticCookiePost(url, await cookieHeaderFor(alice.context, url), headers, '');
+    const delivery = await syntheticCookiePost(url, await cookieHeaderFor(alice.context, url), headers, own.body ?? '');
     return { delivery, listedUpstream: upstream.mcp.calls().slice(mark).some((c) => c.accepted && c.rpcMethod.includes('tools/list')) };
   };
   // Calibration: the same client adding the Fetch Metadata our browser sends must be accepted (it carries the session).

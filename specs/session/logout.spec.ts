@@ -8,6 +8,8 @@ import { test, expect, req, type Actor, type Harness, type Upstream } from '../.
 import { authorize } from '../../fixtures/flows.js';
 import { is2xx } from '../../fixtures/fetch-tools.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
+import { ownPageBody } from '../../fixtures/fetch-tools-request.js';
+import type { GatewayUser } from '../../targets/target.js';
 import { probeSession } from '../../fixtures/session-probe.js';
 import { describeSideEffects, snapshotSideEffects } from '../../fixtures/side-effects.js';
 import { notTestable } from '../../lib/outcome.js';
@@ -18,12 +20,15 @@ interface Answers {
 }
 
 /** The Fetch Tools POST and the admin page GET, each sent as the gateway's own page sends it, with or without the session cookie. */
-async function replay(harness: Harness, upstream: Upstream, pageHeaders: Record<string, string>, cookie: string | undefined): Promise<Answers> {
+async function replay(harness: Harness, upstream: Upstream, user: GatewayUser, pageHeaders: Record<string, string>, cookie: string | undefined): Promise<Answers> {
   const { target } = harness;
   const withCookie: Record<string, string> = cookie === undefined ? {} : { cookie: `${target.sessionCookieName}=${cookie}` };
-  const fetchTools = await rawRequest(target.fetchToolsUrl(upstream.gateway), {
+  const request = target.fetchToolsRequest(upstream.gateway, user);
+  const own = ownPageBody(request);
+  const fetchTools = await rawRequest(request.url, {
     method: 'POST',
-    headers: { ...pageHeaders, origin: target.origin, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', ...withCookie },
+    headers: { ...own.headers, ...pageHeaders, origin: target.origin, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', ...withCookie },
+    ...(own.body === undefined ? {} : { body: own.body }),
   });
   const adminPage = await probeSession(harness, cookie);
   return { fetchTools: fetchTools.status, adminPage: adminPage.adminPageStatus };
@@ -59,8 +64,8 @@ test('SESSION-09 after sign-out the old session cookie, replayed, is refused and
   // Calibration: the admin page replay is accepted while the session lives and answered otherwise without a
   // cookie, so its answer after sign-out tells whether the session ended. The live Fetch Tools replay is
   // evidence only: whether Fetch Tools itself works is SESSION-01's question, not this one's.
-  const live = await replay(harness, upstream, pageHeaders, cookie);
-  const anonymous = await replay(harness, upstream, pageHeaders, undefined);
+  const live = await replay(harness, upstream, actor.user, pageHeaders, cookie);
+  const anonymous = await replay(harness, upstream, actor.user, pageHeaders, undefined);
   evidence.add('beforeSignOut', { withCookie: live, withoutCookie: anonymous });
   if (!is2xx(live.adminPage) || live.adminPage === anonymous.adminPage) {
     notTestable(`the admin page replay does not tell a live session from none (with the cookie ${live.adminPage}, without ${anonymous.adminPage})`);
@@ -68,7 +73,7 @@ test('SESSION-09 after sign-out the old session cookie, replayed, is refused and
 
   await target.signOut(actor.page);
   const beforeReplay = await snapshotSideEffects(harness, upstream, actor.user);
-  const after = await replay(harness, upstream, pageHeaders, cookie);
+  const after = await replay(harness, upstream, actor.user, pageHeaders, cookie);
   const effects = describeSideEffects(beforeReplay, await snapshotSideEffects(harness, upstream, actor.user));
   evidence.add('afterSignOut', { withOldCookie: after, sideEffects: effects });
 

@@ -7,6 +7,7 @@ import { authorize } from '../../fixtures/flows.js';
 import { antiCsrfHeadersOnly, fetchToolsViaApi, is2xx, pressFetchTools, resendFetchToolsFromPage } from '../../fixtures/fetch-tools.js';
 import { asksToAuthorize } from '../../fixtures/messages.js';
 import { fetchFromPage } from '../../fixtures/probes.js';
+import { ownPageFetchInit } from '../../fixtures/fetch-tools-request.js';
 import { notTestable } from '../../lib/outcome.js';
 import { cookieHeaderFor } from '../../fixtures/forgery.js';
 import { hashSecret } from '../../lib/secrets.js';
@@ -29,14 +30,14 @@ async function triggerUpstreamCalls(
   upstream: Upstream,
   evidence: Evidence,
   again = false,
-): Promise<{ callback: string; api: number; apiToken: string }> {
-  const press = again ? resendFetchToolsFromPage(harness, alice.page, upstream) : pressFetchTools(harness, alice.page, upstream, 'callback');
+): Promise<{ callback: string; api: number; apiSecrets: string[] }> {
+  const press = again ? resendFetchToolsFromPage(harness, alice.page, alice.user, upstream) : pressFetchTools(harness, alice.page, upstream, 'callback');
   const callback = await press.then(
     (exchange) => String(exchange.status),
     (error: unknown) => String(error),
   );
-  const { answer, apiToken } = await fetchToolsViaApi(harness, alice.user, upstream, evidence);
-  return { callback, api: answer.status, apiToken };
+  const { answer, apiSecrets } = await fetchToolsViaApi(harness, alice.user, upstream, evidence);
+  return { callback, api: answer.status, apiSecrets };
 }
 
 test('TOKEN-01 the MCP server receives the token the IdP issued to this gateway for this user and resource', req('TOKEN-01'), async ({
@@ -241,7 +242,7 @@ test("TOKEN-02 the MCP server never receives the gateway's session token, the ca
   const { target } = harness;
   await authorize(harness, alice, upstream);
   const triggers = await triggerUpstreamCalls(harness, alice, upstream, evidence);
-  const gatewaySecrets = new Map<string, string>([[hashSecret(triggers.apiToken), "the caller's API bearer token"]]);
+  const gatewaySecrets = new Map<string, string>(triggers.apiSecrets.map((secret) => [hashSecret(secret), "the caller's API credentials"]));
   for (const cookie of (await cookieHeaderFor(alice.context, `${target.origin}${target.adminPagePath}`)).split('; ')) {
     const [name = '', ...value] = cookie.split('=');
     if (value.length > 0) gatewaySecrets.set(hashSecret(value.join('=')), `the browser cookie ${name}`);
@@ -283,7 +284,8 @@ test("TOKEN-03 a user who has not authorized fails every way to fetch tools with
   // 2. The callback page's endpoint, called from bob's own same-origin page with what his pages send.
   await bob.page.goto(`${target.origin}${target.plainPagePath}`);
   const ownHeaders = antiCsrfHeadersOnly(await target.fetchToolsHeaders(bob.page));
-  const fromPage = await fetchFromPage(bob.page, target.fetchToolsUrl(upstream.gateway), { method: 'POST', headers: ownHeaders });
+  const request = target.fetchToolsRequest(upstream.gateway, bob.user);
+  const fromPage = await fetchFromPage(bob.page, request.url, ownPageFetchInit(request, ownHeaders));
   // 3. The API, with bob's own API token.
   const { answer: api } = await fetchToolsViaApi(harness, bob.user, upstream, evidence);
 

@@ -9,6 +9,7 @@ import { test, expect, req, type Actor, type Harness, type Upstream } from '../.
 import { authorize } from '../../fixtures/flows.js';
 import { is2xx } from '../../fixtures/fetch-tools.js';
 import { fetchFromPage } from '../../fixtures/probes.js';
+import { ownPageFetchInit } from '../../fixtures/fetch-tools-request.js';
 import { notTestable } from '../../lib/outcome.js';
 import { startUpstream } from '../../fixtures/upstream.js';
 import { acceptedWithOwnToken, callsWithTokens, isIssuedFor } from '../../fixtures/upstream-calls.js';
@@ -33,7 +34,8 @@ async function fetchFromOwnPage(harness: Harness, alice: Actor, upstream: Upstre
   const { target } = harness;
   await alice.page.goto(`${target.origin}${target.adminPagePath}`);
   const headers = await target.fetchToolsHeaders(alice.page);
-  const result = await fetchFromPage(alice.page, target.fetchToolsUrl(upstream.gateway), { method: 'POST', headers }, harness.responseBoundMs);
+  const request = target.fetchToolsRequest(upstream.gateway, alice.user);
+  const result = await fetchFromPage(alice.page, request.url, ownPageFetchInit(request, headers), harness.responseBoundMs);
   if (result.serverStatus === null) notTestable(`alice's Fetch Tools request for ${upstream.registration.name} never reached the gateway: ${String(result.pageSaw)}`);
   return { status: result.serverStatus, body: result.serverBody.slice(0, 300) };
 }

@@ -58,7 +58,7 @@ async function twoDueRefreshes(harness: Harness, alice: Actor, upstream: Upstrea
   await authorize(harness, alice, upstream);
   const first = await pressFetchTools(harness, alice.page, upstream, 'callback');
   const firstSays = await target.callbackFetchToolsOutcome(alice.page);
-  const second = await resendFetchToolsFromPage(harness, alice.page, upstream);
+  const second = await resendFetchToolsFromPage(harness, alice.page, alice.user, upstream);
   const refreshes = refreshRequestsOf(upstream);
   // Refresh tokens in the order the IdP issued them: from the code exchange, then one per rotating refresh.
   const issuedRefresh = idp.issuedTokens().filter((t) => t.clientId === upstream.clientId && t.kind === 'refresh').map((t) => t.tokenHash);

@@ -38,7 +38,7 @@ const UNANNOUNCED_DEATHS: readonly { title: string; during: Partial<IdpKnobs>; a
 /** The same way used once more: the API again, or the callback page's own Fetch Tools request sent again from it. */
 async function useAgain(harness: Harness, alice: Actor, upstream: Upstream, evidence: Evidence, way: 'api' | 'callback'): Promise<number> {
   if (way === 'api') return (await fetchToolsViaApi(harness, alice.user, upstream, evidence)).answer.status;
-  return (await resendFetchToolsFromPage(harness, alice.page, upstream)).status;
+  return (await resendFetchToolsFromPage(harness, alice.page, alice.user, upstream)).status;
 }
 
 for (const death of UNANNOUNCED_DEATHS) {

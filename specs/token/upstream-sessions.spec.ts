@@ -43,7 +43,7 @@ function describeCalls(calls: readonly McpCallRecord[]) {
 async function pressAgain(harness: Harness, alice: Actor, upstream: Upstream): Promise<{ how: string; status: number; body: string }> {
   const pressed = await pressFetchTools(harness, alice.page, upstream, 'callback').catch(() => null);
   if (pressed !== null) return { how: "the callback page's control", status: pressed.status, body: pressed.body };
-  const again = await resendFetchToolsFromPage(harness, alice.page, upstream);
+  const again = await resendFetchToolsFromPage(harness, alice.page, alice.user, upstream);
   return { how: "the control's request sent again from the callback page", status: again.status, body: again.body };
 }
 

@@ -8,9 +8,12 @@ import { test, expect, req, type Actor, type Harness } from '../../fixtures/inde
 import { authorize } from '../../fixtures/flows.js';
 import { autoSubmitFormPage, fetchFromPage } from '../../fixtures/probes.js';
 import { effectProbe, ownPageRequest } from '../../fixtures/state-changing-endpoint.js';
+import { SessionKeeper } from '../../fixtures/session-keeper.js';
 import { notTestable } from '../../lib/outcome.js';
 import { escapeHtml } from '../../lib/html.js';
 import type { Request } from '@playwright/test';
+import type { StateChangingEndpoint } from '../../targets/target.js';
+import { forgedFormFields } from '../../fixtures/fetch-tools-request.js';
 
 interface Forgery {
   endpoint: string;
@@ -46,6 +49,19 @@ const topLevelGet = (url: string): string =>
   `<!doctype html><title>attacker</title><script>location.href = ${JSON.stringify(url)};</script>`;
 const imageGet = (url: string): string => `<!doctype html><title>attacker</title><img src="${escapeHtml(url)}" alt="">`;
 
+/**
+ * The auto-submitted forms another site forges the endpoint's request with: its fields, or for a JSON body the same
+ * body in both shapes a form can carry it (its members urlencoded, the JSON text in a text/plain form).
+ */
+function forgedForms(endpoint: StateChangingEndpoint): Record<string, string> {
+  const { url, json } = endpoint;
+  if (json === undefined) return { [`form ${endpoint.method}`]: autoSubmitFormPage(url, { fields: endpoint.fields }) };
+  return {
+    [`form ${endpoint.method} (the JSON body's members, urlencoded)`]: autoSubmitFormPage(url, { fields: forgedFormFields({ url, json }, 'application/x-www-form-urlencoded') }),
+    [`form ${endpoint.method} (the JSON body, text/plain)`]: autoSubmitFormPage(url, { enctype: 'text/plain', fields: forgedFormFields({ url, json }, 'text/plain') }),
+  };
+}
+
 test('XSITE-12 every state-changing endpoint the UI uses refuses forged requests, and no GET changes state', req('XSITE-12'), async ({
   harness,
   alice,
@@ -67,9 +83,12 @@ test('XSITE-12 every state-changing endpoint the UI uses refuses forged requests
 
   const forgeries: Forgery[] = [];
   const twins: Record<string, { serverStatus: number | null; changed: boolean }> = {};
+  // Each request goes out with alice signed in, even after a refusal that ended her session in the browser.
+  const session = await SessionKeeper.hold(alice.context, target);
   for (const endpoint of endpoints) {
     const effect = effectProbe(harness, upstream, alice, endpoint);
     const attempt = async (from: string, how: string, send: () => Promise<number | null>): Promise<void> => {
+      await session.restore();
       const before = await effect();
       const t0 = Date.now();
       const serverStatus = await send();
@@ -77,9 +96,9 @@ test('XSITE-12 every state-changing endpoint the UI uses refuses forged requests
       forgeries.push({ endpoint: endpoint.name, from, how, serverStatus, changed: (await effect()) !== before, ms });
     };
     for (const [from, origin] of Object.entries(postFrom)) {
-      await attempt(from, `form ${endpoint.method}`, () =>
-        forge(harness, alice, origin, autoSubmitFormPage(endpoint.url, { fields: endpoint.fields }), endpoint.url, 'POST'),
-      );
+      for (const [how, form] of Object.entries(forgedForms(endpoint))) {
+        await attempt(from, how, () => forge(harness, alice, origin, form, endpoint.url, 'POST'));
+      }
     }
     for (const [from, origin] of Object.entries(getFrom)) {
       await attempt(from, 'top-level GET', () => forge(harness, alice, origin, topLevelGet(endpoint.url), endpoint.url, 'GET'));
@@ -87,6 +106,7 @@ test('XSITE-12 every state-changing endpoint the UI uses refuses forged requests
     }
 
     // Positive twin: the request the gateway's own admin page sends does change the state.
+    await session.restore();
     const page = await alice.context.newPage();
     try {
       await page.goto(`${target.origin}${target.adminPagePath}`);
@@ -100,6 +120,7 @@ test('XSITE-12 every state-changing endpoint the UI uses refuses forged requests
   }
   evidence.add('forgeries', forgeries);
   evidence.add('positiveTwins', twins);
+  evidence.add('sessionRestored', session.restored);
   // A forgery that changed the state fails on its own; only "no forgery changed anything" needs the twins to
   // show that a change was possible (a forged Disconnect that worked leaves its twin nothing to disconnect).
   for (const f of forgeries) {

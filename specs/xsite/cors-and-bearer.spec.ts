@@ -12,6 +12,7 @@ import { answered, cookieHeaderFor, deliveryOfPageFetch, expectRefused, Forgery 
 import { fetchFromPage, type PageFetchResult } from '../../fixtures/probes.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
 import { openUnroutedPage } from '../../fixtures/unrouted-page.js';
+import { forgedBody } from '../../fixtures/fetch-tools-request.js';
 import { notTestable } from '../../lib/outcome.js';
 
 interface CorsAnswer {
@@ -60,7 +61,8 @@ test('XSITE-07 no gateway response or preflight approves a foreign origin with c
 }) => {
   const { target, origins } = harness;
   await authorize(harness, alice, upstream);
-  const fetchTools = target.fetchToolsUrl(upstream.gateway);
+  const request = target.fetchToolsRequest(upstream.gateway, alice.user);
+  const fetchTools = request.url;
   const urls = { 'Fetch Tools': fetchTools, 'a gateway page': `${target.origin}${target.plainPagePath}`, 'the admin page': `${target.origin}${target.adminPagePath}` };
   const answers: CorsAnswer[] = [];
 
@@ -96,7 +98,7 @@ test('XSITE-07 no gateway response or preflight approves a foreign origin with c
     pageResults['credentialed JSON POST to Fetch Tools (preflighted)'] = await fetchFromPage(
       attacker.page,
       fetchTools,
-      { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: '{}' },
+      { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: request.json === undefined ? '{}' : JSON.stringify(request.json) },
       harness.responseBoundMs,
     );
     pageResults['credentialed GET of a gateway page'] = await fetchFromPage(attacker.page, urls['a gateway page'], { credentials: 'include' }, harness.responseBoundMs);
@@ -130,7 +132,9 @@ test('XSITE-08 an invalid bearer token next to the session cookie is rejected, n
   evidence,
 }) => {
   await authorize(harness, alice, upstream);
-  const url = harness.target.fetchToolsUrl(upstream.gateway);
+  const request = harness.target.fetchToolsRequest(upstream.gateway, alice.user);
+  const { url } = request;
+  const body = forgedBody(request, 'text/plain');
   const cookie = await cookieHeaderFor(alice.context, url);
   const forgery = await Forgery.begin(harness, upstream, alice);
   // The browser path: a cross-site fetch with the junk bearer is preflighted; the gateway must not approve it.
@@ -141,7 +145,7 @@ test('XSITE-08 an invalid bearer token next to the session cookie is rejected, n
       fromPage = await fetchFromPage(
         attacker.page,
         url,
-        { method: 'POST', credentials: 'include', headers: { authorization: 'Bearer not-a-token-anyone-issued', 'content-type': 'text/plain' }, body: 'probe' },
+        { method: 'POST', credentials: 'include', headers: { authorization: 'Bearer not-a-token-anyone-issued', 'content-type': 'text/plain' }, body },
         harness.responseBoundMs,
       );
       return deliveryOfPageFetch(fromPage);
@@ -159,7 +163,7 @@ test('XSITE-08 an invalid bearer token next to the session cookie is rejected, n
         'sec-fetch-mode': 'cors',
         'content-type': 'text/plain',
       },
-      body: 'probe',
+      body,
     });
     return answered(response.status);
   });

@@ -7,6 +7,7 @@ import { test, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
 import { deliveryOfPageFetch, expectRefused, Forgery, openForeignPage, submitFormFrom, type AttemptRecord } from '../../fixtures/forgery.js';
 import { autoSubmitFormPage, fetchFromPage } from '../../fixtures/probes.js';
+import { forgedBody, forgedFormFields, SIMPLE_CONTENT_TYPES } from '../../fixtures/fetch-tools-request.js';
 
 test('XSITE-01 a credentialed cross-site fetch POST to Fetch Tools is rejected and changes nothing', req('XSITE-01'), async ({
   harness,
@@ -15,12 +16,13 @@ test('XSITE-01 a credentialed cross-site fetch POST to Fetch Tools is rejected a
   evidence,
 }) => {
   await authorize(harness, alice, upstream);
-  const url = harness.target.fetchToolsUrl(upstream.gateway);
+  const request = harness.target.fetchToolsRequest(upstream.gateway, alice.user);
+  const { url } = request;
   const forgery = await Forgery.begin(harness, upstream, alice);
   const attacker = await openForeignPage(alice.context, harness, harness.origins.attacker);
-  const bodies = { 'text/plain': '{"probe":1}', 'application/x-www-form-urlencoded': 'probe=1' };
   const records: Record<string, AttemptRecord> = {};
-  for (const [contentType, body] of Object.entries(bodies)) {
+  for (const contentType of SIMPLE_CONTENT_TYPES) {
+    const body = forgedBody(request, contentType);
     // A no-cors simple request is always sent by the browser: no answer here is "no answer", never "refused".
     records[`cross-site fetch, ${contentType}`] = await forgery.attempt(async () =>
       deliveryOfPageFetch(
@@ -42,12 +44,14 @@ test('XSITE-02 an auto-submitted cross-site form POST (top-level and into an ifr
 }) => {
   // alice logged in moments ago: a session cookie without SameSite is inside Chromium's 2-minute Lax+POST window.
   await authorize(harness, alice, upstream);
-  const url = harness.target.fetchToolsUrl(upstream.gateway);
+  const request = harness.target.fetchToolsRequest(upstream.gateway, alice.user);
+  const { url } = request;
   const forgery = await Forgery.begin(harness, upstream, alice);
+  const urlencoded = forgedFormFields(request, 'application/x-www-form-urlencoded');
   const cases = {
-    'top-level, urlencoded': autoSubmitFormPage(url),
-    'top-level, text/plain': autoSubmitFormPage(url, { enctype: 'text/plain' }),
-    'into an iframe': autoSubmitFormPage(url, { intoIframe: true }),
+    'top-level, urlencoded': autoSubmitFormPage(url, { fields: urlencoded }),
+    'top-level, text/plain': autoSubmitFormPage(url, { enctype: 'text/plain', fields: forgedFormFields(request, 'text/plain') }),
+    'into an iframe': autoSubmitFormPage(url, { intoIframe: true, fields: urlencoded }),
   };
   const records: Record<string, AttemptRecord> = {};
   for (const [name, html] of Object.entries(cases)) {

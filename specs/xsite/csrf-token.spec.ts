@@ -20,6 +20,7 @@ import { authorize } from '../../fixtures/flows.js';
 import { answered, cookieHeaderFor, deliveryOfPageFetch, expectRefused, Forgery, type AttemptRecord, type Delivery } from '../../fixtures/forgery.js';
 import { fetchFromPage } from '../../fixtures/probes.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
+import { forgedBody, ownPageBody } from '../../fixtures/fetch-tools-request.js';
 import { nearMisses } from '../../lib/near-misses.js';
 import type { Page } from '@playwright/test';
 import type { Target } from '../../targets/target.js';
@@ -78,30 +79,37 @@ test('XSITE-10 an anti-CSRF token must match in full: empty, partial, altered an
   // Without a token of its own pages, shapes are built around a made-up token: all must be refused anyway.
   const token = mine.token ?? 'Zm9yZ2VkLXRva2VuLXRoYXQtbm8tZ2F0ZXdheS1pc3N1ZWQ';
   const shapes = badShapes(token, { bob: bobs.token, olderSession: olderSession.token });
-  const url = target.fetchToolsUrl(upstream.gateway);
+  const request = target.fetchToolsRequest(upstream.gateway, victim.user);
+  const { url } = request;
   const cookie = await cookieHeaderFor(victim.context, url);
 
   type Channel = 'header' | 'form field';
+  /** The request's body with the token in a form field (urlencoded), or as the page sends it (header channel). */
+  const formBody = (value: string | undefined): string =>
+    forgedBody(request, 'application/x-www-form-urlencoded', value === undefined ? {} : { [FORM_FIELD]: value });
   const headerless = async (channel: Channel, value: string | undefined): Promise<Delivery> => {
     const headers: Record<string, string> = { cookie, ...mine.others };
-    let body = 'probe';
+    let body = forgedBody(request, 'text/plain');
     if (channel === 'header') {
       headers['content-type'] = 'text/plain';
       if (value !== undefined) headers[header] = value;
     } else {
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = value === undefined ? 'probe=1' : `probe=1&${FORM_FIELD}=${encodeURIComponent(value)}`;
+      body = formBody(value);
     }
     return answered((await rawRequest(url, { method: 'POST', headers, body })).status);
   };
   const sameOrigin = async (channel: Channel, value: string | undefined): Promise<Delivery> => {
-    const headers: Record<string, string> = { ...mine.others };
-    let body: string | undefined;
+    // The positive twin leaves the victim's page blank (fixtures/forgery.ts): a gateway page sends this one.
+    if (!victimPage.url().startsWith(target.origin)) await victimPage.goto(`${target.origin}${target.adminPagePath}`);
+    const own = ownPageBody(request);
+    const headers: Record<string, string> = { ...own.headers, ...mine.others };
+    let body = own.body;
     if (channel === 'header') {
       if (value !== undefined) headers[header] = value;
     } else {
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = value === undefined ? 'probe=1' : `probe=1&${FORM_FIELD}=${encodeURIComponent(value)}`;
+      body = formBody(value);
     }
     return deliveryOfPageFetch(await fetchFromPage(victimPage, url, { method: 'POST', headers, ...(body === undefined ? {} : { body }) }, harness.responseBoundMs));
   };

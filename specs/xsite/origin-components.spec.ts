@@ -27,6 +27,7 @@ import {
 } from '../../fixtures/forgery.js';
 import { autoSubmitFormPage, fetchFromPage } from '../../fixtures/probes.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
+import { forgedBody, forgedFormFields } from '../../fixtures/fetch-tools-request.js';
 
 interface OriginCase {
   name: string;
@@ -76,7 +77,8 @@ test('XSITE-11 the Origin check compares scheme, host and port: near-miss origin
   const allowSameSite = target.describe().siblingPolicy === 'allow';
   const gateway = new URL(target.origin);
   await authorize(harness, alice, upstream);
-  const url = target.fetchToolsUrl(upstream.gateway);
+  const request = target.fetchToolsRequest(upstream.gateway, alice.user);
+  const { url } = request;
   const cookie = await cookieHeaderFor(alice.context, url);
   const applies = (c: OriginCase): boolean => !(allowSameSite && c.sameSite);
   const skipped = [...pageCases(gateway, harness.origins.onAttackerServer), ...syntheticCases(gateway, attackerSite.port)].filter((c) => !applies(c)).map((c) => c.name);
@@ -88,17 +90,23 @@ test('XSITE-11 the Origin check compares scheme, host and port: near-miss origin
     try {
       records[`${c.name} (${c.origin}): fetch POST`] = await forgery.attempt(async () =>
         deliveryOfPageFetch(
-          await fetchFromPage(page, url, { method: 'POST', credentials: 'include', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: 'probe' }, harness.responseBoundMs),
+          await fetchFromPage(
+            page,
+            url,
+            { method: 'POST', credentials: 'include', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: forgedBody(request, 'text/plain') },
+            harness.responseBoundMs,
+          ),
         ),
       );
     } finally {
       await page.close();
     }
-    records[`${c.name} (${c.origin}): form POST`] = await forgery.attempt(() => submitFormFrom(harness, alice.context, c.origin, autoSubmitFormPage(url), url));
+    const form = autoSubmitFormPage(url, { fields: forgedFormFields(request, 'application/x-www-form-urlencoded') });
+    records[`${c.name} (${c.origin}): form POST`] = await forgery.attempt(() => submitFormFrom(harness, alice.context, c.origin, form, url));
   }
   for (const c of syntheticCases(gateway, attackerSite.port).filter(applies)) {
     records[`synthetic, ${c.name} (Origin: ${c.origin})`] = await forgery.attempt(async () => {
-      const response = await rawRequest(url, { method: 'POST', headers: { cookie, origin: c.origin, 'content-type': 'text/plain' }, body: 'probe' });
+      const response = await rawRequest(url, { method: 'POST', headers: { cookie, origin: c.origin, 'content-type': 'text/plain' }, body: forgedBody(request, 'text/plain') });
       return answered(response.status);
     });
   }

@@ -17,13 +17,15 @@ import {
   syntheticCookiePost,
 } from '../../fixtures/forgery.js';
 import { autoSubmitFormPage, fetchFromPage } from '../../fixtures/probes.js';
+import { forgedBody, forgedFormFields, ownPageBody } from '../../fixtures/fetch-tools-request.js';
 import { is2xx } from '../../fixtures/fetch-tools.js';
 import { notTestable } from '../../lib/outcome.js';
 
 test('XSITE-04 a cookie-carrying POST with Origin: null is rejected', req('XSITE-04'), async ({ harness, alice, upstream, evidence }) => {
   await authorize(harness, alice, upstream);
-  const url = harness.target.fetchToolsUrl(upstream.gateway);
-  const noReferrerForm = (action: string): string => autoSubmitFormPage(action, { noReferrer: true });
+  const request = harness.target.fetchToolsRequest(upstream.gateway, alice.user);
+  const { url } = request;
+  const noReferrerForm = (action: string): string => autoSubmitFormPage(action, { noReferrer: true, fields: forgedFormFields(request, 'application/x-www-form-urlencoded') });
   // Calibration: the same form aimed at the echo server under the gateway's host name shows, server-side,
   // that the browser sends Origin: null together with the session cookie. Without that this proves nothing.
   const echoPath = `${harness.origins.gatewayRootPath}/echo/xsite-04-${harness.runId}-${Date.now().toString(36)}`;
@@ -50,10 +52,11 @@ test('XSITE-05 a cookie-carrying POST with no Origin, Referer or Fetch Metadata 
   // No browser sends such a request today (Origin rides on every POST); an old browser or a proxy that
   // strips headers does. This is the gateway's own layer, tested with a synthetic client.
   await authorize(harness, alice, upstream);
-  const url = harness.target.fetchToolsUrl(upstream.gateway);
+  const request = harness.target.fetchToolsRequest(upstream.gateway, alice.user);
+  const { url } = request;
   const cookie = await cookieHeaderFor(alice.context, url);
   const forgery = await Forgery.begin(harness, upstream, alice);
-  const record = await forgery.attempt(() => syntheticCookiePost(url, cookie, { 'content-type': 'text/plain' }, 'probe'));
+  const record = await forgery.attempt(() => syntheticCookiePost(url, cookie, { 'content-type': 'text/plain' }, forgedBody(request, 'text/plain')));
   const settlement = await forgery.settle();
   evidence.add('synthetic', record);
   evidence.add('settled', settlement);
@@ -68,15 +71,22 @@ test('XSITE-06 a cookie-carrying POST from a same-site sibling origin is handled
 }) => {
   const policy = harness.target.describe().siblingPolicy;
   await authorize(harness, alice, upstream);
-  const url = harness.target.fetchToolsUrl(upstream.gateway);
+  const request = harness.target.fetchToolsRequest(upstream.gateway, alice.user);
+  const { url } = request;
   const forgery = await Forgery.begin(harness, upstream, alice);
   const sibling = await openForeignPage(alice.context, harness, harness.origins.sibling);
   const send = {
     viaFetch: async () =>
       deliveryOfPageFetch(
-        await fetchFromPage(sibling, url, { method: 'POST', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: 'probe' }, harness.responseBoundMs),
+        await fetchFromPage(
+          sibling,
+          url,
+          { method: 'POST', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: forgedBody(request, 'text/plain') },
+          harness.responseBoundMs,
+        ),
       ),
-    viaForm: () => submitFormFrom(harness, alice.context, harness.origins.sibling, autoSubmitFormPage(url), url),
+    viaForm: () =>
+      submitFormFrom(harness, alice.context, harness.origins.sibling, autoSubmitFormPage(url, { fields: forgedFormFields(request, 'application/x-www-form-urlencoded') }), url),
   };
   evidence.add('policy', policy);
   if (policy === 'reject') {
@@ -105,7 +115,8 @@ test('XSITE-14 a cookie-carrying POST with a foreign Origin and no Fetch Metadat
   // Metadata, as it does from browsers older than 2023. This harness serves the gateway on loopback names, where
   // Chromium always sends them, so a synthetic client sends what such a browser would, with the victim's cookie.
   await authorize(harness, alice, upstream);
-  const url = harness.target.fetchToolsUrl(upstream.gateway);
+  const request = harness.target.fetchToolsRequest(upstream.gateway, alice.user);
+  const { url } = request;
   const gatewayOrigin = new URL(harness.target.origin).origin;
   // The cookies as the browser holds them at the time of each request (a gateway page may set one, e.g. its CSRF
   // cookie). Referer as a browser sends it: the full page URL from the same origin, only the origin from another site.
@@ -118,9 +129,10 @@ test('XSITE-14 a cookie-carrying POST with a foreign Origin and no Fetch Metadat
   // Fetch Metadata; a gateway may refuse them for either reason (one that needs Fetch Metadata on every request is
   // safe here, if unusable over plain http://).
   await alice.page.goto(`${harness.target.origin}${harness.target.adminPagePath}`);
-  const ownPageHeaders = await harness.target.fetchToolsHeaders(alice.page);
+  const own = ownPageBody(request);
+  const ownPageHeaders = { ...own.headers, ...(await harness.target.fetchToolsHeaders(alice.page)) };
   const ownPageFetchMetadata = { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' };
-  const calibration = await forgery.calibrate(synthetic(gatewayOrigin, alice.page.url(), { ...ownPageHeaders, ...ownPageFetchMetadata }, ''));
+  const calibration = await forgery.calibrate(synthetic(gatewayOrigin, alice.page.url(), { ...ownPageHeaders, ...ownPageFetchMetadata }, own.body ?? ''));
   evidence.add('calibration', { origin: gatewayOrigin, fetchMetadata: ownPageFetchMetadata, record: calibration });
   if (calibration.sideEffects.length === 0) {
     notTestable(
@@ -129,8 +141,12 @@ test('XSITE-14 a cookie-carrying POST with a foreign Origin and no Fetch Metadat
   }
   const attacker = harness.origins.attacker;
   const records = {
-    [`fetch-style POST (text/plain) with Origin ${attacker}, no Sec-Fetch-*`]: await forgery.attempt(synthetic(attacker, `${attacker}/`, { 'content-type': 'text/plain' }, 'probe')),
-    [`form-style POST (urlencoded) with Origin ${attacker}, no Sec-Fetch-*`]: await forgery.attempt(synthetic(attacker, `${attacker}/`, { 'content-type': 'application/x-www-form-urlencoded' }, 'probe=1')),
+    [`fetch-style POST (text/plain) with Origin ${attacker}, no Sec-Fetch-*`]: await forgery.attempt(
+      synthetic(attacker, `${attacker}/`, { 'content-type': 'text/plain' }, forgedBody(request, 'text/plain')),
+    ),
+    [`form-style POST (urlencoded) with Origin ${attacker}, no Sec-Fetch-*`]: await forgery.attempt(
+      synthetic(attacker, `${attacker}/`, { 'content-type': 'application/x-www-form-urlencoded' }, forgedBody(request, 'application/x-www-form-urlencoded')),
+    ),
   };
   const settlement = await forgery.settle();
   evidence.add('forged', records);

@@ -28,6 +28,7 @@ import type {
   TargetDescription,
   TargetFactory,
   UpstreamRegistration,
+  FetchToolsRequest,
 } from '../target.js';
 import { ContextForgeApi, oauthGatewayJson, type OAuthGatewayBody } from './api.js';
 import { strongPassword } from '../../lib/strong-password.js';
@@ -422,7 +423,12 @@ class ContextForgeTarget implements Target {
     return url.pathname === `${this.#rootPath}/oauth/fetch-tools/${id}` || new RegExp(`^${root}(/v1)?/gateways/${id}/tools/refresh$`).test(url.pathname);
   }
 
-  fetchToolsUrl(gateway: RegisteredGateway): string {
+  /** A bodiless POST: the gateway's id in the path names the upstream, the session the user. */
+  fetchToolsRequest(gateway: RegisteredGateway): FetchToolsRequest {
+    return { url: this.#fetchToolsUrl(gateway) };
+  }
+
+  #fetchToolsUrl(gateway: RegisteredGateway): string {
     return `${this.#base}/oauth/fetch-tools/${encodeURIComponent(gateway.id)}`;
   }
 
@@ -447,7 +453,7 @@ class ContextForgeTarget implements Target {
     const id = encodeURIComponent(gateway.id);
     const extras = async (page: Page) => ({ headers: await this.fetchToolsHeaders(page), fields: {} });
     const endpoints: StateChangingEndpoint[] = [
-      { name: 'callback Fetch Tools', method: 'POST', url: this.fetchToolsUrl(gateway), fields: {}, ownPageExtras: extras, effect: null },
+      { name: 'callback Fetch Tools', method: 'POST', url: this.#fetchToolsUrl(gateway), fields: {}, ownPageExtras: extras, effect: null },
     ];
     if (compareContextForgeVersions(pypiVersionOf(this.#reportedVersion), '1.0.0') >= 0) {
       endpoints.push({ name: 'table Refresh Tools', method: 'POST', url: `${this.#base}/gateways/${id}/tools/refresh`, fields: {}, ownPageExtras: extras, effect: null });

@@ -120,7 +120,7 @@ try {
           const r = await fetch(url, { method: 'POST', credentials: 'include', headers, redirect: 'manual' });
           return `${r.status} ${(await r.text()).slice(0, 220)}`;
         },
-        { url: target.fetchToolsUrl(gw), headers },
+        { url: target.fetchToolsRequest(gw, target.users.alice).url, headers },
       );
       out(`same-origin POST fetch-tools as ${who} from ${target.plainPagePath} (${JSON.stringify({ ...headers, 'X-CSRF-Token': headers['X-CSRF-Token'] ? '…' : undefined })})`, answer);
     }
@@ -139,7 +139,7 @@ try {
     const p = await aliceCtx.newPage();
     await p.goto(`${origin}/`);
     for (const accept of ['*/*', 'text/html']) {
-      const seen = p.waitForResponse((r) => r.url() === target!.fetchToolsUrl(gw) && r.request().method() === 'POST');
+      const seen = p.waitForResponse((r) => r.url() === target!.fetchToolsRequest(gw, target!.users.alice).url && r.request().method() === 'POST');
       const before = mcp.calls().length;
       const result = await p.evaluate(
         async ({ url, accept }) => {
@@ -151,7 +151,7 @@ try {
             return `error ${String(e)}`;
           }
         },
-        { url: target.fetchToolsUrl(gw), accept },
+        { url: target.fetchToolsRequest(gw, target.users.alice).url, accept },
       );
       const server = await seen;
       out(`forged POST from ${label} (Accept ${accept})`, {

@@ -22,6 +22,7 @@ import type {
   TargetDescription,
   TargetFactory,
   UpstreamRegistration,
+  FetchToolsRequest,
 } from '../target.js';
 import { ensureInspector } from './install.js';
 import { startInspector, type RunningInspector } from './process.js';
@@ -181,8 +182,9 @@ class InspectorTarget implements Target {
     return request.method() === 'POST' && request.url() === `${this.origin}/api/mcp/send` && (request.postData() ?? '').includes('"tools/list"');
   }
 
-  fetchToolsUrl(): string {
-    return `${this.origin}/api/mcp/send`;
+  /** The proxy's send endpoint; the client profile replays it bodiless (no XSITE requirement applies to a client). */
+  fetchToolsRequest(): FetchToolsRequest {
+    return { url: `${this.origin}/api/mcp/send` };
   }
 
   async fetchToolsHeaders(): Promise<Record<string, string>> {

@@ -34,11 +34,13 @@ import type {
   PostAuthorizationReturn,
   RegisteredGateway,
   SignInReturn,
+  StateChangingEndpoint,
   Target,
   TargetDescription,
   TargetFactory,
   TargetLifetimes,
   UpstreamRegistration,
+  FetchToolsRequest,
 } from '../target.js';
 import { AUTH_COOKIE, N8nApi, SESSION_PROBE_PATH, type N8nSession } from './api.js';
 import { ensureN8n } from './install.js';
@@ -275,15 +277,18 @@ class N8nTarget implements Target {
     return request.method() === 'POST' && request.url() === `${this.origin}${OPTIONS_PATH}` && (request.postData() ?? '').includes('"getTools"');
   }
 
-  fetchToolsUrl(): string {
-    return notTestable(
-      `n8n's tool list is ${OPTIONS_PATH}, a POST whose JSON body names the node, its parameters and the credential: a bodiless request to it says nothing about the cookie`,
-    );
+  /** The "Tools to Include" dropdown's POST: its JSON body names the MCP Client Tool node, its parameters and `user`'s own credential. */
+  fetchToolsRequest(gateway: RegisteredGateway, user: GatewayUser): FetchToolsRequest {
+    const { registration, ids } = this.#registered(gateway);
+    return { url: `${this.origin}${OPTIONS_PATH}`, json: mcpClientToolOptionsRequest(registration, { id: ids[user.key], name: registration.name }) };
   }
 
   async fetchToolsHeaders(page: Page): Promise<Record<string, string>> {
     return { 'browser-id': await browserIdOf(page) };
   }
+
+  /** n8n stores no tool list: the dropdown asks the MCP server each time it opens. */
+  readonly listsToolsLive = true;
 
   async listTools(gateway: RegisteredGateway, user: GatewayUser): Promise<string[]> {
     const { registration, ids } = this.#registered(gateway);
@@ -353,6 +358,40 @@ class N8nTarget implements Target {
       { name: 'credential list (as the editor reads it)', url: `${this.origin}/rest/credentials?includeScopes=true&includeData=true` },
       { name: "alice's credential with data", url: `${this.origin}/rest/credentials/${ids.alice}?includeData=true` },
       { name: "bob's credential with data", url: `${this.origin}/rest/credentials/${ids.bob}?includeData=true` },
+    ];
+  }
+
+  /**
+   * What the editor sends that changes state for a credential (XSITE-12, SESSION-15), each with the browser id header
+   * n8n's own page adds: the tool list (its effect: the MCP and token requests it makes), the credential modal's Save of
+   * a new credential (its effect: alice's credentials by that name), and last the connected banner's Disconnect (`DELETE
+   * /rest/credentials/{id}/oauth-token`: its genuine request ends alice's grant; its effect: whether a token is stored).
+   */
+  stateChangingEndpoints(gateway: RegisteredGateway): StateChangingEndpoint[] {
+    const { ids } = this.#registered(gateway);
+    const ownPageExtras = async (page: Page) => ({ headers: { 'browser-id': await browserIdOf(page) }, fields: {} });
+    const toolList = this.fetchToolsRequest(gateway, this.users.alice);
+    const prefix = `conf-xsite12-${randomUUID().slice(0, 8)}`;
+    const alice = this.#sessions.alice;
+    return [
+      { name: 'tool list (Fetch Tools)', method: 'POST', url: toolList.url, fields: {}, json: toolList.json, ownPageExtras, effect: null },
+      {
+        name: 'create credential (modal Save)',
+        method: 'POST',
+        url: `${this.origin}/rest/credentials`,
+        fields: {},
+        json: throwawayCredential(prefix),
+        ownPageExtras,
+        effect: async () => (await this.#credentialNames(prefix)).join('\n'),
+      },
+      {
+        name: 'disconnect (connected banner)',
+        method: 'DELETE',
+        url: `${this.origin}/rest/credentials/${encodeURIComponent(ids.alice)}/oauth-token`,
+        fields: {},
+        ownPageExtras,
+        effect: async () => `token stored: ${String(holdsToken((await this.#api.credentialData(alice, ids.alice))['oauthTokenData']))}`,
+      },
     ];
   }
 

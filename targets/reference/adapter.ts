@@ -31,6 +31,7 @@ import type {
   TargetFactory,
   TargetLifetimes,
   UpstreamRegistration,
+  FetchToolsRequest,
 } from '../target.js';
 import { FAULT_MODE_NAMES, isFaultModeName, type FaultModeName } from './faults.js';
 import { startReferenceGateway, type ReferenceGateway } from './index.js';
@@ -361,7 +362,12 @@ class ReferenceTarget implements Target {
     return url.origin === this.origin && url.pathname === this.#gatewayPath(`/oauth/fetch-tools/${gateway.id}`);
   }
 
-  fetchToolsUrl(gateway: RegisteredGateway): string {
+  /** A bodiless POST: the gateway's id in the path names the upstream, the session the user. */
+  fetchToolsRequest(gateway: RegisteredGateway): FetchToolsRequest {
+    return { url: this.#fetchToolsUrl(gateway) };
+  }
+
+  #fetchToolsUrl(gateway: RegisteredGateway): string {
     return `${this.#base}/oauth/fetch-tools/${encodeURIComponent(gateway.id)}`;
   }
 
@@ -424,7 +430,7 @@ class ReferenceTarget implements Target {
       {
         name: 'Fetch Tools (callback page and admin table)',
         method: 'POST',
-        url: this.fetchToolsUrl(gateway),
+        url: this.#fetchToolsUrl(gateway),
         fields: {},
         ownPageExtras: async (page) => ({ headers: this.#csrfHeader(await csrfToken(page)), fields: {} }),
         effect: null,
