@@ -149,6 +149,11 @@ export class GrantStore {
     return this.#revokeWhere((r) => r.grant.id === grantId);
   }
 
+  /** Revokes one token by its hash (an access token revoked early: its grant and refresh token live on). */
+  revokeToken(tokenHash: string): number {
+    return this.#revokeWhere((r) => r.issued.tokenHash === tokenHash);
+  }
+
   revokeUser(username: string): number {
     return this.#revokeWhere((r) => r.issued.user === username);
   }

@@ -74,6 +74,7 @@ export async function startMockIdp(options: MockIdpOptions): Promise<MockIdp> {
     revokeUser: (username) => {
       ctx.grants.revokeUser(username);
     },
+    revokeToken: (tokenHash) => ctx.grants.revokeToken(tokenHash) > 0,
     isRevoked: (rawToken) => ctx.grants.tokenByRaw(rawToken)?.issued.revoked ?? false,
     close: () => {
       // Idempotent: fixtures may close in teardown after a test already did.

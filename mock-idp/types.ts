@@ -231,6 +231,11 @@ export interface MockIdp {
   findToken(tokenHash: string): IssuedToken | undefined;
   /** Revokes every access and refresh token of one user (the MCP mock then rejects them via introspection / revocation list). */
   revokeUser(username: string): void;
+  /**
+   * Revokes one issued token by its hash, as an IdP's admin revoking an access token early does: the MCP mock then
+   * refuses it, while the grant and its refresh token live on. False when no live token has that hash.
+   */
+  revokeToken(tokenHash: string): boolean;
   /** True when the access token (raw) was revoked; used by the MCP mock. */
   isRevoked(rawToken: string): boolean;
   close(): Promise<void>;

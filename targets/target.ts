@@ -74,6 +74,12 @@ export interface FetchToolsRequest {
   url: string;
   /** The JSON body the page posts (as application/json); absent: the page posts no body. */
   json?: unknown;
+  /**
+   * False for a client whose page builds each request with its connection's state (MCP Inspector's proxy takes the
+   * JSON-RPC message its page composes): the request given here is then only where the control posts, and a second use
+   * by sending it again from the page is not testable. Absent: it can be sent again as given.
+   */
+  replayable?: false;
 }
 
 /** What a page tells the user an action ended in: a callback's authorization, a Fetch Tools click. */

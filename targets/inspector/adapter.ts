@@ -182,9 +182,12 @@ class InspectorTarget implements Target {
     return request.method() === 'POST' && request.url() === `${this.origin}/api/mcp/send` && (request.postData() ?? '').includes('"tools/list"');
   }
 
-  /** The proxy's send endpoint; the client profile replays it bodiless (no XSITE requirement applies to a client). */
+  /**
+   * The proxy's send endpoint. Its body is the JSON-RPC message the page composes for its connection, which the adapter
+   * does not rebuild: not replayable (no XSITE requirement, which forges it, applies to a client).
+   */
   fetchToolsRequest(): FetchToolsRequest {
-    return { url: `${this.origin}/api/mcp/send` };
+    return { url: `${this.origin}/api/mcp/send`, replayable: false };
   }
 
   async fetchToolsHeaders(): Promise<Record<string, string>> {

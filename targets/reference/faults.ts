@@ -365,7 +365,8 @@ export const FAULT_MODES = [
     bug: "MCP connections are pooled per MCP server URL (ContextForge #2055: the pool's key had no user in it): grants are stored right, but the connection the first user's call opened, with that user's token, serves every later call to that server until the server refuses it.",
     detectedBy: ['TOKEN-16'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['FLOW-19'],
+    alsoFails: ['FLOW-19', 'TOKEN-06'],
+    // TOKEN-06 re-pinned 2026-12-07 (its uses now also revoke the access token, so a refusal makes the refresh due).
   },
   {
     mode: 'mcp-session-per-server',
@@ -930,7 +931,8 @@ export const FAULT_MODES = [
     detectedBy: ['TOKEN-20'],
     // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
-    alsoNotTestable: ['TOKEN-06'],
+    alsoNotTestable: [],
+    // TOKEN-06 re-pinned 2026-12-07 (its uses now also revoke the access token, so a refusal makes the refresh due).
   },
   {
     mode: 'refused-token-not-renewed',
@@ -939,6 +941,8 @@ export const FAULT_MODES = [
     detectedBy: ['TOKEN-23'],
     // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
+    alsoNotTestable: ['TOKEN-06'],
+    // TOKEN-06 re-pinned 2026-12-07 (its uses now also revoke the access token, so a refusal makes the refresh due).
   },
   {
     mode: 'renewal-retried-with-refused-token',
@@ -946,7 +950,8 @@ export const FAULT_MODES = [
     bug: "On the MCP server's 401 the grant is refreshed, but the retry re-sends the request as it was built, with the refused access token: the use fails though the renewed token sits in the store.",
     detectedBy: ['TOKEN-23'],
     // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: [],
+    alsoFails: ['TOKEN-06'],
+    // TOKEN-06 re-pinned 2026-12-07 (its uses now also revoke the access token, so a refusal makes the refresh due).
   },
   {
     mode: 'renewal-after-refusal-not-stored',
@@ -954,7 +959,8 @@ export const FAULT_MODES = [
     bug: "On the MCP server's 401 the grant is refreshed and the retry works, but the renewed tokens serve that retry only: the store keeps the refused access token and the refresh token the IdP just spent, so the next use is refused again and its refresh is refused too.",
     detectedBy: ['TOKEN-23'],
     // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: [],
+    alsoFails: ['TOKEN-06'],
+    // TOKEN-06 re-pinned 2026-12-07 (its uses now also revoke the access token, so a refusal makes the refresh due).
   },
   {
     mode: 'refused-token-renewal-unbounded',

@@ -986,6 +986,15 @@ describe('revocation', () => {
     assert.equal(idp.isRevoked('never-issued-token'), false);
   });
 
+  it('revokeToken revokes that access token alone: its refresh token still refreshes', async () => {
+    const tokens = await fullFlow();
+    assert.equal(idp.revokeToken(hashSecret(tokens.access_token)), true);
+    assert.equal(idp.isRevoked(tokens.access_token), true);
+    assert.equal(idp.revokeToken(hashSecret(tokens.access_token)), false, 'already revoked');
+    const renewed = await tokenBody(await refresh(tokens.refresh_token));
+    assert.equal(idp.isRevoked(renewed.access_token), false);
+  });
+
   it('/revoke of a refresh token ends the grant; it needs the owning client', async () => {
     const tokens = await fullFlow();
     const anonymous = await postForm('/revoke', { token: tokens.refresh_token });
