@@ -9,6 +9,7 @@ import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
 import { answered, cookieHeaderFor, expectRefused, Forgery } from '../../fixtures/forgery.js';
 import { rawRequest, type RawResponse } from '../../fixtures/raw-http.js';
+import { ownPageBody } from '../../fixtures/fetch-tools-request.js';
 import { notTestable } from '../../lib/outcome.js';
 
 /** What a browser sends with a same-origin navigation from the admin page: the start of an authorization. */
@@ -75,7 +76,7 @@ test('FLOW-20 client-written forwarding headers change neither the redirect_uri 
       const response = await answerOf(rawRequest(request.url, {
         method: 'POST',
         headers: { cookie, origin: origins.attacker, 'content-type': 'application/json', ...spoof },
-        body: request.json === undefined ? '{}' : JSON.stringify(request.json),
+        body: ownPageBody(request).body ?? '{}',
         ...bound,
       }), `the forged Fetch Tools POST with ${name}`);
       return answered(response.status);

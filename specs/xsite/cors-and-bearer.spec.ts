@@ -12,7 +12,7 @@ import { answered, cookieHeaderFor, deliveryOfPageFetch, expectRefused, Forgery 
 import { fetchFromPage, type PageFetchResult } from '../../fixtures/probes.js';
 import { rawRequest } from '../../fixtures/raw-http.js';
 import { openUnroutedPage } from '../../fixtures/unrouted-page.js';
-import { forgedBody } from '../../fixtures/fetch-tools-request.js';
+import { forgedBody, ownPageBody } from '../../fixtures/fetch-tools-request.js';
 import { notTestable } from '../../lib/outcome.js';
 
 interface CorsAnswer {
@@ -98,7 +98,7 @@ test('XSITE-07 no gateway response or preflight approves a foreign origin with c
     pageResults['credentialed JSON POST to Fetch Tools (preflighted)'] = await fetchFromPage(
       attacker.page,
       fetchTools,
-      { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: request.json === undefined ? '{}' : JSON.stringify(request.json) },
+      { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: ownPageBody(request).body ?? '{}' },
       harness.responseBoundMs,
     );
     pageResults['credentialed GET of a gateway page'] = await fetchFromPage(attacker.page, urls['a gateway page'], { credentials: 'include' }, harness.responseBoundMs);

@@ -279,8 +279,7 @@ class N8nTarget implements Target {
 
   /** The "Tools to Include" dropdown's POST: its JSON body names the MCP Client Tool node, its parameters and `user`'s own credential. */
   fetchToolsRequest(gateway: RegisteredGateway, user: GatewayUser): FetchToolsRequest {
-    const { registration, ids } = this.#registered(gateway);
-    return { url: `${this.origin}${OPTIONS_PATH}`, json: mcpClientToolOptionsRequest(registration, { id: ids[user.key], name: registration.name }) };
+    return { url: `${this.origin}${OPTIONS_PATH}`, json: this.#toolListBody(gateway, user.key) };
   }
 
   async fetchToolsHeaders(page: Page): Promise<Record<string, string>> {
@@ -291,8 +290,7 @@ class N8nTarget implements Target {
   readonly listsToolsLive = true;
 
   async listTools(gateway: RegisteredGateway, user: GatewayUser): Promise<string[]> {
-    const { registration, ids } = this.#registered(gateway);
-    const options = await this.#api.parameterOptions(this.#sessions[user.key], mcpClientToolOptionsRequest(registration, { id: ids[user.key], name: registration.name }));
+    const options = await this.#api.parameterOptions(this.#sessions[user.key], this.#toolListBody(gateway, user.key));
     return toolNames(options);
   }
 
@@ -512,10 +510,15 @@ class N8nTarget implements Target {
   }
 
   /** Loads the MCP Client Tool's tool list from the editor page, the request its "Tools to Include" dropdown sends. */
+  /** The tool list request's body for one user: the MCP Client Tool node with that user's own credential. */
+  #toolListBody(gateway: RegisteredGateway, user: GatewayUser['key']): Record<string, unknown> {
+    const { registration, ids } = this.#registered(gateway);
+    return mcpClientToolOptionsRequest(registration, { id: ids[user], name: registration.name });
+  }
+
   async #loadToolList(page: Page, gateway: RegisteredGateway): Promise<void> {
     if (!page.url().startsWith(`${this.origin}/home`)) await page.goto(`${this.origin}/home/credentials`);
-    const { registration, ids } = this.#registered(gateway);
-    const body = mcpClientToolOptionsRequest(registration, { id: ids[await this.#pageUser(page)], name: registration.name });
+    const body = this.#toolListBody(gateway, await this.#pageUser(page));
     const browserId = await browserIdOf(page);
     await page.evaluate(
       async ({ url, body, browserId }) => {
