@@ -203,6 +203,14 @@ const HARNESS_CRASH = /worker process exited unexpectedly|Internal error: step i
  */
 const OWN_STEP_TIMEOUT = /^\s*(?:\w*Error:\s*)?[\w.]+: Timeout \d+ms exceeded/;
 
+/**
+ * A navigation of ours that the page itself cut short ("page.goto: net::ERR_ABORTED", "… is interrupted by another
+ * navigation to …"): the app's own script moved the page while we were opening another (n8n's editor going to its
+ * sign-in page), so the step never got its answer. It says nothing about the requirement; a gateway's wrong answer to a
+ * navigation is judged by the spec from the response, not by the navigation call throwing.
+ */
+const OWN_NAVIGATION_CUT_SHORT = /^\s*(?:\w*Error:\s*)?(?:page|frame)\.(?:goto|reload|goBack|goForward): (?:net::ERR_ABORTED|Navigation to .* is interrupted by another navigation)/;
+
 function attemptOutcome(r: TestRecord): TestOutcome {
   if (r.status === 'skipped' && r.notApplicable !== undefined) {
     // Only where the catalogue names designs that lack the subject; a baseline entry that expects a failure
@@ -219,7 +227,8 @@ function attemptOutcome(r: TestRecord): TestOutcome {
   // the adapter) that did, showed no violation: the gateway may hang, our machine may be slow, or the
   // adapter may not find its control. Either way the run could not tell — never a pass, and never a
   // gateway failure without evidence, with or without a baseline entry.
-  if (r.status === 'timedOut' || OWN_STEP_TIMEOUT.test(r.error ?? '') || isNotTestableMessage(r.error) || HARNESS_CRASH.test(r.error ?? '')) {
+  const error = r.error ?? '';
+  if (r.status === 'timedOut' || OWN_STEP_TIMEOUT.test(error) || OWN_NAVIGATION_CUT_SHORT.test(error) || isNotTestableMessage(r.error) || HARNESS_CRASH.test(error)) {
     return 'not-testable';
   }
   if (r.expectation) return 'failed-differently';

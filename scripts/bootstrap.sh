@@ -20,6 +20,9 @@ fi
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 # openssl: every run makes its suite CA with it (lib/suite-ca.ts), and the proxy its certificates.
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# libfaketime: the clock hook of the gateways the suite starts itself (n8n, ContextForge; targets/process-clock.ts),
+# which FLOW-18 moves past a state's lifetime instead of waiting it out. Without it FLOW-18 is not testable there.
+compgen -G '/usr/lib/*/faketime/libfaketimeMT.so.1' >/dev/null || missing+=(libfaketime)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "bootstrap: installing Debian ${missing[*]} (apt-get) ..." >&2
   sudo_cmd=""

@@ -102,6 +102,8 @@ export interface TargetLifetimes {
   refreshMarginSeconds: number;
   /** Moves the gateway's own clock forward by `seconds`; null when the gateway offers no such hook. */
   advanceClock: ((seconds: number) => Promise<void>) | null;
+  /** Why `advanceClock` is null where a hook could exist (libfaketime missing), for FLOW-18's "not testable" line. */
+  clockUnavailable?: string;
 }
 
 /**
@@ -318,6 +320,14 @@ export interface Target {
   locateGatewayControls(page: Page, gateway: RegisteredGateway): Promise<string[]>;
   /** The URL the Authorize control leads to (for specs that open it directly). */
   authorizeUrl(gateway: RegisteredGateway): string;
+  /**
+   * Optional, for a gateway whose Authorize control asks its own API for the IdP URL instead of navigating to a URL of
+   * its own (n8n's Connect: GET /rest/oauth2-credential/auth?id=…, answered with JSON naming the IdP URL): that request
+   * for `user`, with what the page script adds to it (read from `page`, the user's signed-in page of the gateway); the
+   * session cookie is the caller's to add. Absent: `authorizeUrl` starts the authorization, and its redirect names the
+   * IdP URL (FLOW-20 sends either with forged forwarding headers).
+   */
+  authorizationStartRequest?(gateway: RegisteredGateway, user: GatewayUser, page: Page): Promise<{ url: string; headers: Record<string, string> }>;
 
   /**
    * Optional, for a client whose callback page handles code and state in page script (an SPA: the server answers

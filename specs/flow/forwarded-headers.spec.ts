@@ -11,6 +11,8 @@ import { answered, cookieHeaderFor, expectRefused, Forgery } from '../../fixture
 import { rawRequest, type RawResponse } from '../../fixtures/raw-http.js';
 import { ownPageBody } from '../../fixtures/fetch-tools-request.js';
 import { notTestable } from '../../lib/outcome.js';
+import { ownStep } from '../../fixtures/own-step.js';
+import type { Actor, Harness, Upstream } from '../../fixtures/index.js';
 
 /** What a browser sends with a same-origin navigation from the admin page: the start of an authorization. */
 function navigationHeaders(cookie: string, adminUrl: string): Record<string, string> {
@@ -30,11 +32,59 @@ async function answerOf(request: Promise<RawResponse>, what: string): Promise<Ra
   return request.catch((error: unknown) => notTestable(`${what}: ${error instanceof Error ? error.message : String(error)}`));
 }
 
-/** The redirect_uri of an authorization request the gateway redirected to, or null when it did not redirect to the IdP. */
+/** What a page script's same-origin fetch() sends: the API request an Authorize control makes (n8n's Connect). */
+function pageFetchHeaders(cookie: string, adminUrl: string): Record<string, string> {
+  return {
+    cookie,
+    accept: 'application/json, text/plain, */*',
+    'sec-fetch-site': 'same-origin',
+    'sec-fetch-mode': 'cors',
+    'sec-fetch-dest': 'empty',
+    referer: adminUrl,
+  };
+}
+
+/** Every string in a JSON document, depth first. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
+/**
+ * The redirect_uri of the authorization request the gateway sent the browser to: a redirect's Location, or, for an
+ * Authorize control that asks the gateway's API (n8n), the IdP URL its JSON answer names. Null when it named none.
+ */
 function redirectUriSent(response: RawResponse, authorizationEndpoint: string): string | null {
   const location = response.headers.location;
-  if (response.status < 300 || response.status >= 400 || location === undefined || !location.startsWith(authorizationEndpoint)) return null;
-  return new URL(location).searchParams.get('redirect_uri');
+  let idpUrl: string | undefined;
+  if (response.status >= 300 && response.status < 400) idpUrl = location?.startsWith(authorizationEndpoint) ? location : undefined;
+  else if (response.status >= 200 && response.status < 300) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(response.body);
+    } catch {
+      parsed = undefined;
+    }
+    idpUrl = stringsIn(parsed).find((text) => text.startsWith(authorizationEndpoint));
+  }
+  return idpUrl === undefined ? null : new URL(idpUrl).searchParams.get('redirect_uri');
+}
+
+/**
+ * How this target starts an authorization, as alice's browser would: its Authorize URL opened as a navigation, or the
+ * API request its Authorize control sends (with what the page adds). The cookie is alice's, from her browser.
+ */
+async function authorizationStart(harness: Harness, alice: Actor, upstream: Upstream): Promise<{ url: string; headers: Record<string, string> }> {
+  const { target } = harness;
+  const adminUrl = `${target.origin}${target.adminPagePath}`;
+  if (target.authorizationStartRequest === undefined) {
+    const url = target.authorizeUrl(upstream.gateway);
+    return { url, headers: navigationHeaders(await cookieHeaderFor(alice.context, url), adminUrl) };
+  }
+  const start = await ownStep("reading the Authorize control's request from alice's page", () => target.authorizationStartRequest!(upstream.gateway, alice.user, alice.page));
+  return { url: start.url, headers: { ...pageFetchHeaders(await cookieHeaderFor(alice.context, start.url), adminUrl), ...start.headers } };
 }
 
 test('FLOW-20 client-written forwarding headers change neither the redirect_uri nor the Origin the gateway accepts', req('FLOW-20'), async ({
@@ -50,19 +100,17 @@ test('FLOW-20 client-written forwarding headers change neither the redirect_uri 
     'Forwarded (RFC 7239)': { forwarded: `host="${spoofedHost}";proto=http` },
   };
   await authorize(harness, alice, upstream);
-  const authorizeUrl = target.authorizeUrl(upstream.gateway);
-  const cookie = await cookieHeaderFor(alice.context, authorizeUrl);
-  const headers = navigationHeaders(cookie, `${target.origin}${target.adminPagePath}`);
+  const start = await authorizationStart(harness, alice, upstream);
 
   // 1. The authorization request. Calibration first: without spoofing, the same request must reach the IdP.
   const bound = { timeoutMs: harness.responseBoundMs };
-  const plain = await answerOf(rawRequest(authorizeUrl, { headers, ...bound }), 'the Authorize URL with alice\'s cookie');
+  const plain = await answerOf(rawRequest(start.url, { headers: start.headers, ...bound }), 'the authorization start with alice\'s cookie');
   const plainRedirectUri = redirectUriSent(plain, idp.authorizationEndpoint);
   evidence.add('calibration', { status: plain.status, redirectUri: plainRedirectUri });
-  if (plainRedirectUri === null) notTestable(`the Authorize URL ${new URL(authorizeUrl).pathname} answered ${plain.status} to alice's cookie GET, not a redirect to the IdP`);
+  if (plainRedirectUri === null) notTestable(`the authorization start ${new URL(start.url).pathname} answered ${plain.status} to alice's cookie GET, naming no IdP URL (no redirect to it, no JSON answer with it)`);
   const started: Record<string, { status: number; redirectUri: string | null }> = {};
   for (const [name, spoof] of Object.entries(spoofs)) {
-    const response = await answerOf(rawRequest(authorizeUrl, { headers: { ...headers, ...spoof }, ...bound }), `the Authorize URL with a spoofed ${name}`);
+    const response = await answerOf(rawRequest(start.url, { headers: { ...start.headers, ...spoof }, ...bound }), `the authorization start with a spoofed ${name}`);
     started[name] = { status: response.status, redirectUri: redirectUriSent(response, idp.authorizationEndpoint) };
   }
   evidence.add('authorizationWithSpoofedHeaders', started);
@@ -70,6 +118,7 @@ test('FLOW-20 client-written forwarding headers change neither the redirect_uri 
   // 2. A cookie POST whose Origin is the spoofed host (no Fetch Metadata: a proxy or an old client).
   const forgery = await Forgery.begin(harness, upstream, alice);
   const request = target.fetchToolsRequest(upstream.gateway, alice.user);
+  const cookie = await cookieHeaderFor(alice.context, request.url);
   const forged: Record<string, Awaited<ReturnType<Forgery['attempt']>>> = {};
   for (const [name, spoof] of Object.entries(spoofs)) {
     forged[`Fetch Tools POST with Origin ${origins.attacker} and ${name}`] = await forgery.attempt(async () => {

@@ -7,8 +7,10 @@
 import { test, expect, req, type Harness, type Upstream } from '../../fixtures/index.js';
 import { authorize, authorizeAndCaptureCallback, openCallbackCounted } from '../../fixtures/flows.js';
 import { describeReading, isAcceptedCallback, isReadableRefusal } from '../../fixtures/error-page.js';
-import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
+import { is2xx } from '../../fixtures/fetch-tools.js';
+import { lastUseAnswer, useGrant } from '../../fixtures/use-grant.js';
 import { notTestable } from '../../lib/outcome.js';
+import { ownStep } from '../../fixtures/own-step.js';
 import type { Actor } from '../../fixtures/index.js';
 import type { Evidence } from '../../fixtures/evidence.js';
 import type { IdpKnobs } from '../../mock-idp/types.js';
@@ -27,19 +29,19 @@ test('FLOW-18 a callback whose state has expired is refused and makes no token r
   test.slow();
   const { lifetimes } = harness.target;
   if (lifetimes === undefined) notTestable('the target declares no state lifetime (Target.lifetimes)');
-  const { advanceClock, stateTtlSeconds } = lifetimes;
-  if (advanceClock === null) notTestable(`the target offers no clock hook; its state TTL (${stateTtlSeconds} s) is not waited out`);
+  const { advanceClock, stateTtlSeconds, clockUnavailable } = lifetimes;
+  if (advanceClock === null) notTestable(`the target offers no clock hook${clockUnavailable === undefined ? '' : ` (${clockUnavailable})`}; its state TTL (${stateTtlSeconds} s) is not waited out`);
 
   const expired = await authorizeAndCaptureCallback(harness, alice, upstream);
   for (const name of ['code', 'state']) evidence.secret(expired.searchParams.get(name) ?? '');
-  await advanceClock(stateTtlSeconds + 1);
+  await ownStep('moving the gateway\'s clock past its state TTL', () => advanceClock(stateTtlSeconds + 1));
   const late = await openCallbackCounted(harness, alice, upstream, expired);
 
   // Positive twin: a flow started after the clock moved, delivered well inside the TTL, completes; so the
   // refusal above was about age, and moving the clock breaks nothing else.
   const fresh = await authorizeAndCaptureCallback(harness, alice, upstream);
   for (const name of ['code', 'state']) evidence.secret(fresh.searchParams.get(name) ?? '');
-  await advanceClock(Math.floor(stateTtlSeconds / 2));
+  await ownStep('moving the gateway\'s clock half its state TTL', () => advanceClock(Math.floor(stateTtlSeconds / 2)));
   const inTime = await openCallbackCounted(harness, alice, upstream, fresh);
   evidence.add('stateTtlSeconds', stateTtlSeconds);
   evidence.add('expiredCallback', { advancedSeconds: stateTtlSeconds + 1, ...late });
@@ -53,7 +55,7 @@ test('FLOW-18 a callback whose state has expired is refused and makes no token r
 });
 
 /**
- * A token the gateway must simply use: authorize with the IdP's `knobs` in force, press Fetch Tools at once, and
+ * A token the gateway must simply use: authorize with the IdP's `knobs` in force, use the grant at once, and
  * hold that no refresh was made and every upstream call carried the token from the code exchange.
  */
 async function tokenUsedAsIssued(
@@ -64,7 +66,10 @@ async function tokenUsedAsIssued(
   idp.setKnobs(issued.knobs);
   await authorize(harness, alice, upstream);
   const mcpBefore = upstream.mcp.calls().length;
-  const exchange = await pressFetchTools(harness, alice.page, upstream, 'callback');
+  // The callback page's Fetch Tools, or the gateway's API when that press reached no MCP server (a callback control
+  // refused for another reason, ContextForge 1.0.0rc1's 401, is SESSION-01's business): the token's use is judged.
+  const used = await useGrant(harness, alice, upstream, evidence, () => upstream.mcp.calls().slice(mcpBefore).some((c) => c.accepted));
+  const answer = lastUseAnswer(used);
 
   const accessTokens = idp.issuedTokens().filter((t) => t.kind === 'access' && t.clientId === upstream.clientId);
   const fromCode = accessTokens[0];
@@ -72,13 +77,12 @@ async function tokenUsedAsIssued(
   const upstreamCalls = upstream.mcp.calls().slice(mcpBefore);
   const acceptedCalls = upstreamCalls.filter((c) => c.accepted);
   evidence.add('declaredRefreshMarginSeconds', target.lifetimes?.refreshMarginSeconds ?? 'not declared');
-  evidence.add('fetchTools', exchange);
   evidence.add('issuedAccessTokens', accessTokens.map((t) => ({ tokenHash: t.tokenHash, issuedAt: t.issuedAt, expiresAt: t.expiresAt })));
   evidence.add('refreshRequests', refreshes.map((e) => ({ at: e.at, status: e.status, outcome: e.outcome })));
   evidence.add('upstreamCalls', upstreamCalls.map((c) => ({ rpcMethod: c.rpcMethod, status: c.status, tokenHash: c.tokenHash, accepted: c.accepted })));
 
-  if (fromCode === undefined || !is2xx(exchange.status) || acceptedCalls.length === 0) {
-    notTestable(`Fetch Tools with ${issued.described} did not reach the MCP server (HTTP ${exchange.status}): SESSION-01 covers that`);
+  if (fromCode === undefined || !is2xx(answer.status) || acceptedCalls.length === 0) {
+    notTestable(`Fetch Tools with ${issued.described} did not reach the MCP server (HTTP ${answer.status}, ${answer.way === 'api' ? "the gateway's API" : 'the callback page'}): SESSION-01 covers that`);
   }
   expect(refreshes.length, `refresh requests for ${issued.described} and used at once`).toBe(0);
   expect(

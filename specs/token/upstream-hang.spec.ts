@@ -28,6 +28,8 @@ test("TOKEN-14 a stuck MCP server (it takes the request and never answers) fails
   const { target } = harness;
   const declaredMs = target.upstreamTimeoutMs;
   if (declaredMs === undefined) notTestable('the adapter does not declare how long the gateway waits for an MCP server');
+  // The test's usual budget, plus the wait the gateway declares (n8n's is the MCP SDK's default, a minute).
+  test.setTimeout(test.info().timeout + declaredMs);
   await authorize(harness, alice, upstream);
   const page = alice.page;
   // The declared wait, plus our usual bound for the gateway's answer to reach the page.

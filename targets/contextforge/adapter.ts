@@ -29,6 +29,7 @@ import type {
   TargetFactory,
   UpstreamRegistration,
   FetchToolsRequest,
+  TargetLifetimes,
 } from '../target.js';
 import { ContextForgeApi, oauthGatewayJson, type OAuthGatewayBody } from './api.js';
 import { strongPassword } from '../../lib/strong-password.js';
@@ -232,6 +233,20 @@ class ContextForgeTarget implements Target {
    * a read from an upstream may stall. Whether Fetch Tools honours it is TOKEN-14's question.
    */
   readonly upstreamTimeoutMs = UPSTREAM_READ_TIMEOUT_SECONDS * 1000;
+
+  /**
+   * Read in services/oauth_manager.py of 1.0.0rc1, 1.0.7 and 1.1.0: a started authorization's state is stored with
+   * expires_at = now + STATE_TTL_SECONDS (300) and refused past it; a stored token is refreshed when it is within
+   * threshold_seconds (300) of its expiry (_is_token_expired, token_storage_service.py; 1.1.0 token_backends/db_backend.py).
+   * The clock is moved with libfaketime on the managed process (targets/process-clock.ts); an attached gateway's is not ours.
+   */
+  get lifetimes(): TargetLifetimes {
+    const running = this.#running;
+    const clock = running === undefined
+      ? { advanceClock: null, clockUnavailable: "an attached gateway's clock is not the suite's to move" }
+      : { advanceClock: running.advanceClock, ...(running.clockUnavailable === undefined ? {} : { clockUnavailable: running.clockUnavailable }) };
+    return { stateTtlSeconds: 300, refreshMarginSeconds: 300, ...clock };
+  }
 
   /** The managed process's output as it wrote it; an attached ContextForge's output is not ours to read. */
   get serverLog(): ServerLog | undefined {

@@ -154,9 +154,14 @@ class N8nTarget implements Target {
   /**
    * A started authorization's flow state lives in n8n's cache for MAX_CSRF_AGE, 5 minutes (dist/oauth/types.js); an
    * MCP OAuth2 token is refreshed min(2 min, 10% of expires_in) before it expires (n8n-workflow mcp-helpers.js,
-   * OAUTH2_REFRESH_BUFFER_MS and _RATIO), declared here as its upper bound. n8n has no clock hook.
+   * OAUTH2_REFRESH_BUFFER_MS and _RATIO), declared here as its upper bound. n8n has no clock hook of its own: the
+   * suite runs it under libfaketime (targets/process-clock.ts), which moves both the wall clock and the monotonic one
+   * its cache measures a TTL with.
    */
-  readonly lifetimes: TargetLifetimes = { stateTtlSeconds: 300, refreshMarginSeconds: 120, advanceClock: null };
+  get lifetimes(): TargetLifetimes {
+    const { advanceClock, clockUnavailable } = this.#running;
+    return { stateTtlSeconds: 300, refreshMarginSeconds: 120, advanceClock, ...(clockUnavailable === undefined ? {} : { clockUnavailable }) };
+  }
 
   /** After the callback n8n's page closes its popup and the editor stays where it was: no return parameter. */
   readonly postAuthorizationReturn: PostAuthorizationReturn = {
@@ -247,6 +252,15 @@ class N8nTarget implements Target {
   }
 
   /**
+   * The Connect button's request: GET /rest/oauth2-credential/auth?id=<the user's credential> with the page's browser id
+   * (OAuth2CredentialController.getAuthUri); n8n answers `{"data": "<IdP authorization URL>"}` and the editor opens it.
+   */
+  async authorizationStartRequest(gateway: RegisteredGateway, user: GatewayUser, page: Page): Promise<{ url: string; headers: Record<string, string> }> {
+    const credentialId = this.#registered(gateway).ids[user.key];
+    return { url: `${this.origin}/rest/oauth2-credential/auth?id=${encodeURIComponent(credentialId)}`, headers: { 'browser-id': await browserIdOf(page) } };
+  }
+
+  /**
    * The callback page closes itself in a popup; in this tab, its Fetch Tools is the editor's tool list request for the
    * credential that callback connected. The callback URL does not name the credential (its state is an opaque token), so
    * that is this user's registered credential n8n changed last (the callback's stored token sets its updatedAt).
@@ -288,6 +302,15 @@ class N8nTarget implements Target {
 
   /** n8n stores no tool list: the dropdown asks the MCP server each time it opens. */
   readonly listsToolsLive = true;
+
+  /**
+   * n8n's tool list sets no timeout of its own (n8n-nodes-langchain nodes/mcp/shared/runtime.js loadMcpToolOptions:
+   * client.connect and client.listTools with no request options; the node's `options.timeout` is not read there), so the
+   * MCP TypeScript SDK's default bounds each request: DEFAULT_REQUEST_TIMEOUT_MSEC, 60 s (@modelcontextprotocol/sdk
+   * 1.26.0, dist/cjs/shared/protocol.js line 12). A stuck server holds the first request, initialize, and a Streamable
+   * HTTP connect that fails is not retried another way (shared/utils.js connectMcpClient): one wait, one minute.
+   */
+  readonly upstreamTimeoutMs = 60_000;
 
   async listTools(gateway: RegisteredGateway, user: GatewayUser): Promise<string[]> {
     const options = await this.#api.parameterOptions(this.#sessions[user.key], this.#toolListBody(gateway, user.key));
@@ -516,21 +539,36 @@ class N8nTarget implements Target {
     return mcpClientToolOptionsRequest(registration, { id: ids[user], name: registration.name });
   }
 
+  /**
+   * Sends the tool list request from the page and returns once it is sent, not answered (as a click returns): a spec
+   * that waits on the answer itself (TOKEN-14's stuck server, its other tab meanwhile) must not find the press still
+   * running. The page keeps the answer, when it comes, for `#toolListOutcome`; the previous answer is cleared first.
+   */
   async #loadToolList(page: Page, gateway: RegisteredGateway): Promise<void> {
     if (!page.url().startsWith(`${this.origin}/home`)) await page.goto(`${this.origin}/home/credentials`);
     const body = this.#toolListBody(gateway, await this.#pageUser(page));
     const browserId = await browserIdOf(page);
     await page.evaluate(
-      async ({ url, body, browserId }) => {
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'browser-id': browserId }, body });
-        const text = await response.text();
-        document.body.dataset['conformanceToolList'] = JSON.stringify({ status: response.status, text });
+      ({ url, body, browserId }) => {
+        delete document.body.dataset['conformanceToolList'];
+        const keep = (answer: { status: number; text: string }): void => {
+          document.body.dataset['conformanceToolList'] = JSON.stringify(answer);
+        };
+        void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'browser-id': browserId }, body }).then(
+          async (response) => keep({ status: response.status, text: await response.text() }),
+          (error: unknown) => keep({ status: 0, text: `network error: ${String(error)}` }),
+        );
       },
       { url: OPTIONS_PATH, body: JSON.stringify(body), browserId },
     );
   }
 
+  /** The answer the page kept; its arrival is waited for, at most UI_BOUND_MS (a press that saw the answer leaves it there at once). */
   async #toolListOutcome(page: Page): Promise<FetchToolsOutcome> {
+    const arrived = await page
+      .waitForFunction(() => document.body.dataset['conformanceToolList'] !== undefined, null, { timeout: UI_BOUND_MS })
+      .then(() => true, () => false);
+    if (!arrived) notTestable('the tool list was not loaded on this page, or its answer never reached the page');
     const raw = await page.evaluate(() => document.body.dataset['conformanceToolList'] ?? '');
     const parsed = z.object({ status: z.number(), text: z.string() }).safeParse(raw === '' ? null : JSON.parse(raw));
     if (!parsed.success) notTestable('the tool list was not loaded on this page');

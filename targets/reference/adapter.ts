@@ -362,9 +362,16 @@ class ReferenceTarget implements Target {
     return url.origin === this.origin && url.pathname === this.#gatewayPath(`/oauth/fetch-tools/${gateway.id}`);
   }
 
-  /** A bodiless POST: the gateway's id in the path names the upstream, the session the user. */
+  /**
+   * A bodiless POST: the gateway's id in the path names the upstream, the session the user. Under the fault mode
+   * json-body-any-content-type the page posts `{"gatewayId": …}` as JSON, and the endpoint demands it.
+   */
   fetchToolsRequest(gateway: RegisteredGateway): FetchToolsRequest {
-    return { url: this.#fetchToolsUrl(gateway) };
+    return { url: this.#fetchToolsUrl(gateway), ...this.#fetchToolsJson(gateway) };
+  }
+
+  #fetchToolsJson(gateway: RegisteredGateway): { json: { gatewayId: string } } | Record<string, never> {
+    return this.#faultMode === 'json-body-any-content-type' ? { json: { gatewayId: gateway.id } } : {};
   }
 
   #fetchToolsUrl(gateway: RegisteredGateway): string {
@@ -432,6 +439,7 @@ class ReferenceTarget implements Target {
         method: 'POST',
         url: this.#fetchToolsUrl(gateway),
         fields: {},
+        ...this.#fetchToolsJson(gateway),
         ownPageExtras: async (page) => ({ headers: this.#csrfHeader(await csrfToken(page)), fields: {} }),
         effect: null,
       },

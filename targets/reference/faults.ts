@@ -41,7 +41,7 @@ export const FAULT_MODES = [
     detectedBy: ['SESSION-01', 'SESSION-04'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: ['SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-20', 'UI-01'],
-    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-06', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'TOKEN-19'],
+    alsoNotTestable: ['SESSION-03', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'TOKEN-19'],
   },
   {
     mode: 'callback-fetch-omits-credentials',
@@ -49,8 +49,8 @@ export const FAULT_MODES = [
     bug: "The callback page's Fetch Tools button calls fetch with credentials: 'omit', so no session cookie is sent.",
     detectedBy: ['SESSION-01'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-20', 'UI-01'],
-    alsoNotTestable: ['SESSION-03', 'FLOW-18', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'TOKEN-19'],
+    alsoFails: ['SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-20', 'UI-01'],
+    alsoNotTestable: ['SESSION-03', 'TOKEN-12', 'TOKEN-13', 'TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'TOKEN-19'],
   },
   {
     mode: 'callback-script-dead',
@@ -58,7 +58,7 @@ export const FAULT_MODES = [
     bug: "The callback page's own Content-Security-Policy blocks its inline script, so the button does nothing.",
     detectedBy: ['SESSION-01', 'UI-01'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-03', 'SESSION-12', 'FLOW-18', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13', 'TOKEN-19', 'TOKEN-20'],
+    alsoFails: ['SESSION-03', 'SESSION-12', 'FLOW-19', 'FLOW-23', 'FLOW-24', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-12', 'TOKEN-13', 'TOKEN-19', 'TOKEN-20'],
     alsoNotTestable: ['TOKEN-14', 'TOKEN-16', 'TOKEN-18'],
   },
   {
@@ -534,7 +534,7 @@ export const FAULT_MODES = [
     bug: 'After a refresh the gateway keeps the old refresh token instead of the rotated one, so the second refresh presents a spent token (invalid_grant, grant revoked).',
     detectedBy: ['TOKEN-06'],
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: [],
+    alsoFails: ['TOKEN-23'],
   },
   {
     mode: 'refresh-token-dropped-when-not-rotated',
@@ -941,8 +941,8 @@ export const FAULT_MODES = [
     detectedBy: ['TOKEN-23'],
     // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
-    alsoNotTestable: ['TOKEN-06'],
-    // TOKEN-06 re-pinned 2026-12-07 (its uses now also revoke the access token, so a refusal makes the refresh due).
+    alsoNotTestable: [],
+    // Re-pinned 2026-12-07: the refusal path's rotation is judged under TOKEN-23 (TOKEN-06 holds whichever path a gateway takes).
   },
   {
     mode: 'renewal-retried-with-refused-token',
@@ -950,8 +950,8 @@ export const FAULT_MODES = [
     bug: "On the MCP server's 401 the grant is refreshed, but the retry re-sends the request as it was built, with the refused access token: the use fails though the renewed token sits in the store.",
     detectedBy: ['TOKEN-23'],
     // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['TOKEN-06'],
-    // TOKEN-06 re-pinned 2026-12-07 (its uses now also revoke the access token, so a refusal makes the refresh due).
+    alsoFails: [],
+    // Re-pinned 2026-12-07: the refusal path's rotation is judged under TOKEN-23 (TOKEN-06 holds whichever path a gateway takes).
   },
   {
     mode: 'renewal-after-refusal-not-stored',
@@ -959,8 +959,8 @@ export const FAULT_MODES = [
     bug: "On the MCP server's 401 the grant is refreshed and the retry works, but the renewed tokens serve that retry only: the store keeps the refused access token and the refresh token the IdP just spent, so the next use is refused again and its refresh is refused too.",
     detectedBy: ['TOKEN-23'],
     // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['TOKEN-06'],
-    // TOKEN-06 re-pinned 2026-12-07 (its uses now also revoke the access token, so a refusal makes the refresh due).
+    alsoFails: [],
+    // Re-pinned 2026-12-07: the refusal path's rotation is judged under TOKEN-23 (TOKEN-06 holds whichever path a gateway takes).
   },
   {
     mode: 'refused-token-renewal-unbounded',
@@ -1158,6 +1158,14 @@ export const FAULT_MODES = [
     // Pinned from one full selftest run (2026-12-02); `npm run selftest -- --full --print-pins <mode>` re-measures.
     alsoFails: [],
   },
+  {
+    mode: 'json-body-any-content-type',
+    bugClass: 'csrf-check-incomplete',
+    bug: "Fetch Tools takes a JSON body, and its CSRF defence is \"a JSON body needs a CORS preflight\", so the request-origin check was dropped for it; but the body is parsed as JSON whatever its Content-Type, and a text/plain body (or a form whose one field spells out the JSON) needs no preflight: any page the cookie rides from (a same-site sibling) fetches the tools (FastAPI before 0.65.2, CVE-2021-32677).",
+    detectedBy: ['XSITE-12'],
+    // Pinned from one full selftest run (2026-12-07); `npm run selftest -- --full --print-pins <mode>` re-measures.
+    alsoFails: ['XSITE-05', 'XSITE-06', 'XSITE-10', 'XSITE-11', 'XSITE-14', 'FLOW-20'],
+  },
   // --- revocation ---
   {
     mode: 'disconnect-forgets-locally',
@@ -1339,7 +1347,7 @@ export const FAULT_MODES = [
     bug: "The templates know the gateway's root path, the Fetch Tools script does not: it calls /oauth/fetch-tools/ID from the host's root, which behind a proxy serving the gateway under a sub-path is not the gateway (ContextForge #3851's class).",
     detectedBy: ['PROXY-01', 'SESSION-01', 'SESSION-02'],
     // Pinned from one full selftest run (2026-12-05); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: ['SESSION-03', 'SESSION-12', 'FLOW-18', 'FLOW-19', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-03', 'TOKEN-06', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-12', 'TOKEN-13', 'TOKEN-19', 'TOKEN-20', 'UI-01'],
+    alsoFails: ['SESSION-03', 'SESSION-12', 'FLOW-19', 'FLOW-21', 'FLOW-23', 'FLOW-24', 'TOKEN-03', 'TOKEN-07', 'TOKEN-08', 'TOKEN-09', 'TOKEN-10', 'TOKEN-12', 'TOKEN-13', 'TOKEN-19', 'TOKEN-20', 'UI-01'],
     alsoNotTestable: ['TOKEN-14', 'TOKEN-16', 'TOKEN-18', 'UI-03'],
   },
   {

@@ -6,6 +6,7 @@ import { disconnectRoutes } from './disconnect.js';
 import { waitForUpstreamCalls } from './blocking-upstream-fault.js';
 import { allowFraming } from './framing-fault.js';
 import { fetchToolsScriptAsMarkup } from './markup-fault.js';
+import { fetchToolsScriptPostingJson } from './json-body-fault.js';
 import { apiRoutes } from './routes-api.js';
 import { oauthRoutes } from './routes-oauth.js';
 import { pageRoutes } from './routes-pages.js';
@@ -101,6 +102,7 @@ export function createApp(ctx: GatewayContext): Express {
     res.redirect(301, `${ctx.rootPath}/static/favicon.svg`);
   });
   if (ctx.faults['upstream-message-as-markup']) app.get('/static/fetch-tools.js', fetchToolsScriptAsMarkup(STATIC_DIR));
+  if (ctx.faults['json-body-any-content-type']) app.get('/static/fetch-tools.js', fetchToolsScriptPostingJson(STATIC_DIR));
   app.use('/static', express.static(STATIC_DIR, { index: false, fallthrough: false, etag: false }));
   app.use(pageRoutes(ctx));
   app.use(apiRoutes(ctx));

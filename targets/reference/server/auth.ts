@@ -60,9 +60,10 @@ function jsonFailure(res: Response, status: number, message: string): null {
 
 /**
  * Authenticates a call to /api/* or /oauth/fetch-tools/*. Sends the refusal itself and returns null when the
- * caller is not accepted.
+ * caller is not accepted. `originPolicy: false` is a fault mode's (json-body-any-content-type); the correct gateway
+ * checks every cookie request's origin.
  */
-export function authenticateApiCaller(req: Request, res: Response, ctx: GatewayContext): Caller | null {
+export function authenticateApiCaller(req: Request, res: Response, ctx: GatewayContext, options: { originPolicy?: boolean } = {}): Caller | null {
   const { faults } = ctx;
   const authorization = req.get('authorization');
   const bearer = authorization === undefined ? undefined : bearerToken(authorization);
@@ -89,7 +90,7 @@ export function authenticateApiCaller(req: Request, res: Response, ctx: GatewayC
   }
 
   // BUG (bearer-unverified): the mere presence of a Bearer header is taken as "not a browser", so no CSRF check.
-  const skipOriginPolicy = faults['bearer-unverified'] && authorization !== undefined && /^Bearer\b/i.test(authorization);
+  const skipOriginPolicy = (faults['bearer-unverified'] && authorization !== undefined && /^Bearer\b/i.test(authorization)) || options.originPolicy === false;
   if (!skipOriginPolicy) {
     const verdict = originVerdict(req, session, ctx);
     if (!verdict.ok) {

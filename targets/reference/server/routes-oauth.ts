@@ -6,6 +6,7 @@ import { tokenForNewPage } from './csrf.js';
 import type { GatewayContext } from './context.js';
 import { cookieScope, renewedCookieWithoutAttributes, sessionCookie } from './cookies.js';
 import { ToolFetcher } from './fetch-tools.js';
+import { jsonBodyOfAnyType } from './json-body-fault.js';
 import { gatewayForPage } from './gateways.js';
 import { scriptRoots } from './root-path.js';
 import { buildAuthorizeUrl, exchangeCode } from './oauth-client.js';
@@ -286,7 +287,8 @@ export function oauthRoutes(ctx: GatewayContext): Router {
   }
 
   const fetchToolsHandler: express.RequestHandler<{ id: string }> = async (req, res) => {
-    const caller = authenticateApiCaller(req, res, ctx);
+    // BUG (json-body-any-content-type): "a JSON body needs a CORS preflight" stands in for the request-origin check.
+    const caller = authenticateApiCaller(req, res, ctx, { originPolicy: !faults['json-body-any-content-type'] });
     if (caller === null) {
       if (faults['refusal-acts-later']) runRefusedJobLater(req, res);
       return;
@@ -304,7 +306,8 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     }
     res.status(answer.status).json(answer.body);
   };
-  router.post('/oauth/fetch-tools/:id', express.urlencoded({ extended: false, limit: '16kb' }), fetchToolsHandler);
+  if (faults['json-body-any-content-type']) router.post('/oauth/fetch-tools/:id', ...jsonBodyOfAnyType(), fetchToolsHandler);
+  else router.post('/oauth/fetch-tools/:id', express.urlencoded({ extended: false, limit: '16kb' }), fetchToolsHandler);
   // BUG (state-change-on-get): a GET alias; GET is a "safe" method, so the origin policy lets it through.
   if (faults['state-change-on-get']) router.get('/oauth/fetch-tools/:id', fetchToolsHandler);
 
