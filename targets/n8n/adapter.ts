@@ -229,6 +229,31 @@ class N8nTarget implements Target {
   }
 
   /**
+   * The admin's edit of a registration, n8n's way: the owner (alice; n8n's owner may update every credential) edits each
+   * user's "MCP OAuth2 API" credential of it, Server URL and Resource URL changed, the client kept, as the credential
+   * modal's Save sends it; the MCP Client Tool's endpoint follows (the node parameter this adapter's tool list sends).
+   */
+  async repointUpstream(gateway: RegisteredGateway, to: { mcpUrl: string; resource: string }): Promise<void> {
+    const found = this.#registered(gateway);
+    for (const id of Object.values(found.ids)) {
+      const data = await this.#api.credentialData(this.#sessions.alice, id);
+      await this.#api.updateCredential(this.#sessions.alice, id, {
+        name: found.registration.name,
+        type: MCP_CREDENTIAL_TYPE,
+        data: { ...data, serverUrl: to.mcpUrl, resourceUrl: to.resource },
+      });
+    }
+    this.#credentials.set(gateway.id, { ...found, registration: { ...found.registration, mcpUrl: to.mcpUrl, resource: to.resource } });
+  }
+
+  /** The admin deletes a registration: the owner deletes each user's credential of it (the credential list's Delete). */
+  async removeUpstream(gateway: RegisteredGateway): Promise<void> {
+    const found = this.#registered(gateway);
+    for (const id of Object.values(found.ids)) await this.#api.deleteCredential(this.#sessions.alice, id);
+    this.#credentials.delete(gateway.id);
+  }
+
+  /**
    * Opens this user's credential in the editor's credential modal and presses its authorize control: "Connect" while
    * the credential holds no token, "Switch account" once it does (the connected banner's button; both emit the modal's
    * `oauth` event and start the same flow).

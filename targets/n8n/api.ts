@@ -111,6 +111,19 @@ export class N8nApi {
     return { id: created.data.id, name: created.data.name };
   }
 
+  /**
+   * `PATCH /rest/credentials/{id}` as the credential modal's Save sends an edit: the whole data as the modal read it
+   * (secrets masked; n8n restores them, and keeps the stored token whatever the edit: CredentialsService.prepareUpdateData).
+   */
+  async updateCredential(session: N8nSession, id: string, credential: { name: string; type: string; data: Record<string, unknown> }): Promise<void> {
+    await this.#call(session, 'PATCH', `/rest/credentials/${encodeURIComponent(id)}`, credential, Wrapped(Credential));
+  }
+
+  /** `DELETE /rest/credentials/{id}`, the credential list's Delete. */
+  async deleteCredential(session: N8nSession, id: string): Promise<void> {
+    await this.#call(session, 'DELETE', `/rest/credentials/${encodeURIComponent(id)}`, undefined, z.object({ data: z.unknown() }).loose());
+  }
+
   /** `GET /rest/credentials`: the credentials this user can see, with when each last changed (a callback's stored token changes it). */
   async listCredentials(session: N8nSession): Promise<{ id: string; name: string; updatedAt: string }[]> {
     const answer = await this.#call(session, 'GET', '/rest/credentials', undefined, Wrapped(z.array(CredentialSummary)));
