@@ -127,11 +127,7 @@ class InspectorTarget implements Target {
   }
 
   async startAuthorization(page: Page, gateway: RegisteredGateway): Promise<void> {
-    const loaded = await this.#openServers(page);
-    const control = this.#connectSwitch(page, gateway);
-    // The Servers screen lists the catalogue as it was when the page loaded: a server added through the API since (a
-    // test's second upstream) appears once the page loads again. A page that has just loaded lists it already.
-    if (!loaded && (await control.count()) === 0) await this.#openServers(page, { reload: true });
+    const control = await this.#shownConnectSwitch(page, gateway);
     await control.waitFor({ state: 'attached', timeout: UI_BOUND_MS });
     if (await control.isChecked()) notTestable(`the server "${gateway.id}" is already connected: its switch would disconnect it`);
     // The switch's input is visually hidden behind Mantine's track: a forced click is what a person's click on the track does.
@@ -139,8 +135,11 @@ class InspectorTarget implements Target {
   }
 
   async locateGatewayControls(page: Page, gateway: RegisteredGateway): Promise<string[]> {
-    await this.#openServers(page);
-    const found = await this.#connectSwitch(page, gateway).count();
+    const control = await this.#shownConnectSwitch(page, gateway);
+    // The heading shows before the server cards (the catalogue loads after it): counted at once, a card still on its
+    // way read as "found 0" (ENV-05 not testable once in a stop-44 run). Wait for it, bounded; then count.
+    await control.first().waitFor({ state: 'attached', timeout: UI_BOUND_MS }).catch(() => undefined);
+    const found = await control.count();
     if (found !== 1) notTestable(`no "Connect or disconnect" switch for "${gateway.id}" on Inspector's Servers screen (found ${found})`);
     return [`Connect: switch "Connect or disconnect \\"${gateway.id}\\""`, 'Fetch Tools: "Replay" of tools/list in the Protocol monitor (after connecting)'];
   }
@@ -208,6 +207,18 @@ class InspectorTarget implements Target {
 
   /** The Servers screen (the page's home), loaded fresh unless the page is on it already. */
   /** Shows the Servers screen, loading the page when it is elsewhere (or when told to); true when it loaded the page. */
+  /**
+   * The Servers screen with `gateway`'s Connect switch. The screen lists the catalogue as it was when the page loaded: a
+   * server added through the API since (a test's second upstream) appears once the page loads again. A page that has
+   * just loaded lists it already (once its cards have come: the caller waits for the switch).
+   */
+  async #shownConnectSwitch(page: Page, gateway: RegisteredGateway): Promise<Locator> {
+    const loaded = await this.#openServers(page);
+    const control = this.#connectSwitch(page, gateway);
+    if (!loaded && (await control.count()) === 0) await this.#openServers(page, { reload: true });
+    return control;
+  }
+
   async #openServers(page: Page, options: { reload?: boolean } = {}): Promise<boolean> {
     const here = URL.canParse(page.url()) ? new URL(page.url()) : undefined;
     const heading = page.getByRole('heading', { name: 'Servers', exact: true });
