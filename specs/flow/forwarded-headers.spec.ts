@@ -10,81 +10,12 @@ import { authorize } from '../../fixtures/flows.js';
 import { answered, cookieHeaderFor, expectRefused, Forgery } from '../../fixtures/forgery.js';
 import { rawRequest, type RawResponse } from '../../fixtures/raw-http.js';
 import { ownPageBody } from '../../fixtures/fetch-tools-request.js';
+import { authorizationStart, redirectUriSent } from '../../fixtures/authorization-start.js';
 import { notTestable } from '../../lib/outcome.js';
-import { ownStep } from '../../fixtures/own-step.js';
-import type { Actor, Harness, Upstream } from '../../fixtures/index.js';
-
-/** What a browser sends with a same-origin navigation from the admin page: the start of an authorization. */
-function navigationHeaders(cookie: string, adminUrl: string): Record<string, string> {
-  return {
-    cookie,
-    accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
-    'sec-fetch-site': 'same-origin',
-    'sec-fetch-mode': 'navigate',
-    'sec-fetch-dest': 'document',
-    'sec-fetch-user': '?1',
-    referer: adminUrl,
-  };
-}
 
 /** A raw request whose missing answer means this spec cannot tell (never that the gateway passed or failed). */
 async function answerOf(request: Promise<RawResponse>, what: string): Promise<RawResponse> {
   return request.catch((error: unknown) => notTestable(`${what}: ${error instanceof Error ? error.message : String(error)}`));
-}
-
-/** What a page script's same-origin fetch() sends: the API request an Authorize control makes (n8n's Connect). */
-function pageFetchHeaders(cookie: string, adminUrl: string): Record<string, string> {
-  return {
-    cookie,
-    accept: 'application/json, text/plain, */*',
-    'sec-fetch-site': 'same-origin',
-    'sec-fetch-mode': 'cors',
-    'sec-fetch-dest': 'empty',
-    referer: adminUrl,
-  };
-}
-
-/** Every string in a JSON document, depth first. */
-function stringsIn(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(stringsIn);
-  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(stringsIn);
-  return [];
-}
-
-/**
- * The redirect_uri of the authorization request the gateway sent the browser to: a redirect's Location, or, for an
- * Authorize control that asks the gateway's API (n8n), the IdP URL its JSON answer names. Null when it named none.
- */
-function redirectUriSent(response: RawResponse, authorizationEndpoint: string): string | null {
-  const location = response.headers.location;
-  let idpUrl: string | undefined;
-  if (response.status >= 300 && response.status < 400) idpUrl = location?.startsWith(authorizationEndpoint) ? location : undefined;
-  else if (response.status >= 200 && response.status < 300) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(response.body);
-    } catch {
-      parsed = undefined;
-    }
-    idpUrl = stringsIn(parsed).find((text) => text.startsWith(authorizationEndpoint));
-  }
-  return idpUrl === undefined ? null : new URL(idpUrl).searchParams.get('redirect_uri');
-}
-
-/**
- * How this target starts an authorization, as alice's browser would: its Authorize URL opened as a navigation, or the
- * API request its Authorize control sends (with what the page adds). The cookie is alice's, from her browser.
- */
-async function authorizationStart(harness: Harness, alice: Actor, upstream: Upstream): Promise<{ url: string; headers: Record<string, string> }> {
-  const { target } = harness;
-  const adminUrl = `${target.origin}${target.adminPagePath}`;
-  if (target.authorizationStartRequest === undefined) {
-    const url = target.authorizeUrl(upstream.gateway);
-    return { url, headers: navigationHeaders(await cookieHeaderFor(alice.context, url), adminUrl) };
-  }
-  const start = await ownStep("reading the Authorize control's request from alice's page", () => target.authorizationStartRequest!(upstream.gateway, alice.user, alice.page));
-  return { url: start.url, headers: { ...pageFetchHeaders(await cookieHeaderFor(alice.context, start.url), adminUrl), ...start.headers } };
 }
 
 test('FLOW-20 client-written forwarding headers change neither the redirect_uri nor the Origin the gateway accepts', req('FLOW-20'), async ({
