@@ -235,6 +235,17 @@ class ContextForgeTarget implements Target {
   readonly upstreamTimeoutMs = UPSTREAM_READ_TIMEOUT_SECONDS * 1000;
 
   /**
+   * Read in 1.0.0rc1, 1.0.7 and 1.1.0: no route or page disconnects one user's authorization of an upstream.
+   * TokenStorageService.revoke_user_tokens exists, but only its doctests call it (rc1 token_storage_service.py line 409,
+   * 1.0.7 line 669) and, in 1.1.0, the vault backend's invalid_grant path (token_backends/vault_backend.py line 1151);
+   * the OAuth router's one DELETE (/oauth/registered-clients/{client_id}) removes a registered client for every user.
+   */
+  readonly notApplicable: Readonly<Record<string, string>> = {
+    'TOKEN-10':
+      "ContextForge has no per-user disconnect: nothing in its routers or pages calls TokenStorageService.revoke_user_tokens (read in rc1, 1.0.7 and 1.1.0); deleting the registration or its client ends every user's grant at once",
+  };
+
+  /**
    * Read in services/oauth_manager.py of 1.0.0rc1, 1.0.7 and 1.1.0: a started authorization's state is stored with
    * expires_at = now + STATE_TTL_SECONDS (300) and refused past it; a stored token is refreshed when it is within
    * threshold_seconds (300) of its expiry (_is_token_expired, token_storage_service.py; 1.1.0 token_backends/db_backend.py).
