@@ -318,6 +318,12 @@ export interface Target {
    * blocked, or a plain error when the gateway's own page resources failed (targets/page-trouble.ts).
    */
   locateGatewayControls(page: Page, gateway: RegisteredGateway): Promise<string[]>;
+  /**
+   * Optional: opens, on `page`, where the gateway lists the tools it fetched with their descriptions, and resolves once
+   * they are shown (ContextForge: the admin page's Tools tab, whose table loads after the page). UI-03 reads it as one
+   * more page that may show a description. Absent: the callback page and the admin page are the places looked at.
+   */
+  showToolList?(page: Page): Promise<void>;
   /** The URL the Authorize control leads to (for specs that open it directly). */
   authorizeUrl(gateway: RegisteredGateway): string;
   /**

@@ -9,6 +9,7 @@ import { test, expect, req } from '../../fixtures/index.js';
 import { authorize } from '../../fixtures/flows.js';
 import { fetchToolsOutcome, pressFetchTools, type FetchToolsControl } from '../../fixtures/fetch-tools.js';
 import { notTestable } from '../../lib/outcome.js';
+import { ownStep } from '../../fixtures/own-step.js';
 import { injectedElements, markupProbe } from '../../fixtures/markup-probe.js';
 
 test("UI-03 the MCP server's error message is shown as text: markup in a tools/list error puts no element on the callback page or the admin table", req('UI-03'), async ({
@@ -78,6 +79,12 @@ test("UI-03 the MCP server's tool descriptions and titles are shown as text: mar
     // The admin page as it is served once tools were fetched: where a gateway lists them.
     await alice.page.goto(`${harness.target.origin}${harness.target.adminPagePath}`);
     await read('admin page, loaded again');
+    // Where the gateway lists fetched tools on a page of its own (a tab whose table loads after the page), if it says.
+    const showToolList = harness.target.showToolList?.bind(harness.target);
+    if (showToolList !== undefined) {
+      await ownStep("opening the gateway's tool list", () => showToolList(alice.page));
+      await read('tool list');
+    }
   } finally {
     upstream.mcp.setToolCatalogue(null);
   }

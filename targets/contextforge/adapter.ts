@@ -42,6 +42,9 @@ import { readCdnManifest, type CdnAssetManifest } from './cdn-manifest.js';
 import { defaultCacheRoot } from '../../lib/cache-root.js';
 import { watchPageTrouble } from '../page-trouble.js';
 import { UPSTREAM_READ_TIMEOUT_SECONDS } from './config.js';
+
+/** How long the admin page's Tools table may take to load after the page (an HTMX request of its own). */
+const TOOL_TABLE_BOUND_MS = 15_000;
 import {
   callbackOutcome,
   clickAuthorize,
@@ -233,6 +236,16 @@ class ContextForgeTarget implements Target {
    * a read from an upstream may stall. Whether Fetch Tools honours it is TOKEN-14's question.
    */
   readonly upstreamTimeoutMs = UPSTREAM_READ_TIMEOUT_SECONDS * 1000;
+
+  /**
+   * The admin page's Tools tab (admin.html: #tools-panel): its table is a placeholder that HTMX replaces, once the page
+   * has loaded, with /admin/tools/partial (a table#tools-table whose rows show each tool's description; read in rc1, 1.0.7
+   * and 1.1.0). Resolves once the table has been swapped in.
+   */
+  async showToolList(page: Page): Promise<void> {
+    await page.goto(`${this.#base}/admin#tools`);
+    await page.locator('table#tools-table').waitFor({ state: 'attached', timeout: TOOL_TABLE_BOUND_MS });
+  }
 
   /**
    * Read in 1.0.0rc1, 1.0.7 and 1.1.0: no route or page disconnects one user's authorization of an upstream.
