@@ -14,6 +14,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { TargetLifetimes } from './target.js';
 
 /** Debian installs it under the multiarch folder: /usr/lib/<triplet>/faketime/. The MT build is the one for threaded programs. */
 const LIBRARY_NAME = 'libfaketimeMT.so.1';
@@ -94,6 +95,19 @@ export async function processClock(runDir: string, options: { settleBoundMs?: nu
       );
     },
   };
+}
+
+/** What a started gateway offers FLOW-18: the hook, or null and why there is none. */
+export type ClockHook = Pick<TargetLifetimes, 'advanceClock' | 'clockUnavailable'>;
+
+/**
+ * The clock of a gateway process about to start in `runDir`: the environment to start it with, and its hook, which
+ * reads the gateway's time from the Date header of `dateUrl` (a cheap answer of its own, e.g. its health check).
+ */
+export async function startedGatewayClock(runDir: string, dateUrl: string): Promise<{ environment: Record<string, string>; hook: ClockHook }> {
+  const clock = await processClock(runDir);
+  if (clock === undefined) return { environment: {}, hook: { advanceClock: null, clockUnavailable: NO_LIBFAKETIME } };
+  return { environment: clock.environment, hook: { advanceClock: (seconds) => clock.advance(seconds, () => dateHeaderOf(dateUrl)) } };
 }
 
 /** The Date header of one answer of `url`, for `ProcessClock.advance`. */

@@ -14,7 +14,7 @@ import type { Actor, Harness, Upstream } from '../../fixtures/index.js';
 import type { Evidence } from '../../fixtures/evidence.js';
 import type { IdpKnobs, IdpLogEntry } from '../../mock-idp/types.js';
 import { notTestable } from '../../lib/outcome.js';
-import { accessTokenHashesIssuedTo, refreshRequestsOf, revokeNewestAccessToken } from '../../fixtures/idp-records.js';
+import { accessTokenHashesIssuedTo, refreshRequestsOf, refreshTokenHashesIssuedTo, revokeNewestAccessToken } from '../../fixtures/idp-records.js';
 import { withAccessTokensIssuedExpired } from '../../fixtures/expired-at-issue.js';
 
 test('TOKEN-05 an expired access token is refreshed before the MCP call', req('TOKEN-05'), async ({ harness, alice, upstream, evidence }) => {
@@ -74,8 +74,7 @@ async function twoDueRefreshes(harness: Harness, alice: Actor, upstream: Upstrea
   makeDue();
   const second = await useGrantAgain(harness, alice, upstream, evidence, first.way);
   const refreshes = refreshRequestsOf(upstream);
-  // Refresh tokens in the order the IdP issued them: from the code exchange, then one per rotating refresh.
-  const issuedRefresh = idp.issuedTokens().filter((t) => t.clientId === upstream.clientId && t.kind === 'refresh').map((t) => t.tokenHash);
+  const issuedRefresh = refreshTokenHashesIssuedTo(idp, upstream.clientId);
   const revokedUpstream = upstream.mcp.calls().filter((c) => c.tokenHash && !revokedByUs.has(c.tokenHash) && idp.findToken(c.tokenHash)?.revoked);
   evidence.add('uses', { first: { ...first, pageSays: firstSays }, second: { way: first.way, status: second } });
   evidence.add('refreshes', refreshes.map((e) => ({ status: e.status, outcome: e.outcome, refreshToken: e.params['refresh_token'] })));

@@ -15,7 +15,7 @@ import { authorize } from '../../fixtures/flows.js';
 import { is2xx } from '../../fixtures/fetch-tools.js';
 import { lastUseAnswer, useGrant, useGrantAgain } from '../../fixtures/use-grant.js';
 import { withAccessTokensIssuedExpired } from '../../fixtures/expired-at-issue.js';
-import { accessTokenHashesIssuedTo, refreshRequestsOf, revokeNewestAccessToken } from '../../fixtures/idp-records.js';
+import { accessTokenHashesIssuedTo, refreshRequestsOf, refreshTokenHashesIssuedTo, revokeNewestAccessToken } from '../../fixtures/idp-records.js';
 import type { IdpKnobs } from '../../mock-idp/types.js';
 import type { McpCallRecord } from '../../mock-mcp/types.js';
 import { notTestable } from '../../lib/outcome.js';
@@ -134,7 +134,7 @@ test('TOKEN-23 a token refused at two uses in a row (announced to live an hour, 
   // token the first renewal returned (the one from the code exchange was spent, and the IdP takes a reuse as theft).
   for (const hash of revokeNewestAccessToken(upstream, alice)) refused.add(hash);
   const again = await useGrantAgain(harness, alice, upstream, evidence, first.way);
-  const issuedRefresh = idp.issuedTokens().filter((t) => t.clientId === upstream.clientId && t.kind === 'refresh').map((t) => t.tokenHash);
+  const issuedRefresh = refreshTokenHashesIssuedTo(idp, upstream.clientId);
   const secondRefreshes = refreshRequestsOf(upstream).slice(first.refreshesAfterFirst);
   evidence.add('nextUse', {
     status: again,

@@ -266,9 +266,7 @@ class ContextForgeTarget implements Target {
    */
   get lifetimes(): TargetLifetimes {
     const running = this.#running;
-    const clock = running === undefined
-      ? { advanceClock: null, clockUnavailable: "an attached gateway's clock is not the suite's to move" }
-      : { advanceClock: running.advanceClock, ...(running.clockUnavailable === undefined ? {} : { clockUnavailable: running.clockUnavailable }) };
+    const clock = running === undefined ? { advanceClock: null, clockUnavailable: "an attached gateway's clock is not the suite's to move" } : running.clock;
     return { stateTtlSeconds: 300, refreshMarginSeconds: 300, ...clock };
   }
 

@@ -9,7 +9,7 @@ import { freePort } from '../../lib/free-ports.js';
 import { RawLog } from '../../lib/raw-log.js';
 import { suiteCaTrust } from '../../lib/suite-ca.js';
 import { startGroupProcess } from '../process-group.js';
-import { dateHeaderOf, NO_LIBFAKETIME, processClock } from '../process-clock.js';
+import { startedGatewayClock, type ClockHook } from '../process-clock.js';
 import { contextForgeEnv, newRunSecrets, secretValues } from './config.js';
 import type { ContextForgeInstall } from './install.js';
 
@@ -50,9 +50,8 @@ export interface RunningContextForge {
   readonly runDir: string;
   /** What the process wrote, as it wrote it, in memory only (TOKEN-15). */
   readonly rawLog: RawLog;
-  /** Moves the process's clock forward (FLOW-18, targets/process-clock.ts); null without libfaketime, `clockUnavailable` says why. */
-  readonly advanceClock: ((seconds: number) => Promise<void>) | null;
-  readonly clockUnavailable?: string;
+  /** Moves the process's clock forward (FLOW-18, targets/process-clock.ts), or says why it cannot. */
+  readonly clock: ClockHook;
   stop(): Promise<void>;
 }
 
@@ -95,13 +94,13 @@ async function startOnce(options: StartContextForgeOptions, port: number): Promi
   });
 
   const rawLog = new RawLog();
-  const clock = await processClock(runDir);
+  const clock = await startedGatewayClock(runDir, `${baseUrl}/health`);
   const started = await startGroupProcess({
     name: `ContextForge ${options.install.version}`,
     command: join(options.install.bin, 'mcpgateway'),
     args: ['--host', '127.0.0.1', '--port', String(port), '--workers', '1'],
     cwd: runDir,
-    env: { ...env, ...clock?.environment },
+    env: { ...env, ...clock.environment },
     logFile: options.logFile,
     rawLog,
     header: `# contextforge ${options.install.version} on ${origin}${rootPath} (127.0.0.1:${port}), run dir ${runDir}`,
@@ -123,9 +122,7 @@ async function startOnce(options: StartContextForgeOptions, port: number): Promi
     runDir,
     rawLog,
     stop: started.stop,
-    ...(clock === undefined
-      ? { advanceClock: null, clockUnavailable: NO_LIBFAKETIME }
-      : { advanceClock: (seconds: number) => clock.advance(seconds, () => dateHeaderOf(`${baseUrl}/health`)) }),
+    clock: clock.hook,
   };
 }
 

@@ -159,8 +159,7 @@ class N8nTarget implements Target {
    * its cache measures a TTL with.
    */
   get lifetimes(): TargetLifetimes {
-    const { advanceClock, clockUnavailable } = this.#running;
-    return { stateTtlSeconds: 300, refreshMarginSeconds: 120, advanceClock, ...(clockUnavailable === undefined ? {} : { clockUnavailable }) };
+    return { stateTtlSeconds: 300, refreshMarginSeconds: 120, ...this.#running.clock };
   }
 
   /** After the callback n8n's page closes its popup and the editor stays where it was: no return parameter. */

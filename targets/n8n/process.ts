@@ -11,7 +11,7 @@ import { freePort } from '../../lib/free-ports.js';
 import { RawLog } from '../../lib/raw-log.js';
 import { suiteCaTrust } from '../../lib/suite-ca.js';
 import { answersOk, startGroupProcess } from '../process-group.js';
-import { dateHeaderOf, NO_LIBFAKETIME, processClock } from '../process-clock.js';
+import { startedGatewayClock, type ClockHook } from '../process-clock.js';
 import type { N8nInstall } from './install.js';
 
 export interface RunningN8n {
@@ -23,9 +23,8 @@ export interface RunningN8n {
   /** What n8n wrote, as it wrote it, in memory only (TOKEN-15). */
   readonly rawLog: RawLog;
   addSecret(secret: string): void;
-  /** Moves n8n's clock forward (FLOW-18, targets/process-clock.ts); null without libfaketime, `clockUnavailable` says why. */
-  readonly advanceClock: ((seconds: number) => Promise<void>) | null;
-  readonly clockUnavailable?: string;
+  /** Moves n8n's clock forward (FLOW-18, targets/process-clock.ts), or says why it cannot. */
+  readonly clock: ClockHook;
   stop(): Promise<void>;
 }
 
@@ -92,14 +91,14 @@ export async function startN8n(install: N8nInstall, options: { logFile: string }
   const origin = `http://${HOSTNAME}:${port}`;
   const baseUrl = `http://127.0.0.1:${port}`;
   const rawLog = new RawLog();
-  const clock = await processClock(runDir);
+  const clock = await startedGatewayClock(runDir, `${baseUrl}/healthz`);
   const started = await startGroupProcess({
     name: `n8n ${install.version}`,
     command: install.node,
     args: [install.cli, 'start'],
     cwd: runDir,
     // The run's suite CA, for TOKEN-28's certificate-name test.
-    env: { ...n8nEnvironment({ node: install.node, userFolder: runDir, port, brokerPort }), ...suiteCaTrust('node'), ...clock?.environment },
+    env: { ...n8nEnvironment({ node: install.node, userFolder: runDir, port, brokerPort }), ...suiteCaTrust('node'), ...clock.environment },
     logFile: options.logFile,
     rawLog,
     header: `# n8n ${install.version} on ${origin} (127.0.0.1:${port}, task broker ${brokerPort}), user folder ${runDir}`,
@@ -110,8 +109,5 @@ export async function startN8n(install: N8nInstall, options: { logFile: string }
     ready: () => answersOk(`${baseUrl}/healthz/readiness`),
     startTimeoutMs: START_TIMEOUT_MS,
   });
-  const clockHook = clock === undefined
-    ? { advanceClock: null, clockUnavailable: NO_LIBFAKETIME }
-    : { advanceClock: (seconds: number) => clock.advance(seconds, () => dateHeaderOf(`${baseUrl}/healthz`)) };
-  return { origin, baseUrl, pid: started.pid, rawLog, addSecret: started.addSecret, stop: started.stop, ...clockHook };
+  return { origin, baseUrl, pid: started.pid, rawLog, addSecret: started.addSecret, stop: started.stop, clock: clock.hook };
 }
