@@ -14,6 +14,7 @@ import { watchInterrupts } from './interrupts.js';
 import { pipeRedacted } from './console-redaction.js';
 import { generateSigningKey, IDP_SIGNING_KEY_ENV } from '../mock-idp/signing-key.js';
 import { makeSuiteCa, suiteCaEnv } from '../lib/suite-ca.js';
+import { makeRunTempDir } from './run-temp-dir.js';
 
 export interface ConformanceReport {
   suite: { name: string; version: string };
@@ -98,18 +99,27 @@ async function playwrightInReportDir(
   for (const stale of outputs) rmSync(path.join(reportDir, stale), { recursive: true, force: true });
   prepare?.();
   const bin = path.join('node_modules', '.bin', 'playwright');
-  const child = spawn(bin, args, {
-    // stdin stays the terminal's; stdout and stderr are redacted on their way to ours (cli/console-redaction.ts).
-    stdio: ['inherit', 'pipe', 'pipe'],
-    env: { ...process.env, ...env, [REPORT_DIR_ENV]: reportDir, [REDACTED_BY_CLI_ENV]: '1' },
-  });
-  // Ctrl-C reaches the child through the terminal's process group; a SIGINT sent to us alone is passed on (interrupts.ts).
-  const interrupts = watchInterrupts(child);
-  const copied = child.stdout && child.stderr ? [pipeRedacted(child.stdout, process.stdout), pipeRedacted(child.stderr, process.stderr)] : [];
-  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
-  await Promise.all(copied);
-  const interruptedBy = interrupts.received;
-  interrupts.stop();
+  // The run's temporary files (browser profiles, targets' run folders) go to a folder of its own, removed below even
+  // when a worker was killed and never cleaned up after itself (cli/run-temp-dir.ts).
+  const runTemp = makeRunTempDir();
+  let exitCode: number;
+  let interruptedBy: NodeJS.Signals | undefined;
+  try {
+    const child = spawn(bin, args, {
+      // stdin stays the terminal's; stdout and stderr are redacted on their way to ours (cli/console-redaction.ts).
+      stdio: ['inherit', 'pipe', 'pipe'],
+      env: { ...process.env, ...env, ...runTemp.env, [REPORT_DIR_ENV]: reportDir, [REDACTED_BY_CLI_ENV]: '1' },
+    });
+    // Ctrl-C reaches the child through the terminal's process group; a SIGINT sent to us alone is passed on (interrupts.ts).
+    const interrupts = watchInterrupts(child);
+    const copied = child.stdout && child.stderr ? [pipeRedacted(child.stdout, process.stdout), pipeRedacted(child.stderr, process.stderr)] : [];
+    exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+    await Promise.all(copied);
+    interruptedBy = interrupts.received;
+    interrupts.stop();
+  } finally {
+    runTemp.remove();
+  }
   // Every artifact, after every reporter has finished (the HTML reporter writes last): secrets never stay in the clear.
   // Only what this run wrote: a report folder also holds earlier runs' folders (selftest/, contextforge/),
   // redacted when they were written; walking them again cost seconds per run.

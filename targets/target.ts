@@ -319,11 +319,12 @@ export interface Target {
    */
   locateGatewayControls(page: Page, gateway: RegisteredGateway): Promise<string[]>;
   /**
-   * Optional: opens, on `page`, where the gateway lists the tools it fetched with their descriptions, and resolves once
-   * they are shown (ContextForge: the admin page's Tools tab, whose table loads after the page). UI-03 reads it as one
-   * more page that may show a description. Absent: the callback page and the admin page are the places looked at.
+   * Optional: opens, on `page`, where the gateway lists the tools it fetched from `gateway` with their descriptions, and
+   * resolves once they are shown (ContextForge: the Tools table the admin page loads, filtered to that gateway: in a full
+   * run hundreds of tools precede them). UI-03 reads it as one more page that may show a description. Absent: the
+   * callback page and the admin page are the places looked at.
    */
-  showToolList?(page: Page): Promise<void>;
+  showToolList?(page: Page, gateway: RegisteredGateway): Promise<void>;
   /** The URL the Authorize control leads to (for specs that open it directly). */
   authorizeUrl(gateway: RegisteredGateway): string;
   /**

@@ -13,6 +13,8 @@ import { useGrant } from '../../fixtures/use-grant.js';
 import { notTestable } from '../../lib/outcome.js';
 import { refreshRequestsOf } from '../../fixtures/idp-records.js';
 import { withAccessTokensIssuedExpired } from '../../fixtures/expired-at-issue.js';
+import { ownStep } from '../../fixtures/own-step.js';
+import { onGatewayClock, readGatewayClock } from '../../fixtures/gateway-clock.js';
 
 // The authorization journey, every page for real: authorize() walks the IdP's sign-in and consent pages here.
 test.use({ idpPages: 'walk' });
@@ -111,6 +113,9 @@ test('FLOW-03 state is unique, at least 128 bits, readable as nothing and derive
   const fromMs = Date.now() - 2_000;
   for (const actor of [alice, bob, alice, bob, alice]) await startAtIdp(harness, actor.page, upstream.gateway);
   const toMs = Date.now() + 1_000;
+  // The times enumerated below are the gateway's: its clock may differ from ours (fixtures/gateway-clock.ts).
+  const gatewayClock = await ownStep("reading the gateway's clock (its Date header)", () => readGatewayClock(harness));
+  evidence.add('gatewayClock', gatewayClock);
   const states = authorizeRequests(idp.log(), upstream.clientId).map((e) => e.params['state'] ?? '');
   evidence.add('states', states.map(hashSecret));
   expect(states.length, 'authorization requests seen').toBe(5);
@@ -141,8 +146,7 @@ test('FLOW-03 state is unique, at least 128 bits, readable as nothing and derive
       identifiers: [...identifying, upstream.clientId],
       gatewayIds: [...new Set([upstream.gateway.id, upstream.clientId])],
       users,
-      fromMs,
-      toMs,
+      ...onGatewayClock({ fromMs, toMs }, gatewayClock),
     }),
     evidence,
   });

@@ -15,6 +15,7 @@ import type { Actor } from '../../fixtures/index.js';
 import type { Evidence } from '../../fixtures/evidence.js';
 import type { IdpKnobs } from '../../mock-idp/types.js';
 import { refreshRequestsOf } from '../../fixtures/idp-records.js';
+import { readGatewayClock } from '../../fixtures/gateway-clock.js';
 
 /** A short but valid token life: longer than any sensible refresh margin, shorter than ContextForge's 300 s. */
 const SHORT_TOKEN_SECONDS = 120;
@@ -97,9 +98,15 @@ test('FLOW-18 an access token with a short but valid lifetime (120 s) is used, n
   upstream,
   evidence,
 }) => {
+  // 120 s on the gateway's clock, whether it reads a token's life from expires_in or from the JWT's exp: a gateway
+  // the suite started may run ahead of us (this file's state test moves it 451 s in the same worker), and a token
+  // whose exp is 120 s after our now would be long expired on its clock. The MCP server checks exp on ours.
+  const gatewayClock = await ownStep("reading the gateway's clock (its Date header)", () => readGatewayClock(harness));
+  evidence.add('gatewayClock', gatewayClock);
+  const aheadSeconds = gatewayClock.offsetMs > 2_000 ? Math.round(gatewayClock.offsetMs / 1000) : 0;
   await tokenUsedAsIssued({ harness, alice, upstream, evidence }, {
-    knobs: { accessTokenTtlSeconds: SHORT_TOKEN_SECONDS },
-    described: `a token issued ${SHORT_TOKEN_SECONDS} s long`,
+    knobs: aheadSeconds === 0 ? { accessTokenTtlSeconds: SHORT_TOKEN_SECONDS } : { accessTokenTtlSeconds: SHORT_TOKEN_SECONDS + aheadSeconds, advertisedExpiresInSeconds: SHORT_TOKEN_SECONDS },
+    described: `a token issued ${SHORT_TOKEN_SECONDS} s long${aheadSeconds === 0 ? '' : ` on the gateway's clock (${aheadSeconds} s ahead of ours)`}`,
   });
 });
 

@@ -8,8 +8,11 @@ import { guessableInputs, maxRandomBits } from '../../fixtures/guessable-state.j
 import { expectUnpredictable } from '../../fixtures/unpredictable.js';
 import { hashSecret } from '../../lib/secrets.js';
 import { notTestable } from '../../lib/outcome.js';
+import { ownStep } from '../../fixtures/own-step.js';
+import { onGatewayClock, readGatewayClock } from '../../fixtures/gateway-clock.js';
 
 test('SESSION-11 session ids cannot be guessed: five sign-ins get five different values, long enough for 128 bits, not sequential, not a hash of a counter, the time or the user', req('SESSION-11'), async ({
+  harness,
   makeActor,
   evidence,
 }) => {
@@ -26,6 +29,9 @@ test('SESSION-11 session ids cannot be guessed: five sign-ins get five different
     users.push(actor.user.login, actor.user.idpUsername, actor.idpUser.sub);
   }
   const toMs = Date.now() + 1_000;
+  // The times enumerated below are the gateway's: its clock may differ from ours (fixtures/gateway-clock.ts).
+  const gatewayClock = await ownStep("reading the gateway's clock (its Date header)", () => readGatewayClock(harness));
+  evidence.add('gatewayClock', gatewayClock);
   evidence.add('sessionIds', ids.map(hashSecret));
   expect(new Set(ids).size, 'distinct session ids over five sign-ins (alice and bob)').toBe(5);
   for (const id of ids) {
@@ -37,7 +43,7 @@ test('SESSION-11 session ids cannot be guessed: five sign-ins get five different
     many: 'session ids',
     minVaryingBits: 64,
     varyingNote: '~60 for 64 random bits',
-    inputs: guessableInputs({ identifiers: known, gatewayIds: [], users: known, fromMs, toMs }),
+    inputs: guessableInputs({ identifiers: known, gatewayIds: [], users: known, ...onGatewayClock({ fromMs, toMs }, gatewayClock) }),
     evidence,
   });
 });

@@ -82,7 +82,7 @@ test("UI-03 the MCP server's tool descriptions and titles are shown as text: mar
     // Where the gateway lists fetched tools on a page of its own (a tab whose table loads after the page), if it says.
     const showToolList = harness.target.showToolList?.bind(harness.target);
     if (showToolList !== undefined) {
-      await ownStep("opening the gateway's tool list", () => showToolList(alice.page));
+      await ownStep("opening the gateway's tool list", () => showToolList(alice.page, upstream.gateway));
       await read('tool list');
     }
   } finally {

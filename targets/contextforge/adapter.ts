@@ -238,12 +238,14 @@ class ContextForgeTarget implements Target {
   readonly upstreamTimeoutMs = UPSTREAM_READ_TIMEOUT_SECONDS * 1000;
 
   /**
-   * The admin page's Tools tab (admin.html: #tools-panel): its table is a placeholder that HTMX replaces, once the page
-   * has loaded, with /admin/tools/partial (a table#tools-table whose rows show each tool's description; read in rc1, 1.0.7
-   * and 1.1.0). Resolves once the table has been swapped in.
+   * The Tools table the admin page's Tools tab (admin.html: #tools-panel) loads by HTMX once the page has loaded:
+   * /admin/tools/partial, a table#tools-table whose rows show each tool's description (read in rc1, 1.0.7 and 1.1.0).
+   * It is paginated, newest tools not first: in a full run this test's tools sat past the first page and UI-03 saw none
+   * (not testable on 1.1.0, 2026-12-07). The partial's own gateway filter (`gateway_id`, which the tab's gateway filter
+   * sends; in all three releases) shows this gateway's tools alone. Resolves once the table is there.
    */
-  async showToolList(page: Page): Promise<void> {
-    await page.goto(`${this.#base}/admin#tools`);
+  async showToolList(page: Page, gateway: RegisteredGateway): Promise<void> {
+    await page.goto(`${this.#base}/admin/tools/partial?page=1&gateway_id=${encodeURIComponent(gateway.id)}`);
     await page.locator('table#tools-table').waitFor({ state: 'attached', timeout: TOOL_TABLE_BOUND_MS });
   }
 

@@ -553,6 +553,13 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'state-from-clock',
+    bugClass: 'state-guessable',
+    bug: 'state is SHA-256 of the gateway clock in milliseconds when the authorization starts (a time-seeded "random" value): anyone who knows roughly when a user clicked Authorize can compute it.',
+    detectedBy: ['FLOW-03'],
+    alsoFails: [],
+  },
+  {
     mode: 'pkce-reused',
     bugClass: 'pkce-missing-or-reused',
     bug: 'The PKCE code_verifier is made once per gateway and reused for every authorization of every user, so the code_challenge never changes.',

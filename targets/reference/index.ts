@@ -82,7 +82,13 @@ export async function startReferenceGateway(options: ReferenceGatewayOptions): P
     grants,
     log,
   };
-  server.on('request', createApp(ctx));
+  const app = createApp(ctx);
+  server.on('request', (req, res) => {
+    // The Date header tells the gateway's own clock, as a real server's does once its clock moved (libfaketime for the
+    // gateways the suite starts): specs that read the gateway's time (a value derived from it) read it there.
+    res.setHeader('Date', new Date(clock.now()).toUTCString());
+    app(req, res);
+  });
   log.line(`reference gateway listening on 127.0.0.1:${port} as ${origin}${rootPath}, fault mode: ${options.faultMode ?? 'none'}${options.variant ? `, variant: ${options.variant}` : ''}`);
 
   let closing: Promise<void> | undefined;

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from './run-cli.js';
@@ -30,6 +30,8 @@ async function expectRefused(args: string[], expected: RegExp, env: Record<strin
   const run = runCli('cli/conformance.ts', args, env);
   const { code } = await run.exited;
   run.removeReports();
+  const files = run.temporaryFilesLeft();
+  run.removeTemporaryFolder();
   const lines = run.stderr.filter((line) => line.trim() !== '');
   assert.equal(code, 2, `exit code for ${args.join(' ')}; stderr: ${lines.join(' | ')}`);
   assert.equal(lines.length, 1, `one line on stderr, got:\n${lines.join('\n')}`);
@@ -39,6 +41,7 @@ async function expectRefused(args: string[], expected: RegExp, env: Record<strin
   assert.doesNotMatch(line, /\bat .+:\d+:\d+|Error: |ZodError|node:internal/, 'no stack trace or raw error dump');
   assert.ok(!run.stdout.some((l) => /Running \d+ tests?/.test(l)), 'Playwright never started');
   assert.deepEqual(processesOf(run.marker), [], 'nothing of the run is left');
+  assert.deepEqual(files, [], 'no temporary file of the run is left');
 }
 
 /** A ContextForge look-alike: answers /auth/email/login with 401 (wrong password) and everything else with 200. */
@@ -99,14 +102,17 @@ describe('bad input: one line, exit code 2', { timeout: 300_000 }, () => {
   it('Chromium missing (CHROMIUM_PATH pointing nowhere)', () =>
     expectRefused([], /Chromium not found at \/nonexistent\/chromium: run "npm run bootstrap"/, { CHROMIUM_PATH: '/nonexistent/chromium' }));
 
-  it('openssl missing (a PATH with node only)', async () => {
+  it('openssl missing (a PATH with node only)', async (t) => {
     const bin = mkdtempSync(path.join(tmpdir(), 'conformance-bad-input-'));
+    t.after(() => rmSync(bin, { recursive: true, force: true }));
     symlinkSync(process.execPath, path.join(bin, 'node'));
     await expectRefused([], /openssl not found or not working .*run "npm run bootstrap"/, { PATH: bin });
   });
 
-  it('Chromium path that is not an executable', async () => {
-    const notExecutable = path.join(mkdtempSync(path.join(tmpdir(), 'conformance-bad-input-')), 'chromium');
+  it('Chromium path that is not an executable', async (t) => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'conformance-bad-input-'));
+    t.after(() => rmSync(folder, { recursive: true, force: true }));
+    const notExecutable = path.join(folder, 'chromium');
     writeFileSync(notExecutable, 'not a browser\n', { mode: 0o644 });
     await expectRefused([], /Chromium at \S+\/chromium is not an executable file/, { CHROMIUM_PATH: notExecutable });
   });

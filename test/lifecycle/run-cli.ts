@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -19,6 +19,12 @@ export interface CliRun {
   /** The run's own report folder (a temporary one); `removeReports` deletes it. */
   readonly reportDir: string;
   removeReports(): void;
+  /**
+   * What the command left in its temporary folder (its TMPDIR, one of its own) after it exited, compile caches
+   * that live across runs aside; `removeTemporaryFolder` deletes the folder.
+   */
+  temporaryFilesLeft(): string[];
+  removeTemporaryFolder(): void;
   /** Resolves with the exit code (or the signal name) once the command has exited. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Every stdout line and stderr line so far. */
@@ -37,6 +43,7 @@ export interface CliRun {
 export function runCli(script: string, args: string[], env: Record<string, string> = {}): CliRun {
   const marker = `${MARKER_NAME}=${randomBytes(8).toString('hex')}`;
   const reportDir = mkdtempSync(path.join(tmpdir(), 'conformance-lifecycle-'));
+  const temporaryFolder = mkdtempSync(path.join(tmpdir(), 'conformance-lifecycle-tmp-'));
   const child = spawn(path.join('node_modules', '.bin', 'tsx'), [script, ...args], {
     cwd: path.resolve(import.meta.dirname, '..', '..'),
     detached: true, // its own process group, as a terminal's foreground job
@@ -46,6 +53,10 @@ export function runCli(script: string, args: string[], env: Record<string, strin
       [MARKER_NAME]: marker.slice(MARKER_NAME.length + 1),
       CONFORMANCE_REPORT_DIR: reportDir,
       CONFORMANCE_WORKERS: '1',
+      // Every temporary file of the run goes under a folder of this test's, to see what stays there. Playwright's
+      // compile cache stays where it is shared by every run (it would otherwise be made anew inside).
+      TMPDIR: temporaryFolder,
+      PLAYWRIGHT_TRANSFORM_CACHE_DIR: process.env['PLAYWRIGHT_TRANSFORM_CACHE_DIR'] ?? path.join(tmpdir(), `playwright-transform-cache-${process.geteuid?.() ?? ''}`),
       ...env,
     },
   });
@@ -74,6 +85,9 @@ export function runCli(script: string, args: string[], env: Record<string, strin
     marker,
     reportDir,
     removeReports: () => rmSync(reportDir, { recursive: true, force: true }),
+    // tsx keeps its compile cache under TMPDIR (tsx-<uid>), across runs, as Playwright does its own.
+    temporaryFilesLeft: () => readdirSync(temporaryFolder).filter((name) => !/^tsx-\d*$/.test(name)),
+    removeTemporaryFolder: () => rmSync(temporaryFolder, { recursive: true, force: true }),
     exited,
     stdout,
     stderr,

@@ -1,7 +1,7 @@
 /**
  * Nothing left behind: after a passing run, a failing run (a fault mode), Ctrl-C in the middle, a
- * target that crashes mid-run, and a crashed worker behind the TLS proxy (its nginx), no process the command started is still running and every port it
- * listened on is free again. Each case runs the real command on a few specs (one worker) and takes
+ * target that crashes mid-run, and a crashed worker behind the TLS proxy (its nginx), no process the command started is still running, every port it
+ * listened on is free again, and no temporary file of it remains (a killed worker's browser profile included). Each case runs the real command on a few specs (one worker) and takes
  * its snapshot of processes and ports while the run is in the middle (after the first test result).
  *
  * `npm run test:lifecycle` (about a minute on an idle 2-core machine; Linux only).
@@ -47,6 +47,10 @@ async function assertNothingLeft(run: CliRun): Promise<void> {
   const busy: number[] = [];
   for (const port of run.seenPorts) if (!(await portIsFree(port))) busy.push(port);
   assert.deepEqual(busy, [], `ports still in use after the run: ${busy.join(', ')}`);
+  // Nor a file: a killed worker's browser profile and target folders went with the run's temporary folder.
+  const files = run.temporaryFilesLeft();
+  run.removeTemporaryFolder();
+  assert.deepEqual(files, [], `temporary files left after the run: ${files.join(', ')}`);
 }
 
 /** Waits for the first test result, then records the run's processes and ports. */

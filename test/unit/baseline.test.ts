@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { committedBaselines, expectedFailure, loadBaseline, matchesExpectation } from '../../config/baseline.js';
 import { readSpecSources } from '../../cli/catalogue-view.js';
+import { temporaryFolder } from './temporary-folder.js';
 
 /** Every spec test title, by the requirement ID it starts with. */
 const titlesByRequirement = (() => {
@@ -50,8 +50,8 @@ test('no baseline file means every requirement is expected to pass', () => {
   assert.equal(expectedFailure(baseline, 'SESSION-01', 'SESSION-01 any test'), undefined);
 });
 
-test('a baseline naming an unknown requirement, or another version, is refused with the file name', () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'baseline-'));
+test('a baseline naming an unknown requirement, or another version, is refused with the file name', (t) => {
+  const root = temporaryFolder(t, 'baseline-');
   mkdirSync(path.join(root, 'gw', 'baselines'), { recursive: true });
   const entry = { observed: 'x', reason: 'y', signature: 'some server message' };
   writeFileSync(path.join(root, 'gw', 'baselines', '1.json'), JSON.stringify({ target: 'gw', version: '1', expectedFailures: [{ requirement: 'NOPE-01', ...entry }] }));
@@ -60,8 +60,8 @@ test('a baseline naming an unknown requirement, or another version, is refused w
   assert.throws(() => loadBaseline('gw', '2', root), /declares gw 1, expected gw 2/);
 });
 
-test('a baseline entry for an ENV requirement, without a signature, or with a signature that matches anything is refused in one line', () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'baseline-'));
+test('a baseline entry for an ENV requirement, without a signature, or with a signature that matches anything is refused in one line', (t) => {
+  const root = temporaryFolder(t, 'baseline-');
   mkdirSync(path.join(root, 'gw', 'baselines'), { recursive: true });
   const write = (version: string, entry: Record<string, unknown>): void =>
     writeFileSync(path.join(root, 'gw', 'baselines', `${version}.json`), JSON.stringify({ target: 'gw', version, expectedFailures: [entry] }));

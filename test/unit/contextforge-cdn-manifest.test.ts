@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
+import { temporaryFolder } from './temporary-folder.js';
 import {
   assetForUrl,
   buildCdnManifest,
@@ -67,8 +67,8 @@ describe('parseCdnUrl', () => {
 });
 
 /** A registry in a temp folder: packages with the given files. */
-async function fakeRegistry(packages: Record<string, { time: string; files: Record<string, string> }>): Promise<NpmRegistry> {
-  const root = await mkdtemp(join(tmpdir(), 'cdn-manifest-'));
+async function fakeRegistry(t: TestContext, packages: Record<string, { time: string; files: Record<string, string> }>): Promise<NpmRegistry> {
+  const root = temporaryFolder(t, 'cdn-manifest-');
   return {
     async publishedVersions(npmName) {
       return Object.fromEntries(
@@ -91,15 +91,15 @@ async function fakeRegistry(packages: Record<string, { time: string; files: Reco
 }
 
 describe('buildCdnManifest', () => {
-  it('serves exact npm files, substitutes documented builds, answers 404 for files the CDN lacked, blocks what it cannot copy', async () => {
+  it('serves exact npm files, substitutes documented builds, answers 404 for files the CDN lacked, blocks what it cannot copy', async (t) => {
     const alpine = 'alpine-bytes';
-    const registry = await fakeRegistry({
+    const registry = await fakeRegistry(t, {
       'alpinejs@3.15.11': { time: '2026-04-01T00:00:00Z', files: { 'dist/cdn.min.js': alpine } },
       'marked@17.0.2': { time: '2026-01-01T00:00:00Z', files: { 'lib/marked.umd.js': 'm' } },
       'codemirror@5.65.20': { time: '2026-01-01T00:00:00Z', files: { 'lib/codemirror.js': 'cm' } },
       'tailwindcss-cdn@3.4.10': { time: '2026-09-01T00:00:00Z', files: { 'tailwindcss.js': 'tw', '3.4.3/tailwindcss.js': 'tw3' } },
     });
-    const mcpgateway = await mkdtemp(join(tmpdir(), 'mcpgateway-'));
+    const mcpgateway = temporaryFolder(t, 'mcpgateway-');
     await mkdir(join(mcpgateway, 'templates'));
     await writeFile(
       join(mcpgateway, 'templates', 'admin.html'),

@@ -5,8 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REQUIREMENTS } from '../../catalogue/requirements.js';
 import { FLOW_EVIDENCE, flowTimeline, MAX_FLOW_STEPS } from '../../fixtures/flow-timeline.js';
@@ -15,6 +14,7 @@ import type { McpCallRecord } from '../../mock-mcp/types.js';
 import { artifactsIn, NO_ARTIFACTS, renderHtml } from '../../reporting/html.js';
 import { parseReportFile } from '../../reporting/report-file.js';
 import { buildRunReport, type TestRecord } from '../../reporting/results.js';
+import { temporaryFolder } from './temporary-folder.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
@@ -88,8 +88,8 @@ test('gateway-controlled text is escaped: an error or evidence holding markup ne
   assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
 });
 
-test('a failure shows its screenshot embedded, its trace linked and the mocks\' flow as a picture with the refused call marked', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'html-report-'));
+test('a failure shows its screenshot embedded, its trace linked and the mocks\' flow as a picture with the refused call marked', (t) => {
+  const dir = temporaryFolder(t, 'html-report-');
   writeFileSync(path.join(dir, 'shot.png'), PNG);
   writeFileSync(path.join(dir, 'trace.zip'), 'zip');
   const timeline = flowTimeline([idpEntry(1, 'authorize')], [mcpCall(1, '2026-12-02T10:00:02.000Z', { accepted: false, status: 401, rejectedReason: 'wrong audience' })], 'gw-1', () => 'alice');
@@ -108,8 +108,8 @@ test('a failure shows its screenshot embedded, its trace linked and the mocks\' 
   assert.match(html, /To look at: <a href="#reference-SESSION-01">SESSION-01<\/a>/);
 });
 
-test('artifacts outside the report folder are never read, and a report naming one is refused', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'html-report-'));
+test('artifacts outside the report folder are never read, and a report naming one is refused', (t) => {
+  const dir = temporaryFolder(t, 'html-report-');
   const files = artifactsIn(dir);
   assert.equal(files.read('../../etc/passwd'), undefined);
   assert.equal(files.read('/etc/passwd'), undefined);

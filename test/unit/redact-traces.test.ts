@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { redactTraceText } from '../../reporting/redact-traces.js';
 import { redactZip } from '../../reporting/redact-artifacts.js';
+import { temporaryFolder } from './temporary-folder.js';
 
 const network = JSON.stringify({
   type: 'resource-snapshot',
@@ -18,8 +18,8 @@ test('cookie and authorization header values are hashed, others kept', () => {
   assert.ok(out.includes('"value":"*/*"'));
 });
 
-test('a trace archive is rewritten in place without the secrets', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'trace-'));
+test('a trace archive is rewritten in place without the secrets', async (t) => {
+  const dir = temporaryFolder(t, 'trace-');
   const file = path.join(dir, 'trace.zip');
   const zip = new JSZip();
   zip.file('trace.network', network);

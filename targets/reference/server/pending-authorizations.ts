@@ -51,7 +51,10 @@ export class PendingAuthorizations {
       : this.#faults['state-hash-of-counter']
         ? // BUG (state-hash-of-counter): looks random, but anyone can hash "<gateway id>:<n>" for small n.
           createHash('sha256').update(`${gatewayId}:${this.#sequence}`, 'utf8').digest('base64url')
-        : randomToken();
+        : this.#faults['state-from-clock']
+          ? // BUG (state-from-clock): a hash of the time the authorization started, guessable from a window of seconds.
+            createHash('sha256').update(String(this.#now()), 'utf8').digest('base64url')
+          : randomToken();
     const pending: PendingAuthorization = {
       state,
       gatewayId,
