@@ -9,6 +9,7 @@ import path from 'node:path';
 import { defineConfig, type PlaywrightTestProject } from '@playwright/test';
 import { CARRIED_RUN_KEY, carriedRun, readRunPlan, reportDir, type RunSpec } from './config/run-plan.js';
 import { workersFromEnv } from './config/workers.js';
+import { defaultWorkersFor } from './targets/registry.js';
 import { CHROMIUM_ARGS, chromiumPath, FULL_CHROMIUM_PATH } from './config/browser.js';
 
 const plan = readRunPlan();
@@ -81,8 +82,8 @@ export default defineConfig<{ runSpec: RunSpec }>({
   fullyParallel: true,
   forbidOnly: true,
   retries: 0,
-  // Each worker starts its own mocks and target; a real gateway (a Python server) is too heavy for more than one.
-  workers: workersFromEnv(process.env, heavyTarget ? 1 : 2),
+  // Each worker starts its own mocks and target: how many a target's runs can use at once is the target's to say.
+  workers: workersFromEnv(process.env, defaultWorkersFor(plan)),
   timeout: heavyTarget ? 90_000 : 30_000,
   expect: { timeout: heavyTarget ? 15_000 : 5_000 },
   reporter: [

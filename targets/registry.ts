@@ -20,6 +20,12 @@ export interface TargetModule {
   prepare?(settings: Record<string, unknown>): Promise<void>;
   /** For a gateway released on a registry: its releases, which `matrix` and `bisect` run one by one. */
   releases?: TargetReleases;
+  /**
+   * How many Playwright workers a run of this target uses unless CONFORMANCE_WORKERS says otherwise. Each worker starts
+   * its own instance of a target the suite starts, so this is how many instances the machine can drive at once; a
+   * gateway someone else runs (attach mode) is one instance, shared by every worker. Absent: 1.
+   */
+  defaultWorkers?(run: RunSpec): number;
 }
 
 export interface TargetReleases {
@@ -52,7 +58,8 @@ export const TARGET_NAMES = ['reference', 'contextforge', 'inspector', 'n8n'] as
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 export const TARGETS: Readonly<Record<TargetName, TargetModule>> = {
-  reference: { factory: async () => (await import('./reference/adapter.js')).createReferenceTarget },
+  // In-process: two workers keep this 2-core machine busy (four were slower: a worker's start costs more than it gains).
+  reference: { factory: async () => (await import('./reference/adapter.js')).createReferenceTarget, defaultWorkers: () => 2 },
   contextforge: contextForgeModule,
   inspector: inspectorModule,
   n8n: n8nModule,
@@ -60,6 +67,11 @@ export const TARGETS: Readonly<Record<TargetName, TargetModule>> = {
 
 /** The client-profile target the selftest proves the client's self-checks (ENV-05) on, both ways. */
 export const CLIENT_CALIBRATION_TARGET: TargetName = 'inspector';
+
+/** The workers a plan's runs use by default (the fewest any of its runs allows): config/workers.ts may override it. */
+export function defaultWorkersFor(plan: readonly RunSpec[]): number {
+  return Math.min(...plan.map((run) => TARGETS[run.target as TargetName]?.defaultWorkers?.(run) ?? 1));
+}
 
 export async function targetFactory(name: TargetName): Promise<TargetFactory> {
   return TARGETS[name].factory();
