@@ -73,12 +73,8 @@ async function main(): Promise<number> {
     process.stderr.write(`contextforge gate: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  // One ContextForge per worker, two workers at a time: the releases overlap their waits.
-  const { report } = await runPlaywright(plan, {
-    reportDir: path.join(reportDir(), 'contextforge'),
-    extraArgs,
-    env: { CONFORMANCE_WORKERS: process.env['CONFORMANCE_WORKERS'] ?? '2' },
-  });
+  // One ContextForge per worker, two workers at a time (the target's default: targets/contextforge/module.ts).
+  const { report } = await runPlaywright(plan, { reportDir: path.join(reportDir(), 'contextforge'), extraArgs });
   if (!report) {
     process.stderr.write('contextforge gate: Playwright wrote no conformance report\n');
     return 1;

@@ -25,7 +25,7 @@ export interface RunTempDir {
 }
 
 /** Playwright's own default for its compile cache (playwright/lib/common: the system tmpdir and the user id). */
-function sharedTransformCache(env: NodeJS.ProcessEnv): string {
+export function sharedTransformCache(env: NodeJS.ProcessEnv): string {
   const chosen = env[TRANSFORM_CACHE_ENV] ?? env['PWTEST_CACHE_DIR'];
   if (chosen !== undefined && chosen !== '') return chosen;
   return path.join(tmpdir(), `playwright-transform-cache-${process.geteuid?.() ?? ''}`);

@@ -70,7 +70,7 @@ export const CLIENT_CALIBRATION_TARGET: TargetName = 'inspector';
 
 /** The workers a plan's runs use by default (the fewest any of its runs allows): config/workers.ts may override it. */
 export function defaultWorkersFor(plan: readonly RunSpec[]): number {
-  return Math.min(...plan.map((run) => TARGETS[run.target as TargetName]?.defaultWorkers?.(run) ?? 1));
+  return Math.min(...plan.map((run) => TARGETS[run.target].defaultWorkers?.(run) ?? 1));
 }
 
 export async function targetFactory(name: TargetName): Promise<TargetFactory> {

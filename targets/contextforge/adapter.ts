@@ -42,9 +42,6 @@ import { readCdnManifest, type CdnAssetManifest } from './cdn-manifest.js';
 import { defaultCacheRoot } from '../../lib/cache-root.js';
 import { watchPageTrouble } from '../page-trouble.js';
 import { UPSTREAM_READ_TIMEOUT_SECONDS } from './config.js';
-
-/** How long the admin page's Tools table may take to load after the page (an HTMX request of its own). */
-const TOOL_TABLE_BOUND_MS = 15_000;
 import {
   callbackOutcome,
   clickAuthorize,
@@ -57,6 +54,9 @@ import {
   tableOutcome,
   type TableClickResult,
 } from './ui.js';
+
+/** How long the admin page's Tools table may take to load after the page (an HTMX request of its own). */
+const TOOL_TABLE_BOUND_MS = 15_000;
 
 const hostName = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a lower-case host name');
 const credentials = z.strictObject({ email: z.email(), password: z.string().min(1) });

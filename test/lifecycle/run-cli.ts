@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { listeningPorts, processesOf, type ProcessInfo } from './processes.js';
+import { sharedTransformCache } from '../../cli/run-temp-dir.js';
 
 const MARKER_NAME = 'CONFORMANCE_LIFECYCLE_MARKER';
 
@@ -56,7 +57,7 @@ export function runCli(script: string, args: string[], env: Record<string, strin
       // Every temporary file of the run goes under a folder of this test's, to see what stays there. Playwright's
       // compile cache stays where it is shared by every run (it would otherwise be made anew inside).
       TMPDIR: temporaryFolder,
-      PLAYWRIGHT_TRANSFORM_CACHE_DIR: process.env['PLAYWRIGHT_TRANSFORM_CACHE_DIR'] ?? path.join(tmpdir(), `playwright-transform-cache-${process.geteuid?.() ?? ''}`),
+      PLAYWRIGHT_TRANSFORM_CACHE_DIR: sharedTransformCache(process.env),
       ...env,
     },
   });
