@@ -57,7 +57,8 @@ test('TOKEN-05 an expired access token is refreshed before the MCP call', req('T
  * control refused for another reason, ContextForge 1.0.0rc1's 401, is SESSION-01's business); the second is the same
  * way again: the API, or the callback page's own request sent again from the page (a callback page may drop its button
  * after one success, as ContextForge's does, and the table's control may not use the user's token at all, SESSION-02's
- * bug, which here would read as a refresh never made). Returns what the IdP and the gateway answered.
+ * bug, which here would read as a refresh never made), and the API after all when that resend is refused before a second
+ * refresh (useGrantAgain). Returns what the IdP and the gateway answered.
  */
 async function twoDueRefreshes(harness: Harness, alice: Actor, upstream: Upstream, evidence: Evidence) {
   const { idp, target } = harness;
@@ -72,11 +73,12 @@ async function twoDueRefreshes(harness: Harness, alice: Actor, upstream: Upstrea
   const first = lastUseAnswer(used);
   const firstSays = first.way === 'callback' ? (await target.callbackFetchToolsOutcome(alice.page)).state : 'not asked (the API was used)';
   makeDue();
-  const second = await useGrantAgain(harness, alice, upstream, evidence, first.way);
+  // Enough once a second refresh was made: its refresh token is what is judged, whatever the use answered.
+  const second = await useGrantAgain(harness, alice, upstream, evidence, first.way, () => refreshRequestsOf(upstream).length >= 2);
   const refreshes = refreshRequestsOf(upstream);
   const issuedRefresh = refreshTokenHashesIssuedTo(idp, upstream.clientId);
   const revokedUpstream = upstream.mcp.calls().filter((c) => c.tokenHash && !revokedByUs.has(c.tokenHash) && idp.findToken(c.tokenHash)?.revoked);
-  evidence.add('uses', { first: { ...first, pageSays: firstSays }, second: { way: first.way, status: second } });
+  evidence.add('uses', { first: { ...first, pageSays: firstSays }, second });
   evidence.add('refreshes', refreshes.map((e) => ({ status: e.status, outcome: e.outcome, refreshToken: e.params['refresh_token'] })));
   evidence.add('refreshTokensIssued', issuedRefresh);
   evidence.add('accessTokensRevokedBeforeEachUse', [...revokedByUs]);
@@ -88,7 +90,7 @@ async function twoDueRefreshes(harness: Harness, alice: Actor, upstream: Upstrea
   const expectBothUsesSucceeded = (): void => {
     expect(is2xx(first.status), `first use (${first.way === 'api' ? "the gateway's Fetch Tools API" : "the callback page's Fetch Tools"}) answered ${first.status}`).toBe(true);
     if (first.way === 'callback') expect(firstSays, 'the callback page reports success').toBe('success');
-    expect(is2xx(second), `second use, the same way again, answered ${second}`).toBe(true);
+    expect(is2xx(second.status), `second use (${second.way === 'api' ? "the gateway's Fetch Tools API" : "the callback page's request sent again"}) answered ${second.status}`).toBe(true);
   };
   return { refreshes, issuedRefresh, expectBothUsesSucceeded };
 }

@@ -102,7 +102,7 @@ for (const death of UNANNOUNCED_DEATHS) {
     const first = await firstUseRenews({ harness, alice, upstream, evidence }, refused);
 
     // The next use: the renewed token was kept, so the refused one never goes upstream again.
-    const again = await useGrantAgain(harness, alice, upstream, evidence, first.way);
+    const { status: again } = await useGrantAgain(harness, alice, upstream, evidence, first.way);
     const secondCalls = upstream.mcp.calls().slice(first.callsAfterFirst);
     evidence.add('nextUse', {
       status: again,
@@ -133,7 +133,7 @@ test('TOKEN-23 a token refused at two uses in a row (announced to live an hour, 
   // The renewed token dies early too: the next use meets a second refusal, and its renewal must present the refresh
   // token the first renewal returned (the one from the code exchange was spent, and the IdP takes a reuse as theft).
   for (const hash of revokeNewestAccessToken(upstream, alice)) refused.add(hash);
-  const again = await useGrantAgain(harness, alice, upstream, evidence, first.way);
+  const { status: again } = await useGrantAgain(harness, alice, upstream, evidence, first.way);
   const issuedRefresh = refreshTokenHashesIssuedTo(idp, upstream.clientId);
   const secondRefreshes = refreshRequestsOf(upstream).slice(first.refreshesAfterFirst);
   evidence.add('nextUse', {

@@ -5,6 +5,7 @@
  */
 import type { SiblingPolicy } from '../target.js';
 import { compareContextForgeVersions } from './versions.js';
+import { parsePep440 } from './pep440.js';
 
 export interface ContextForgeQuirks {
   /**
@@ -17,14 +18,30 @@ export interface ContextForgeQuirks {
   pagesSendCsrfHeader: boolean;
 }
 
-/** `1.0.0-RC-1` (what GET /version says) → `1.0.0rc1` (the PyPI spelling). */
+/**
+ * What GET /version says, in the PyPI spelling: `1.0.0-RC-1` → `1.0.0rc1`, and `1.0.7-20260921` (PEP 440's implicit
+ * post-release, how 1.0.7.post20260921 reports itself) → `1.0.7.post20260921`.
+ */
 export function pypiVersionOf(reported: string): string {
-  const m = /^(\d+\.\d+\.\d+)-RC-?(\d+)$/i.exec(reported.trim());
-  return m ? `${m[1]}rc${m[2]}` : reported.trim();
+  const text = reported.trim();
+  const rc = /^(\d+\.\d+\.\d+)-RC-?(\d+)$/i.exec(text);
+  if (rc) return `${rc[1]}rc${rc[2]}`;
+  const post = /^(\d+\.\d+\.\d+)-(\d+)$/.exec(text);
+  if (post) return `${post[1]}.post${post[2]}`;
+  return text;
 }
 
+/**
+ * The quirks of the release that reports `version`. A version the adapter cannot read is refused, never taken for
+ * the oldest release: 1.0.7.post20260921's `1.0.7-20260921` once read as older than rc2, so the adapter sent none of
+ * the pages' anti-CSRF header, its own-page requests were refused and read as the gateway's failures (TOKEN-06), as
+ * not testable (XSITE-14), and the table's endpoint was left out of XSITE-12's list.
+ */
 export function quirksFor(version: string): ContextForgeQuirks {
   const v = pypiVersionOf(version);
+  if (parsePep440(v) === null) {
+    throw new Error(`ContextForge reports its version as "${version}", which the adapter cannot read as a release, so it cannot tell which release's pages to mirror (targets/contextforge/quirks.ts pypiVersionOf)`);
+  }
   return {
     siblingPolicy: 'reject',
     pagesSendCsrfHeader: compareContextForgeVersions(v, '1.0.0rc2') >= 0,

@@ -149,6 +149,13 @@ describe('per-release quirks', () => {
     assert.equal(pypiVersionOf('1.0.0-RC-1'), '1.0.0rc1');
     assert.equal(pypiVersionOf('1.0.0-RC2'), '1.0.0rc2');
     assert.equal(pypiVersionOf('1.0.7'), '1.0.7');
+    // 1.0.7.post20260921's own spelling (PEP 440's implicit post-release).
+    assert.equal(pypiVersionOf('1.0.7-20260921'), '1.0.7.post20260921');
+  });
+
+  it('a post-release mirrors its release; a version the adapter cannot read is refused, not taken for the oldest', () => {
+    assert.deepEqual(quirksFor('1.0.7-20260921'), { siblingPolicy: 'reject', pagesSendCsrfHeader: true });
+    assert.throws(() => quirksFor('nightly'), /reports its version as "nightly", which the adapter cannot read/);
   });
 
   it('every release declares the sibling policy reject; the pages send the CSRF header from rc2', () => {
