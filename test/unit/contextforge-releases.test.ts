@@ -166,7 +166,8 @@ describe('version facts and the unknown-version error', () => {
     assert.equal(excludeNewerFor(newest), '2026-10-21T17:43:45Z');
     const post = await contextForgeVersionInfo('1.0.7.post20260921', options());
     assert.equal(post.tableUi, 'overflow-menu');
-    assert.equal(post.verified, false);
+    assert.equal(post.verified, true);
+    assert.equal((await contextForgeVersionInfo('1.0.0', options())).verified, false);
   });
 
   it('an unknown version is one line listing the releases PyPI has', async () => {
