@@ -35,8 +35,7 @@ import { ContextForgeApi, oauthGatewayJson, type OAuthGatewayBody } from './api.
 import { strongPassword } from '../../lib/strong-password.js';
 import { ensureContextForge } from './install.js';
 import { startContextForge, type RunningContextForge } from './process.js';
-import { pypiVersionOf, quirksFor, type ContextForgeQuirks } from './quirks.js';
-import { compareContextForgeVersions } from './versions.js';
+import { quirksFor, type ContextForgeQuirks } from './quirks.js';
 import { routeOfflineAssets } from './offline-assets.js';
 import { readCdnManifest, type CdnAssetManifest } from './cdn-manifest.js';
 import { defaultCacheRoot } from '../../lib/cache-root.js';
@@ -486,7 +485,6 @@ class ContextForgeTarget implements Target {
    * The callback page's Fetch Tools (POST /oauth/fetch-tools/ID) and, from 1.0.0 (the menu table), the
    * table's Refresh Tools (POST /gateways/ID/tools/refresh): two endpoints, each with its own CSRF check
    * upstream. Both send the page's CSRF header; their effect is the Fetch Tools side effect.
-   * (Written from the UI description in the research notes; not yet run against ContextForge.)
    */
   stateChangingEndpoints(gateway: RegisteredGateway): StateChangingEndpoint[] {
     const id = encodeURIComponent(gateway.id);
@@ -494,7 +492,7 @@ class ContextForgeTarget implements Target {
     const endpoints: StateChangingEndpoint[] = [
       { name: 'callback Fetch Tools', method: 'POST', url: this.#fetchToolsUrl(gateway), fields: {}, ownPageExtras: extras, effect: null },
     ];
-    if (compareContextForgeVersions(pypiVersionOf(this.#reportedVersion), '1.0.0') >= 0) {
+    if (this.#quirks.hasTableRefreshEndpoint) {
       endpoints.push({ name: 'table Refresh Tools', method: 'POST', url: `${this.#base}/gateways/${id}/tools/refresh`, fields: {}, ownPageExtras: extras, effect: null });
     }
     return endpoints;

@@ -16,6 +16,11 @@ export interface ContextForgeQuirks {
   siblingPolicy: SiblingPolicy;
   /** The pages send `Accept: application/json` and `X-CSRF-Token` (from the CSRF cookie). rc1 sends neither (rc2 added them). */
   pagesSendCsrfHeader: boolean;
+  /**
+   * The admin gateways table (the menu table, from 1.0.0) has a Refresh Tools control, POST /gateways/ID/tools/refresh:
+   * a second state-changing endpoint with its own CSRF check. rc1 has no such control.
+   */
+  hasTableRefreshEndpoint: boolean;
 }
 
 /**
@@ -45,5 +50,6 @@ export function quirksFor(version: string): ContextForgeQuirks {
   return {
     siblingPolicy: 'reject',
     pagesSendCsrfHeader: compareContextForgeVersions(v, '1.0.0rc2') >= 0,
+    hasTableRefreshEndpoint: compareContextForgeVersions(v, '1.0.0') >= 0,
   };
 }

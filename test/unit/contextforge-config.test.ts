@@ -154,13 +154,15 @@ describe('per-release quirks', () => {
   });
 
   it('a post-release mirrors its release; a version the adapter cannot read is refused, not taken for the oldest', () => {
-    assert.deepEqual(quirksFor('1.0.7-20260921'), { siblingPolicy: 'reject', pagesSendCsrfHeader: true });
+    assert.deepEqual(quirksFor('1.0.7-20260921'), { siblingPolicy: 'reject', pagesSendCsrfHeader: true, hasTableRefreshEndpoint: true });
     assert.throws(() => quirksFor('nightly'), /reports its version as "nightly", which the adapter cannot read/);
   });
 
-  it('every release declares the sibling policy reject; the pages send the CSRF header from rc2', () => {
-    assert.deepEqual(quirksFor('1.0.0-RC-1'), { siblingPolicy: 'reject', pagesSendCsrfHeader: false });
-    assert.deepEqual(quirksFor('1.0.7'), { siblingPolicy: 'reject', pagesSendCsrfHeader: true });
+  it('every release declares the sibling policy reject; the pages send the CSRF header from rc2; the table control from 1.0.0', () => {
+    assert.deepEqual(quirksFor('1.0.0-RC-1'), { siblingPolicy: 'reject', pagesSendCsrfHeader: false, hasTableRefreshEndpoint: false });
+    assert.deepEqual(quirksFor('1.0.7'), { siblingPolicy: 'reject', pagesSendCsrfHeader: true, hasTableRefreshEndpoint: true });
+    assert.equal(quirksFor('1.0.0rc2').hasTableRefreshEndpoint, false);
+    assert.equal(quirksFor('1.0.0').hasTableRefreshEndpoint, true);
     assert.equal(quirksFor('1.0.0').siblingPolicy, 'reject');
     assert.equal(quirksFor('1.0.8').siblingPolicy, 'reject');
   });
