@@ -634,7 +634,7 @@ export const REQUIREMENTS = [
       cite(MCP_SECURITY_BEST_PRACTICES, 'OAuth Authorization URL Validation', 'reject javascript:, data:, file: authorization URLs'),
       cite(RFC7591, '§3', 'client registration request'),
     ],
-    mayNotApply: 'a gateway that registers upstreams only with an explicitly configured authorization server and client ID (no discovery)',
+    mayNotApply: 'a gateway that registers upstreams only with an explicitly configured authorization server and client ID (no discovery); one whose admin names the authorization server and whose gateway registers its own client there lacks the resource-metadata part only',
   },
   {
     id: 'FLOW-24',

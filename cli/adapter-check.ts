@@ -12,7 +12,8 @@ import { is2xx, pressFetchTools, type FetchToolsControl } from '../fixtures/fetc
 import type { Harness } from '../fixtures/harness.js';
 import { startMcpBehind, type PreparedUpstream, type Upstream } from '../fixtures/upstream.js';
 import { isOnIdp, signInAndConsent } from '../mock-idp/browser.js';
-import type { McpCallRecord } from '../mock-mcp/types.js';
+import type { McpCallRecord, MockMcp } from '../mock-mcp/types.js';
+import type { UrlRegistrationOutcome } from '../targets/target.js';
 import type { StepDefinition } from './self-check-steps.js';
 import { clientRegistrationsSince } from '../fixtures/idp-records.js';
 
@@ -31,6 +32,7 @@ export const STEP = {
   apiToken: 'apiToken',
   registerGateway: 'registerGateway',
   registerGatewayByUrl: 'registerGatewayByUrl',
+  registerGatewayByIssuer: 'registerGatewayByIssuer',
   locateGatewayControls: 'locateGatewayControls',
   startAuthorization: 'startAuthorization',
   idp: 'IdP sign-in and consent (harness)',
@@ -90,6 +92,41 @@ function watchGatewayWrites(page: Page, origin: string): { sent(): string[]; sto
   };
   page.on('request', onRequest);
   return { sent: () => [...sent], stop: () => void page.off('request', onRequest) };
+}
+
+/**
+ * A registration that leaves the gateway to register its own client at the IdP (RFC 7591): by the MCP URL alone, or by
+ * the MCP URL and the issuer. The adapter's part is reaching it and the gateway registering a client at the IdP; whether
+ * the gateway checks what it read is FLOW-23's verdict. A server of its own, so it never touches the other steps' one.
+ */
+function discoveredRegistrationStep(
+  harness: Harness,
+  name: string,
+  absent: boolean,
+  register: (mcp: MockMcp) => Promise<UrlRegistrationOutcome> | undefined,
+): StepDefinition {
+  const { idp } = harness;
+  return {
+    name,
+    optional: true,
+    absent,
+    needs: [],
+    timeoutMs: harness.responseBoundMs * 4,
+    async run() {
+      const mcp = await startMcpBehind(harness, idp);
+      try {
+        const mark = idp.log().length;
+        const outcome = await register(mcp);
+        if (outcome === undefined) throw new Error('returned nothing');
+        if (outcome.kind === 'refused') throw new Error(`the gateway refused a registration whose discovery documents are all valid: ${outcome.status} ${outcome.message}`);
+        const registered = clientRegistrationsSince(idp, mark).filter((r) => r.status === 201);
+        if (registered.length === 0) throw new Error('registered, but the gateway registered no client at the IdP the metadata names');
+        return `registered as ${outcome.gateway.id}; the gateway registered client ${registered[0]?.clientId ?? '?'} at the IdP`;
+      } finally {
+        await mcp.close();
+      }
+    },
+  };
 }
 
 export function adapterSteps(world: AdapterCheckWorld): StepDefinition[] {
@@ -203,29 +240,12 @@ export function adapterSteps(world: AdapterCheckWorld): StepDefinition[] {
         return `"${gateway.name}", id ${gateway.id}`;
       },
     },
-    {
-      name: STEP.registerGatewayByUrl,
-      optional: true,
-      absent: target.registerGatewayByUrl === undefined,
-      needs: [],
-      timeoutMs,
-      async run() {
-        // A server of its own, so the discovered registration never touches the one the other steps use.
-        const mcp = await startMcpBehind(harness, idp);
-        try {
-          const mark = idp.log().length;
-          const outcome = await target.registerGatewayByUrl?.({ name: `check-by-url-${harness.runId}`, mcpUrl: mcp.url, scopes: ['openid', 'mcp'] });
-          if (outcome === undefined) throw new Error('returned nothing');
-          if (outcome.kind === 'refused') throw new Error(`the gateway refused a registration whose discovery documents are all valid: ${outcome.status} ${outcome.message}`);
-          // Whether discovery is checked is FLOW-23's verdict; the adapter's part is reaching the gateway's registration by URL.
-          const registered = clientRegistrationsSince(idp, mark).filter((r) => r.status === 201);
-          if (registered.length === 0) throw new Error('registered, but the gateway registered no client at the IdP the metadata names');
-          return `registered as ${outcome.gateway.id}; the gateway registered client ${registered[0]?.clientId ?? '?'} at the IdP`;
-        } finally {
-          await mcp.close();
-        }
-      },
-    },
+    discoveredRegistrationStep(harness, STEP.registerGatewayByUrl, target.registerGatewayByUrl === undefined, (mcp) =>
+      target.registerGatewayByUrl?.({ name: `check-by-url-${harness.runId}`, mcpUrl: mcp.url, scopes: ['openid', 'mcp'] }),
+    ),
+    discoveredRegistrationStep(harness, STEP.registerGatewayByIssuer, target.registerGatewayByIssuer === undefined, (mcp) =>
+      target.registerGatewayByIssuer?.({ name: `check-by-issuer-${harness.runId}`, mcpUrl: mcp.url, issuer: idp.issuer, scopes: ['openid', 'mcp'] }),
+    ),
     {
       name: STEP.locateGatewayControls,
       needs: [STEP.login, STEP.registerGateway],

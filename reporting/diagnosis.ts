@@ -123,6 +123,10 @@ export const BUG_CLASSES = {
     title: 'The MCP server is called with a token that is not the one the IdP issued for this user',
     lookAt: 'which credential the upstream call attaches, how tokens are keyed (by upstream and by user, both), and what outlives one call (pooled connections, cached clients, sessions keyed without the user)',
   },
+  'grant-not-kept': {
+    title: "The IdP issued the tokens and the gateway's callback then failed: the grant was lost at the gateway (a second user's or a second upstream's grant refused at storage)",
+    lookAt: "what the callback does after the code exchange: how the grant is stored (its key and unique constraints: (upstream, gateway user), both; never an IdP account id that may be missing or fall back to something every user shares, such as the client_id; an upsert for the user's own earlier grant), and any check of the token response the gateway has no business making (an access token is opaque to it)",
+  },
   'refresh-mishandled': {
     title: 'An expired access token is not renewed right: the refresh token is not used, the rotated one is not kept, or the expired token goes upstream when it cannot be renewed',
     lookAt: 'the refresh path: use the refresh token when the access token expired, store the new refresh token, and ask the user to authorize again when there is nothing to renew with',
@@ -469,6 +473,12 @@ const RULES: readonly Rule[] = [
   },
   { requirements: ['TOKEN-14'], bugClass: 'upstream-wait-unbounded' },
   { requirements: ['FLOW-22'], bugClass: 'mix-up-undefended' },
+  {
+    requirements: ['FLOW-23'],
+    bugClass: 'foreign-error-as-500',
+    when: (o) =>
+      has(o.error, /never a server error\)[\s\S]*Expected: < 500/) ? 'the refusal of a document that must not be used was a server error, not a message naming it' : undefined,
+  },
   { requirements: ['FLOW-23'], bugClass: 'discovery-unchecked' },
   // Tokens.
   {
@@ -550,6 +560,12 @@ export function diagnose(o: Observation): Diagnosis | undefined {
   if (has(o.error, /GatewayRefusedStep: The gateway answered its own Authorize with/)) {
     const c = BUG_CLASSES['authorization-start-broken'];
     return { bugClass: 'authorization-start-broken', title: c.title, lookAt: c.lookAt, because: "the gateway answered its own Authorize with an error page" };
+  }
+  // Whatever the requirement, an authorization whose callback failed after the IdP issued its tokens
+  // (fixtures/issued-grant-kept.ts) says this first: what came after it never had a grant to work with.
+  if (has(o.error, /the gateway did not keep the grant the IdP issued/)) {
+    const c = BUG_CLASSES['grant-not-kept'];
+    return { bugClass: 'grant-not-kept', title: c.title, lookAt: c.lookAt, because: "the gateway's callback failed after the IdP had issued the tokens" };
   }
   for (const rule of RULES) {
     if (!rule.requirements.includes(o.requirement)) continue;

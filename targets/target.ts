@@ -287,6 +287,15 @@ export interface Target {
    */
   registerGatewayByUrl?(request: { name: string; mcpUrl: string; scopes: string[] }): Promise<UrlRegistrationOutcome>;
   /**
+   * Optional, for a gateway whose admin names the authorization server instead of the gateway discovering it
+   * (ContextForge: an `issuer` and no client ID): registers an upstream by its MCP URL and that issuer, leaving the
+   * gateway to read the server's metadata (RFC 8414) and register its own client there (RFC 7591), and resolves once the
+   * gateway has done both or refused (a gateway that registers its client at the first Authorize is asked to then, as a
+   * person pressing it would). FLOW-23 runs its authorization-server checks through it; its resource-metadata check is
+   * then not applicable (there is no such document to read). Used only when `registerGatewayByUrl` is absent.
+   */
+  registerGatewayByIssuer?(request: { name: string; mcpUrl: string; issuer: string; scopes: string[] }): Promise<UrlRegistrationOutcome>;
+  /**
    * Optional: as the admin (the first user), points a registered upstream at another MCP server the way its admin
    * edits a registration: the MCP URL and the RFC 8707 resource change, the IdP client and everything else stay
    * (TOKEN-25: the grants users hold were issued for the old server). Resolves once the gateway accepted the edit.

@@ -78,7 +78,7 @@ export function checkCommand(root: string): Command {
 Checks a target adapter (targets/<name>/adapter.ts) before any requirement runs. Starts the mock IdP, a
 fresh mock MCP server and the target as a run does, launches the suite's Chromium, and walks the
 adapter's methods in the order specs use them, each a named step with its own time bound: prepareContext,
-login (alice), apiToken, registerGateway, the optional registerGatewayByUrl, locateGatewayControls, startAuthorization, the IdP's sign-in
+login (alice), apiToken, registerGateway, the optional registerGatewayByUrl and registerGatewayByIssuer, locateGatewayControls, startAuthorization, the IdP's sign-in
 and consent, the callback, clickCallbackFetchTools + callbackFetchToolsOutcome, clickTableFetchTools +
 tableFetchToolsOutcome, listTools, the optional authorizationShown, then the optional
 stateChangingEndpoints, disconnectUpstream, signOut, repointUpstream and removeUpstream (last: they point

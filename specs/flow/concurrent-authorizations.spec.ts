@@ -16,6 +16,7 @@ import { callsWithTokens } from '../../fixtures/upstream-calls.js';
 import { authorizeAndCaptureCallback } from '../../fixtures/flows.js';
 import { openCallback } from '../../fixtures/error-page.js';
 import { is2xx, pressFetchTools } from '../../fixtures/fetch-tools.js';
+import { GRANT_NOT_KEPT } from '../../fixtures/issued-grant-kept.js';
 
 /** The MCP requests one user's press caused, each with whose token it carried (by the IdP's record). */
 async function pressAndWatchUpstream(harness: Harness, actor: Actor, upstream: Upstream) {
@@ -46,7 +47,8 @@ test('FLOW-19 two users authorizing the same upstream at once each complete with
     const name = actor.user.key;
     const exchanges = codeExchanges.filter((e) => e.user === actor.idpUser.username);
     expect(exchanges.map((e) => `${e.status} ${e.outcome}`), `${name}'s code exchange at the IdP (a code_verifier mismatch means another authorization's verifier was sent)`).toEqual(['200 ok']);
-    expect(landed.status, `${name}'s callback page: ${landed.text.slice(0, 160)}`).toBeLessThan(400);
+    // The IdP issued this user's tokens (above): a callback error now is the gateway losing the grant.
+    expect(landed.status, `${name}'s callback page answered an error although the IdP issued ${name}'s tokens (${GRANT_NOT_KEPT}): ${landed.text.slice(0, 160)}`).toBeLessThan(400);
   }
 
   // Each user's grant is their own: what the MCP server receives for each press.
@@ -80,8 +82,9 @@ test('FLOW-19 one user authorizing two upstreams at once (two tabs) completes bo
       const landed = await openCallback(alice.page, callback.href);
       const exchanges = idp.log().filter((e) => e.kind === 'token:authorization_code' && e.clientId === u.clientId);
       evidence.add(`callback:${index + 1}`, { status: landed.status, text: landed.text.slice(0, 200), codeExchanges: exchanges.map((e) => ({ status: e.status, outcome: e.outcome })) });
-      expect(landed.status, `${name}: its callback page: ${landed.text.slice(0, 160)}`).toBeLessThan(400);
       expect(exchanges.map((e) => `${e.status} ${e.outcome}`), `${name}: code exchanges at its own IdP client (none, or a refused one, means the code went to another client or with another verifier)`).toEqual(['200 ok']);
+      // The IdP issued the tokens for this upstream (above): a callback error now is the gateway losing the grant.
+      expect(landed.status, `${name}: its callback page answered an error although the IdP issued the tokens (${GRANT_NOT_KEPT}): ${landed.text.slice(0, 160)}`).toBeLessThan(400);
       const { exchange, calls } = await pressAndWatchUpstream(harness, alice, u);
       evidence.add(`fetchTools:${index + 1}`, { exchange, mcpCalls: calls });
       expect(is2xx(exchange.status), `${name}: Fetch Tools: ${exchange.endpoint} answered ${exchange.status}: ${exchange.body}`).toBe(true);

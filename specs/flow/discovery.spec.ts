@@ -21,6 +21,7 @@ import { startMcpBehind } from '../../fixtures/upstream.js';
 import { acceptedWithOwnToken } from '../../fixtures/upstream-calls.js';
 import { clientRegistrationsSince, type ClientRegistration } from '../../fixtures/idp-records.js';
 import { notTestable } from '../../lib/outcome.js';
+import { notApplicable } from '../../fixtures/applicability.js';
 import type { RegisteredGateway, UrlRegistrationOutcome } from '../../targets/target.js';
 import type { MockMcp } from '../../mock-mcp/types.js';
 
@@ -29,18 +30,23 @@ const SCOPES = ['openid', 'mcp'];
 /** An outcome as evidence: a refusal in full (status and message), a registration by its kind only. */
 const asEvidence = (outcome: UrlRegistrationOutcome) => (outcome.kind === 'refused' ? outcome : { kind: outcome.kind });
 
-/** Registers `mcp` by its URL through the adapter, and returns the IdP's client registrations it caused. */
+/**
+ * Registers `mcp` through the adapter and returns the IdP's client registrations it caused: by its URL alone, or, for
+ * a gateway whose admin names the authorization server (`registerGatewayByIssuer`), by its URL and the IdP's issuer.
+ */
 async function registerByUrl(harness: Harness, mcp: MockMcp): Promise<{ outcome: UrlRegistrationOutcome; name: string; registrations: ClientRegistration[] }> {
   const { target, idp } = harness;
-  // Declared not applicable is decided before the test body (fixtures/index.ts); absent and undeclared is ours to say.
-  if (target.registerGatewayByUrl === undefined) notTestable('the adapter offers no registration by URL (Target.registerGatewayByUrl)');
-  const before = idp.log().length;
   const name = `conf-flow23-${randomBytes(3).toString('hex')}`;
-  const outcome = await target.registerGatewayByUrl({ name, mcpUrl: mcp.url, scopes: SCOPES });
+  const before = idp.log().length;
+  let outcome: UrlRegistrationOutcome;
+  if (target.registerGatewayByUrl !== undefined) outcome = await target.registerGatewayByUrl({ name, mcpUrl: mcp.url, scopes: SCOPES });
+  else if (target.registerGatewayByIssuer !== undefined) outcome = await target.registerGatewayByIssuer({ name, mcpUrl: mcp.url, issuer: idp.issuer, scopes: SCOPES });
+  // Declared not applicable is decided before the test body (fixtures/index.ts); absent and undeclared is ours to say.
+  else notTestable('the adapter offers no registration by URL (Target.registerGatewayByUrl) and none by issuer (Target.registerGatewayByIssuer)');
   return { outcome, name, registrations: clientRegistrationsSince(idp, before) };
 }
 
-test('FLOW-23 an upstream registered by its URL alone is discovered (resource metadata → authorization server → client registration) and the flow works with that client', req('FLOW-23'), async ({
+test('FLOW-23 an upstream registered by its URL alone is discovered (resource metadata → authorization server → client registration; by its issuer where the admin names the server) and the flow works with that client', req('FLOW-23'), async ({
   harness,
   alice,
   evidence,
@@ -133,6 +139,10 @@ async function refusedWhileSpoiled(
 }
 
 test('FLOW-23 resource metadata that names another resource is refused with a readable message and no client is registered', req('FLOW-23'), async ({ harness, evidence }) => {
+  const { target } = harness;
+  if (target.registerGatewayByUrl === undefined && target.registerGatewayByIssuer !== undefined) {
+    notApplicable('FLOW-23', "the gateway takes the authorization server from its admin (the issuer) and reads no resource metadata: there is no document whose resource it could misread");
+  }
   // Another server's resource identifier (the attacker site's), in the metadata this server serves.
   const otherResource = `http://127.0.0.1:${harness.attackerSite.port}/mcp`;
   await refusedWhileSpoiled(harness, evidence, {

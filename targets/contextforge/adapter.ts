@@ -30,8 +30,9 @@ import type {
   UpstreamRegistration,
   FetchToolsRequest,
   TargetLifetimes,
+  UrlRegistrationOutcome,
 } from '../target.js';
-import { ContextForgeApi, oauthGatewayJson, type OAuthGatewayBody } from './api.js';
+import { ContextForgeApi, dcrGatewayJson, oauthGatewayJson, refusalMessage, type OAuthGatewayBody } from './api.js';
 import { strongPassword } from '../../lib/strong-password.js';
 import { ensureContextForge } from './install.js';
 import { startContextForge, type RunningContextForge } from './process.js';
@@ -85,6 +86,8 @@ export const ATTACH_BEHIND_PROXY =
   'contextforge attach mode (--base-url) cannot run with --deployment behind-proxy: the gateway is already running on its own URL, and only a gateway this suite starts can be put behind its proxy';
 
 /** GET /oauth/status/{id}: only the caller's own token state is read (TOKEN-26); the rest is configuration. */
+/** What POST /gateways answers that FLOW-23's registration needs (the rest of GatewayRead is not ours to hold to a shape). */
+const RegisteredByIssuerSchema = z.object({ id: z.string().min(1), name: z.string() });
 const OAuthStatusSchema = z.object({ user_token_status: z.object({ authorized: z.boolean() }).optional() });
 
 export type ManagedSettings = z.infer<typeof ManagedSettingsSchema>;
@@ -368,6 +371,23 @@ class ContextForgeTarget implements Target {
     const gateway = await this.#api.registerOAuthGateway(await this.apiToken(this.users.alice), body);
     this.#registrations.set(gateway.id, body);
     return gateway;
+  }
+
+  /**
+   * FLOW-23 the way ContextForge offers it (every release from rc1: services/dcr_service.py): POST /gateways with the
+   * issuer and no client ID, then GET /oauth/authorize/{id} as the admin, which is where ContextForge reads the
+   * server's metadata and registers its client (routers/oauth_router.py, before redirecting to the IdP). A redirect
+   * there is the registration done; a refusal of either request is the outcome, with ContextForge's own words.
+   */
+  async registerGatewayByIssuer(request: { name: string; mcpUrl: string; issuer: string; scopes: string[] }): Promise<UrlRegistrationOutcome> {
+    const token = await this.apiToken(this.users.alice);
+    const json = dcrGatewayJson({ name: request.name, url: request.mcpUrl, issuer: request.issuer, redirectUri: this.redirectUri, scopes: request.scopes, resource: request.mcpUrl });
+    const created = await this.#api.answer(token, 'POST', '/gateways', json);
+    if (created.status < 200 || created.status >= 300) return { kind: 'refused', status: created.status, message: refusalMessage(created.body).slice(0, 500) };
+    const gateway = RegisteredByIssuerSchema.parse(JSON.parse(created.body));
+    const started = await this.#api.answer(token, 'GET', `/oauth/authorize/${encodeURIComponent(gateway.id)}`);
+    if (started.status >= 300 && started.status < 400 && started.location !== null) return { kind: 'registered', gateway: { id: gateway.id, name: gateway.name } };
+    return { kind: 'refused', status: started.status, message: refusalMessage(started.body).slice(0, 500) };
   }
 
   /** The admin's edit (PUT /gateways/{id}), sent whole as registered: the API reads an OAuth config as one value. */

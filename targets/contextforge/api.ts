@@ -69,6 +69,44 @@ export function oauthGatewayJson(g: OAuthGatewayBody): Record<string, unknown> {
   };
 }
 
+/**
+ * The JSON of POST /gateways for an upstream whose client the gateway registers itself (RFC 7591): the admin names the
+ * authorization server by its `issuer` and gives no client ID, so ContextForge reads the server's metadata and registers
+ * a client at its first Authorize (routers/oauth_router.py, `issuer and not client_id`). The callback is named, since
+ * releases before 1.1.0 have no default for it and would register `redirect_uris: [null]`.
+ */
+export function dcrGatewayJson(g: { name: string; url: string; issuer: string; redirectUri: string; scopes: string[]; resource: string }): Record<string, unknown> {
+  return {
+    name: g.name,
+    url: g.url,
+    description: 'mcp-gateway-conformance upstream (client registered by the gateway)',
+    transport: 'STREAMABLEHTTP',
+    auth_type: 'oauth',
+    visibility: 'public',
+    oauth_config: { grant_type: 'authorization_code', issuer: g.issuer, redirect_uri: g.redirectUri, scopes: g.scopes, resource: g.resource },
+  };
+}
+
+/** An answer kept whole instead of thrown: status, the Location of a redirect, and the body (known secrets scrubbed). */
+export interface RawAnswer {
+  status: number;
+  location: string | null;
+  body: string;
+}
+
+const detailSchema = z.object({ detail: z.union([z.string(), z.array(z.object({ msg: z.string() }).passthrough())]) });
+
+/** What a refusal says to a person: FastAPI's `detail` (a string, or a validation error's messages), else the body. */
+export function refusalMessage(body: string): string {
+  try {
+    const parsed = detailSchema.safeParse(JSON.parse(body));
+    if (parsed.success) return typeof parsed.data.detail === 'string' ? parsed.data.detail : parsed.data.detail.map((d) => d.msg).join('; ');
+  } catch {
+    // Not JSON: the body is the message.
+  }
+  return body;
+}
+
 export class ContextForgeApi {
   constructor(
     readonly baseUrl: string,
@@ -155,15 +193,7 @@ export class ContextForgeApi {
 
   /** `method path` with `json` (none when undefined), answered with its status only (SESSION-15's genuine twins). */
   async statusOf(token: string, method: string, path: string, json: unknown): Promise<number> {
-    const res = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: { Accept: 'application/json', Authorization: `Bearer ${token}`, ...(json === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: json === undefined ? null : JSON.stringify(json),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(30_000),
-    });
-    await res.arrayBuffer();
-    return res.status;
+    return (await this.answer(token, method, path, json)).status;
   }
 
   /** GET /gateways/{id}: the MCP URL the registration points at, or null when there is no such registration (404). */
@@ -192,6 +222,19 @@ export class ContextForgeApi {
       .filter((t) => (t.gatewayId ?? t.gateway_id) === gatewayId)
       .map((t) => t.originalName ?? t.original_name ?? t.name)
       .sort();
+  }
+
+  /** `method path` as the caller, answered as it is (no redirect followed, no status refused): for outcomes a spec judges. */
+  async answer(token: string, method: string, path: string, json?: unknown): Promise<RawAnswer> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { Accept: 'application/json', Authorization: `Bearer ${token}`, ...(json === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: json === undefined ? null : JSON.stringify(json),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(30_000),
+    });
+    const body = redactText(await res.text(), this.secrets());
+    return { status: res.status, location: res.headers.get('location'), body };
   }
 
   private async request(method: string, path: string, opts: { token?: string; json?: unknown }): Promise<unknown> {

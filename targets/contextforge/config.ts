@@ -115,6 +115,10 @@ export function contextForgeEnv(input: RunConfigInput): Record<string, string> {
     // default true). FLOW-03's five authorizations and FLOW-06's dozen forged callbacks locked alice out, and
     // every later test of the worker timed out in our own steps. Throttling is an operational control, not what
     // this suite certifies; releases without the setting ignore it.
+    // Dynamic client registration (FLOW-23, every release from rc1) keeps each authorization server's metadata in
+    // memory for an hour by default (services/dcr_service.py, `_metadata_cache`, checked as age < TTL): a spec that
+    // spoils the mock IdP's metadata after another read it would be judged on the old document. 0 reads it every time.
+    DCR_METADATA_CACHE_TTL: '0',
     RATE_LIMITING_ENABLED: 'false',
     RATE_LIMIT_LOCKOUT_ENABLED: 'false',
     LOG_LEVEL: 'INFO',

@@ -343,6 +343,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'grant-refused-for-second-user',
+    bugClass: 'grant-not-kept',
+    bug: "Grants are stored under (upstream, IdP account id) with a unique constraint, and the account id falls back to the client_id when the token response names no subject: the first user's grant holds the key and every other user's callback fails at storage (ContextForge 1.0.5).",
+    detectedBy: ['FLOW-19', 'TOKEN-16', 'TOKEN-26'],
+    // Pinned from one full selftest run (2026-12-07): bob's authorization is lost wherever alice authorized first.
+    alsoFails: ['TOKEN-10', 'TOKEN-25'],
+  },
+  {
     mode: 'shared-token',
     bugClass: 'wrong-token-upstream',
     bug: 'Tokens are stored per gateway, not per (gateway, user): user B fetches tools with user A’s token.',
@@ -851,6 +859,14 @@ export const FAULT_MODES = [
     alsoFails: [],
   },
   {
+    mode: 'discovery-refusal-as-server-error',
+    bugClass: 'foreign-error-as-500',
+    bug: "Discovery's checks hold, but a refused registration is answered 500 with one fixed message and the reason only logged: the admin learns neither that the server's documents were refused nor why (ContextForge answers every dynamic-registration error at its Authorize 500 \"Dynamic Client Registration failed\").",
+    detectedBy: ['FLOW-23'],
+    // Pinned from one full selftest run (2026-12-07): nothing else fails.
+    alsoFails: [],
+  },
+  {
     mode: 'as-guessed-from-mcp-origin',
     bugClass: 'discovery-unchecked',
     bug: "Registration by URL skips the protected resource metadata and assumes the authorization server lives at the MCP server's origin (the 2025-03-26 fallback): an MCP server whose IdP is elsewhere cannot be registered.",
@@ -982,9 +998,9 @@ export const FAULT_MODES = [
     bugClass: 'access-token-inspected',
     bug: 'The callback decodes the access token as a JWT (to log whose it is) and refuses the authorization as "invalid access token" when it does not decode: an IdP that issues opaque access tokens (as many do, and as any may switch to) cannot be used at all.',
     detectedBy: ['TOKEN-20'],
-    // Pinned from one full selftest run (2026-12-06); `npm run selftest -- --full --print-pins <mode>` re-measures.
-    alsoFails: [],
-    alsoNotTestable: ['TOKEN-25'],
+    // Pinned from one full selftest run (2026-12-07): TOKEN-25's opaque-token journeys fail at the authorization (the
+    // callback refused tokens the IdP issued), no longer "not testable" (fixtures/issued-grant-kept.ts).
+    alsoFails: ['TOKEN-25'],
   },
   {
     mode: 'code-exchange-redirect-followed',

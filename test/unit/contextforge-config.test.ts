@@ -4,6 +4,7 @@ import { behindProxyEnv, contextForgeEnv, newRunSecrets, secretValues } from '..
 import { hasSequentialRun, strongPassword } from '../../lib/strong-password.js';
 import { ATTACH_BEHIND_PROXY, createContextForgeTarget, parseContextForgeSettings } from '../../targets/contextforge/adapter.js';
 import { pypiVersionOf, quirksFor } from '../../targets/contextforge/quirks.js';
+import { dcrGatewayJson, refusalMessage } from '../../targets/contextforge/api.js';
 
 describe('contextForgeEnv', () => {
   const secrets = newRunSecrets();
@@ -165,5 +166,27 @@ describe('per-release quirks', () => {
     assert.equal(quirksFor('1.0.0').hasTableRefreshEndpoint, true);
     assert.equal(quirksFor('1.0.0').siblingPolicy, 'reject');
     assert.equal(quirksFor('1.0.8').siblingPolicy, 'reject');
+  });
+});
+
+describe('registration with a client the gateway registers itself (FLOW-23)', () => {
+  it('names the issuer and the callback, and no client', () => {
+    const json = dcrGatewayJson({ name: 'n', url: 'http://127.0.0.1:1/mcp', issuer: 'http://127.0.0.1:2', redirectUri: 'http://gateway.localhost:3/oauth/callback', scopes: ['openid'], resource: 'http://127.0.0.1:1/mcp' });
+    const config = json['oauth_config'] as Record<string, unknown>;
+    assert.equal(config['issuer'], 'http://127.0.0.1:2');
+    assert.equal(config['redirect_uri'], 'http://gateway.localhost:3/oauth/callback');
+    assert.equal('client_id' in config, false);
+    assert.equal('authorization_url' in config, false);
+  });
+
+  it("reads a refusal's words from FastAPI's detail, a validation error's messages, or the body itself", () => {
+    assert.equal(refusalMessage('{"detail":"Dynamic Client Registration failed."}'), 'Dynamic Client Registration failed.');
+    assert.equal(refusalMessage('{"detail":[{"msg":"issuer must start with http://","loc":["body"]},{"msg":"second"}]}'), 'issuer must start with http://; second');
+    assert.equal(refusalMessage('Internal Server Error'), 'Internal Server Error');
+  });
+
+  it("reads every authorization server's metadata afresh (no hour-long cache behind a spoiled document)", () => {
+    const env = contextForgeEnv({ origin: 'http://gateway.localhost:41234', port: 41234, runDir: '/tmp/x', adminEmail: 'a@example.com', secrets: newRunSecrets() });
+    assert.equal(env['DCR_METADATA_CACHE_TTL'], '0');
   });
 });

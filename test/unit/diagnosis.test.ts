@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { BUG_CLASSES, diagnose, diagnosedRequirements } from '../../reporting/diagnosis.js';
 import { REQUIREMENTS } from '../../catalogue/requirements.js';
 import { FAULT_MODES } from '../../targets/reference/faults.js';
+import { GRANT_NOT_KEPT } from '../../fixtures/issued-grant-kept.js';
 
 test('every catalogue requirement has a diagnosis rule', () => {
   const covered = diagnosedRequirements();
@@ -111,4 +112,21 @@ test('TOKEN-16: a later turn served by an earlier one and a press served by the 
   assert.equal(ofOverlap?.bugClass, 'wrong-token-upstream');
   assert.match(ofTurn?.because ?? '', /an earlier call/);
   assert.match(ofOverlap?.because ?? '', /in flight per MCP server/);
+});
+
+test("a callback that failed after the IdP issued its tokens is the gateway losing the grant, whichever requirement's journey met it", () => {
+  // The words fixtures/issued-grant-kept.ts and FLOW-19 put in their failures.
+  const lost = `Error: The gateway's callback answered 500 although the IdP had answered its code exchange with tokens: ${GRANT_NOT_KEPT}. The page says: Token storage failed`;
+  for (const requirement of ['FLOW-19', 'TOKEN-16', 'TOKEN-26', 'TOKEN-10']) {
+    assert.equal(diagnose({ requirement, error: lost, evidence: '' })?.bugClass, 'grant-not-kept', requirement);
+  }
+  // A callback that failed because the code exchange did (another authorization's verifier) stays where it was.
+  assert.equal(diagnose({ requirement: 'FLOW-19', error: "alice's code exchange at the IdP (a code_verifier mismatch means another authorization's verifier was sent)", evidence: '' })?.bugClass, 'pending-authorization-shared');
+});
+
+test('FLOW-23: a refusal that is a server error is its own class, an unchecked document is discovery', () => {
+  const asServerError = 'Error: its status (a refusal, never a server error): Dynamic Client Registration failed.\n\nexpect(received).toBeLessThan(expected)\n\nExpected: < 500\nReceived:   500';
+  assert.equal(diagnose({ requirement: 'FLOW-23', error: asServerError, evidence: '' })?.bugClass, 'foreign-error-as-500');
+  const registered = 'Error: client registrations at an authorization server found through authorization server metadata without code_challenge_methods_supported';
+  assert.equal(diagnose({ requirement: 'FLOW-23', error: registered, evidence: '' })?.bugClass, 'discovery-unchecked');
 });

@@ -79,6 +79,13 @@ export function apiRoutes(ctx: GatewayContext): Router {
     }
     const discovered = await discoverUpstream({ ...parsed.data, redirectUri: publicRedirectUri(req, ctx) }, ctx.faults);
     if (!discovered.ok) {
+      // BUG (discovery-refusal-as-server-error): every failed registration is one server error with a fixed message,
+      // the check's reason only logged (ContextForge's Authorize answers any DCR error 500 "Dynamic Client Registration failed").
+      if (ctx.faults['discovery-refusal-as-server-error']) {
+        ctx.log.event(`dynamic client registration failed: ${discovered.message}`);
+        res.status(500).json({ success: false, message: 'Dynamic client registration failed. Configure a client ID instead.' });
+        return;
+      }
       // 422: the request was well formed, what the upstream published cannot be used.
       res.status(422).json({ success: false, message: discovered.message });
       return;

@@ -230,6 +230,13 @@ export function oauthRoutes(ctx: GatewayContext): Router {
     if (faults['token-response-logged']) {
       ctx.log.event(`token response for ${gateway.name}: access_token ${tokens.accessToken} refresh_token ${tokens.refreshToken ?? '(none)'}`);
     }
+    // BUG (grant-refused-for-second-user): grants are stored under (upstream, IdP account id), an insert under a unique
+    // constraint, and with no subject in the token response the account id falls back to the client_id: the first user's
+    // grant holds the key, and every other user's is refused at storage (ContextForge 1.0.5).
+    if (faults['grant-refused-for-second-user'] && ctx.grants.heldByAnotherUser(gateway.id, user)) {
+      failPage(res, 500, 'Token storage failed: UNIQUE constraint failed: oauth_tokens.gateway_id, oauth_tokens.user_id');
+      return;
+    }
     ctx.grants.set(gateway.id, user, {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,

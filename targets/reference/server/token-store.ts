@@ -72,6 +72,14 @@ export class GrantStore {
     return this.#grants.get(this.#key(gatewayId, user));
   }
 
+  /**
+   * Whether another user already holds a grant for the upstream (only the grant-refused-for-second-user fault asks:
+   * its key names the upstream and an IdP account id that falls back to the client, the same for every user).
+   */
+  heldByAnotherUser(gatewayId: string, user: string): boolean {
+    return [...this.#grants.entries()].some(([key, grant]) => this.#keyParts(key)[0] === gatewayId && grant.user !== user);
+  }
+
   set(gatewayId: string, user: string, grant: Grant): void {
     this.#grants.set(this.#key(gatewayId, user), grant);
     this.#markedDisconnected.delete(this.#key(gatewayId, user));
