@@ -115,6 +115,12 @@ export function contextForgeEnv(input: RunConfigInput): Record<string, string> {
     // default true). FLOW-03's five authorizations and FLOW-06's dozen forged callbacks locked alice out, and
     // every later test of the worker timed out in our own steps. Throttling is an operational control, not what
     // this suite certifies; releases without the setting ignore it.
+    // The session and API tokens the harness signs in for once per worker live 20 minutes by default from 1.0.x
+    // (TOKEN_EXPIRY, minutes; rc1: 10080, 1.0.5+ allow 5-1440). A whole-catalogue run lasts 17-23 minutes here and
+    // FLOW-18 moves the gateway's clock 451 s ahead, so late in a run the workers' own sign-ins expired: 1.1.0's
+    // TOKEN-25 was not testable on 2026-12-07 ("Token has expired" on bob's press), passing when run alone. How long a
+    // session lasts is operational policy, not what this suite certifies: a day, the most every release accepts.
+    TOKEN_EXPIRY: '1440',
     // Dynamic client registration (FLOW-23, every release from rc1) keeps each authorization server's metadata in
     // memory for an hour by default (services/dcr_service.py, `_metadata_cache`, checked as age < TTL): a spec that
     // spoils the mock IdP's metadata after another read it would be judged on the old document. 0 reads it every time.

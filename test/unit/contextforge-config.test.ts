@@ -16,6 +16,10 @@ describe('contextForgeEnv', () => {
     secrets,
   });
 
+  it("keeps the workers' own sign-ins alive longer than a whole-catalogue run with the clock moved (20 minutes by default from 1.0.x)", () => {
+    assert.equal(env['TOKEN_EXPIRY'], '1440');
+  });
+
   it('describes a secure deployment on the browser origin', () => {
     assert.equal(env['APP_DOMAIN'], 'http://gateway.localhost:41234');
     assert.deepEqual(JSON.parse(env['ALLOWED_ORIGINS'] ?? ''), ['http://gateway.localhost:41234']);
