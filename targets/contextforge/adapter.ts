@@ -85,9 +85,9 @@ export const AttachSettingsSchema = z.strictObject({
 export const ATTACH_BEHIND_PROXY =
   'contextforge attach mode (--base-url) cannot run with --deployment behind-proxy: the gateway is already running on its own URL, and only a gateway this suite starts can be put behind its proxy';
 
-/** GET /oauth/status/{id}: only the caller's own token state is read (TOKEN-26); the rest is configuration. */
 /** What POST /gateways answers that FLOW-23's registration needs (the rest of GatewayRead is not ours to hold to a shape). */
 const RegisteredByIssuerSchema = z.object({ id: z.string().min(1), name: z.string() });
+/** GET /oauth/status/{id}: only the caller's own token state is read (TOKEN-26); the rest is configuration. */
 const OAuthStatusSchema = z.object({ user_token_status: z.object({ authorized: z.boolean() }).optional() });
 
 export type ManagedSettings = z.infer<typeof ManagedSettingsSchema>;
