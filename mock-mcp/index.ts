@@ -46,10 +46,14 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     if (!res.headersSent) res.writeHead(503, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(jsonRpcError(-32603, 'Service unavailable (mock behaviour hang ended)')));
   };
+  // Who waits for a request to be held (`whenHolding`): told when one is, not left to count event-loop turns.
+  let holdWaiters: (() => void)[] = [];
   const hold = (res: ServerResponse): void => {
     if (behaviour !== 'hang') return answerReleased(res);
     held.add(res);
     res.once('close', () => held.delete(res));
+    for (const wake of holdWaiters) wake();
+    holdWaiters = [];
   };
   let catalogue: ToolCatalogue | null = null;
   let listError: string | null = null;
@@ -102,6 +106,7 @@ export async function startMockMcp(options: MockMcpOptions): Promise<MockMcp> {
     whenRecorded: (count) => recorder.whenRecorded(count),
     begun: () => recorder.begun(),
     holding: () => held.size,
+    whenHolding: () => (held.size > 0 ? Promise.resolve() : new Promise<void>((resolve) => holdWaiters.push(resolve))),
     setBehaviour(next) {
       behaviour = next;
       if (next === 'hang') return;

@@ -88,6 +88,8 @@ export interface MockMcp {
   setBehaviour(behaviour: McpBehaviour): void;
   /** How many requests the 'hang' behaviour holds unanswered right now (the caller has not given up on them). */
   holding(): number;
+  /** Resolves once the 'hang' behaviour holds a request (at once when it holds one already). */
+  whenHolding(): Promise<void>;
   /**
    * From the next request on, tools/list serves these tool names in pages of `pageSize` (cursor
    * pagination), instead of `toolNames` in one page; null returns to the default.

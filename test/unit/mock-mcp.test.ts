@@ -8,6 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { OAuth2Issuer, OAuth2Server, type Payload } from 'oauth2-mock-server';
 import { hashSecret } from '../../lib/secrets.js';
+import { arrivedWithin } from '../../lib/bounded-wait.js';
 import { startMockMcp, type McpCallRecord, type MockMcp } from '../../mock-mcp/index.js';
 
 const RUN_ID = 'r1a2b3';
@@ -440,8 +441,9 @@ describe('behaviour hang', () => {
       mcp.setBehaviour('hang');
       stuck = postMcp(INITIALIZE, auth);
       void stuck.finally(() => (settled = true));
-      // Held once its token check is done (the token check is asynchronous).
-      for (let turn = 0; turn < 1000 && mcp.holding() === 0; turn++) await new Promise(setImmediate);
+      // Held once its token check is done (the token check is asynchronous, and under load takes more than a thousand
+      // event-loop turns: counting turns failed once in CI on 2026-12-08). The mock says when; the bound is only ours.
+      assert.equal(await arrivedWithin(mcp.whenHolding(), 10_000), true, 'the request was held');
       assert.equal(mcp.holding(), 1);
       // Another request to the same server, answered: the held one is still open meanwhile.
       const anonymous = await postMcp(INITIALIZE);
